@@ -1,0 +1,84 @@
+"""Command line: `python -m bot` runs the bot; `python -m bot migrate` prepares the database."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+
+from telegram import Update
+
+from bot.app import build_application
+from bot.config import ConfigError, Settings, load_settings
+from bot.services.registry import Services
+from bot.storage.db import Database, DatabaseError
+from bot.storage.persistence import SQLitePersistence
+
+log = logging.getLogger("bot")
+
+
+async def open_database(settings: Settings) -> Database:
+    """Open the database as configured and bring its schema up to date."""
+    if settings.key() is None:
+        log.warning(
+            "DATABASE_KEY is not set: family data is stored UNENCRYPTED in %s",
+            settings.database_path,
+        )
+    db = await Database.open(settings.database_path, settings.key())
+    version = await db.migrate()
+    log.info("database %s at schema version %s", settings.database_path, version)
+    return db
+
+
+async def migrate(settings: Settings) -> None:
+    """Apply migrations and exit."""
+    db = await open_database(settings)
+    await db.close()
+
+
+async def run(settings: Settings) -> None:
+    """Poll Telegram until SIGINT or SIGTERM, then shut down cleanly."""
+    settings.token()  # fail fast, before touching the database
+    db = await open_database(settings)
+    try:
+        services = Services.build(settings, db)
+        application = build_application(services, SQLitePersistence(db))
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        async with application:
+            await application.start()
+            assert application.updater is not None
+            await application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
+            log.info("bot @%s is running", application.bot.username)
+            await stop.wait()
+            log.info("stopping")
+            await application.updater.stop()
+            await application.stop()
+    finally:
+        await db.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the command, load settings, run; configuration problems are one clear line."""
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    parser.add_argument("command", nargs="?", default="run", choices=["run", "migrate"])
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # it would log the token in URLs
+    try:
+        settings = load_settings()
+        asyncio.run(migrate(settings) if args.command == "migrate" else run(settings))
+    except (ConfigError, DatabaseError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,149 @@
+"""build_application: the one place where handlers, persistence, limits and services are wired."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import (
+    BotCommand,
+    BotCommandScopeChat,
+    BotCommandScopeDefault,
+    Update,
+)
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    Defaults,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+from telegram.request import BaseRequest
+
+from bot.conversations import new_family, record_visit
+from bot.handlers import admin, families, language, start
+from bot.handlers.context import SERVICES_KEY, BotContext
+from bot.handlers.errors import on_error
+from bot.handlers.gate import LAST_UPDATE_KEY, gatekeeper, persist_after_update
+from bot.i18n import LOCALES, translator
+from bot.services.registry import Services
+from bot.storage.persistence import SQLitePersistence
+
+log = logging.getLogger(__name__)
+
+GATE_GROUP = -1
+MAIN_GROUP = 0
+PERSIST_GROUP = 100
+
+BotApplication = Application[Any, BotContext, Any, Any, Any, Any]
+
+
+def build_application(
+    services: Services,
+    persistence: SQLitePersistence,
+    *,
+    request: BaseRequest | None = None,
+    rate_limited: bool = True,
+) -> BotApplication:
+    """Build the PTB Application; `request` replaces the network in tests."""
+    settings = services.settings
+    builder = (
+        ApplicationBuilder()
+        .token(settings.token())
+        .base_url(settings.telegram_api_base_url)
+        .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz))
+        .persistence(persistence)
+        .context_types(ContextTypes(context=BotContext))
+        .concurrent_updates(False)
+        .post_init(_post_init)
+    )
+    if rate_limited:
+        # PTB types the limiter by its per-call arguments; ours takes none, so any fits.
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    application: BotApplication = builder.build()
+    application.bot_data[SERVICES_KEY] = services
+    _add_handlers(application)
+    return application
+
+
+def _add_handlers(application: BotApplication) -> None:
+    """Register every handler in its group."""
+    application.add_handler(TypeHandler(Update, gatekeeper), group=GATE_GROUP)
+    main: list[Any] = [
+        record_visit.build(),
+        new_family.build(),
+        CommandHandler("start", start.start),
+        CommandHandler(["help", "pomoc"], start.help_command),
+        CommandHandler(["families", "rodziny"], families.families),
+        CommandHandler(["visits", "wizyty"], families.visits),
+        CommandHandler(["lang", "jezyk"], language.choose_language),
+        CommandHandler("invite", admin.invite),
+        CommandHandler(["assign", "przypisz"], admin.assign),
+        CommandHandler(["cancel", "anuluj"], start.cancel_nothing),
+        CallbackQueryHandler(language.language_pressed, pattern=rf"^{language.LANG_PREFIX}:"),
+        CallbackQueryHandler(admin.assign_pressed, pattern=rf"^{admin.ASSIGN_PREFIX}:"),
+        CallbackQueryHandler(families.visits_pressed, pattern=rf"^{families.VISITS_PREFIX}:"),
+        MessageHandler(filters.ALL & ~filters.StatusUpdate.ALL, start.unknown_text),
+        CallbackQueryHandler(start.stale_button),
+    ]
+    application.add_handlers(main, group=MAIN_GROUP)
+    application.add_handler(TypeHandler(Update, persist_after_update), group=PERSIST_GROUP)
+    application.add_error_handler(on_error)
+
+
+async def _post_init(application: BotApplication) -> None:
+    """Remember the last processed update and publish the command menus."""
+    persistence = application.persistence
+    if isinstance(persistence, SQLitePersistence):
+        application.bot_data[LAST_UPDATE_KEY] = await persistence.last_update_id()
+    await publish_commands(application)
+
+
+def command_menu(locale: str, *, admin_menu: bool = False) -> list[BotCommand]:
+    """The command menu in one language; Polish shows the Polish aliases."""
+    tr = translator(locale)
+    _ = tr.gettext
+    polish = locale == "pl"
+    menu = [
+        BotCommand("wizyta" if polish else "visit", _("Record a visit")),
+        BotCommand("rodziny" if polish else "families", _("Your families this week")),
+        BotCommand("wizyty" if polish else "visits", _("Last visits of a family")),
+        BotCommand("nowarodzina" if polish else "newfamily", _("Register a family")),
+        BotCommand("jezyk" if polish else "lang", _("Language")),
+        BotCommand("anuluj" if polish else "cancel", _("Stop without saving")),
+        BotCommand("pomoc" if polish else "help", _("What the bot can do")),
+    ]
+    if admin_menu:
+        menu += [
+            BotCommand("invite", _("Invite a new assistant")),
+            BotCommand("assign", _("Hand a family to an assistant")),
+        ]
+    return menu
+
+
+async def publish_commands(application: BotApplication) -> None:
+    """set_my_commands per language, and the admin menu in each admin's chat."""
+    bot = application.bot
+    services: Services = application.bot_data[SERVICES_KEY]
+    default_locale = services.settings.default_locale
+    await bot.set_my_commands(command_menu(default_locale), scope=BotCommandScopeDefault())
+    for locale in LOCALES:
+        await bot.set_my_commands(
+            command_menu(locale), scope=BotCommandScopeDefault(), language_code=locale
+        )
+    for admin_id in services.settings.admin_telegram_ids:
+        try:
+            await bot.set_my_commands(
+                command_menu(default_locale, admin_menu=True), scope=BotCommandScopeChat(admin_id)
+            )
+        except TelegramError as exc:  # the admin has not opened a chat with the bot yet
+            log.info("admin menu for %s not set yet: %s", admin_id, exc)

@@ -1,0 +1,113 @@
+"""What the conversations share: the draft guard, token checks, re-prompts."""
+
+from __future__ import annotations
+
+import secrets
+import warnings
+from enum import StrEnum
+from typing import Any, Generic, TypeVar, cast
+
+from pydantic import BaseModel, ValidationError
+from telegram import Update
+from telegram.ext import BaseHandler
+from telegram.warnings import PTBUserWarning
+
+from bot.handlers.common import answer_press
+from bot.handlers.context import BotContext
+from bot.ui.callbacks import Press, decode
+
+# Our conversations are per user and chat, and every button carries the draft's token, so
+# PTB's advice to track callback queries per message does not apply here.
+warnings.filterwarnings("ignore", message=r".*per_message=False", category=PTBUserWarning)
+
+ACTIVE_KEY = "active"  # which conversation holds the user's draft right now
+
+DraftT = TypeVar("DraftT", bound=BaseModel)
+StepT = TypeVar("StepT", bound=StrEnum)
+
+
+def new_token() -> str:
+    """A short random token tying buttons to one draft."""
+    return secrets.token_hex(3)
+
+
+def press_for(update: Update, token: str | None) -> Press | None:
+    """The decoded press if it belongs to the current draft, else None."""
+    query = update.callback_query
+    press = decode(query.data if query else None)
+    if press is None or token is None or press.token != token:
+        return None
+    return press
+
+
+async def stale(update: Update, context: BotContext) -> None:
+    """Answer a press of a button from an older message or step."""
+    await answer_press(
+        update, context.tr.gettext("That button is from an older message; use the latest one.")
+    )
+
+
+def busy_elsewhere(context: BotContext, mine: str) -> str | None:
+    """The other conversation holding a draft, if any."""
+    active = context.data.get(ACTIVE_KEY)
+    return active if isinstance(active, str) and active != mine else None
+
+
+async def tell_busy(update: Update, context: BotContext) -> None:
+    """Refuse to start a second walk while one is unfinished (nothing is thrown away)."""
+    if update.effective_message is not None:
+        await update.effective_message.reply_text(
+            context.tr.gettext(
+                "You have not finished what you started. Answer the last question above, "
+                "or send /cancel to drop it."
+            )
+        )
+    await answer_press(update)
+
+
+def as_step(
+    handler: BaseHandler[Update, BotContext, Any],
+) -> BaseHandler[Update, BotContext, object]:
+    """Type a step handler for ConversationHandler (its state type is invariant in PTB's hints)."""
+    return cast(BaseHandler[Update, BotContext, object], handler)
+
+
+class DraftStore(Generic[DraftT, StepT]):
+    """A conversation's draft and current step in user_data (persisted as JSON)."""
+
+    def __init__(self, name: str, model: type[DraftT], steps: type[StepT]) -> None:
+        self.name = name
+        self.model = model
+        self.steps = steps
+        self.draft_key = f"{name}.draft"
+        self.step_key = f"{name}.step"
+
+    def load(self, context: BotContext) -> DraftT | None:
+        """The draft in progress, if there is a readable one."""
+        raw = context.data.get(self.draft_key)
+        if not isinstance(raw, dict):
+            return None
+        try:
+            return self.model.model_validate(raw)
+        except ValidationError:
+            return None
+
+    def step(self, context: BotContext) -> StepT | None:
+        """The step the draft waits at."""
+        value = context.data.get(self.step_key)
+        if isinstance(value, str) and value in self.steps._value2member_map_:
+            return self.steps(value)
+        return None
+
+    def keep(self, context: BotContext, draft: DraftT, step: StepT) -> None:
+        """Store the draft and the step it waits at; mark this conversation as active."""
+        context.data[self.draft_key] = draft.model_dump(mode="json")
+        context.data[self.step_key] = step.value
+        context.data[ACTIVE_KEY] = self.name
+
+    def drop(self, context: BotContext) -> None:
+        """Forget the draft."""
+        context.data.pop(self.draft_key, None)
+        context.data.pop(self.step_key, None)
+        if context.data.get(ACTIVE_KEY) == self.name:
+            context.data.pop(ACTIVE_KEY)

@@ -1,0 +1,84 @@
+"""Parsers for what people type on a phone: dates and durations."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from enum import StrEnum
+
+from bot.domain.errors import DomainError
+
+DURATION_MIN = 5
+DURATION_MAX = 600
+
+_DAY_MONTH = re.compile(r"^(\d{1,2})[./-](\d{1,2})(?:[./-](\d{2}|\d{4}))?\.?$")
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_MINUTES = re.compile(r"^(\d{1,3})\s*(?:m|min|mins|minut|minuty|minutes)?\.?$")
+_HOURS_MINUTES = re.compile(r"^(\d{1,2})\s*(?:h|godz\.?|g)\s*(?:(\d{1,2})\s*(?:m|min)?\.?)?$")
+_CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")
+_DECIMAL_HOURS = re.compile(r"^(\d{1,2})[.,](\d{1,2})\s*(?:h|godz\.?|g)$")
+
+
+class YearPreference(StrEnum):
+    """Which year a date typed without one means."""
+
+    PAST = "past"  # the most recent such day not after today (visits)
+    FUTURE = "future"  # the next such day from today (deadlines, contract ends)
+
+
+def parse_date(text: str, today: date, prefer: YearPreference = YearPreference.PAST) -> date:
+    """Parse `21.11`, `21.11.2026`, `21.11.26`, `21/11` or `2026-11-21`."""
+    cleaned = text.strip().replace(" ", "")
+    iso = _ISO.match(cleaned)
+    if iso:
+        return _make_date(int(iso[1]), int(iso[2]), int(iso[3]))
+    found = _DAY_MONTH.match(cleaned)
+    if not found:
+        raise DomainError("date_format")
+    day, month = int(found[1]), int(found[2])
+    if found[3] is not None:
+        year = int(found[3])
+        if year < 100:
+            year += 2000
+        return _make_date(year, month, day)
+    candidate = _make_date(today.year, month, day, allow_leap_shift=True)
+    if prefer is YearPreference.PAST and candidate > today:
+        candidate = _make_date(today.year - 1, month, day, allow_leap_shift=True)
+    elif prefer is YearPreference.FUTURE and candidate < today:
+        candidate = _make_date(today.year + 1, month, day, allow_leap_shift=True)
+    return candidate
+
+
+def _make_date(year: int, month: int, day: int, *, allow_leap_shift: bool = False) -> date:
+    """Build a date or raise a DomainError for impossible ones (31.02, 29.02 in 2026)."""
+    try:
+        return date(year, month, day)
+    except ValueError:
+        if allow_leap_shift and (month, day) == (2, 29):
+            raise DomainError("date_no_leap_day") from None
+        raise DomainError("date_impossible") from None
+
+
+def parse_duration(text: str) -> int:
+    """Parse `45`, `90 min`, `1h30`, `1h`, `1:30` or `1,5h` into minutes (5–600)."""
+    cleaned = text.strip().lower()
+    minutes: int | None = None
+    if found := _MINUTES.match(cleaned):
+        minutes = int(found[1])
+    elif found := _HOURS_MINUTES.match(cleaned):
+        extra = int(found[2]) if found[2] else 0
+        if extra >= 60:
+            raise DomainError("duration_format")
+        minutes = int(found[1]) * 60 + extra
+    elif found := _CLOCK.match(cleaned):
+        if int(found[2]) >= 60:
+            raise DomainError("duration_format")
+        minutes = int(found[1]) * 60 + int(found[2])
+    elif found := _DECIMAL_HOURS.match(cleaned):
+        fraction = float(f"0.{found[2]}")
+        minutes = int(found[1]) * 60 + round(fraction * 60)
+    if minutes is None:
+        raise DomainError("duration_format")
+    if not DURATION_MIN <= minutes <= DURATION_MAX:
+        raise DomainError("duration_range", low=DURATION_MIN, high=DURATION_MAX)
+    return minutes

@@ -1,0 +1,80 @@
+"""Visits: the draft being filled in by chat, the saved record, and the rules between them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from bot.domain.errors import DomainError
+from bot.domain.vocabulary import Activity, Area, MissedReason, Place, VisitKind
+
+NOTE_MAX = 3500
+NEXT_STEPS_MAX = 1000
+OLDEST_VISIT_DAYS = 366  # a typed date older than a year is almost surely a typo
+
+
+class VisitDraft(BaseModel):
+    """A visit being recorded step by step; lives in the conversation's user_data as JSON."""
+
+    token: str
+    family_id: int | None = None
+    kind: VisitKind = VisitKind.COMPLETED
+    visit_date: date | None = None
+    duration_min: int | None = None
+    place: Place | None = None
+    present: list[int] = Field(default_factory=list)
+    areas: list[Area] = Field(default_factory=list)
+    activities: list[Activity] = Field(default_factory=list)
+    missed_reason: MissedReason | None = None
+    note: str = ""
+    next_steps: str = ""
+    editing: bool = False
+
+
+class Visit(BaseModel):
+    """A saved visit (or a missed attempt)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: int
+    family_id: int
+    assistant_id: int
+    kind: VisitKind
+    visit_date: date
+    duration_min: int | None
+    place: Place | None
+    present: tuple[int, ...] = ()
+    areas: tuple[Area, ...] = ()
+    activities: tuple[Activity, ...] = ()
+    missed_reason: MissedReason | None = None
+    note: str = ""
+    next_steps: str = ""
+    created_at: datetime
+
+
+def check_visit_date(day: date, today: date) -> date:
+    """A visit date is not in the future and not more than a year back."""
+    if day > today:
+        raise DomainError("date_future")
+    if day < today - timedelta(days=OLDEST_VISIT_DAYS):
+        raise DomainError("date_too_old")
+    return day
+
+
+def check_note(text: str, limit: int = NOTE_MAX) -> str:
+    """Notes are kept as typed (trimmed), within the limit."""
+    cleaned = text.strip()
+    if len(cleaned) > limit:
+        raise DomainError("text_too_long", limit=limit, length=len(cleaned))
+    return cleaned
+
+
+def check_complete(draft: VisitDraft) -> None:
+    """Refuse to save a draft with a required step missing."""
+    if draft.family_id is None or draft.visit_date is None:
+        raise DomainError("draft_incomplete")
+    if draft.kind is VisitKind.COMPLETED and (draft.duration_min is None or draft.place is None):
+        raise DomainError("draft_incomplete")
+    if draft.kind is VisitKind.MISSED and draft.missed_reason is None:
+        raise DomainError("draft_incomplete")

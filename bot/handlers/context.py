@@ -1,0 +1,63 @@
+"""The per-update context: who is acting, in which language, with which services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot.domain.people import Actor
+from bot.i18n import Translator, translator
+from bot.services.registry import Services
+
+SERVICES_KEY = "services"
+
+
+class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+    """PTB's context plus the actor and translator the gatekeeper resolved for this update."""
+
+    def __init__(
+        self,
+        application: Application[Any, Any, Any, Any, Any, Any],
+        chat_id: int | None = None,
+        user_id: int | None = None,
+    ) -> None:
+        super().__init__(application=application, chat_id=chat_id, user_id=user_id)
+        self._actor: Actor | None = None
+        self._tr: Translator | None = None
+
+    @property
+    def services(self) -> Services:
+        """The services wired in build_application."""
+        services: Services = self.application.bot_data[SERVICES_KEY]
+        return services
+
+    @property
+    def actor(self) -> Actor:
+        """The member behind this update (the gatekeeper lets only members through)."""
+        if self._actor is None:
+            raise RuntimeError("the gatekeeper did not resolve an actor for this update")
+        return self._actor
+
+    @actor.setter
+    def actor(self, value: Actor) -> None:
+        self._actor = value
+
+    @property
+    def tr(self) -> Translator:
+        """The translator for this user's language."""
+        if self._tr is None:
+            self._tr = translator(self.services.settings.default_locale)
+        return self._tr
+
+    @tr.setter
+    def tr(self, value: Translator) -> None:
+        self._tr = value
+
+    @property
+    def data(self) -> dict[Any, Any]:
+        """This user's persisted data (the in-progress drafts)."""
+        data = self.user_data
+        if data is None:
+            raise RuntimeError("update without a user")
+        return data

@@ -1,0 +1,161 @@
+"""/families: the caseload at a glance; /visits: a family's last visits."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+
+from bot.domain.errors import DomainError
+from bot.domain.family import CASELOAD_LIMIT, Family
+from bot.domain.visit import Visit
+from bot.domain.vocabulary import VisitKind
+from bot.handlers.common import answer_press, send_lines
+from bot.handlers.context import BotContext
+from bot.i18n import Translator
+from bot.ui import labels
+from bot.ui.callbacks import as_int, decode, encode
+from bot.ui.text import esc, shorten
+
+VISITS_PREFIX = "vl"
+START_VISIT_PREFIX = "fv"
+BUTTONS_MAX = 90
+
+
+async def families(update: Update, context: BotContext) -> None:
+    """One line per family: this week's visits against the target, days since the last."""
+    tr = context.tr
+    _ = tr.gettext
+    caseload = await context.services.families.caseload(context.actor)
+    if not caseload.families:
+        await send_lines(
+            update, context, [_("You have no families yet. Add one with /newfamily.")]
+        )
+        return
+    today = context.services.clock.today()
+    lines = [_("<b>Your families</b>")]
+    for row in caseload.families:
+        days = row.days_since_last(today)
+        if days is None:
+            last = _("never visited")
+        elif days == 0:
+            last = _("last visit today")
+        else:
+            last = tr.ngettext("last visit {n} day ago", "last visit {n} days ago", days).format(
+                n=days
+            )
+        mark = "✅" if row.week_done() else "⚠️"
+        label = f" {esc(shorten(row.label, 40))}" if row.label else ""
+        lines.append(
+            f"{mark} <b>{esc(row.code)}</b>{label} — "
+            + _("{done} of {target} this week").format(
+                done=row.visits_this_week, target=row.visits_per_week
+            )
+            + f" · {last}"
+        )
+    if caseload.over_limit:
+        lines += [
+            "",
+            "❗ "
+            + _(
+                "You hold {count} families; the law allows at most {limit} at once. "
+                "Please talk to your coordinator."
+            ).format(count=len(caseload.families), limit=CASELOAD_LIMIT),
+        ]
+    buttons = [
+        InlineKeyboardButton(
+            "📝 " + row.code, callback_data=encode(START_VISIT_PREFIX, "-", "f", row.family_id)
+        )
+        for row in caseload.families[:BUTTONS_MAX]
+    ]
+    rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
+    lines += ["", _("Tap a family to record a visit.")]
+    await send_lines(update, context, lines, InlineKeyboardMarkup(rows))
+
+
+async def visits(update: Update, context: BotContext) -> None:
+    """`/visits R-01`: the last ten visits; without a code, a button per family."""
+    message = update.message
+    if message is None:
+        return
+    _ = context.tr.gettext
+    if not context.args:
+        own = await context.services.families.own_families(context.actor)
+        if not own:
+            await message.reply_text(_("You have no families yet. Add one with /newfamily."))
+            return
+        buttons = [
+            InlineKeyboardButton(f.code, callback_data=encode(VISITS_PREFIX, "-", "f", f.id))
+            for f in own[:BUTTONS_MAX]
+        ]
+        await message.reply_text(
+            _("Which family?"),
+            reply_markup=InlineKeyboardMarkup(
+                [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
+            ),
+        )
+        return
+    await _send_visits(update, context, context.args[0])
+
+
+async def visits_pressed(update: Update, context: BotContext) -> None:
+    """A family was picked for /visits."""
+    press = decode(update.callback_query.data if update.callback_query else None)
+    family_id = None if press is None else as_int(press.arg)
+    await answer_press(update)
+    if family_id is None:
+        return
+    try:
+        family = await context.services.families.open_family(
+            context.actor, family_id, "read.visits.pick"
+        )
+    except DomainError as error:
+        await send_lines(update, context, [esc(labels.describe_error(context.tr, error))])
+        return
+    await _send_visits(update, context, family.code)
+
+
+async def _send_visits(update: Update, context: BotContext, code: str) -> None:
+    """Render a family's last visits."""
+    try:
+        family, recent = await context.services.visits.recent(context.actor, code)
+    except DomainError as error:
+        await send_lines(update, context, [esc(labels.describe_error(context.tr, error))])
+        return
+    await send_lines(update, context, visit_lines(context.tr, family, recent))
+
+
+def visit_lines(tr: Translator, family: Family, recent: list[Visit]) -> list[str]:
+    """The last visits of a family as HTML lines, every piece of user text escaped."""
+    _ = tr.gettext
+    header = _("<b>{code}</b>: last visits").format(code=esc(family.code))
+    if not recent:
+        return [header, _("No visits recorded yet. Record one with /visit.")]
+    names = {m.id: m.name for m in family.members}
+    lines = [header]
+    for visit in recent:
+        lines.append("")
+        if visit.kind is VisitKind.MISSED:
+            reason = labels.missed(tr, visit.missed_reason) if visit.missed_reason else ""
+            lines.append(f"✖ <b>{esc(tr.fmt_date(visit.visit_date))}</b> — " + esc(reason))
+        else:
+            place = labels.place(tr, visit.place) if visit.place else ""
+            lines.append(
+                f"✅ <b>{esc(tr.fmt_date(visit.visit_date))}</b> · "
+                + _("{minutes} min").format(minutes=visit.duration_min)
+                + f" · {esc(place)}"
+            )
+        if visit.present:
+            present = ", ".join(names.get(m, "?") for m in visit.present)
+            lines.append(_("Present: {names}").format(names=esc(shorten(present, 300))))
+        if visit.areas:
+            areas = ", ".join(labels.area(tr, a) for a in visit.areas)
+            lines.append(_("Areas: {areas}").format(areas=esc(areas)))
+        if visit.activities:
+            acts = ", ".join(labels.activity(tr, a) for a in visit.activities)
+            lines.append(_("Activities: {activities}").format(activities=esc(acts)))
+        if visit.note:
+            lines.append(_("Note: {note}").format(note=esc(shorten(visit.note, 600))))
+        if visit.next_steps:
+            lines.append(
+                _("Next steps: {steps}").format(steps=esc(shorten(visit.next_steps, 300)))
+            )
+    return lines

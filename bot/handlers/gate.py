@@ -1,0 +1,114 @@
+"""Group -1 and group 100: who may pass, in which language; persist after each update."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Chat, Update
+from telegram.ext import ApplicationHandlerStop
+
+from bot.handlers.common import answer_press
+from bot.handlers.context import BotContext
+from bot.i18n import guess_locale, translator
+from bot.storage.persistence import SQLitePersistence
+from bot.ui.text import esc
+
+log = logging.getLogger(__name__)
+
+LAST_UPDATE_KEY = "last_update_id"
+
+
+async def gatekeeper(update: object, context: BotContext) -> None:
+    """Drop replays, answer groups and strangers politely, resolve the actor and language."""
+    if not isinstance(update, Update):
+        raise ApplicationHandlerStop
+    if update.update_id <= context.application.bot_data.get(LAST_UPDATE_KEY, 0):
+        log.info("skipping update %s: already processed before a restart", update.update_id)
+        raise ApplicationHandlerStop
+    user, chat = update.effective_user, update.effective_chat
+    if user is None or chat is None:
+        await _finish(update, context)
+        raise ApplicationHandlerStop
+    services = context.services
+    actor = await services.membership.actor(user.id)
+    profile = await services.membership.profile(user.id) if actor.is_member else None
+    locale = (profile.locale if profile else None) or guess_locale(
+        user.language_code, services.settings.default_locale
+    )
+    context.tr = translator(locale)
+    if chat.type != Chat.PRIVATE:
+        await _refuse_group(update, context)
+        await _finish(update, context)
+        raise ApplicationHandlerStop
+    if not actor.is_member:
+        if _is_start_with_code(update):
+            context.actor = actor
+            return
+        log.warning("refused Telegram user %s (not invited)", user.id)
+        await _refuse_stranger(update, context, user.id)
+        await _finish(update, context)
+        raise ApplicationHandlerStop
+    if actor.is_admin and not actor.is_assistant:
+        await services.membership.ensure_admin_profile(actor, user.full_name)
+        actor = await services.membership.actor(user.id)
+    context.actor = actor
+
+
+async def persist_after_update(update: object, context: BotContext) -> None:
+    """Write the conversation state and draft now, so a crash right after loses nothing."""
+    if isinstance(update, Update):
+        await _finish(update, context)
+
+
+async def _finish(update: Update, context: BotContext) -> None:
+    """Flush persistence and remember the update as processed."""
+    application = context.application
+    await application.update_persistence()
+    persistence = application.persistence
+    if isinstance(persistence, SQLitePersistence):
+        await persistence.mark_update_processed(update.update_id)
+    application.bot_data[LAST_UPDATE_KEY] = max(
+        update.update_id, application.bot_data.get(LAST_UPDATE_KEY, 0)
+    )
+
+
+def _is_start_with_code(update: Update) -> bool:
+    """`/start <code>`: the one thing a stranger may send."""
+    message = update.message
+    if message is None or not message.text:
+        return False
+    parts = message.text.split()
+    return len(parts) == 2 and parts[0].split("@")[0] == "/start"
+
+
+async def _refuse_stranger(update: Update, context: BotContext, user_id: int) -> None:
+    """A short, polite refusal that tells the person their id, and nothing else."""
+    _ = context.tr.gettext
+    text = _(
+        "Hello! This bot is only for the family assistants of the social-welfare centre.\n"
+        "Your Telegram id is <code>{user_id}</code>. If you work with us, give it to your "
+        "coordinator and ask for an invite."
+    ).format(user_id=esc(user_id))
+    if update.callback_query is not None:
+        await answer_press(update, _("This bot is only for invited assistants."))
+        return
+    if update.message is not None:
+        await update.message.reply_text(text)
+
+
+async def _refuse_group(update: Update, context: BotContext) -> None:
+    """In a group: say we work only in private chats; leave if we were just added."""
+    _ = context.tr.gettext
+    text = _("I work only in private chats. Please write to me directly.")
+    chat = update.effective_chat
+    assert chat is not None
+    if update.callback_query is not None:
+        await answer_press(update, text)
+    elif update.message is not None and update.message.text and update.message.text[:1] == "/":
+        await update.message.reply_text(text)
+    elif update.my_chat_member is not None and update.my_chat_member.new_chat_member.status in (
+        "member",
+        "administrator",
+    ):
+        await context.bot.send_message(chat.id, text)
+        await context.bot.leave_chat(chat.id)

@@ -1,0 +1,38 @@
+"""/lang: switch the bot's language for this user."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+
+from bot.handlers.common import answer_press, show
+from bot.handlers.context import BotContext
+from bot.i18n import LOCALES, translator
+from bot.ui.callbacks import decode, encode
+
+LANG_PREFIX = "lang"
+LANGUAGE_NAMES = {"pl": "Polski", "en": "English"}
+
+
+async def choose_language(update: Update, context: BotContext) -> None:
+    """Offer the languages as buttons."""
+    if update.message is None:
+        return
+    rows = [
+        [InlineKeyboardButton(LANGUAGE_NAMES[code], callback_data=encode(LANG_PREFIX, "-", code))]
+        for code in LOCALES
+    ]
+    await update.message.reply_text(
+        context.tr.gettext("Choose a language:"), reply_markup=InlineKeyboardMarkup(rows)
+    )
+
+
+async def language_pressed(update: Update, context: BotContext) -> None:
+    """Save the chosen language and confirm in it."""
+    press = decode(update.callback_query.data if update.callback_query else None)
+    if press is None or press.arg not in LOCALES:
+        await answer_press(update, context.tr.gettext("This button is no longer active."))
+        return
+    await context.services.membership.set_locale(context.actor, press.arg)
+    context.tr = translator(press.arg)
+    await answer_press(update)
+    await show(update, context, context.tr.gettext("Done: I will speak English with you."))

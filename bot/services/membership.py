@@ -1,0 +1,78 @@
+"""Who may use the bot: admins from the configuration, assistants let in by invite."""
+
+from __future__ import annotations
+
+import secrets
+
+from bot.domain.errors import DomainError, NotAllowed
+from bot.domain.people import INVITE_LIFETIME, Actor, Assistant, Invite
+from bot.services.clock import Clock
+from bot.storage.people import PeopleRepository
+
+INVITE_CODE_BYTES = 9  # 12 URL-safe characters: unguessable, fits a deep-link payload
+
+
+class MembershipService:
+    """Invites, registration, roles and language choice."""
+
+    def __init__(self, people: PeopleRepository, admin_ids: frozenset[int], clock: Clock) -> None:
+        self.people = people
+        self.admin_ids = admin_ids
+        self.clock = clock
+
+    async def actor(self, telegram_id: int) -> Actor:
+        """Who this Telegram user is to the bot."""
+        assistant = await self.people.get_assistant(telegram_id)
+        return Actor(
+            telegram_id=telegram_id,
+            is_admin=telegram_id in self.admin_ids,
+            is_assistant=assistant is not None,
+        )
+
+    async def profile(self, telegram_id: int) -> Assistant | None:
+        """The stored profile (name, language) of a registered person."""
+        return await self.people.get_assistant(telegram_id)
+
+    async def ensure_admin_profile(self, actor: Actor, display_name: str) -> None:
+        """Give an admin a profile row, so they can hold families and pick a language."""
+        if actor.is_admin and not actor.is_assistant:
+            await self.people.add_assistant(actor.telegram_id, display_name, self.clock.now())
+
+    async def create_invite(self, actor: Actor) -> Invite:
+        """A new one-time invite code (admins only)."""
+        if not actor.is_admin:
+            raise NotAllowed("admin_only")
+        now = self.clock.now()
+        invite = Invite(
+            code=secrets.token_urlsafe(INVITE_CODE_BYTES),
+            created_by=actor.telegram_id,
+            created_at=now,
+            expires_at=now + INVITE_LIFETIME,
+        )
+        await self.people.add_invite(invite)
+        return invite
+
+    async def join(self, code: str, telegram_id: int, display_name: str) -> None:
+        """Register a person with an invite code; DomainError says why a code is refused."""
+        now = self.clock.now()
+        invite = await self.people.get_invite(code.strip())
+        if invite is None:
+            raise DomainError("invite_unknown")
+        if invite.used_by is not None:
+            raise DomainError("invite_used")
+        if not invite.is_usable(now):
+            raise DomainError("invite_expired")
+        if not await self.people.redeem_invite(invite.code, telegram_id, display_name, now):
+            raise DomainError("invite_used")
+
+    async def set_locale(self, actor: Actor, locale: str) -> None:
+        """Remember the language a member chose."""
+        if not actor.is_member:
+            raise NotAllowed()
+        await self.people.set_locale(actor.telegram_id, locale)
+
+    async def assistants(self, actor: Actor) -> list[Assistant]:
+        """Everyone registered (admins only: for assigning families)."""
+        if not actor.is_admin:
+            raise NotAllowed("admin_only")
+        return await self.people.list_assistants()

@@ -1,0 +1,42 @@
+"""The services one running bot uses, built once from one database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.config import Settings
+from bot.services.clock import Clock
+from bot.services.families import FamilyService
+from bot.services.membership import MembershipService
+from bot.services.visits import VisitService
+from bot.storage.audit import AuditRepository
+from bot.storage.db import Database
+from bot.storage.families import FamilyRepository
+from bot.storage.people import PeopleRepository
+from bot.storage.visits import VisitRepository
+
+
+@dataclass(frozen=True)
+class Services:
+    """Everything an adapter may call."""
+
+    settings: Settings
+    clock: Clock
+    membership: MembershipService
+    families: FamilyService
+    visits: VisitService
+
+    @classmethod
+    def build(cls, settings: Settings, db: Database, clock: Clock | None = None) -> Services:
+        """Wire repositories into services."""
+        clock = clock or Clock(settings.tz)
+        people = PeopleRepository(db)
+        audit = AuditRepository(db)
+        families = FamilyService(FamilyRepository(db), people, audit, clock)
+        return cls(
+            settings=settings,
+            clock=clock,
+            membership=MembershipService(people, settings.admin_telegram_ids, clock),
+            families=families,
+            visits=VisitService(VisitRepository(db), families, clock),
+        )

@@ -1,0 +1,68 @@
+"""Use cases about visits: record one from a finished draft, list a family's latest."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+from bot.domain.cadence import week_bounds
+from bot.domain.errors import DomainError
+from bot.domain.family import Family
+from bot.domain.people import Actor
+from bot.domain.visit import (
+    NEXT_STEPS_MAX,
+    Visit,
+    VisitDraft,
+    check_complete,
+    check_note,
+    check_visit_date,
+)
+from bot.services.clock import Clock
+from bot.services.families import FamilyService
+from bot.storage.visits import VisitRepository
+
+
+class SavedVisit(BaseModel):
+    """What the assistant is told after saving: the visit and the week's tally."""
+
+    model_config = ConfigDict(frozen=True)
+
+    visit: Visit
+    family: Family
+    visits_this_week: int
+    newly_saved: bool
+
+
+class VisitService:
+    """Recording and reading visits, always through the family's access check."""
+
+    def __init__(self, visits: VisitRepository, families: FamilyService, clock: Clock) -> None:
+        self.visits = visits
+        self.families = families
+        self.clock = clock
+
+    async def record(self, actor: Actor, draft: VisitDraft) -> SavedVisit:
+        """Check the draft against the rules and save it exactly once."""
+        check_complete(draft)
+        assert draft.family_id is not None
+        assert draft.visit_date is not None
+        family = await self.families.open_family(actor, draft.family_id, "visit.record")
+        check_visit_date(draft.visit_date, self.clock.today())
+        draft = draft.model_copy(
+            update={
+                "note": check_note(draft.note),
+                "next_steps": check_note(draft.next_steps, NEXT_STEPS_MAX),
+                "present": [m for m in draft.present if m in {x.id for x in family.members}],
+            }
+        )
+        visit_id, newly = await self.visits.add(draft, actor.telegram_id, self.clock.now())
+        visit = await self.visits.get(visit_id)
+        if visit is None:  # pragma: no cover - just written in the same process
+            raise DomainError("draft_incomplete")
+        monday, sunday = week_bounds(visit.visit_date)
+        tally = await self.visits.count_completed(family.id, monday, sunday)
+        return SavedVisit(visit=visit, family=family, visits_this_week=tally, newly_saved=newly)
+
+    async def recent(self, actor: Actor, code: str, limit: int = 10) -> tuple[Family, list[Visit]]:
+        """A family's latest visits, for its assistant (or an admin, read-only)."""
+        family = await self.families.open_by_code(actor, code, "read.visits")
+        return family, await self.visits.recent(family.id, limit)

@@ -1,0 +1,132 @@
+"""The one SQLite connection (SQLCipher when a key is set), its pragmas and transactions."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Any, cast
+
+import aiosqlite
+
+log = logging.getLogger(__name__)
+
+BUSY_TIMEOUT_MS = 5000
+
+
+class DatabaseError(Exception):
+    """The database cannot be opened as configured (wrong key, not a database, …)."""
+
+
+def _connector(path: Path, key: str | None) -> sqlite3.Connection:
+    """Open the raw connection in aiosqlite's worker thread."""
+    if key is None:
+        conn = sqlite3.connect(path, isolation_level=None)
+    else:
+        from sqlcipher3 import dbapi2 as sqlcipher  # noqa: PLC0415  (only needed with a key)
+
+        conn = cast(sqlite3.Connection, sqlcipher.connect(str(path), isolation_level=None))
+        quoted = key.replace("'", "''")
+        conn.execute(f"PRAGMA key = '{quoted}'")
+    return conn
+
+
+class Database:
+    """An open database: one connection, one writer at a time, short transactions."""
+
+    def __init__(self, conn: aiosqlite.Connection, path: Path, encrypted: bool) -> None:
+        self.conn = conn
+        self.path = path
+        self.encrypted = encrypted
+        self._write_lock = asyncio.Lock()
+
+    @classmethod
+    async def open(cls, path: Path, key: str | None = None) -> Database:
+        """Open (creating the folder), set the pragmas and check the key works."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = aiosqlite.Connection(lambda: _connector(path, key), iter_chunk_size=64)
+        await conn
+        conn.row_factory = _row_factory  # type: ignore[assignment]
+        try:
+            await conn.execute("SELECT count(*) FROM sqlite_master")
+            await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            await conn.execute("PRAGMA foreign_keys = ON")
+            await conn.execute("PRAGMA journal_mode = WAL")
+            await conn.execute("PRAGMA synchronous = FULL")
+        except sqlite3.DatabaseError as exc:
+            await conn.close()
+            hint = "wrong DATABASE_KEY, or an encrypted file opened without one"
+            raise DatabaseError(f"cannot open {path}: {exc} ({hint})") from None
+        except Exception as exc:
+            await conn.close()
+            if type(exc).__name__ == "DatabaseError":  # sqlcipher3's own exception class
+                hint = "wrong DATABASE_KEY, or a plain file opened with one"
+                raise DatabaseError(f"cannot open {path}: {exc} ({hint})") from None
+            raise
+        return cls(conn, path, key is not None)
+
+    async def close(self) -> None:
+        """Close the connection (aiosqlite's thread keeps the process alive otherwise)."""
+        await self.conn.close()
+
+    @asynccontextmanager
+    async def write(self) -> AsyncIterator[aiosqlite.Connection]:
+        """A short BEGIN IMMEDIATE transaction; commit on success, roll back on error."""
+        async with self._write_lock:
+            await self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+            except BaseException:
+                await self.conn.execute("ROLLBACK")
+                raise
+            await self.conn.execute("COMMIT")
+
+    async def fetch_all(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
+        """Run a read query and return every row as a dict."""
+        async with self.conn.execute(sql, params) as cursor:
+            return cast(list[dict[str, Any]], list(await cursor.fetchall()))
+
+    async def fetch_one(self, sql: str, params: Any = ()) -> dict[str, Any] | None:
+        """Run a read query and return the first row, if any."""
+        async with self.conn.execute(sql, params) as cursor:
+            return cast(dict[str, Any] | None, await cursor.fetchone())
+
+    async def migrate(self) -> int:
+        """Apply the numbered migrations newer than `PRAGMA user_version`; return the version."""
+        row = await self.fetch_one("PRAGMA user_version")
+        current = int(row["user_version"]) if row else 0
+        for number, name, sql in _migrations():
+            if number <= current:
+                continue
+            log.info("applying migration %04d_%s", number, name)
+            async with self._write_lock:
+                try:
+                    await self.conn.executescript(
+                        f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {number};\nCOMMIT;"
+                    )
+                except BaseException:
+                    if self.conn.in_transaction:
+                        await self.conn.execute("ROLLBACK")
+                    raise
+            current = number
+        return current
+
+
+def _row_factory(cursor: Any, row: tuple[Any, ...]) -> dict[str, Any]:
+    """Rows as plain dicts (works for sqlite3 and sqlcipher3 alike)."""
+    return {column[0]: value for column, value in zip(cursor.description, row, strict=True)}
+
+
+def _migrations() -> list[tuple[int, str, str]]:
+    """The migration files shipped in the package, in order."""
+    folder = resources.files("bot.storage") / "migrations"
+    found = []
+    for entry in folder.iterdir():
+        stem = entry.name.removesuffix(".sql")
+        if entry.name.endswith(".sql") and stem[:4].isdigit():
+            found.append((int(stem[:4]), stem[5:], entry.read_text(encoding="utf-8")))
+    return sorted(found)

@@ -1,0 +1,124 @@
+"""SQL for families and their members."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from bot.domain.cadence import FamilyCadence
+from bot.domain.errors import DomainError
+from bot.domain.family import Family, Member, NewFamily
+from bot.storage.db import Database
+
+
+class FamilyRepository:
+    """Families, members and who is assigned to them."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def codes(self) -> set[str]:
+        """Every family code in use."""
+        rows = await self.db.fetch_all("SELECT code FROM families")
+        return {r["code"] for r in rows}
+
+    async def add(self, family: NewFamily, assistant_id: int, now: datetime) -> int:
+        """Save a new family with its members; DomainError('code_taken') if the code is used."""
+        async with self.db.write() as conn:
+            taken = await conn.execute_fetchall(
+                "SELECT 1 FROM families WHERE code = ?", (family.code,)
+            )
+            if list(taken):
+                raise DomainError("code_taken", family_code=family.code)
+            cursor = await conn.execute(
+                "INSERT INTO families (code, label, assistant_id, visits_per_week, "
+                "contract_signed_on, contract_valid_until, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    family.code,
+                    family.label,
+                    assistant_id,
+                    family.visits_per_week,
+                    _iso(family.contract_signed_on),
+                    _iso(family.contract_valid_until),
+                    now.isoformat(),
+                ),
+            )
+            family_id = cursor.lastrowid
+            assert family_id is not None
+            await conn.executemany(
+                "INSERT INTO members (family_id, name, role, birth_year, position) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [
+                    (family_id, m.name, m.role.value, m.birth_year, i)
+                    for i, m in enumerate(family.members)
+                ],
+            )
+        return family_id
+
+    async def get(self, family_id: int) -> Family | None:
+        """A family with its members, if it exists and is active."""
+        row = await self.db.fetch_one(
+            "SELECT * FROM families WHERE id = ? AND active = 1", (family_id,)
+        )
+        return None if row is None else await self._with_members(row)
+
+    async def by_code(self, code: str) -> Family | None:
+        """A family by its code (case-insensitive), if it exists and is active."""
+        row = await self.db.fetch_one(
+            "SELECT * FROM families WHERE code = ? AND active = 1", (code,)
+        )
+        return None if row is None else await self._with_members(row)
+
+    async def _with_members(self, row: dict[str, Any]) -> Family:
+        """Attach the members to a family row."""
+        members = await self.db.fetch_all(
+            "SELECT id, name, role, birth_year FROM members WHERE family_id = ? ORDER BY position",
+            (row["id"],),
+        )
+        return Family.model_validate(
+            {**row, "members": tuple(Member.model_validate(m) for m in members)}
+        )
+
+    async def assign(self, family_id: int, assistant_id: int) -> None:
+        """Hand a family to another assistant."""
+        async with self.db.write() as conn:
+            await conn.execute(
+                "UPDATE families SET assistant_id = ? WHERE id = ?", (assistant_id, family_id)
+            )
+
+    async def count_active(self, assistant_id: int) -> int:
+        """How many active families an assistant holds."""
+        row = await self.db.fetch_one(
+            "SELECT count(*) AS n FROM families WHERE assistant_id = ? AND active = 1",
+            (assistant_id,),
+        )
+        return int(row["n"]) if row else 0
+
+    async def list_for(self, assistant_id: int) -> list[Family]:
+        """An assistant's active families, by code, without members."""
+        rows = await self.db.fetch_all(
+            "SELECT * FROM families WHERE assistant_id = ? AND active = 1 ORDER BY code",
+            (assistant_id,),
+        )
+        return [Family.model_validate(r) for r in rows]
+
+    async def cadence_for(
+        self, assistant_id: int, monday: date, sunday: date
+    ) -> list[FamilyCadence]:
+        """Per family: completed visits in [monday, sunday] and the last completed visit date."""
+        rows = await self.db.fetch_all(
+            "SELECT f.id AS family_id, f.code, f.label, f.visits_per_week, "
+            "  (SELECT count(*) FROM visits v WHERE v.family_id = f.id AND v.kind = 'completed' "
+            "     AND v.visit_date BETWEEN ? AND ?) AS visits_this_week, "
+            "  (SELECT max(v.visit_date) FROM visits v WHERE v.family_id = f.id "
+            "     AND v.kind = 'completed') AS last_visit "
+            "FROM families f WHERE f.assistant_id = ? AND f.active = 1 ORDER BY f.code",
+            (monday.isoformat(), sunday.isoformat(), assistant_id),
+        )
+        return [FamilyCadence.model_validate(r) for r in rows]
+
+
+def _iso(day: date | None) -> str | None:
+    """A date as ISO text, or NULL."""
+    return None if day is None else day.isoformat()

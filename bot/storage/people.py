@@ -1,0 +1,81 @@
+"""SQL for assistants and invites."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.domain.people import Assistant, Invite
+from bot.storage.db import Database
+
+
+class PeopleRepository:
+    """Assistants and the invites that let them in."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def get_assistant(self, telegram_id: int) -> Assistant | None:
+        """The registered assistant with this Telegram id, if any."""
+        row = await self.db.fetch_one(
+            "SELECT * FROM assistants WHERE telegram_id = ?", (telegram_id,)
+        )
+        return None if row is None else Assistant.model_validate(row)
+
+    async def list_assistants(self) -> list[Assistant]:
+        """Every registered assistant, by name."""
+        rows = await self.db.fetch_all("SELECT * FROM assistants ORDER BY display_name")
+        return [Assistant.model_validate(r) for r in rows]
+
+    async def add_assistant(self, telegram_id: int, display_name: str, now: datetime) -> None:
+        """Register a person (idempotent: a second call keeps the first registration)."""
+        async with self.db.write() as conn:
+            await conn.execute(
+                "INSERT OR IGNORE INTO assistants (telegram_id, display_name, joined_at) "
+                "VALUES (?, ?, ?)",
+                (telegram_id, display_name, now.isoformat()),
+            )
+
+    async def set_locale(self, telegram_id: int, locale: str) -> None:
+        """Remember a person's chosen language."""
+        async with self.db.write() as conn:
+            await conn.execute(
+                "UPDATE assistants SET locale = ? WHERE telegram_id = ?", (locale, telegram_id)
+            )
+
+    async def add_invite(self, invite: Invite) -> None:
+        """Store a new invite code."""
+        async with self.db.write() as conn:
+            await conn.execute(
+                "INSERT INTO invites (code, created_by, created_at, expires_at) "
+                "VALUES (?, ?, ?, ?)",
+                (
+                    invite.code,
+                    invite.created_by,
+                    invite.created_at.isoformat(),
+                    invite.expires_at.isoformat(),
+                ),
+            )
+
+    async def get_invite(self, code: str) -> Invite | None:
+        """The invite with this code, if any."""
+        row = await self.db.fetch_one("SELECT * FROM invites WHERE code = ?", (code,))
+        return None if row is None else Invite.model_validate(row)
+
+    async def redeem_invite(
+        self, code: str, telegram_id: int, display_name: str, now: datetime
+    ) -> bool:
+        """Mark the invite used and register the person, atomically; False if it was not usable."""
+        async with self.db.write() as conn:
+            cursor = await conn.execute(
+                "UPDATE invites SET used_by = ?, used_at = ? "
+                "WHERE code = ? AND used_by IS NULL AND expires_at > ?",
+                (telegram_id, now.isoformat(), code, now.isoformat()),
+            )
+            if cursor.rowcount != 1:
+                return False
+            await conn.execute(
+                "INSERT OR IGNORE INTO assistants (telegram_id, display_name, joined_at) "
+                "VALUES (?, ?, ?)",
+                (telegram_id, display_name, now.isoformat()),
+            )
+        return True

@@ -1,0 +1,128 @@
+"""PTB persistence on our own SQLite database: conversation states and drafts survive restarts."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from telegram.ext import BasePersistence, PersistenceInput
+from telegram.ext._utils.types import CDCData, ConversationDict, ConversationKey
+
+from bot.storage.db import Database
+
+UserData = dict[Any, Any]
+ChatData = dict[Any, Any]
+BotData = dict[Any, Any]
+
+
+class SQLitePersistence(BasePersistence[UserData, ChatData, BotData]):
+    """Stores user_data (the in-progress draft) and conversation states; nothing else.
+
+    Values must be JSON-serialisable: drafts are pydantic models dumped in JSON mode.
+    """
+
+    def __init__(self, db: Database) -> None:
+        super().__init__(
+            store_data=PersistenceInput(
+                bot_data=False, chat_data=False, user_data=True, callback_data=False
+            ),
+            update_interval=60,
+        )
+        self.db = db
+
+    async def get_user_data(self) -> dict[int, UserData]:
+        """All stored user_data, by user id."""
+        rows = await self.db.fetch_all("SELECT user_id, data FROM ptb_user_data")
+        return {int(r["user_id"]): json.loads(r["data"]) for r in rows}
+
+    async def update_user_data(self, user_id: int, data: UserData) -> None:
+        """Save one user's data (an empty dict removes the row)."""
+        async with self.db.write() as conn:
+            if data:
+                await conn.execute(
+                    "INSERT INTO ptb_user_data (user_id, data) VALUES (?, ?) "
+                    "ON CONFLICT (user_id) DO UPDATE SET data = excluded.data",
+                    (user_id, json.dumps(data, ensure_ascii=False)),
+                )
+            else:
+                await conn.execute("DELETE FROM ptb_user_data WHERE user_id = ?", (user_id,))
+
+    async def drop_user_data(self, user_id: int) -> None:
+        """Forget one user's data."""
+        async with self.db.write() as conn:
+            await conn.execute("DELETE FROM ptb_user_data WHERE user_id = ?", (user_id,))
+
+    async def refresh_user_data(self, user_id: int, user_data: UserData) -> None:
+        """Nothing to refresh: this process is the only writer."""
+
+    async def get_conversations(self, name: str) -> ConversationDict:
+        """The stored states of one conversation handler."""
+        rows = await self.db.fetch_all(
+            "SELECT key, state FROM ptb_conversations WHERE name = ?", (name,)
+        )
+        return {tuple(json.loads(r["key"])): json.loads(r["state"]) for r in rows}
+
+    async def update_conversation(
+        self, name: str, key: ConversationKey, new_state: object | None
+    ) -> None:
+        """Save or clear one conversation's state."""
+        encoded_key = json.dumps(list(key))
+        async with self.db.write() as conn:
+            if new_state is None:
+                await conn.execute(
+                    "DELETE FROM ptb_conversations WHERE name = ? AND key = ?", (name, encoded_key)
+                )
+            else:
+                await conn.execute(
+                    "INSERT INTO ptb_conversations (name, key, state) VALUES (?, ?, ?) "
+                    "ON CONFLICT (name, key) DO UPDATE SET state = excluded.state",
+                    (name, encoded_key, json.dumps(new_state)),
+                )
+
+    async def get_chat_data(self) -> dict[int, ChatData]:
+        """Chat data is not kept."""
+        return {}
+
+    async def update_chat_data(self, chat_id: int, data: ChatData) -> None:
+        """Chat data is not kept."""
+
+    async def drop_chat_data(self, chat_id: int) -> None:
+        """Chat data is not kept."""
+
+    async def refresh_chat_data(self, chat_id: int, chat_data: ChatData) -> None:
+        """Chat data is not kept."""
+
+    async def get_bot_data(self) -> BotData:
+        """Bot data is not kept."""
+        return {}
+
+    async def update_bot_data(self, data: BotData) -> None:
+        """Bot data is not kept."""
+
+    async def refresh_bot_data(self, bot_data: BotData) -> None:
+        """Bot data is not kept."""
+
+    async def get_callback_data(self) -> CDCData | None:
+        """Arbitrary callback data is not used."""
+        return None
+
+    async def update_callback_data(self, data: CDCData) -> None:
+        """Arbitrary callback data is not used."""
+
+    async def flush(self) -> None:
+        """Every write is already committed."""
+
+    async def last_update_id(self) -> int:
+        """The highest update id fully processed and persisted."""
+        row = await self.db.fetch_one("SELECT last_update_id FROM processed_updates WHERE id = 1")
+        return int(row["last_update_id"]) if row else 0
+
+    async def mark_update_processed(self, update_id: int) -> None:
+        """Remember that this update is done, so a redelivery after a crash is ignored."""
+        async with self.db.write() as conn:
+            await conn.execute(
+                "INSERT INTO processed_updates (id, last_update_id) VALUES (1, ?) "
+                "ON CONFLICT (id) DO UPDATE SET last_update_id = "
+                "max(last_update_id, excluded.last_update_id)",
+                (update_id,),
+            )

@@ -1,0 +1,122 @@
+"""Translated names of the fixed lists, and friendly words for domain errors."""
+
+from __future__ import annotations
+
+from bot.domain.errors import DomainError
+from bot.domain.vocabulary import Activity, Area, MemberRole, MissedReason, Place
+from bot.i18n import N_, Translator
+
+AREA_LABELS: dict[Area, str] = {
+    Area.HOUSING: N_("Housing"),
+    Area.MONEY: N_("Money and benefits"),
+    Area.HEALTH: N_("Health"),
+    Area.LEGAL: N_("Documents and legal matters"),
+    Area.EMOTIONS: N_("Emotions"),
+    Area.PARENTING: N_("Family relations and parenting"),
+    Area.PEERS: N_("Peer group"),
+    Area.EDUCATION: N_("Education and school"),
+    Area.QUALIFICATIONS: N_("Qualifications and courses"),
+    Area.EMPLOYMENT: N_("Work"),
+    Area.SOCIAL: N_("Social activity and culture"),
+    Area.CONFLICTS: N_("Conflicts"),
+}
+
+ACTIVITY_LABELS: dict[Activity, str] = {
+    Activity.DOCUMENTS: N_("Documents and letters"),
+    Activity.BENEFIT: N_("Benefit application"),
+    Activity.ACCOMPANYING: N_("Accompanying to an institution"),
+    Activity.MOTIVATION: N_("Motivational talk"),
+    Activity.MEDIATION: N_("Conflict mediation"),
+    Activity.REFERRAL: N_("Referral to therapy or a specialist"),
+    Activity.SKILL: N_("Skill modelling and practice"),
+    Activity.OTHER: N_("Other"),
+}
+
+PLACE_LABELS: dict[Place, str] = {
+    Place.HOME: N_("Family's home"),
+    Place.INSTITUTION: N_("Institution"),
+    Place.OFFICE: N_("Centre's office"),
+    Place.OUTDOORS: N_("Outdoors"),
+    Place.PHONE: N_("Phone"),
+}
+
+ROLE_LABELS: dict[MemberRole, str] = {
+    MemberRole.MOTHER: N_("mother"),
+    MemberRole.FATHER: N_("father"),
+    MemberRole.CHILD: N_("child"),
+    MemberRole.GRANDPARENT: N_("grandparent"),
+    MemberRole.OTHER: N_("other"),
+}
+
+MISSED_LABELS: dict[MissedReason, str] = {
+    MissedReason.NOBODY_HOME: N_("Nobody home"),
+    MissedReason.REFUSED: N_("Family refused"),
+    MissedReason.CANCELLED: N_("Cancelled by the family"),
+}
+
+ERROR_TEXTS: dict[str, str] = {
+    "date_format": N_("I could not read that date. Type it like 21.11 or 21.11.2026."),
+    "date_impossible": N_("That date does not exist. Check the day and the month."),
+    "date_no_leap_day": N_("There is no 29 February in that year."),
+    "date_future": N_(
+        "That date is in the future. A visit can only be recorded once it happened."
+    ),
+    "date_too_old": N_("That date is more than a year ago. Check the year."),
+    "date_past": N_("That date is already past. Type a date from today on."),
+    "duration_format": N_(
+        "I could not read that duration. Type minutes (45) or hours (1h30, 1:30)."
+    ),
+    "duration_range": N_("A visit lasts between {low} and {high} minutes."),
+    "text_too_long": N_(
+        "That text is too long: {length} characters, at most {limit}. "
+        "Please shorten it and send it again."
+    ),
+    "text_empty": N_("Please type some text."),
+    "draft_incomplete": N_("Some steps are missing. Please go through them again."),
+    "code_format": N_("A family code has 1–12 letters, digits or dashes, like R-07."),
+    "code_taken": N_("The code {family_code} is already used. Type another one."),
+    "contract_order": N_("The contract cannot end before it was signed."),
+    "name_format": N_("Type a first name or initials (at most 30 characters)."),
+    "year_format": N_("Type a birth year like 2015, or press Skip."),
+    "label_format": N_("A label has at most 40 characters."),
+    "not_allowed": N_("You are not allowed to do that."),
+    "admin_only": N_("Only the centre's admins can do that."),
+    "not_found": N_("I could not find that."),
+    "family_unknown": N_("I do not know that family among yours. Check the code in /families."),
+    "assistant_unknown": N_("That person has not joined the bot yet."),
+    "invite_unknown": N_("That invite code is not valid. Ask the centre for a new one."),
+    "invite_used": N_("That invite code was already used. Ask the centre for a new one."),
+    "invite_expired": N_("That invite code has expired. Ask the centre for a new one."),
+}
+
+
+def describe_error(tr: Translator, error: DomainError) -> str:
+    """A friendly sentence for a domain error (plain text: escape before rendering as HTML)."""
+    template = ERROR_TEXTS.get(error.code, ERROR_TEXTS["not_allowed"])
+    details = {key: str(value) for key, value in error.details.items()}
+    return tr.gettext(template).format(**details) if details else tr.gettext(template)
+
+
+def area(tr: Translator, value: Area) -> str:
+    """Translated area name."""
+    return tr.gettext(AREA_LABELS[value])
+
+
+def activity(tr: Translator, value: Activity) -> str:
+    """Translated activity name."""
+    return tr.gettext(ACTIVITY_LABELS[value])
+
+
+def place(tr: Translator, value: Place) -> str:
+    """Translated place name."""
+    return tr.gettext(PLACE_LABELS[value])
+
+
+def role(tr: Translator, value: MemberRole) -> str:
+    """Translated member role."""
+    return tr.gettext(ROLE_LABELS[value])
+
+
+def missed(tr: Translator, value: MissedReason) -> str:
+    """Translated reason for a missed visit."""
+    return tr.gettext(MISSED_LABELS[value])

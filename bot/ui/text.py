@@ -1,0 +1,62 @@
+"""Safe HTML text: escaping, shortening user text, and splitting within Telegram's limits."""
+
+from __future__ import annotations
+
+import html
+
+MESSAGE_LIMIT = 4096
+
+
+def esc(text: object) -> str:
+    """Escape anything for Telegram's HTML parse mode."""
+    return html.escape(str(text), quote=False)
+
+
+def telegram_length(text: str) -> int:
+    """Length as Telegram counts it: UTF-16 code units (an upper bound for HTML source)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def shorten(text: str, limit: int) -> str:
+    """Cut plain text to at most `limit` characters, marking the cut with an ellipsis."""
+    cleaned = " ".join(text.split())
+    return cleaned if len(cleaned) <= limit else cleaned[: limit - 1].rstrip() + "…"
+
+
+def split_lines(lines: list[str], limit: int = MESSAGE_LIMIT) -> list[str]:
+    """Pack well-formed HTML lines into messages within the limit, never splitting a line.
+
+    A single line longer than the limit is a rendering bug upstream (user text must be
+    shortened before it is put in a line), so it is cut hard as plain text as a last resort.
+    """
+    messages: list[str] = []
+    current: list[str] = []
+    size = 0
+    for raw in lines:
+        line = raw
+        length = telegram_length(line) + 1
+        if length > limit:
+            line = esc(shorten(html.unescape(_strip_tags(line)), limit // 2))
+            length = telegram_length(line) + 1
+        if current and size + length > limit:
+            messages.append("\n".join(current))
+            current, size = [], 0
+        current.append(line)
+        size += length
+    if current:
+        messages.append("\n".join(current))
+    return messages
+
+
+def _strip_tags(markup: str) -> str:
+    """Drop HTML tags (for the last-resort plain-text cut)."""
+    out: list[str] = []
+    inside = False
+    for char in markup:
+        if char == "<":
+            inside = True
+        elif char == ">" and inside:
+            inside = False
+        elif not inside:
+            out.append(char)
+    return "".join(out)
