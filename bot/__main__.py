@@ -10,7 +10,7 @@ import sys
 
 from telegram import Update
 
-from bot.app import build_application
+from bot.app import build_application, prepare
 from bot.config import ConfigError, Settings, load_settings
 from bot.services.registry import Services
 from bot.storage.db import Database, DatabaseError
@@ -50,6 +50,7 @@ async def run(settings: Settings) -> None:
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
         async with application:
+            await prepare(application)
             await application.start()
             assert application.updater is not None
             await application.updater.start_polling(allowed_updates=Update.ALL_TYPES)

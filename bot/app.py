@@ -5,14 +5,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from telegram import (
-    BotCommand,
-    BotCommandScopeChat,
-    BotCommandScopeDefault,
-    Update,
-)
+from telegram import Update
 from telegram.constants import ParseMode
-from telegram.error import TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -32,7 +26,7 @@ from bot.handlers import admin, families, language, start
 from bot.handlers.context import SERVICES_KEY, BotContext
 from bot.handlers.errors import on_error
 from bot.handlers.gate import LAST_UPDATE_KEY, gatekeeper, persist_after_update
-from bot.i18n import LOCALES, translator
+from bot.handlers.menu import publish_commands
 from bot.services.registry import Services
 from bot.storage.persistence import SQLitePersistence
 
@@ -62,7 +56,6 @@ def build_application(
         .persistence(persistence)
         .context_types(ContextTypes(context=BotContext))
         .concurrent_updates(False)
-        .post_init(_post_init)
     )
     if rate_limited:
         # PTB types the limiter by its per-call arguments; ours takes none, so any fits.
@@ -100,50 +93,9 @@ def _add_handlers(application: BotApplication) -> None:
     application.add_error_handler(on_error)
 
 
-async def _post_init(application: BotApplication) -> None:
-    """Remember the last processed update and publish the command menus."""
+async def prepare(application: BotApplication) -> None:
+    """After initialize(): remember the last processed update, publish the command menus."""
     persistence = application.persistence
     if isinstance(persistence, SQLitePersistence):
         application.bot_data[LAST_UPDATE_KEY] = await persistence.last_update_id()
     await publish_commands(application)
-
-
-def command_menu(locale: str, *, admin_menu: bool = False) -> list[BotCommand]:
-    """The command menu in one language; Polish shows the Polish aliases."""
-    tr = translator(locale)
-    _ = tr.gettext
-    polish = locale == "pl"
-    menu = [
-        BotCommand("wizyta" if polish else "visit", _("Record a visit")),
-        BotCommand("rodziny" if polish else "families", _("Your families this week")),
-        BotCommand("wizyty" if polish else "visits", _("Last visits of a family")),
-        BotCommand("nowarodzina" if polish else "newfamily", _("Register a family")),
-        BotCommand("jezyk" if polish else "lang", _("Language")),
-        BotCommand("anuluj" if polish else "cancel", _("Stop without saving")),
-        BotCommand("pomoc" if polish else "help", _("What the bot can do")),
-    ]
-    if admin_menu:
-        menu += [
-            BotCommand("invite", _("Invite a new assistant")),
-            BotCommand("assign", _("Hand a family to an assistant")),
-        ]
-    return menu
-
-
-async def publish_commands(application: BotApplication) -> None:
-    """set_my_commands per language, and the admin menu in each admin's chat."""
-    bot = application.bot
-    services: Services = application.bot_data[SERVICES_KEY]
-    default_locale = services.settings.default_locale
-    await bot.set_my_commands(command_menu(default_locale), scope=BotCommandScopeDefault())
-    for locale in LOCALES:
-        await bot.set_my_commands(
-            command_menu(locale), scope=BotCommandScopeDefault(), language_code=locale
-        )
-    for admin_id in services.settings.admin_telegram_ids:
-        try:
-            await bot.set_my_commands(
-                command_menu(default_locale, admin_menu=True), scope=BotCommandScopeChat(admin_id)
-            )
-        except TelegramError as exc:  # the admin has not opened a chat with the bot yet
-            log.info("admin menu for %s not set yet: %s", admin_id, exc)

@@ -9,16 +9,12 @@ from typing import Any, Generic, TypeVar, cast
 
 from pydantic import BaseModel, ValidationError
 from telegram import Update
-from telegram.ext import BaseHandler
+from telegram.ext import BaseHandler, ConversationHandler
 from telegram.warnings import PTBUserWarning
 
 from bot.handlers.common import answer_press
 from bot.handlers.context import BotContext
 from bot.ui.callbacks import Press, decode
-
-# Our conversations are per user and chat, and every button carries the draft's token, so
-# PTB's advice to track callback queries per message does not apply here.
-warnings.filterwarnings("ignore", message=r".*per_message=False", category=PTBUserWarning)
 
 ACTIVE_KEY = "active"  # which conversation holds the user's draft right now
 
@@ -111,3 +107,14 @@ class DraftStore(Generic[DraftT, StepT]):
         context.data.pop(self.step_key, None)
         if context.data.get(ACTIVE_KEY) == self.name:
             context.data.pop(ACTIVE_KEY)
+
+
+def conversation(**kwargs: Any) -> ConversationHandler[BotContext]:
+    """A ConversationHandler keyed per user and chat.
+
+    Every button carries the draft's token, so PTB's advice to track callback queries per
+    message does not apply here; its warning about that is silenced for this call only.
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r".*per_message=False", category=PTBUserWarning)
+        return ConversationHandler(**kwargs)

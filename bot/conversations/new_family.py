@@ -23,6 +23,7 @@ from bot.conversations.common import (
     DraftStore,
     as_step,
     busy_elsewhere,
+    conversation,
     new_token,
     press_for,
     stale,
@@ -364,7 +365,7 @@ def build() -> ConversationHandler[BotContext]:
     """The /newfamily conversation, persistent across restarts."""
     buttons = as_step(CallbackQueryHandler(pressed, pattern=rf"^{PREFIX}:"))
     text = as_step(MessageHandler(~filters.COMMAND & ~filters.StatusUpdate.ALL, typed))
-    return ConversationHandler(
+    return conversation(
         entry_points=[as_step(CommandHandler(["newfamily", "nowarodzina"], start))],
         states={step.value: [buttons, text] for step in Step},
         fallbacks=[as_step(CommandHandler(["cancel", "anuluj"], cancel)), buttons],

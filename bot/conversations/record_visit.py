@@ -24,6 +24,7 @@ from bot.conversations.common import (
     DraftStore,
     as_step,
     busy_elsewhere,
+    conversation,
     new_token,
     press_for,
     stale,
@@ -359,10 +360,10 @@ async def start(update: Update, context: BotContext) -> str | int:
 
 async def start_from_list(update: Update, context: BotContext) -> str | int:
     """A family's 📝 button under /families: start a visit for that family."""
-    await answer_press(update)
     if busy_elsewhere(context, NAME) or _draft(context) is not None:
         await tell_busy(update, context)
         return END
+    await answer_press(update)
     press = decode(update.callback_query.data if update.callback_query else None)
     family_id = None if press is None else as_int(press.arg)
     if family_id is None:
@@ -671,7 +672,7 @@ def build() -> ConversationHandler[BotContext]:
     """The /visit conversation, persistent across restarts."""
     buttons = as_step(CallbackQueryHandler(pressed, pattern=rf"^{PREFIX}:"))
     text = as_step(MessageHandler(~filters.COMMAND & ~filters.StatusUpdate.ALL, typed))
-    return ConversationHandler(
+    return conversation(
         entry_points=[
             as_step(CommandHandler(["visit", "wizyta"], start)),
             as_step(CallbackQueryHandler(start_from_list, pattern=rf"^{START_VISIT_PREFIX}:")),

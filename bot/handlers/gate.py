@@ -9,6 +9,7 @@ from telegram.ext import ApplicationHandlerStop
 
 from bot.handlers.common import answer_press
 from bot.handlers.context import BotContext
+from bot.handlers.menu import publish_admin_commands
 from bot.i18n import guess_locale, translator
 from bot.storage.persistence import SQLitePersistence
 from bot.ui.text import esc
@@ -51,6 +52,7 @@ async def gatekeeper(update: object, context: BotContext) -> None:
     if actor.is_admin and not actor.is_assistant:
         await services.membership.ensure_admin_profile(actor, user.full_name)
         actor = await services.membership.actor(user.id)
+        await publish_admin_commands(context.application, user.id, locale)
     context.actor = actor
 
 

@@ -1,0 +1,66 @@
+"""The command menus Telegram shows, per language, and the admins' own menu."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
+from telegram.error import TelegramError
+from telegram.ext import Application
+
+from bot.handlers.context import SERVICES_KEY
+from bot.i18n import LOCALES, translator
+from bot.services.registry import Services
+
+log = logging.getLogger(__name__)
+
+AnyApplication = Application[Any, Any, Any, Any, Any, Any]
+
+
+def command_menu(locale: str, *, admin_menu: bool = False) -> list[BotCommand]:
+    """The command menu in one language; Polish shows the Polish aliases."""
+    tr = translator(locale)
+    _ = tr.gettext
+    polish = locale == "pl"
+    menu = [
+        BotCommand("wizyta" if polish else "visit", _("Record a visit")),
+        BotCommand("rodziny" if polish else "families", _("Your families this week")),
+        BotCommand("wizyty" if polish else "visits", _("Last visits of a family")),
+        BotCommand("nowarodzina" if polish else "newfamily", _("Register a family")),
+        BotCommand("jezyk" if polish else "lang", _("Language")),
+        BotCommand("anuluj" if polish else "cancel", _("Stop without saving")),
+        BotCommand("pomoc" if polish else "help", _("What the bot can do")),
+    ]
+    if admin_menu:
+        menu += [
+            BotCommand("invite", _("Invite a new assistant")),
+            BotCommand("assign", _("Hand a family to an assistant")),
+        ]
+    return menu
+
+
+async def publish_commands(application: AnyApplication) -> None:
+    """set_my_commands per language, and the admin menu in each admin's chat."""
+    bot = application.bot
+    services: Services = application.bot_data[SERVICES_KEY]
+    default_locale = services.settings.default_locale
+    await bot.set_my_commands(command_menu(default_locale), scope=BotCommandScopeDefault())
+    for locale in LOCALES:
+        await bot.set_my_commands(
+            command_menu(locale), scope=BotCommandScopeDefault(), language_code=locale
+        )
+    for admin_id in services.settings.admin_telegram_ids:
+        profile = await services.membership.profile(admin_id)
+        if profile is not None:  # before their first message the chat does not exist yet
+            await publish_admin_commands(application, admin_id, profile.locale or default_locale)
+
+
+async def publish_admin_commands(application: AnyApplication, admin_id: int, locale: str) -> None:
+    """The admin's own menu, with /invite and /assign, in their private chat."""
+    try:
+        await application.bot.set_my_commands(
+            command_menu(locale, admin_menu=True), scope=BotCommandScopeChat(admin_id)
+        )
+    except TelegramError as exc:
+        log.info("admin menu for %s not set: %s", admin_id, exc)

@@ -1,0 +1,77 @@
+"""Who may use the bot: invites, strangers, groups, forged buttons."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import time_machine
+
+from tests.support.harness import ADMIN_ID, BotHarness
+
+
+async def test_stranger_is_refused_with_their_id_and_nothing_else(harness: BotHarness) -> None:
+    stranger = harness.user(4242, language_code="en")
+    await stranger.send("/families")
+    text = harness.fake.last_text(stranger.chat_id)
+    assert "4242" in text
+    assert "invite" in text
+    await stranger.send("hello")
+    await stranger.send("/visit")
+    assert all("4242" in c.params["text"] for c in harness.fake.sent(stranger.chat_id))
+    assert harness.fake.errors == []
+
+
+async def test_stranger_is_refused_in_polish_by_default(harness: BotHarness) -> None:
+    stranger = harness.user(4243, language_code="pl")
+    await stranger.send("/start")
+    assert "zaproszenie" in harness.fake.last_text(stranger.chat_id)
+
+
+async def test_invite_lets_an_assistant_in_once(harness: BotHarness) -> None:
+    admin = await harness.admin()
+    await admin.send("/invite")
+    text = harness.fake.last_text(admin.chat_id)
+    assert "https://t.me/family_test_bot?start=" in text
+    code = text.split("/start ")[-1].strip()
+    newcomer = harness.user(2001, language_code="en")
+    await newcomer.send(f"/start {code}")
+    assert "Welcome" in harness.fake.last_text(newcomer.chat_id)
+    await newcomer.send("/families")
+    assert "no families yet" in harness.fake.last_text(newcomer.chat_id)
+    second = harness.user(2002, language_code="en")
+    await second.send(f"/start {code}")
+    assert "already used" in harness.fake.last_text(second.chat_id)
+    await second.send("/families")
+    assert "2002" in harness.fake.last_text(second.chat_id)
+
+
+async def test_expired_and_unknown_codes_are_refused(harness: BotHarness) -> None:
+    admin = await harness.admin()
+    await admin.send("/invite")
+    code = harness.fake.last_text(admin.chat_id).split("/start ")[-1].strip()
+    late = harness.user(2003, language_code="en")
+    with time_machine.travel(timedelta(hours=73)):
+        await late.send(f"/start {code}")
+    assert "expired" in harness.fake.last_text(late.chat_id)
+    await late.send("/start nonsense")
+    assert "not valid" in harness.fake.last_text(late.chat_id)
+
+
+async def test_only_admins_invite(harness: BotHarness) -> None:
+    assistant = await harness.assistant(language_code="en")
+    await assistant.send("/invite")
+    assert "Only the centre's admins" in harness.fake.last_text(assistant.chat_id)
+
+
+async def test_group_chats_get_no_data(harness: BotHarness) -> None:
+    admin = await harness.admin()
+    await admin.group_message("/families")
+    group_texts = [c.params["text"] for c in harness.fake.sent(admin.group_chat["id"])]
+    assert group_texts
+    assert all("private" in t or "prywatn" in t for t in group_texts)
+
+
+async def test_admin_gets_their_menu(harness: BotHarness) -> None:
+    await harness.admin()
+    scopes = [c.params.get("scope") for c in harness.fake.calls if c.method == "setMyCommands"]
+    assert {"type": "chat", "chat_id": ADMIN_ID} in scopes
