@@ -47,6 +47,7 @@ from bot.ui.text import esc, shorten
 PREFIX = "v"
 NAME = "record_visit"
 SUMMARY_NOTE_PREVIEW = 1500
+RESUME_KEY = f"{NAME}.resume"
 
 
 class Step(StrEnum):
@@ -87,7 +88,12 @@ STORE = DraftStore(NAME, VisitDraft, Step)
 _draft = STORE.load
 _keep = STORE.keep
 _step = STORE.step
-_drop = STORE.drop
+
+
+def _drop(context: BotContext) -> None:
+    """Forget the draft and where it was."""
+    context.data.pop(RESUME_KEY, None)
+    STORE.drop(context)
 
 
 def _next(draft: VisitDraft, after: Step, family: Family | None) -> Step:
@@ -330,6 +336,9 @@ async def start(update: Update, context: BotContext) -> str | int:
         return END
     existing = _draft(context)
     if existing is not None and existing.family_id is not None:
+        waiting = _step(context)
+        if waiting is not Step.RESUME:
+            context.data[RESUME_KEY] = (waiting or Step.SUMMARY).value
         return await _go(update, context, existing, Step.RESUME)
     draft = VisitDraft(token=new_token())
     own = await context.services.families.own_families(context.actor)
@@ -395,7 +404,8 @@ async def resume_choice(update: Update, context: BotContext) -> str | int:
         _drop(context)
         fresh = VisitDraft(token=new_token())
         return await _go(update, context, fresh, Step.FAMILY)
-    step = _step(context) or Step.SUMMARY
+    stored = context.data.pop(RESUME_KEY, None)
+    step = Step(stored) if stored in Step._value2member_map_ else Step.SUMMARY
     if step is Step.RESUME:
         step = Step.SUMMARY
     return await _go(update, context, draft, step)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 
 from bot.domain.errors import DomainError
 
+YEAR_SWITCH = timedelta(days=183)
 DURATION_MIN = 5
 DURATION_MAX = 600
 
@@ -42,9 +43,11 @@ def parse_date(text: str, today: date, prefer: YearPreference = YearPreference.P
             year += 2000
         return _make_date(year, month, day)
     candidate = _make_date(today.year, month, day, allow_leap_shift=True)
-    if prefer is YearPreference.PAST and candidate > today:
+    # Only a date far on the other side of today means another year (15.12 typed on 3 January
+    # is last December); a few days off is a typo the caller should point out, not hide.
+    if prefer is YearPreference.PAST and candidate > today + YEAR_SWITCH:
         candidate = _make_date(today.year - 1, month, day, allow_leap_shift=True)
-    elif prefer is YearPreference.FUTURE and candidate < today:
+    elif prefer is YearPreference.FUTURE and candidate < today - YEAR_SWITCH:
         candidate = _make_date(today.year + 1, month, day, allow_leap_shift=True)
     return candidate
 
