@@ -12,12 +12,14 @@ YEAR_SWITCH = timedelta(days=183)
 DURATION_MIN = 5
 DURATION_MAX = 600
 
-_DAY_MONTH = re.compile(r"^(\d{1,2})[./-](\d{1,2})(?:[./-](\d{2}|\d{4}))?\.?$")
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_MINUTES = re.compile(r"^(\d{1,3})\s*(?:m|min|mins|minut|minuty|minutes)?\.?$")
-_HOURS_MINUTES = re.compile(r"^(\d{1,2})\s*(?:h|godz\.?|g)\s*(?:(\d{1,2})\s*(?:m|min)?\.?)?$")
-_CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")
-_DECIMAL_HOURS = re.compile(r"^(\d{1,2})[.,](\d{1,2})\s*(?:h|godz\.?|g)$")
+_DAY_MONTH = re.compile(r"^(\d{1,2})[./-](\d{1,2})(?:[./-](\d{2}|\d{4}))?\.?$", re.ASCII)
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$", re.ASCII)
+_MINUTES = re.compile(r"^(\d{1,3})\s*(?:m|min|mins|minut|minuty|minutes)?\.?$", re.ASCII)
+_HOURS_MINUTES = re.compile(
+    r"^(\d{1,2})\s*(?:h|godz\.?|g)\s*(?:(\d{1,2})\s*(?:m|min)?\.?)?$", re.ASCII
+)
+_CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$", re.ASCII)
+_DECIMAL_HOURS = re.compile(r"^(\d{1,2})[.,](\d{1,2})\s*(?:h|godz\.?|g)$", re.ASCII)
 
 
 class YearPreference(StrEnum):

@@ -8,6 +8,7 @@ from telegram import Update
 from telegram.error import TelegramError
 
 from bot.handlers.context import BotContext
+from bot.handlers.gate import translator_for
 
 log = logging.getLogger(__name__)
 
@@ -18,7 +19,13 @@ async def on_error(update: object, context: BotContext) -> None:
     log.error("error while handling update %s", update_id, exc_info=context.error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
-    text = context.tr.gettext(
+    tr = context.tr
+    if update.effective_user is not None:  # error contexts are new: the gate's choice is gone
+        try:
+            tr = await translator_for(context.services, update.effective_user)
+        except Exception:  # the database itself may be what failed
+            log.debug("falling back to the default language for the apology")
+    text = tr.gettext(
         "Sorry, something went wrong on my side. What you saved before is safe; "
         "please try the last step again."
     )

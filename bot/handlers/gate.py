@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Chat, Update
+from telegram import Chat, Update, User
 from telegram.ext import ApplicationHandlerStop
 
 from bot.handlers.common import answer_press
 from bot.handlers.context import BotContext
 from bot.handlers.menu import publish_admin_commands
-from bot.i18n import guess_locale, translator
+from bot.i18n import Translator, guess_locale, translator
+from bot.services.registry import Services
 from bot.storage.persistence import SQLitePersistence
 from bot.ui.text import esc
 
@@ -32,11 +33,8 @@ async def gatekeeper(update: object, context: BotContext) -> None:
         raise ApplicationHandlerStop
     services = context.services
     actor = await services.membership.actor(user.id)
-    profile = await services.membership.profile(user.id) if actor.is_member else None
-    locale = (profile.locale if profile else None) or guess_locale(
-        user.language_code, services.settings.default_locale
-    )
-    context.tr = translator(locale)
+    context.tr = await translator_for(services, user)
+    locale = context.tr.locale
     if chat.type != Chat.PRIVATE:
         await _refuse_group(update, context)
         await _finish(update, context)
@@ -54,6 +52,13 @@ async def gatekeeper(update: object, context: BotContext) -> None:
         actor = await services.membership.actor(user.id)
         await publish_admin_commands(context.application, user.id, locale)
     context.actor = actor
+
+
+async def translator_for(services: Services, user: User) -> Translator:
+    """The language a member chose, else their Telegram language if we speak it, else default."""
+    profile = await services.membership.profile(user.id)
+    chosen = profile.locale if profile else None
+    return translator(chosen or guess_locale(user.language_code, services.settings.default_locale))
 
 
 async def persist_after_update(update: object, context: BotContext) -> None:

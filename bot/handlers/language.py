@@ -18,7 +18,11 @@ async def choose_language(update: Update, context: BotContext) -> None:
     if update.message is None:
         return
     rows = [
-        [InlineKeyboardButton(LANGUAGE_NAMES[code], callback_data=encode(LANG_PREFIX, "-", code))]
+        [
+            InlineKeyboardButton(
+                LANGUAGE_NAMES[code], callback_data=encode(LANG_PREFIX, "-", "set", code)
+            )
+        ]
         for code in LOCALES
     ]
     await update.message.reply_text(

@@ -1,0 +1,51 @@
+"""Family codes, caseload and the weekly cadence."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.domain.cadence import FamilyCadence, week_bounds
+from bot.domain.family import normalise_code, suggest_code, valid_birth_year
+
+
+def test_codes_are_suggested_in_order_filling_gaps() -> None:
+    assert suggest_code(set()) == "R-01"
+    assert suggest_code({"R-01", "r-02", "R-04"}) == "R-03"
+
+
+def test_codes_are_normalised_or_refused() -> None:
+    assert normalise_code(" r-07 ") == "R-07"
+    assert normalise_code("A1") == "A1"
+    assert normalise_code("-R") is None
+    assert normalise_code("R 07") is None
+    assert normalise_code("R-0123456789X") is None
+    assert normalise_code("Ż-1") is None
+
+
+def test_iso_week_runs_monday_to_sunday() -> None:
+    assert week_bounds(date(2026, 11, 25)) == (date(2026, 11, 23), date(2026, 11, 29))
+    assert week_bounds(date(2026, 11, 29)) == (date(2026, 11, 23), date(2026, 11, 29))
+    assert week_bounds(date(2027, 1, 1)) == (date(2026, 12, 28), date(2027, 1, 3))
+
+
+def test_cadence_counts_days_and_target() -> None:
+    row = FamilyCadence(
+        family_id=1,
+        code="R-01",
+        label=None,
+        visits_per_week=2,
+        visits_this_week=1,
+        last_visit=date(2026, 11, 20),
+    )
+    assert row.days_since_last(date(2026, 11, 25)) == 5
+    assert not row.week_done()
+    never = row.model_copy(update={"last_visit": None, "visits_this_week": 2})
+    assert never.days_since_last(date(2026, 11, 25)) is None
+    assert never.week_done()
+
+
+def test_birth_years_are_plausible() -> None:
+    today = date(2026, 11, 25)
+    assert valid_birth_year(2015, today)
+    assert not valid_birth_year(2027, today)
+    assert not valid_birth_year(1890, today)

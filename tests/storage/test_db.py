@@ -1,0 +1,117 @@
+"""The database file: migrations, pragmas, transactions, encryption."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.domain.family import Member, NewFamily
+from bot.domain.vocabulary import MemberRole
+from bot.storage.db import Database, DatabaseError
+from bot.storage.families import FamilyRepository
+from bot.storage.people import PeopleRepository
+
+NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+SECRET_NOTE = "Secret-note-about-court-case-1234"
+
+
+async def test_migrations_from_empty_and_again(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "sub" / "a.sqlite3")
+    try:
+        first = await db.migrate()
+        second = await db.migrate()
+        assert first == second >= 1
+        tables = {r["name"] for r in await db.fetch_all("SELECT name FROM sqlite_master")}
+        assert {"families", "visits", "assistants", "invites", "ptb_conversations"} <= tables
+    finally:
+        await db.close()
+
+
+async def test_pragmas_on_every_connection(db: Database) -> None:
+    assert (await db.fetch_one("PRAGMA foreign_keys")) == {"foreign_keys": 1}
+    assert (await db.fetch_one("PRAGMA journal_mode")) == {"journal_mode": "wal"}
+    assert (await db.fetch_one("PRAGMA synchronous")) == {"synchronous": 2}
+    assert (await db.fetch_one("PRAGMA busy_timeout")) == {"timeout": 5000}
+
+
+async def _insert_then_fail(db: Database) -> None:
+    async with db.write() as conn:
+        await conn.execute(
+            "INSERT INTO assistants (telegram_id, display_name, joined_at) VALUES (1, 'a', 'x')"
+        )
+        raise RuntimeError("boom")
+
+
+async def test_a_failed_write_rolls_back(db: Database) -> None:
+    with pytest.raises(RuntimeError):
+        await _insert_then_fail(db)
+    assert await db.fetch_all("SELECT * FROM assistants") == []
+
+
+async def test_foreign_keys_are_enforced(db: Database) -> None:
+    with pytest.raises(Exception, match="FOREIGN KEY"):
+        async with db.write() as conn:
+            await conn.execute(
+                "INSERT INTO members (family_id, name, role, position) "
+                "VALUES (999, 'x', 'child', 0)"
+            )
+
+
+async def _store_secret(db: Database) -> None:
+    people = PeopleRepository(db)
+    await people.add_assistant(7, "Assistant", NOW)
+    family = NewFamily(
+        code="R-01",
+        label=SECRET_NOTE,
+        members=[Member(name="Zenobia", role=MemberRole.MOTHER)],
+    )
+    await FamilyRepository(db).add(family, 7, NOW)
+
+
+async def test_plain_database_holds_plain_text(tmp_path: Path) -> None:
+    path = tmp_path / "plain.sqlite3"
+    db = await Database.open(path)
+    await db.migrate()
+    await _store_secret(db)
+    await db.close()
+    assert SECRET_NOTE.encode() in _all_bytes(path)
+
+
+async def test_sqlcipher_database_has_no_plain_text(tmp_path: Path) -> None:
+    path = tmp_path / "secret.sqlite3"
+    db = await Database.open(path, key="correct horse 'battery'")
+    assert db.encrypted
+    await db.migrate()
+    await _store_secret(db)
+    await db.close()
+    raw = _all_bytes(path)
+    assert SECRET_NOTE.encode() not in raw
+    assert b"Zenobia" not in raw
+    assert b"SQLite format 3" not in raw
+    again = await Database.open(path, key="correct horse 'battery'")
+    try:
+        family = await FamilyRepository(again).by_code("R-01")
+        assert family is not None
+        assert family.label == SECRET_NOTE
+    finally:
+        await again.close()
+
+
+async def test_wrong_key_or_missing_key_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "secret.sqlite3"
+    db = await Database.open(path, key="right")
+    await db.migrate()
+    await db.close()
+    with pytest.raises(DatabaseError, match="DATABASE_KEY"):
+        await Database.open(path, key="wrong")
+    with pytest.raises(DatabaseError, match="DATABASE_KEY"):
+        await Database.open(path)
+
+
+def _all_bytes(path: Path) -> bytes:
+    """The database file and its WAL, as an attacker with the disk would see them."""
+    data = path.read_bytes()
+    wal = path.with_name(path.name + "-wal")
+    return data + (wal.read_bytes() if wal.exists() else b"")

@@ -1,0 +1,75 @@
+"""Settings: defaults, validation, one clear line per problem."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.config import ConfigError, load_settings
+
+
+def test_defaults() -> None:
+    settings = load_settings(_env_file=None)
+    assert settings.telegram_api_base_url == "https://api.telegram.org/bot"
+    assert settings.database_path == Path("./data/familybot.sqlite3")
+    assert settings.timezone == "Europe/Warsaw"
+    assert settings.default_locale == "pl"
+    assert settings.key() is None
+
+
+def test_admin_ids_from_a_comma_separated_list() -> None:
+    settings = load_settings(_env_file=None, admin_telegram_ids=" 12, 34 ,")
+    assert settings.admin_telegram_ids == frozenset({12, 34})
+
+
+@pytest.mark.parametrize(
+    ("override", "name"),
+    [
+        ({"admin_telegram_ids": "12,abc"}, "ADMIN_TELEGRAM_IDS"),
+        ({"timezone": "Mars/Olympus"}, "TIMEZONE"),
+        ({"default_locale": "de"}, "DEFAULT_LOCALE"),
+    ],
+)
+def test_bad_values_name_the_variable(override: dict[str, str], name: str) -> None:
+    with pytest.raises(ConfigError, match=name):
+        load_settings(_env_file=None, **override)
+
+
+def test_missing_token_is_named() -> None:
+    with pytest.raises(ConfigError, match="TELEGRAM_BOT_TOKEN"):
+        load_settings(_env_file=None, telegram_bot_token="  ").token()
+
+
+def test_cli_prints_one_line_without_traceback(tmp_path: Path) -> None:
+    env = {"PATH": "/usr/bin:/bin", "ADMIN_TELEGRAM_IDS": "x", "HOME": str(tmp_path)}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "migrate"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        check=False,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "ADMIN_TELEGRAM_IDS" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_cli_migrate_creates_the_database(tmp_path: Path) -> None:
+    env = {"PATH": "/usr/bin:/bin", "DATABASE_PATH": str(tmp_path / "d" / "x.sqlite3")}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "migrate"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        check=False,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "UNENCRYPTED" in result.stderr
+    assert (tmp_path / "d" / "x.sqlite3").exists()
