@@ -40,6 +40,7 @@ from bot.domain.family import (
     valid_birth_year,
 )
 from bot.domain.parsing import YearPreference, parse_date
+from bot.domain.visit import clean_text
 from bot.domain.vocabulary import MemberRole
 from bot.handlers.common import answer_press, show
 from bot.handlers.context import BotContext
@@ -278,7 +279,7 @@ async def typed(update: Update, context: BotContext) -> str | int | None:
     message = update.message
     if draft is None or step is None or message is None:
         return None
-    text = (message.text or "").strip()
+    text = clean_text(message.text or "")
     today = context.services.clock.today()
     tr = context.tr
     try:

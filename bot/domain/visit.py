@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date, datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -62,9 +63,14 @@ def check_visit_date(day: date, today: date) -> date:
     return day
 
 
+def clean_text(text: str) -> str:
+    """Drop control characters (NUL and friends) that no keyboard types; keep lines and tabs."""
+    return "".join(c for c in text if c in "\n\t" or unicodedata.category(c) != "Cc").strip()
+
+
 def check_note(text: str, limit: int = NOTE_MAX) -> str:
-    """Notes are kept as typed (trimmed), within the limit."""
-    cleaned = text.strip()
+    """Notes are kept as typed (trimmed, without control characters), within the limit."""
+    cleaned = clean_text(text)
     if len(cleaned) > limit:
         raise DomainError("text_too_long", limit=limit, length=len(cleaned))
     return cleaned

@@ -36,7 +36,7 @@ def split_lines(lines: list[str], limit: int = MESSAGE_LIMIT) -> list[str]:
         line = raw
         length = telegram_length(line) + 1
         if length > limit:
-            line = esc(shorten(html.unescape(_strip_tags(line)), limit // 2))
+            line = _fit_as_plain(line, limit - 1)
             length = telegram_length(line) + 1
         if current and size + length > limit:
             messages.append("\n".join(current))
@@ -46,6 +46,17 @@ def split_lines(lines: list[str], limit: int = MESSAGE_LIMIT) -> list[str]:
     if current:
         messages.append("\n".join(current))
     return messages
+
+
+def _fit_as_plain(markup: str, limit: int) -> str:
+    """The line's text without tags, escaped and shortened until it fits."""
+    plain = html.unescape(_strip_tags(markup))
+    size = limit
+    while True:
+        line = esc(shorten(plain, size))
+        if telegram_length(line) <= limit:
+            return line
+        size = max(1, size * limit // telegram_length(line) - 1)
 
 
 def _strip_tags(markup: str) -> str:

@@ -125,3 +125,41 @@ async def test_errors_are_logged_and_the_user_gets_a_short_apology(
     assert "something went wrong" in text
     assert "database on fire" not in text
     assert "database on fire" in caplog.text
+
+
+async def test_long_visit_lists_are_split_cleanly(harness: BotHarness) -> None:
+    sim = await harness.assistant(language_code="en")
+    await register_family(sim)
+    assert harness.services is not None
+    from bot.domain.visit import VisitDraft  # noqa: PLC0415
+
+    actor = await harness.services.membership.actor(sim.user_id)
+    family = await harness.services.families.families.by_code("R-01")
+    assert family is not None
+    for number in range(12):
+        draft = VisitDraft(
+            token=f"t{number}",
+            family_id=family.id,
+            visit_date=datetime(2026, 11, 20).date(),
+            duration_min=60,
+            place="home",
+            note=f"<{number}> " + "long & winding " * 230,
+            next_steps="& next " * 140,
+        )
+        await harness.services.visits.record(actor, draft)
+    harness.fake.clear()
+    await sim.send("/visits R-01")
+    sent = [c for c in harness.fake.calls if c.method == "sendMessage"]
+    assert len(sent) >= 2
+    assert harness.fake.errors == []
+
+
+async def test_command_menus_per_language(harness: BotHarness) -> None:
+    menus = {
+        c.params.get("language_code"): [cmd["command"] for cmd in c.params["commands"]]
+        for c in harness.fake.calls
+        if c.method == "setMyCommands" and c.params.get("scope", {}).get("type") == "default"
+    }
+    assert "wizyta" in menus["pl"]
+    assert "visit" in menus["en"]
+    assert "rodziny" in menus[None]

@@ -1,0 +1,72 @@
+"""Hostile text typed into every free-text step: escaped, within limits, answered, kept."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support.harness import BotHarness
+
+HOSTILE = [
+    "<b>bold</b> <script>alert(1)</script>",
+    "a < b && c > d &amp; &lt; &#x26;",
+    "\u202eevil RTL override\u202c",
+    "zero\u200bwidth\u200djoiner\ufeff",
+    "NUL\x00inside",
+    "emoji 👩‍👩‍👧‍👦🇵🇱 and combining e\u0301\u0301\u0301",
+    "ąćęłńóśźż ĄĆĘŁŃÓŚŹŻ",
+    "x" * 5000,
+    "🙂" * 2000,
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+async def test_hostile_text_in_every_visit_step(harness: BotHarness, text: str) -> None:
+    sim = await harness.assistant(language_code="en")
+    await sim.send("/newfamily")
+    await sim.send(text)  # as a code: refused politely (or, cleaned, a valid code)
+    accepted = not any(
+        "Use R-01" in b for row in harness.fake.last_markup(sim.chat_id) for b, _ in row
+    )
+    if not accepted:
+        await sim.press("Use R-01")
+    await sim.send(text)  # as a label
+    if len(text) > 40:
+        await sim.press("Skip")
+    await sim.press("Add a member")
+    await sim.send(text)  # as a member name
+    if len(text) > 30:
+        await sim.send("Ola")
+    await sim.press("child")
+    await sim.send(text)  # as a birth year: refused
+    await sim.press("Skip")
+    await sim.press("Done")
+    await sim.press("1")
+    await sim.send(text)  # as a date: refused
+    await sim.press("Skip")
+    await sim.send(text)
+    await sim.press("Skip")
+    await sim.press("Save")
+    code = harness.fake.last_text(sim.chat_id).split("Family ")[1].split(" is")[0]
+    await sim.send(f"/visit {code}")
+    await sim.send(text)  # as a date
+    await sim.press("Today")
+    await sim.send(text)  # as a duration
+    await sim.press("60 min")
+    await sim.send(text)  # on a button step
+    await sim.press("Phone")
+    await sim.press("Done")
+    await sim.press("Done")
+    await sim.press("Done")
+    await sim.send(text)  # as the note
+    if len(text) > 3500:
+        await sim.send("short note " + text[:100])
+    await sim.send(text)  # as next steps
+    if len(text) > 1000:
+        await sim.press("Skip")
+    await sim.press("Save")
+    assert "Saved" in harness.fake.last_text(sim.chat_id)
+    await sim.send(f"/visits {code}")
+    await sim.send("/families")
+    assert harness.fake.errors == []
+    incoming = [c for c in harness.fake.calls if c.method in ("sendMessage", "editMessageText")]
+    assert all(c.ok for c in incoming)

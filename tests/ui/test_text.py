@@ -1,0 +1,54 @@
+"""Escaping, shortening, splitting and callback data within Telegram's limits."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.ui.callbacks import MAX_BYTES, as_int, decode, encode
+from bot.ui.text import MESSAGE_LIMIT, esc, shorten, split_lines, telegram_length
+from tests.support.telegram_rules import check_text
+
+
+def test_escape_and_length() -> None:
+    assert esc("<b>&") == "&lt;b&gt;&amp;"
+    assert telegram_length("🙂") == 2
+    assert shorten("a  b\n c", 10) == "a b c"
+    assert shorten("x" * 20, 10) == "x" * 9 + "…"
+
+
+@given(st.lists(st.text(min_size=1, max_size=300).filter(str.strip), max_size=60))
+def test_split_keeps_every_line_and_each_message_is_valid(texts: list[str]) -> None:
+    lines = [f"<b>{esc(t)}</b>" for t in texts]
+    messages = split_lines(lines)
+    assert "\n".join(messages) == "\n".join(lines)
+    for message in messages:
+        assert telegram_length(message) <= MESSAGE_LIMIT
+        check_text(message, "HTML")
+
+
+def test_an_oversized_line_is_cut_as_plain_text() -> None:
+    messages = split_lines(["<i>" + esc("<" * 5000) + "</i>"])
+    assert len(messages) == 1
+    assert telegram_length(messages[0]) <= MESSAGE_LIMIT
+    check_text(messages[0], "HTML")
+
+
+def test_callback_data_round_trip_and_limit() -> None:
+    data = encode("v", "abc123", "fam", 42)
+    press = decode(data)
+    assert press is not None
+    assert (press.prefix, press.token, press.action, as_int(press.arg)) == (
+        "v",
+        "abc123",
+        "fam",
+        42,
+    )
+    with pytest.raises(ValueError, match="too long"):
+        encode("v", "x" * MAX_BYTES, "a")
+    assert decode("garbage") is None
+    assert decode(None) is None
+    assert as_int("-1") is None
+    assert as_int("١٢") is None
+    assert as_int("9" * 40) is None
