@@ -1,4 +1,8 @@
-"""Command line: `python -m bot` runs the bot; `python -m bot migrate` prepares the database."""
+"""Command line: `python -m bot` runs the bot.
+
+`python -m bot migrate` prepares the database and exits; `python -m bot backup FILE` writes a
+consistent copy of the database (encrypted with the same key) while the bot may keep running.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ import asyncio
 import logging
 import signal
 import sys
+from pathlib import Path
 
 from telegram import Update
 
@@ -38,6 +43,16 @@ async def migrate(settings: Settings) -> None:
     await db.close()
 
 
+async def backup(settings: Settings, target: Path) -> None:
+    """Copy the database to a new file."""
+    db = await open_database(settings)
+    try:
+        await db.backup(target, settings.key())
+    finally:
+        await db.close()
+    log.info("backup written to %s", target)
+
+
 async def run(settings: Settings) -> None:
     """Poll Telegram until SIGINT or SIGTERM, then shut down cleanly."""
     settings.token()  # fail fast, before touching the database
@@ -66,15 +81,23 @@ async def run(settings: Settings) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Parse the command, load settings, run; configuration problems are one clear line."""
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
-    parser.add_argument("command", nargs="?", default="run", choices=["run", "migrate"])
+    parser.add_argument("command", nargs="?", default="run", choices=["run", "migrate", "backup"])
+    parser.add_argument("file", nargs="?", type=Path, help="backup: the new file to write")
     args = parser.parse_args(argv)
+    if args.command == "backup" and args.file is None:
+        parser.error("backup needs the name of a new file, e.g. backups/familybot-2026-11-23.db")
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     logging.getLogger("httpx").setLevel(logging.WARNING)  # it would log the token in URLs
     try:
         settings = load_settings()
-        asyncio.run(migrate(settings) if args.command == "migrate" else run(settings))
+        if args.command == "migrate":
+            asyncio.run(migrate(settings))
+        elif args.command == "backup":
+            asyncio.run(backup(settings, args.file))
+        else:
+            asyncio.run(run(settings))
     except (ConfigError, DatabaseError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

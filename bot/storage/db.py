@@ -95,6 +95,27 @@ class Database:
         async with self.conn.execute(sql, params) as cursor:
             return cast(dict[str, Any] | None, await cursor.fetchone())
 
+    async def backup(self, target: Path, key: str | None) -> None:
+        """Write a consistent copy of the live database (encrypted with the same key, if any)."""
+        if target.exists():  # noqa: ASYNC240 (one stat before a one-off backup)
+            raise DatabaseError(f"{target} already exists; choose a new file name")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        async with self._write_lock:
+            if key is None:
+                await self.conn.execute("VACUUM INTO ?", (str(target),))
+                return
+            # SQLCipher's documented way to copy an encrypted database: export into an
+            # attached, keyed file.
+            quoted = key.replace("'", "''")
+            await self.conn.execute(f"ATTACH DATABASE ? AS backup KEY '{quoted}'", (str(target),))
+            try:
+                await self.conn.execute("SELECT sqlcipher_export('backup')")
+                version = await self.fetch_one("PRAGMA user_version")
+                number = int(version["user_version"]) if version else 0
+                await self.conn.execute(f"PRAGMA backup.user_version = {number}")
+            finally:
+                await self.conn.execute("DETACH DATABASE backup")
+
     async def migrate(self) -> int:
         """Apply the numbered migrations newer than `PRAGMA user_version`; return the version."""
         row = await self.fetch_one("PRAGMA user_version")

@@ -115,3 +115,24 @@ def _all_bytes(path: Path) -> bytes:
     data = path.read_bytes()
     wal = path.with_name(path.name + "-wal")
     return data + (wal.read_bytes() if wal.exists() else b"")
+
+
+@pytest.mark.parametrize("key", [None, "backup key"])
+async def test_backup_is_a_readable_copy(tmp_path: Path, key: str | None) -> None:
+    db = await Database.open(tmp_path / "live.sqlite3", key=key)
+    await db.migrate()
+    await _store_secret(db)
+    target = tmp_path / "backups" / "copy.sqlite3"
+    await db.backup(target, key)
+    with pytest.raises(DatabaseError, match="already exists"):
+        await db.backup(target, key)
+    await db.close()
+    copy = await Database.open(target, key=key)
+    try:
+        assert await copy.migrate() >= 1
+        family = await FamilyRepository(copy).by_code("R-01")
+        assert family is not None
+        assert family.label == SECRET_NOTE
+    finally:
+        await copy.close()
+    assert (SECRET_NOTE.encode() in _all_bytes(target)) is (key is None)
