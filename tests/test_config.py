@@ -43,33 +43,28 @@ def test_missing_token_is_named() -> None:
         load_settings(_env_file=None, telegram_bot_token="  ").token()
 
 
-def test_cli_prints_one_line_without_traceback(tmp_path: Path) -> None:
-    env = {"PATH": "/usr/bin:/bin", "ADMIN_TELEGRAM_IDS": "x", "HOME": str(tmp_path)}
-    result = subprocess.run(
+def _migrate(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    """Run `python -m bot migrate` in an empty folder with only the given variables."""
+    return subprocess.run(
         [sys.executable, "-m", "bot", "migrate"],
         capture_output=True,
         text=True,
-        env=env,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), **env},
         cwd=tmp_path,
         check=False,
         timeout=60,
     )
+
+
+def test_cli_prints_one_line_without_traceback(tmp_path: Path) -> None:
+    result = _migrate(tmp_path, ADMIN_TELEGRAM_IDS="x")
     assert result.returncode == 2
     assert "ADMIN_TELEGRAM_IDS" in result.stderr
     assert "Traceback" not in result.stderr
 
 
 def test_cli_migrate_creates_the_database(tmp_path: Path) -> None:
-    env = {"PATH": "/usr/bin:/bin", "DATABASE_PATH": str(tmp_path / "d" / "x.sqlite3")}
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "migrate"],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        check=False,
-        timeout=60,
-    )
+    result = _migrate(tmp_path, DATABASE_PATH=str(tmp_path / "d" / "x.sqlite3"))
     assert result.returncode == 0, result.stderr
     assert "UNENCRYPTED" in result.stderr
     assert (tmp_path / "d" / "x.sqlite3").exists()

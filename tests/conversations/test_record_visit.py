@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import pytest
 import time_machine
 
+from bot.domain.family import NewFamily
 from bot.domain.vocabulary import Activity, Area, Place, VisitKind
 from tests.conversations.test_new_family import register_family
 from tests.support.harness import BotHarness
@@ -253,3 +254,19 @@ async def test_visit_from_the_families_list(harness: BotHarness) -> None:
     assert "unfinished" in harness.fake.last_text(sim.chat_id)
     await sim.press("Continue")
     assert "How long" in harness.fake.last_text(sim.chat_id)
+
+
+async def test_family_picker_pages_beyond_one_screen(harness: BotHarness) -> None:
+    sim = await harness.assistant(language_code="en")
+    assert harness.services is not None
+    actor = await harness.services.membership.actor(sim.user_id)
+    for number in range(1, 12):
+        await harness.services.families.register(actor, NewFamily(code=f"F-{number:02d}"))
+    await sim.send("/visit")
+    first_page = [b for row in harness.fake.last_markup(sim.chat_id) for b, _ in row]
+    assert "F-01" in first_page
+    assert "F-11" not in first_page
+    await sim.press("▶")
+    await sim.press("F-11")
+    assert "F-11" in harness.fake.last_text(sim.chat_id)
+    assert "When was it" in harness.fake.last_text(sim.chat_id)

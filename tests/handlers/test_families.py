@@ -12,6 +12,7 @@ from telegram import Update
 from telegram.ext import CommandHandler
 
 from bot.domain.family import NewFamily
+from bot.domain.visit import VisitDraft
 from tests.conversations.test_new_family import register_family
 from tests.support.harness import BotHarness
 
@@ -131,8 +132,6 @@ async def test_long_visit_lists_are_split_cleanly(harness: BotHarness) -> None:
     sim = await harness.assistant(language_code="en")
     await register_family(sim)
     assert harness.services is not None
-    from bot.domain.visit import VisitDraft  # noqa: PLC0415
-
     actor = await harness.services.membership.actor(sim.user_id)
     family = await harness.services.families.families.by_code("R-01")
     assert family is not None
