@@ -35,7 +35,7 @@ test: lint typecheck pytest
 # Re-extract user-facing strings and merge them into both catalogs (for developers).
 catalogs: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -o locales/bot.pot --no-location --omit-header -k ngettext:1,2 -k N_ bot
-	$(BIN)/pybabel update -i locales/bot.pot -d locales -D bot --no-fuzzy-matching --no-location
+	$(BIN)/pybabel update -i locales/bot.pot -d locales -D bot --no-fuzzy-matching --ignore-obsolete
 	$(BIN)/python tools/fill_english.py
 
 clean:

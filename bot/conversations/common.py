@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 import warnings
+from collections.abc import Callable
 from enum import StrEnum
 from typing import Any, Generic, TypeVar, cast
 
@@ -41,6 +42,18 @@ async def stale(update: Update, context: BotContext) -> None:
     await answer_press(
         update, context.tr.gettext("That button is from an older message; use the latest one.")
     )
+
+
+async def lost_draft(
+    update: Update, context: BotContext, drop: Callable[[BotContext], None]
+) -> int:
+    """The conversation is open but its draft is gone (it should not happen): end it honestly."""
+    drop(context)
+    if update.effective_message is not None:
+        await update.effective_message.reply_text(
+            context.tr.gettext("I lost track of what you were doing. Please start that again.")
+        )
+    return ConversationHandler.END
 
 
 def busy_elsewhere(context: BotContext, mine: str) -> str | None:

@@ -24,6 +24,7 @@ from bot.conversations.common import (
     as_step,
     busy_elsewhere,
     conversation,
+    lost_draft,
     new_token,
     press_for,
     stale,
@@ -277,8 +278,10 @@ async def typed(update: Update, context: BotContext) -> str | int | None:
     draft = STORE.load(context)
     step = STORE.step(context)
     message = update.message
-    if draft is None or step is None or message is None:
+    if message is None:
         return None
+    if draft is None or step is None:  # the draft could not be read back: say so, start clean
+        return await lost_draft(update, context, STORE.drop)
     text = clean_text(message.text or "")
     today = context.services.clock.today()
     tr = context.tr

@@ -25,6 +25,7 @@ from bot.conversations.common import (
     as_step,
     busy_elsewhere,
     conversation,
+    lost_draft,
     new_token,
     press_for,
     stale,
@@ -628,8 +629,10 @@ async def typed(update: Update, context: BotContext) -> str | int | None:
     draft = _draft(context)
     step = _step(context)
     message = update.message
-    if draft is None or message is None or step is None:
+    if message is None:
         return None
+    if draft is None or step is None:  # the draft could not be read back: say so, start clean
+        return await lost_draft(update, context, _drop)
     tr = context.tr
     text = message.text or ""
     try:

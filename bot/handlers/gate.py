@@ -70,10 +70,12 @@ async def persist_after_update(update: object, context: BotContext) -> None:
 async def _finish(update: Update, context: BotContext) -> None:
     """Flush persistence and remember the update as processed."""
     application = context.application
-    await application.update_persistence()
     persistence = application.persistence
     if isinstance(persistence, SQLitePersistence):
-        await persistence.mark_update_processed(update.update_id)
+        async with persistence.batch(update.update_id):
+            await application.update_persistence()
+    else:
+        await application.update_persistence()
     application.bot_data[LAST_UPDATE_KEY] = max(
         update.update_id, application.bot_data.get(LAST_UPDATE_KEY, 0)
     )

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from telegram.ext import BasePersistence, PersistenceInput
 from telegram.ext._utils.types import CDCData, ConversationDict, ConversationKey
 
 from bot.storage.db import Database
+
+_MARK_PROCESSED = (
+    "INSERT INTO processed_updates (id, last_update_id) VALUES (1, ?) "
+    "ON CONFLICT (id) DO UPDATE SET last_update_id = max(last_update_id, excluded.last_update_id)"
+)
 
 UserData = dict[Any, Any]
 ChatData = dict[Any, Any]
@@ -29,6 +36,33 @@ class SQLitePersistence(BasePersistence[UserData, ChatData, BotData]):
             update_interval=60,
         )
         self.db = db
+        self._batch: list[tuple[str, tuple[Any, ...]]] | None = None
+
+    @asynccontextmanager
+    async def batch(self, update_id: int) -> AsyncIterator[None]:
+        """Collect the writes of one update and commit them with its id in one transaction.
+
+        The conversation state, the draft and "this update is done" then land together or
+        not at all, so a crash can never leave a state without its draft.
+        """
+        self._batch = []
+        try:
+            yield
+            statements = self._batch
+        finally:
+            self._batch = None
+        async with self.db.write() as conn:
+            for sql, params in statements:
+                await conn.execute(sql, params)
+            await conn.execute(_MARK_PROCESSED, (update_id,))
+
+    async def _write(self, sql: str, params: tuple[Any, ...]) -> None:
+        """Run one statement now, or add it to the open batch."""
+        if self._batch is not None:
+            self._batch.append((sql, params))
+            return
+        async with self.db.write() as conn:
+            await conn.execute(sql, params)
 
     async def get_user_data(self) -> dict[int, UserData]:
         """All stored user_data, by user id."""
@@ -37,20 +71,18 @@ class SQLitePersistence(BasePersistence[UserData, ChatData, BotData]):
 
     async def update_user_data(self, user_id: int, data: UserData) -> None:
         """Save one user's data (an empty dict removes the row)."""
-        async with self.db.write() as conn:
-            if data:
-                await conn.execute(
-                    "INSERT INTO ptb_user_data (user_id, data) VALUES (?, ?) "
-                    "ON CONFLICT (user_id) DO UPDATE SET data = excluded.data",
-                    (user_id, json.dumps(data, ensure_ascii=False)),
-                )
-            else:
-                await conn.execute("DELETE FROM ptb_user_data WHERE user_id = ?", (user_id,))
+        if data:
+            await self._write(
+                "INSERT INTO ptb_user_data (user_id, data) VALUES (?, ?) "
+                "ON CONFLICT (user_id) DO UPDATE SET data = excluded.data",
+                (user_id, json.dumps(data, ensure_ascii=False)),
+            )
+        else:
+            await self.drop_user_data(user_id)
 
     async def drop_user_data(self, user_id: int) -> None:
         """Forget one user's data."""
-        async with self.db.write() as conn:
-            await conn.execute("DELETE FROM ptb_user_data WHERE user_id = ?", (user_id,))
+        await self._write("DELETE FROM ptb_user_data WHERE user_id = ?", (user_id,))
 
     async def refresh_user_data(self, user_id: int, user_data: UserData) -> None:
         """Nothing to refresh: this process is the only writer."""
@@ -67,17 +99,16 @@ class SQLitePersistence(BasePersistence[UserData, ChatData, BotData]):
     ) -> None:
         """Save or clear one conversation's state."""
         encoded_key = json.dumps(list(key))
-        async with self.db.write() as conn:
-            if new_state is None:
-                await conn.execute(
-                    "DELETE FROM ptb_conversations WHERE name = ? AND key = ?", (name, encoded_key)
-                )
-            else:
-                await conn.execute(
-                    "INSERT INTO ptb_conversations (name, key, state) VALUES (?, ?, ?) "
-                    "ON CONFLICT (name, key) DO UPDATE SET state = excluded.state",
-                    (name, encoded_key, json.dumps(new_state)),
-                )
+        if new_state is None:
+            await self._write(
+                "DELETE FROM ptb_conversations WHERE name = ? AND key = ?", (name, encoded_key)
+            )
+        else:
+            await self._write(
+                "INSERT INTO ptb_conversations (name, key, state) VALUES (?, ?, ?) "
+                "ON CONFLICT (name, key) DO UPDATE SET state = excluded.state",
+                (name, encoded_key, json.dumps(new_state)),
+            )
 
     async def get_chat_data(self) -> dict[int, ChatData]:
         """Chat data is not kept."""
@@ -119,10 +150,4 @@ class SQLitePersistence(BasePersistence[UserData, ChatData, BotData]):
 
     async def mark_update_processed(self, update_id: int) -> None:
         """Remember that this update is done, so a redelivery after a crash is ignored."""
-        async with self.db.write() as conn:
-            await conn.execute(
-                "INSERT INTO processed_updates (id, last_update_id) VALUES (1, ?) "
-                "ON CONFLICT (id) DO UPDATE SET last_update_id = "
-                "max(last_update_id, excluded.last_update_id)",
-                (update_id,),
-            )
+        await self._write(_MARK_PROCESSED, (update_id,))

@@ -270,3 +270,14 @@ async def test_family_picker_pages_beyond_one_screen(harness: BotHarness) -> Non
     await sim.press("F-11")
     assert "F-11" in harness.fake.last_text(sim.chat_id)
     assert "When was it" in harness.fake.last_text(sim.chat_id)
+
+
+async def test_a_lost_draft_ends_the_walk_honestly(harness: BotHarness) -> None:
+    sim = await assistant_with_family(harness)
+    await sim.send("/visit R-01")
+    assert harness.app is not None
+    harness.app.user_data[sim.user_id].clear()  # as if the stored draft were unreadable
+    await sim.send("21.11")
+    assert "lost track" in harness.fake.last_text(sim.chat_id)
+    await sim.send("/visit R-01")
+    assert "When was it" in harness.fake.last_text(sim.chat_id)

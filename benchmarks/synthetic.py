@@ -1,0 +1,147 @@
+"""Reproducible synthetic data for benchmarks: assistants, families, members, visits.
+
+Usage: python -m benchmarks.synthetic PATH [--families N] [--visits-per-family N] [--seed S]
+Prints one JSON line with the counts and the time taken. Bulk SQL lives here, not in bot/,
+because only benchmarks need to write millions of rows at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from bot.domain.vocabulary import Activity, Area, MemberRole, Place
+from bot.storage.db import Database
+
+FAMILIES_PER_ASSISTANT = 12
+NATIONAL_FAMILIES = 60_000
+NATIONAL_VISITS = 3_000_000
+BATCH = 20_000
+NAMES = ["Anna", "Jan", "Ola", "Tomek", "Zosia", "Kuba", "Ewa", "Piotr", "Ala", "Marek"]
+
+
+async def generate(
+    path: Path,
+    *,
+    families: int,
+    visits_per_family: int,
+    seed: int = 7,
+    key: str | None = None,
+    today: date = date(2026, 11, 23),
+) -> dict[str, int]:
+    """Fill a fresh database at `path`; return what was written."""
+    rng = random.Random(seed)
+    db = await Database.open(path, key)
+    try:
+        await db.migrate()
+        now = datetime.now(UTC).isoformat()
+        assistants = max(1, families // FAMILIES_PER_ASSISTANT)
+        async with db.write() as conn:
+            await conn.executemany(
+                "INSERT INTO assistants (telegram_id, display_name, joined_at) VALUES (?, ?, ?)",
+                [(10_000 + a, f"Assistant {a}", now) for a in range(assistants)],
+            )
+            await conn.executemany(
+                "INSERT INTO families (id, code, label, assistant_id, visits_per_week, "
+                "created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    (f, f"R-{f:06d}", None, 10_000 + f % assistants, rng.choice((1, 2)), now)
+                    for f in range(1, families + 1)
+                ],
+            )
+            members = [
+                (f, rng.choice(NAMES), rng.choice(list(MemberRole)).value, None, i)
+                for f in range(1, families + 1)
+                for i in range(rng.randint(1, 6))
+            ]
+            await conn.executemany(
+                "INSERT INTO members (family_id, name, role, birth_year, position) "
+                "VALUES (?, ?, ?, ?, ?)",
+                members,
+            )
+        written = 0
+        total = families * visits_per_family
+        while written < total:
+            rows = []
+            for n in range(written, min(total, written + BATCH)):
+                family = n % families + 1
+                day = today - timedelta(days=rng.randint(0, 730))
+                rows.append(
+                    (
+                        family,
+                        10_000 + family % assistants,
+                        day.isoformat(),
+                        rng.choice((45, 60, 90, 120)),
+                        rng.choice(list(Place)).value,
+                        "Synthetic note " * rng.randint(1, 20),
+                        f"synthetic-{seed}-{n}",
+                        now,
+                    )
+                )
+            async with db.write() as conn:
+                await conn.executemany(
+                    "INSERT INTO visits (family_id, assistant_id, kind, visit_date, duration_min, "
+                    "place, note, draft_token, created_at) "
+                    "VALUES (?, ?, 'completed', ?, ?, ?, ?, ?, ?)",
+                    rows,
+                )
+                first = await (await conn.execute("SELECT max(id) FROM visits")).fetchone()
+                last_id = int(next(iter(first.values())))  # type: ignore[union-attr]
+                ids = range(last_id - len(rows) + 1, last_id + 1)
+                await conn.executemany(
+                    "INSERT INTO visit_areas (visit_id, area) VALUES (?, ?)",
+                    [(v, rng.choice(list(Area)).value) for v in ids],
+                )
+                await conn.executemany(
+                    "INSERT INTO visit_activities (visit_id, activity) VALUES (?, ?)",
+                    [(v, rng.choice(list(Activity)).value) for v in ids],
+                )
+            written += len(rows)
+        return {
+            "assistants": assistants,
+            "families": families,
+            "members": len(members),
+            "visits": written,
+        }
+    finally:
+        await db.close()
+
+
+def main() -> None:
+    """Generate a database and print one JSON line."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("path", type=Path)
+    parser.add_argument("--families", type=int, default=NATIONAL_FAMILIES)
+    parser.add_argument(
+        "--visits-per-family", type=int, default=NATIONAL_VISITS // NATIONAL_FAMILIES
+    )
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--key", default=None)
+    args = parser.parse_args()
+    if args.path.exists():
+        parser.error(f"{args.path} exists; give a new file")
+    started = time.perf_counter()
+    counts = asyncio.run(
+        generate(
+            args.path,
+            families=args.families,
+            visits_per_family=args.visits_per_family,
+            seed=args.seed,
+            key=args.key,
+        )
+    )
+    counts_line = {
+        "benchmark": "synthetic",
+        **counts,
+        "seconds": round(time.perf_counter() - started, 2),
+    }
+    print(json.dumps(counts_line))
+
+
+if __name__ == "__main__":
+    main()
