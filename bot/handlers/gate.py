@@ -7,6 +7,7 @@ import logging
 from telegram import Chat, Update, User
 from telegram.ext import ApplicationHandlerStop
 
+from bot.domain.people import Assistant
 from bot.handlers.common import answer_press
 from bot.handlers.context import BotContext
 from bot.handlers.menu import publish_admin_commands
@@ -32,8 +33,8 @@ async def gatekeeper(update: object, context: BotContext) -> None:
         await _finish(update, context)
         raise ApplicationHandlerStop
     services = context.services
-    actor = await services.membership.actor(user.id)
-    context.tr = await translator_for(services, user)
+    actor, profile = await services.membership.identify(user.id)
+    context.tr = _translator(services, user, profile)
     locale = context.tr.locale
     if chat.type != Chat.PRIVATE:
         await _refuse_group(update, context)
@@ -55,8 +56,12 @@ async def gatekeeper(update: object, context: BotContext) -> None:
 
 
 async def translator_for(services: Services, user: User) -> Translator:
+    """The translator for a user, looked up afresh (for contexts the gate did not see)."""
+    return _translator(services, user, await services.membership.profile(user.id))
+
+
+def _translator(services: Services, user: User, profile: Assistant | None) -> Translator:
     """The language a member chose, else their Telegram language if we speak it, else default."""
-    profile = await services.membership.profile(user.id)
     chosen = profile.locale if profile else None
     return translator(chosen or guess_locale(user.language_code, services.settings.default_locale))
 

@@ -22,12 +22,17 @@ class MembershipService:
 
     async def actor(self, telegram_id: int) -> Actor:
         """Who this Telegram user is to the bot."""
+        return (await self.identify(telegram_id))[0]
+
+    async def identify(self, telegram_id: int) -> tuple[Actor, Assistant | None]:
+        """Who this Telegram user is, with their stored profile (one query for both)."""
         assistant = await self.people.get_assistant(telegram_id)
-        return Actor(
+        actor = Actor(
             telegram_id=telegram_id,
             is_admin=telegram_id in self.admin_ids,
             is_assistant=assistant is not None,
         )
+        return actor, assistant
 
     async def profile(self, telegram_id: int) -> Assistant | None:
         """The stored profile (name, language) of a registered person."""
