@@ -9,9 +9,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import signal
 import sys
 from pathlib import Path
+
+# Opt in to PTB's coming behaviour (retry_after as a timedelta) instead of a warning per 429.
+os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 from telegram import Update
 
