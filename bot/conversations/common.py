@@ -28,13 +28,23 @@ def new_token() -> str:
     return secrets.token_hex(3)
 
 
-def press_for(update: Update, token: str | None) -> Press | None:
-    """The decoded press if it belongs to the current draft, else None."""
+def step_token(token: str, step: StrEnum) -> str:
+    """The token a step's buttons carry: the draft's token and the step they belong to.
+
+    Knowing the step lets a second tap on an already-answered button (a double tap, a
+    button from an older message) be recognised instead of answering the next step.
+    """
+    return f"{token}.{step.value}"
+
+
+def press_for(update: Update, token: str | None) -> tuple[Press, str] | None:
+    """The decoded press and the step it was made for, if it belongs to the current draft."""
     query = update.callback_query
     press = decode(query.data if query else None)
-    if press is None or token is None or press.token != token:
+    if press is None or token is None:
         return None
-    return press
+    draft_token, _, step = press.token.partition(".")
+    return (press, step) if draft_token == token else None
 
 
 async def stale(update: Update, context: BotContext) -> None:

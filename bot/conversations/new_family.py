@@ -28,6 +28,7 @@ from bot.conversations.common import (
     new_token,
     press_for,
     stale,
+    step_token,
     tell_busy,
 )
 from bot.domain.errors import DomainError
@@ -97,7 +98,7 @@ STORE = DraftStore(NAME, FamilyDraft, Step)
 def _prompt(tr: Translator, draft: FamilyDraft, step: Step) -> tuple[str, InlineKeyboardMarkup]:
     """The question and buttons of a step."""
     _ = tr.gettext
-    t = draft.token
+    t = step_token(draft.token, step)
 
     def row(*buttons: tuple[str, str, object]) -> list[Any]:
         return [button(text, PREFIX, t, action, arg) for text, action, arg in buttons]
@@ -178,14 +179,20 @@ def _summary(tr: Translator, draft: FamilyDraft) -> str:
 
 
 async def _go(
-    update: Update, context: BotContext, draft: FamilyDraft, step: Step, notice: str | None = None
+    update: Update,
+    context: BotContext,
+    draft: FamilyDraft,
+    step: Step,
+    notice: str | None = None,
+    *,
+    fresh: bool = False,
 ) -> str:
     """Store the draft, ask the step's question, return the state."""
     STORE.keep(context, draft, step)
     text, markup = _prompt(context.tr, draft, step)
     if notice:
         text = f"{esc(notice)}\n\n{text}"
-    await show(update, context, text, markup)
+    await show(update, context, text, markup, fresh=fresh)
     return step.value
 
 
@@ -215,10 +222,14 @@ async def pressed(update: Update, context: BotContext) -> str | int | None:
     """Every button of the walk, checked against the draft's token and step."""
     draft = STORE.load(context)
     step = STORE.step(context)
-    press = press_for(update, draft.token if draft else None)
-    if draft is None or step is None or press is None:
+    found = press_for(update, draft.token if draft else None)
+    if draft is None or step is None or found is None:
         await stale(update, context)
         return None
+    press, pressed_at = found
+    if pressed_at != step.value and press.action != "cancel":
+        await stale(update, context)  # a second tap or an older message: show the current step
+        return await _go(update, context, draft, step, fresh=True)
     await answer_press(update)
     action, arg = press.action, press.arg
     try:

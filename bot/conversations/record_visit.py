@@ -29,6 +29,7 @@ from bot.conversations.common import (
     new_token,
     press_for,
     stale,
+    step_token,
     tell_busy,
 )
 from bot.domain.errors import DomainError, NotAllowed, NotFound
@@ -140,7 +141,7 @@ def _prompt(
 ) -> tuple[str, InlineKeyboardMarkup]:
     """The question and the buttons of a step."""
     _ = tr.gettext
-    t = draft.token
+    t = step_token(draft.token, step)
 
     def row(*buttons: tuple[str, str, object]) -> list[Any]:
         return [button(text, PREFIX, t, action, arg) for text, action, arg in buttons]
@@ -154,7 +155,12 @@ def _prompt(
         return (
             _("You have an unfinished visit record. Continue it or start over?"),
             InlineKeyboardMarkup(
-                [row((_("▶ Continue"), "resume", ""), (_("↺ Start over"), "restart", ""))]
+                [
+                    row(
+                        (_("▶ Continue"), "resume", "resume"),
+                        (_("↺ Start over"), "resume", "restart"),
+                    )
+                ]
             ),
         )
     head = _header(tr, draft, family, step)
@@ -294,6 +300,7 @@ async def _go(
     *,
     page: int = 0,
     notice: str | None = None,
+    fresh: bool = False,
 ) -> str | int:
     """Store the draft, show the step's question (editing the pressed message), return the state.
 
@@ -310,7 +317,7 @@ async def _go(
     text, markup = _prompt(context.tr, draft, family, step, families, page=page)
     if notice:
         text = f"{esc(notice)}\n\n{text}"
-    await show(update, context, text, markup)
+    await show(update, context, text, markup, fresh=fresh)
     return step.value
 
 
@@ -393,18 +400,14 @@ async def start_from_list(update: Update, context: BotContext) -> str | int:
     return Step.DATE.value
 
 
-async def resume_choice(update: Update, context: BotContext) -> str | int:
+async def _resume_choice(
+    update: Update, context: BotContext, draft: VisitDraft, arg: str
+) -> str | int:
     """Continue the unfinished draft where it stopped, or throw it away and start over."""
-    draft = _draft(context)
-    press = press_for(update, draft.token if draft else None)
-    if draft is None or press is None:
-        await stale(update, context)
-        return Step.RESUME.value
-    await answer_press(update)
-    if press.action == "restart":
+    if arg == "restart":
         _drop(context)
-        fresh = VisitDraft(token=new_token())
-        return await _go(update, context, fresh, Step.FAMILY)
+        restarted = VisitDraft(token=new_token())
+        return await _go(update, context, restarted, Step.FAMILY)
     stored = context.data.pop(RESUME_KEY, None)
     step = Step(stored) if stored in Step._value2member_map_ else Step.SUMMARY
     if step is Step.RESUME:
@@ -418,18 +421,19 @@ async def resume_choice(update: Update, context: BotContext) -> str | int:
 async def pressed(update: Update, context: BotContext) -> str | int | None:
     """Every button of the walk: check it belongs to this draft and this step, then act."""
     draft = _draft(context)
-    press = press_for(update, draft.token if draft else None)
+    found = press_for(update, draft.token if draft else None)
     step = _step(context)
-    if draft is None or press is None or step is None:
+    if draft is None or found is None or step is None:
         await stale(update, context)
         return None
+    press, pressed_at = found
     if press.action == "cancel":
         await answer_press(update)
         return await _cancelled(update, context)
-    handler = _BUTTONS.get((step, press.action))
-    if handler is None:
+    handler = _BUTTONS.get((step, press.action)) if pressed_at == step.value else None
+    if handler is None:  # a second tap, or an older message: show where the walk is now
         await stale(update, context)
-        return None
+        return await _go(update, context, draft, step, fresh=True)
     await answer_press(update)
     try:
         state: str | int = await handler(update, context, draft, press.arg)
@@ -589,13 +593,6 @@ async def _back(update: Update, context: BotContext, draft: VisitDraft, arg: str
     return await _go(update, context, draft, Step.SUMMARY)
 
 
-async def _resume_press(
-    update: Update, context: BotContext, draft: VisitDraft, arg: str
-) -> str | int:
-    """Resume/start-over buttons pressed after the conversation state moved on."""
-    return await resume_choice(update, context)
-
-
 _BUTTONS: dict[tuple[Step, str], Any] = {
     (Step.FAMILY, "fam"): _pick_family,
     (Step.FAMILY, "page"): _page,
@@ -616,8 +613,7 @@ _BUTTONS: dict[tuple[Step, str], Any] = {
     (Step.SUMMARY, "change"): _change,
     (Step.EDIT, "edit"): _edit,
     (Step.EDIT, "back"): _back,
-    (Step.RESUME, "resume"): _resume_press,
-    (Step.RESUME, "restart"): _resume_press,
+    (Step.RESUME, "resume"): _resume_choice,
 }
 
 

@@ -14,11 +14,16 @@ log = logging.getLogger(__name__)
 
 
 async def show(
-    update: Update, context: BotContext, text: str, markup: InlineKeyboardMarkup | None = None
+    update: Update,
+    context: BotContext,
+    text: str,
+    markup: InlineKeyboardMarkup | None = None,
+    *,
+    fresh: bool = False,
 ) -> None:
-    """Edit the pressed message when answering a button, otherwise send a new message."""
+    """Edit the pressed message when answering a button, otherwise (or if fresh) send anew."""
     query = update.callback_query
-    if query is not None and query.message is not None:
+    if query is not None and query.message is not None and not fresh:
         try:
             await query.edit_message_text(text, reply_markup=markup)
         except BadRequest as exc:

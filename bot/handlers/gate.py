@@ -75,6 +75,10 @@ async def persist_after_update(update: object, context: BotContext) -> None:
 async def _finish(update: Update, context: BotContext) -> None:
     """Flush persistence and remember the update as processed."""
     application = context.application
+    # PTB marks an update's data for saving only after the last handler group, that is after
+    # this one; mark it now so this update's draft is written with its state, not a turn late.
+    if update.effective_user is not None:
+        application.mark_data_for_update_persistence(user_ids=update.effective_user.id)
     persistence = application.persistence
     if isinstance(persistence, SQLitePersistence):
         async with persistence.batch(update.update_id):

@@ -281,3 +281,26 @@ async def test_a_lost_draft_ends_the_walk_honestly(harness: BotHarness) -> None:
     assert "lost track" in harness.fake.last_text(sim.chat_id)
     await sim.send("/visit R-01")
     assert "When was it" in harness.fake.last_text(sim.chat_id)
+
+
+async def test_a_double_tap_does_not_answer_the_next_step(harness: BotHarness) -> None:
+    sim = await assistant_with_family(harness)
+    await walk_to_note(sim)
+    await sim.send("/visit")
+    await sim.press("Continue")
+    await sim.send("/cancel")
+    await sim.send("/visit R-01")
+    await sim.press("Today")
+    await sim.press("90 min")
+    await sim.press("Phone")
+    await sim.press("Done")  # who was present
+    message_id, done = harness.fake.button(sim.chat_id, "Done")
+    await sim.press_data(message_id, done)  # areas: Done
+    await sim.press_data(message_id, done)  # the same tap again, now on activities
+    text = harness.fake.last_text(sim.chat_id)
+    assert "What did you do" in text
+    answers = [c for c in harness.fake.calls if c.method == "answerCallbackQuery"]
+    assert "older message" in answers[-1].params.get("text", "")
+    await sim.press("Done")
+    assert "Type a note" in harness.fake.last_text(sim.chat_id)
+    assert harness.fake.errors == []
