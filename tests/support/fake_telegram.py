@@ -6,6 +6,7 @@ import copy
 import itertools
 import json
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,7 +29,19 @@ BOT_USER: dict[str, Any] = {
     "has_main_web_app": False,
 }
 _BOT_FROM = {key: BOT_USER[key] for key in ("id", "is_bot", "first_name", "username")}
-_JSON_PARAMS = {"reply_markup", "entities", "caption_entities", "commands", "scope", "menu_button"}
+_JSON_PARAMS = {
+    "reply_markup",
+    "entities",
+    "caption_entities",
+    "commands",
+    "scope",
+    "menu_button",
+    "allowed_updates",
+    "link_preview_options",
+    "reply_parameters",
+}
+# Over HTTP every value arrives as a string; these are the integer ones tests compare to ints.
+_INT_PARAMS = {"chat_id", "message_id", "offset", "limit", "timeout", "user_id", "cache_time"}
 _FLOODABLE = {"sendMessage", "sendDocument", "editMessageText", "editMessageReplyMarkup"}
 _CHAT_METHODS = _FLOODABLE | {"sendChatAction", "deleteMessage"}
 _SENT = ("sendMessage", "editMessageText", "editMessageReplyMarkup")
@@ -73,6 +86,9 @@ class FakeTelegram(BaseRequest):
         self._blocked: set[int] = set()
         self._flood_left = 0
         self._flood_retry_after = 3
+        self._rate_limit: int | None = None
+        self._rate_retry_after = 1
+        self._recent_sends: deque[float] = deque()
         self._open_queries: set[str] = set()
         self._commands: dict[str, list[Any]] = {}
         self._update_ids = itertools.count(1)
@@ -116,15 +132,33 @@ class FakeTelegram(BaseRequest):
         pool_timeout: Any = BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
         """Record the request and answer it the way the Bot API would."""
-        call = Call(url.rsplit("/", 1)[-1], _params(request_data), _files(request_data))
+        status, body = self.dispatch(
+            url.rsplit("/", 1)[-1], _params(request_data), _files(request_data)
+        )
+        return status, json.dumps(body).encode()
+
+    # --- transport-free core (also serves tests/support/bot_api_server.py over HTTP) ---------
+
+    def dispatch(
+        self,
+        method: str,
+        params: dict[str, Any],
+        files: dict[str, tuple[str | None, bytes]] | None = None,
+    ) -> tuple[int, dict[str, Any]]:
+        """Record one Bot API call with decoded params; return its HTTP status and JSON body."""
+        call = Call(method, params, files or {})
         self.calls.append(call)
         try:
             self._check_chat(call)
             call.result = self._handlers.get(call.method, _accept)(call)
         except TelegramRuleError as exc:
             call.error, call.error_code = exc.description, exc.error_code
-            return exc.error_code, json.dumps(exc.to_response()).encode()
-        return 200, json.dumps({"ok": True, "result": call.result}).encode()
+            return exc.error_code, exc.to_response()
+        return 200, {"ok": True, "result": call.result}
+
+    def route(self, method: str, handler: Callable[[Call], Any]) -> None:
+        """Answer method with handler (raising TelegramRuleError to refuse) from now on."""
+        self._handlers[method] = handler
 
     # --- knobs used by tests and by the user simulator --------------------------------------
 
@@ -143,6 +177,11 @@ class FakeTelegram(BaseRequest):
     def flood(self, n: int = 1, retry_after: int = 3) -> None:
         """Make the next n sends/edits answer 429 with this retry_after."""
         self._flood_left, self._flood_retry_after = n, retry_after
+
+    def rate_limit(self, per_second: int | None, retry_after: int = 1) -> None:
+        """Answer 429 to a send once per_second sends happened in the last second (None: off)."""
+        self._rate_limit, self._rate_retry_after = per_second, retry_after
+        self._recent_sends.clear()
 
     def next_update_id(self) -> int:
         """Return a new update_id (increasing over the fake's lifetime)."""
@@ -214,15 +253,15 @@ class FakeTelegram(BaseRequest):
     def last_markup(self, chat_id: int) -> Markup:
         """Return the inline keyboard of the bot's newest message as rows of (text, data)."""
         messages = self.messages(chat_id)
-        return _rows(messages[-1]) if messages else []
+        return keyboard_rows(messages[-1]) if messages else []
 
     def button(self, chat_id: int, text: str) -> tuple[int, str]:
         """Find a button (exact text, else unique substring) on the newest keyboard message."""
-        keyboards = [msg for msg in self.messages(chat_id) if _rows(msg)]
+        keyboards = [msg for msg in self.messages(chat_id) if keyboard_rows(msg)]
         if not keyboards:
             raise AssertionError(f"no message with an inline keyboard in chat {chat_id}")
         message = keyboards[-1]
-        buttons = [button for row in _rows(message) for button in row]
+        buttons = [button for row in keyboard_rows(message) for button in row]
         found = [b for b in buttons if b[0] == text] or [b for b in buttons if text in b[0]]
         if len(found) != 1 or found[0][1] is None:
             raise AssertionError(f"{len(found)} callback buttons match {text!r} in {buttons}")
@@ -242,6 +281,17 @@ class FakeTelegram(BaseRequest):
         if call.method in _FLOODABLE and self._flood_left > 0:
             self._flood_left -= 1
             raise rules.flood_error(self._flood_retry_after)
+        if call.method in _FLOODABLE and self._rate_limit is not None:
+            self._check_rate(time.monotonic())
+
+    def _check_rate(self, now: float) -> None:
+        """Apply Telegram's global limit on sends within any one-second window."""
+        assert self._rate_limit is not None
+        while self._recent_sends and now - self._recent_sends[0] >= 1.0:
+            self._recent_sends.popleft()
+        if len(self._recent_sends) >= self._rate_limit:
+            raise rules.flood_error(self._rate_retry_after)
+        self._recent_sends.append(now)
 
     def _new_message(self, chat_id: int, content: dict[str, Any], markup: Any) -> dict[str, Any]:
         """Store and return a new bot message in a chat."""
@@ -383,13 +433,25 @@ def _accept(call: Call) -> bool:
     return True
 
 
-def _params(request_data: RequestData | None) -> dict[str, Any]:
-    """Return request parameters as Python values, decoding JSON-encoded objects."""
-    params: dict[str, Any] = dict(request_data.parameters) if request_data else {}
+def decode_params(raw: dict[str, Any]) -> dict[str, Any]:
+    """Return parameters as Python values: JSON-encoded objects and integer ids decoded."""
+    params = dict(raw)
     for key in _JSON_PARAMS & params.keys():
         if isinstance(params[key], str):
-            params[key] = json.loads(params[key])
+            try:
+                params[key] = json.loads(params[key])
+            except json.JSONDecodeError:
+                raise TelegramRuleError(f"Bad Request: can't parse {key} JSON object") from None
+    for key in _INT_PARAMS & params.keys():
+        value = params[key]
+        if isinstance(value, str) and value.lstrip("-").isdigit():
+            params[key] = int(value)
     return params
+
+
+def _params(request_data: RequestData | None) -> dict[str, Any]:
+    """Return request parameters as Python values, decoding JSON-encoded objects."""
+    return decode_params(dict(request_data.parameters) if request_data else {})
 
 
 def _files(request_data: RequestData | None) -> dict[str, tuple[str | None, bytes]]:
@@ -404,7 +466,7 @@ def _files(request_data: RequestData | None) -> dict[str, tuple[str | None, byte
     return files
 
 
-def _rows(message: dict[str, Any]) -> Markup:
+def keyboard_rows(message: dict[str, Any]) -> Markup:
     """Return a message's inline keyboard as rows of (text, callback_data)."""
     rows = message.get("reply_markup", {}).get("inline_keyboard", [])
     return [[(b["text"], b.get("callback_data")) for b in row] for row in rows]

@@ -16,7 +16,76 @@ AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 _COMMAND = re.compile(r"/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{1,32})?(?=\s|$)")
 
 
-class UserSim:
+class UpdateFactory:
+    """Builds the Bot API update dicts a user's actions produce, with ids from the fake."""
+
+    def __init__(
+        self,
+        fake: FakeTelegram,
+        user_id: int = 1001,
+        *,
+        language_code: str | None = "pl",
+        first_name: str = "Anna",
+        username: str | None = None,
+        group_id: int | None = None,
+    ) -> None:
+        """Register the user's private chat and group chat with the fake Telegram."""
+        self.fake = fake
+        self.user_id = user_id
+        self.user: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": first_name}
+        if username:
+            self.user["username"] = username
+        if language_code:
+            self.user["language_code"] = language_code
+        self.chat: dict[str, Any] = {"id": user_id, "type": "private", "first_name": first_name}
+        if username:
+            self.chat["username"] = username
+        group = group_id if group_id is not None else -1_000_000 - user_id
+        self.group_chat: dict[str, Any] = {"id": group, "type": "group", "title": "Family"}
+        fake.add_chat(self.chat)
+        fake.add_chat(self.group_chat)
+
+    @property
+    def chat_id(self) -> int:
+        """Return the id of the private chat with the bot (equal to the user id)."""
+        return self.user_id
+
+    def message_payload(self, text: str, chat: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Build a text-message update dict, with a bot_command entity if relevant."""
+        chat = chat or self.chat
+        message_id = self.fake.next_message_id(chat["id"])
+        self.fake.note_user_message(chat["id"], message_id)
+        message: dict[str, Any] = {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": chat,
+            "from": self.user,
+            "text": text,
+        }
+        if command := _COMMAND.match(text):
+            length = utf16_len(command.group())
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
+        return {"update_id": self.fake.next_update_id(), "message": message}
+
+    def callback_payload(self, message_id: int, data: str) -> dict[str, Any]:
+        """Build a callback_query update dict for a press on a bot message (stub if unknown)."""
+        message = self.fake.message(self.chat_id, message_id)
+        if message is None:
+            message = {"message_id": message_id, "chat": self.chat, "date": 0}
+        update_id = self.fake.next_update_id()
+        query_id = f"{self.user_id}-{update_id}"
+        self.fake.open_callback_query(query_id)
+        query = {
+            "id": query_id,
+            "from": self.user,
+            "chat_instance": f"ci-{self.chat_id}",
+            "message": message,
+            "data": data,
+        }
+        return {"update_id": update_id, "callback_query": query}
+
+
+class UserSim(UpdateFactory):
     """A user chatting with the bot in a private chat (and in one group) through real Updates."""
 
     def __init__(
@@ -31,63 +100,26 @@ class UserSim:
         group_id: int | None = None,
         raise_errors: bool = True,
     ) -> None:
-        """Register the user's private chat and group chat with the fake Telegram."""
+        """Register the user's chats with the fake and bind the user to the application."""
+        super().__init__(
+            fake,
+            user_id,
+            language_code=language_code,
+            first_name=first_name,
+            username=username,
+            group_id=group_id,
+        )
         self.application = application
-        self.fake = fake
-        self.user_id = user_id
         self.raise_errors = raise_errors
-        self.user: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": first_name}
-        if username:
-            self.user["username"] = username
-        if language_code:
-            self.user["language_code"] = language_code
-        self.chat: dict[str, Any] = {"id": user_id, "type": "private", "first_name": first_name}
-        if username:
-            self.chat["username"] = username
-        group = group_id if group_id is not None else -1_000_000 - user_id
-        self.group_chat: dict[str, Any] = {"id": group, "type": "group", "title": "Family"}
         self.handler_errors: list[BaseException] = []
-        fake.add_chat(self.chat)
-        fake.add_chat(self.group_chat)
-
-    @property
-    def chat_id(self) -> int:
-        """Return the id of the private chat with the bot (equal to the user id)."""
-        return self.user_id
 
     def message_update(self, text: str, chat: dict[str, Any] | None = None) -> Update:
         """Build a text-message Update from this user, with a bot_command entity if relevant."""
-        chat = chat or self.chat
-        message_id = self.fake.next_message_id(chat["id"])
-        self.fake.note_user_message(chat["id"], message_id)
-        message: dict[str, Any] = {
-            "message_id": message_id,
-            "date": int(time.time()),
-            "chat": chat,
-            "from": self.user,
-            "text": text,
-        }
-        if command := _COMMAND.match(text):
-            length = utf16_len(command.group())
-            message["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
-        return self._update({"message": message})
+        return self._update(self.message_payload(text, chat))
 
     def callback_update(self, message_id: int, data: str) -> Update:
         """Build a CallbackQuery Update for a press on a bot message (inaccessible if unknown)."""
-        message = self.fake.message(self.chat_id, message_id)
-        if message is None:
-            message = {"message_id": message_id, "chat": self.chat, "date": 0}
-        update_id = self.fake.next_update_id()
-        query_id = f"{self.user_id}-{update_id}"
-        self.fake.open_callback_query(query_id)
-        query = {
-            "id": query_id,
-            "from": self.user,
-            "chat_instance": f"ci-{self.chat_id}",
-            "message": message,
-            "data": data,
-        }
-        return self._update({"callback_query": query}, update_id)
+        return self._update(self.callback_payload(message_id, data))
 
     async def send(self, text: str) -> Update:
         """Send a private message (commands such as "/start payload" included) to the bot."""
@@ -125,9 +157,8 @@ class UserSim:
         if context.error is not None:
             self.handler_errors.append(context.error)
 
-    def _update(self, payload: dict[str, Any], update_id: int | None = None) -> Update:
-        """Turn a payload into a real Update bound to the application's bot."""
-        data = {"update_id": update_id or self.fake.next_update_id(), **payload}
+    def _update(self, data: dict[str, Any]) -> Update:
+        """Turn an update dict into a real Update bound to the application's bot."""
         update = Update.de_json(data, self.application.bot)
         assert update is not None
         return update

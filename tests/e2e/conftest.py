@@ -1,0 +1,31 @@
+"""Fixtures for end-to-end tests: a local Bot API server and the real bot process."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.botprocess import BotProcess
+from tests.support.bot_api_server import LocalBotApi
+
+KEYS = [None, "e2e passphrase 'with quotes'"]
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[LocalBotApi]:
+    """A Bot API server on loopback that outlives bot restarts."""
+    async with LocalBotApi() as server:
+        yield server
+
+
+@pytest.fixture(params=KEYS, ids=["plain", "sqlcipher"])
+async def bot(
+    request: pytest.FixtureRequest, api: LocalBotApi, tmp_path: Path
+) -> AsyncIterator[BotProcess]:
+    """The bot process, plain and with SQLCipher; always stopped at the end."""
+    process = BotProcess(api.base_url, api.token, tmp_path, key=request.param)
+    yield process
+    if process.alive():
+        await process.stop()

@@ -1,0 +1,223 @@
+"""The real `python -m bot` process against a local Bot API server, driven by simulated users.
+
+Loopback only and bounded in time: every wait has a timeout, every process is stopped.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from tests.e2e.botprocess import ADMIN_ID, BotProcess
+from tests.support.bot_api_server import LocalBotApi, SimUser
+
+REPLY = 20.0  # seconds; generous for a cold start on a busy shared machine
+HOSTILE = [
+    "<b>bold</b> <script>x</script> </i>",
+    "a < b && c > d &amp; &lt;",
+    "\u202eRTL override\u202c",
+    "zero\u200bwidth\u200d\ufeff",
+    "NUL\x00inside",
+    "👩‍👩‍👧‍👦🇵🇱 e\u0301\u0301 ąęł",
+    "x" * 5000,
+]
+
+
+async def join(api: LocalBotApi, user_id: int = 1001) -> tuple[SimUser, SimUser]:
+    """The admin invites, a new assistant joins with the deep-link code."""
+    admin = api.user(ADMIN_ID, language_code="en", first_name="Ewa")
+    await admin.send("/invite")
+    text = await admin.wait_for("?start=", REPLY)
+    code = text.split("?start=")[1].split()[0]
+    assistant = api.user(user_id, language_code="en")
+    await assistant.send(f"/start {code}")
+    await assistant.wait_for("Welcome", REPLY)
+    return admin, assistant
+
+
+async def new_family(assistant: SimUser) -> None:
+    """A /newfamily walk with one member."""
+    await assistant.send("/newfamily")
+    await assistant.wait_for("Which code", REPLY)
+    await assistant.press("Use R-01")
+    await assistant.wait_for("label", REPLY)
+    await assistant.press("Skip")
+    await assistant.wait_for("Members", REPLY)
+    await assistant.press("Add a member")
+    await assistant.wait_for("first name", REPLY)
+    await assistant.send("Anna")
+    await assistant.wait_for("Who is Anna", REPLY)
+    await assistant.press("mother")
+    await assistant.wait_for("Birth year", REPLY)
+    await assistant.press("Skip")
+    await assistant.wait_for("Anna (mother)", REPLY)
+    await assistant.press("Done")
+    await assistant.wait_for("How many visits", REPLY)
+    await assistant.press("1")
+    await assistant.wait_for("contract signed", REPLY)
+    await assistant.press("Skip")
+    await assistant.wait_for("valid", REPLY)
+    await assistant.press("Skip")
+    await assistant.wait_for("Save this family", REPLY)
+    await assistant.press("Save")
+    await assistant.wait_for("is registered", REPLY)
+
+
+VISIT_STEPS: list[tuple[str, str, str]] = [
+    ("send", "/visit", "Which family"),
+    ("press", "R-01", "When was it"),
+    ("press", "Today", "How long"),
+    ("press", "90 min", "Where"),
+    ("press", "Family's home", "Who was present"),
+    ("press", "Anna", "Who was present"),
+    ("press", "Done", "Which areas"),
+    ("press", "Housing", "Which areas"),
+    ("press", "Done", "What did you do"),
+    ("press", "Motivational talk", "What did you do"),
+    ("press", "Done", "Type a note"),
+    ("send", "Rent <arrears> & a plan 🙂", "Next steps"),
+    ("press", "Skip", "Save this visit"),
+    ("press", "Save", "Saved"),
+]
+
+
+async def step(user: SimUser, kind: str, arg: str, expect: str) -> None:
+    """One action and the reply it must bring."""
+    await (user.send(arg) if kind == "send" else user.press(arg))
+    await user.wait_for(expect, REPLY)
+
+
+def visits_in(database: Path, key: str | None) -> list[tuple[str, int, str]]:
+    """Read the saved visits straight from the file (the bot must be stopped)."""
+    if key is None:
+        conn = sqlite3.connect(database)
+    else:
+        from sqlcipher3 import dbapi2 as sqlcipher  # noqa: PLC0415
+
+        conn = sqlcipher.connect(str(database))
+        conn.execute("PRAGMA key = '{}'".format(key.replace("'", "''")))
+    try:
+        return list(conn.execute("SELECT kind, duration_min, note FROM visits"))
+    finally:
+        conn.close()
+
+
+async def test_invite_join_and_stranger(api: LocalBotApi, bot: BotProcess) -> None:
+    bot.start()
+    await join(api)
+    stranger = api.user(7777, language_code="en")
+    await stranger.send("/families")
+    assert "7777" in await stranger.reply(REPLY)
+    await api.wait_idle(REPLY)
+    assert api.errors == []
+    assert await bot.stop() == 0
+
+
+async def test_new_family_visit_and_visits_list(api: LocalBotApi, bot: BotProcess) -> None:
+    bot.start()
+    _, assistant = await join(api)
+    await new_family(assistant)
+    for kind, arg, expect in VISIT_STEPS:
+        await step(assistant, kind, arg, expect)
+    await assistant.send("/visits R-01")
+    listing = await assistant.wait_for("last visits", REPLY)
+    assert "Rent <arrears> & a plan 🙂" in listing
+    assert api.errors == []
+    assert await bot.stop() == 0
+    assert visits_in(bot.database, bot.env.get("DATABASE_KEY")) == [
+        ("completed", 90, "Rent <arrears> & a plan 🙂")
+    ]
+
+
+async def test_kill9_during_a_visit_resumes_and_saves_once(
+    api: LocalBotApi, bot: BotProcess
+) -> None:
+    bot.start()
+    _, assistant = await join(api)
+    await new_family(assistant)
+    kill_after = {2, 5, 8, 11, 12}  # after the family, a toggle, a Done, the note, next steps
+    for number, (kind, arg, expect) in enumerate(VISIT_STEPS):
+        await step(assistant, kind, arg, expect)
+        if number in kill_after:
+            # Once the bot is idle its state is committed. (A kill between the reply and the
+            # commit is the accepted window: the next press then shows the current step again,
+            # which the in-process tests cover.)
+            await api.wait_idle(REPLY)
+            bot.kill9()
+            bot.start()
+    await api.wait_idle(REPLY)
+    assert await bot.stop() == 0
+    assert visits_in(bot.database, bot.env.get("DATABASE_KEY")) == [
+        ("completed", 90, "Rent <arrears> & a plan 🙂")
+    ]
+    assert api.errors == []
+
+
+async def test_updates_sent_while_down_are_processed_once(
+    api: LocalBotApi, bot: BotProcess
+) -> None:
+    bot.start()
+    _, assistant = await join(api)
+    await api.wait_idle(REPLY)
+    assert await bot.stop() == 0
+    before = len(api.fake.sent(assistant.chat_id))
+    for text in ("/families", "/help", "/newfamily"):
+        await assistant.send(text)
+    bot.start()
+    await api.wait_idle(REPLY)
+    texts = [c.params.get("text", "") for c in api.fake.sent(assistant.chat_id)[before:]]
+    assert len(texts) == 3
+    assert "no families yet" in texts[0]
+    assert "What I can do" in texts[1]
+    assert "Which code" in texts[2]
+    bot.kill9()  # and a crash now must not replay them
+    bot.start()
+    await api.wait_idle(REPLY)
+    assert len(api.fake.sent(assistant.chat_id)) == before + 3
+
+
+async def test_hostile_text_in_every_free_text_step(api: LocalBotApi, bot: BotProcess) -> None:
+    bot.start()
+    _, assistant = await join(api)
+    await new_family(assistant)
+    for text in HOSTILE:
+        await assistant.send("/newfamily")
+        await assistant.wait_for("Which code", REPLY)
+        await assistant.send(text)  # code
+        await assistant.reply(REPLY)
+        await assistant.send("/cancel")
+        await assistant.wait_for("Nothing was saved", REPLY)
+        await assistant.send("/visit R-01")
+        await assistant.wait_for("When was it", REPLY)
+        await assistant.send(text)  # date
+        await assistant.reply(REPLY)
+        await assistant.press("Today")
+        await assistant.wait_for("How long", REPLY)
+        await assistant.send(text)  # duration
+        await assistant.reply(REPLY)
+        await assistant.press("60 min")
+        await assistant.wait_for("Where", REPLY)
+        await assistant.send(text)  # a button step
+        await assistant.reply(REPLY)
+        await assistant.press("Phone")
+        for question in ("Who was present", "Which areas", "What did you do"):
+            await assistant.wait_for(question, REPLY)
+            await assistant.press("Done")
+        await assistant.wait_for("Type a note", REPLY)
+        await assistant.send(text)  # note
+        reply = await assistant.reply(REPLY)
+        if "too long" in reply:
+            await assistant.send("short")
+            await assistant.wait_for("Next steps", REPLY)
+        await assistant.send(text)  # next steps
+        reply = await assistant.reply(REPLY)
+        if "too long" in reply:
+            await assistant.press("Skip")
+        await assistant.wait_for("Save this visit", REPLY)
+        await assistant.press("Save")
+        await assistant.wait_for("Saved", REPLY)
+    await assistant.send("/visits R-01")
+    await assistant.wait_for("last visits", REPLY)
+    await api.wait_idle(REPLY)
+    assert api.errors == []
+    assert await bot.stop() == 0
