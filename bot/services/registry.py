@@ -8,11 +8,13 @@ from bot.config import Settings
 from bot.services.clock import Clock
 from bot.services.families import FamilyService
 from bot.services.membership import MembershipService
+from bot.services.plans import PlanService
 from bot.services.visits import VisitService
 from bot.storage.audit import AuditRepository
 from bot.storage.db import Database
 from bot.storage.families import FamilyRepository
 from bot.storage.people import PeopleRepository
+from bot.storage.plans import PlanRepository
 from bot.storage.visits import VisitRepository
 
 
@@ -25,6 +27,7 @@ class Services:
     membership: MembershipService
     families: FamilyService
     visits: VisitService
+    plans: PlanService
 
     @classmethod
     def build(cls, settings: Settings, db: Database, clock: Clock | None = None) -> Services:
@@ -39,4 +42,5 @@ class Services:
             membership=MembershipService(people, settings.admin_telegram_ids, clock),
             families=families,
             visits=VisitService(VisitRepository(db), families, clock),
+            plans=PlanService(PlanRepository(db), families, clock),
         )

@@ -1,0 +1,338 @@
+"""Use cases about the family's help plan: goals, tasks, progress, assessments, resources."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict
+
+from bot.domain.errors import DomainError, NotFound
+from bot.domain.family import Family
+from bot.domain.people import Actor
+from bot.domain.plan import (
+    EFFECT_MAX,
+    GOAL_TEXT_MAX,
+    INSTITUTION_MAX,
+    PROGRESS_NOTE_MAX,
+    RESOURCE_MAX,
+    SUMMARY_MAX,
+    TASK_TEXT_MAX,
+    Assessment,
+    Goal,
+    GoalEvent,
+    GoalStatus,
+    Independence,
+    NewGoal,
+    NewTask,
+    OwnerKind,
+    PlanView,
+    Resource,
+    Stamp,
+    Task,
+    TaskOwner,
+    check_assessment_day,
+    check_due,
+    check_optional_text,
+    check_required_text,
+    check_status_change,
+    next_assessment_due,
+    open_goals,
+)
+from bot.domain.vocabulary import Area
+from bot.services.clock import Clock
+from bot.services.families import FamilyService
+from bot.storage.plans import PlanRepository
+
+
+class GoalDetail(BaseModel):
+    """One goal with its family and whole history, for a goal's card."""
+
+    model_config = ConfigDict(frozen=True)
+
+    family: Family
+    goal: Goal
+    events: tuple[GoalEvent, ...]
+
+
+class PlanService:
+    """Reading and changing a family's plan; every call checks the actor may touch the family.
+
+    Reads are open to the family's assistant and to admins; changes only to the assistant.
+    An id of a goal, task, resource or visit that is not the actor's raises NotFound, the
+    same as one that does not exist: callback data is client input and may be forged.
+    """
+
+    def __init__(self, plans: PlanRepository, families: FamilyService, clock: Clock) -> None:
+        self.plans = plans
+        self.families = families
+        self.clock = clock
+
+    # Reading
+
+    async def plan_for(
+        self, actor: Actor, family: int | str, *, include_closed: bool = False
+    ) -> PlanView:
+        """The whole current plan of a family (by id or code); the read is logged."""
+        if isinstance(family, str):
+            opened = await self.families.open_by_code(actor, family, "read.plan")
+        else:
+            opened = await self.families.open_family(actor, family, "read.plan")
+        plan = await self.plans.current_plan(opened.id)
+        if plan is None and self._may_write(actor, opened):
+            # The plan starts the first time its assistant uses it; an admin's look starts nothing.
+            plan = await self.plans.ensure_plan(opened.id, self._stamp(actor))
+        return PlanView(
+            family=opened,
+            plan=plan,
+            last_assessment=await self.plans.last_assessment(opened.id),
+            goals=tuple(await self.plans.goals(opened.id)),
+            resources=tuple(await self.plans.resources(opened.id)),
+            include_closed=include_closed,
+        )
+
+    async def open_goals(self, actor: Actor, family_id: int) -> list[Goal]:
+        """The family's planned and in-progress goals in plan order, for a change walk."""
+        family = await self.families.peek(actor, family_id)
+        return open_goals(await self.plans.goals(family.id))
+
+    async def goals(self, actor: Actor, family_id: int) -> list[Goal]:
+        """All the family's goals, closed ones too, in plan order, for a change walk."""
+        family = await self.families.peek(actor, family_id)
+        return await self.plans.goals(family.id)
+
+    async def goal(self, actor: Actor, goal_id: int) -> GoalDetail:
+        """One goal with its tasks and whole history; the read is logged."""
+        family = await self._open(
+            actor, await self.plans.family_of_goal(goal_id), "read.goal", "goal_unknown"
+        )
+        goal = await self._goal(goal_id)
+        events = await self.plans.events(goal_id)
+        return GoalDetail(family=family, goal=goal, events=tuple(events))
+
+    async def resources(self, actor: Actor, family_id: int) -> list[Resource]:
+        """The family's current resources, for the add-or-remove walk."""
+        family = await self.families.peek(actor, family_id)
+        return await self.plans.resources(family.id)
+
+    async def assessments(self, actor: Actor, family_id: int) -> list[Assessment]:
+        """Every periodic assessment of the family, the latest first; the read is logged."""
+        family = await self.families.open_family(actor, family_id, "read.assessments")
+        return await self.plans.assessments(family.id)
+
+    async def next_assessment(self, actor: Actor, family_id: int) -> date:
+        """When the family's next periodic assessment is due (starting the plan if needed)."""
+        family = await self.families.peek(actor, family_id)
+        plan = await self.plans.ensure_plan(family.id, self._stamp(actor))
+        last = await self.plans.last_assessment(family.id)
+        return next_assessment_due(plan.started_on, last.day if last else None)
+
+    # Goals
+
+    async def add_goal(
+        self,
+        actor: Actor,
+        family_id: int,
+        area: Area,
+        text: str,
+        *,
+        expected_effect: str | None = None,
+        due: date | None = None,
+    ) -> Goal:
+        """Add a planned goal to the family's plan; its due date may not be in the past."""
+        goal = NewGoal(
+            area=area,
+            text=check_required_text(text, GOAL_TEXT_MAX),
+            expected_effect=check_optional_text(expected_effect, EFFECT_MAX),
+            due=check_due(due, self.clock.today()),
+        )
+        family = await self.families.open_family(actor, family_id, "plan.goal.add")
+        goal_id = await self.plans.add_goal(family.id, goal, self._stamp(actor))
+        return await self._goal(goal_id)
+
+    async def change_status(
+        self,
+        actor: Actor,
+        goal_id: int,
+        status: GoalStatus,
+        *,
+        confirm_open_tasks: bool = False,
+    ) -> Goal:
+        """Move a goal to another status; achieving one with open tasks needs confirming.
+
+        Raises DomainError("goal_open_tasks", count=N) when confirmation is needed.
+        """
+        await self._open_goal(actor, goal_id, "plan.goal.status")
+        goal = await self._goal(goal_id)
+        check_status_change(goal, status, confirm_open_tasks=confirm_open_tasks)
+        await self.plans.set_status(goal_id, status, self._stamp(actor))
+        return await self._goal(goal_id)
+
+    async def add_progress_note(
+        self, actor: Actor, goal_id: int, text: str, visit_id: int | None = None
+    ) -> Goal:
+        """Add a dated progress note to a goal, optionally linked to one of the family's visits."""
+        note = check_required_text(text, PROGRESS_NOTE_MAX)
+        family = await self._open_goal(actor, goal_id, "plan.goal.progress")
+        if visit_id is not None and await self.plans.family_of_visit(visit_id) != family.id:
+            raise NotFound("visit_unknown")
+        await self.plans.add_progress(goal_id, note, self._stamp(actor), visit_id)
+        return await self._goal(goal_id)
+
+    async def change_due_date(self, actor: Actor, goal_id: int, due: date | None) -> Goal:
+        """Set, move or clear an open goal's due date (never to a past day)."""
+        check_due(due, self.clock.today())
+        await self._open_goal(actor, goal_id, "plan.goal.due")
+        goal = await self._goal(goal_id)
+        if not goal.is_open:
+            raise DomainError("goal_closed")
+        await self.plans.set_due(goal_id, due, self._stamp(actor))
+        return await self._goal(goal_id)
+
+    async def record_visit_progress(
+        self,
+        actor: Actor,
+        family_id: int,
+        goal_ids: list[int],
+        visit_id: int,
+        *,
+        day: date,
+        text: str = "",
+    ) -> list[int]:
+        """Link a saved visit to the goals worked on: one progress entry dated `day` per goal.
+
+        Goals of other families are ignored, and a goal already linked to this visit gets no
+        second entry (a replayed save); returns the goals that got an entry.
+        """
+        note = check_optional_text(text, PROGRESS_NOTE_MAX) or ""
+        family = await self.families.open_family(actor, family_id, "plan.visit_progress")
+        if await self.plans.family_of_visit(visit_id) != family.id:
+            raise NotFound("visit_unknown")
+        stamp = self._stamp(actor).model_copy(update={"day": day})
+        return await self.plans.add_visit_progress(family.id, goal_ids, visit_id, note, stamp)
+
+    # Tasks
+
+    async def add_task(
+        self,
+        actor: Actor,
+        goal_id: int,
+        text: str,
+        owner: TaskOwner,
+        *,
+        due: date | None = None,
+        independence: Independence | None = None,
+    ) -> Task:
+        """Add a task to an open goal.
+
+        A task a family member does starts at "shown by the assistant" unless a level is given;
+        for the assistant's and institutions' tasks the level stays unset unless given.
+        """
+        task_text = check_required_text(text, TASK_TEXT_MAX)
+        check_due(due, self.clock.today())
+        family = await self._open_goal(actor, goal_id, "plan.task.add")
+        if owner.kind is OwnerKind.MEMBER:
+            if owner.member_id not in {m.id for m in family.members}:
+                raise NotFound("member_unknown")
+            independence = independence or Independence.SHOWN
+        elif owner.kind is OwnerKind.INSTITUTION:
+            owner = TaskOwner.of_institution(
+                check_required_text(owner.institution or "", INSTITUTION_MAX)
+            )
+        if not (await self._goal(goal_id)).is_open:
+            raise DomainError("goal_closed")
+        task = NewTask(text=task_text, owner=owner, due=due, independence=independence)
+        task_id = await self.plans.add_task(goal_id, task, self._stamp(actor))
+        return await self._task(task_id)
+
+    async def set_task_done(self, actor: Actor, task_id: int, done: bool) -> Task:
+        """Tick a task as done, or reopen it."""
+        await self._open_task(actor, task_id, "plan.task.done")
+        await self.plans.set_task_done(task_id, done, self._stamp(actor))
+        return await self._task(task_id)
+
+    async def change_independence(self, actor: Actor, task_id: int, level: Independence) -> Task:
+        """Move a task to another level of the independence scale (either way)."""
+        await self._open_task(actor, task_id, "plan.task.independence")
+        await self.plans.set_independence(task_id, level, self._stamp(actor))
+        return await self._task(task_id)
+
+    # Assessments and resources
+
+    async def record_assessment(
+        self, actor: Actor, family_id: int, day: date, summary: str
+    ) -> date:
+        """Record a periodic assessment made on `day`; return when the next one is due."""
+        text = check_required_text(summary, SUMMARY_MAX)
+        stamp = self._stamp(actor)
+        check_assessment_day(day, stamp.day)
+        family = await self.families.open_family(actor, family_id, "plan.assessment")
+        await self.plans.add_assessment(family.id, day, text, stamp)
+        plan = await self.plans.current_plan(family.id)
+        assert plan is not None  # add_assessment starts the plan when there is none
+        last = await self.plans.last_assessment(family.id)
+        return next_assessment_due(plan.started_on, last.day if last else day)
+
+    async def add_resource(self, actor: Actor, family_id: int, text: str) -> Resource:
+        """Record one of the family's resources (strengths the work builds on)."""
+        cleaned = check_required_text(text, RESOURCE_MAX)
+        family = await self.families.open_family(actor, family_id, "plan.resource.add")
+        return await self.plans.add_resource(family.id, cleaned, self._stamp(actor))
+
+    async def remove_resource(self, actor: Actor, resource_id: int) -> None:
+        """Take a resource off the family's list (the record of it is kept)."""
+        family_id = await self.plans.family_of_resource(resource_id)
+        await self._open(actor, family_id, "plan.resource.remove", "resource_unknown")
+        if not await self.plans.remove_resource(resource_id, self._stamp(actor)):
+            raise NotFound("resource_unknown")
+
+    # Helpers
+
+    async def _open(
+        self, actor: Actor, family_id: int | None, action: str, unknown: str
+    ) -> Family:
+        """The family behind an id, checked and logged; NotFound(unknown) if not the actor's."""
+        if family_id is None:
+            raise NotFound(unknown)
+        try:
+            return await self.families.open_family(actor, family_id, action)
+        except NotFound:
+            # Say the same as for an id that does not exist: nothing about the family leaks.
+            raise NotFound(unknown) from None
+
+    async def _open_goal(self, actor: Actor, goal_id: int, action: str) -> Family:
+        """The family of a goal the actor may change."""
+        return await self._open(
+            actor, await self.plans.family_of_goal(goal_id), action, "goal_unknown"
+        )
+
+    async def _open_task(self, actor: Actor, task_id: int, action: str) -> Family:
+        """The family of a task the actor may change."""
+        return await self._open(
+            actor, await self.plans.family_of_task(task_id), action, "task_unknown"
+        )
+
+    async def _goal(self, goal_id: int) -> Goal:
+        """A goal already checked to exist."""
+        goal = await self.plans.goal(goal_id)
+        if goal is None:  # pragma: no cover - checked just before, goals are never deleted
+            raise NotFound("goal_unknown")
+        return goal
+
+    async def _task(self, task_id: int) -> Task:
+        """A task already checked to exist."""
+        task = await self.plans.task(task_id)
+        if task is None:  # pragma: no cover - checked just before, tasks are never deleted
+            raise NotFound("task_unknown")
+        return task
+
+    def _may_write(self, actor: Actor, family: Family) -> bool:
+        """Whether the actor may change this family's plan."""
+        try:
+            self.families.check_access(actor, family, write=True)
+        except DomainError:
+            return False
+        return True
+
+    def _stamp(self, actor: Actor) -> Stamp:
+        """Who and when, for a change."""
+        return Stamp(actor_id=actor.telegram_id, day=self.clock.today(), at=self.clock.now())
