@@ -63,6 +63,7 @@ class LocalBotApi:
         self._closing = False
         self._last_activity = time.monotonic()
         self._last_poll: float | None = None
+        self.polls_started = 0
 
     # --- lifecycle ----------------------------------------------------------------------------
 
@@ -230,6 +231,8 @@ class LocalBotApi:
             return web.json_response(exc.to_response(), status=exc.error_code)
         if method == "getUpdates":
             self._last_poll = time.monotonic()
+            self.polls_started += 1  # counted on arrival: a long poll answers only later
+            self._notify()
             await self._long_poll(params)
         else:
             self._last_activity = time.monotonic()
