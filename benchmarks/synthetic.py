@@ -22,6 +22,7 @@ FAMILIES_PER_ASSISTANT = 12
 NATIONAL_FAMILIES = 60_000
 NATIONAL_VISITS = 3_000_000
 BATCH = 20_000
+LEVELS = ("shown", "together", "supported", "alone")
 NAMES = ["Anna", "Jan", "Ola", "Tomek", "Zosia", "Kuba", "Ewa", "Piotr", "Ala", "Marek"]
 
 
@@ -64,6 +65,7 @@ async def generate(
                 "VALUES (?, ?, ?, ?, ?)",
                 members,
             )
+        goals = await _plans_and_goals(db, rng, families, assistants, today=today, now=now)
         written = 0
         total = families * visits_per_family
         while written < total:
@@ -107,9 +109,65 @@ async def generate(
             "families": families,
             "members": len(members),
             "visits": written,
+            "goals": goals,
         }
     finally:
         await db.close()
+
+
+async def _plans_and_goals(
+    db: Database, rng: random.Random, families: int, assistants: int, *, today: date, now: str
+) -> int:
+    """Every family gets a plan with 1–4 goals of 0–3 tasks each; returns the goal count."""
+    plans = [
+        (f, f, (today - timedelta(days=rng.randint(0, 700))).isoformat(), 10_000 + f % assistants)
+        for f in range(1, families + 1)
+    ]
+    goals = []
+    tasks = []
+    for family, plan, _started, author in plans:
+        for _ in range(rng.randint(1, 4)):
+            goal_id = len(goals) + 1
+            status = rng.choice(("planned", "in_progress", "in_progress", "achieved"))
+            goals.append(
+                (
+                    goal_id,
+                    family,
+                    plan,
+                    rng.choice(list(Area)).value,
+                    "Synthetic goal",
+                    status,
+                    author,
+                    now,
+                )
+            )
+            tasks += [
+                (
+                    goal_id,
+                    "Synthetic task",
+                    rng.choice(("shown", "together", "supported", "alone")),
+                    author,
+                    now,
+                )
+                for _ in range(rng.randint(0, 3))
+            ]
+    async with db.write() as conn:
+        await conn.executemany(
+            "INSERT INTO plans (id, family_id, started_on, created_by, created_at) "
+            "VALUES (?, ?, ?, ?, '" + now + "')",
+            plans,
+        )
+        await conn.executemany(
+            "INSERT INTO goals (id, family_id, plan_id, area, text, status, created_by, "
+            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            goals,
+        )
+        await conn.executemany(
+            "INSERT INTO tasks (goal_id, text, owner_kind, independence, created_by, created_at) "
+            "VALUES (?, ?, 'assistant', ?, ?, ?)",
+            tasks,
+        )
+    return len(goals)
 
 
 def main() -> None:
