@@ -22,7 +22,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.conversations import new_family, record_visit
-from bot.handlers import admin, families, language, start
+from bot.handlers import admin, families, language, plan, start
 from bot.handlers.context import SERVICES_KEY, BotContext
 from bot.handlers.errors import on_error
 from bot.handlers.gate import LAST_UPDATE_KEY, gatekeeper, persist_after_update
@@ -78,6 +78,7 @@ def _add_handlers(application: BotApplication) -> None:
         CommandHandler(["help", "pomoc"], start.help_command),
         CommandHandler(["families", "rodziny"], families.families),
         CommandHandler(["visits", "wizyty"], families.visits),
+        CommandHandler("plan", plan.plan),
         CommandHandler(["lang", "jezyk"], language.choose_language),
         CommandHandler("invite", admin.invite),
         CommandHandler(["assign", "przypisz"], admin.assign),
@@ -85,6 +86,8 @@ def _add_handlers(application: BotApplication) -> None:
         CallbackQueryHandler(language.language_pressed, pattern=rf"^{language.LANG_PREFIX}:"),
         CallbackQueryHandler(admin.assign_pressed, pattern=rf"^{admin.ASSIGN_PREFIX}:"),
         CallbackQueryHandler(families.visits_pressed, pattern=rf"^{families.VISITS_PREFIX}:"),
+        CallbackQueryHandler(families.card_pressed, pattern=rf"^{families.CARD_PREFIX}:"),
+        CallbackQueryHandler(plan.plan_pressed, pattern=rf"^{plan.PLAN_PREFIX}:"),
         MessageHandler(filters.ALL & ~filters.StatusUpdate.ALL, start.unknown_text),
         CallbackQueryHandler(start.stale_button),
     ]

@@ -7,6 +7,7 @@ token, so presses from older messages are recognised and ignored.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 from enum import StrEnum
 from typing import Any
@@ -35,6 +36,7 @@ from bot.conversations.common import (
 from bot.domain.errors import DomainError, NotAllowed, NotFound
 from bot.domain.family import Family
 from bot.domain.parsing import parse_date, parse_duration
+from bot.domain.plan import Goal
 from bot.domain.visit import NEXT_STEPS_MAX, NOTE_MAX, VisitDraft, check_note, check_visit_date
 from bot.domain.vocabulary import Activity, Area, MissedReason, Place, VisitKind
 from bot.handlers.common import answer_press, show
@@ -64,6 +66,7 @@ class Step(StrEnum):
     PRESENT = "present"
     AREAS = "areas"
     ACTIVITIES = "activities"
+    GOALS = "goals"
     NOTE = "note"
     NEXT_STEPS = "next_steps"
     SUMMARY = "summary"
@@ -77,6 +80,7 @@ COMPLETED_FLOW = (
     Step.PRESENT,
     Step.AREAS,
     Step.ACTIVITIES,
+    Step.GOALS,
     Step.NOTE,
     Step.NEXT_STEPS,
 )
@@ -138,6 +142,7 @@ def _prompt(
     families: list[Family],
     *,
     page: int = 0,
+    goals: Sequence[Goal] = (),
 ) -> tuple[str, InlineKeyboardMarkup]:
     """The question and the buttons of a step."""
     _ = tr.gettext
@@ -203,6 +208,13 @@ def _prompt(
         return head + "\n" + _("What did you do? Tap to mark, then Done."), InlineKeyboardMarkup(
             [*rows, cancel_row]
         )
+    if step is Step.GOALS:
+        options = [(str(g.id), f"{labels.area(tr, g.area)}: {g.text}") for g in goals]
+        chosen = {str(g) for g in draft.goals}
+        rows = toggles(options, chosen, PREFIX, t, done_text=_("Done ➡"), per_row=1)
+        return head + "\n" + _(
+            "Which goals of the plan did you work on? Tap to mark, then Done."
+        ), InlineKeyboardMarkup([*rows, cancel_row])
     if step is Step.NOTE:
         if draft.kind is VisitKind.MISSED:
             return head + "\n" + _("Type a short note, or press Skip."), InlineKeyboardMarkup(
@@ -245,6 +257,7 @@ def _step_names(tr: Translator) -> dict[Step, str]:
         Step.PRESENT: _("Who was present"),
         Step.AREAS: _("Areas"),
         Step.ACTIVITIES: _("Activities"),
+        Step.GOALS: _("Goals"),
         Step.NOTE: _("Note"),
         Step.NEXT_STEPS: _("Next steps"),
     }
@@ -274,6 +287,14 @@ def _summary(tr: Translator, draft: VisitDraft, family: Family | None) -> str:
         lines.append(_("Areas: {areas}").format(areas=esc(areas)))
         acts = ", ".join(labels.activity(tr, a) for a in draft.activities) or none
         lines.append(_("Activities: {activities}").format(activities=esc(acts)))
+        if draft.goals:
+            lines.append(
+                tr.ngettext(
+                    "Progress noted on {count} goal of the plan",
+                    "Progress noted on {count} goals of the plan",
+                    len(draft.goals),
+                ).format(count=len(draft.goals))
+            )
     note = draft.note or none
     if len(note) > SUMMARY_NOTE_PREVIEW:
         note = shorten(note, SUMMARY_NOTE_PREVIEW) + " " + _("(shortened here; saved in full)")
@@ -306,15 +327,20 @@ async def _go(
 
     After typed text the question comes as a new message, so it stays at the bottom.
     """
-    _keep(context, draft, step)
     try:
         family = await _family(context, draft)
+        goals: list[Goal] = []
+        if step is Step.GOALS and family is not None:
+            goals = await context.services.plans.open_goals(context.actor, family.id)
+            if not goals:  # nothing in the plan to link: the step is skipped
+                step = _next(draft, Step.GOALS, family)
     except DomainError:
         return await _abandon(update, context)
+    _keep(context, draft, step)
     families: list[Family] = []
     if step is Step.FAMILY:
         families = await context.services.families.own_families(context.actor)
-    text, markup = _prompt(context.tr, draft, family, step, families, page=page)
+    text, markup = _prompt(context.tr, draft, family, step, families, page=page, goals=goals)
     if notice:
         text = f"{esc(notice)}\n\n{text}"
     await show(update, context, text, markup, fresh=fresh)
@@ -523,6 +549,18 @@ def _toggler(step: Step) -> Any:
             draft.areas = _flip(draft.areas, Area(arg))
         elif step is Step.ACTIVITIES and arg in Activity._value2member_map_:
             draft.activities = _flip(draft.activities, Activity(arg))
+        elif step is Step.GOALS and (goal := as_int(arg)) is not None:
+            family = await _family(context, draft)
+            open_ids = (
+                set()
+                if family is None
+                else {
+                    g.id for g in await context.services.plans.open_goals(context.actor, family.id)
+                }
+            )
+            if goal not in open_ids:
+                raise DomainError("goal_unknown")
+            draft.goals = _flip(draft.goals, goal)
         return await _go(update, context, draft, step)
 
     return toggle
@@ -555,6 +593,14 @@ async def _skip(update: Update, context: BotContext, draft: VisitDraft, arg: str
 async def _save(update: Update, context: BotContext, draft: VisitDraft, arg: str) -> str | int:
     """Save once (the draft token makes a repeat harmless) and tell the week's tally."""
     saved = await context.services.visits.record(context.actor, draft)
+    if draft.goals and saved.visit.kind is VisitKind.COMPLETED:
+        await context.services.plans.record_visit_progress(
+            context.actor,
+            saved.family.id,
+            draft.goals,
+            saved.visit.id,
+            day=saved.visit.visit_date,
+        )
     _drop(context)
     tr = context.tr
     family = saved.family
@@ -607,6 +653,8 @@ _BUTTONS: dict[tuple[Step, str], Any] = {
     (Step.AREAS, "done"): _done(Step.AREAS),
     (Step.ACTIVITIES, "tog"): _toggler(Step.ACTIVITIES),
     (Step.ACTIVITIES, "done"): _done(Step.ACTIVITIES),
+    (Step.GOALS, "tog"): _toggler(Step.GOALS),
+    (Step.GOALS, "done"): _done(Step.GOALS),
     (Step.NOTE, "skip"): _skip,
     (Step.NEXT_STEPS, "skip"): _skip,
     (Step.SUMMARY, "save"): _save,

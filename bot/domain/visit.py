@@ -27,6 +27,7 @@ class VisitDraft(BaseModel):
     present: list[int] = Field(default_factory=list)
     areas: list[Area] = Field(default_factory=list)
     activities: list[Activity] = Field(default_factory=list)
+    goals: list[int] = Field(default_factory=list)  # plan goals worked on (progress entries)
     missed_reason: MissedReason | None = None
     note: str = ""
     next_steps: str = ""

@@ -17,6 +17,9 @@ from bot.ui.text import esc, shorten
 
 VISITS_PREFIX = "vl"
 START_VISIT_PREFIX = "fv"
+CARD_PREFIX = "fc"
+PLAN_PREFIX = "pl"  # handled in bot.handlers.plan
+GOALS_PREFIX = "fg"  # starts /goal for the family (bot.conversations.goal)
 BUTTONS_MAX = 90
 
 
@@ -61,14 +64,59 @@ async def families(update: Update, context: BotContext) -> None:
             ).format(count=len(caseload.families), limit=CASELOAD_LIMIT),
         ]
     buttons = [
-        InlineKeyboardButton(
-            "📝 " + row.code, callback_data=encode(START_VISIT_PREFIX, "-", "f", row.family_id)
-        )
+        InlineKeyboardButton(row.code, callback_data=encode(CARD_PREFIX, "-", "f", row.family_id))
         for row in caseload.families[:BUTTONS_MAX]
     ]
     rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
-    lines += ["", _("Tap a family to record a visit.")]
+    lines += ["", _("Tap a family to open its card.")]
     await send_lines(update, context, lines, InlineKeyboardMarkup(rows))
+
+
+async def card_pressed(update: Update, context: BotContext) -> None:
+    """A family's card: who they are, this week, the contract, and what to do next."""
+    press = decode(update.callback_query.data if update.callback_query else None)
+    family_id = None if press is None else as_int(press.arg)
+    await answer_press(update)
+    if family_id is None:
+        return
+    tr = context.tr
+    _ = tr.gettext
+    try:
+        family = await context.services.families.open_family(context.actor, family_id, "read.card")
+    except DomainError as error:
+        await send_lines(update, context, [esc(labels.describe_error(tr, error))])
+        return
+    cadence = {
+        row.family_id: row
+        for row in (await context.services.families.caseload(context.actor)).families
+    }.get(family.id)
+    lines = [f"👪 <b>{esc(family.code)}</b>" + (f" {esc(family.label)}" if family.label else "")]
+    if family.members:
+        members = ", ".join(f"{m.name} ({labels.role(tr, m.role)})" for m in family.members)
+        lines.append(_("Members: {members}").format(members=esc(shorten(members, 600))))
+    if cadence is not None:
+        lines.append(
+            _("{done} of {target} this week").format(
+                done=cadence.visits_this_week, target=cadence.visits_per_week
+            )
+        )
+    if family.contract_valid_until is not None:
+        lines.append(
+            _("Contract valid until {date}").format(
+                date=esc(tr.fmt_date(family.contract_valid_until, "d MMM y"))
+            )
+        )
+    actions = [
+        (_("📝 Record a visit"), START_VISIT_PREFIX),
+        (_("📋 Plan"), PLAN_PREFIX),
+        (_("🎯 Goals"), GOALS_PREFIX),
+        (_("🕘 Last visits"), VISITS_PREFIX),
+    ]
+    buttons = [
+        InlineKeyboardButton(text, callback_data=encode(prefix, "-", "f", family.id))
+        for text, prefix in actions
+    ]
+    await send_lines(update, context, lines, InlineKeyboardMarkup([buttons[:2], buttons[2:]]))
 
 
 async def visits(update: Update, context: BotContext) -> None:

@@ -1,0 +1,72 @@
+"""/plan R-01 [all]: the family's whole help plan as one clear message (split when long)."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+
+from bot.domain.errors import DomainError
+from bot.handlers.common import answer_press, send_lines
+from bot.handlers.context import BotContext
+from bot.handlers.families import PLAN_PREFIX as PLAN
+from bot.ui.callbacks import as_int, decode, encode
+from bot.ui.labels import describe_error
+from bot.ui.plan_view import plan_lines
+from bot.ui.text import esc
+
+PLAN_PREFIX = PLAN
+ALL_WORDS = {"all", "wszystko", "wszystkie"}
+BUTTONS_MAX = 90
+
+
+async def plan(update: Update, context: BotContext) -> None:
+    """`/plan R-01` shows the plan; `/plan R-01 all` adds closed goals; no code: pick one."""
+    message = update.message
+    if message is None:
+        return
+    args = context.args or []
+    if not args:
+        own = await context.services.families.own_families(context.actor)
+        if not own:
+            await message.reply_text(
+                context.tr.gettext("You have no families yet. Add one with /newfamily.")
+            )
+            return
+        buttons = [
+            InlineKeyboardButton(f.code, callback_data=encode(PLAN_PREFIX, "-", "f", f.id))
+            for f in own[:BUTTONS_MAX]
+        ]
+        await message.reply_text(
+            context.tr.gettext("Which family's plan?"),
+            reply_markup=InlineKeyboardMarkup(
+                [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
+            ),
+        )
+        return
+    include_closed = any(a.lower() in ALL_WORDS for a in args[1:])
+    await send_plan(update, context, args[0], include_closed=include_closed)
+
+
+async def plan_pressed(update: Update, context: BotContext) -> None:
+    """A family picked for /plan (from the picker or a family card)."""
+    press = decode(update.callback_query.data if update.callback_query else None)
+    family_id = None if press is None else as_int(press.arg)
+    await answer_press(update)
+    if family_id is not None:
+        await send_plan(
+            update, context, family_id, include_closed=press is not None and press.action == "a"
+        )
+
+
+async def send_plan(
+    update: Update, context: BotContext, family: int | str, *, include_closed: bool
+) -> None:
+    """Render and send the plan; the service checks who may read it."""
+    try:
+        view = await context.services.plans.plan_for(
+            context.actor, family, include_closed=include_closed
+        )
+    except DomainError as error:
+        await send_lines(update, context, [esc(describe_error(context.tr, error))])
+        return
+    today = context.services.clock.today()
+    await send_lines(update, context, plan_lines(context.tr, view, today))
