@@ -21,7 +21,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot.conversations import new_family, record_visit
+from bot.conversations import goal, new_family, plan_notes, record_visit
 from bot.handlers import admin, families, language, plan, start
 from bot.handlers.context import SERVICES_KEY, BotContext
 from bot.handlers.errors import on_error
@@ -74,6 +74,8 @@ def _add_handlers(application: BotApplication) -> None:
     main: list[Any] = [
         record_visit.build(),
         new_family.build(),
+        goal.build(),
+        plan_notes.build(),
         CommandHandler("start", start.start),
         CommandHandler(["help", "pomoc"], start.help_command),
         CommandHandler(["families", "rodziny"], families.families),

@@ -20,6 +20,10 @@ def help_text(tr: Translator, is_admin: bool) -> str:
         _("/families (/rodziny) — your families and this week's visits"),
         _("/visits R-01 (/wizyty) — the last visits of a family"),
         _("/newfamily (/nowarodzina) — register a family"),
+        _("/plan R-01 — the family's help plan (add “all” for closed goals)"),
+        _("/goal (/cel) — add a goal or change one: status, notes, tasks"),
+        _("/assessment (/ocena) — record the periodic assessment"),
+        _("/resources (/zasoby) — the family's strengths"),
         _("/lang (/jezyk) — change the language"),
         _("/cancel (/anuluj) — stop what you started, without saving"),
     ]

@@ -87,6 +87,14 @@ ERROR_TEXTS: dict[str, str] = {
     "invite_unknown": N_("That invite code is not valid. Ask the centre for a new one."),
     "invite_used": N_("That invite code was already used. Ask the centre for a new one."),
     "invite_expired": N_("That invite code has expired. Ask the centre for a new one."),
+    "goal_open_tasks": N_("This goal still has {count} open tasks."),
+    "goal_closed": N_("This goal is closed. Change its status to planned or in progress first."),
+    "assessment_future": N_("An assessment can only be recorded on or after the day it was made."),
+    "goal_unknown": N_("I could not find that goal among your families' plans."),
+    "task_unknown": N_("I could not find that task."),
+    "resource_unknown": N_("I could not find that resource. It may have been removed already."),
+    "visit_unknown": N_("I could not find that visit for this family."),
+    "member_unknown": N_("That person is not a member of this family."),
 }
 
 
