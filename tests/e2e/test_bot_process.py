@@ -252,3 +252,38 @@ async def test_hostile_text_in_every_free_text_step(api: LocalBotApi, bot: BotPr
     await api.wait_idle(REPLY)
     assert api.errors == []
     assert await bot.stop() == 0
+
+
+async def test_help_plan_goal_and_plan_message(api: LocalBotApi, bot: BotProcess) -> None:
+    bot.start()
+    _, assistant = await join(api)
+    await new_family(assistant)
+    await assistant.send("/goal R-01")
+    await assistant.wait_for("No goals yet", REPLY)
+    await assistant.press("New goal")
+    await assistant.wait_for("Which area", REPLY)
+    await assistant.press("Housing")
+    await assistant.wait_for("want to reach", REPLY)
+    await assistant.send("Keep the flat: pay <rent> & bills")
+    await assistant.wait_for("expected effect", REPLY)
+    await assistant.press("Skip")
+    await assistant.wait_for("By when", REPLY)
+    await assistant.press("Skip")
+    await assistant.wait_for("Saved", REPLY)
+    await assistant.press("➕ Task")
+    await assistant.wait_for("What is the task", REPLY)
+    await assistant.send("Call the housing office")
+    await assistant.wait_for("Who does it", REPLY)
+    await assistant.press("Anna")
+    await assistant.wait_for("By when", REPLY)
+    await assistant.press("Skip")
+    await assistant.wait_for("Saved", REPLY)
+    await assistant.press("Finish")
+    await assistant.wait_for("Every change is saved", REPLY)
+    await assistant.send("/plan R-01")
+    plan = await assistant.wait_for("Keep the flat", REPLY)
+    assert "Keep the flat: pay <rent> & bills" in plan
+    assert "Call the housing office" in plan
+    await api.wait_idle(REPLY)
+    assert api.errors == []
+    assert await bot.stop() == 0
