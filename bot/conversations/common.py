@@ -4,18 +4,26 @@ from __future__ import annotations
 
 import secrets
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from enum import StrEnum
 from typing import Any, Generic, TypeVar, cast
 
 from pydantic import BaseModel, ValidationError
-from telegram import Update
-from telegram.ext import BaseHandler, ConversationHandler
+from telegram import InlineKeyboardMarkup, Update
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
 from telegram.warnings import PTBUserWarning
 
-from bot.handlers.common import answer_press
+from bot.handlers.common import answer_press, show
 from bot.handlers.context import BotContext
 from bot.ui.callbacks import Press, decode
+from bot.ui.text import esc
 
 ACTIVE_KEY = "active"  # which conversation holds the user's draft right now
 
@@ -141,3 +149,42 @@ def conversation(**kwargs: Any) -> ConversationHandler[BotContext]:
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=r".*per_message=False", category=PTBUserWarning)
         return ConversationHandler(**kwargs)
+
+
+async def ask(
+    update: Update,
+    context: BotContext,
+    text: str,
+    markup: InlineKeyboardMarkup,
+    *,
+    notice: str | None = None,
+    fresh: bool = False,
+) -> None:
+    """Show a step's question, with a plain-text notice (an error, "Saved") above it."""
+    if notice:
+        text = f"{esc(notice)}\n\n{text}"
+    await show(update, context, text, markup, fresh=fresh)
+
+
+def build_walk(
+    *,
+    name: str,
+    prefix: str,
+    steps: type[StrEnum],
+    entry_points: list[BaseHandler[Update, BotContext, Any]],
+    pressed: Callable[[Update, BotContext], Coroutine[Any, Any, object]],
+    typed: Callable[[Update, BotContext], Coroutine[Any, Any, object]],
+    cancel: Callable[[Update, BotContext], Coroutine[Any, Any, object]],
+    allow_reentry: bool = True,
+) -> ConversationHandler[BotContext]:
+    """A persistent walk: its buttons (`prefix:`) and typed text in every step, /cancel."""
+    buttons = as_step(CallbackQueryHandler(pressed, pattern=rf"^{prefix}:"))
+    text = as_step(MessageHandler(~filters.COMMAND & ~filters.StatusUpdate.ALL, typed))
+    return conversation(
+        entry_points=[as_step(handler) for handler in entry_points],
+        states={step.value: [buttons, text] for step in steps},
+        fallbacks=[as_step(CommandHandler(["cancel", "anuluj"], cancel)), buttons],
+        name=name,
+        persistent=True,
+        allow_reentry=allow_reentry,
+    )

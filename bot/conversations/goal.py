@@ -7,17 +7,16 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import Any
 
 from pydantic import BaseModel
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
 
 from bot.conversations.common import (
     DraftStore,
-    as_step,
+    ask,
+    build_walk,
     busy_elsewhere,
-    conversation,
     lost_draft,
     new_token,
     press_for,
@@ -253,9 +252,7 @@ async def _go(
         shown.goal = (await plans.goal(context.actor, draft.goal_id)).goal
     today = context.services.clock.today()
     text, markup = _prompt(context.tr, draft, step, shown, today=today, page=page)
-    if notice:
-        text = f"{esc(notice)}\n\n{text}"
-    await show(update, context, text, markup, fresh=fresh)
+    await ask(update, context, text, markup, notice=notice, fresh=fresh)
     return step.value
 
 
@@ -531,18 +528,18 @@ async def cancel(update: Update, context: BotContext) -> int:
     return await _finish(update, context)
 
 
-def build() -> Any:
+def build() -> ConversationHandler[BotContext]:
     """The /goal conversation, persistent across restarts."""
-    buttons = as_step(CallbackQueryHandler(pressed, pattern=rf"^{PREFIX}:"))
-    text = as_step(MessageHandler(~filters.COMMAND & ~filters.StatusUpdate.ALL, typed))
-    return conversation(
-        entry_points=[
-            as_step(CommandHandler(["goal", "cel"], start)),
-            as_step(CallbackQueryHandler(start, pattern=rf"^{GOALS_PREFIX}:")),
-        ],
-        states={step.value: [buttons, text] for step in Step},
-        fallbacks=[as_step(CommandHandler(["cancel", "anuluj"], cancel)), buttons],
+    return build_walk(
         name=NAME,
-        persistent=True,
+        prefix=PREFIX,
+        steps=Step,
+        entry_points=[
+            CommandHandler(["goal", "cel"], start),
+            CallbackQueryHandler(start, pattern=rf"^{GOALS_PREFIX}:"),
+        ],
+        pressed=pressed,
+        typed=typed,
+        cancel=cancel,
         allow_reentry=True,
     )

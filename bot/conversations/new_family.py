@@ -12,18 +12,15 @@ from typing import Any
 from pydantic import BaseModel, Field
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import (
-    CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
-    MessageHandler,
-    filters,
 )
 
 from bot.conversations.common import (
     DraftStore,
-    as_step,
+    ask,
+    build_walk,
     busy_elsewhere,
-    conversation,
     lost_draft,
     new_token,
     press_for,
@@ -190,9 +187,7 @@ async def _go(
     """Store the draft, ask the step's question, return the state."""
     STORE.keep(context, draft, step)
     text, markup = _prompt(context.tr, draft, step)
-    if notice:
-        text = f"{esc(notice)}\n\n{text}"
-    await show(update, context, text, markup, fresh=fresh)
+    await ask(update, context, text, markup, notice=notice, fresh=fresh)
     return step.value
 
 
@@ -378,13 +373,15 @@ async def cancel(update: Update, context: BotContext) -> int:
 
 def build() -> ConversationHandler[BotContext]:
     """The /newfamily conversation, persistent across restarts."""
-    buttons = as_step(CallbackQueryHandler(pressed, pattern=rf"^{PREFIX}:"))
-    text = as_step(MessageHandler(~filters.COMMAND & ~filters.StatusUpdate.ALL, typed))
-    return conversation(
-        entry_points=[as_step(CommandHandler(["newfamily", "nowarodzina"], start))],
-        states={step.value: [buttons, text] for step in Step},
-        fallbacks=[as_step(CommandHandler(["cancel", "anuluj"], cancel)), buttons],
+    return build_walk(
         name=NAME,
-        persistent=True,
+        prefix=PREFIX,
+        steps=Step,
+        entry_points=[
+            CommandHandler(["newfamily", "nowarodzina"], start),
+        ],
+        pressed=pressed,
+        typed=typed,
+        cancel=cancel,
         allow_reentry=False,
     )

@@ -9,13 +9,13 @@ from typing import Any
 
 from pydantic import BaseModel
 from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import CommandHandler, ConversationHandler
 
 from bot.conversations.common import (
     DraftStore,
-    as_step,
+    ask,
+    build_walk,
     busy_elsewhere,
-    conversation,
     lost_draft,
     new_token,
     press_for,
@@ -123,9 +123,7 @@ async def _go(
                 "Type one strength or resource of the family (at most {limit} characters)."
             ).format(limit=RESOURCE_MAX)
             markup = InlineKeyboardMarkup([finish])
-    if notice:
-        text = f"{esc(notice)}\n\n{text}"
-    await show(update, context, text, markup, fresh=fresh)
+    await ask(update, context, text, markup, notice=notice, fresh=fresh)
     return step.value
 
 
@@ -259,18 +257,18 @@ async def cancel(update: Update, context: BotContext) -> int:
     return await _finish(update, context)
 
 
-def build() -> Any:
+def build() -> ConversationHandler[BotContext]:
     """Both walks in one persistent conversation (they share states and never overlap)."""
-    buttons = as_step(CallbackQueryHandler(pressed, pattern=rf"^{PREFIX}:"))
-    text = as_step(MessageHandler(~filters.COMMAND & ~filters.StatusUpdate.ALL, typed))
-    return conversation(
-        entry_points=[
-            as_step(CommandHandler(["assessment", "ocena"], _entry(resources=False))),
-            as_step(CommandHandler(["resources", "zasoby"], _entry(resources=True))),
-        ],
-        states={step.value: [buttons, text] for step in Step},
-        fallbacks=[as_step(CommandHandler(["cancel", "anuluj"], cancel)), buttons],
+    return build_walk(
         name=NAME,
-        persistent=True,
+        prefix=PREFIX,
+        steps=Step,
+        entry_points=[
+            CommandHandler(["assessment", "ocena"], _entry(resources=False)),
+            CommandHandler(["resources", "zasoby"], _entry(resources=True)),
+        ],
+        pressed=pressed,
+        typed=typed,
+        cancel=cancel,
         allow_reentry=True,
     )

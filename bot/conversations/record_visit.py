@@ -17,15 +17,13 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
-    MessageHandler,
-    filters,
 )
 
 from bot.conversations.common import (
     DraftStore,
-    as_step,
+    ask,
+    build_walk,
     busy_elsewhere,
-    conversation,
     lost_draft,
     new_token,
     press_for,
@@ -341,9 +339,7 @@ async def _go(
     if step is Step.FAMILY:
         families = await context.services.families.own_families(context.actor)
     text, markup = _prompt(context.tr, draft, family, step, families, page=page, goals=goals)
-    if notice:
-        text = f"{esc(notice)}\n\n{text}"
-    await show(update, context, text, markup, fresh=fresh)
+    await ask(update, context, text, markup, notice=notice, fresh=fresh)
     return step.value
 
 
@@ -727,16 +723,16 @@ async def cancel(update: Update, context: BotContext) -> int:
 
 def build() -> ConversationHandler[BotContext]:
     """The /visit conversation, persistent across restarts."""
-    buttons = as_step(CallbackQueryHandler(pressed, pattern=rf"^{PREFIX}:"))
-    text = as_step(MessageHandler(~filters.COMMAND & ~filters.StatusUpdate.ALL, typed))
-    return conversation(
-        entry_points=[
-            as_step(CommandHandler(["visit", "wizyta"], start)),
-            as_step(CallbackQueryHandler(start_from_list, pattern=rf"^{START_VISIT_PREFIX}:")),
-        ],
-        states={step.value: [buttons, text] for step in Step},
-        fallbacks=[as_step(CommandHandler(["cancel", "anuluj"], cancel)), buttons],
+    return build_walk(
         name=NAME,
-        persistent=True,
+        prefix=PREFIX,
+        steps=Step,
+        entry_points=[
+            CommandHandler(["visit", "wizyta"], start),
+            CallbackQueryHandler(start_from_list, pattern=rf"^{START_VISIT_PREFIX}:"),
+        ],
+        pressed=pressed,
+        typed=typed,
+        cancel=cancel,
         allow_reentry=True,
     )
