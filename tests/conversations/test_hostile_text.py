@@ -70,3 +70,63 @@ async def test_hostile_text_in_every_visit_step(harness: BotHarness, text: str) 
     assert harness.fake.errors == []
     incoming = [c for c in harness.fake.calls if c.method in ("sendMessage", "editMessageText")]
     assert all(c.ok for c in incoming)
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+async def test_hostile_text_in_every_plan_step(harness: BotHarness, text: str) -> None:
+    sim = await harness.assistant(language_code="en")
+    await sim.send("/newfamily")
+    await sim.press("Use R-01")
+    await sim.press("Skip")
+    await sim.press("Add a member")
+    await sim.send("Ola")
+    await sim.press("child")
+    await sim.press("Skip")
+    await sim.press("Done")
+    await sim.press("1")
+    await sim.press("Skip")
+    await sim.press("Skip")
+    await sim.press("Save")
+    await sim.send("/goal R-01")
+    await sim.press("New goal")
+    await sim.press("Health")
+    await sim.send(text)  # goal text
+    if "too long" in harness.fake.last_text(sim.chat_id):
+        await sim.send("A goal " + text[:50])
+    await sim.send(text)  # expected effect
+    if "too long" in harness.fake.last_text(sim.chat_id):
+        await sim.press("Skip")
+    await sim.send(text)  # due date: refused
+    await sim.press("Skip")
+    await sim.press("Progress note")
+    await sim.send(text)
+    if "too long" in harness.fake.last_text(sim.chat_id):
+        await sim.press("Back to the goal")
+    await sim.press("Due date")
+    await sim.send(text)  # refused
+    await sim.press("Back to the goal")
+    await sim.press("➕ Task")
+    await sim.send(text)
+    if "too long" in harness.fake.last_text(sim.chat_id):
+        await sim.send("A task " + text[:50])
+    await sim.press("Institution")
+    await sim.send(text)
+    if "too long" in harness.fake.last_text(sim.chat_id):
+        await sim.send("PUP")
+    await sim.send(text)  # task due: refused
+    await sim.press("Skip")
+    await sim.press("Finish")
+    await sim.send("/resources R-01")
+    await sim.press("Add a resource")
+    await sim.send(text)
+    if "too long" in harness.fake.last_text(sim.chat_id):
+        await sim.send("A resource " + text[:50])
+    await sim.press("Finish")
+    await sim.send("/assessment R-01")
+    await sim.send(text)  # date: refused
+    await sim.press("Today")
+    await sim.send(text)
+    if "too long" in harness.fake.last_text(sim.chat_id):
+        await sim.send("Summary " + text[:50])
+    await sim.send("/plan R-01 all")
+    assert harness.fake.errors == []
