@@ -1,0 +1,251 @@
+"""Appointment date-times as people type them in Polish and English: `jutro 10:30`, `pt 9`.
+
+Choices worth knowing (the tests pin each one):
+- A time is required; the day is optional (no day means today) and may come before or after it.
+- A weekday means the next such day; today's weekday means today while the typed time is still
+  ahead on today's clock, otherwise the same day next week. `w`, `we`, `on`, `next`, `this`,
+  `najbliższy` in front change nothing (`next friday` is the coming Friday).
+- A date without a year means its first occurrence on or after `RECENT_PAST` ago: a date in the
+  last month is kept (and refused as past, as it is most likely a typo) rather than silently
+  moved a year ahead; anything further back means next year.
+- A lone day-and-month pair (`12.12`, `9.05`) is a date, so it is refused for want of a time;
+  a pair that cannot be a date (`10.30`, `9.45`) is a time today.
+- The result is built in `now`'s zone: a time skipped by the spring change is impossible, a time
+  repeated by the autumn change is its first occurrence (fold=0, summer time).
+- There is no upper bound (`12.12.2099 10:00` is accepted): the caller echoes the moment back.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import TypeVar
+
+from bot.domain.errors import DomainError
+from bot.domain.parsing import parse_date
+
+RECENT_PAST = timedelta(days=31)
+MAX_LENGTH = 80
+
+_DAY_WORDS: dict[str, int] = {
+    "dzis": 0,
+    "dzisiaj": 0,
+    "today": 0,
+    "jutro": 1,
+    "tomorrow": 1,
+    "pojutrze": 2,
+    "day after tomorrow": 2,
+    "the day after tomorrow": 2,
+}
+
+# Index is date.weekday(); Polish forms are written without diacritics, as text is folded first,
+# and include the accusative after `w` (`w środę`, `w sobotę`, `w niedzielę`).
+_WEEKDAY_FORMS: tuple[tuple[str, ...], ...] = (
+    ("poniedzialek", "pon", "pn", "monday", "mon"),
+    ("wtorek", "wt", "tuesday", "tue", "tues"),
+    ("sroda", "srode", "sr", "wednesday", "wed"),
+    ("czwartek", "czw", "cz", "thursday", "thu", "thur", "thurs"),
+    ("piatek", "pt", "friday", "fri"),
+    ("sobota", "sobote", "sob", "so", "saturday", "sat"),
+    ("niedziela", "niedziele", "niedz", "nd", "ndz", "sunday", "sun"),
+)
+_WEEKDAYS: dict[str, int] = {
+    form: weekday for weekday, forms in enumerate(_WEEKDAY_FORMS) for form in forms
+}
+
+_WEEKDAY = re.compile(
+    r"^(?:(?:w|we|on)\s)?(?:(?:next|this|najblizszy|najblizsza|najblizsze)\s)?([a-z]+)\.?$",
+    re.ASCII,
+)
+_DATE = re.compile(
+    r"^(?:(?P<weekday>[a-z].*?)\s)?"
+    r"(?:(?P<iso>\d{4}-\d{1,2}-\d{1,2})"
+    r"|(?P<day>\d{1,2})[./-](?P<month>\d{1,2})(?:[./-](?P<year>\d{4}|\d{2}))?)"
+    r"\.?(?:\s?r\.?)?$",  # `12.12.2026 r.` (roku), as Polish letters write it
+    re.ASCII,
+)
+_TIME = re.compile(
+    r"^(?:(?:o|at|@)\s?)?(?:(?:godz|godzina|godzinie|g)\.?\s?)?"
+    r"(?P<hour>\d{1,2})(?:[:.,](?P<minute>\d{2}))?\s?"
+    r"(?:h(?P<h_minute>\d{2})?|(?P<meridiem>[ap])\.?\s?m\.?)?$",
+    re.ASCII,
+)
+# A comma between digits is a decimal mark (`10,30`); anywhere else it separates words.
+_SEPARATING_COMMA = re.compile(r",(?!\d)|(?<!\d),")
+_ISO_T = re.compile(r"(\d{4}-\d{1,2}-\d{1,2})t(?=\d)", re.ASCII)
+_EDGE_PUNCTUATION = " .,;:!?"
+
+_T = TypeVar("_T")
+
+
+@dataclass(frozen=True)
+class _NextWeekday:
+    """A weekday typed without a date: which day it is depends on the time typed with it."""
+
+    weekday: int  # as date.weekday(): Monday is 0
+
+
+def parse_when(text: str, now: datetime) -> datetime:
+    """Parse `jutro 10:30`, `pt 9`, `12.12 14:00`, `tomorrow 2pm`… into a moment after `now`."""
+    zone = now.tzinfo
+    if zone is None or now.utcoffset() is None:
+        raise ValueError("now must be an aware datetime")
+    cleaned = _normalize(text)
+    # Every way of cutting the words is tried, so a long text is refused before that.
+    if not cleaned or len(cleaned) > MAX_LENGTH:
+        raise DomainError("when_format")
+    today = now.date()
+
+    def read_day(day_text: str) -> date | _NextWeekday | None:
+        """The day in `day_text`, relative to today in `now`'s zone."""
+        return _read_day(day_text, today)
+
+    whole_day = _attempt(read_day, cleaned)
+    if isinstance(whole_day, DomainError):
+        raise whole_day
+    if whole_day is not None:
+        raise DomainError("when_no_time")
+
+    words = cleaned.split(" ")
+    cuts = [(" ".join(words[:cut]), " ".join(words[cut:])) for cut in range(1, len(words))]
+    # The day first (`jutro 10:30`) is tried before the time first (`10:30 jutro`), so that an
+    # input both ways readable (`10.12 12.10`) means what people write most: date, then time.
+    orders = [*cuts, *((second, first) for first, second in cuts)]
+    refusal: DomainError | None = None
+    for day_text, time_text in orders:
+        day, clock = _attempt(read_day, day_text), _attempt(_read_time, time_text)
+        if day is None or clock is None:
+            continue
+        if isinstance(day, DomainError):
+            refusal = refusal or day
+        elif isinstance(clock, DomainError):
+            refusal = refusal or clock
+        else:
+            return _combine(day, clock, now, zone)
+
+    whole_time = _attempt(_read_time, cleaned)
+    if isinstance(whole_time, time):
+        return _combine(today, whole_time, now, zone)
+    raise refusal or whole_time or DomainError("when_format")
+
+
+def _normalize(text: str) -> str:
+    """Lower case, no diacritics, single spaces, commas as spaces, no punctuation at the ends."""
+    # NFKD splits ś into s + accent and turns no-break spaces and full-width digits into plain
+    # ones; ł has no decomposition, so it is mapped by hand.
+    folded = unicodedata.normalize("NFKD", text.lower().replace("ł", "l"))
+    plain = "".join(char for char in folded if not unicodedata.combining(char))
+    plain = _ISO_T.sub(r"\1 ", _SEPARATING_COMMA.sub(" ", plain))
+    return " ".join(plain.split()).strip(_EDGE_PUNCTUATION)
+
+
+def _attempt(read: Callable[[str], _T], text: str) -> _T | DomainError:
+    """The reader's value, None when the text is not its form, or its refusal when it is."""
+    try:
+        return read(text)
+    except DomainError as refusal:
+        return refusal
+
+
+def _read_weekday(text: str) -> int | None:
+    """The weekday (Monday is 0) a phrase like `w środę` or `next fri` names, or None."""
+    found = _WEEKDAY.match(text)
+    return _WEEKDAYS.get(found[1]) if found else None
+
+
+def _read_day(text: str, today: date) -> date | _NextWeekday | None:
+    """The day the text names, or None when it names none; refuses dates that do not exist."""
+    if text in _DAY_WORDS:
+        return today + timedelta(days=_DAY_WORDS[text])
+    weekday = _read_weekday(text)
+    if weekday is not None:
+        return _NextWeekday(weekday)
+    found = _DATE.match(text)
+    if not found:
+        return None
+    named = _read_weekday(found["weekday"]) if found["weekday"] else None
+    if found["weekday"] and named is None:
+        return None
+    if found["iso"]:
+        day = parse_date(found["iso"], today)
+    elif found["year"]:
+        day = parse_date(f"{found['day']}.{found['month']}.{found['year']}", today)
+    else:
+        month = int(found["month"])
+        if not 1 <= month <= 12:
+            return None  # `10.30` is half past ten, not a date
+        day = _next_day_month(int(found["day"]), month, today)
+    if named is not None and day.weekday() != named:
+        raise DomainError("when_weekday_mismatch")
+    return day
+
+
+def _next_day_month(day: int, month: int, today: date) -> date:
+    """The first such date on or after `RECENT_PAST` before today (29.02: in a leap year)."""
+    # parse_date's FUTURE preference only looks half a year ahead; appointments are booked
+    # further out, and the last month is kept so a typo is refused as past, not moved a year.
+    cutoff = today - RECENT_PAST
+    for year in (cutoff.year, cutoff.year + 1):
+        try:
+            candidate = date(year, month, day)
+        except ValueError:
+            continue
+        if candidate >= cutoff:
+            return candidate
+    raise DomainError("date_no_leap_day" if (day, month) == (29, 2) else "date_impossible")
+
+
+def _read_time(text: str) -> time | None:
+    """The clock time in `10`, `9:05`, `10.30`, `10h`, `o 10`, `godz. 10`, `2:30 pm`, or None."""
+    found = _TIME.match(text)
+    if not found or (found["minute"] and found["h_minute"]):
+        return None
+    hour = int(found["hour"])
+    minute = int(found["minute"] or found["h_minute"] or 0)
+    if found["meridiem"]:
+        if not 1 <= hour <= 12:
+            raise DomainError("time_impossible")
+        hour = hour % 12 + (12 if found["meridiem"] == "p" else 0)
+    if hour > 23 or minute > 59:
+        raise DomainError("time_impossible")
+    return time(hour, minute)
+
+
+def _combine(day: date | _NextWeekday, clock: time, now: datetime, zone: tzinfo) -> datetime:
+    """The moment on that day at that time in `zone`, refused unless it is after `now`."""
+    if isinstance(day, _NextWeekday):
+        moment = _next_weekday_at(day.weekday, clock, now, zone)
+    else:
+        moment = _at(day, clock, zone)
+    # Compared in UTC: within one zone Python compares wall clocks, blind to the repeated hour.
+    if moment.astimezone(UTC) <= now.astimezone(UTC):
+        raise DomainError("when_past")
+    return moment
+
+
+def _next_weekday_at(weekday: int, clock: time, now: datetime, zone: tzinfo) -> datetime:
+    """The next such weekday at that time: today while the time is still ahead on the clock."""
+    today = now.date()
+    ahead = (weekday - today.weekday()) % 7
+    # Decided on the wall clock, so a spring-skipped time earlier today means next week's day
+    # instead of a refusal for a moment nobody meant.
+    if ahead == 0 and clock <= now.time():
+        ahead = 7
+    moment = _at(today + timedelta(days=ahead), clock, zone)
+    if moment.astimezone(UTC) <= now.astimezone(UTC):
+        # Only in the repeated autumn hour: today's first occurrence is already gone.
+        moment = _at(today + timedelta(days=7), clock, zone)
+    return moment
+
+
+def _at(day: date, clock: time, zone: tzinfo) -> datetime:
+    """The aware moment; the first of a repeated hour; a skipped hour is time_impossible."""
+    moment = datetime.combine(day, clock, tzinfo=zone)  # fold=0: the first occurrence
+    # A skipped wall time does not survive a round trip through UTC (02:30 comes back as 03:30).
+    wall = moment.replace(tzinfo=None)
+    if moment.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != wall:
+        raise DomainError("time_impossible")
+    return moment
