@@ -1,6 +1,7 @@
 """Reproducible synthetic data for benchmarks: assistants, families, members, visits.
 
-Usage: python -m benchmarks.synthetic PATH [--families N] [--visits-per-family N] [--seed S]
+Usage: python -m benchmarks.synthetic PATH [--families N] [--visits-per-family N]
+[--appointments N] [--seed S]
 Prints one JSON line with the counts and the time taken. Bulk SQL lives here, not in bot/,
 because only benchmarks need to write millions of rows at once.
 """
@@ -15,12 +16,16 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from bot.domain.appointment import Institution
 from bot.domain.vocabulary import Activity, Area, MemberRole, Place
 from bot.storage.db import Database
 
 FAMILIES_PER_ASSISTANT = 12
 NATIONAL_FAMILIES = 60_000
 NATIONAL_VISITS = 3_000_000
+NATIONAL_APPOINTMENTS = 200_000
+APPOINTMENT_SPREAD_DAYS = 180  # appointments fall within half a year either side of today
+UNANSWERED_SHARE = 0.1  # past appointments whose outcome was never recorded
 BATCH = 20_000
 LEVELS = ("shown", "together", "supported", "alone")
 NAMES = ["Anna", "Jan", "Ola", "Tomek", "Zosia", "Kuba", "Ewa", "Piotr", "Ala", "Marek"]
@@ -34,8 +39,9 @@ async def generate(
     seed: int = 7,
     key: str | None = None,
     today: date = date(2026, 11, 23),
+    appointments: int = 0,
 ) -> dict[str, int]:
-    """Fill a fresh database at `path`; return what was written."""
+    """Fill a fresh database at `path`; return what was written (appointments only if asked)."""
     rng = random.Random(seed)
     db = await Database.open(path, key)
     try:
@@ -104,13 +110,18 @@ async def generate(
                     [(v, rng.choice(list(Activity)).value) for v in ids],
                 )
             written += len(rows)
-        return {
+        counts = {
             "assistants": assistants,
             "families": families,
             "members": len(members),
             "visits": written,
             "goals": goals,
         }
+        if appointments:
+            counts["appointments"] = await _appointments(
+                db, rng, appointments, families, assistants, today=today
+            )
+        return counts
     finally:
         await db.close()
 
@@ -170,6 +181,48 @@ async def _plans_and_goals(
     return len(goals)
 
 
+async def _appointments(
+    db: Database, rng: random.Random, count: int, families: int, assistants: int, *, today: date
+) -> int:
+    """Appointments within half a year of today: past ones mostly closed, the rest scheduled."""
+    noon = datetime.combine(today, datetime.min.time(), tzinfo=UTC) + timedelta(hours=11)
+    written = 0
+    while written < count:
+        rows = []
+        for _ in range(min(BATCH, count - written)):
+            family = rng.randint(1, families)
+            starts = noon + timedelta(
+                days=rng.randint(-APPOINTMENT_SPREAD_DAYS, APPOINTMENT_SPREAD_DAYS),
+                minutes=rng.randrange(-180, 360, 15),
+            )
+            made = starts - timedelta(days=rng.randint(1, 30))
+            past = starts < noon
+            status = "scheduled"
+            if past and rng.random() >= UNANSWERED_SHARE:
+                status = rng.choice(("attended", "attended", "not_attended", "cancelled"))
+            rows.append(
+                (
+                    family,
+                    10_000 + family % assistants,
+                    rng.choice(list(Institution)).value,
+                    starts.isoformat(timespec="microseconds"),
+                    rng.randint(0, 1),
+                    "Synthetic purpose",
+                    status,
+                    made.isoformat(timespec="microseconds"),
+                )
+            )
+        async with db.write() as conn:
+            await conn.executemany(
+                "INSERT INTO appointments (family_id, assistant_id, institution, starts_at, "
+                "accompany, purpose, status, scheduled_at, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?8, ?8)",
+                rows,
+            )
+        written += len(rows)
+    return written
+
+
 def main() -> None:
     """Generate a database and print one JSON line."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -178,6 +231,7 @@ def main() -> None:
     parser.add_argument(
         "--visits-per-family", type=int, default=NATIONAL_VISITS // NATIONAL_FAMILIES
     )
+    parser.add_argument("--appointments", type=int, default=0)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--key", default=None)
     args = parser.parse_args()
@@ -191,6 +245,7 @@ def main() -> None:
             visits_per_family=args.visits_per_family,
             seed=args.seed,
             key=args.key,
+            appointments=args.appointments,
         )
     )
     counts_line = {

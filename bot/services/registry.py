@@ -5,16 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.config import Settings
+from bot.services.appointments import AppointmentService
 from bot.services.clock import Clock
 from bot.services.families import FamilyService
 from bot.services.membership import MembershipService
 from bot.services.plans import PlanService
+from bot.services.reminders import ReminderService
 from bot.services.visits import VisitService
+from bot.storage.appointments import AppointmentRepository
 from bot.storage.audit import AuditRepository
 from bot.storage.db import Database
 from bot.storage.families import FamilyRepository
 from bot.storage.people import PeopleRepository
 from bot.storage.plans import PlanRepository
+from bot.storage.reminders import ReminderRepository
 from bot.storage.visits import VisitRepository
 
 
@@ -28,6 +32,8 @@ class Services:
     families: FamilyService
     visits: VisitService
     plans: PlanService
+    appointments: AppointmentService
+    reminders: ReminderService
 
     @classmethod
     def build(cls, settings: Settings, db: Database, clock: Clock | None = None) -> Services:
@@ -36,11 +42,19 @@ class Services:
         people = PeopleRepository(db)
         audit = AuditRepository(db)
         families = FamilyService(FamilyRepository(db), people, audit, clock)
+        plans = PlanRepository(db)
+        reminders = ReminderRepository(
+            db, timezone=settings.timezone, locale=settings.default_locale
+        )
         return cls(
             settings=settings,
             clock=clock,
             membership=MembershipService(people, settings.admin_telegram_ids, clock),
             families=families,
             visits=VisitService(VisitRepository(db), families, clock),
-            plans=PlanService(PlanRepository(db), families, clock),
+            plans=PlanService(plans, families, clock),
+            appointments=AppointmentService(
+                AppointmentRepository(db), plans, reminders, families, clock
+            ),
+            reminders=ReminderService(reminders, families, clock),
         )

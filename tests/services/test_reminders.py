@@ -1,0 +1,512 @@
+"""ReminderService and Dispatcher on a real SQLite file with a fake Sender and a frozen clock.
+
+The accepted at-least-once window, shown by `test_crash_after_send_before_mark_sends_once_more`:
+when the process dies after Telegram accepted a message but before the row is marked sent, the
+row is still pending after the restart and the message goes out exactly once more.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+
+from bot.config import Settings
+from bot.domain.appointment import Institution, NewAppointment
+from bot.domain.errors import DomainError, NotAllowed, NotFound
+from bot.domain.family import Member, NewFamily
+from bot.domain.people import Actor
+from bot.domain.reminders import OutboxItem, OutboxStatus, ReminderKind, UnreachableNotice
+from bot.domain.vocabulary import MemberRole
+from bot.i18n import translator
+from bot.services.registry import Services
+from bot.services.reminders import (
+    MAX_ATTEMPTS,
+    Dispatcher,
+    RecipientGone,
+    SendLater,
+)
+from bot.storage.db import Database
+from bot.storage.people import PeopleRepository
+from bot.ui.reminder_texts import render
+from tests.support.telegram_rules import check_text
+
+WARSAW = ZoneInfo("Europe/Warsaw")
+MONDAY = date(2026, 12, 7)
+FRIDAY = MONDAY - timedelta(days=3)
+OWNER = Actor(telegram_id=1001, is_assistant=True)
+OTHER = Actor(telegram_id=1002, is_assistant=True)
+STRANGER = Actor(telegram_id=9999)
+
+
+def local(day: date, hour: int, minute: int = 0) -> datetime:
+    """A Warsaw wall time as a UTC instant."""
+    return datetime.combine(day, time(hour, minute), tzinfo=WARSAW).astimezone(UTC)
+
+
+NOW = local(MONDAY, 8)
+
+
+class Crash(BaseException):
+    """The process dies (not an Exception: nothing in the bot may catch it)."""
+
+
+@dataclass
+class FakeSender:
+    """Records every message Telegram "accepted"; raises what it is told to, in order."""
+
+    sent: list[tuple[int, OutboxItem]] = field(default_factory=list)
+    failures: list[BaseException | None] = field(default_factory=list)
+    gone: set[int] = field(default_factory=set)
+    crash_after_accepting: bool = False
+
+    async def send(self, chat_id: int, reminder: OutboxItem) -> None:
+        """Deliver, fail, or accept and then crash."""
+        if chat_id in self.gone:
+            raise RecipientGone()
+        failure = self.failures.pop(0) if self.failures else None
+        if failure is not None:
+            raise failure
+        self.sent.append((chat_id, reminder))
+        if self.crash_after_accepting:
+            raise Crash()
+
+    def kinds(self) -> list[ReminderKind]:
+        """The kinds sent, in order."""
+        return [item.kind for _, item in self.sent]
+
+
+@dataclass
+class FakeTime:
+    """A monotonic clock that moves only when the dispatcher sleeps."""
+
+    now: float = 0.0
+    sleeps: list[float] = field(default_factory=list)
+
+    def monotonic(self) -> float:
+        """The current fake reading."""
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        """Move time on instead of waiting."""
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+@dataclass
+class World:
+    """The owner with R-01 (never visited) and R-03, the other assistant with R-02."""
+
+    services: Services
+    db: Database
+    family_id: int
+    third_family_id: int
+    other_family_id: int
+    time: FakeTime = field(default_factory=FakeTime)
+    notices: list[UnreachableNotice] = field(default_factory=list)
+
+    def dispatcher(self, sender: FakeSender, services: Services | None = None) -> Dispatcher:
+        """A dispatcher with fake pacing time, telling the admins through `notices`."""
+        services = services or self.services
+
+        async def notify(notice: UnreachableNotice) -> None:
+            self.notices.append(notice)
+
+        return Dispatcher(
+            services.reminders.reminders,
+            sender,
+            services.clock,
+            notify_admins=notify,
+            sleep=self.time.sleep,
+            monotonic=self.time.monotonic,
+        )
+
+    async def outbox(self) -> list[dict[str, object]]:
+        """Every outbox row, oldest first."""
+        return await self.db.fetch_all("SELECT * FROM outbox ORDER BY id")
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock() -> Iterator[time_machine.Coordinates]:
+    """Monday 8:00 in Warsaw, after the default 7:30 digest."""
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+async def world(settings: Settings, db: Database) -> World:
+    """Two assistants; families registered a month ago, so R-01 and R-03 wait for a visit."""
+    services = Services.build(settings, db)
+    people = PeopleRepository(db)
+    month_ago = NOW - timedelta(days=30)
+    await people.add_assistant(OWNER.telegram_id, "Ola Owner", month_ago)
+    await people.add_assistant(OTHER.telegram_id, "Ewa Other", month_ago)
+    with time_machine.travel(month_ago, tick=False):
+        family_id, _ = await services.families.register(
+            OWNER, NewFamily(code="R-01", members=[Member(name="Anna", role=MemberRole.MOTHER)])
+        )
+        third_id, _ = await services.families.register(OWNER, NewFamily(code="R-03"))
+        other_id, _ = await services.families.register(OTHER, NewFamily(code="R-02"))
+    return World(
+        services=services,
+        db=db,
+        family_id=family_id,
+        third_family_id=third_id,
+        other_family_id=other_id,
+    )
+
+
+async def _appointment(world: World, starts_at: datetime, actor: Actor = OWNER) -> int:
+    """An appointment at the court for the actor's first family."""
+    family_id = world.family_id if actor == OWNER else world.other_family_id
+    saved = await world.services.appointments.create(
+        actor,
+        NewAppointment(
+            family_id=family_id,
+            institution=Institution.COURT,
+            starts_at=starts_at,
+            accompany=True,
+            purpose="Hearing",
+        ),
+    )
+    return saved.id
+
+
+# The tick
+
+
+async def test_tick_twice_stores_nothing_twice(world: World) -> None:
+    reminders = world.services.reminders
+    queued = await reminders.tick()
+    # Each assistant's digest, and one overdue visit per family never visited.
+    assert queued == 5
+    assert await reminders.tick() == 0
+    assert await reminders.tick(NOW + timedelta(minutes=1)) == 0
+    rows = await world.outbox()
+    assert len(rows) == 5
+    assert len({r["key"] for r in rows}) == 5
+    kinds = sorted(str(r["kind"]) for r in rows)
+    assert kinds == ["digest", "digest", "overdue_visit", "overdue_visit", "overdue_visit"]
+
+
+async def test_tick_after_a_restart_stores_nothing_twice(world: World, settings: Settings) -> None:
+    await world.services.reminders.tick()
+    restarted = await Database.open(settings.database_path, settings.key())
+    try:
+        again = Services.build(settings, restarted)
+        assert await again.reminders.tick(NOW + timedelta(minutes=1)) == 0
+    finally:
+        await restarted.close()
+
+
+async def test_nothing_before_the_digest_time_or_at_the_weekend(
+    world: World, frozen_clock: time_machine.Coordinates
+) -> None:
+    assert await world.services.reminders.tick(local(MONDAY, 7, 29)) == 0
+    assert await world.services.reminders.tick(local(MONDAY - timedelta(days=1), 12)) == 0
+
+
+async def test_quiet_hours_defer_an_evening_reminder_to_the_morning(world: World) -> None:
+    await world.services.reminders.set_quiet_hours(OWNER, time(17), time(8, 30))
+    tomorrow_noon = local(MONDAY + timedelta(days=1), 12)
+    appointment_id = await _appointment(world, tomorrow_noon)
+    sender = FakeSender()
+    await world.services.reminders.tick(local(MONDAY, 18))
+    row = await world.db.fetch_one(
+        "SELECT next_attempt_at FROM outbox WHERE kind = 'appointment_evening' AND subject = ?",
+        (f"appointment:{appointment_id}",),
+    )
+    assert row is not None
+    assert datetime.fromisoformat(str(row["next_attempt_at"])) == local(
+        MONDAY + timedelta(days=1), 8, 30
+    )
+    await world.dispatcher(sender).dispatch(local(MONDAY, 18, 1))
+    assert ReminderKind.APPOINTMENT_EVENING not in sender.kinds()
+    await world.dispatcher(sender).dispatch(local(MONDAY + timedelta(days=1), 8, 30))
+    assert ReminderKind.APPOINTMENT_EVENING in sender.kinds()
+
+
+async def test_chosen_digest_time_moves_the_morning_batch(world: World) -> None:
+    prefs = await world.services.reminders.set_digest_time(OWNER, time(9, 15, 42))
+    assert prefs.digest_time == time(9, 15)
+    await world.services.reminders.tick(local(MONDAY, 9, 14))
+    owner_rows = [r for r in await world.outbox() if r["assistant_id"] == OWNER.telegram_id]
+    assert owner_rows == []
+    await world.services.reminders.tick(local(MONDAY, 9, 15))
+    owner_rows = [r for r in await world.outbox() if r["assistant_id"] == OWNER.telegram_id]
+    assert {r["kind"] for r in owner_rows} == {"digest", "overdue_visit"}
+
+
+async def test_settings_need_a_member(world: World) -> None:
+    with pytest.raises(NotAllowed):
+        await world.services.reminders.prefs(STRANGER)
+    with pytest.raises(NotAllowed):
+        await world.services.reminders.set_quiet_hours(STRANGER, time(21), time(6))
+    with pytest.raises(DomainError) as empty:
+        await world.services.reminders.set_working_days(OWNER, frozenset())
+    assert empty.value.code == "working_days_empty"
+    prefs = await world.services.reminders.set_working_days(OWNER, frozenset(range(7)))
+    assert prefs.working_days == frozenset(range(7))
+
+
+# The dispatcher
+
+
+async def test_dispatch_sends_oldest_first_and_marks_each_sent(world: World) -> None:
+    await world.services.reminders.tick()
+    sender = FakeSender()
+    report = await world.dispatcher(sender).dispatch()
+    assert report.sent == 5
+    assert sender.kinds()[0] is ReminderKind.DIGEST
+    assert {r["status"] for r in await world.outbox()} == {OutboxStatus.SENT}
+    assert (await world.dispatcher(sender).dispatch()).sent == 0
+    assert len(sender.sent) == 5
+
+
+async def test_crash_after_send_before_mark_sends_once_more(
+    world: World, settings: Settings
+) -> None:
+    """The documented at-least-once window: accepted, then the process dies before marking."""
+    await world.services.reminders.tick()
+    crashing = FakeSender(crash_after_accepting=True)
+    with pytest.raises(Crash):
+        await world.dispatcher(crashing).dispatch()
+    assert len(crashing.sent) == 1  # Telegram has the message…
+    first = crashing.sent[0][1]
+    stored = await world.services.reminders.reminders.get(first.id)
+    assert stored is not None
+    assert stored.status is OutboxStatus.PENDING  # …but the row was never marked sent.
+
+    # Restart: a new connection and new services on the same file, as after `kill -9`.
+    restarted = await Database.open(settings.database_path, settings.key())
+    try:
+        services = Services.build(settings, restarted)
+        sender = FakeSender()
+        await world.dispatcher(sender, services).dispatch()
+        assert [item.key for _, item in sender.sent].count(first.key) == 1  # exactly once more
+        assert (await world.dispatcher(sender, services).dispatch()).sent == 0
+        again = await services.reminders.reminders.get(first.id)
+        assert again is not None
+        assert again.status is OutboxStatus.SENT
+    finally:
+        await restarted.close()
+    deliveries = [c for c in (*crashing.sent, *sender.sent) if c[1].key == first.key]
+    assert len(deliveries) == 2  # the one duplicate the window allows, never more
+
+
+async def test_send_later_requeues_and_ends_the_run(world: World) -> None:
+    await world.services.reminders.tick()
+    sender = FakeSender(failures=[SendLater(30)])
+    report = await world.dispatcher(sender).dispatch()
+    assert (report.sent, report.requeued) == (0, 1)
+    rows = await world.outbox()
+    assert {r["status"] for r in rows} == {OutboxStatus.PENDING}
+    first = rows[0]
+    assert first["attempts"] == 1
+    assert first["last_error"] == "retry_after"
+    assert datetime.fromisoformat(str(first["next_attempt_at"])) == NOW + timedelta(seconds=30)
+    # Before the wait is over the others go, the first waits for its time.
+    report = await world.dispatcher(sender).dispatch()
+    assert report.sent == 4
+    with time_machine.travel(NOW + timedelta(seconds=31), tick=False):
+        assert (await world.dispatcher(sender).dispatch()).sent == 1
+    assert {r["status"] for r in await world.outbox()} == {OutboxStatus.SENT}
+
+
+async def test_recipient_gone_stops_everything_for_them_and_tells_the_admins(
+    world: World,
+) -> None:
+    reminders = world.services.reminders
+    await reminders.tick()
+    sender = FakeSender(gone={OWNER.telegram_id})
+    report = await world.dispatcher(sender).dispatch()
+    assert report.sent == 2  # the other assistant's digest and overdue visit
+    assert report.dropped == 3
+    assert world.notices == [
+        UnreachableNotice(assistant_id=OWNER.telegram_id, display_name="Ola Owner", dropped=3)
+    ]
+    statuses = {
+        r["key"]: r["status"]
+        for r in await world.outbox()
+        if r["assistant_id"] == OWNER.telegram_id
+    }
+    assert set(statuses.values()) == {OutboxStatus.DROPPED_UNREACHABLE}
+    assert (await reminders.prefs(OWNER)).unreachable
+    # No more retries, and the next day's tick skips them.
+    assert (await world.dispatcher(sender).dispatch()).sent == 0
+    tuesday = local(MONDAY + timedelta(days=1), 8)
+    await reminders.tick(tuesday)
+    tuesday_rows = [r for r in await world.outbox() if str(r["key"]).endswith("2026-12-08")]
+    assert {r["assistant_id"] for r in tuesday_rows} == {OTHER.telegram_id}
+    # Once they write to the bot again, reminders resume.
+    assert await reminders.mark_reachable(OWNER.telegram_id)
+    assert await reminders.tick(tuesday + timedelta(minutes=1)) == 3
+
+
+async def test_other_errors_back_off_then_fail(world: World) -> None:
+    await world.services.reminders.tick()
+    reminders = world.services.reminders.reminders
+    [first, *_] = await reminders.due(NOW, 10)
+    await world.db.conn.execute(
+        "UPDATE outbox SET status = 'sent' WHERE id != ?", (first.id,)
+    )  # only this row in play
+    moment = NOW
+    for attempt in range(MAX_ATTEMPTS):
+        sender = FakeSender(failures=[RuntimeError("network down")])
+        moment += timedelta(hours=2)
+        report = await world.dispatcher(sender).dispatch(moment)
+        if attempt < MAX_ATTEMPTS - 1:
+            assert report.requeued == 1
+        else:
+            assert report.failed == 1
+    stored = await reminders.get(first.id)
+    assert stored is not None
+    assert stored.status is OutboxStatus.FAILED
+    assert stored.last_error == "RuntimeError: network down"
+
+
+async def test_pacing_one_per_second_per_chat_others_go_ahead(world: World) -> None:
+    await world.services.reminders.tick()  # owner: 3 rows, other: 2 rows, all due together
+    sender = FakeSender()
+    await world.dispatcher(sender).dispatch()
+    chats = [chat for chat, _ in sender.sent]
+    owner, other = OWNER.telegram_id, OTHER.telegram_id
+    assert chats == [owner, other, owner, other, owner]
+    # Sleeps add up so that each chat's messages are a second apart: 2 s for the owner's third.
+    assert world.time.now == pytest.approx(2.0)
+
+
+# Downtime
+
+
+async def test_three_days_down_then_one_catch_up_message(
+    world: World, frozen_clock: time_machine.Coordinates
+) -> None:
+    reminders = world.services.reminders
+    frozen_clock.move_to(local(FRIDAY, 8))
+    await reminders.tick()
+    await world.dispatcher(FakeSender()).dispatch()
+    saturday_court = await _appointment(world, local(FRIDAY + timedelta(days=1), 10))
+    monday_court = await _appointment(world, local(MONDAY, 13))
+    # The bot is down from Friday 8:00 until Monday 10:00: nothing ticks, nothing is sent.
+    frozen_clock.move_to(local(MONDAY, 10))
+    queued = await reminders.tick()
+    assert queued == 2  # one catch-up per assistant
+    sender = FakeSender()
+    await world.dispatcher(sender).dispatch()
+    owner_messages = [item for chat, item in sender.sent if chat == OWNER.telegram_id]
+    [catch_up] = owner_messages
+    assert catch_up.kind is ReminderKind.CATCH_UP
+    missed = {
+        (m.kind, m.facts.appointment.appointment_id if m.facts.appointment else None)
+        for m in catch_up.facts.missed
+    }
+    # Saturday's reminders before the appointment are pointless now; its outcome question is not.
+    assert (ReminderKind.APPOINTMENT_EVENING, saturday_court) not in missed
+    assert (ReminderKind.APPOINTMENT_SOON, saturday_court) not in missed
+    assert (ReminderKind.OUTCOME_QUESTION, saturday_court) in missed
+    assert (ReminderKind.APPOINTMENT_EVENING, monday_court) in missed
+    assert (ReminderKind.DIGEST, None) in missed
+    for locale in ("pl", "en"):
+        check_text(render(translator(locale), catch_up), "HTML")
+    # The next minutes bring nothing more; at 11:00 the 2-hours-before reminder comes on time.
+    frozen_clock.move_to(local(MONDAY, 10, 1))
+    assert await reminders.tick() == 0
+    frozen_clock.move_to(local(MONDAY, 11))
+    assert await reminders.tick() == 1
+    later = FakeSender()
+    await world.dispatcher(later).dispatch()
+    assert later.kinds() == [ReminderKind.APPOINTMENT_SOON]
+
+
+async def test_backlog_left_pending_by_downtime_joins_the_catch_up(
+    world: World, frozen_clock: time_machine.Coordinates
+) -> None:
+    reminders = world.services.reminders
+    await reminders.tick()  # Monday's morning rows are queued, then the bot dies unsent
+    frozen_clock.move_to(NOW + timedelta(days=1))
+    await reminders.tick()
+    sender = FakeSender()
+    await world.dispatcher(sender).dispatch()
+    assert [chat for chat, _ in sender.sent] == [OWNER.telegram_id, OTHER.telegram_id]
+    assert set(sender.kinds()) == {ReminderKind.CATCH_UP}
+    statuses = {str(r["status"]) for r in await world.outbox() if r["kind"] != "catch_up"}
+    assert statuses == {OutboxStatus.COLLAPSED}
+
+
+# Buttons: snooze and done
+
+
+async def test_snooze_and_done(world: World) -> None:
+    reminders = world.services.reminders
+    await reminders.tick()
+    sender = FakeSender()
+    await world.dispatcher(sender).dispatch()
+    item = next(i for chat, i in sender.sent if chat == OWNER.telegram_id)
+    with pytest.raises(NotFound) as foreign:
+        await reminders.snooze(OTHER, item.id, NOW + timedelta(hours=1))
+    assert foreign.value.code == "reminder_unknown"
+    with pytest.raises(DomainError) as past:
+        await reminders.snooze(OWNER, item.id, NOW - timedelta(minutes=1))
+    assert past.value.code == "when_past"
+    snoozed = await reminders.snooze(OWNER, item.id, NOW + timedelta(hours=1))
+    assert snoozed.status is OutboxStatus.PENDING
+    assert snoozed.next_attempt_at == NOW + timedelta(hours=1)
+    again = FakeSender()
+    assert (await world.dispatcher(again).dispatch(NOW + timedelta(minutes=59))).sent == 0
+    with time_machine.travel(NOW + timedelta(hours=1), tick=False):
+        assert (await world.dispatcher(again).dispatch()).sent == 1
+    done = await reminders.done(OWNER, item.id)
+    assert done.status is OutboxStatus.DONE
+    assert (await reminders.done(OWNER, item.id)).status is OutboxStatus.DONE
+    with pytest.raises(DomainError) as closed:
+        await reminders.snooze(OWNER, item.id, NOW + timedelta(hours=3))
+    assert closed.value.code == "reminder_closed"
+
+
+async def test_snooze_into_quiet_hours_waits_for_their_end(world: World) -> None:
+    reminders = world.services.reminders
+    await reminders.tick()
+    await world.dispatcher(FakeSender()).dispatch()
+    [row] = [
+        r
+        for r in await world.outbox()
+        if r["kind"] == "digest" and r["assistant_id"] == OWNER.telegram_id
+    ]
+    snoozed = await reminders.snooze(OWNER, int(str(row["id"])), local(MONDAY, 22))
+    assert snoozed.next_attempt_at == local(MONDAY + timedelta(days=1), 7)
+
+
+async def test_a_reminder_about_a_family_handed_over_is_no_longer_yours(
+    world: World, settings: Settings
+) -> None:
+    reminders = world.services.reminders
+    await reminders.tick()
+    await world.dispatcher(FakeSender()).dispatch()
+    [row] = [
+        r
+        for r in await world.outbox()
+        if r["kind"] == "overdue_visit" and r["subject"] == f"family:{world.family_id}"
+    ]
+    admin = Actor(telegram_id=next(iter(settings.admin_telegram_ids)), is_admin=True)
+    await world.services.families.assign(admin, "R-01", OTHER.telegram_id)
+    with pytest.raises(NotFound) as gone:
+        await reminders.snooze(OWNER, int(str(row["id"])), NOW + timedelta(hours=1))
+    assert gone.value.code == "reminder_unknown"
+
+
+async def test_appointment_reminders_reach_the_current_assistant(
+    world: World, settings: Settings
+) -> None:
+    appointment_id = await _appointment(world, local(MONDAY, 12))
+    admin = Actor(telegram_id=next(iter(settings.admin_telegram_ids)), is_admin=True)
+    await world.services.families.assign(admin, "R-01", OTHER.telegram_id)
+    await world.services.reminders.tick(local(MONDAY, 10))
+    [row] = await world.db.fetch_all(
+        "SELECT assistant_id FROM outbox WHERE subject = ?", (f"appointment:{appointment_id}",)
+    )
+    assert row["assistant_id"] == OTHER.telegram_id
