@@ -21,13 +21,24 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot.conversations import goal, new_family, plan_notes, record_visit
-from bot.handlers import admin, families, language, plan, start
+from bot.conversations import (
+    appointment,
+    appointment_change,
+    goal,
+    new_family,
+    plan_notes,
+    record_visit,
+)
+from bot.domain.reminders import UnreachableNotice
+from bot.handlers import admin, agenda, families, language, plan, reminders, start
 from bot.handlers.context import SERVICES_KEY, BotContext
 from bot.handlers.errors import on_error
 from bot.handlers.gate import LAST_UPDATE_KEY, gatekeeper, persist_after_update
 from bot.handlers.menu import publish_commands
+from bot.reminders.job import schedule
+from bot.reminders.sender import REMINDER_PREFIX, TelegramSender, tell_admins
 from bot.services.registry import Services
+from bot.services.reminders import Dispatcher
 from bot.storage.persistence import SQLitePersistence
 
 log = logging.getLogger(__name__)
@@ -65,7 +76,26 @@ def build_application(
     application: BotApplication = builder.build()
     application.bot_data[SERVICES_KEY] = services
     _add_handlers(application)
+    _schedule_reminders(application, services)
     return application
+
+
+def _schedule_reminders(application: BotApplication, services: Services) -> None:
+    """The minute tick and the dispatcher that sends the outbox through this bot."""
+    settings = services.settings
+
+    async def notify_admins(notice: UnreachableNotice) -> None:
+        await tell_admins(
+            application.bot, settings.admin_telegram_ids, settings.default_locale, notice
+        )
+
+    dispatcher = Dispatcher(
+        services.reminders.reminders,
+        TelegramSender(application.bot),
+        services.clock,
+        notify_admins=notify_admins,
+    )
+    schedule(application, services.reminders.reminders, dispatcher)
 
 
 def _add_handlers(application: BotApplication) -> None:
@@ -76,11 +106,15 @@ def _add_handlers(application: BotApplication) -> None:
         new_family.build(),
         goal.build(),
         plan_notes.build(),
+        appointment.build(),
+        appointment_change.build(),
         CommandHandler("start", start.start),
         CommandHandler(["help", "pomoc"], start.help_command),
         CommandHandler(["families", "rodziny"], families.families),
         CommandHandler(["visits", "wizyty"], families.visits),
         CommandHandler("plan", plan.plan),
+        CommandHandler(["agenda", "terminy"], agenda.agenda),
+        CommandHandler(["settings", "ustawienia"], reminders.settings),
         CommandHandler(["lang", "jezyk"], language.choose_language),
         CommandHandler("invite", admin.invite),
         CommandHandler(["assign", "przypisz"], admin.assign),
@@ -90,6 +124,12 @@ def _add_handlers(application: BotApplication) -> None:
         CallbackQueryHandler(families.visits_pressed, pattern=rf"^{families.VISITS_PREFIX}:"),
         CallbackQueryHandler(families.card_pressed, pattern=rf"^{families.CARD_PREFIX}:"),
         CallbackQueryHandler(plan.plan_pressed, pattern=rf"^{plan.PLAN_PREFIX}:"),
+        CallbackQueryHandler(agenda.card_pressed, pattern=rf"^{agenda.CARD_PREFIX}:"),
+        CallbackQueryHandler(agenda.cancel_pressed, pattern=rf"^{agenda.CANCEL_PREFIX}:"),
+        CallbackQueryHandler(reminders.reminder_pressed, pattern=rf"^{REMINDER_PREFIX}:"),
+        CallbackQueryHandler(
+            reminders.settings_pressed, pattern=rf"^{reminders.SETTINGS_PREFIX}:"
+        ),
         MessageHandler(filters.ALL & ~filters.StatusUpdate.ALL, start.unknown_text),
         CallbackQueryHandler(start.stale_button),
     ]

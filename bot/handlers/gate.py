@@ -48,6 +48,9 @@ async def gatekeeper(update: object, context: BotContext) -> None:
         await _refuse_stranger(update, context, user.id)
         await _finish(update, context)
         raise ApplicationHandlerStop
+    if profile is not None and profile.locale is None:
+        # Reminders are written without a chat to guess from: remember the first guess.
+        await services.membership.set_locale(actor, locale)
     if actor.is_admin and not actor.is_assistant:
         await services.membership.ensure_admin_profile(actor, user.full_name)
         actor = await services.membership.actor(user.id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.domain.appointment import Institution
 from bot.domain.errors import DomainError
 from bot.domain.vocabulary import Activity, Area, MemberRole, MissedReason, Place
 from bot.i18n import N_, Translator
@@ -54,6 +55,18 @@ MISSED_LABELS: dict[MissedReason, str] = {
     MissedReason.CANCELLED: N_("Cancelled by the family"),
 }
 
+INSTITUTION_LABELS: dict[Institution, str] = {
+    Institution.OPS: N_("Social-welfare centre (OPS)"),
+    Institution.PUP: N_("Labour office (PUP)"),
+    Institution.SCHOOL: N_("School"),
+    Institution.COURT: N_("Court"),
+    Institution.CLINIC: N_("Clinic or counselling centre"),
+    Institution.DOCTOR: N_("Doctor or hospital"),
+    Institution.PCPR: N_("County family centre (PCPR)"),
+    Institution.POLICE: N_("Police or interdisciplinary team"),
+    Institution.OTHER: N_("Other institution"),
+}
+
 ERROR_TEXTS: dict[str, str] = {
     "date_format": N_("I could not read that date. Type it like 21.11 or 21.11.2026."),
     "date_impossible": N_("That date does not exist. Check the day and the month."),
@@ -95,6 +108,15 @@ ERROR_TEXTS: dict[str, str] = {
     "resource_unknown": N_("I could not find that resource. It may have been removed already."),
     "visit_unknown": N_("I could not find that visit for this family."),
     "member_unknown": N_("That person is not a member of this family."),
+    "when_format": N_(
+        "I could not read that. Type a day and a time, like jutro 10:30, pt 9 or 12.12 14:00."
+    ),
+    "when_no_time": N_("Please add a time too, like jutro 10:30 or 12.12 14:00."),
+    "time_impossible": N_(
+        "That time does not exist. Check the hour and minutes (the clocks may change that night)."
+    ),
+    "when_past": N_("That time has already passed. Type a day and time still to come."),
+    "when_weekday_mismatch": N_("The weekday does not match the date. Check the date."),
 }
 
 
@@ -128,3 +150,8 @@ def role(tr: Translator, value: MemberRole) -> str:
 def missed(tr: Translator, value: MissedReason) -> str:
     """Translated reason for a missed visit."""
     return tr.gettext(MISSED_LABELS[value])
+
+
+def institution(tr: Translator, value: Institution) -> str:
+    """Translated institution type."""
+    return tr.gettext(INSTITUTION_LABELS[value])

@@ -70,7 +70,7 @@ class BotHarness:
 
     async def admin(self) -> UserSim:
         """The configured admin, already known to the bot."""
-        sim = self.user(ADMIN_ID, first_name="Ewa")
+        sim = self.user(ADMIN_ID, first_name="Ewa", language_code="en")
         await sim.send("/help")
         return sim
 

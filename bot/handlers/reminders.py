@@ -1,0 +1,135 @@
+"""Buttons on reminders (snooze 1 h, tomorrow, done) and /settings (digest, quiet hours)."""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import datetime, time, timedelta
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest
+
+from bot.domain.errors import DomainError
+from bot.handlers.common import answer_press, show
+from bot.handlers.context import BotContext
+from bot.ui.callbacks import as_int, decode, encode
+from bot.ui.labels import describe_error
+
+SETTINGS_PREFIX = "st"
+DIGEST_CHOICES = ("06:30", "07:00", "07:30", "08:00", "08:30", "09:00")
+QUIET_CHOICES = ("19:00-07:00", "20:00-07:00", "21:00-07:00", "22:00-06:00", "00:00-00:00")
+
+
+async def reminder_pressed(update: Update, context: BotContext) -> None:
+    """Snooze for an hour, until tomorrow's digest time, or mark done."""
+    query = update.callback_query
+    press = decode(query.data if query else None)
+    outbox_id = None if press is None else as_int(press.token)
+    if press is None or outbox_id is None or query is None:
+        await answer_press(update, context.tr.gettext("This button is no longer active."))
+        return
+    tr = context.tr
+    reminders = context.services.reminders
+    try:
+        if press.action == "done":
+            await reminders.done(context.actor, outbox_id)
+            note = tr.gettext("Done ✔")
+        else:
+            until = await _snooze_until(context, press.action)
+            await reminders.snooze(context.actor, outbox_id, until)
+            local = until.astimezone(context.services.settings.tz)
+            note = tr.gettext("I will remind you again at {when}.").format(
+                when=tr.fmt_datetime(local, "EEE HH:mm")
+            )
+    except DomainError as error:
+        await answer_press(update, describe_error(tr, error))
+        return
+    await answer_press(update, note)
+    with contextlib.suppress(BadRequest):  # dealt with: the reminder's buttons go away
+        await query.edit_message_reply_markup(None)
+
+
+async def _snooze_until(context: BotContext, action: str) -> datetime:
+    """One hour from now, or tomorrow at the assistant's digest time (local, DST-safe)."""
+    now = context.services.clock.now()
+    if action != "tomorrow":
+        return now + timedelta(hours=1)
+    prefs = await context.services.reminders.prefs(context.actor)
+    zone = context.services.settings.tz
+    tomorrow = now.astimezone(zone).date() + timedelta(days=1)
+    return datetime.combine(tomorrow, prefs.digest_time, tzinfo=zone)
+
+
+async def settings(update: Update, context: BotContext) -> None:
+    """/settings (/ustawienia): digest time, quiet hours, language."""
+    text, markup = await _settings_view(context)
+    if update.message is not None:
+        await update.message.reply_text(text, reply_markup=markup)
+
+
+async def settings_pressed(update: Update, context: BotContext) -> None:
+    """A digest time or quiet-hours choice."""
+    press = decode(update.callback_query.data if update.callback_query else None)
+    reminders = context.services.reminders
+    try:
+        if press is not None and press.action == "digest" and press.arg in _keys(DIGEST_CHOICES):
+            await reminders.set_digest_time(context.actor, _time(press.arg))
+        elif press is not None and press.action == "quiet" and press.arg in _keys(QUIET_CHOICES):
+            start, end = press.arg.split("-")
+            await reminders.set_quiet_hours(context.actor, _time(start), _time(end))
+        else:
+            await answer_press(update, context.tr.gettext("This button is no longer active."))
+            return
+    except DomainError as error:
+        await answer_press(update, describe_error(context.tr, error))
+        return
+    await answer_press(update, context.tr.gettext("Saved ✅"))
+    text, markup = await _settings_view(context)
+    await show(update, context, text, markup)
+
+
+async def _settings_view(context: BotContext) -> tuple[str, InlineKeyboardMarkup]:
+    """The current settings and the buttons to change them."""
+    tr = context.tr
+    _ = tr.gettext
+    prefs = await context.services.reminders.prefs(context.actor)
+    quiet = (
+        _("none")
+        if prefs.quiet_start == prefs.quiet_end
+        else f"{prefs.quiet_start:%H:%M}–{prefs.quiet_end:%H:%M}"
+    )
+    text = "\n".join(
+        [
+            _("<b>Reminder settings</b>"),
+            _("Morning digest on working days at {time}").format(
+                time=f"{prefs.digest_time:%H:%M}"
+            ),
+            _("Quiet hours: {hours} (reminders wait until they end)").format(hours=quiet),
+            _("Language: /lang"),
+        ]
+    )
+    digest = [
+        InlineKeyboardButton(
+            ("✅ " if _time(c.replace(":", "")) == prefs.digest_time else "") + c,
+            callback_data=encode(SETTINGS_PREFIX, "-", "digest", c.replace(":", "")),
+        )
+        for c in DIGEST_CHOICES
+    ]
+    quiet_buttons = [
+        InlineKeyboardButton(
+            _("no quiet hours") if c == "00:00-00:00" else c.replace("-", "–"),
+            callback_data=encode(SETTINGS_PREFIX, "-", "quiet", c.replace(":", "")),
+        )
+        for c in QUIET_CHOICES
+    ]
+    rows = [digest[:3], digest[3:], quiet_buttons[:2], quiet_buttons[2:4], quiet_buttons[4:]]
+    return text, InlineKeyboardMarkup(rows)
+
+
+def _keys(choices: tuple[str, ...]) -> set[str]:
+    """Choices as they travel in callback data (no colons)."""
+    return {c.replace(":", "") for c in choices}
+
+
+def _time(hhmm: str) -> time:
+    """'0730' → 07:30."""
+    return time(int(hhmm[:2]), int(hhmm[2:4]))

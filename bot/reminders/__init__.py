@@ -1,0 +1,1 @@
+"""The scheduler's Telegram side: the periodic tick job and the outbox sender."""

@@ -1,0 +1,53 @@
+"""The one periodic job: compute what is due into the outbox, then send the outbox."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from bot.handlers.context import SERVICES_KEY
+from bot.services.registry import Services
+from bot.services.reminders import Dispatcher
+from bot.storage.reminders import ReminderRepository
+
+log = logging.getLogger(__name__)
+
+DISPATCHER_KEY = "dispatcher"
+TICK_SECONDS = 60
+JOB_NAME = "reminder-tick"
+
+
+async def reminder_tick(context: Any) -> None:
+    """Every minute: tick (idempotent, keyed rows) then dispatch (paced, retried)."""
+    services: Services = context.application.bot_data[SERVICES_KEY]
+    dispatcher: Dispatcher = context.application.bot_data[DISPATCHER_KEY]
+    try:
+        added = await services.reminders.tick()
+        report = await dispatcher.dispatch()
+    except Exception:  # one bad minute must not stop the next ones
+        log.exception("reminder tick failed")
+        return
+    if added or report.sent or report.requeued or report.failed or report.dropped:
+        log.info(
+            "reminders: %s new, %s sent, %s requeued, %s failed, %s dropped",
+            added,
+            report.sent,
+            report.requeued,
+            report.failed,
+            report.dropped,
+        )
+
+
+def schedule(application: Any, repository: ReminderRepository, dispatcher: Dispatcher) -> None:
+    """Run the tick every minute; a late run is coalesced and allowed a grace period."""
+    application.bot_data[DISPATCHER_KEY] = dispatcher
+    if application.job_queue is None:  # pragma: no cover - the job-queue extra is a dependency
+        raise RuntimeError("python-telegram-bot[job-queue] is required for reminders")
+    application.job_queue.run_repeating(
+        reminder_tick,
+        interval=TICK_SECONDS,
+        first=5,
+        name=JOB_NAME,
+        job_kwargs={"misfire_grace_time": 30, "coalesce": True, "max_instances": 1},
+    )
+    del repository  # kept in the signature so wiring reads in one place

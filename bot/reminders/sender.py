@@ -1,0 +1,97 @@
+"""Delivers outbox rows through Telegram: rendered text, helpful buttons, errors mapped."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.error import Forbidden, RetryAfter
+
+from bot.domain.reminders import OutboxItem, ReminderKind, UnreachableNotice
+from bot.handlers.families import START_VISIT_PREFIX
+from bot.i18n import translator
+from bot.services.reminders import RecipientGone, SendLater
+from bot.ui.callbacks import encode
+from bot.ui.reminder_texts import render, render_unreachable
+
+REMINDER_PREFIX = "rm"
+OUTCOME_PREFIX = "ao"
+VISIT_KINDS = {ReminderKind.OVERDUE_VISIT}
+
+
+def reminder_buttons(item: OutboxItem) -> InlineKeyboardMarkup:
+    """Buttons where they help: record a visit, how did it go, snooze, tomorrow, done."""
+    tr = translator(item.locale)
+    _ = tr.gettext
+    rows: list[list[InlineKeyboardButton]] = []
+    family_id = item.facts.family_id
+    if item.kind in VISIT_KINDS and family_id is not None:
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    _("📝 Record a visit"),
+                    callback_data=encode(START_VISIT_PREFIX, "-", "f", family_id),
+                )
+            ]
+        )
+    appointment = item.facts.appointment
+    if item.kind is ReminderKind.OUTCOME_QUESTION and appointment is not None:
+        choices = [
+            (_("✅ Attended"), "attended"),
+            (_("❌ Not attended"), "not_attended"),
+            (_("📅 Rescheduled"), "rescheduled"),
+        ]
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    text, callback_data=encode(OUTCOME_PREFIX, appointment.appointment_id, status)
+                )
+                for text, status in choices
+            ]
+        )
+    rows.append(
+        [
+            InlineKeyboardButton(
+                _("⏰ 1 h"), callback_data=encode(REMINDER_PREFIX, item.id, "1h")
+            ),
+            InlineKeyboardButton(
+                _("Tomorrow"), callback_data=encode(REMINDER_PREFIX, item.id, "tomorrow")
+            ),
+            InlineKeyboardButton(
+                _("✔ Done"), callback_data=encode(REMINDER_PREFIX, item.id, "done")
+            ),
+        ]
+    )
+    return InlineKeyboardMarkup(rows)
+
+
+class TelegramSender:
+    """The Sender the dispatcher uses in production."""
+
+    def __init__(self, bot: Any) -> None:
+        self.bot = bot
+
+    async def send(self, chat_id: int, reminder: OutboxItem) -> None:
+        """Send one reminder; Telegram's 429 and 403 become the service's own signals."""
+        text = render(translator(reminder.locale), reminder)
+        try:
+            await self.bot.send_message(chat_id, text, reply_markup=reminder_buttons(reminder))
+        except RetryAfter as exc:
+            wait = exc.retry_after
+            raise SendLater(
+                wait if isinstance(wait, int | float) else wait.total_seconds()
+            ) from exc
+        except Forbidden as exc:
+            raise RecipientGone() from exc
+
+
+async def tell_admins(
+    bot: Any, admin_ids: frozenset[int], locale: str, notice: UnreachableNotice
+) -> None:
+    """Tell every admin that an assistant blocked the bot and their reminders stopped."""
+    text = render_unreachable(translator(locale), notice)
+    for admin_id in admin_ids:
+        try:
+            await bot.send_message(admin_id, text)
+        except (Forbidden, RetryAfter):
+            continue
