@@ -24,6 +24,9 @@ def help_text(tr: Translator, is_admin: bool) -> str:
         _("/goal (/cel) — add a goal or change one: status, notes, tasks"),
         _("/assessment (/ocena) — record the periodic assessment"),
         _("/resources (/zasoby) — the family's strengths"),
+        _("/appointment (/termin) — an appointment at an institution"),
+        _("/agenda (/terminy) — appointments in the next 7 days"),
+        _("/settings (/ustawienia) — morning digest and quiet hours"),
         _("/lang (/jezyk) — change the language"),
         _("/cancel (/anuluj) — stop what you started, without saving"),
     ]
@@ -60,6 +63,8 @@ async def start(update: Update, context: BotContext) -> None:
             + help_text(context.tr, actor.is_admin)
         )
         return
+    # Someone who had blocked the bot comes back through /start: their reminders resume.
+    await context.services.reminders.mark_reachable(user.id)
     await message.reply_text(
         _("Hello, {name}!").format(name=esc(user.first_name))
         + "\n\n"
