@@ -15,6 +15,7 @@ log = logging.getLogger(__name__)
 DISPATCHER_KEY = "dispatcher"
 TICK_SECONDS = 60
 JOB_NAME = "reminder-tick"
+PURGE_HOUR_UTC = 2
 
 
 async def reminder_tick(context: Any) -> None:
@@ -24,6 +25,9 @@ async def reminder_tick(context: Any) -> None:
     try:
         added = await services.reminders.tick()
         report = await dispatcher.dispatch()
+        now = services.clock.now()
+        if now.hour == PURGE_HOUR_UTC and now.minute == 0:  # once a day, at a quiet hour
+            await services.reminders.purge()
     except Exception:  # one bad minute must not stop the next ones
         log.exception("reminder tick failed")
         return

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.error import Forbidden, RetryAfter
+from telegram.error import Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.domain.reminders import OutboxItem, ReminderKind, UnreachableNotice
 from bot.handlers.families import START_VISIT_PREFIX
@@ -17,6 +17,7 @@ from bot.ui.reminder_texts import render, render_unreachable
 REMINDER_PREFIX = "rm"
 OUTCOME_PREFIX = "ao"
 VISIT_KINDS = {ReminderKind.OVERDUE_VISIT}
+NETWORK_RETRY_SECONDS = 60.0
 
 
 def reminder_buttons(item: OutboxItem) -> InlineKeyboardMarkup:
@@ -83,6 +84,8 @@ class TelegramSender:
             ) from exc
         except Forbidden as exc:
             raise RecipientGone() from exc
+        except (TimedOut, NetworkError) as exc:  # Telegram out of reach: try again shortly
+            raise SendLater(NETWORK_RETRY_SECONDS) from exc
 
 
 async def tell_admins(

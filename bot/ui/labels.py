@@ -117,6 +117,16 @@ ERROR_TEXTS: dict[str, str] = {
     ),
     "when_past": N_("That time has already passed. Type a day and time still to come."),
     "when_weekday_mismatch": N_("The weekday does not match the date. Check the date."),
+    "when_missing": N_("Type the new date and time for the rescheduled appointment."),
+    "appointment_unknown": N_("I could not find that appointment among your families."),
+    "appointment_closed": N_(
+        "This appointment is already closed (cancelled, moved on or with an outcome)."
+    ),
+    "appointment_not_yet": N_("This appointment has not started yet. Move or cancel it instead."),
+    "outcome_status": N_("Choose attended, not attended or rescheduled."),
+    "reminder_unknown": N_("I could not find that reminder. It may be out of date."),
+    "reminder_closed": N_("This reminder is no longer active."),
+    "working_days_empty": N_("Choose at least one working day."),
 }
 
 
