@@ -11,12 +11,14 @@ from tests.e2e.botprocess import BotProcess
 from tests.support.bot_api_server import LocalBotApi
 
 KEYS = [None, "e2e passphrase 'with quotes'"]
+REMINDER_PREFIXES = ("rm:",)  # the real bot's reminders may arrive at any moment of a walk
 
 
 @pytest.fixture
 async def api() -> AsyncIterator[LocalBotApi]:
     """A Bot API server on loopback that outlives bot restarts."""
     async with LocalBotApi() as server:
+        server.fake.unsolicited_prefixes = REMINDER_PREFIXES
         yield server
 
 

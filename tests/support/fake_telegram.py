@@ -79,6 +79,9 @@ class FakeTelegram(BaseRequest):
         """Create an empty fake; chats must be registered (add_chat) unless told otherwise."""
         self.calls: list[Call] = []
         self.require_known_chats = require_known_chats
+        # Keyboards with callback data starting with one of these (a bot's reminders, which
+        # arrive on their own between a user's steps) are passed over by `button`.
+        self.unsolicited_prefixes: tuple[str, ...] = ()
         self._chats: dict[int, dict[str, Any]] = {}
         self._messages: dict[tuple[int, int], dict[str, Any]] = {}
         self._user_messages: set[tuple[int, int]] = set()
@@ -257,7 +260,11 @@ class FakeTelegram(BaseRequest):
 
     def button(self, chat_id: int, text: str) -> tuple[int, str]:
         """Find a button (exact text, else unique substring) on the newest keyboard message."""
-        keyboards = [msg for msg in self.messages(chat_id) if keyboard_rows(msg)]
+        keyboards = [
+            msg
+            for msg in self.messages(chat_id)
+            if keyboard_rows(msg) and not self._unsolicited(keyboard_rows(msg))
+        ]
         if not keyboards:
             raise AssertionError(f"no message with an inline keyboard in chat {chat_id}")
         message = keyboards[-1]
@@ -266,6 +273,14 @@ class FakeTelegram(BaseRequest):
         if len(found) != 1 or found[0][1] is None:
             raise AssertionError(f"{len(found)} callback buttons match {text!r} in {buttons}")
         return int(message["message_id"]), str(found[0][1])
+
+    def _unsolicited(self, rows: Markup) -> bool:
+        """Whether a keyboard belongs to a message the bot sent on its own (a reminder)."""
+        return any(
+            data is not None and data.startswith(self.unsolicited_prefixes)
+            for row in rows
+            for _, data in row
+        )
 
     # --- Bot API methods ------------------------------------------------------------------------
 
