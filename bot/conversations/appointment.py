@@ -14,13 +14,12 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CommandHandler, ConversationHandler
 
 from bot.conversations.common import (
+    Answered,
     DraftStore,
     ask,
     build_walk,
     busy_elsewhere,
-    lost_draft,
     new_token,
-    press_for,
     stale,
     step_token,
     tell_busy,
@@ -34,9 +33,8 @@ from bot.domain.appointment import (
 from bot.domain.errors import DomainError, NotAllowed, NotFound
 from bot.domain.family import Family
 from bot.domain.plan import Goal
-from bot.domain.visit import clean_text
 from bot.domain.when import parse_when
-from bot.handlers.common import answer_press, show
+from bot.handlers.common import show
 from bot.handlers.context import BotContext
 from bot.i18n import Translator
 from bot.ui import labels
@@ -205,6 +203,11 @@ async def _go(
     return step.value
 
 
+async def _reshow(update: Update, context: BotContext, draft: Any, step: Any) -> object:
+    """Show the current step again, as a new message."""
+    return await _go(update, context, draft, step, fresh=True)
+
+
 async def start(update: Update, context: BotContext) -> str | int:
     """`/appointment [code]`."""
     if busy_elsewhere(context, NAME):
@@ -226,17 +229,11 @@ async def start(update: Update, context: BotContext) -> str | int:
 
 async def pressed(update: Update, context: BotContext) -> str | int | None:
     """Every button, checked against the draft's token and step."""
-    draft = STORE.load(context)
-    step = STORE.step(context)
-    found = press_for(update, draft.token if draft else None)
-    if draft is None or step is None or found is None:
-        await stale(update, context)
-        return None
-    press, pressed_at = found
-    if pressed_at != step.value and press.action != "cancel":
-        await stale(update, context)
-        return await _go(update, context, draft, step, fresh=True)
-    await answer_press(update)
+    turn = await STORE.begin_press(update, context, _reshow)
+    if isinstance(turn, Answered):
+        return turn.state  # type: ignore[return-value]
+    draft, step, press = turn.draft, turn.step, turn.press
+    assert press is not None
     action, arg = press.action, press.arg
     try:
         if action == "cancel":
@@ -295,14 +292,10 @@ async def pressed(update: Update, context: BotContext) -> str | int | None:
 
 async def typed(update: Update, context: BotContext) -> str | int | None:
     """The institution's name, the date and time, the purpose."""
-    draft = STORE.load(context)
-    step = STORE.step(context)
-    message = update.message
-    if message is None:
-        return None
-    if draft is None or step is None:
-        return await lost_draft(update, context, STORE.drop)
-    text = clean_text(message.text or "")
+    turn = await STORE.begin_text(update, context)
+    if isinstance(turn, Answered):
+        return turn.state  # type: ignore[return-value]
+    draft, step, text = turn.draft, turn.step, turn.text
     tr = context.tr
     try:
         if not text:

@@ -14,20 +14,18 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, ConversationHandler
 
 from bot.conversations.common import (
+    Answered,
     DraftStore,
     ask,
     build_walk,
     busy_elsewhere,
-    lost_draft,
     new_token,
-    press_for,
     stale,
     step_token,
     tell_busy,
 )
 from bot.domain.appointment import OUTCOME_MAX, AppointmentStatus
 from bot.domain.errors import DomainError, NotAllowed, NotFound
-from bot.domain.visit import clean_text
 from bot.domain.when import parse_when
 from bot.handlers.agenda import MOVE_PREFIX
 from bot.handlers.common import answer_press, show
@@ -114,6 +112,11 @@ async def _go(
     return step.value
 
 
+async def _reshow(update: Update, context: BotContext, draft: Any, step: Any) -> object:
+    """Show the current step again, as a new message."""
+    return await _go(update, context, draft, step, fresh=True)
+
+
 async def start(update: Update, context: BotContext) -> str | int:
     """From a card's Move, or a reminder's attended / not attended / rescheduled."""
     press = decode(update.callback_query.data if update.callback_query else None)
@@ -139,17 +142,11 @@ async def start(update: Update, context: BotContext) -> str | int:
 
 async def pressed(update: Update, context: BotContext) -> str | int | None:
     """Yes / type again / skip / cancel."""
-    draft = STORE.load(context)
-    step = STORE.step(context)
-    found = press_for(update, draft.token if draft else None)
-    if draft is None or step is None or found is None:
-        await stale(update, context)
-        return None
-    press, pressed_at = found
-    if pressed_at != step.value and press.action != "cancel":
-        await stale(update, context)
-        return await _go(update, context, draft, step, fresh=True)
-    await answer_press(update)
+    turn = await STORE.begin_press(update, context, _reshow)
+    if isinstance(turn, Answered):
+        return turn.state  # type: ignore[return-value]
+    draft, step, press = turn.draft, turn.step, turn.press
+    assert press is not None
     try:
         if press.action == "cancel":
             return await _end(update, context, context.tr.gettext("Nothing was changed."))
@@ -172,14 +169,10 @@ async def pressed(update: Update, context: BotContext) -> str | int | None:
 
 async def typed(update: Update, context: BotContext) -> str | int | None:
     """The new time, or the outcome note."""
-    draft = STORE.load(context)
-    step = STORE.step(context)
-    message = update.message
-    if message is None:
-        return None
-    if draft is None or step is None:
-        return await lost_draft(update, context, STORE.drop)
-    text = clean_text(message.text or "")
+    turn = await STORE.begin_text(update, context)
+    if isinstance(turn, Answered):
+        return turn.state  # type: ignore[return-value]
+    draft, step, text = turn.draft, turn.step, turn.text
     try:
         if step is Step.WHEN and text:
             now = context.services.clock.now().astimezone(context.services.settings.tz)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 import warnings
 from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Generic, TypeVar, cast
 
@@ -20,6 +21,7 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
+from bot.domain.visit import clean_text
 from bot.handlers.common import answer_press, show
 from bot.handlers.context import BotContext
 from bot.ui.callbacks import Press, decode
@@ -99,6 +101,26 @@ def as_step(
     return cast(BaseHandler[Update, BotContext, object], handler)
 
 
+@dataclass
+class Turn(Generic[DraftT, StepT]):
+    """A press or a text that belongs to the walk: the draft, its step, and what came."""
+
+    draft: DraftT
+    step: StepT
+    press: Press | None = None
+    text: str = ""
+
+
+@dataclass
+class Answered:
+    """The update was already dealt with (stale button, lost draft): return this state."""
+
+    state: object
+
+
+Reshow = Callable[[Update, BotContext, Any, Any], Coroutine[Any, Any, object]]
+
+
 class DraftStore(Generic[DraftT, StepT]):
     """A conversation's draft and current step in user_data (persisted as JSON)."""
 
@@ -138,6 +160,45 @@ class DraftStore(Generic[DraftT, StepT]):
         context.data.pop(self.step_key, None)
         if context.data.get(ACTIVE_KEY) == self.name:
             context.data.pop(ACTIVE_KEY)
+
+    async def begin_press(
+        self,
+        update: Update,
+        context: BotContext,
+        reshow: Reshow,
+        *,
+        exits: frozenset[str] = frozenset({"cancel"}),
+    ) -> Turn[DraftT, StepT] | Answered:
+        """Check a press belongs to this draft and step; a stale one re-shows the current step.
+
+        `exits` are actions honoured from any step (cancel, finish).
+        """
+        draft = self.load(context)
+        step = self.step(context)
+        token: str | None = getattr(draft, "token", None)  # every draft model has one
+        found = press_for(update, token)
+        if draft is None or step is None or found is None:
+            await stale(update, context)
+            return Answered(None)
+        press, pressed_at = found
+        if pressed_at != step.value and press.action not in exits:
+            await stale(update, context)  # a second tap or an older message
+            return Answered(await reshow(update, context, draft, step))
+        await answer_press(update)
+        return Turn(draft, step, press=press)
+
+    async def begin_text(
+        self, update: Update, context: BotContext
+    ) -> Turn[DraftT, StepT] | Answered:
+        """The typed text (cleaned) with the draft and step; a lost draft ends the walk."""
+        message = update.message
+        if message is None:
+            return Answered(None)
+        draft = self.load(context)
+        step = self.step(context)
+        if draft is None or step is None:  # unreadable: say so and start clean
+            return Answered(await lost_draft(update, context, self.drop))
+        return Turn(draft, step, text=clean_text(message.text or ""))
 
 
 def conversation(**kwargs: Any) -> ConversationHandler[BotContext]:

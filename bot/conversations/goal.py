@@ -7,19 +7,19 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
+from typing import Any
 
 from pydantic import BaseModel
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
 
 from bot.conversations.common import (
+    Answered,
     DraftStore,
     ask,
     build_walk,
     busy_elsewhere,
-    lost_draft,
     new_token,
-    press_for,
     stale,
     step_token,
     tell_busy,
@@ -40,7 +40,6 @@ from bot.domain.plan import (
     TaskOwner,
     sort_goals,
 )
-from bot.domain.visit import clean_text
 from bot.domain.vocabulary import Area
 from bot.handlers.common import answer_press, show
 from bot.handlers.context import BotContext
@@ -256,6 +255,11 @@ async def _go(
     return step.value
 
 
+async def _reshow(update: Update, context: BotContext, draft: Any, step: Any) -> object:
+    """Show the current step again, as a new message."""
+    return await _go(update, context, draft, step, fresh=True)
+
+
 async def start(update: Update, context: BotContext) -> str | int:
     """`/goal [code]` or the 🎯 button of a family card."""
     if busy_elsewhere(context, NAME):
@@ -286,17 +290,11 @@ async def start(update: Update, context: BotContext) -> str | int:
 
 async def pressed(update: Update, context: BotContext) -> str | int | None:
     """Every button of the walk, checked against the draft's token and step."""
-    draft = STORE.load(context)
-    step = STORE.step(context)
-    found = press_for(update, draft.token if draft else None)
-    if draft is None or step is None or found is None:
-        await stale(update, context)
-        return None
-    press, pressed_at = found
-    if pressed_at != step.value and press.action != "finish":
-        await stale(update, context)
-        return await _go(update, context, draft, step, fresh=True)
-    await answer_press(update)
+    turn = await STORE.begin_press(update, context, _reshow, exits=frozenset({"finish"}))
+    if isinstance(turn, Answered):
+        return turn.state  # type: ignore[return-value]
+    draft, step, press = turn.draft, turn.step, turn.press
+    assert press is not None
     try:
         return await _act(update, context, draft, step, press)
     except (NotAllowed, NotFound) as error:
@@ -408,14 +406,10 @@ async def _act(
 
 async def typed(update: Update, context: BotContext) -> str | int | None:
     """Typed answers: goal text, expected effect, dates, notes, task text, institution."""
-    draft = STORE.load(context)
-    step = STORE.step(context)
-    message = update.message
-    if message is None:
-        return None
-    if draft is None or step is None:
-        return await lost_draft(update, context, STORE.drop)
-    text = clean_text(message.text or "")
+    turn = await STORE.begin_text(update, context)
+    if isinstance(turn, Answered):
+        return turn.state  # type: ignore[return-value]
+    draft, step, text = turn.draft, turn.step, turn.text
     today = context.services.clock.today()
     plans = context.services.plans
     actor = context.actor

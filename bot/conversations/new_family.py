@@ -17,13 +17,12 @@ from telegram.ext import (
 )
 
 from bot.conversations.common import (
+    Answered,
     DraftStore,
     ask,
     build_walk,
     busy_elsewhere,
-    lost_draft,
     new_token,
-    press_for,
     stale,
     step_token,
     tell_busy,
@@ -39,9 +38,8 @@ from bot.domain.family import (
     valid_birth_year,
 )
 from bot.domain.parsing import YearPreference, parse_date
-from bot.domain.visit import clean_text
 from bot.domain.vocabulary import MemberRole
-from bot.handlers.common import answer_press, show
+from bot.handlers.common import show
 from bot.handlers.context import BotContext
 from bot.i18n import Translator
 from bot.ui import labels
@@ -191,6 +189,11 @@ async def _go(
     return step.value
 
 
+async def _reshow(update: Update, context: BotContext, draft: Any, step: Any) -> object:
+    """Show the current step again, as a new message."""
+    return await _go(update, context, draft, step, fresh=True)
+
+
 async def start(update: Update, context: BotContext) -> str | int:
     """`/newfamily`: offer a free code."""
     if busy_elsewhere(context, NAME):
@@ -215,17 +218,11 @@ async def _use_code(update: Update, context: BotContext, draft: FamilyDraft, cod
 
 async def pressed(update: Update, context: BotContext) -> str | int | None:
     """Every button of the walk, checked against the draft's token and step."""
-    draft = STORE.load(context)
-    step = STORE.step(context)
-    found = press_for(update, draft.token if draft else None)
-    if draft is None or step is None or found is None:
-        await stale(update, context)
-        return None
-    press, pressed_at = found
-    if pressed_at != step.value and press.action != "cancel":
-        await stale(update, context)  # a second tap or an older message: show the current step
-        return await _go(update, context, draft, step, fresh=True)
-    await answer_press(update)
+    turn = await STORE.begin_press(update, context, _reshow)
+    if isinstance(turn, Answered):
+        return turn.state  # type: ignore[return-value]
+    draft, step, press = turn.draft, turn.step, turn.press
+    assert press is not None
     action, arg = press.action, press.arg
     try:
         if action == "cancel":
@@ -281,14 +278,10 @@ async def _add_member(
 
 async def typed(update: Update, context: BotContext) -> str | int | None:
     """Typed answers: code, label, member name, birth year, contract dates."""
-    draft = STORE.load(context)
-    step = STORE.step(context)
-    message = update.message
-    if message is None:
-        return None
-    if draft is None or step is None:  # the draft could not be read back: say so, start clean
-        return await lost_draft(update, context, STORE.drop)
-    text = clean_text(message.text or "")
+    turn = await STORE.begin_text(update, context)
+    if isinstance(turn, Answered):
+        return turn.state  # type: ignore[return-value]
+    draft, step, text = turn.draft, turn.step, turn.text
     today = context.services.clock.today()
     tr = context.tr
     try:

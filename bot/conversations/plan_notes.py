@@ -12,13 +12,12 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import CommandHandler, ConversationHandler
 
 from bot.conversations.common import (
+    Answered,
     DraftStore,
     ask,
     build_walk,
     busy_elsewhere,
-    lost_draft,
     new_token,
-    press_for,
     stale,
     step_token,
     tell_busy,
@@ -26,8 +25,7 @@ from bot.conversations.common import (
 from bot.domain.errors import DomainError, NotAllowed, NotFound
 from bot.domain.parsing import parse_date
 from bot.domain.plan import RESOURCE_MAX, SUMMARY_MAX, days_until
-from bot.domain.visit import clean_text
-from bot.handlers.common import answer_press, show
+from bot.handlers.common import show
 from bot.handlers.context import BotContext
 from bot.ui import labels
 from bot.ui.callbacks import as_int
@@ -127,6 +125,11 @@ async def _go(
     return step.value
 
 
+async def _reshow(update: Update, context: BotContext, draft: Any, step: Any) -> object:
+    """Show the current step again, as a new message."""
+    return await _go(update, context, draft, step, fresh=True)
+
+
 def _entry(resources: bool) -> Any:
     """/assessment or /resources, with an optional family code."""
 
@@ -157,17 +160,11 @@ def _first(draft: NotesDraft) -> Step:
 
 async def pressed(update: Update, context: BotContext) -> str | int | None:
     """Every button, checked against the draft's token and step."""
-    draft = STORE.load(context)
-    step = STORE.step(context)
-    found = press_for(update, draft.token if draft else None)
-    if draft is None or step is None or found is None:
-        await stale(update, context)
-        return None
-    press, pressed_at = found
-    if pressed_at != step.value and press.action != "finish":
-        await stale(update, context)
-        return await _go(update, context, draft, step, fresh=True)
-    await answer_press(update)
+    turn = await STORE.begin_press(update, context, _reshow, exits=frozenset({"finish"}))
+    if isinstance(turn, Answered):
+        return turn.state  # type: ignore[return-value]
+    draft, step, press = turn.draft, turn.step, turn.press
+    assert press is not None
     actor = context.actor
     try:
         if press.action == "finish":
@@ -200,14 +197,10 @@ async def pressed(update: Update, context: BotContext) -> str | int | None:
 
 async def typed(update: Update, context: BotContext) -> str | int | None:
     """The assessment's date and summary, or a new resource."""
-    draft = STORE.load(context)
-    step = STORE.step(context)
-    message = update.message
-    if message is None:
-        return None
-    if draft is None or step is None:
-        return await lost_draft(update, context, STORE.drop)
-    text = clean_text(message.text or "")
+    turn = await STORE.begin_text(update, context)
+    if isinstance(turn, Answered):
+        return turn.state  # type: ignore[return-value]
+    draft, step, text = turn.draft, turn.step, turn.text
     tr = context.tr
     plans = context.services.plans
     try:

@@ -20,13 +20,13 @@ from telegram.ext import (
 )
 
 from bot.conversations.common import (
+    Answered,
     DraftStore,
     ask,
     build_walk,
     busy_elsewhere,
     lost_draft,
     new_token,
-    press_for,
     stale,
     step_token,
     tell_busy,
@@ -343,6 +343,11 @@ async def _go(
     return step.value
 
 
+async def _reshow(update: Update, context: BotContext, draft: Any, step: Any) -> object:
+    """Show the current step again, as a new message."""
+    return await _go(update, context, draft, step, fresh=True)
+
+
 async def _abandon(update: Update, context: BotContext) -> int:
     """The family is no longer the actor's (reassigned meanwhile): stop without saving."""
     _drop(context)
@@ -442,21 +447,17 @@ async def _resume_choice(
 
 async def pressed(update: Update, context: BotContext) -> str | int | None:
     """Every button of the walk: check it belongs to this draft and this step, then act."""
-    draft = _draft(context)
-    found = press_for(update, draft.token if draft else None)
-    step = _step(context)
-    if draft is None or found is None or step is None:
-        await stale(update, context)
-        return None
-    press, pressed_at = found
+    turn = await STORE.begin_press(update, context, _reshow)
+    if isinstance(turn, Answered):
+        return turn.state  # type: ignore[return-value]
+    draft, step, press = turn.draft, turn.step, turn.press
+    assert press is not None
     if press.action == "cancel":
-        await answer_press(update)
         return await _cancelled(update, context)
-    handler = _BUTTONS.get((step, press.action)) if pressed_at == step.value else None
-    if handler is None:  # a second tap, or an older message: show where the walk is now
+    handler = _BUTTONS.get((step, press.action))
+    if handler is None:  # a well-formed press this step has no use for
         await stale(update, context)
         return await _go(update, context, draft, step, fresh=True)
-    await answer_press(update)
     try:
         state: str | int = await handler(update, context, draft, press.arg)
         return state
