@@ -49,12 +49,14 @@ from bot.ui import labels
 from bot.ui.callbacks import Press, as_int, decode
 from bot.ui.keyboards import button, family_picker, in_rows
 from bot.ui.plan_view import STATUS_ICONS, goal_lines, independence, independence_bar, status
-from bot.ui.text import esc
+from bot.ui.text import esc, telegram_length
 
 PREFIX = "g"
 NAME = "goal"
 END = -1
 GOALS_LISTED = 40
+TASK_BUTTONS = 40  # with the step's own buttons, well under Telegram's 100
+CARD_BUDGET = 3000  # the goal card, plus the step's question, stays under 4096 characters
 
 
 class Step(StrEnum):
@@ -151,7 +153,7 @@ def _prompt(
         return f"{head}\n" + _("By when? Type a date (31.03), or Skip."), InlineKeyboardMarkup(
             [[b(_("Skip ➡"), "skip")], finish]
         )
-    card = goal_lines(tr, goal, family, today) if goal and family else []
+    card = _fitting(goal_lines(tr, goal, family, today)) if goal and family else []
     card_text = head + "\n\n" + "\n".join(card)
     if step is Step.GOAL:
         actions = [
@@ -206,14 +208,17 @@ def _prompt(
         )
     tasks = goal.tasks if goal else ()
     if step is Step.TICK:
-        rows = [[b(("☑ " if task.done else "☐ ") + task.text, "tick", task.id)] for task in tasks]
+        rows = [
+            [b(("☑ " if task.done else "☐ ") + task.text, "tick", task.id)]
+            for task in tasks[:TASK_BUTTONS]
+        ]
         return card_text + "\n\n" + _("Tap a task to mark it done or open."), (
             InlineKeyboardMarkup([*rows, back])
         )
     if step is Step.LEVEL_TASK:
         rows = [
             [b(f"{independence_bar(task.independence)} {task.text}", "ltask", task.id)]
-            for task in tasks
+            for task in tasks[:TASK_BUTTONS]
             if task.independence is not None
         ]
         text = _("Which task?") if rows else _("No task done by the family yet.")
@@ -225,6 +230,18 @@ def _prompt(
     return card_text + "\n\n" + _("How independently does the family do it now?"), (
         InlineKeyboardMarkup([*levels, back])
     )
+
+
+def _fitting(lines: list[str]) -> list[str]:
+    """The card's first lines that fit the budget (a goal with many tasks is cut, marked …)."""
+    kept: list[str] = []
+    used = 0
+    for line in lines:
+        used += telegram_length(line) + 1
+        if used > CARD_BUDGET:
+            return [*kept, "…"]
+        kept.append(line)
+    return kept
 
 
 async def _go(

@@ -49,6 +49,7 @@ from bot.domain.appointment import Institution
 from bot.domain.plan import next_assessment_due
 
 DIGEST_TIME = time(7, 30)
+MORNING_WINDOW = timedelta(hours=5)  # the morning batch goes out up to 5 hours late, not later
 QUIET_START = time(20, 0)
 QUIET_END = time(7, 0)
 DEFAULT_TIMEZONE = "Europe/Warsaw"
@@ -478,7 +479,10 @@ def first_working_day_after(day: date, days: frozenset[int] = WORK_WEEK) -> date
 def batch_day(now: datetime, prefs: AssistantPrefs) -> date | None:
     """The local working day whose morning batch is due at `now`, or None (day off, too early)."""
     day = prefs.local_day(now)
-    if not prefs.works_on(day) or now < prefs.at(day, prefs.digest_time):
+    start = prefs.at(day, prefs.digest_time)
+    # A "good morning" batch is worth sending only in the morning: started (or back) later
+    # than that, the day's batch is skipped and the digest lists it all tomorrow.
+    if not prefs.works_on(day) or not start <= now < start + MORNING_WINDOW:
         return None
     return day
 
@@ -579,7 +583,7 @@ def overdue_visits_due(
         Reminder(
             assistant_id=prefs.telegram_id,
             kind=ReminderKind.OVERDUE_VISIT,
-            key=f"overdue:{f.family_id}:{day.isoformat()}",
+            key=f"overdue:{prefs.telegram_id}:{f.family_id}:{day.isoformat()}",
             due_at=due_at,
             subject=f"family:{f.family_id}",
             facts=ReminderFacts(visit_gap=_gap_fact(f, day)),
@@ -606,7 +610,7 @@ def plan_items_due(
             Reminder(
                 assistant_id=prefs.telegram_id,
                 kind=ReminderKind.GOAL_DUE if goal else ReminderKind.TASK_DUE,
-                key=f"{item.kind.value}_due:{item.id}:{item.due.isoformat()}",
+                key=f"{item.kind.value}_due:{prefs.telegram_id}:{item.id}:{item.due.isoformat()}",
                 due_at=due_at,
                 subject=f"{item.kind.value}:{item.id}",
                 facts=ReminderFacts(due=_due_fact(item)),
@@ -631,10 +635,13 @@ def assessments_due(
         notice = working_day_on_or_before(due - timedelta(days=NOTICE_DAYS), prefs.working_days)
         first_late = first_working_day_after(due, prefs.working_days)
         if notice <= day <= due:
-            kind, key = ReminderKind.ASSESSMENT_DUE, f"assess_due:{family.family_id}:{due}"
+            kind, key = (
+                ReminderKind.ASSESSMENT_DUE,
+                f"assess_due:{prefs.telegram_id}:{family.family_id}:{due}",
+            )
         elif day > due and (day.weekday() == min(prefs.working_days) or day == first_late):
             kind = ReminderKind.ASSESSMENT_OVERDUE
-            key = f"assess_overdue:{family.family_id}:{due}:{day.isoformat()}"
+            key = f"assess_overdue:{prefs.telegram_id}:{family.family_id}:{due}:{day}"
         else:
             continue
         found.append(
@@ -674,7 +681,7 @@ def contracts_due(
             Reminder(
                 assistant_id=prefs.telegram_id,
                 kind=ReminderKind.CONTRACT_ENDS,
-                key=f"contract_ends:{family.family_id}:{ends.isoformat()}",
+                key=f"contract_ends:{prefs.telegram_id}:{family.family_id}:{ends.isoformat()}",
                 due_at=due_at,
                 subject=f"family:{family.family_id}",
                 facts=ReminderFacts(
@@ -724,7 +731,7 @@ def appointment_reminders_due(
                 Reminder(
                     assistant_id=prefs.telegram_id,
                     kind=ReminderKind.APPOINTMENT_EVENING,
-                    key=f"appt_evening:{appointment.id}:{evening_day.isoformat()}:{stamp}",
+                    key=f"appt_evening:{prefs.telegram_id}:{appointment.id}:{evening_day}:{stamp}",
                     due_at=evening,
                     subject=subject,
                     deadline=start,
@@ -737,7 +744,7 @@ def appointment_reminders_due(
                 Reminder(
                     assistant_id=prefs.telegram_id,
                     kind=ReminderKind.APPOINTMENT_SOON,
-                    key=f"appt_soon:{appointment.id}:{stamp}",
+                    key=f"appt_soon:{prefs.telegram_id}:{appointment.id}:{stamp}",
                     due_at=soon,
                     urgent=True,
                     subject=subject,
@@ -751,7 +758,7 @@ def appointment_reminders_due(
                 Reminder(
                     assistant_id=prefs.telegram_id,
                     kind=ReminderKind.OUTCOME_QUESTION,
-                    key=f"appt_outcome:{appointment.id}:{stamp}",
+                    key=f"appt_outcome:{prefs.telegram_id}:{appointment.id}:{stamp}",
                     due_at=asked,
                     subject=subject,
                     facts=ReminderFacts(appointment=fact),

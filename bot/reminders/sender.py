@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.error import Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.domain.reminders import OutboxItem, ReminderKind, UnreachableNotice
 from bot.handlers.families import START_VISIT_PREFIX
@@ -84,6 +84,8 @@ class TelegramSender:
             ) from exc
         except Forbidden as exc:
             raise RecipientGone() from exc
+        except BadRequest:
+            raise  # a fault of ours (or a vanished chat): backoff and a retry limit, not a loop
         except (TimedOut, NetworkError) as exc:  # Telegram out of reach: try again shortly
             raise SendLater(NETWORK_RETRY_SECONDS) from exc
 

@@ -335,6 +335,12 @@ class Dispatcher:
                 await self.sleep(delay)
             if not await self.reminders.is_pending(item.id):
                 continue  # done, withdrawn or dropped while this run was waiting
+            family_id = item.facts.family_id
+            if family_id is not None and not await self.reminders.holds_family(
+                item.assistant_id, family_id
+            ):  # reassigned meanwhile: the new assistant gets their own copy, keyed to them
+                await self.reminders.withdraw_item(item.id)
+                continue
             try:
                 await self.sender.send(item.assistant_id, item)
             except SendLater as exc:

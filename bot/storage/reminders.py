@@ -350,6 +350,22 @@ class ReminderRepository:
             )
             return cursor.rowcount
 
+    async def withdraw_item(self, outbox_id: int) -> None:
+        """Withdraw one pending row (its family moved to another assistant)."""
+        async with self.db.write() as conn:
+            await conn.execute(
+                "UPDATE outbox SET status = ? WHERE id = ? AND status = ?",
+                (OutboxStatus.WITHDRAWN.value, outbox_id, _PENDING),
+            )
+
+    async def holds_family(self, assistant_id: int, family_id: int) -> bool:
+        """Whether the family is (still) assigned to this assistant."""
+        row = await self.db.fetch_one(
+            "SELECT 1 AS held FROM families WHERE id = ? AND assistant_id = ? AND active = 1",
+            (family_id, assistant_id),
+        )
+        return row is not None
+
     async def purge(self, before: datetime) -> int:
         """Delete finished rows created before a moment (their keys' windows are long over)."""
         async with self.db.write() as conn:

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 import pytest
 import time_machine
 
-from bot.domain.plan import GoalStatus, Independence
+from bot.domain.plan import GoalStatus, Independence, TaskOwner
 from tests.conversations.test_new_family import register_family
 from tests.support.harness import BotHarness
 from tests.support.updates import UserSim
@@ -140,3 +140,25 @@ async def test_restart_in_the_middle_of_a_goal_walk(harness: BotHarness) -> None
     await sim.press("Skip")
     await sim.press("Skip")
     assert "Find a job" in harness.fake.last_text(sim.chat_id)
+
+
+async def test_a_goal_with_many_long_tasks_still_fits(harness: BotHarness) -> None:
+    sim = await with_family(harness)
+    await add_goal(sim, text="G" * 300)
+    assert harness.services is not None
+    actor = await harness.services.membership.actor(sim.user_id)
+    family = await harness.services.families.families.by_code("R-01")
+    assert family is not None
+    goal = (await harness.services.plans.goals(actor, family.id))[0]
+    for number in range(60):
+        await harness.services.plans.add_task(
+            actor, goal.id, f"{number} " + "<&> " * 49, TaskOwner.assistant()
+        )
+    await sim.press("All goals")
+    await sim.press("GGG")
+    assert "…" in harness.fake.last_text(sim.chat_id)
+    await sim.press("Tick a task")
+    await sim.press("☐ 0 <&>")
+    await sim.press("Back to the goal")
+    assert "…" in harness.fake.last_text(sim.chat_id)
+    assert harness.fake.errors == []

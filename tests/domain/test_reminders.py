@@ -117,9 +117,11 @@ def test_digest_comes_on_a_working_day_at_the_digest_time() -> None:
     assert digest.key == "digest:1001:2026-12-07"
     assert digest.due_at == local(MONDAY, 7, 30)
     assert not digest.urgent
-    # Later that day it is the same occurrence (the outbox stores it once).
-    [again] = digest_due(local(MONDAY, 16, 0), PREFS, [], [], [])
+    # Later that morning it is the same occurrence (the outbox stores it once).
+    [again] = digest_due(local(MONDAY, 12, 0), PREFS, [], [], [])
     assert again.key == digest.key
+    # In the afternoon (a first start, a long outage) the day's morning batch is skipped.
+    assert digest_due(local(MONDAY, 16, 0), PREFS, [], [], []) == []
 
 
 def test_no_digest_on_a_day_off_unless_chosen() -> None:
@@ -212,7 +214,7 @@ def test_overdue_visit_depends_on_the_weekly_target(
     found = overdue_visits_due(local(MONDAY, 8), PREFS, families)
     assert bool(found) is overdue
     if overdue:
-        assert found[0].key == "overdue:1:2026-12-07"
+        assert found[0].key == "overdue:1001:1:2026-12-07"
         assert found[0].facts.visit_gap is not None
         assert found[0].facts.visit_gap.days == days_ago
 
@@ -220,10 +222,10 @@ def test_overdue_visit_depends_on_the_weekly_target(
 def test_overdue_visit_once_a_day_until_a_visit() -> None:
     waiting = [family(last_visit=MONDAY - timedelta(days=10))]
     monday = overdue_visits_due(local(MONDAY, 8), PREFS, waiting)
-    later = overdue_visits_due(local(MONDAY, 15), PREFS, waiting)
+    later = overdue_visits_due(local(MONDAY, 12), PREFS, waiting)
     tuesday = overdue_visits_due(local(MONDAY + timedelta(days=1), 8), PREFS, waiting)
     assert [r.key for r in monday] == [r.key for r in later]
-    assert tuesday[0].key == "overdue:1:2026-12-08"
+    assert tuesday[0].key == "overdue:1001:1:2026-12-08"
     visited = [family(last_visit=MONDAY + timedelta(days=1))]
     assert overdue_visits_due(local(MONDAY + timedelta(days=2), 8), PREFS, visited) == []
 
@@ -252,7 +254,7 @@ def test_appointment_evening_before_at_1800_local() -> None:
     [evening] = appointment_reminders_due(local(MONDAY, 18), PREFS, [appointment(start)])
     assert evening.kind is ReminderKind.APPOINTMENT_EVENING
     assert evening.due_at == local(MONDAY, 18)
-    assert evening.key.startswith("appt_evening:5:2026-12-07:")
+    assert evening.key.startswith("appt_evening:1001:5:2026-12-07:")
     assert evening.facts.appointment is not None
     assert evening.facts.appointment.institution is Institution.PUP
     assert evening.facts.appointment.accompany
@@ -309,7 +311,7 @@ def test_goal_due_is_announced_the_working_day_before() -> None:
     tuesday = MONDAY + timedelta(days=1)
     [found] = plan_items_due(local(MONDAY, 8), PREFS, [item(PlanItemKind.GOAL, tuesday)])
     assert found.kind is ReminderKind.GOAL_DUE
-    assert found.key == "goal_due:3:2026-12-08"
+    assert found.key == "goal_due:1001:3:2026-12-08"
     wednesday = MONDAY + timedelta(days=2)
     assert plan_items_due(local(MONDAY, 8), PREFS, [item(PlanItemKind.GOAL, wednesday)]) == []
 
@@ -318,7 +320,7 @@ def test_a_monday_due_date_is_announced_on_friday() -> None:
     friday = MONDAY - timedelta(days=3)
     [found] = plan_items_due(local(friday, 8), PREFS, [item(PlanItemKind.TASK, MONDAY)])
     assert found.kind is ReminderKind.TASK_DUE
-    assert found.key == "task_due:3:2026-12-07"
+    assert found.key == "task_due:1001:3:2026-12-07"
 
 
 def test_a_due_date_set_late_is_announced_up_to_the_day_itself() -> None:
@@ -336,7 +338,7 @@ def test_assessment_due_fourteen_days_ahead_once() -> None:
     assert assessments_due(local(friday, 8), PREFS, waiting) == []
     [found] = assessments_due(local(MONDAY, 8), PREFS, waiting)
     assert found.kind is ReminderKind.ASSESSMENT_DUE
-    assert found.key == "assess_due:1:2026-12-21"
+    assert found.key == "assess_due:1001:1:2026-12-21"
     [again] = assessments_due(local(MONDAY + timedelta(days=3), 8), PREFS, waiting)
     assert again.key == found.key  # the same occurrence: stored once
 
@@ -349,8 +351,8 @@ def test_assessment_overdue_the_next_working_day_then_weekly() -> None:
         day = MONDAY + timedelta(days=offset)
         keys += [r.key for r in assessments_due(local(day, 8), PREFS, waiting)]
     assert keys == [
-        "assess_overdue:1:2026-12-04:2026-12-07",
-        "assess_overdue:1:2026-12-04:2026-12-14",
+        "assess_overdue:1001:1:2026-12-04:2026-12-07",
+        "assess_overdue:1001:1:2026-12-04:2026-12-14",
     ]
     # Due on a Tuesday: the Wednesday after, then Mondays.
     tuesday_due = [family(plan_started_on=date(2026, 6, 8), last_assessment=date(2026, 6, 8))]
@@ -371,7 +373,7 @@ def test_contract_end_fourteen_days_ahead() -> None:
     assert contracts_due(local(MONDAY - timedelta(days=3), 8), PREFS, waiting) == []
     [found] = contracts_due(local(MONDAY, 8), PREFS, waiting)
     assert found.kind is ReminderKind.CONTRACT_ENDS
-    assert found.key == "contract_ends:1:2026-12-21"
+    assert found.key == "contract_ends:1001:1:2026-12-21"
     assert contracts_due(local(ends + timedelta(days=1), 8), PREFS, waiting) == []
 
 

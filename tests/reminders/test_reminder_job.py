@@ -142,3 +142,21 @@ async def test_outcome_question_after_the_appointment(harness: BotHarness) -> No
         assert card.appointment.status is AppointmentStatus.ATTENDED
         assert card.appointment.outcome == "Went well; next hearing in March"
     assert harness.fake.errors == []
+
+
+async def test_a_reassigned_familys_reminders_go_to_the_new_assistant(
+    harness: BotHarness,
+) -> None:
+    with time_machine.travel(WEDNESDAY, tick=True):
+        first = await booked(harness)
+        second = await harness.assistant(2002, language_code="en")
+        await tick(harness)
+        admin = harness.user(ADMIN_ID, language_code="en")
+        await admin.send(f"/assign R-01 {second.user_id}")
+    mark = len(harness.fake.calls)
+    with time_machine.travel(EVENING, tick=True):
+        await tick(harness)
+    assert reminders_to(harness, first.chat_id, mark) == []
+    to_second = reminders_to(harness, second.chat_id, mark)
+    assert len(to_second) == 1
+    assert "R-01" in to_second[0]
