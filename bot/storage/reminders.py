@@ -342,10 +342,15 @@ class ReminderRepository:
             return cursor.rowcount == 1
 
     async def withdraw(self, subject: str) -> int:
-        """Withdraw the pending rows about a subject that changed; return how many."""
+        """Withdraw the pending rows about a subject that changed; return how many.
+
+        A withdrawn row gives up its key (suffixed with its id), so the same occurrence can be
+        queued again if it becomes true again (an appointment moved away and back).
+        """
         async with self.db.write() as conn:
             cursor = await conn.execute(
-                "UPDATE outbox SET status = ? WHERE subject = ? AND status = ?",
+                "UPDATE outbox SET status = ?, key = key || '~' || id "
+                "WHERE subject = ? AND status = ?",
                 (OutboxStatus.WITHDRAWN.value, subject, _PENDING),
             )
             return cursor.rowcount
@@ -354,7 +359,7 @@ class ReminderRepository:
         """Withdraw one pending row (its family moved to another assistant)."""
         async with self.db.write() as conn:
             await conn.execute(
-                "UPDATE outbox SET status = ? WHERE id = ? AND status = ?",
+                "UPDATE outbox SET status = ?, key = key || '~' || id WHERE id = ? AND status = ?",
                 (OutboxStatus.WITHDRAWN.value, outbox_id, _PENDING),
             )
 

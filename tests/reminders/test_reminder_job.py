@@ -160,3 +160,25 @@ async def test_a_reassigned_familys_reminders_go_to_the_new_assistant(
     to_second = reminders_to(harness, second.chat_id, mark)
     assert len(to_second) == 1
     assert "R-01" in to_second[0]
+
+
+async def test_moving_an_appointment_away_and_back_keeps_its_reminders(
+    harness: BotHarness,
+) -> None:
+    with time_machine.travel(WEDNESDAY, tick=True):
+        sim = await booked(harness)
+        assert harness.services is not None
+        actor = await harness.services.membership.actor(sim.user_id)
+        card = await harness.services.appointments.get(actor, 1)
+        original = card.appointment.starts_at
+        with time_machine.travel(EVENING - timedelta(hours=1), tick=True):
+            await tick(harness)  # nothing due yet, but the evening row may be queued early
+        await harness.services.appointments.move(actor, 1, original + timedelta(hours=1))
+        await tick(harness)
+        await harness.services.appointments.move(actor, 1, original)
+    mark = len(harness.fake.calls)
+    with time_machine.travel(EVENING, tick=True):
+        await tick(harness)
+    texts = reminders_to(harness, sim.chat_id, mark)
+    assert len(texts) == 1
+    assert "10:30" in texts[0]
