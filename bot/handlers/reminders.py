@@ -11,6 +11,7 @@ from telegram.error import BadRequest
 from bot.domain.errors import DomainError
 from bot.handlers.common import answer_press, show
 from bot.handlers.context import BotContext
+from bot.handlers.language import LANG_PREFIX, LANGUAGE_NAMES
 from bot.ui.callbacks import as_int, decode, encode
 from bot.ui.labels import describe_error
 
@@ -104,7 +105,7 @@ async def _settings_view(context: BotContext) -> tuple[str, InlineKeyboardMarkup
                 time=f"{prefs.digest_time:%H:%M}"
             ),
             _("Quiet hours: {hours} (reminders wait until they end)").format(hours=quiet),
-            _("Language: /lang"),
+            _("Language: the buttons at the bottom, or /lang"),
         ]
     )
     digest = [
@@ -121,7 +122,18 @@ async def _settings_view(context: BotContext) -> tuple[str, InlineKeyboardMarkup
         )
         for c in QUIET_CHOICES
     ]
-    rows = [digest[:3], digest[3:], quiet_buttons[:2], quiet_buttons[2:4], quiet_buttons[4:]]
+    languages = [
+        InlineKeyboardButton(name, callback_data=encode(LANG_PREFIX, "-", "set", code))
+        for code, name in LANGUAGE_NAMES.items()
+    ]
+    rows = [
+        digest[:3],
+        digest[3:],
+        quiet_buttons[:2],
+        quiet_buttons[2:4],
+        quiet_buttons[4:],
+        languages,
+    ]
     return text, InlineKeyboardMarkup(rows)
 
 

@@ -1,0 +1,31 @@
+"""/settings: the digest time, quiet hours and language, by buttons."""
+
+from __future__ import annotations
+
+from datetime import time
+
+from tests.support.harness import BotHarness
+
+
+async def test_settings_change_by_buttons(harness: BotHarness) -> None:
+    sim = await harness.assistant(language_code="en")
+    await sim.send("/settings")
+    text = harness.fake.last_text(sim.chat_id)
+    assert "07:30" in text
+    assert "20:00–07:00" in text
+    await sim.press("08:00")
+    await sim.press("22:00–06:00")
+    assert harness.services is not None
+    actor = await harness.services.membership.actor(sim.user_id)
+    prefs = await harness.services.reminders.prefs(actor)
+    assert (prefs.digest_time, prefs.quiet_start, prefs.quiet_end) == (
+        time(8, 0),
+        time(22, 0),
+        time(6, 0),
+    )
+    await sim.press("no quiet hours")
+    assert "none" in harness.fake.last_text(sim.chat_id)
+    await sim.send("/ustawienia")
+    await sim.press("Polski")
+    assert "po polsku" in harness.fake.last_text(sim.chat_id)
+    assert harness.fake.errors == []
