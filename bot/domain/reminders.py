@@ -12,7 +12,9 @@ Decisions the scheduler, the texts and the tests follow:
   assessments, contract ends. Their due time is that morning's digest time, so a reminder that
   became relevant later in the day (a goal set at noon) waits for the next morning instead of
   arriving at odd hours, and one morning's batch fires exactly once per local day, DST days
-  included (keys carry the local date).
+  included (keys carry the local date). It goes out at most MORNING_WINDOW (5 hours) late: a
+  bot first started, or back from an outage, in the afternoon skips that day's batch rather
+  than wishing a good morning at night; the next morning's digest lists everything anyway.
 - Overdue visit: no completed visit for 7 days (target 1 a week) or 4 days (target 2 a week),
   counted from the registration for a family never visited; once per working day per family.
 - Goal / task due: on the last working day before the due date (a Monday date is announced on
