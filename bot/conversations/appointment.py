@@ -30,7 +30,7 @@ from bot.domain.appointment import (
     Institution,
     NewAppointment,
 )
-from bot.domain.errors import DomainError, NotAllowed, NotFound
+from bot.domain.errors import DomainError
 from bot.domain.family import Family
 from bot.domain.plan import Goal
 from bot.domain.when import parse_when
@@ -279,13 +279,10 @@ async def pressed(update: Update, context: BotContext) -> str | int | None:
             return await _go(update, context, draft, Step.SUMMARY)
         if step is Step.SUMMARY and action == "save":
             return await _save(update, context, draft)
-    except (NotAllowed, NotFound) as error:
-        STORE.drop(context)
-        await show(update, context, esc(labels.describe_error(context.tr, error)))
-        return END
     except DomainError as error:
-        notice = labels.describe_error(context.tr, error)
-        return await _go(update, context, draft, step, notice=notice)
+        return await STORE.refuse(
+            update, context, error, lambda why: _go(update, context, draft, step, notice=why)
+        )
     await stale(update, context)
     return None
 

@@ -25,7 +25,7 @@ from bot.conversations.common import (
     tell_busy,
 )
 from bot.domain.appointment import OUTCOME_MAX, AppointmentStatus
-from bot.domain.errors import DomainError, NotAllowed, NotFound
+from bot.domain.errors import DomainError
 from bot.domain.when import parse_when
 from bot.handlers.agenda import MOVE_PREFIX
 from bot.handlers.common import answer_press, show
@@ -158,11 +158,10 @@ async def pressed(update: Update, context: BotContext) -> str | int | None:
             return await _go(update, context, draft, Step.NOTE)
         if step is Step.NOTE and press.action == "skip":
             return await _record(update, context, draft, "")
-    except (NotAllowed, NotFound) as error:
-        return await _end(update, context, labels.describe_error(context.tr, error))
     except DomainError as error:
-        notice = labels.describe_error(context.tr, error)
-        return await _go(update, context, draft, step, notice=notice)
+        return await STORE.refuse(
+            update, context, error, lambda why: _go(update, context, draft, step, notice=why)
+        )
     await stale(update, context)
     return None
 
@@ -182,11 +181,10 @@ async def typed(update: Update, context: BotContext) -> str | int | None:
             if len(text) > OUTCOME_MAX:
                 raise DomainError("text_too_long", limit=OUTCOME_MAX, length=len(text))
             return await _record(update, context, draft, text)
-    except (NotAllowed, NotFound) as error:
-        return await _end(update, context, labels.describe_error(context.tr, error))
     except DomainError as error:
-        notice = labels.describe_error(context.tr, error)
-        return await _go(update, context, draft, step, notice=notice)
+        return await STORE.refuse(
+            update, context, error, lambda why: _go(update, context, draft, step, notice=why)
+        )
     notice = context.tr.gettext("Please use the buttons below.")
     return await _go(update, context, draft, step, notice=notice)
 

@@ -21,10 +21,12 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
+from bot.domain.errors import DomainError, NotAllowed, NotFound
 from bot.domain.visit import clean_text
 from bot.handlers.common import answer_press, show
 from bot.handlers.context import BotContext
 from bot.ui.callbacks import Press, decode
+from bot.ui.labels import describe_error
 from bot.ui.text import esc
 
 ACTIVE_KEY = "active"  # which conversation holds the user's draft right now
@@ -160,6 +162,21 @@ class DraftStore(Generic[DraftT, StepT]):
         context.data.pop(self.step_key, None)
         if context.data.get(ACTIVE_KEY) == self.name:
             context.data.pop(ACTIVE_KEY)
+
+    async def refuse(
+        self,
+        update: Update,
+        context: BotContext,
+        error: DomainError,
+        reask: Callable[[str], Coroutine[Any, Any, str | int]],
+    ) -> str | int:
+        """A refused step: what is no longer the actor's ends the walk; else ask, saying why."""
+        reason = describe_error(context.tr, error)
+        if isinstance(error, NotAllowed | NotFound):
+            self.drop(context)
+            await show(update, context, esc(reason))
+            return ConversationHandler.END
+        return await reask(reason)
 
     async def begin_press(
         self,

@@ -24,7 +24,7 @@ from bot.conversations.common import (
     step_token,
     tell_busy,
 )
-from bot.domain.errors import DomainError, NotAllowed, NotFound
+from bot.domain.errors import DomainError, NotFound
 from bot.domain.family import Family
 from bot.domain.parsing import YearPreference, parse_date
 from bot.domain.plan import (
@@ -314,13 +314,9 @@ async def pressed(update: Update, context: BotContext) -> str | int | None:
     assert press is not None
     try:
         return await _act(update, context, draft, step, press)
-    except (NotAllowed, NotFound) as error:
-        STORE.drop(context)
-        await show(update, context, esc(labels.describe_error(context.tr, error)))
-        return END
     except DomainError as error:
-        return await _go(
-            update, context, draft, step, notice=labels.describe_error(context.tr, error)
+        return await STORE.refuse(
+            update, context, error, lambda why: _go(update, context, draft, step, notice=why)
         )
 
 
@@ -455,13 +451,9 @@ async def typed(update: Update, context: BotContext) -> str | int | None:
             return await _go(update, context, draft, Step.TASK_DUE)
         if step is Step.TASK_DUE:
             return await _add_task(update, context, draft, _future(text, today))
-    except (NotAllowed, NotFound) as error:
-        STORE.drop(context)
-        await show(update, context, esc(labels.describe_error(context.tr, error)))
-        return END
     except DomainError as error:
-        return await _go(
-            update, context, draft, step, notice=labels.describe_error(context.tr, error)
+        return await STORE.refuse(
+            update, context, error, lambda why: _go(update, context, draft, step, notice=why)
         )
     return await _go(
         update, context, draft, step, notice=context.tr.gettext("Please use the buttons below.")

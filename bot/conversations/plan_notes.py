@@ -22,7 +22,7 @@ from bot.conversations.common import (
     step_token,
     tell_busy,
 )
-from bot.domain.errors import DomainError, NotAllowed, NotFound
+from bot.domain.errors import DomainError
 from bot.domain.parsing import parse_date
 from bot.domain.plan import RESOURCE_MAX, SUMMARY_MAX, days_until
 from bot.handlers.common import show
@@ -184,13 +184,10 @@ async def pressed(update: Update, context: BotContext) -> str | int | None:
         if step is Step.RESOURCES and (resource_id := as_int(press.arg)) is not None:
             await context.services.plans.remove_resource(actor, resource_id)
             return await _go(update, context, draft, Step.RESOURCES)
-    except (NotAllowed, NotFound) as error:
-        STORE.drop(context)
-        await show(update, context, esc(labels.describe_error(context.tr, error)))
-        return END
     except DomainError as error:
-        notice = labels.describe_error(context.tr, error)
-        return await _go(update, context, draft, step, notice=notice)
+        return await STORE.refuse(
+            update, context, error, lambda why: _go(update, context, draft, step, notice=why)
+        )
     await stale(update, context)
     return None
 
@@ -227,12 +224,10 @@ async def typed(update: Update, context: BotContext) -> str | int | None:
         if step is Step.ADD and draft.family_id is not None:
             await plans.add_resource(context.actor, draft.family_id, text)
             return await _go(update, context, draft, Step.RESOURCES, notice=tr.gettext("Saved ✅"))
-    except (NotAllowed, NotFound) as error:
-        STORE.drop(context)
-        await show(update, context, esc(labels.describe_error(tr, error)))
-        return END
     except DomainError as error:
-        return await _go(update, context, draft, step, notice=labels.describe_error(tr, error))
+        return await STORE.refuse(
+            update, context, error, lambda why: _go(update, context, draft, step, notice=why)
+        )
     return await _go(
         update, context, draft, step, notice=tr.gettext("Please use the buttons below.")
     )
