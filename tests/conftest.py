@@ -11,10 +11,15 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from bot.config import Settings, load_settings
 from bot.storage.db import Database
 from tests.support.harness import ADMIN_ID, BotHarness
+
+# Machines here are shared and noisy: no per-example time limit (speed lives in benchmarks/).
+hypothesis_settings.register_profile("shared-machine", deadline=None)
+hypothesis_settings.load_profile("shared-machine")
 
 
 @pytest.fixture
