@@ -203,11 +203,6 @@ async def _go(
     return step.value
 
 
-async def _reshow(update: Update, context: BotContext, draft: Any, step: Any) -> object:
-    """Show the current step again, as a new message."""
-    return await _go(update, context, draft, step, fresh=True)
-
-
 async def start(update: Update, context: BotContext) -> str | int:
     """`/appointment [code]`."""
     if busy_elsewhere(context, NAME):
@@ -229,7 +224,7 @@ async def start(update: Update, context: BotContext) -> str | int:
 
 async def pressed(update: Update, context: BotContext) -> str | int | None:
     """Every button, checked against the draft's token and step."""
-    turn = await STORE.begin_press(update, context, _reshow)
+    turn = await STORE.begin_press(update, context, _go)
     if isinstance(turn, Answered):
         return turn.state  # type: ignore[return-value]
     draft, step, press = turn.draft, turn.step, turn.press
@@ -237,7 +232,7 @@ async def pressed(update: Update, context: BotContext) -> str | int | None:
     action, arg = press.action, press.arg
     try:
         if action == "cancel":
-            return await _cancelled(update, context)
+            return await STORE.cancelled(update, context)
         if action == "page":
             return await _go(update, context, draft, step, page=as_int(arg) or 0)
         if step is Step.FAMILY and action == "fam" and (family_id := as_int(arg)) is not None:
@@ -349,18 +344,6 @@ async def _save(update: Update, context: BotContext, draft: AppointmentDraft) ->
     return END
 
 
-async def _cancelled(update: Update, context: BotContext) -> int:
-    """Drop the draft."""
-    STORE.drop(context)
-    await show(update, context, context.tr.gettext("Cancelled. Nothing was saved."))
-    return END
-
-
-async def cancel(update: Update, context: BotContext) -> int:
-    """/cancel."""
-    return await _cancelled(update, context)
-
-
 def build() -> ConversationHandler[BotContext]:
     """The /appointment conversation, persistent across restarts."""
     entry: list[Any] = [CommandHandler(["appointment", "termin"], start)]
@@ -371,5 +354,5 @@ def build() -> ConversationHandler[BotContext]:
         entry_points=entry,
         pressed=pressed,
         typed=typed,
-        cancel=cancel,
+        cancel=STORE.cancelled,
     )

@@ -112,11 +112,6 @@ async def _go(
     return step.value
 
 
-async def _reshow(update: Update, context: BotContext, draft: Any, step: Any) -> object:
-    """Show the current step again, as a new message."""
-    return await _go(update, context, draft, step, fresh=True)
-
-
 async def start(update: Update, context: BotContext) -> str | int:
     """From a card's Move, or a reminder's attended / not attended / rescheduled."""
     press = decode(update.callback_query.data if update.callback_query else None)
@@ -142,7 +137,7 @@ async def start(update: Update, context: BotContext) -> str | int:
 
 async def pressed(update: Update, context: BotContext) -> str | int | None:
     """Yes / type again / skip / cancel."""
-    turn = await STORE.begin_press(update, context, _reshow)
+    turn = await STORE.begin_press(update, context, _go)
     if isinstance(turn, Answered):
         return turn.state  # type: ignore[return-value]
     draft, step, press = turn.draft, turn.step, turn.press

@@ -120,7 +120,8 @@ class Answered:
     state: object
 
 
-Reshow = Callable[[Update, BotContext, Any, Any], Coroutine[Any, Any, object]]
+# A walk's `_go(update, context, draft, step, *, fresh)`.
+Reshow = Callable[..., Coroutine[Any, Any, object]]
 
 
 class DraftStore(Generic[DraftT, StepT]):
@@ -178,6 +179,12 @@ class DraftStore(Generic[DraftT, StepT]):
             return ConversationHandler.END
         return await reask(reason)
 
+    async def cancelled(self, update: Update, context: BotContext) -> int:
+        """/cancel or ✖ Cancel: drop the draft, say nothing was saved, end the walk."""
+        self.drop(context)
+        await show(update, context, context.tr.gettext("Cancelled. Nothing was saved."))
+        return ConversationHandler.END
+
     async def begin_press(
         self,
         update: Update,
@@ -187,6 +194,8 @@ class DraftStore(Generic[DraftT, StepT]):
         exits: frozenset[str] = frozenset({"cancel"}),
     ) -> Turn[DraftT, StepT] | Answered:
         """Check a press belongs to this draft and step; a stale one re-shows the current step.
+
+        `reshow` is the walk's `_go`; it is called with `fresh=True` (a new message).
 
         `exits` are actions honoured from any step (cancel, finish).
         """
@@ -200,7 +209,7 @@ class DraftStore(Generic[DraftT, StepT]):
         press, pressed_at = found
         if pressed_at != step.value and press.action not in exits:
             await stale(update, context)  # a second tap or an older message
-            return Answered(await reshow(update, context, draft, step))
+            return Answered(await reshow(update, context, draft, step, fresh=True))
         await answer_press(update)
         return Turn(draft, step, press=press)
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import Any
 
 from pydantic import BaseModel
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -272,11 +271,6 @@ async def _go(
     return step.value
 
 
-async def _reshow(update: Update, context: BotContext, draft: Any, step: Any) -> object:
-    """Show the current step again, as a new message."""
-    return await _go(update, context, draft, step, fresh=True)
-
-
 async def start(update: Update, context: BotContext) -> str | int:
     """`/goal [code]` or the 🎯 button of a family card."""
     if busy_elsewhere(context, NAME):
@@ -307,7 +301,7 @@ async def start(update: Update, context: BotContext) -> str | int:
 
 async def pressed(update: Update, context: BotContext) -> str | int | None:
     """Every button of the walk, checked against the draft's token and step."""
-    turn = await STORE.begin_press(update, context, _reshow, exits=frozenset({"finish"}))
+    turn = await STORE.begin_press(update, context, _go, exits=frozenset({"finish"}))
     if isinstance(turn, Answered):
         return turn.state  # type: ignore[return-value]
     draft, step, press = turn.draft, turn.step, turn.press

@@ -189,11 +189,6 @@ async def _go(
     return step.value
 
 
-async def _reshow(update: Update, context: BotContext, draft: Any, step: Any) -> object:
-    """Show the current step again, as a new message."""
-    return await _go(update, context, draft, step, fresh=True)
-
-
 async def start(update: Update, context: BotContext) -> str | int:
     """`/newfamily`: offer a free code."""
     if busy_elsewhere(context, NAME):
@@ -218,7 +213,7 @@ async def _use_code(update: Update, context: BotContext, draft: FamilyDraft, cod
 
 async def pressed(update: Update, context: BotContext) -> str | int | None:
     """Every button of the walk, checked against the draft's token and step."""
-    turn = await STORE.begin_press(update, context, _reshow)
+    turn = await STORE.begin_press(update, context, _go)
     if isinstance(turn, Answered):
         return turn.state  # type: ignore[return-value]
     draft, step, press = turn.draft, turn.step, turn.press
@@ -226,7 +221,7 @@ async def pressed(update: Update, context: BotContext) -> str | int | None:
     action, arg = press.action, press.arg
     try:
         if action == "cancel":
-            return await _cancelled(update, context)
+            return await STORE.cancelled(update, context)
         if step is Step.CODE and action == "code":
             return await _use_code(update, context, draft, draft.suggested)
         if step is Step.LABEL and action == "skip":
@@ -352,18 +347,6 @@ async def _save(update: Update, context: BotContext, draft: FamilyDraft) -> int 
     return END
 
 
-async def _cancelled(update: Update, context: BotContext) -> int:
-    """Drop the draft."""
-    STORE.drop(context)
-    await show(update, context, context.tr.gettext("Cancelled. Nothing was saved."))
-    return END
-
-
-async def cancel(update: Update, context: BotContext) -> int:
-    """/cancel during the walk."""
-    return await _cancelled(update, context)
-
-
 def build() -> ConversationHandler[BotContext]:
     """The /newfamily conversation, persistent across restarts."""
     return build_walk(
@@ -375,6 +358,6 @@ def build() -> ConversationHandler[BotContext]:
         ],
         pressed=pressed,
         typed=typed,
-        cancel=cancel,
+        cancel=STORE.cancelled,
         allow_reentry=False,
     )

@@ -125,11 +125,6 @@ async def _go(
     return step.value
 
 
-async def _reshow(update: Update, context: BotContext, draft: Any, step: Any) -> object:
-    """Show the current step again, as a new message."""
-    return await _go(update, context, draft, step, fresh=True)
-
-
 def _entry(resources: bool) -> Any:
     """/assessment or /resources, with an optional family code."""
 
@@ -160,7 +155,7 @@ def _first(draft: NotesDraft) -> Step:
 
 async def pressed(update: Update, context: BotContext) -> str | int | None:
     """Every button, checked against the draft's token and step."""
-    turn = await STORE.begin_press(update, context, _reshow, exits=frozenset({"finish"}))
+    turn = await STORE.begin_press(update, context, _go, exits=frozenset({"finish"}))
     if isinstance(turn, Answered):
         return turn.state  # type: ignore[return-value]
     draft, step, press = turn.draft, turn.step, turn.press

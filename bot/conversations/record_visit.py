@@ -343,11 +343,6 @@ async def _go(
     return step.value
 
 
-async def _reshow(update: Update, context: BotContext, draft: Any, step: Any) -> object:
-    """Show the current step again, as a new message."""
-    return await _go(update, context, draft, step, fresh=True)
-
-
 async def _abandon(update: Update, context: BotContext) -> int:
     """The family is no longer the actor's (reassigned meanwhile): stop without saving."""
     _drop(context)
@@ -447,7 +442,7 @@ async def _resume_choice(
 
 async def pressed(update: Update, context: BotContext) -> str | int | None:
     """Every button of the walk: check it belongs to this draft and this step, then act."""
-    turn = await STORE.begin_press(update, context, _reshow)
+    turn = await STORE.begin_press(update, context, _go)
     if isinstance(turn, Answered):
         return turn.state  # type: ignore[return-value]
     draft, step, press = turn.draft, turn.step, turn.press
