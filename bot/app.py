@@ -33,7 +33,7 @@ from bot.domain.reminders import UnreachableNotice
 from bot.handlers import admin, agenda, families, language, plan, reminders, start
 from bot.handlers.context import SERVICES_KEY, BotContext
 from bot.handlers.errors import on_error
-from bot.handlers.gate import LAST_UPDATE_KEY, gatekeeper, persist_after_update
+from bot.handlers.gate import gatekeeper, persist_after_update
 from bot.handlers.menu import publish_commands
 from bot.reminders.job import schedule
 from bot.reminders.sender import REMINDER_PREFIX, TelegramSender, tell_admins
@@ -139,8 +139,8 @@ def _add_handlers(application: BotApplication) -> None:
 
 
 async def prepare(application: BotApplication) -> None:
-    """After initialize(): remember the last processed update, publish the command menus."""
+    """After initialize(): load the recently processed updates, publish the command menus."""
     persistence = application.persistence
     if isinstance(persistence, SQLitePersistence):
-        application.bot_data[LAST_UPDATE_KEY] = await persistence.last_update_id()
+        await persistence.load_recent_updates(application.bot_data[SERVICES_KEY].clock.now())
     await publish_commands(application)

@@ -25,6 +25,8 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
         super().__init__(application=application, chat_id=chat_id, user_id=user_id)
         self._actor: Actor | None = None
         self._tr: Translator | None = None
+        # One context serves every handler group of an update: the gate's digest is reused.
+        self.update_fingerprint = ""
 
     @property
     def services(self) -> Services:

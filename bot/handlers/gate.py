@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 
 from telegram import Chat, Update, User
@@ -18,15 +20,12 @@ from bot.ui.text import esc
 
 log = logging.getLogger(__name__)
 
-LAST_UPDATE_KEY = "last_update_id"
-
 
 async def gatekeeper(update: object, context: BotContext) -> None:
     """Drop replays, answer groups and strangers politely, resolve the actor and language."""
     if not isinstance(update, Update):
         raise ApplicationHandlerStop
-    if update.update_id <= context.application.bot_data.get(LAST_UPDATE_KEY, 0):
-        log.info("skipping update %s: already processed before a restart", update.update_id)
+    if _is_replay(update, context):
         raise ApplicationHandlerStop
     user, chat = update.effective_user, update.effective_chat
     if user is None or chat is None:
@@ -84,13 +83,37 @@ async def _finish(update: Update, context: BotContext) -> None:
         application.mark_data_for_update_persistence(user_ids=update.effective_user.id)
     persistence = application.persistence
     if isinstance(persistence, SQLitePersistence):
-        async with persistence.batch(update.update_id):
+        now = context.services.clock.now()
+        digest = context.update_fingerprint or fingerprint(update)
+        async with persistence.batch(update.update_id, digest, now):
             await application.update_persistence()
     else:
         await application.update_persistence()
-    application.bot_data[LAST_UPDATE_KEY] = max(
-        update.update_id, application.bot_data.get(LAST_UPDATE_KEY, 0)
-    )
+
+
+def fingerprint(update: Update) -> str:
+    """A short digest of the update's content: a redelivery has the same one, a new update not."""
+    encoded = json.dumps(update.to_dict(), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(encoded.encode()).hexdigest()[:16]
+
+
+def _is_replay(update: Update, context: BotContext) -> bool:
+    """An update processed before a crash comes again; one with an id seen but new content not."""
+    persistence = context.application.persistence
+    if not isinstance(persistence, SQLitePersistence):
+        return False
+    recent = persistence.recent
+    context.update_fingerprint = fingerprint(update)
+    if recent.is_replay(update.update_id, context.update_fingerprint):
+        log.info("skipping update %s: already processed before a restart", update.update_id)
+        return True
+    if recent.went_back(update.update_id):
+        log.warning(
+            "Telegram restarted its update numbering (%s after %s): processing as new",
+            update.update_id,
+            recent.highest,
+        )
+    return False
 
 
 def _is_start_with_code(update: Update) -> bool:

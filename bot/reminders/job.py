@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Any
 
+from bot.domain.replay import REPLAY_WINDOW
 from bot.handlers.context import SERVICES_KEY
 from bot.services.registry import Services
 from bot.services.reminders import Dispatcher
+from bot.storage.persistence import SQLitePersistence
 from bot.storage.reminders import ReminderRepository
 
 log = logging.getLogger(__name__)
@@ -28,6 +31,7 @@ async def reminder_tick(context: Any) -> None:
         now = services.clock.now()
         if now.hour == PURGE_HOUR_UTC and now.minute == 0:  # once a day, at a quiet hour
             await services.reminders.purge()
+            await _forget_old_updates(context.application, now)
     except Exception:  # one bad minute must not stop the next ones
         log.exception("reminder tick failed")
         return
@@ -40,6 +44,13 @@ async def reminder_tick(context: Any) -> None:
             report.failed,
             report.dropped,
         )
+
+
+async def _forget_old_updates(application: Any, now: datetime) -> None:
+    """Processed update ids older than the replay window can never come again."""
+    persistence = application.persistence
+    if isinstance(persistence, SQLitePersistence):
+        await persistence.forget_updates_before(now - REPLAY_WINDOW)
 
 
 def schedule(application: Any, repository: ReminderRepository, dispatcher: Dispatcher) -> None:

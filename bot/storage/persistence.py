@@ -5,16 +5,19 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import datetime
 from typing import Any
 
 from telegram.ext import BasePersistence, PersistenceInput
 from telegram.ext._utils.types import CDCData, ConversationDict, ConversationKey
 
+from bot.domain.replay import REPLAY_WINDOW, RecentUpdates
 from bot.storage.db import Database
 
-_MARK_PROCESSED = (
-    "INSERT INTO processed_updates (id, last_update_id) VALUES (1, ?) "
-    "ON CONFLICT (id) DO UPDATE SET last_update_id = max(last_update_id, excluded.last_update_id)"
+_REMEMBER_UPDATE = (
+    "INSERT INTO recent_updates (update_id, fingerprint, processed_at) VALUES (?, ?, ?) "
+    "ON CONFLICT (update_id) DO UPDATE SET fingerprint = excluded.fingerprint, "
+    "processed_at = excluded.processed_at"
 )
 
 UserData = dict[Any, Any]
@@ -36,10 +39,11 @@ class SQLitePersistence(BasePersistence[UserData, ChatData, BotData]):
             update_interval=60,
         )
         self.db = db
+        self.recent = RecentUpdates()
         self._batch: list[tuple[str, tuple[Any, ...]]] | None = None
 
     @asynccontextmanager
-    async def batch(self, update_id: int) -> AsyncIterator[None]:
+    async def batch(self, update_id: int, fingerprint: str, at: datetime) -> AsyncIterator[None]:
         """Collect the writes of one update and commit them with its id in one transaction.
 
         The conversation state, the draft and "this update is done" then land together or
@@ -54,7 +58,8 @@ class SQLitePersistence(BasePersistence[UserData, ChatData, BotData]):
         async with self.db.write() as conn:
             for sql, params in statements:
                 await conn.execute(sql, params)
-            await conn.execute(_MARK_PROCESSED, (update_id,))
+            await conn.execute(_REMEMBER_UPDATE, (update_id, fingerprint, at.isoformat()))
+        self.recent.remember(update_id, fingerprint, at)
 
     async def _write(self, sql: str, params: tuple[Any, ...]) -> None:
         """Run one statement now, or add it to the open batch."""
@@ -143,11 +148,23 @@ class SQLitePersistence(BasePersistence[UserData, ChatData, BotData]):
     async def flush(self) -> None:
         """Every write is already committed."""
 
-    async def last_update_id(self) -> int:
-        """The highest update id fully processed and persisted."""
-        row = await self.db.fetch_one("SELECT last_update_id FROM processed_updates WHERE id = 1")
-        return int(row["last_update_id"]) if row else 0
+    async def load_recent_updates(self, now: datetime) -> RecentUpdates:
+        """Forget updates older than the replay window, then read the rest into memory."""
+        await self.forget_updates_before(now - REPLAY_WINDOW)
+        rows = await self.db.fetch_all(
+            "SELECT update_id, fingerprint, processed_at FROM recent_updates "
+            "ORDER BY processed_at, update_id"
+        )
+        recent = RecentUpdates()
+        for row in rows:
+            at = datetime.fromisoformat(row["processed_at"])
+            recent.remember(int(row["update_id"]), row["fingerprint"], at)
+        self.recent = recent
+        return recent
 
-    async def mark_update_processed(self, update_id: int) -> None:
-        """Remember that this update is done, so a redelivery after a crash is ignored."""
-        await self._write(_MARK_PROCESSED, (update_id,))
+    async def forget_updates_before(self, cutoff: datetime) -> None:
+        """Drop processed update ids too old to be delivered again (once a day)."""
+        await self._write(
+            "DELETE FROM recent_updates WHERE processed_at < ?", (cutoff.isoformat(),)
+        )
+        self.recent.forget_before(cutoff)

@@ -329,3 +329,27 @@ async def test_help_plan_goal_and_plan_message(api: LocalBotApi, bot: BotProcess
     await api.wait_idle(REPLY)
     assert api.errors == []
     assert await bot.stop() == 0
+
+
+async def test_a_fresh_bot_api_server_numbering_from_one_is_answered(
+    api: LocalBotApi, bot: BotProcess
+) -> None:
+    await launch(bot, api)
+    _, assistant = await join(api)
+    for _ in range(3):
+        await assistant.send("/help")
+        await own_reply(assistant)
+    await api.wait_idle(REPLY)
+    assert await bot.stop() == 0
+    # A new server numbers its updates from 1 again, like Telegram after a quiet week.
+    async with LocalBotApi() as fresh:
+        fresh.fake.unsolicited_prefixes = api.fake.unsolicited_prefixes
+        bot.env["TELEGRAM_API_BASE_URL"] = fresh.base_url
+        await launch(bot, fresh)
+        again = fresh.user(assistant.user_id, language_code="en")
+        await again.send("/families")
+        assert "no families yet" in await own_reply(again)
+        await fresh.wait_idle(REPLY)
+        assert await bot.stop() == 0
+        assert fresh.errors == []
+    assert "restarted its update numbering" in bot.log()

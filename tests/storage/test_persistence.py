@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from bot.storage.db import Database
 from bot.storage.persistence import SQLitePersistence
+
+NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 
 
 async def test_conversations_and_user_data_round_trip(db: Database) -> None:
@@ -21,9 +25,19 @@ async def test_conversations_and_user_data_round_trip(db: Database) -> None:
     assert await again.get_user_data() == {}
 
 
-async def test_processed_updates_only_move_forward(db: Database) -> None:
+async def test_recent_updates_survive_a_restart_within_the_window(db: Database) -> None:
     persistence = SQLitePersistence(db)
-    assert await persistence.last_update_id() == 0
-    await persistence.mark_update_processed(5)
-    await persistence.mark_update_processed(3)
-    assert await persistence.last_update_id() == 5
+    async with persistence.batch(7, "seven", NOW - timedelta(days=3)):
+        pass
+    async with persistence.batch(8, "eight", NOW - timedelta(hours=1)):
+        pass
+    assert persistence.recent.is_replay(8, "eight")
+    again = SQLitePersistence(db)
+    recent = await again.load_recent_updates(NOW)
+    assert recent.is_replay(8, "eight")
+    assert not recent.is_replay(7, "seven")  # older than the window: pruned
+    assert recent.highest == 8
+    assert await db.fetch_all("SELECT update_id FROM recent_updates") == [{"update_id": 8}]
+    await again.forget_updates_before(NOW)
+    assert not again.recent.is_replay(8, "eight")
+    assert await db.fetch_all("SELECT update_id FROM recent_updates") == []

@@ -190,6 +190,10 @@ class FakeTelegram(BaseRequest):
         """Return a new update_id (increasing over the fake's lifetime)."""
         return next(self._update_ids)
 
+    def restart_update_numbering(self) -> None:
+        """Start update ids from 1 again, as Telegram does after a quiet week or a new token."""
+        self._update_ids = itertools.count(1)
+
     def next_message_id(self, chat_id: int) -> int:
         """Return the next message_id of a chat (shared by user and bot messages)."""
         self._last_id[chat_id] = self._last_id.get(chat_id, 0) + 1
