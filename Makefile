@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run migrate test lint typecheck pytest install catalogs clean
+.PHONY: run migrate test lint typecheck pytest install catalogs diagrams clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ catalogs: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -o locales/bot.pot --no-location --omit-header -k ngettext:1,2 -k N_ bot
 	$(BIN)/pybabel update -i locales/bot.pot -d locales -D bot --no-fuzzy-matching --ignore-obsolete
 	$(BIN)/python tools/fill_english.py
+
+# Redraw every walk's .mmd from its table (a test fails when a diagram is out of date).
+diagrams: $(STAMP)
+	$(BIN)/python -m bot.conversations._diagrams
 
 clean:
 	rm -rf $(VENV)

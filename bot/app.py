@@ -29,6 +29,7 @@ from bot.conversations import (
     plan_notes,
     record_visit,
 )
+from bot.conversations.engine import route_cancel, route_typed
 from bot.domain.reminders import UnreachableNotice
 from bot.handlers import admin, agenda, families, language, plan, reminders, start
 from bot.handlers.context import SERVICES_KEY, BotContext
@@ -102,7 +103,7 @@ def _add_handlers(application: BotApplication) -> None:
     """Register every handler in its group."""
     application.add_handler(TypeHandler(Update, gatekeeper), group=GATE_GROUP)
     main: list[Any] = [
-        record_visit.build(),
+        *record_visit.HANDLERS,
         new_family.build(),
         goal.build(),
         plan_notes.build(),
@@ -118,7 +119,7 @@ def _add_handlers(application: BotApplication) -> None:
         CommandHandler(["lang", "jezyk"], language.choose_language),
         CommandHandler("invite", admin.invite),
         CommandHandler(["assign", "przypisz"], admin.assign),
-        CommandHandler(["cancel", "anuluj"], start.cancel_nothing),
+        CommandHandler(["cancel", "anuluj"], _cancel),
         CallbackQueryHandler(language.language_pressed, pattern=rf"^{language.LANG_PREFIX}:"),
         CallbackQueryHandler(admin.assign_pressed, pattern=rf"^{admin.ASSIGN_PREFIX}:"),
         CallbackQueryHandler(families.visits_pressed, pattern=rf"^{families.VISITS_PREFIX}:"),
@@ -130,12 +131,23 @@ def _add_handlers(application: BotApplication) -> None:
         CallbackQueryHandler(
             reminders.settings_pressed, pattern=rf"^{reminders.SETTINGS_PREFIX}:"
         ),
+        MessageHandler(~filters.COMMAND & ~filters.StatusUpdate.ALL, _typed),
         MessageHandler(filters.ALL & ~filters.StatusUpdate.ALL, start.unknown_text),
         CallbackQueryHandler(start.stale_button),
     ]
     application.add_handlers(main, group=MAIN_GROUP)
     application.add_handler(TypeHandler(Update, persist_after_update), group=PERSIST_GROUP)
     application.add_error_handler(on_error)
+
+
+async def _typed(update: Update, context: BotContext) -> None:
+    """Typed text: to the open walk, else "I did not understand"."""
+    await route_typed(update, context, start.unknown_text)
+
+
+async def _cancel(update: Update, context: BotContext) -> None:
+    """/cancel: the open walk ends its own way, else "nothing to cancel"."""
+    await route_cancel(update, context, start.cancel_nothing)
 
 
 async def prepare(application: BotApplication) -> None:

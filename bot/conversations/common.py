@@ -21,11 +21,12 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
+from bot.conversations.engine import open_walk
 from bot.domain.errors import DomainError, NotAllowed, NotFound
 from bot.domain.visit import clean_text
 from bot.handlers.common import answer_press, show
 from bot.handlers.context import BotContext
-from bot.ui.callbacks import Press, decode
+from bot.ui.callbacks import Press, decode, register
 from bot.ui.labels import describe_error
 from bot.ui.text import esc
 
@@ -79,8 +80,8 @@ async def lost_draft(
 
 
 def busy_elsewhere(context: BotContext, mine: str) -> str | None:
-    """The other conversation holding a draft, if any."""
-    active = context.data.get(ACTIVE_KEY)
+    """The other conversation holding a draft, if any (a walk of the engine too)."""
+    active = context.data.get(ACTIVE_KEY) or open_walk(context)
     return active if isinstance(active, str) and active != mine else None
 
 
@@ -265,6 +266,7 @@ def build_walk(
     allow_reentry: bool = True,
 ) -> ConversationHandler[BotContext]:
     """A persistent walk: its buttons (`prefix:`) and typed text in every step, /cancel."""
+    register(prefix, None)  # not yet ported to the engine: any action
     buttons = as_step(CallbackQueryHandler(pressed, pattern=rf"^{prefix}:"))
     text = as_step(MessageHandler(~filters.COMMAND & ~filters.StatusUpdate.ALL, typed))
     return conversation(

@@ -32,6 +32,7 @@ class VisitDraft(BaseModel):
     note: str = ""
     next_steps: str = ""
     editing: bool = False
+    resume_at: str | None = None  # the step an unfinished draft waited at, while asked to resume
 
 
 class Visit(BaseModel):

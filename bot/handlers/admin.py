@@ -9,11 +9,11 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from bot.domain.errors import DomainError
 from bot.handlers.common import answer_press, show
 from bot.handlers.context import BotContext
-from bot.ui.callbacks import as_int, decode, encode
+from bot.ui.callbacks import as_int, decode, encode, register
 from bot.ui.labels import describe_error
 from bot.ui.text import esc, shorten
 
-ASSIGN_PREFIX = "as"
+ASSIGN_PREFIX = register("as", {"to"})
 
 
 async def invite(update: Update, context: BotContext) -> None:

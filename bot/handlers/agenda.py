@@ -11,12 +11,12 @@ from bot.handlers.common import answer_press, send_lines, show
 from bot.handlers.context import BotContext
 from bot.i18n import Translator
 from bot.ui import labels
-from bot.ui.callbacks import as_int, decode, encode
+from bot.ui.callbacks import as_int, decode, encode, register
 from bot.ui.text import esc, shorten
 
-CARD_PREFIX = "ak"
-CANCEL_PREFIX = "ax"
-MOVE_PREFIX = "am"
+CARD_PREFIX = register("ak", {"a"})
+CANCEL_PREFIX = register("ax", {"ask", "yes"})
+MOVE_PREFIX = register("am", {"move"})
 BUTTONS_MAX = 60
 
 

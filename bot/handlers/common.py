@@ -20,23 +20,27 @@ async def show(
     markup: InlineKeyboardMarkup | None = None,
     *,
     fresh: bool = False,
-) -> None:
-    """Edit the pressed message when answering a button, otherwise (or if fresh) send anew."""
+) -> int | None:
+    """Edit the pressed message when answering a button, otherwise (or if fresh) send anew.
+
+    Returns the id of the message that now shows the text (None when there is no chat).
+    """
     query = update.callback_query
     if query is not None and query.message is not None and not fresh:
         try:
             await query.edit_message_text(text, reply_markup=markup)
         except BadRequest as exc:
             if "not modified" in str(exc).lower():
-                return
+                return query.message.message_id
             if "not found" not in str(exc).lower() and "can't be edited" not in str(exc).lower():
                 raise
         else:
-            return
+            return query.message.message_id
     chat = update.effective_chat
     if chat is None:
-        return
-    await context.bot.send_message(chat.id, text, reply_markup=markup)
+        return None
+    sent = await context.bot.send_message(chat.id, text, reply_markup=markup)
+    return sent.message_id
 
 
 async def send_lines(

@@ -12,14 +12,14 @@ from bot.handlers.common import answer_press, send_lines
 from bot.handlers.context import BotContext
 from bot.i18n import Translator
 from bot.ui import labels
-from bot.ui.callbacks import as_int, decode, encode
+from bot.ui.callbacks import as_int, decode, encode, register
 from bot.ui.text import esc, shorten
 
-VISITS_PREFIX = "vl"
-START_VISIT_PREFIX = "fv"
-CARD_PREFIX = "fc"
-PLAN_PREFIX = "pl"  # handled in bot.handlers.plan
-GOALS_PREFIX = "fg"  # starts /goal for the family (bot.conversations.goal)
+VISITS_PREFIX = register("vl", {"f"})
+START_VISIT_PREFIX = register("fv", {"f"})
+CARD_PREFIX = register("fc", {"f"})
+PLAN_PREFIX = register("pl", {"f", "a"})  # handled in bot.handlers.plan
+GOALS_PREFIX = register("fg", {"f"})  # starts /goal for the family (bot.conversations.goal)
 BUTTONS_MAX = 90
 
 

@@ -7,9 +7,9 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from bot.handlers.common import answer_press, show
 from bot.handlers.context import BotContext
 from bot.i18n import LOCALES, translator
-from bot.ui.callbacks import decode, encode
+from bot.ui.callbacks import decode, encode, register
 
-LANG_PREFIX = "lang"
+LANG_PREFIX = register("lang", {"set"})
 LANGUAGE_NAMES = {"pl": "Polski", "en": "English"}
 
 

@@ -12,10 +12,10 @@ from bot.domain.errors import DomainError
 from bot.handlers.common import answer_press, show
 from bot.handlers.context import BotContext
 from bot.handlers.language import LANG_PREFIX, LANGUAGE_NAMES
-from bot.ui.callbacks import as_int, decode, encode
+from bot.ui.callbacks import as_int, decode, encode, register
 from bot.ui.labels import describe_error
 
-SETTINGS_PREFIX = "st"
+SETTINGS_PREFIX = register("st", {"digest", "quiet"})
 DIGEST_CHOICES = ("06:30", "07:00", "07:30", "08:00", "08:30", "09:00")
 QUIET_CHOICES = ("19:00-07:00", "20:00-07:00", "21:00-07:00", "22:00-06:00", "00:00-00:00")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.domain.errors import DomainError
+from bot.handlers.common import answer_press
 from bot.handlers.context import BotContext
 from bot.i18n import Translator
 from bot.ui.labels import describe_error
@@ -94,9 +95,6 @@ async def unknown_text(update: Update, context: BotContext) -> None:
 
 async def stale_button(update: Update, context: BotContext) -> None:
     """A button from a finished conversation or an old message."""
-    query = update.callback_query
-    if query is None:
-        return
-    await query.answer(
-        context.tr.gettext("This button is no longer active. Start again with a command.")
+    await answer_press(
+        update, context.tr.gettext("This button is no longer active. Start again with a command.")
     )

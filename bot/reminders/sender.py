@@ -11,11 +11,11 @@ from bot.domain.reminders import OutboxItem, ReminderKind, UnreachableNotice
 from bot.handlers.families import START_VISIT_PREFIX
 from bot.i18n import translator
 from bot.services.reminders import RecipientGone, SendLater
-from bot.ui.callbacks import encode
+from bot.ui.callbacks import encode, register
 from bot.ui.reminder_texts import render, render_unreachable
 
-REMINDER_PREFIX = "rm"
-OUTCOME_PREFIX = "ao"
+REMINDER_PREFIX = register("rm", {"1h", "tomorrow", "done"})
+OUTCOME_PREFIX = register("ao", {"attended", "not_attended", "rescheduled"})
 VISIT_KINDS = {ReminderKind.OVERDUE_VISIT}
 NETWORK_RETRY_SECONDS = 60.0
 

@@ -40,6 +40,10 @@ class VisitService:
         self.families = families
         self.clock = clock
 
+    async def is_saved(self, actor: Actor, token: str) -> bool:
+        """Whether the actor's draft with this token was saved already (a crash right after)."""
+        return await self.visits.saved_by(token, actor.telegram_id)
+
     async def record(self, actor: Actor, draft: VisitDraft) -> SavedVisit:
         """Check the draft against the rules and save it exactly once."""
         check_complete(draft)

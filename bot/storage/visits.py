@@ -15,6 +15,14 @@ class VisitRepository:
     def __init__(self, db: Database) -> None:
         self.db = db
 
+    async def saved_by(self, token: str, assistant_id: int) -> bool:
+        """Whether this assistant's draft with this token is already a saved visit."""
+        row = await self.db.fetch_one(
+            "SELECT 1 AS found FROM visits WHERE draft_token = ? AND assistant_id = ?",
+            (token, assistant_id),
+        )
+        return row is not None
+
     async def add(self, draft: VisitDraft, assistant_id: int, now: datetime) -> tuple[int, bool]:
         """Save a complete draft once; return (visit id, whether it was newly saved).
 

@@ -1,10 +1,21 @@
-"""Callback data: short, ASCII, `prefix:token:action[:arg]`, always re-checked by services."""
+"""Callback data: short, ASCII, `prefix:token:action:arg`, always re-checked by services.
+
+Every prefix is registered once with the actions it takes (a duplicate prefix fails at
+import); `decode` refuses an unknown prefix, an unknown action or extra parts, so a forged
+press reaches no handler.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from enum import StrEnum
 from typing import NamedTuple
 
+from telegram import Update
+
 MAX_BYTES = 64
+
+_ACTIONS: dict[str, frozenset[str] | None] = {}
 
 
 class Press(NamedTuple):
@@ -16,22 +27,55 @@ class Press(NamedTuple):
     arg: str
 
 
+def register(prefix: str, actions: Iterable[str] | None) -> str:
+    """Claim a prefix and the actions its buttons carry; returns the prefix."""
+    claimed = None if actions is None else frozenset(actions)
+    if prefix in _ACTIONS and _ACTIONS[prefix] != claimed:
+        raise ValueError(f"callback prefix {prefix!r} is claimed twice")
+    if not prefix or ":" in prefix:
+        raise ValueError(f"bad callback prefix {prefix!r}")
+    _ACTIONS[prefix] = claimed
+    return prefix
+
+
+def registered() -> dict[str, frozenset[str] | None]:
+    """Every registered prefix with its actions."""
+    return dict(_ACTIONS)
+
+
+def step_token(token: str, step: StrEnum) -> str:
+    """The token a step's buttons carry: the draft's and the step's (a second tap is seen)."""
+    return f"{token}.{step.value}"
+
+
 def encode(prefix: str, token: object, action: str, arg: object = "") -> str:
-    """Build callback data; refuses anything Telegram would reject."""
+    """Build callback data; refuses anything Telegram would reject or `decode` would not read."""
     data = f"{prefix}:{token}:{action}:{arg}"
     if len(data.encode()) > MAX_BYTES:
         raise ValueError(f"callback data too long: {data!r}")
+    if data.count(":") != 3:
+        raise ValueError(f"a part of callback data holds a colon: {data!r}")
     return data
 
 
 def decode(data: str | None) -> Press | None:
-    """Parse callback data, or None for anything malformed (it is client input)."""
+    """Parse callback data, or None for anything malformed or unknown (it is client input)."""
     if not data:
         return None
-    parts = data.split(":", 3)
+    parts = data.split(":")
     if len(parts) != 4:
         return None
-    return Press(*parts)
+    press = Press(*parts)
+    if press.prefix not in _ACTIONS:
+        return None
+    actions = _ACTIONS[press.prefix]
+    return press if actions is None or press.action in actions else None
+
+
+def pressed_data(update: Update) -> Press | None:
+    """The decoded press of an update, or None (no press, malformed, unknown)."""
+    query = update.callback_query
+    return decode(query.data if query else None)
 
 
 def as_int(text: str) -> int | None:

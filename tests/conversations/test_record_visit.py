@@ -278,7 +278,7 @@ async def test_a_lost_draft_ends_the_walk_honestly(harness: BotHarness) -> None:
     sim = await assistant_with_family(harness)
     await sim.send("/visit R-01")
     assert harness.app is not None
-    harness.app.user_data[sim.user_id].clear()  # as if the stored draft were unreadable
+    harness.app.user_data[sim.user_id]["walk"]["draft"] = {"token": None}  # unreadable
     await sim.send("21.11")
     assert "lost track" in harness.fake.last_text(sim.chat_id)
     await sim.send("/visit R-01")

@@ -1,0 +1,450 @@
+"""The walk engine: one place that runs every walk declared as a table of steps.
+
+A walk is a `Walk`: a table `step -> Stage`, where a stage names the buttons it takes
+(`action -> On`) and what typed text does (`typed`). Each `On` declares the steps it may
+lead to, so the table is the walk's diagram (`diagram()` writes the `.mmd` beside it) and
+the engine refuses a move the table does not declare.
+
+Where the user is lives once, in user_data under `WALK_KEY`: the walk's name, its step, its
+draft and the message that holds the live question. PTB's persistence writes it with the
+update id after every update (see handlers/gate.py), so a restart resumes the same step.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from telegram import InlineKeyboardMarkup, Update
+from telegram.error import BadRequest
+from telegram.ext import BaseHandler, CallbackQueryHandler
+
+from bot.domain.errors import DomainError, NotAllowed, NotFound
+from bot.domain.people import Actor
+from bot.domain.visit import clean_text
+from bot.handlers.common import answer_press, show
+from bot.handlers.context import BotContext
+from bot.handlers.start import stale_button
+from bot.i18n import Translator
+from bot.services.registry import Services
+from bot.ui.callbacks import pressed_data, register
+from bot.ui.labels import describe_error
+from bot.ui.text import esc
+
+log = logging.getLogger(__name__)
+
+WALK_KEY = "walk"  # user_data: {"name", "step", "draft", "message"} of the open walk
+_WALKS: dict[str, Walk[Any, Any]] = {}
+
+DraftT = TypeVar("DraftT", bound=BaseModel)
+StepT = TypeVar("StepT", bound=StrEnum)
+
+
+def new_token() -> str:
+    """A short random token tying buttons to one draft."""
+    return secrets.token_hex(3)
+
+
+# --- what an action returns ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Go:
+    """Move to a step (or stay) and ask its question; `fresh` sends it as a new message."""
+
+    step: StrEnum
+    notice: str | None = None
+    page: int = 0
+    fresh: bool = False
+
+
+@dataclass(frozen=True)
+class End:
+    """The walk is over: drop the draft and show this text in place of the question."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Skip:
+    """A question that has nothing to ask (e.g. no goals to link): go on to `step`."""
+
+    step: StrEnum
+
+
+Outcome = Go | End
+Question = tuple[str, InlineKeyboardMarkup] | Skip
+
+
+@dataclass
+class Turn(Generic[DraftT, StepT]):
+    """One press or typed text inside a walk: the draft, its step and what came."""
+
+    update: Update
+    context: BotContext
+    draft: DraftT
+    step: StepT
+    arg: str = ""
+    text: str = ""
+
+    @property
+    def services(self) -> Services:
+        """The bot's services."""
+        return self.context.services
+
+    @property
+    def actor(self) -> Actor:
+        """Who is walking."""
+        return self.context.actor
+
+    @property
+    def tr(self) -> Translator:
+        """Their language."""
+        return self.context.tr
+
+    @property
+    def today(self) -> date:
+        """Today where the centre is."""
+        return self.context.services.clock.today()
+
+
+Action = Callable[[Turn[Any, Any]], Awaitable[Outcome]]
+Handler = BaseHandler[Update, BotContext, Any]
+
+
+@dataclass(frozen=True)
+class On:
+    """What a button (or typed text) does at a step, and where it may lead (None: the end)."""
+
+    do: Action
+    to: tuple[StrEnum | None, ...]
+    label: str = ""  # the edge's label in the diagram
+
+
+@dataclass(frozen=True)
+class Stage:
+    """A step: the buttons it takes, what typed text does, where its question may skip to."""
+
+    presses: Mapping[str, On] = field(default_factory=dict)
+    typed: On | None = None
+    skips_to: tuple[StrEnum, ...] = ()
+
+
+# --- the open walk in user_data -------------------------------------------------------------
+
+
+def open_walk(context: BotContext) -> str | None:
+    """The name of the walk the user is in, if any."""
+    record = context.data.get(WALK_KEY)
+    name = record.get("name") if isinstance(record, dict) else None
+    return name if isinstance(name, str) else None
+
+
+async def stale(update: Update, context: BotContext) -> None:
+    """Answer a press of a button from an older message or step."""
+    await answer_press(
+        update, context.tr.gettext("That button is from an older message; use the latest one.")
+    )
+
+
+async def tell_busy(update: Update, context: BotContext) -> None:
+    """Refuse to start a second walk while one is unfinished (nothing is thrown away)."""
+    if update.effective_message is not None:
+        await update.effective_message.reply_text(
+            context.tr.gettext(
+                "You have not finished what you started. Answer the last question above, "
+                "or send /cancel to drop it."
+            )
+        )
+    await answer_press(update)
+
+
+class Walk(Generic[DraftT, StepT]):
+    """A walk declared as data, and the engine that runs it."""
+
+    def __init__(
+        self,
+        *,
+        name: str,
+        prefix: str,
+        draft: type[DraftT],
+        steps: type[StepT],
+        table: Mapping[StepT, Stage],
+        question: Callable[[Turn[DraftT, StepT], int], Awaitable[Question]],
+        anywhere: Mapping[str, On],
+        starts: Mapping[str, tuple[StepT, ...]],
+        cancel: Action,
+        saved: Callable[[BotContext, DraftT], Awaitable[bool]] | None = None,
+        gone: Callable[[Translator], str] | None = None,
+    ) -> None:
+        self.name = name
+        self.prefix = prefix
+        self.model = draft
+        self.steps = steps
+        self.table = table
+        self.question = question
+        self.anywhere = anywhere
+        self.starts = starts
+        self.cancel_action = cancel
+        self.saved = saved
+        self.gone = gone
+        register(prefix, self.actions())
+        if name in _WALKS:
+            raise ValueError(f"walk {name!r} is declared twice")
+        _WALKS[name] = self
+
+    def handlers(self, *entries: Handler) -> list[Handler]:
+        """The walk's entries and its buttons, for app.py."""
+        return [*entries, CallbackQueryHandler(self.pressed, pattern=rf"^{self.prefix}:")]
+
+    # -- the draft
+
+    def actions(self) -> frozenset[str]:
+        """Every button action of the walk (the callback codec accepts only these)."""
+        found = set(self.anywhere)
+        for stage in self.table.values():
+            found |= set(stage.presses)
+        return frozenset(found)
+
+    def load(self, context: BotContext) -> tuple[DraftT, StepT] | None:
+        """The open draft of this walk and its step, if they can be read back."""
+        record = context.data.get(WALK_KEY)
+        if not isinstance(record, dict) or record.get("name") != self.name:
+            return None
+        step = record.get("step")
+        if not isinstance(step, str) or step not in self.steps._value2member_map_:
+            return None
+        try:
+            return self.model.model_validate(record.get("draft")), self.steps(step)
+        except ValidationError:
+            return None
+
+    async def unfinished(self, context: BotContext) -> tuple[DraftT, StepT] | None:
+        """The draft to resume, unless it was saved already (a crash right after saving)."""
+        found = self.load(context)
+        if found is not None and self.saved is not None and await self.saved(context, found[0]):
+            self.drop(context)
+            return None
+        return found
+
+    def keep(self, context: BotContext, draft: DraftT, step: StepT) -> None:
+        """Store the draft and its step (the live question's message id stays)."""
+        record = context.data.get(WALK_KEY)
+        message = record.get("message") if isinstance(record, dict) else None
+        if isinstance(record, dict) and record.get("name") != self.name:
+            message = None
+        context.data[WALK_KEY] = {
+            "name": self.name,
+            "step": step.value,
+            "draft": draft.model_dump(mode="json"),
+            "message": message,
+        }
+
+    def drop(self, context: BotContext) -> None:
+        """Forget the draft (only this walk's)."""
+        if open_walk(context) == self.name:
+            context.data.pop(WALK_KEY, None)
+
+    def busy(self, context: BotContext) -> bool:
+        """Another walk is open."""
+        other = open_walk(context) or context.data.get("active")  # "active": walks not yet ported
+        return other is not None and other != self.name
+
+    # -- moving
+
+    async def go(
+        self,
+        update: Update,
+        context: BotContext,
+        draft: DraftT,
+        step: StepT,
+        *,
+        notice: str | None = None,
+        page: int = 0,
+        fresh: bool = False,
+    ) -> None:
+        """Store the draft at `step` and ask its question (editing the pressed message)."""
+        turn: Turn[DraftT, StepT] = Turn(update, context, draft, step)
+        for _hop in range(len(self.table)):
+            asked = await self.question(turn, page)
+            if not isinstance(asked, Skip):
+                break
+            self._check_move(turn.step, asked.step, self.table[turn.step].skips_to)
+            turn.step = self.steps(asked.step.value)
+        else:  # pragma: no cover - a table whose questions skip in a circle
+            raise RuntimeError(f"{self.name}: questions skip in a circle")
+        self.keep(context, draft, turn.step)
+        text, markup = asked
+        if notice:
+            text = f"{esc(notice)}\n\n{text}"
+        query = update.callback_query
+        if fresh or query is None or query.message is None:  # a new copy is coming
+            await _one_live_question(update, context, None)
+        message_id = await show(update, context, text, markup, fresh=fresh)
+        await _one_live_question(update, context, message_id)
+
+    async def end(self, update: Update, context: BotContext, text: str) -> None:
+        """Drop the draft and show the closing text in place of the question."""
+        self.drop(context)
+        await show(update, context, text)
+
+    async def refuse(
+        self, update: Update, context: BotContext, draft: DraftT, step: StepT, error: DomainError
+    ) -> None:
+        """A refused step: what is no longer the actor's ends the walk; else ask, saying why."""
+        if isinstance(error, NotAllowed | NotFound):
+            text = self.gone(context.tr) if self.gone else describe_error(context.tr, error)
+            await self.end(update, context, esc(text))
+            return
+        await self.go(update, context, draft, step, notice=describe_error(context.tr, error))
+
+    async def _apply(
+        self, turn: Turn[DraftT, StepT], on: On | None, *, fresh: bool = False
+    ) -> None:
+        """Run an action and follow its outcome; a DomainError is the walk's refusal."""
+        update, context = turn.update, turn.context
+        if on is None:
+            await self.go(update, context, turn.draft, turn.step, fresh=fresh)
+            return
+        try:
+            outcome = await on.do(turn)
+        except DomainError as error:
+            await self.refuse(update, context, turn.draft, turn.step, error)
+            return
+        if isinstance(outcome, End):
+            self._check_move(turn.step, None, on.to)
+            await self.end(update, context, outcome.text)
+            return
+        self._check_move(turn.step, outcome.step, on.to)
+        step = self.steps(outcome.step.value)
+        await self.go(
+            update,
+            context,
+            turn.draft,
+            step,
+            notice=outcome.notice,
+            page=outcome.page,
+            fresh=outcome.fresh or fresh,
+        )
+
+    def _check_move(
+        self, source: StrEnum, target: StrEnum | None, allowed: tuple[StrEnum | None, ...]
+    ) -> None:
+        """A move the table does not declare is a bug in the walk, not the user's fault."""
+        if target not in allowed and not (target is not None and target == source):
+            raise RuntimeError(f"{self.name}: {source} -> {target} is not in the table")
+
+    # -- PTB callbacks
+
+    async def pressed(self, update: Update, context: BotContext) -> None:
+        """Every button of the walk: check it belongs to this draft and step, then act."""
+        found = self.load(context)
+        press = pressed_data(update)
+        if found is None or press is None:  # the walk is over (or the press is forged)
+            await stale_button(update, context)
+            return
+        draft, step = found
+        token, _, pressed_at = press.token.partition(".")
+        if token != getattr(draft, "token", None):
+            await stale(update, context)
+            return
+        if pressed_at != step.value and press.action not in self.anywhere:
+            await stale(update, context)  # a second tap, or an older message
+            await self.go(update, context, draft, step, fresh=True)
+            return
+        on = self.anywhere.get(press.action) or self.table[step].presses.get(press.action)
+        if on is None:  # a well-formed press this step has no use for
+            await stale(update, context)
+            await self.go(update, context, draft, step, fresh=True)
+            return
+        await answer_press(update)
+        await self._apply(Turn(update, context, draft, step, arg=press.arg), on)
+
+    async def typed(self, update: Update, context: BotContext) -> None:
+        """Typed text: parsed where the step takes text, a gentle re-ask elsewhere."""
+        message = update.message
+        if message is None:
+            return
+        found = self.load(context)
+        if found is None:  # the draft could not be read back: say so, start clean
+            self.drop(context)
+            await message.reply_text(
+                context.tr.gettext("I lost track of what you were doing. Please start that again.")
+            )
+            return
+        draft, step = found
+        text = clean_text(message.text or "")
+        on = self.table[step].typed
+        if on is None or not text:
+            _ = context.tr.gettext
+            hint = _("Please type text, or use the buttons.") if on else None
+            notice = hint or _("Please use the buttons below.")
+            await self.go(update, context, draft, step, notice=notice, fresh=True)
+            return
+        await self._apply(Turn(update, context, draft, step, text=text), on, fresh=True)
+
+    async def cancelled(self, update: Update, context: BotContext) -> None:
+        """/cancel during the walk."""
+        found = self.load(context)
+        if found is None:
+            self.drop(context)
+            await show(update, context, context.tr.gettext("Cancelled. Nothing was saved."))
+            return
+        draft, step = found
+        await self._apply(Turn(update, context, draft, step), On(self.cancel_action, (None,)))
+
+
+def walks() -> list[Walk[Any, Any]]:
+    """Every declared walk."""
+    return list(_WALKS.values())
+
+
+async def route_typed(
+    update: Update, context: BotContext, fallback: Callable[[Update, BotContext], Awaitable[None]]
+) -> None:
+    """Typed text goes to the open walk; without one, to `fallback`."""
+    walk = _WALKS.get(open_walk(context) or "")
+    await (walk.typed(update, context) if walk else fallback(update, context))
+
+
+async def route_cancel(
+    update: Update, context: BotContext, fallback: Callable[[Update, BotContext], Awaitable[None]]
+) -> None:
+    """/cancel ends the open walk its own way; without one, `fallback` says so."""
+    walk = _WALKS.get(open_walk(context) or "")
+    await (walk.cancelled(update, context) if walk else fallback(update, context))
+
+
+async def _one_live_question(update: Update, context: BotContext, message_id: int | None) -> None:
+    """Remember the message holding the question; older copies lose their buttons first.
+
+    Called with None before a new copy is sent, so the old one is stripped before it.
+    """
+    record = context.data.get(WALK_KEY)
+    chat = update.effective_chat
+    if not isinstance(record, dict) or chat is None:
+        return
+    previous = record.get("message")
+    record["message"] = message_id
+    if not isinstance(previous, int) or previous == message_id or message_id is not None:
+        return
+    try:
+        await context.bot.edit_message_reply_markup(chat.id, previous, reply_markup=None)
+    except BadRequest as exc:  # gone, too old, or already without buttons
+        log.debug("could not remove old buttons: %s", exc)
+
+
+def cancelled_text(turn: Turn[Any, Any]) -> str:
+    """The usual /cancel ending."""
+    return turn.tr.gettext("Cancelled. Nothing was saved.")
+
+
+async def cancel_unsaved(turn: Turn[Any, Any]) -> Outcome:
+    """✖ Cancel or /cancel: nothing was saved."""
+    return End(cancelled_text(turn))
