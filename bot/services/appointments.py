@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import date, datetime, time, timedelta
 
 from pydantic import BaseModel, ConfigDict
@@ -93,16 +95,16 @@ class AppointmentService:
         """Save an appointment in the future for one of the actor's families."""
         now = self.clock.now()
         checked = check_new_appointment(new, now)
-        family = await self.families.open_family(actor, checked.family_id, "appointment.create")
-        members = {m.id for m in family.members}
-        if any(m not in members for m in checked.member_ids):
-            raise NotFound("member_unknown")
-        if (
-            checked.goal_id is not None
-            and await self.plans.family_of_goal(checked.goal_id) != family.id
-        ):
-            raise NotFound("goal_unknown")
-        appointment_id = await self.appointments.add(checked, actor.telegram_id, now)
+        async with self.families.acting(actor, checked.family_id, "appointment.create") as family:
+            members = {m.id for m in family.members}
+            if any(m not in members for m in checked.member_ids):
+                raise NotFound("member_unknown")
+            if (
+                checked.goal_id is not None
+                and await self.plans.family_of_goal(checked.goal_id) != family.id
+            ):
+                raise NotFound("goal_unknown")
+            appointment_id = await self.appointments.add(checked, actor.telegram_id, now)
         return await self._appointment(appointment_id)
 
     async def agenda(self, actor: Actor, days: int = 7) -> list[AgendaDay]:
@@ -128,32 +130,38 @@ class AppointmentService:
 
     async def get(self, actor: Actor, appointment_id: int) -> AppointmentCard:
         """One appointment with its family; the read is logged."""
-        family = await self._open(actor, appointment_id, "read.appointment")
+        family = await self.families.open_family(
+            actor,
+            await self.appointments.family_of(appointment_id),
+            "read.appointment",
+            subject=f"appointment={appointment_id}",
+            unknown="appointment_unknown",
+        )
         return AppointmentCard(appointment=await self._appointment(appointment_id), family=family)
 
     async def cancel(self, actor: Actor, appointment_id: int) -> Appointment:
         """Cancel a scheduled appointment; its waiting reminders are withdrawn."""
-        await self._open(actor, appointment_id, "appointment.cancel")
-        check_open(await self._appointment(appointment_id))
-        if not await self.appointments.close(
-            appointment_id, AppointmentStatus.CANCELLED, "", self.clock.now()
-        ):
-            raise DomainError("appointment_closed")
-        await self.reminders.withdraw(_subject(appointment_id))
+        async with self._changing(actor, appointment_id, "appointment.cancel"):
+            check_open(await self._appointment(appointment_id))
+            if not await self.appointments.close(
+                appointment_id, AppointmentStatus.CANCELLED, "", self.clock.now()
+            ):
+                raise DomainError("appointment_closed")
+            await self.reminders.withdraw(_subject(appointment_id))
         return await self._appointment(appointment_id)
 
     async def move(self, actor: Actor, appointment_id: int, starts_at: datetime) -> Appointment:
         """Give a scheduled appointment a new time in the future."""
         now = self.clock.now()
         moment = check_start(starts_at, now)
-        await self._open(actor, appointment_id, "appointment.move")
-        appointment = await self._appointment(appointment_id)
-        check_open(appointment)
-        if moment == appointment.starts_at:
-            return appointment
-        if not await self.appointments.move(appointment_id, moment, now):
-            raise DomainError("appointment_closed")
-        await self.reminders.withdraw(_subject(appointment_id))
+        async with self._changing(actor, appointment_id, "appointment.move"):
+            appointment = await self._appointment(appointment_id)
+            check_open(appointment)
+            if moment == appointment.starts_at:
+                return appointment
+            if not await self.appointments.move(appointment_id, moment, now):
+                raise DomainError("appointment_closed")
+            await self.reminders.withdraw(_subject(appointment_id))
         return await self._appointment(appointment_id)
 
     async def record_outcome(
@@ -172,27 +180,28 @@ class AppointmentService:
         """
         now = self.clock.now()
         text = check_optional_text(note, OUTCOME_MAX) or ""
-        await self._open(actor, appointment_id, "appointment.outcome")
-        appointment = await self._appointment(appointment_id)
-        check_outcome(appointment, status, now)
-        if status is AppointmentStatus.RESCHEDULED:
-            if new_starts_at is None:
-                raise DomainError("when_missing")
-            moment = check_start(new_starts_at, now)
-            follow_up_id = await self.appointments.reschedule(
-                appointment_id, text, moment, actor.telegram_id, now
-            )
-            if follow_up_id is None:
+        follow_up_id: int | None = None
+        # The outcome is logged only once it is saved: a refused one (too early, already
+        # closed, no new date) leaves no row saying it happened.
+        async with self._changing(actor, appointment_id, "appointment.outcome"):
+            appointment = await self._appointment(appointment_id)
+            check_outcome(appointment, status, now)
+            if status is AppointmentStatus.RESCHEDULED:
+                if new_starts_at is None:
+                    raise DomainError("when_missing")
+                moment = check_start(new_starts_at, now)
+                follow_up_id = await self.appointments.reschedule(
+                    appointment_id, text, moment, actor.telegram_id, now
+                )
+                if follow_up_id is None:
+                    raise DomainError("appointment_closed")
+            elif not await self.appointments.close(appointment_id, status, text, now):
                 raise DomainError("appointment_closed")
             await self.reminders.withdraw(_subject(appointment_id))
-            return OutcomeRecorded(
-                appointment=await self._appointment(appointment_id),
-                follow_up=await self._appointment(follow_up_id),
-            )
-        if not await self.appointments.close(appointment_id, status, text, now):
-            raise DomainError("appointment_closed")
-        await self.reminders.withdraw(_subject(appointment_id))
-        return OutcomeRecorded(appointment=await self._appointment(appointment_id))
+        return OutcomeRecorded(
+            appointment=await self._appointment(appointment_id),
+            follow_up=None if follow_up_id is None else await self._appointment(follow_up_id),
+        )
 
     # Helpers
 
@@ -200,16 +209,19 @@ class AppointmentService:
         """The actor's families (id -> code); FamilyService refuses anyone not let in."""
         return {f.id: f.code for f in await self.families.own_families(actor)}
 
-    async def _open(self, actor: Actor, appointment_id: int, action: str) -> Family:
-        """The family of an appointment the actor may touch, checked and logged."""
-        family_id = await self.appointments.family_of(appointment_id)
-        if family_id is None:
-            raise NotFound("appointment_unknown")
-        try:
-            return await self.families.open_family(actor, family_id, action)
-        except NotFound:
-            # Say the same as for an id that does not exist: nothing about the family leaks.
-            raise NotFound("appointment_unknown") from None
+    @asynccontextmanager
+    async def _changing(
+        self, actor: Actor, appointment_id: int, action: str
+    ) -> AsyncIterator[Family]:
+        """The family of an appointment the actor changes; logged once the change is done."""
+        async with self.families.acting(
+            actor,
+            await self.appointments.family_of(appointment_id),
+            action,
+            subject=f"appointment={appointment_id}",
+            unknown="appointment_unknown",
+        ) as family:
+            yield family
 
     async def _appointment(self, appointment_id: int) -> Appointment:
         """An appointment already checked to exist."""

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from pydantic import BaseModel, ConfigDict
 
 from bot.domain.cadence import FamilyCadence, week_bounds
 from bot.domain.errors import DomainError, NotAllowed, NotFound
 from bot.domain.family import CASELOAD_LIMIT, Family, NewFamily, normalise_code, suggest_code
 from bot.domain.people import Actor
+from bot.services.audit import AccessAudit
 from bot.services.clock import Clock
-from bot.storage.audit import AuditRepository
 from bot.storage.families import FamilyRepository
 from bot.storage.people import PeopleRepository
 
@@ -34,7 +37,7 @@ class FamilyService:
         self,
         families: FamilyRepository,
         people: PeopleRepository,
-        audit: AuditRepository,
+        audit: AccessAudit,
         clock: Clock,
     ) -> None:
         self.families = families
@@ -65,9 +68,8 @@ class FamilyService:
             and family.contract_valid_until < family.contract_signed_on
         ):
             raise DomainError("contract_order")
-        now = self.clock.now()
-        family_id = await self.families.add(family, actor.telegram_id, now)
-        await self.audit.record(now, actor.telegram_id, "family.create", family_id)
+        family_id = await self.families.add(family, actor.telegram_id, self.clock.now())
+        await self.audit.allowed(actor.telegram_id, "family.create", family_id)
         held = await self.families.count_active(actor.telegram_id)
         return family_id, held > CASELOAD_LIMIT
 
@@ -83,31 +85,114 @@ class FamilyService:
         _require_member(actor)
         return await self.families.list_for(actor.telegram_id)
 
-    async def open_family(self, actor: Actor, family_id: int, action: str) -> Family:
-        """A family the actor works with (or any, for an admin reading); the access is logged."""
-        family = await self.families.get(family_id)
-        if family is None:
-            raise NotFound("family_unknown")
-        self.check_access(actor, family, write=not action.startswith("read"))
-        await self.audit.record(self.clock.now(), actor.telegram_id, action, family.id)
+    async def open_family(
+        self,
+        actor: Actor,
+        family_id: int | None,
+        action: str,
+        *,
+        subject: str = "",
+        unknown: str | None = None,
+    ) -> Family:
+        """A family the actor works with (or any, for an admin reading); the access is logged.
+
+        For a read or the opening of a walk: the row is written at once. `family_id` may be
+        None when the object a button names does not exist; `unknown` replaces the refusal's
+        code (e.g. "goal_unknown") so a forged id reads the same as a missing one.
+        """
+        family = await self._admit(
+            actor,
+            family_id,
+            action,
+            subject=subject,
+            unknown=unknown,
+            write=not action.startswith("read"),
+        )
+        await self.audit.allowed(actor.telegram_id, action, family.id)
         return family
 
-    async def peek(self, actor: Actor, family_id: int) -> Family:
-        """A family for the next step of a walk already logged; same check, no log entry."""
-        family = await self.families.get(family_id)
-        if family is None:
-            raise NotFound("family_unknown")
-        self.check_access(actor, family, write=True)
-        return family
+    async def peek(
+        self,
+        actor: Actor,
+        family_id: int | None,
+        action: str = "walk.step",
+        *,
+        subject: str = "",
+        unknown: str | None = None,
+    ) -> Family:
+        """A family for the next step of a walk (already logged) or a change walk's choices.
+
+        Only its assistant passes, whatever the action's name; only a refusal is logged.
+        """
+        return await self._admit(
+            actor, family_id, action, subject=subject, unknown=unknown, write=True
+        )
+
+    @asynccontextmanager
+    async def acting(
+        self,
+        actor: Actor,
+        family_id: int | None,
+        action: str,
+        *,
+        subject: str = "",
+        unknown: str | None = None,
+    ) -> AsyncIterator[Family]:
+        """Check access for a change; the change is logged once it is done.
+
+        A change a rule refuses after the access check (a closed appointment, a date in the
+        past) leaves no row: the log must never say something happened that did not.
+        """
+        family = await self._admit(
+            actor, family_id, action, subject=subject, unknown=unknown, write=True
+        )
+        yield family
+        await self.audit.allowed(actor.telegram_id, action, family.id)
 
     async def open_by_code(self, actor: Actor, code: str, action: str) -> Family:
         """Same as open_family, by the family's code."""
-        _require_member(actor)
         normal = normalise_code(code)
-        family = None if normal is None else await self.families.by_code(normal)
+        subject = code_subject(normal)
+        family = None
+        if actor.is_member and normal is not None:
+            family = await self.families.by_code(normal)
         if family is None:
+            await self.audit.denied(actor.telegram_id, action, subject=subject)
+            if not actor.is_member:
+                raise NotAllowed()
             raise NotFound("family_unknown", family_code=code)
-        return await self.open_family(actor, family.id, action)
+        return await self.open_family(actor, family.id, action, subject=subject)
+
+    async def _admit(
+        self,
+        actor: Actor,
+        family_id: int | None,
+        action: str,
+        *,
+        subject: str,
+        unknown: str | None,
+        write: bool,
+    ) -> Family:
+        """The one access check every entry passes; a refusal is audited, then raised."""
+        family = None if family_id is None else await self.families.get(family_id)
+        try:
+            if family is None:
+                raise NotFound("family_unknown")
+            self.check_access(actor, family, write=write)
+        except DomainError as refusal:
+            if family is None and family_id is not None and not subject:
+                subject = f"family={family_id}"
+            await self.audit.denied(
+                actor.telegram_id,
+                action,
+                family_id=None if family is None else family.id,
+                subject=subject,
+            )
+            if unknown is not None and isinstance(refusal, NotFound):
+                # Say the same as for an id that does not exist: nothing about the family leaks.
+                raise NotFound(unknown) from None
+            raise
+        return family
 
     def check_access(self, actor: Actor, family: Family, *, write: bool) -> None:
         """The assigned assistant may do anything; an admin may read; nobody else anything."""
@@ -122,19 +207,31 @@ class FamilyService:
 
     async def assign(self, actor: Actor, code: str, assistant_id: int) -> Family:
         """Move a family to another assistant (admins only)."""
-        if not actor.is_admin:
-            raise NotAllowed("admin_only")
         normal = normalise_code(code)
         family = None if normal is None else await self.families.by_code(normal)
-        if family is None:
+        if not actor.is_admin or family is None:
+            await self.audit.denied(
+                actor.telegram_id,
+                "family.assign",
+                family_id=None if family is None else family.id,
+                subject=code_subject(normal),
+            )
+            if not actor.is_admin:
+                raise NotAllowed("admin_only")
             raise NotFound("family_unknown", family_code=code)
         if await self.people.get_assistant(assistant_id) is None:
             raise NotFound("assistant_unknown")
         await self.families.assign(family.id, assistant_id)
-        await self.audit.record(
-            self.clock.now(), actor.telegram_id, "family.assign", family.id, str(assistant_id)
-        )
+        await self.audit.allowed(actor.telegram_id, "family.assign", family.id, str(assistant_id))
         return family.model_copy(update={"assistant_id": assistant_id})
+
+
+def code_subject(normal: str | None) -> str:
+    """What a denial row says about a typed family code: the code, or that it was not one.
+
+    Text that is not code-shaped is not kept: it may be anything, a name typed by mistake.
+    """
+    return f"code={normal}" if normal is not None else "code=?"
 
 
 def _require_member(actor: Actor) -> None:

@@ -6,6 +6,7 @@ import secrets
 
 from bot.domain.errors import DomainError, NotAllowed
 from bot.domain.people import INVITE_LIFETIME, Actor, Assistant, Invite
+from bot.services.audit import AccessAudit
 from bot.services.clock import Clock
 from bot.storage.people import PeopleRepository
 
@@ -15,10 +16,17 @@ INVITE_CODE_BYTES = 9  # 12 URL-safe characters: unguessable, fits a deep-link p
 class MembershipService:
     """Invites, registration, roles and language choice."""
 
-    def __init__(self, people: PeopleRepository, admin_ids: frozenset[int], clock: Clock) -> None:
+    def __init__(
+        self,
+        people: PeopleRepository,
+        admin_ids: frozenset[int],
+        clock: Clock,
+        audit: AccessAudit,
+    ) -> None:
         self.people = people
         self.admin_ids = admin_ids
         self.clock = clock
+        self.audit = audit
 
     async def actor(self, telegram_id: int) -> Actor:
         """Who this Telegram user is to the bot."""
@@ -58,17 +66,26 @@ class MembershipService:
         return invite
 
     async def join(self, code: str, telegram_id: int, display_name: str) -> None:
-        """Register a person with an invite code; DomainError says why a code is refused."""
+        """Register a person with an invite code; DomainError says why a code is refused.
+
+        A refused code is audited: who tried, and why it was refused; the code itself only
+        when it is one of ours (used or expired), never the text a stranger typed.
+        """
         now = self.clock.now()
         invite = await self.people.get_invite(code.strip())
-        if invite is None:
-            raise DomainError("invite_unknown")
-        if invite.used_by is not None:
-            raise DomainError("invite_used")
-        if not invite.is_usable(now):
-            raise DomainError("invite_expired")
-        if not await self.people.redeem_invite(invite.code, telegram_id, display_name, now):
-            raise DomainError("invite_used")
+        try:
+            if invite is None:
+                raise DomainError("invite_unknown")
+            if invite.used_by is not None:
+                raise DomainError("invite_used")
+            if not invite.is_usable(now):
+                raise DomainError("invite_expired")
+            if not await self.people.redeem_invite(invite.code, telegram_id, display_name, now):
+                raise DomainError("invite_used")
+        except DomainError as refusal:
+            known = "" if invite is None else f" invite={invite.code}"
+            await self.audit.denied(telegram_id, "invite.join", subject=refusal.code + known)
+            raise
 
     async def set_locale(self, actor: Actor, locale: str) -> None:
         """Remember the language a member chose."""

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import date
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -42,6 +45,8 @@ from bot.domain.vocabulary import Area
 from bot.services.clock import Clock
 from bot.services.families import FamilyService
 from bot.storage.plans import PlanRepository
+
+ObjectKind = Literal["goal", "task", "resource"]
 
 
 class GoalDetail(BaseModel):
@@ -92,18 +97,22 @@ class PlanService:
 
     async def open_goals(self, actor: Actor, family_id: int) -> list[Goal]:
         """The family's planned and in-progress goals in plan order, for a change walk."""
-        family = await self.families.peek(actor, family_id)
+        family = await self.families.peek(actor, family_id, "plan.goals.open")
         return open_goals(await self.plans.goals(family.id))
 
     async def goals(self, actor: Actor, family_id: int) -> list[Goal]:
         """All the family's goals, closed ones too, in plan order, for a change walk."""
-        family = await self.families.peek(actor, family_id)
+        family = await self.families.peek(actor, family_id, "plan.goals.all")
         return await self.plans.goals(family.id)
 
     async def goal(self, actor: Actor, goal_id: int) -> GoalDetail:
         """One goal with its tasks and whole history; the read is logged."""
-        family = await self._open(
-            actor, await self.plans.family_of_goal(goal_id), "read.goal", "goal_unknown"
+        family = await self.families.open_family(
+            actor,
+            await self.plans.family_of_goal(goal_id),
+            "read.goal",
+            subject=f"goal={goal_id}",
+            unknown="goal_unknown",
         )
         goal = await self._goal(goal_id)
         events = await self.plans.events(goal_id)
@@ -111,7 +120,7 @@ class PlanService:
 
     async def resources(self, actor: Actor, family_id: int) -> list[Resource]:
         """The family's current resources, for the add-or-remove walk."""
-        family = await self.families.peek(actor, family_id)
+        family = await self.families.peek(actor, family_id, "plan.resources")
         return await self.plans.resources(family.id)
 
     async def assessments(self, actor: Actor, family_id: int) -> list[Assessment]:
@@ -121,7 +130,7 @@ class PlanService:
 
     async def next_assessment(self, actor: Actor, family_id: int) -> date:
         """When the family's next periodic assessment is due (starting the plan if needed)."""
-        family = await self.families.peek(actor, family_id)
+        family = await self.families.peek(actor, family_id, "plan.assessment.next")
         plan = await self.plans.ensure_plan(family.id, self._stamp(actor))
         last = await self.plans.last_assessment(family.id)
         return next_assessment_due(plan.started_on, last.day if last else None)
@@ -145,8 +154,8 @@ class PlanService:
             expected_effect=check_optional_text(expected_effect, EFFECT_MAX),
             due=check_due(due, self.clock.today()),
         )
-        family = await self.families.open_family(actor, family_id, "plan.goal.add")
-        goal_id = await self.plans.add_goal(family.id, goal, self._stamp(actor))
+        async with self.families.acting(actor, family_id, "plan.goal.add") as family:
+            goal_id = await self.plans.add_goal(family.id, goal, self._stamp(actor))
         return await self._goal(goal_id)
 
     async def change_status(
@@ -161,10 +170,10 @@ class PlanService:
 
         Raises DomainError("goal_open_tasks", count=N) when confirmation is needed.
         """
-        await self._open_goal(actor, goal_id, "plan.goal.status")
-        goal = await self._goal(goal_id)
-        check_status_change(goal, status, confirm_open_tasks=confirm_open_tasks)
-        await self.plans.set_status(goal_id, status, self._stamp(actor))
+        async with self._changing(actor, "goal", goal_id, "plan.goal.status"):
+            goal = await self._goal(goal_id)
+            check_status_change(goal, status, confirm_open_tasks=confirm_open_tasks)
+            await self.plans.set_status(goal_id, status, self._stamp(actor))
         return await self._goal(goal_id)
 
     async def add_progress_note(
@@ -172,20 +181,19 @@ class PlanService:
     ) -> Goal:
         """Add a dated progress note to a goal, optionally linked to one of the family's visits."""
         note = check_required_text(text, PROGRESS_NOTE_MAX)
-        family = await self._open_goal(actor, goal_id, "plan.goal.progress")
-        if visit_id is not None and await self.plans.family_of_visit(visit_id) != family.id:
-            raise NotFound("visit_unknown")
-        await self.plans.add_progress(goal_id, note, self._stamp(actor), visit_id)
+        async with self._changing(actor, "goal", goal_id, "plan.goal.progress") as family:
+            if visit_id is not None and await self.plans.family_of_visit(visit_id) != family.id:
+                raise NotFound("visit_unknown")
+            await self.plans.add_progress(goal_id, note, self._stamp(actor), visit_id)
         return await self._goal(goal_id)
 
     async def change_due_date(self, actor: Actor, goal_id: int, due: date | None) -> Goal:
         """Set, move or clear an open goal's due date (never to a past day)."""
         check_due(due, self.clock.today())
-        await self._open_goal(actor, goal_id, "plan.goal.due")
-        goal = await self._goal(goal_id)
-        if not goal.is_open:
-            raise DomainError("goal_closed")
-        await self.plans.set_due(goal_id, due, self._stamp(actor))
+        async with self._changing(actor, "goal", goal_id, "plan.goal.due"):
+            if not (await self._goal(goal_id)).is_open:
+                raise DomainError("goal_closed")
+            await self.plans.set_due(goal_id, due, self._stamp(actor))
         return await self._goal(goal_id)
 
     async def record_visit_progress(
@@ -204,11 +212,11 @@ class PlanService:
         second entry (a replayed save); returns the goals that got an entry.
         """
         note = check_optional_text(text, PROGRESS_NOTE_MAX) or ""
-        family = await self.families.open_family(actor, family_id, "plan.visit_progress")
-        if await self.plans.family_of_visit(visit_id) != family.id:
-            raise NotFound("visit_unknown")
-        stamp = self._stamp(actor).model_copy(update={"day": day})
-        return await self.plans.add_visit_progress(family.id, goal_ids, visit_id, note, stamp)
+        async with self.families.acting(actor, family_id, "plan.visit_progress") as family:
+            if await self.plans.family_of_visit(visit_id) != family.id:
+                raise NotFound("visit_unknown")
+            stamp = self._stamp(actor).model_copy(update={"day": day})
+            return await self.plans.add_visit_progress(family.id, goal_ids, visit_id, note, stamp)
 
     # Tasks
 
@@ -229,31 +237,31 @@ class PlanService:
         """
         task_text = check_required_text(text, TASK_TEXT_MAX)
         check_due(due, self.clock.today())
-        family = await self._open_goal(actor, goal_id, "plan.task.add")
-        if owner.kind is OwnerKind.MEMBER:
-            if owner.member_id not in {m.id for m in family.members}:
-                raise NotFound("member_unknown")
-            independence = independence or Independence.SHOWN
-        elif owner.kind is OwnerKind.INSTITUTION:
-            owner = TaskOwner.of_institution(
-                check_required_text(owner.institution or "", INSTITUTION_MAX)
-            )
-        if not (await self._goal(goal_id)).is_open:
-            raise DomainError("goal_closed")
-        task = NewTask(text=task_text, owner=owner, due=due, independence=independence)
-        task_id = await self.plans.add_task(goal_id, task, self._stamp(actor))
+        async with self._changing(actor, "goal", goal_id, "plan.task.add") as family:
+            if owner.kind is OwnerKind.MEMBER:
+                if owner.member_id not in {m.id for m in family.members}:
+                    raise NotFound("member_unknown")
+                independence = independence or Independence.SHOWN
+            elif owner.kind is OwnerKind.INSTITUTION:
+                owner = TaskOwner.of_institution(
+                    check_required_text(owner.institution or "", INSTITUTION_MAX)
+                )
+            if not (await self._goal(goal_id)).is_open:
+                raise DomainError("goal_closed")
+            task = NewTask(text=task_text, owner=owner, due=due, independence=independence)
+            task_id = await self.plans.add_task(goal_id, task, self._stamp(actor))
         return await self._task(task_id)
 
     async def set_task_done(self, actor: Actor, task_id: int, done: bool) -> Task:
         """Tick a task as done, or reopen it."""
-        await self._open_task(actor, task_id, "plan.task.done")
-        await self.plans.set_task_done(task_id, done, self._stamp(actor))
+        async with self._changing(actor, "task", task_id, "plan.task.done"):
+            await self.plans.set_task_done(task_id, done, self._stamp(actor))
         return await self._task(task_id)
 
     async def change_independence(self, actor: Actor, task_id: int, level: Independence) -> Task:
         """Move a task to another level of the independence scale (either way)."""
-        await self._open_task(actor, task_id, "plan.task.independence")
-        await self.plans.set_independence(task_id, level, self._stamp(actor))
+        async with self._changing(actor, "task", task_id, "plan.task.independence"):
+            await self.plans.set_independence(task_id, level, self._stamp(actor))
         return await self._task(task_id)
 
     # Assessments and resources
@@ -265,8 +273,8 @@ class PlanService:
         text = check_required_text(summary, SUMMARY_MAX)
         stamp = self._stamp(actor)
         check_assessment_day(day, stamp.day)
-        family = await self.families.open_family(actor, family_id, "plan.assessment")
-        await self.plans.add_assessment(family.id, day, text, stamp)
+        async with self.families.acting(actor, family_id, "plan.assessment") as family:
+            await self.plans.add_assessment(family.id, day, text, stamp)
         plan = await self.plans.current_plan(family.id)
         assert plan is not None  # add_assessment starts the plan when there is none
         last = await self.plans.last_assessment(family.id)
@@ -275,41 +283,38 @@ class PlanService:
     async def add_resource(self, actor: Actor, family_id: int, text: str) -> Resource:
         """Record one of the family's resources (strengths the work builds on)."""
         cleaned = check_required_text(text, RESOURCE_MAX)
-        family = await self.families.open_family(actor, family_id, "plan.resource.add")
-        return await self.plans.add_resource(family.id, cleaned, self._stamp(actor))
+        async with self.families.acting(actor, family_id, "plan.resource.add") as family:
+            return await self.plans.add_resource(family.id, cleaned, self._stamp(actor))
 
     async def remove_resource(self, actor: Actor, resource_id: int) -> None:
         """Take a resource off the family's list (the record of it is kept)."""
-        family_id = await self.plans.family_of_resource(resource_id)
-        await self._open(actor, family_id, "plan.resource.remove", "resource_unknown")
-        if not await self.plans.remove_resource(resource_id, self._stamp(actor)):
-            raise NotFound("resource_unknown")
+        async with self._changing(actor, "resource", resource_id, "plan.resource.remove"):
+            if not await self.plans.remove_resource(resource_id, self._stamp(actor)):
+                raise NotFound("resource_unknown")
 
     # Helpers
 
-    async def _open(
-        self, actor: Actor, family_id: int | None, action: str, unknown: str
-    ) -> Family:
-        """The family behind an id, checked and logged; NotFound(unknown) if not the actor's."""
-        if family_id is None:
-            raise NotFound(unknown)
-        try:
-            return await self.families.open_family(actor, family_id, action)
-        except NotFound:
-            # Say the same as for an id that does not exist: nothing about the family leaks.
-            raise NotFound(unknown) from None
+    @asynccontextmanager
+    async def _changing(
+        self, actor: Actor, kind: ObjectKind, object_id: int, action: str
+    ) -> AsyncIterator[Family]:
+        """The family of a goal, task or resource the actor changes; logged once it is done.
 
-    async def _open_goal(self, actor: Actor, goal_id: int, action: str) -> Family:
-        """The family of a goal the actor may change."""
-        return await self._open(
-            actor, await self.plans.family_of_goal(goal_id), action, "goal_unknown"
-        )
-
-    async def _open_task(self, actor: Actor, task_id: int, action: str) -> Family:
-        """The family of a task the actor may change."""
-        return await self._open(
-            actor, await self.plans.family_of_task(task_id), action, "task_unknown"
-        )
+        An id that is not the actor's raises NotFound("<kind>_unknown"), like a missing one.
+        """
+        family_of = {
+            "goal": self.plans.family_of_goal,
+            "task": self.plans.family_of_task,
+            "resource": self.plans.family_of_resource,
+        }[kind]
+        async with self.families.acting(
+            actor,
+            await family_of(object_id),
+            action,
+            subject=f"{kind}={object_id}",
+            unknown=f"{kind}_unknown",
+        ) as family:
+            yield family
 
     async def _goal(self, goal_id: int) -> Goal:
         """A goal already checked to exist."""

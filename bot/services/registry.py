@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from bot.config import Settings
 from bot.services.appointments import AppointmentService
+from bot.services.audit import AccessAudit
 from bot.services.clock import Clock
 from bot.services.families import FamilyService
 from bot.services.membership import MembershipService
@@ -40,7 +41,7 @@ class Services:
         """Wire repositories into services."""
         clock = clock or Clock(settings.tz)
         people = PeopleRepository(db)
-        audit = AuditRepository(db)
+        audit = AccessAudit(AuditRepository(db), clock)
         families = FamilyService(FamilyRepository(db), people, audit, clock)
         plans = PlanRepository(db)
         reminders = ReminderRepository(
@@ -49,7 +50,7 @@ class Services:
         return cls(
             settings=settings,
             clock=clock,
-            membership=MembershipService(people, settings.admin_telegram_ids, clock),
+            membership=MembershipService(people, settings.admin_telegram_ids, clock, audit),
             families=families,
             visits=VisitService(VisitRepository(db), families, clock),
             plans=PlanService(plans, families, clock),

@@ -241,13 +241,22 @@ class ReminderService:
         _require_member(actor)
         item = await self.reminders.get(outbox_id)
         if item is None or item.assistant_id != actor.telegram_id:
+            await self.families.audit.denied(
+                actor.telegram_id,
+                "reminder.open",
+                family_id=None if item is None else item.family_id,
+                subject=f"reminder={outbox_id}",
+            )
             raise NotFound("reminder_unknown")
         if item.family_id is not None:
-            try:
-                await self.families.peek(actor, item.family_id)
-            except NotFound:
-                # The family went to someone else since: its reminders are no longer theirs.
-                raise NotFound("reminder_unknown") from None
+            # The family may have gone to someone else since: its reminders are no longer theirs.
+            await self.families.peek(
+                actor,
+                item.family_id,
+                "reminder.open",
+                subject=f"reminder={outbox_id}",
+                unknown="reminder_unknown",
+            )
         return item
 
     async def snooze(self, actor: Actor, outbox_id: int, until: datetime) -> OutboxItem:

@@ -49,16 +49,16 @@ class VisitService:
         check_complete(draft)
         assert draft.family_id is not None
         assert draft.visit_date is not None
-        family = await self.families.open_family(actor, draft.family_id, "visit.record")
-        check_visit_date(draft.visit_date, self.clock.today())
-        draft = draft.model_copy(
-            update={
-                "note": check_note(draft.note),
-                "next_steps": check_note(draft.next_steps, NEXT_STEPS_MAX),
-                "present": [m for m in draft.present if m in {x.id for x in family.members}],
-            }
-        )
-        visit_id, newly = await self.visits.add(draft, actor.telegram_id, self.clock.now())
+        async with self.families.acting(actor, draft.family_id, "visit.record") as family:
+            check_visit_date(draft.visit_date, self.clock.today())
+            draft = draft.model_copy(
+                update={
+                    "note": check_note(draft.note),
+                    "next_steps": check_note(draft.next_steps, NEXT_STEPS_MAX),
+                    "present": [m for m in draft.present if m in {x.id for x in family.members}],
+                }
+            )
+            visit_id, newly = await self.visits.add(draft, actor.telegram_id, self.clock.now())
         visit = await self.visits.get(visit_id)
         if visit is None:  # pragma: no cover - just written in the same process
             raise DomainError("draft_incomplete")

@@ -1,32 +1,59 @@
-"""SQL for the access log: who looked at or changed which family, and when."""
+"""SQL for the access log: who looked at or changed which family, who was refused, and when."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from bot.domain.audit import Denial, Outcome
 from bot.storage.db import Database
 
 
 class AuditRepository:
-    """Append-only record of access to family data."""
+    """Append-only record of access to family data, allowed or denied."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
 
     async def record(
-        self, now: datetime, actor_id: int, action: str, family_id: int | None, detail: str = ""
+        self,
+        now: datetime,
+        actor_id: int,
+        action: str,
+        family_id: int | None,
+        *,
+        detail: str = "",
+        outcome: Outcome = "allowed",
     ) -> None:
         """Append one entry."""
         async with self.db.write() as conn:
             await conn.execute(
-                "INSERT INTO access_log (at, actor_id, action, family_id, detail) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (now.isoformat(), actor_id, action, family_id, detail),
+                "INSERT INTO access_log (at, actor_id, action, family_id, detail, outcome) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (now.isoformat(), actor_id, action, family_id, detail, outcome),
             )
 
-    async def entries(self, family_id: int) -> list[tuple[int, str]]:
-        """(actor, action) pairs for a family, oldest first."""
+    async def entries(self, family_id: int, outcome: Outcome = "allowed") -> list[tuple[int, str]]:
+        """(actor, action) pairs for a family with that outcome, oldest first."""
         rows = await self.db.fetch_all(
-            "SELECT actor_id, action FROM access_log WHERE family_id = ? ORDER BY id", (family_id,)
+            "SELECT actor_id, action FROM access_log WHERE family_id = ? AND outcome = ? "
+            "ORDER BY id",
+            (family_id, outcome),
         )
         return [(int(r["actor_id"]), str(r["action"])) for r in rows]
+
+    async def denials_by(self, actor_id: int) -> list[Denial]:
+        """Everything this person was refused, oldest first."""
+        rows = await self.db.fetch_all(
+            "SELECT actor_id, action, family_id, detail FROM access_log "
+            "WHERE actor_id = ? AND outcome = 'denied' ORDER BY id",
+            (actor_id,),
+        )
+        return [
+            Denial(
+                actor_id=int(r["actor_id"]),
+                action=str(r["action"]),
+                family_id=None if r["family_id"] is None else int(r["family_id"]),
+                detail=str(r["detail"]),
+            )
+            for r in rows
+        ]

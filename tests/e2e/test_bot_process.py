@@ -128,17 +128,36 @@ async def step(user: SimUser, kind: str, arg: str, expect: str) -> None:
     await user.wait_for(expect, REPLY)
 
 
+def _connect(database: Path, key: str | None) -> sqlite3.Connection:
+    """Open the bot's database file directly, with its key when it has one."""
+    if key is None:
+        return sqlite3.connect(database)
+    from sqlcipher3 import dbapi2 as sqlcipher  # noqa: PLC0415
+
+    conn: sqlite3.Connection = sqlcipher.connect(str(database))
+    conn.execute("PRAGMA key = '{}'".format(key.replace("'", "''")))
+    return conn
+
+
 def visits_in(database: Path, key: str | None) -> list[tuple[str, int, str]]:
     """Read the saved visits straight from the file (the bot must be stopped)."""
-    if key is None:
-        conn = sqlite3.connect(database)
-    else:
-        from sqlcipher3 import dbapi2 as sqlcipher  # noqa: PLC0415
-
-        conn = sqlcipher.connect(str(database))
-        conn.execute("PRAGMA key = '{}'".format(key.replace("'", "''")))
+    conn = _connect(database, key)
     try:
         return list(conn.execute("SELECT kind, duration_min, note FROM visits"))
+    finally:
+        conn.close()
+
+
+def denials_in(database: Path, key: str | None) -> list[tuple[int, str, str]]:
+    """Read the refused attempts straight from the file (the bot must be stopped)."""
+    conn = _connect(database, key)
+    try:
+        return list(
+            conn.execute(
+                "SELECT a.actor_id, a.action, f.code FROM access_log a "
+                "LEFT JOIN families f ON f.id = a.family_id WHERE a.outcome = 'denied'"
+            )
+        )
     finally:
         conn.close()
 
@@ -353,3 +372,21 @@ async def test_a_fresh_bot_api_server_numbering_from_one_is_answered(
         assert await bot.stop() == 0
         assert fresh.errors == []
     assert "restarted its update numbering" in bot.log()
+
+
+async def test_another_assistants_plan_is_refused_and_audited(
+    api: LocalBotApi, bot: BotProcess
+) -> None:
+    await launch(bot, api)
+    admin, owner = await join(api)
+    await new_family(owner)
+    await admin.send("/invite")
+    code = (await admin.wait_for("?start=", REPLY)).split("?start=")[1].split()[0]
+    other = api.user(1002, language_code="en")
+    await other.send(f"/start {code}")
+    await other.wait_for("Welcome", REPLY)
+    await other.send("/plan R-01")
+    assert "do not know that family" in await own_reply(other)
+    await api.wait_idle(REPLY)
+    assert await bot.stop() == 0
+    assert denials_in(bot.database, bot.env.get("DATABASE_KEY")) == [(1002, "read.plan", "R-01")]

@@ -1,0 +1,46 @@
+"""The access log as the services write it: what was opened or changed, and every refusal."""
+
+from __future__ import annotations
+
+from bot.domain.audit import DETAIL_MAX, Denial, Outcome
+from bot.services.clock import Clock
+from bot.storage.audit import AuditRepository
+
+
+class AccessAudit:
+    """The one writer of the access log; a denial row names what was tried, never content."""
+
+    def __init__(self, log: AuditRepository, clock: Clock) -> None:
+        self.log = log
+        self.clock = clock
+
+    async def allowed(
+        self, actor_id: int, action: str, family_id: int | None, detail: str = ""
+    ) -> None:
+        """Record an access (or a change) that happened."""
+        await self.log.record(self.clock.now(), actor_id, action, family_id, detail=detail)
+
+    async def denied(
+        self, actor_id: int, action: str, *, family_id: int | None = None, subject: str = ""
+    ) -> None:
+        """Record a refused attempt: who, the action, the family if known, what was named.
+
+        `subject` is a family code, an object id or a reason, never text a person typed freely
+        (callers pass codes only once normalised); it is cut short all the same.
+        """
+        await self.log.record(
+            self.clock.now(),
+            actor_id,
+            action,
+            family_id,
+            detail=subject[:DETAIL_MAX],
+            outcome="denied",
+        )
+
+    async def entries(self, family_id: int, outcome: Outcome = "allowed") -> list[tuple[int, str]]:
+        """(actor, action) pairs for a family with that outcome, oldest first."""
+        return await self.log.entries(family_id, outcome)
+
+    async def denials_by(self, actor_id: int) -> list[Denial]:
+        """Everything this person was refused, oldest first."""
+        return await self.log.denials_by(actor_id)
