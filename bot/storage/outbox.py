@@ -78,16 +78,9 @@ class OutboxItem(BaseModel):
 
     def as_reminder(self) -> Reminder:
         """The occurrence behind the row (for folding backlog into a catch-up)."""
-        return Reminder(
-            assistant_id=self.assistant_id,
-            kind=self.kind,
-            key=self.key,
-            due_at=self.due_at,
-            send_at=self.next_attempt_at,
-            urgent=self.urgent,
-            subject=self.subject,
-            facts=self.facts,
-        )
+        # The fields the two share by name, and the row's next attempt as when it may go out.
+        reminder = Reminder.model_validate(self, from_attributes=True)
+        return reminder.model_copy(update={"send_at": self.next_attempt_at})
 
 
 class UnreachableNotice(BaseModel):
