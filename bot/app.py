@@ -30,7 +30,6 @@ from bot.conversations import (
     record_visit,
 )
 from bot.conversations.engine import route_cancel, route_typed
-from bot.domain.reminders import UnreachableNotice
 from bot.handlers import admin, agenda, families, language, plan, reminders, start
 from bot.handlers.context import SERVICES_KEY, BotContext
 from bot.handlers.errors import on_error
@@ -39,7 +38,7 @@ from bot.handlers.menu import publish_commands
 from bot.reminders.job import schedule
 from bot.reminders.sender import REMINDER_PREFIX, TelegramSender, tell_admins
 from bot.services.registry import Services
-from bot.services.reminders import Dispatcher
+from bot.storage.outbox import UnreachableNotice
 from bot.storage.persistence import SQLitePersistence
 
 log = logging.getLogger(__name__)
@@ -90,13 +89,8 @@ def _schedule_reminders(application: BotApplication, services: Services) -> None
             application.bot, settings.admin_telegram_ids, settings.default_locale, notice
         )
 
-    dispatcher = Dispatcher(
-        services.reminders.reminders,
-        TelegramSender(application.bot),
-        services.clock,
-        notify_admins=notify_admins,
-    )
-    schedule(application, services.reminders.reminders, dispatcher)
+    dispatcher = services.reminders.dispatcher(TelegramSender(application.bot), notify_admins)
+    schedule(application, dispatcher)
 
 
 def _add_handlers(application: BotApplication) -> None:

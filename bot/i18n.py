@@ -41,10 +41,6 @@ class Translator:
         """A short local date such as 'pon., 23 lis' or 'Mon, 23 Nov'."""
         return format_date(day, fmt, locale=self.locale)
 
-    def fmt_long_date(self, day: date) -> str:
-        """A full date such as '23 listopada 2026'."""
-        return format_date(day, "long", locale=self.locale)
-
     def fmt_datetime(self, moment: datetime, fmt: str = "d MMM y, HH:mm") -> str:
         """A local date and time."""
         return format_datetime(moment, fmt, tzinfo=moment.tzinfo, locale=self.locale)

@@ -75,8 +75,8 @@ def test_polish_plural_forms() -> None:
 
 def test_dates_are_formatted_per_language() -> None:
     day = date(2026, 11, 23)
-    assert translator("pl").fmt_long_date(day) == "23 listopada 2026"
-    assert translator("en").fmt_long_date(day) == "November 23, 2026"
+    assert translator("pl").fmt_date(day, "long") == "23 listopada 2026"
+    assert translator("en").fmt_date(day, "long") == "November 23, 2026"
 
 
 def test_language_guess() -> None:

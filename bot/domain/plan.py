@@ -50,26 +50,9 @@ class Independence(StrEnum):
 INDEPENDENCE_SCALE = tuple(Independence)
 
 
-def next_level(level: Independence) -> Independence | None:
-    """One step towards the family doing it alone, or None at the top."""
-    index = INDEPENDENCE_SCALE.index(level) + 1
-    return INDEPENDENCE_SCALE[index] if index < len(INDEPENDENCE_SCALE) else None
-
-
-def previous_level(level: Independence) -> Independence | None:
-    """One step back towards the assistant showing it, or None at the bottom."""
-    index = INDEPENDENCE_SCALE.index(level) - 1
-    return INDEPENDENCE_SCALE[index] if index >= 0 else None
-
-
 def level_step(level: Independence) -> int:
     """The level's place on the scale, 1 (shown) to 4 (alone)."""
     return INDEPENDENCE_SCALE.index(level) + 1
-
-
-def level_progress(level: Independence) -> float:
-    """How far along the scale a level is, as a fraction for a progress bar (0.25 … 1.0)."""
-    return level_step(level) / len(INDEPENDENCE_SCALE)
 
 
 class OwnerKind(StrEnum):

@@ -11,7 +11,6 @@ from bot.handlers.context import SERVICES_KEY
 from bot.services.registry import Services
 from bot.services.reminders import Dispatcher
 from bot.storage.persistence import SQLitePersistence
-from bot.storage.reminders import ReminderRepository
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +52,7 @@ async def _forget_old_updates(application: Any, now: datetime) -> None:
         await persistence.forget_updates_before(now - REPLAY_WINDOW)
 
 
-def schedule(application: Any, repository: ReminderRepository, dispatcher: Dispatcher) -> None:
+def schedule(application: Any, dispatcher: Dispatcher) -> None:
     """Run the tick every minute; a late run is coalesced and allowed a grace period."""
     application.bot_data[DISPATCHER_KEY] = dispatcher
     if application.job_queue is None:  # pragma: no cover - the job-queue extra is a dependency
@@ -65,4 +64,3 @@ def schedule(application: Any, repository: ReminderRepository, dispatcher: Dispa
         name=JOB_NAME,
         job_kwargs={"misfire_grace_time": 30, "coalesce": True, "max_instances": 1},
     )
-    del repository  # kept in the signature so wiring reads in one place

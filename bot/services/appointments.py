@@ -22,7 +22,7 @@ from bot.domain.errors import DomainError, NotFound
 from bot.domain.family import Family
 from bot.domain.people import Actor
 from bot.domain.plan import check_optional_text
-from bot.domain.reminders import local_instant
+from bot.domain.reminders.calendar import local_instant
 from bot.services.clock import Clock
 from bot.services.families import FamilyService
 from bot.storage.appointments import AppointmentRepository

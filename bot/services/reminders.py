@@ -35,28 +35,24 @@ from pydantic import BaseModel, ConfigDict
 
 from bot.domain.errors import DomainError, NotAllowed, NotFound
 from bot.domain.people import Actor
-from bot.domain.reminders import (
-    DUE_SOON_DAYS,
-    LATE_AFTER,
-    OUTCOME_AFTER,
-    OUTCOME_WINDOW,
-    AppointmentSnapshot,
-    AssistantPrefs,
-    CatchUp,
-    FamilySnapshot,
-    OutboxItem,
-    PlanItemSnapshot,
-    Reminder,
-    UnreachableNotice,
+from bot.domain.reminders.facts import Reminder
+from bot.domain.reminders.kinds import DUE_SOON_DAYS, LATE_AFTER, OUTCOME_AFTER, OUTCOME_WINDOW
+from bot.domain.reminders.quiet import CatchUp, collapse_missed, defer_for_quiet_hours
+from bot.domain.reminders.rules import (
     appointment_reminders_due,
     batch_day,
-    collapse_missed,
-    defer_for_quiet_hours,
     digest_key,
     morning_batch,
 )
+from bot.domain.reminders.snapshots import (
+    AppointmentSnapshot,
+    AssistantPrefs,
+    FamilySnapshot,
+    PlanItemSnapshot,
+)
 from bot.services.clock import Clock
 from bot.services.families import FamilyService
+from bot.storage.outbox import OutboxItem, OutboxRepository, UnreachableNotice
 from bot.storage.reminders import ReminderRepository
 
 log = logging.getLogger(__name__)
@@ -296,7 +292,7 @@ class Dispatcher:
 
     def __init__(
         self,
-        reminders: ReminderRepository,
+        reminders: OutboxRepository,
         sender: Sender,
         clock: Clock,
         *,

@@ -1,7 +1,7 @@
 """Reminder messages as HTML: family codes only, times in the assistant's zone, within limits.
 
 The facts a reminder carries hold no member names, notes, purposes or institution names
-(see `bot.domain.reminders`), so nothing here can leak them; every piece is escaped anyway.
+(see `bot.domain.reminders.facts`), so nothing here can leak them; every piece is escaped anyway.
 """
 
 from __future__ import annotations
@@ -9,20 +9,18 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from bot.domain.reminders import (
+from bot.domain.reminders.facts import (
     AppointmentFact,
     AssessmentFact,
     ContractFact,
     DigestFacts,
     DueFact,
-    OutboxItem,
-    PlanItemKind,
     ReminderFacts,
-    ReminderKind,
-    UnreachableNotice,
     VisitGapFact,
 )
+from bot.domain.reminders.kinds import PlanItemKind, ReminderKind
 from bot.i18n import Translator
+from bot.storage.outbox import OutboxItem, UnreachableNotice
 from bot.ui import labels
 from bot.ui.text import MESSAGE_LIMIT, esc, telegram_length
 

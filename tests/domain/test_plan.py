@@ -29,12 +29,9 @@ from bot.domain.plan import (
     check_required_text,
     check_status_change,
     days_until,
-    level_progress,
     level_step,
     next_assessment_due,
-    next_level,
     open_goals,
-    previous_level,
     sort_goals,
 )
 from bot.domain.vocabulary import Area
@@ -112,24 +109,14 @@ def test_overdue_marks_only_for_open_things() -> None:
     assert not task(1, due=TODAY).is_overdue(TODAY)
 
 
-def test_independence_moves_one_step_each_way_within_the_scale() -> None:
+def test_independence_scale_runs_from_shown_to_alone() -> None:
     assert list(Independence) == [
         Independence.SHOWN,
         Independence.TOGETHER,
         Independence.SUPPORTED,
         Independence.ALONE,
     ]
-    assert next_level(Independence.SHOWN) is Independence.TOGETHER
-    assert next_level(Independence.SUPPORTED) is Independence.ALONE
-    assert next_level(Independence.ALONE) is None
-    assert previous_level(Independence.TOGETHER) is Independence.SHOWN
-    assert previous_level(Independence.SHOWN) is None
     assert [level_step(x) for x in Independence] == [1, 2, 3, 4]
-    assert [level_progress(x) for x in Independence] == [0.25, 0.5, 0.75, 1.0]
-    for level in Independence:
-        following = next_level(level)
-        if following is not None:
-            assert previous_level(following) is level
 
 
 def test_task_owner_needs_exactly_its_detail() -> None:

@@ -10,25 +10,24 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.domain.appointment import Institution
-from bot.domain.reminders import (
-    AppointmentSnapshot,
-    AssistantPrefs,
-    FamilySnapshot,
-    PlanItemKind,
-    PlanItemSnapshot,
-    Reminder,
-    ReminderFacts,
-    ReminderKind,
+from bot.domain.reminders.calendar import in_window
+from bot.domain.reminders.facts import Reminder, ReminderFacts
+from bot.domain.reminders.kinds import PlanItemKind, ReminderKind
+from bot.domain.reminders.quiet import collapse_missed, defer_for_quiet_hours
+from bot.domain.reminders.rules import (
     appointment_reminders_due,
     assessments_due,
-    collapse_missed,
     contracts_due,
-    defer_for_quiet_hours,
     digest_due,
-    in_window,
     morning_batch,
     overdue_visits_due,
     plan_items_due,
+)
+from bot.domain.reminders.snapshots import (
+    AppointmentSnapshot,
+    AssistantPrefs,
+    FamilySnapshot,
+    PlanItemSnapshot,
 )
 
 WARSAW = ZoneInfo("Europe/Warsaw")

@@ -8,9 +8,11 @@ from typing import Any
 import pytest
 from telegram.error import Forbidden, RetryAfter, TimedOut
 
-from bot.domain.reminders import OutboxItem, ReminderFacts, ReminderKind, VisitGapFact
+from bot.domain.reminders.facts import ReminderFacts, VisitGapFact
+from bot.domain.reminders.kinds import ReminderKind
 from bot.reminders.sender import TelegramSender, reminder_buttons
 from bot.services.reminders import RecipientGone, SendLater
+from bot.storage.outbox import OutboxItem
 
 NOW = datetime(2026, 11, 25, 6, 30, tzinfo=UTC)
 

@@ -15,11 +15,11 @@ from bot.domain.appointment import AppointmentStatus, Institution, NewAppointmen
 from bot.domain.errors import DomainError, NotAllowed, NotFound
 from bot.domain.family import Member, NewFamily
 from bot.domain.people import Actor
-from bot.domain.reminders import OutboxStatus
 from bot.domain.vocabulary import Area, MemberRole
 from bot.services.registry import Services
 from bot.storage.audit import AuditRepository
 from bot.storage.db import Database
+from bot.storage.outbox import OutboxStatus
 from bot.storage.people import PeopleRepository
 from tests.support.harness import ADMIN_ID
 

@@ -20,7 +20,7 @@ from bot.domain.appointment import Institution, NewAppointment
 from bot.domain.errors import DomainError, NotAllowed, NotFound
 from bot.domain.family import Member, NewFamily
 from bot.domain.people import Actor
-from bot.domain.reminders import OutboxItem, OutboxStatus, ReminderKind, UnreachableNotice
+from bot.domain.reminders.kinds import ReminderKind
 from bot.domain.vocabulary import MemberRole
 from bot.i18n import translator
 from bot.services.registry import Services
@@ -31,6 +31,7 @@ from bot.services.reminders import (
     SendLater,
 )
 from bot.storage.db import Database
+from bot.storage.outbox import OutboxItem, OutboxStatus, UnreachableNotice
 from bot.storage.people import PeopleRepository
 from bot.ui.reminder_texts import render
 from tests.support.telegram_rules import check_text

@@ -9,20 +9,15 @@ import pytest
 from bot.domain.appointment import AppointmentStatus, Institution, NewAppointment
 from bot.domain.family import Member, NewFamily
 from bot.domain.plan import NewGoal, NewTask, Stamp, TaskOwner
-from bot.domain.reminders import (
-    CatchUp,
-    MissedReminder,
-    OutboxStatus,
-    PlanItemKind,
-    Reminder,
-    ReminderFacts,
-    ReminderKind,
-)
+from bot.domain.reminders.facts import MissedReminder, Reminder, ReminderFacts
+from bot.domain.reminders.kinds import PlanItemKind, ReminderKind
+from bot.domain.reminders.quiet import CatchUp
 from bot.domain.visit import VisitDraft
 from bot.domain.vocabulary import Area, MemberRole, MissedReason, Place, VisitKind
 from bot.storage.appointments import AppointmentRepository
 from bot.storage.db import Database
 from bot.storage.families import FamilyRepository
+from bot.storage.outbox import OutboxStatus
 from bot.storage.people import PeopleRepository
 from bot.storage.plans import PlanRepository
 from bot.storage.reminders import ReminderRepository

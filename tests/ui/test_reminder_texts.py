@@ -14,22 +14,21 @@ from bot.domain.appointment import AppointmentStatus, Institution, NewAppointmen
 from bot.domain.family import Member, NewFamily
 from bot.domain.people import Actor
 from bot.domain.plan import TaskOwner
-from bot.domain.reminders import (
+from bot.domain.reminders.facts import (
     AppointmentFact,
     DigestFacts,
     MissedReminder,
-    OutboxItem,
     ReminderFacts,
-    ReminderKind,
-    UnreachableNotice,
     VisitGapFact,
 )
+from bot.domain.reminders.kinds import ReminderKind
 from bot.domain.visit import VisitDraft
 from bot.domain.vocabulary import Area, MemberRole, Place
 from bot.i18n import LOCALES, translator
 from bot.services.registry import Services
 from bot.services.reminders import Dispatcher
 from bot.storage.db import Database
+from bot.storage.outbox import OutboxItem, UnreachableNotice
 from bot.storage.people import PeopleRepository
 from bot.ui.reminder_texts import render, render_unreachable
 from bot.ui.text import MESSAGE_LIMIT, telegram_length

@@ -1,0 +1,196 @@
+"""What a reminder carries: the facts its text may show, and the occurrence itself."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import BaseModel, ConfigDict
+
+from bot.domain.appointment import Institution
+from bot.domain.reminders.kinds import PlanItemKind, ReminderKind
+from bot.domain.reminders.snapshots import AppointmentSnapshot, FamilySnapshot, PlanItemSnapshot
+
+# The facts a text needs: family codes, institution types, times, ids and counts; never a
+# member's name, a note, a purpose or an institution's own name.
+
+
+class AppointmentFact(BaseModel):
+    """An appointment as a reminder may show it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    appointment_id: int
+    family_id: int
+    family_code: str
+    institution: Institution
+    starts_at: datetime
+    accompany: bool
+
+
+class VisitGapFact(BaseModel):
+    """A family waiting for a visit."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    family_id: int
+    family_code: str
+    days: int
+    visited: bool  # False: never visited, `days` counts from the registration
+    visits_per_week: int
+
+
+class DueFact(BaseModel):
+    """A goal or task with a due date."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    item: PlanItemKind
+    item_id: int
+    goal_id: int
+    family_id: int
+    family_code: str
+    due_on: date
+
+
+class AssessmentFact(BaseModel):
+    """A periodic assessment coming due or overdue."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    family_id: int
+    family_code: str
+    due_on: date
+
+
+class ContractFact(BaseModel):
+    """A contract coming to its end."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    family_id: int
+    family_code: str
+    ends_on: date
+
+
+class DigestFacts(BaseModel):
+    """The morning digest of one working day."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    day: date
+    appointments: tuple[AppointmentFact, ...] = ()
+    overdue: tuple[VisitGapFact, ...] = ()
+    due: tuple[DueFact, ...] = ()
+    assessments: tuple[AssessmentFact, ...] = ()
+    contracts: tuple[ContractFact, ...] = ()
+
+    @property
+    def is_empty(self) -> bool:
+        """Nothing to report today."""
+        return not (
+            self.appointments or self.overdue or self.due or self.assessments or self.contracts
+        )
+
+
+class ReminderFacts(BaseModel):
+    """Everything a reminder's text may show; exactly the part for its kind is set."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    appointment: AppointmentFact | None = None
+    visit_gap: VisitGapFact | None = None
+    due: DueFact | None = None
+    assessment: AssessmentFact | None = None
+    contract: ContractFact | None = None
+    digest: DigestFacts | None = None
+    missed: tuple[MissedReminder, ...] = ()
+
+    @property
+    def family_code(self) -> str | None:
+        """The family the reminder is about, if one."""
+        for part in (self.appointment, self.visit_gap, self.due, self.assessment, self.contract):
+            if part is not None:
+                return part.family_code
+        return None
+
+    @property
+    def family_id(self) -> int | None:
+        """The id of the family the reminder is about, if one."""
+        for part in (self.appointment, self.visit_gap, self.due, self.assessment, self.contract):
+            if part is not None:
+                return part.family_id
+        return None
+
+
+class MissedReminder(BaseModel):
+    """One reminder folded into a catch-up message."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: ReminderKind
+    due_at: datetime
+    facts: ReminderFacts
+
+
+ReminderFacts.model_rebuild()
+
+
+class Reminder(BaseModel):
+    """One occurrence of a reminder, before it is stored in the outbox."""
+
+    model_config = ConfigDict(frozen=True)
+
+    assistant_id: int
+    kind: ReminderKind
+    key: str  # unique per occurrence, e.g. "appt_evening:123:2026-12-11:2026-12-12T09:00Z"
+    due_at: datetime  # when it fell due, UTC
+    send_at: datetime | None = None  # when it may go out (after quiet hours); None: at due_at
+    urgent: bool = False
+    subject: str = ""  # what it is about ("appointment:12"), to withdraw it when that changes
+    deadline: datetime | None = None  # after this it is pointless (an appointment's start)
+    facts: ReminderFacts
+
+    @property
+    def family_code(self) -> str | None:
+        """The family the reminder is about, if one."""
+        return self.facts.family_code
+
+    @property
+    def send_time(self) -> datetime:
+        """When it may go out."""
+        return self.send_at or self.due_at
+
+
+def appointment_fact(appointment: AppointmentSnapshot) -> AppointmentFact:
+    """The showable part of an appointment."""
+    return AppointmentFact(
+        appointment_id=appointment.id,
+        family_id=appointment.family_id,
+        family_code=appointment.family_code,
+        institution=appointment.institution,
+        starts_at=appointment.starts_at,
+        accompany=appointment.accompany,
+    )
+
+
+def gap_fact(family: FamilySnapshot, day: date) -> VisitGapFact:
+    """How long a family has waited for a visit."""
+    return VisitGapFact(
+        family_id=family.family_id,
+        family_code=family.code,
+        days=family.days_without_visit(day),
+        visited=family.last_visit is not None,
+        visits_per_week=family.visits_per_week,
+    )
+
+
+def due_fact(item: PlanItemSnapshot) -> DueFact:
+    """The showable part of a goal or task with a due date."""
+    return DueFact(
+        item=item.kind,
+        item_id=item.id,
+        goal_id=item.goal_id,
+        family_id=item.family_id,
+        family_code=item.family_code,
+        due_on=item.due,
+    )
