@@ -29,6 +29,7 @@ from bot.domain.appointment import (
     PURPOSE_MAX,
     Institution,
     NewAppointment,
+    check_start,
 )
 from bot.domain.errors import DomainError
 from bot.domain.family import Family
@@ -300,6 +301,7 @@ async def typed(update: Update, context: BotContext) -> str | int | None:
         if step is Step.WHEN:
             now = context.services.clock.now().astimezone(context.services.settings.tz)
             draft.starts_at = parse_when(text, now)
+            check_start(draft.starts_at, now)
             return await _go(update, context, draft, Step.CONFIRM_WHEN)
         if step is Step.PURPOSE:
             if len(text) > PURPOSE_MAX:

@@ -37,6 +37,7 @@ from bot.domain.plan import (
     Independence,
     OwnerKind,
     TaskOwner,
+    check_due,
     sort_goals,
 )
 from bot.domain.vocabulary import Area
@@ -462,10 +463,9 @@ def _within(text: str, limit: int) -> str:
 
 
 def _future(text: str, today: date) -> date:
-    """A typed due date, from today on."""
+    """A typed due date, from today on and not too far ahead."""
     day = parse_date(text, today, YearPreference.FUTURE)
-    if day < today:
-        raise DomainError("date_past")
+    check_due(day, today)
     return day
 
 

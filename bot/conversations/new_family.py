@@ -34,6 +34,8 @@ from bot.domain.family import (
     MEMBERS_MAX,
     Member,
     NewFamily,
+    check_contract_signed,
+    check_contract_until,
     normalise_code,
     valid_birth_year,
 )
@@ -300,15 +302,13 @@ async def typed(update: Update, context: BotContext) -> str | int | None:
             return await _add_member(update, context, draft, int(text))
         if step is Step.SIGNED:
             signed = parse_date(text, today, YearPreference.PAST)
-            if signed > today:
-                raise DomainError("date_future")
-            draft.contract_signed_on = signed
+            draft.contract_signed_on = check_contract_signed(signed, today)
             return await _go(update, context, draft, Step.UNTIL)
         if step is Step.UNTIL:
             until = parse_date(text, today, YearPreference.FUTURE)
-            if draft.contract_signed_on and until < draft.contract_signed_on:
-                raise DomainError("contract_order")
-            draft.contract_valid_until = until
+            draft.contract_valid_until = check_contract_until(
+                until, draft.contract_signed_on, today
+            )
             return await _go(update, context, draft, Step.CONFIRM)
     except DomainError as error:
         return await _go(update, context, draft, step, labels.describe_error(tr, error))

@@ -7,6 +7,8 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from bot.domain.errors import DomainError
+from bot.domain.parsing import years_after
 from bot.domain.vocabulary import MemberRole
 
 CASELOAD_LIMIT = 15  # statutory maximum of families per assistant at once
@@ -14,6 +16,10 @@ CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,11}$")
 LABEL_MAX = 40
 MEMBER_NAME_MAX = 30
 MEMBERS_MAX = 20
+# A contract is typed in when the work starts: one signed over ten years ago, or running more
+# than three years ahead, is a typo in the year (1900, 2999), not a real contract.
+CONTRACT_YEARS_BACK = 10  # ui/labels.py names both numbers in words in the refusals
+CONTRACT_YEARS_AHEAD = 3
 
 
 class Member(BaseModel):
@@ -71,3 +77,33 @@ def suggest_code(existing: set[str]) -> str:
 def valid_birth_year(year: int, today: date) -> bool:
     """A plausible birth year: not in the future, not older than 120 years."""
     return today.year - 120 <= year <= today.year
+
+
+def check_contract_signed(day: date, today: date) -> date:
+    """A contract is entered once signed: not in the future, not over ten years back."""
+    if day > today:
+        raise DomainError("contract_future")
+    if day < years_after(today, -CONTRACT_YEARS_BACK):
+        raise DomainError("contract_too_old")
+    return day
+
+
+def check_contract_until(day: date, signed: date | None, today: date) -> date:
+    """A contract ends on or after its signing, within ten years back and three years ahead."""
+    if signed is not None and day < signed:
+        raise DomainError("contract_order")
+    if day < years_after(today, -CONTRACT_YEARS_BACK):
+        raise DomainError("contract_too_old")
+    if day > years_after(today, CONTRACT_YEARS_AHEAD):
+        raise DomainError("contract_too_far")
+    return day
+
+
+def check_new_family(family: NewFamily, today: date) -> NewFamily:
+    """A new family's contract dates within their bounds, before it is saved."""
+    signed = family.contract_signed_on
+    if signed is not None:
+        check_contract_signed(signed, today)
+    if family.contract_valid_until is not None:
+        check_contract_until(family.contract_valid_until, signed, today)
+    return family

@@ -6,7 +6,14 @@ from pydantic import BaseModel, ConfigDict
 
 from bot.domain.cadence import FamilyCadence, week_bounds
 from bot.domain.errors import DomainError, NotAllowed, NotFound
-from bot.domain.family import CASELOAD_LIMIT, Family, NewFamily, normalise_code, suggest_code
+from bot.domain.family import (
+    CASELOAD_LIMIT,
+    Family,
+    NewFamily,
+    check_new_family,
+    normalise_code,
+    suggest_code,
+)
 from bot.domain.people import Actor
 from bot.services.clock import Clock
 from bot.storage.audit import AuditRepository
@@ -58,13 +65,7 @@ class FamilyService:
         code = normalise_code(family.code)
         if code is None:
             raise DomainError("code_format")
-        family = family.model_copy(update={"code": code})
-        if (
-            family.contract_signed_on
-            and family.contract_valid_until
-            and family.contract_valid_until < family.contract_signed_on
-        ):
-            raise DomainError("contract_order")
+        family = check_new_family(family.model_copy(update={"code": code}), self.clock.today())
         now = self.clock.now()
         family_id = await self.families.add(family, actor.telegram_id, now)
         await self.audit.record(now, actor.telegram_id, "family.create", family_id)
