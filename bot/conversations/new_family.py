@@ -30,12 +30,13 @@ from bot.conversations.common import (
 from bot.domain.errors import DomainError
 from bot.domain.family import (
     LABEL_MAX,
-    MEMBER_NAME_MAX,
     MEMBERS_MAX,
     Member,
     NewFamily,
     check_contract_signed,
     check_contract_until,
+    check_label,
+    check_member_name,
     normalise_code,
     valid_birth_year,
 )
@@ -287,14 +288,10 @@ async def typed(update: Update, context: BotContext) -> str | int | None:
         if step is Step.CODE:
             return await _use_code(update, context, draft, text)
         if step is Step.LABEL:
-            if len(text) > LABEL_MAX:
-                raise DomainError("label_format")
-            draft.label = text
+            draft.label = check_label(text)
             return await _go(update, context, draft, Step.MEMBERS)
         if step is Step.MEMBER_NAME:
-            if len(text) > MEMBER_NAME_MAX:
-                raise DomainError("name_format")
-            draft.pending = PendingMember(name=text)
+            draft.pending = PendingMember(name=check_member_name(text))
             return await _go(update, context, draft, Step.MEMBER_ROLE)
         if step is Step.MEMBER_YEAR:
             if not (text.isascii() and text.isdigit() and valid_birth_year(int(text), today)):

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from bot.domain.errors import DomainError
 from bot.domain.parsing import years_after
+from bot.domain.visit import check_visible, clean_text
 from bot.domain.vocabulary import MemberRole
 
 CASELOAD_LIMIT = 15  # statutory maximum of families per assistant at once
@@ -79,6 +80,24 @@ def valid_birth_year(year: int, today: date) -> bool:
     return today.year - 120 <= year <= today.year
 
 
+def check_label(text: str | None) -> str | None:
+    """A family's label: cleaned, visible, at most LABEL_MAX characters; empty means none."""
+    cleaned = check_visible(clean_text(text or ""))
+    if len(cleaned) > LABEL_MAX:
+        raise DomainError("label_format")
+    return cleaned or None
+
+
+def check_member_name(text: str) -> str:
+    """A member's first name or initials: cleaned, visible, 1 to MEMBER_NAME_MAX characters."""
+    cleaned = check_visible(clean_text(text))
+    if not cleaned:
+        raise DomainError("text_empty")
+    if len(cleaned) > MEMBER_NAME_MAX:
+        raise DomainError("name_format")
+    return cleaned
+
+
 def check_contract_signed(day: date, today: date) -> date:
     """A contract is entered once signed: not in the future, not over ten years back."""
     if day > today:
@@ -100,10 +119,11 @@ def check_contract_until(day: date, signed: date | None, today: date) -> date:
 
 
 def check_new_family(family: NewFamily, today: date) -> NewFamily:
-    """A new family's contract dates within their bounds, before it is saved."""
+    """The typed parts of a new family cleaned and within their bounds, before it is saved."""
     signed = family.contract_signed_on
     if signed is not None:
         check_contract_signed(signed, today)
     if family.contract_valid_until is not None:
         check_contract_until(family.contract_valid_until, signed, today)
-    return family
+    members = [m.model_copy(update={"name": check_member_name(m.name)}) for m in family.members]
+    return family.model_copy(update={"label": check_label(family.label), "members": members})

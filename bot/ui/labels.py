@@ -86,6 +86,10 @@ ERROR_TEXTS: dict[str, str] = {
         "Please shorten it and send it again."
     ),
     "text_empty": N_("Please type some text."),
+    "text_invisible": N_(
+        "That text shows nothing: it is only spaces or invisible characters. "
+        "Please type some words."
+    ),
     "draft_incomplete": N_("Some steps are missing. Please go through them again."),
     "code_format": N_("A family code has 1–12 letters, digits or dashes, like R-07."),
     "code_taken": N_("The code {family_code} is already used. Type another one."),

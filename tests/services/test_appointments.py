@@ -337,3 +337,14 @@ async def test_a_rescheduled_date_far_ahead_is_refused(world: World) -> None:
         )
     assert far.value.code == "date_too_far"
     assert (await service.get(OWNER, saved.id)).appointment.is_open
+
+
+async def test_texts_that_show_nothing_are_refused(world: World) -> None:
+    service = world.services.appointments
+    tomorrow = local(TODAY + timedelta(days=1), 10)
+    for changes in ({"purpose": "\u200b\u200b"}, {"institution_name": "\u2060\ufeff "}):
+        with pytest.raises(DomainError) as blank:
+            await service.create(OWNER, new(world, tomorrow, **changes))
+        assert blank.value.code == "text_invisible"
+    saved = await service.create(OWNER, new(world, tomorrow, purpose="\u202eHearing\u202c"))
+    assert saved.purpose == "Hearing"

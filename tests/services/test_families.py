@@ -10,8 +10,9 @@ import time_machine
 
 from bot.config import Settings
 from bot.domain.errors import DomainError
-from bot.domain.family import NewFamily
+from bot.domain.family import Member, NewFamily
 from bot.domain.people import Actor
+from bot.domain.vocabulary import MemberRole
 from bot.services.registry import Services
 from bot.storage.db import Database
 from bot.storage.people import PeopleRepository
@@ -65,3 +66,33 @@ async def test_contract_dates_within_bounds_are_kept(services: Services) -> None
         date(2016, 11, 25),
         date(2029, 11, 25),
     )
+
+
+@pytest.mark.parametrize(
+    "family",
+    [
+        NewFamily(code="R-01", label="\u200b\u200c\u200d"),
+        NewFamily(code="R-01", label=" \ufeff\u2060 "),
+        NewFamily(code="R-01", members=[Member(name="\u200b", role=MemberRole.CHILD)]),
+        NewFamily(code="R-01", members=[Member(name="\u3164", role=MemberRole.MOTHER)]),
+    ],
+)
+async def test_labels_and_names_that_show_nothing_are_refused(
+    services: Services, family: NewFamily
+) -> None:
+    with pytest.raises(DomainError) as refused:
+        await services.families.register(OWNER, family)
+    assert refused.value.code == "text_invisible"
+    assert await services.families.families.codes() == set()
+
+
+async def test_bidi_controls_are_dropped_and_emoji_kept(services: Services) -> None:
+    family = NewFamily(
+        code="R-01",
+        label="\u202eKowalscy\u202c 👩\u200d👩\u200d👧\u200d👦",
+        members=[Member(name="\u2067Ola\u2069", role=MemberRole.CHILD)],
+    )
+    family_id, _ = await services.families.register(OWNER, family)
+    saved = await services.families.peek(OWNER, family_id)
+    assert saved.label == "Kowalscy 👩\u200d👩\u200d👧\u200d👦"
+    assert [m.name for m in saved.members] == ["Ola"]

@@ -345,3 +345,29 @@ async def test_dates_out_of_bounds_are_refused_and_nothing_is_saved(world: World
         2028, 11, 25
     )
     await plans.record_assessment(OWNER, world.family_id, date(2025, 11, 24), "A year ago")
+
+
+INVISIBLE = "\u200b\u200d \ufeff\u2060"
+
+
+async def test_text_that_shows_nothing_is_refused_and_bidi_is_dropped(world: World) -> None:
+    plans = world.services.plans
+    before = await plans.plan_for(OWNER, world.family_id)
+    refused = [
+        plans.add_goal(OWNER, world.family_id, Area.HEALTH, INVISIBLE),
+        plans.add_goal(OWNER, world.family_id, Area.HEALTH, "x", expected_effect=INVISIBLE),
+        plans.add_progress_note(OWNER, world.goal_id, INVISIBLE),
+        plans.add_task(OWNER, world.goal_id, INVISIBLE, TaskOwner.assistant()),
+        plans.add_task(OWNER, world.goal_id, "x", TaskOwner.of_institution(INVISIBLE)),
+        plans.record_assessment(OWNER, world.family_id, TODAY, INVISIBLE),
+        plans.add_resource(OWNER, world.family_id, INVISIBLE),
+    ]
+    for call in refused:
+        with pytest.raises(DomainError, match="text_invisible"):
+            await call
+    after = await plans.plan_for(OWNER, world.family_id)
+    assert after.goals == before.goals
+    assert after.resources == before.resources
+    assert after.last_assessment is None
+    resource = await plans.add_resource(OWNER, world.family_id, "\u202eGrandma 👩\u200d👧")
+    assert resource.text == "Grandma 👩\u200d👧"

@@ -60,3 +60,16 @@ async def test_a_forged_date_is_refused(world: tuple[Services, int], day: date, 
         await services.visits.record(OWNER, draft(family_id, day))
     assert refused.value.code == code
     assert (await services.visits.recent(OWNER, "R-01"))[1] == []
+
+
+async def test_notes_that_show_nothing_are_refused(world: tuple[Services, int]) -> None:
+    services, family_id = world
+    for changes in ({"note": "\u200b\u200b"}, {"next_steps": "\ufeff \u2060"}):
+        with pytest.raises(DomainError) as refused:
+            await services.visits.record(OWNER, draft(family_id, date(2026, 11, 24), **changes))
+        assert refused.value.code == "text_invisible"
+    assert (await services.visits.recent(OWNER, "R-01"))[1] == []
+    saved = await services.visits.record(
+        OWNER, draft(family_id, date(2026, 11, 24), note="\u202eRent paid 👍")
+    )
+    assert saved.visit.note == "Rent paid 👍"

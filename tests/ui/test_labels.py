@@ -23,7 +23,7 @@ def test_the_numbers_in_the_refusals_are_the_bounds() -> None:
 
 @pytest.mark.parametrize(
     "code",
-    ["date_too_far", "contract_future", "contract_too_old", "contract_too_far"],
+    ["date_too_far", "contract_future", "contract_too_old", "contract_too_far", "text_invisible"],
 )
 def test_new_refusals_are_translated(code: str) -> None:
     english = describe_error(translator("en"), DomainError(code))
