@@ -29,10 +29,11 @@ from bot.domain.appointment import (
     PURPOSE_MAX,
     Institution,
     NewAppointment,
+    check_start,
 )
 from bot.domain.errors import DomainError
 from bot.domain.family import Family
-from bot.domain.plan import Goal
+from bot.domain.plan import Goal, check_required_text
 from bot.domain.when import parse_when
 from bot.handlers.common import show
 from bot.handlers.context import BotContext
@@ -293,18 +294,15 @@ async def typed(update: Update, context: BotContext) -> str | int | None:
         if not text:
             raise DomainError("text_empty")
         if step is Step.NAME:
-            if len(text) > INSTITUTION_NAME_MAX:
-                raise DomainError("text_too_long", limit=INSTITUTION_NAME_MAX, length=len(text))
-            draft.institution_name = text
+            draft.institution_name = check_required_text(text, INSTITUTION_NAME_MAX)
             return await _go(update, context, draft, Step.WHEN)
         if step is Step.WHEN:
             now = context.services.clock.now().astimezone(context.services.settings.tz)
             draft.starts_at = parse_when(text, now)
+            check_start(draft.starts_at, now)
             return await _go(update, context, draft, Step.CONFIRM_WHEN)
         if step is Step.PURPOSE:
-            if len(text) > PURPOSE_MAX:
-                raise DomainError("text_too_long", limit=PURPOSE_MAX, length=len(text))
-            draft.purpose = text
+            draft.purpose = check_required_text(text, PURPOSE_MAX)
             return await _go(update, context, draft, Step.GOAL)
     except DomainError as error:
         return await _go(update, context, draft, step, notice=labels.describe_error(tr, error))

@@ -24,7 +24,7 @@ from bot.conversations.common import (
     step_token,
     tell_busy,
 )
-from bot.domain.appointment import OUTCOME_MAX, AppointmentStatus
+from bot.domain.appointment import OUTCOME_MAX, AppointmentStatus, check_start
 from bot.domain.errors import DomainError
 from bot.domain.when import parse_when
 from bot.handlers.agenda import MOVE_PREFIX
@@ -171,6 +171,7 @@ async def typed(update: Update, context: BotContext) -> str | int | None:
         if step is Step.WHEN and text:
             now = context.services.clock.now().astimezone(context.services.settings.tz)
             draft.starts_at = parse_when(text, now)
+            check_start(draft.starts_at, now)
             return await _go(update, context, draft, Step.CONFIRM)
         if step is Step.NOTE and text:
             if len(text) > OUTCOME_MAX:

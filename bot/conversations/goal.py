@@ -37,6 +37,8 @@ from bot.domain.plan import (
     Independence,
     OwnerKind,
     TaskOwner,
+    check_due,
+    check_required_text,
     sort_goals,
 )
 from bot.domain.vocabulary import Area
@@ -455,17 +457,14 @@ async def typed(update: Update, context: BotContext) -> str | int | None:
 
 
 def _within(text: str, limit: int) -> str:
-    """A typed text within its limit, or a DomainError that says so."""
-    if len(text) > limit:
-        raise DomainError("text_too_long", limit=limit, length=len(text))
-    return text
+    """A typed text, visible and within its limit, or a DomainError that says why not."""
+    return check_required_text(text, limit)
 
 
 def _future(text: str, today: date) -> date:
-    """A typed due date, from today on."""
+    """A typed due date, from today on and not too far ahead."""
     day = parse_date(text, today, YearPreference.FUTURE)
-    if day < today:
-        raise DomainError("date_past")
+    check_due(day, today)
     return day
 
 

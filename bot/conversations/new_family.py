@@ -30,10 +30,13 @@ from bot.conversations.common import (
 from bot.domain.errors import DomainError
 from bot.domain.family import (
     LABEL_MAX,
-    MEMBER_NAME_MAX,
     MEMBERS_MAX,
     Member,
     NewFamily,
+    check_contract_signed,
+    check_contract_until,
+    check_label,
+    check_member_name,
     normalise_code,
     valid_birth_year,
 )
@@ -285,14 +288,10 @@ async def typed(update: Update, context: BotContext) -> str | int | None:
         if step is Step.CODE:
             return await _use_code(update, context, draft, text)
         if step is Step.LABEL:
-            if len(text) > LABEL_MAX:
-                raise DomainError("label_format")
-            draft.label = text
+            draft.label = check_label(text)
             return await _go(update, context, draft, Step.MEMBERS)
         if step is Step.MEMBER_NAME:
-            if len(text) > MEMBER_NAME_MAX:
-                raise DomainError("name_format")
-            draft.pending = PendingMember(name=text)
+            draft.pending = PendingMember(name=check_member_name(text))
             return await _go(update, context, draft, Step.MEMBER_ROLE)
         if step is Step.MEMBER_YEAR:
             if not (text.isascii() and text.isdigit() and valid_birth_year(int(text), today)):
@@ -300,15 +299,13 @@ async def typed(update: Update, context: BotContext) -> str | int | None:
             return await _add_member(update, context, draft, int(text))
         if step is Step.SIGNED:
             signed = parse_date(text, today, YearPreference.PAST)
-            if signed > today:
-                raise DomainError("date_future")
-            draft.contract_signed_on = signed
+            draft.contract_signed_on = check_contract_signed(signed, today)
             return await _go(update, context, draft, Step.UNTIL)
         if step is Step.UNTIL:
             until = parse_date(text, today, YearPreference.FUTURE)
-            if draft.contract_signed_on and until < draft.contract_signed_on:
-                raise DomainError("contract_order")
-            draft.contract_valid_until = until
+            draft.contract_valid_until = check_contract_until(
+                until, draft.contract_signed_on, today
+            )
             return await _go(update, context, draft, Step.CONFIRM)
     except DomainError as error:
         return await _go(update, context, draft, step, labels.describe_error(tr, error))

@@ -24,7 +24,7 @@ from bot.conversations.common import (
 )
 from bot.domain.errors import DomainError
 from bot.domain.parsing import parse_date
-from bot.domain.plan import RESOURCE_MAX, SUMMARY_MAX, days_until
+from bot.domain.plan import RESOURCE_MAX, SUMMARY_MAX, check_assessment_day, days_until
 from bot.handlers.common import show
 from bot.handlers.context import BotContext
 from bot.ui import labels
@@ -199,9 +199,8 @@ async def typed(update: Update, context: BotContext) -> str | int | None:
         if not text:
             raise DomainError("text_empty")
         if step is Step.WHEN:
-            day = parse_date(text, context.services.clock.today())
-            if day > context.services.clock.today():
-                raise DomainError("assessment_future")
+            today = context.services.clock.today()
+            day = check_assessment_day(parse_date(text, today), today)
             draft.day = day.isoformat()
             return await _go(update, context, draft, Step.SUMMARY)
         if step is Step.SUMMARY and draft.family_id is not None and draft.day is not None:

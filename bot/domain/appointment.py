@@ -8,11 +8,14 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from bot.domain.errors import DomainError
+from bot.domain.parsing import years_after
 from bot.domain.plan import check_optional_text, check_required_text
 
 INSTITUTION_NAME_MAX = 60
 PURPOSE_MAX = 300
 OUTCOME_MAX = 1000
+# Institutions book weeks or months ahead; a date over two years ahead is a typo in the year.
+APPOINTMENT_YEARS_AHEAD = 2  # ui/labels.py says "two years" in the refusal
 
 
 class Institution(StrEnum):
@@ -106,10 +109,12 @@ class Appointment(BaseModel):
 
 
 def check_start(starts_at: datetime, now: datetime) -> datetime:
-    """A new or moved appointment starts in the future."""
+    """A new or moved appointment starts in the future, at most two years ahead."""
     moment = as_utc(starts_at)
     if moment <= now:
         raise DomainError("when_past")
+    if moment > years_after(as_utc(now), APPOINTMENT_YEARS_AHEAD):
+        raise DomainError("date_too_far")
     return moment
 
 

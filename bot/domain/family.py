@@ -7,6 +7,9 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from bot.domain.errors import DomainError
+from bot.domain.parsing import years_after
+from bot.domain.visit import check_visible, clean_text
 from bot.domain.vocabulary import MemberRole
 
 CASELOAD_LIMIT = 15  # statutory maximum of families per assistant at once
@@ -14,6 +17,10 @@ CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,11}$")
 LABEL_MAX = 40
 MEMBER_NAME_MAX = 30
 MEMBERS_MAX = 20
+# A contract is typed in when the work starts: one signed over ten years ago, or running more
+# than three years ahead, is a typo in the year (1900, 2999), not a real contract.
+CONTRACT_YEARS_BACK = 10  # ui/labels.py names both numbers in words in the refusals
+CONTRACT_YEARS_AHEAD = 3
 
 
 class Member(BaseModel):
@@ -71,3 +78,52 @@ def suggest_code(existing: set[str]) -> str:
 def valid_birth_year(year: int, today: date) -> bool:
     """A plausible birth year: not in the future, not older than 120 years."""
     return today.year - 120 <= year <= today.year
+
+
+def check_label(text: str | None) -> str | None:
+    """A family's label: cleaned, visible, at most LABEL_MAX characters; empty means none."""
+    cleaned = check_visible(clean_text(text or ""))
+    if len(cleaned) > LABEL_MAX:
+        raise DomainError("label_format")
+    return cleaned or None
+
+
+def check_member_name(text: str) -> str:
+    """A member's first name or initials: cleaned, visible, 1 to MEMBER_NAME_MAX characters."""
+    cleaned = check_visible(clean_text(text))
+    if not cleaned:
+        raise DomainError("text_empty")
+    if len(cleaned) > MEMBER_NAME_MAX:
+        raise DomainError("name_format")
+    return cleaned
+
+
+def check_contract_signed(day: date, today: date) -> date:
+    """A contract is entered once signed: not in the future, not over ten years back."""
+    if day > today:
+        raise DomainError("contract_future")
+    if day < years_after(today, -CONTRACT_YEARS_BACK):
+        raise DomainError("contract_too_old")
+    return day
+
+
+def check_contract_until(day: date, signed: date | None, today: date) -> date:
+    """A contract ends on or after its signing, within ten years back and three years ahead."""
+    if signed is not None and day < signed:
+        raise DomainError("contract_order")
+    if day < years_after(today, -CONTRACT_YEARS_BACK):
+        raise DomainError("contract_too_old")
+    if day > years_after(today, CONTRACT_YEARS_AHEAD):
+        raise DomainError("contract_too_far")
+    return day
+
+
+def check_new_family(family: NewFamily, today: date) -> NewFamily:
+    """The typed parts of a new family cleaned and within their bounds, before it is saved."""
+    signed = family.contract_signed_on
+    if signed is not None:
+        check_contract_signed(signed, today)
+    if family.contract_valid_until is not None:
+        check_contract_until(family.contract_valid_until, signed, today)
+    members = [m.model_copy(update={"name": check_member_name(m.name)}) for m in family.members]
+    return family.model_copy(update={"label": check_label(family.label), "members": members})

@@ -1,12 +1,15 @@
-"""Parsers for what people type on a phone: dates and durations."""
+"""Parsers for what people type on a phone: dates and durations (and years-ahead arithmetic)."""
 
 from __future__ import annotations
 
 import re
 from datetime import date, timedelta
 from enum import StrEnum
+from typing import TypeVar
 
 from bot.domain.errors import DomainError
+
+DayT = TypeVar("DayT", bound=date)  # a date, or a datetime keeping its time and zone
 
 YEAR_SWITCH = timedelta(days=183)
 DURATION_MIN = 5
@@ -52,6 +55,14 @@ def parse_date(text: str, today: date, prefer: YearPreference = YearPreference.P
     elif prefer is YearPreference.FUTURE and candidate < today - YEAR_SWITCH:
         candidate = _make_date(today.year + 1, month, day, allow_leap_shift=True)
     return candidate
+
+
+def years_after(day: DayT, years: int) -> DayT:
+    """The same day `years` later (or earlier, if negative); 29 February becomes the 28th."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
 
 
 def _make_date(year: int, month: int, day: int, *, allow_leap_shift: bool = False) -> date:

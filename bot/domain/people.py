@@ -6,6 +6,8 @@ from datetime import datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict
 
+from bot.domain.visit import clean_text, shows_nothing
+
 INVITE_LIFETIME = timedelta(hours=72)
 
 
@@ -50,3 +52,11 @@ class Invite(BaseModel):
     def is_usable(self, now: datetime) -> bool:
         """Unused and not yet expired."""
         return self.used_by is None and now < self.expires_at
+
+
+def shown_name(display_name: str, telegram_id: int) -> str:
+    """A Telegram name as the bot keeps it: no bidi controls; the id if nothing visible is left."""
+    # The name is the person's own text too: shown in an admin's list and notices, a U+202E in
+    # it would reverse the rest of the line.
+    cleaned = clean_text(display_name)
+    return str(telegram_id) if shows_nothing(cleaned) else cleaned

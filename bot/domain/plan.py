@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import calendar
 from collections import Counter
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from bot.domain.errors import DomainError
 from bot.domain.family import Family
+from bot.domain.parsing import years_after
 from bot.domain.visit import check_note
 from bot.domain.vocabulary import Area
 
@@ -22,6 +23,10 @@ PROGRESS_NOTE_MAX = 1000
 TASK_TEXT_MAX = 200
 RESOURCE_MAX = 200
 INSTITUTION_MAX = 40
+# Plans look a few months ahead; a goal due over two years ahead is a typo in the year (2099).
+PLAN_YEARS_AHEAD = 2  # ui/labels.py says "two years" in the refusal
+# An assessment dated over a year back is a typo too, and would make the family look overdue.
+OLDEST_ASSESSMENT_DAYS = 366
 
 
 class GoalStatus(StrEnum):
@@ -277,16 +282,20 @@ def check_optional_text(text: str | None, limit: int) -> str | None:
 
 
 def check_due(due: date | None, today: date) -> date | None:
-    """A due date being set may be today or later, never in the past."""
+    """A due date being set is from today on, and at most two years ahead."""
     if due is not None and due < today:
         raise DomainError("date_past")
+    if due is not None and due > years_after(today, PLAN_YEARS_AHEAD):
+        raise DomainError("date_too_far")
     return due
 
 
 def check_assessment_day(day: date, today: date) -> date:
-    """An assessment is recorded once it is made: not dated in the future."""
+    """An assessment is recorded once it is made: not in the future, not over a year back."""
     if day > today:
         raise DomainError("assessment_future")
+    if day < today - timedelta(days=OLDEST_ASSESSMENT_DAYS):
+        raise DomainError("date_too_old")
     return day
 
 

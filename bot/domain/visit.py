@@ -14,6 +14,18 @@ NOTE_MAX = 3500
 NEXT_STEPS_MAX = 1000
 OLDEST_VISIT_DAYS = 366  # a typed date older than a year is almost surely a typo
 
+# Right-to-left and left-to-right embeddings, overrides, isolates and marks: stored as typed,
+# one of them in a label reverses the rest of the line it is shown in (a family code, a date).
+BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+# Letters and marks that render as nothing on their own (Hangul fillers, the blank braille
+# pattern, variation selectors, the grapheme joiner); zero-width characters are format (Cf)
+# characters and need no list. Inside visible text, as in emoji sequences, they are kept.
+BLANK_LOOKING = frozenset(
+    "\u034f\u115f\u1160\u2800\u3164\uffa0" + "".join(chr(c) for c in range(0xFE00, 0xFE10))
+)
+
 
 class VisitDraft(BaseModel):
     """A visit being recorded step by step; lives in the conversation's user_data as JSON."""
@@ -66,13 +78,29 @@ def check_visit_date(day: date, today: date) -> date:
 
 
 def clean_text(text: str) -> str:
-    """Drop control characters (NUL and friends) that no keyboard types; keep lines and tabs."""
-    return "".join(c for c in text if c in "\n\t" or unicodedata.category(c) != "Cc").strip()
+    """Drop control characters and bidi controls that no keyboard types; keep lines and tabs."""
+    return "".join(
+        c
+        for c in text
+        if (c in "\n\t" or unicodedata.category(c) != "Cc") and c not in BIDI_CONTROLS
+    ).strip()
+
+
+def shows_nothing(text: str) -> bool:
+    """Whether the text is blank on screen: only whitespace and invisible characters."""
+    return all(c.isspace() or unicodedata.category(c) == "Cf" or c in BLANK_LOOKING for c in text)
+
+
+def check_visible(text: str) -> str:
+    """Refuse text that is not empty yet shows nothing (zero-width characters, fillers)."""
+    if text and shows_nothing(text):
+        raise DomainError("text_invisible")
+    return text
 
 
 def check_note(text: str, limit: int = NOTE_MAX) -> str:
-    """Notes are kept as typed (trimmed, without control characters), within the limit."""
-    cleaned = clean_text(text)
+    """Notes are kept as typed (trimmed, without control characters), visible, within the limit."""
+    cleaned = check_visible(clean_text(text))
     if len(cleaned) > limit:
         raise DomainError("text_too_long", limit=limit, length=len(cleaned))
     return cleaned

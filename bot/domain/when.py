@@ -12,7 +12,8 @@ Choices worth knowing (the tests pin each one):
   a pair that cannot be a date (`10.30`, `9.45`) is a time today.
 - The result is built in `now`'s zone: a time skipped by the spring change is impossible, a time
   repeated by the autumn change is its first occurrence (fold=0, summer time).
-- There is no upper bound (`12.12.2099 10:00` is accepted): the caller echoes the moment back.
+- There is no upper bound here (`12.12.2099 10:00` is read): appointment.check_start, which
+  every caller applies, refuses a moment more than two years ahead.
 """
 
 from __future__ import annotations

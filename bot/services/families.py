@@ -9,7 +9,14 @@ from pydantic import BaseModel, ConfigDict
 
 from bot.domain.cadence import FamilyCadence, week_bounds
 from bot.domain.errors import DomainError, NotAllowed, NotFound
-from bot.domain.family import CASELOAD_LIMIT, Family, NewFamily, normalise_code, suggest_code
+from bot.domain.family import (
+    CASELOAD_LIMIT,
+    Family,
+    NewFamily,
+    check_new_family,
+    normalise_code,
+    suggest_code,
+)
 from bot.domain.people import Actor
 from bot.services.audit import AccessAudit
 from bot.services.clock import Clock
@@ -61,13 +68,7 @@ class FamilyService:
         code = normalise_code(family.code)
         if code is None:
             raise DomainError("code_format")
-        family = family.model_copy(update={"code": code})
-        if (
-            family.contract_signed_on
-            and family.contract_valid_until
-            and family.contract_valid_until < family.contract_signed_on
-        ):
-            raise DomainError("contract_order")
+        family = check_new_family(family.model_copy(update={"code": code}), self.clock.today())
         family_id = await self.families.add(family, actor.telegram_id, self.clock.now())
         await self.audit.allowed(actor.telegram_id, "family.create", family_id)
         held = await self.families.count_active(actor.telegram_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 
 from bot.domain.errors import DomainError, NotAllowed
-from bot.domain.people import INVITE_LIFETIME, Actor, Assistant, Invite
+from bot.domain.people import INVITE_LIFETIME, Actor, Assistant, Invite, shown_name
 from bot.services.audit import AccessAudit
 from bot.services.clock import Clock
 from bot.storage.people import PeopleRepository
@@ -49,7 +49,8 @@ class MembershipService:
     async def ensure_admin_profile(self, actor: Actor, display_name: str) -> None:
         """Give an admin a profile row, so they can hold families and pick a language."""
         if actor.is_admin and not actor.is_assistant:
-            await self.people.add_assistant(actor.telegram_id, display_name, self.clock.now())
+            name = shown_name(display_name, actor.telegram_id)
+            await self.people.add_assistant(actor.telegram_id, name, self.clock.now())
 
     async def create_invite(self, actor: Actor) -> Invite:
         """A new one-time invite code (admins only)."""
@@ -80,7 +81,9 @@ class MembershipService:
                 raise DomainError("invite_used")
             if not invite.is_usable(now):
                 raise DomainError("invite_expired")
-            if not await self.people.redeem_invite(invite.code, telegram_id, display_name, now):
+            if not await self.people.redeem_invite(
+                invite.code, telegram_id, shown_name(display_name, telegram_id), now
+            ):
                 raise DomainError("invite_used")
         except DomainError as refusal:
             known = "" if invite is None else f" invite={invite.code}"

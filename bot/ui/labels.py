@@ -76,6 +76,7 @@ ERROR_TEXTS: dict[str, str] = {
     ),
     "date_too_old": N_("That date is more than a year ago. Check the year."),
     "date_past": N_("That date is already past. Type a date from today on."),
+    "date_too_far": N_("That date is more than two years ahead. Check the year."),
     "duration_format": N_(
         "I could not read that duration. Type minutes (45) or hours (1h30, 1:30)."
     ),
@@ -85,10 +86,22 @@ ERROR_TEXTS: dict[str, str] = {
         "Please shorten it and send it again."
     ),
     "text_empty": N_("Please type some text."),
+    "text_invisible": N_(
+        "That text shows nothing: it is only spaces or invisible characters. "
+        "Please type some words."
+    ),
     "draft_incomplete": N_("Some steps are missing. Please go through them again."),
     "code_format": N_("A family code has 1–12 letters, digits or dashes, like R-07."),
     "code_taken": N_("The code {family_code} is already used. Type another one."),
     "contract_order": N_("The contract cannot end before it was signed."),
+    "contract_future": N_(
+        "That date is in the future. A contract is entered once it has been signed."
+    ),
+    "contract_too_old": N_("That date is more than ten years ago. Check the year."),
+    "contract_too_far": N_(
+        "That date is more than three years ahead. A contract runs a few years at most; "
+        "check the year."
+    ),
     "name_format": N_("Type a first name or initials (at most 30 characters)."),
     "year_format": N_("Type a birth year like 2015, or press Skip."),
     "label_format": N_("A label has at most 40 characters."),

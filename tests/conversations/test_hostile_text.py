@@ -130,3 +130,34 @@ async def test_hostile_text_in_every_plan_step(harness: BotHarness, text: str) -
         await sim.send("Summary " + text[:50])
     await sim.send("/plan R-01 all")
     assert harness.fake.errors == []
+
+
+async def test_invisible_labels_and_names_are_refused_bidi_dropped(harness: BotHarness) -> None:
+    sim = await harness.assistant(language_code="en")
+    await sim.send("/newfamily")
+    await sim.press("Use R-01")
+    await sim.send("\u200b\u200c\u200d\ufeff")  # a label that would show blank
+    assert "only spaces or invisible characters" in harness.fake.last_text(sim.chat_id)
+    await sim.send("\u202eKowalscy 👩\u200d👩\u200d👧\u200d👦")
+    await sim.press("Add a member")
+    await sim.send("\u2060 \u200b")
+    assert "only spaces or invisible characters" in harness.fake.last_text(sim.chat_id)
+    await sim.send("Ola\u200f")
+    await sim.press("child")
+    await sim.press("Skip")
+    await sim.press("Done")
+    await sim.press("1")
+    await sim.press("Skip")
+    await sim.press("Skip")
+    await sim.press("Save")
+    assert "R-01 is registered" in harness.fake.last_text(sim.chat_id)
+    assert harness.services is not None
+    family = await harness.services.families.families.by_code("R-01")
+    assert family is not None
+    assert family.label == "Kowalscy 👩\u200d👩\u200d👧\u200d👦"
+    assert [m.name for m in family.members] == ["Ola"]
+    await sim.send("/families")
+    assert "Kowalscy" in harness.fake.last_text(sim.chat_id)
+    shown = [str(c.params.get("text", "")) for c in harness.fake.calls]
+    assert not any("\u202e" in text or "\u200f" in text for text in shown)
+    assert harness.fake.errors == []

@@ -307,3 +307,44 @@ async def test_cancel_closes_and_withdraws(world: World, db: Database) -> None:
         "SELECT status FROM outbox WHERE subject = ?", (f"appointment:{saved.id}",)
     )
     assert {r["status"] for r in statuses} == {OutboxStatus.WITHDRAWN}
+
+
+async def test_more_than_two_years_ahead_is_refused(world: World) -> None:
+    service = world.services.appointments
+    with pytest.raises(DomainError) as far:
+        await service.create(OWNER, new(world, local(date(2099, 12, 12), 10)))
+    assert far.value.code == "date_too_far"
+    found = await service.appointments.scheduled_between(
+        [world.family_id], NOW, local(date(2100, 1, 1), 0)
+    )
+    assert found == []
+    saved = await service.create(OWNER, new(world, local(date(2028, 12, 6), 10)))
+    with pytest.raises(DomainError) as moved:
+        await service.move(OWNER, saved.id, local(date(2028, 12, 8), 10))
+    assert moved.value.code == "date_too_far"
+    assert (await service.get(OWNER, saved.id)).appointment.starts_at == saved.starts_at
+
+
+async def test_a_rescheduled_date_far_ahead_is_refused(world: World) -> None:
+    service = world.services.appointments
+    saved = await service.create(OWNER, new(world, local(TODAY, 11)))
+    with time_machine.travel(local(TODAY, 12), tick=False), pytest.raises(DomainError) as far:
+        await service.record_outcome(
+            OWNER,
+            saved.id,
+            AppointmentStatus.RESCHEDULED,
+            new_starts_at=local(date(2099, 1, 5), 10),
+        )
+    assert far.value.code == "date_too_far"
+    assert (await service.get(OWNER, saved.id)).appointment.is_open
+
+
+async def test_texts_that_show_nothing_are_refused(world: World) -> None:
+    service = world.services.appointments
+    tomorrow = local(TODAY + timedelta(days=1), 10)
+    for changes in ({"purpose": "\u200b\u200b"}, {"institution_name": "\u2060\ufeff "}):
+        with pytest.raises(DomainError) as blank:
+            await service.create(OWNER, new(world, tomorrow, **changes))
+        assert blank.value.code == "text_invisible"
+    saved = await service.create(OWNER, new(world, tomorrow, purpose="\u202eHearing\u202c"))
+    assert saved.purpose == "Hearing"

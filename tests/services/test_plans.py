@@ -320,3 +320,54 @@ async def test_resources_are_added_and_removed_once(world: World) -> None:
     with pytest.raises(NotFound, match="resource_unknown"):
         await plans.remove_resource(OWNER, world.resource_id)
     assert await plans.resources(OWNER, world.family_id) == []
+
+
+async def test_dates_out_of_bounds_are_refused_and_nothing_is_saved(world: World) -> None:
+    plans = world.services.plans
+    before = await plans.plan_for(OWNER, world.family_id)
+    # 01.01.1800 was saved and made the family 82,698 days overdue for an assessment.
+    with pytest.raises(DomainError, match="date_too_old"):
+        await plans.record_assessment(OWNER, world.family_id, date(1800, 1, 1), "x")
+    with pytest.raises(DomainError, match="date_too_far"):
+        await plans.add_goal(OWNER, world.family_id, Area.HEALTH, "x", due=date(2099, 1, 1))
+    with pytest.raises(DomainError, match="date_too_far"):
+        await plans.change_due_date(OWNER, world.goal_id, date(2028, 11, 26))
+    with pytest.raises(DomainError, match="date_too_far"):
+        await plans.add_task(
+            OWNER, world.goal_id, "x", TaskOwner.assistant(), due=date(2099, 1, 1)
+        )
+    after = await plans.plan_for(OWNER, world.family_id)
+    assert after.last_assessment is None
+    assert after.goals == before.goals
+    assert await plans.assessments(OWNER, world.family_id) == []
+    # The edges are kept: two years ahead, a year back.
+    assert (await plans.change_due_date(OWNER, world.goal_id, date(2028, 11, 25))).due == date(
+        2028, 11, 25
+    )
+    await plans.record_assessment(OWNER, world.family_id, date(2025, 11, 24), "A year ago")
+
+
+INVISIBLE = "\u200b\u200d \ufeff\u2060"
+
+
+async def test_text_that_shows_nothing_is_refused_and_bidi_is_dropped(world: World) -> None:
+    plans = world.services.plans
+    before = await plans.plan_for(OWNER, world.family_id)
+    refused = [
+        plans.add_goal(OWNER, world.family_id, Area.HEALTH, INVISIBLE),
+        plans.add_goal(OWNER, world.family_id, Area.HEALTH, "x", expected_effect=INVISIBLE),
+        plans.add_progress_note(OWNER, world.goal_id, INVISIBLE),
+        plans.add_task(OWNER, world.goal_id, INVISIBLE, TaskOwner.assistant()),
+        plans.add_task(OWNER, world.goal_id, "x", TaskOwner.of_institution(INVISIBLE)),
+        plans.record_assessment(OWNER, world.family_id, TODAY, INVISIBLE),
+        plans.add_resource(OWNER, world.family_id, INVISIBLE),
+    ]
+    for call in refused:
+        with pytest.raises(DomainError, match="text_invisible"):
+            await call
+    after = await plans.plan_for(OWNER, world.family_id)
+    assert after.goals == before.goals
+    assert after.resources == before.resources
+    assert after.last_assessment is None
+    resource = await plans.add_resource(OWNER, world.family_id, "\u202eGrandma 👩\u200d👧")
+    assert resource.text == "Grandma 👩\u200d👧"

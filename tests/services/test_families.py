@@ -1,0 +1,98 @@
+"""FamilyService.register: the service refuses what the walk refuses, even called directly."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+
+import pytest
+import time_machine
+
+from bot.config import Settings
+from bot.domain.errors import DomainError
+from bot.domain.family import Member, NewFamily
+from bot.domain.people import Actor
+from bot.domain.vocabulary import MemberRole
+from bot.services.registry import Services
+from bot.storage.db import Database
+from bot.storage.people import PeopleRepository
+
+NOW = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
+OWNER = Actor(telegram_id=1001, is_assistant=True)
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock() -> Iterator[None]:
+    """A fixed Wednesday morning in Warsaw."""
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.fixture
+async def services(settings: Settings, db: Database) -> Services:
+    """The services on a fresh database, with one assistant let in."""
+    await PeopleRepository(db).add_assistant(OWNER.telegram_id, "Owner", NOW)
+    return Services.build(settings, db)
+
+
+@pytest.mark.parametrize(
+    ("signed", "until", "code"),
+    [
+        (date(1900, 1, 1), None, "contract_too_old"),
+        (date(2016, 11, 24), None, "contract_too_old"),
+        (date(2026, 11, 26), None, "contract_future"),
+        (None, date(2999, 12, 31), "contract_too_far"),
+        (date(2026, 6, 1), date(2029, 11, 26), "contract_too_far"),
+        (date(2026, 6, 1), date(2026, 5, 31), "contract_order"),
+    ],
+)
+async def test_contract_dates_out_of_bounds_are_refused(
+    services: Services, signed: date | None, until: date | None, code: str
+) -> None:
+    family = NewFamily(code="R-01", contract_signed_on=signed, contract_valid_until=until)
+    with pytest.raises(DomainError) as refused:
+        await services.families.register(OWNER, family)
+    assert refused.value.code == code
+    assert await services.families.families.codes() == set()
+
+
+async def test_contract_dates_within_bounds_are_kept(services: Services) -> None:
+    family = NewFamily(
+        code="R-01", contract_signed_on=date(2016, 11, 25), contract_valid_until=date(2029, 11, 25)
+    )
+    family_id, _ = await services.families.register(OWNER, family)
+    saved = await services.families.peek(OWNER, family_id)
+    assert (saved.contract_signed_on, saved.contract_valid_until) == (
+        date(2016, 11, 25),
+        date(2029, 11, 25),
+    )
+
+
+@pytest.mark.parametrize(
+    "family",
+    [
+        NewFamily(code="R-01", label="\u200b\u200c\u200d"),
+        NewFamily(code="R-01", label=" \ufeff\u2060 "),
+        NewFamily(code="R-01", members=[Member(name="\u200b", role=MemberRole.CHILD)]),
+        NewFamily(code="R-01", members=[Member(name="\u3164", role=MemberRole.MOTHER)]),
+    ],
+)
+async def test_labels_and_names_that_show_nothing_are_refused(
+    services: Services, family: NewFamily
+) -> None:
+    with pytest.raises(DomainError) as refused:
+        await services.families.register(OWNER, family)
+    assert refused.value.code == "text_invisible"
+    assert await services.families.families.codes() == set()
+
+
+async def test_bidi_controls_are_dropped_and_emoji_kept(services: Services) -> None:
+    family = NewFamily(
+        code="R-01",
+        label="\u202eKowalscy\u202c 👩\u200d👩\u200d👧\u200d👦",
+        members=[Member(name="\u2067Ola\u2069", role=MemberRole.CHILD)],
+    )
+    family_id, _ = await services.families.register(OWNER, family)
+    saved = await services.families.peek(OWNER, family_id)
+    assert saved.label == "Kowalscy 👩\u200d👩\u200d👧\u200d👦"
+    assert [m.name for m in saved.members] == ["Ola"]
