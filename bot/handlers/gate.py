@@ -39,6 +39,12 @@ async def gatekeeper(update: object, context: BotContext) -> None:
         await _refuse_group(update, context)
         await _finish(update, context)
         raise ApplicationHandlerStop
+    if update.callback_query is not None and chat.id != user.id:
+        # A private chat's id is the user's: a press "from" another chat is forged.
+        log.warning("refused a press by %s on a message of chat %s", user.id, chat.id)
+        await answer_press(update, context.tr.gettext("That button does not belong to you."))
+        await _finish(update, context)
+        raise ApplicationHandlerStop
     if not actor.is_member:
         if _is_start_with_code(update):
             context.actor = actor

@@ -390,3 +390,25 @@ async def test_another_assistants_plan_is_refused_and_audited(
     await api.wait_idle(REPLY)
     assert await bot.stop() == 0
     assert denials_in(bot.database, bot.env.get("DATABASE_KEY")) == [(1002, "read.plan", "R-01")]
+
+
+async def test_kill9_right_after_saving_a_visit_never_offers_it_again(
+    api: LocalBotApi, bot: BotProcess
+) -> None:
+    await launch(bot, api)
+    _, assistant = await join(api)
+    await new_family(assistant)
+    for attempt in range(3):
+        for kind, arg, expect in VISIT_STEPS:
+            await step(assistant, kind, arg, expect)
+        bot.kill9()  # at once after "Saved": the dropped draft may not be written yet
+        await launch(bot, api)
+        await assistant.send("/visit")
+        reply = await own_reply(assistant)
+        assert "unfinished" not in reply, f"attempt {attempt}: the saved visit was offered again"
+        assert "Which family" in reply
+        await assistant.send("/cancel")
+        await assistant.wait_for("Nothing was saved", REPLY)
+    await api.wait_idle(REPLY)
+    assert await bot.stop() == 0
+    assert len(visits_in(bot.database, bot.env.get("DATABASE_KEY"))) == 3
