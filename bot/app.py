@@ -21,6 +21,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+from bot.commands import names
 from bot.conversations import (
     appointment,
     appointment_change,
@@ -103,17 +104,17 @@ def _add_handlers(application: BotApplication) -> None:
         plan_notes.build(),
         appointment.build(),
         appointment_change.build(),
-        CommandHandler("start", start.start),
-        CommandHandler(["help", "pomoc"], start.help_command),
-        CommandHandler(["families", "rodziny"], families.families),
-        CommandHandler(["visits", "wizyty"], families.visits),
-        CommandHandler("plan", plan.plan),
-        CommandHandler(["agenda", "terminy"], agenda.agenda),
-        CommandHandler(["settings", "ustawienia"], reminders.settings),
-        CommandHandler(["lang", "jezyk"], language.choose_language),
-        CommandHandler("invite", admin.invite),
-        CommandHandler(["assign", "przypisz"], admin.assign),
-        CommandHandler(["cancel", "anuluj"], _cancel),
+        CommandHandler(names("start"), start.start),
+        CommandHandler(names("help"), start.help_command),
+        CommandHandler(names("families"), families.families),
+        CommandHandler(names("visits"), families.visits),
+        CommandHandler(names("plan"), plan.plan),
+        CommandHandler(names("agenda"), agenda.agenda),
+        CommandHandler(names("settings"), reminders.settings),
+        CommandHandler(names("lang"), language.choose_language),
+        CommandHandler(names("invite"), admin.invite),
+        CommandHandler(names("assign"), admin.assign),
+        CommandHandler(names("cancel"), _cancel),
         CallbackQueryHandler(language.language_pressed, pattern=rf"^{language.LANG_PREFIX}:"),
         CallbackQueryHandler(admin.assign_pressed, pattern=rf"^{admin.ASSIGN_PREFIX}:"),
         CallbackQueryHandler(families.visits_pressed, pattern=rf"^{families.VISITS_PREFIX}:"),

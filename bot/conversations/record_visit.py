@@ -11,6 +11,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
+from bot.commands import names
 from bot.conversations.engine import (
     End,
     Go,
@@ -399,6 +400,6 @@ async def start_from_list(update: Update, context: BotContext) -> None:
 
 
 HANDLERS = WALK.handlers(
-    CommandHandler(["visit", "wizyta"], start),
+    CommandHandler(names("visit"), start),
     CallbackQueryHandler(start_from_list, pattern=rf"^{START_VISIT_PREFIX}:"),
 )

@@ -9,6 +9,7 @@ from telegram import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
 from telegram.error import TelegramError
 from telegram.ext import Application
 
+from bot.commands import Audience, for_audience
 from bot.handlers.context import SERVICES_KEY
 from bot.i18n import LOCALES, translator
 from bot.services.registry import Services
@@ -20,31 +21,9 @@ AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 
 def command_menu(locale: str, *, admin_menu: bool = False) -> list[BotCommand]:
     """The command menu in one language; Polish shows the Polish aliases."""
-    tr = translator(locale)
-    _ = tr.gettext
-    polish = locale == "pl"
-    menu = [
-        BotCommand("wizyta" if polish else "visit", _("Record a visit")),
-        BotCommand("rodziny" if polish else "families", _("Your families this week")),
-        BotCommand("wizyty" if polish else "visits", _("Last visits of a family")),
-        BotCommand("nowarodzina" if polish else "newfamily", _("Register a family")),
-        BotCommand("plan", _("A family's help plan")),
-        BotCommand("cel" if polish else "goal", _("Add or change a goal")),
-        BotCommand("ocena" if polish else "assessment", _("Periodic assessment")),
-        BotCommand("zasoby" if polish else "resources", _("The family's resources")),
-        BotCommand("termin" if polish else "appointment", _("Add an appointment")),
-        BotCommand("terminy" if polish else "agenda", _("Appointments this week")),
-        BotCommand("ustawienia" if polish else "settings", _("Reminder settings")),
-        BotCommand("jezyk" if polish else "lang", _("Language")),
-        BotCommand("anuluj" if polish else "cancel", _("Stop without saving")),
-        BotCommand("pomoc" if polish else "help", _("What the bot can do")),
-    ]
-    if admin_menu:
-        menu += [
-            BotCommand("invite", _("Invite a new assistant")),
-            BotCommand("assign", _("Hand a family to an assistant")),
-        ]
-    return menu
+    _ = translator(locale).gettext
+    shown = for_audience(Audience.MEMBER) + (for_audience(Audience.ADMIN) if admin_menu else [])
+    return [BotCommand(c.shown_name(locale), _(c.menu)) for c in shown if c.menu]
 
 
 async def publish_commands(application: AnyApplication) -> None:

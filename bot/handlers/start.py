@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
+from bot.commands import Audience, for_audience
 from bot.domain.errors import DomainError
 from bot.handlers.common import answer_press
 from bot.handlers.context import BotContext
@@ -13,31 +14,13 @@ from bot.ui.text import esc
 
 
 def help_text(tr: Translator, is_admin: bool) -> str:
-    """What the bot can do, command by command."""
+    """What the bot can do, command by command (from the command registry)."""
     _ = tr.gettext
-    lines = [
-        _("<b>What I can do</b>"),
-        _("/visit (/wizyta) — record a visit, step by step"),
-        _("/families (/rodziny) — your families and this week's visits"),
-        _("/visits R-01 (/wizyty) — the last visits of a family"),
-        _("/newfamily (/nowarodzina) — register a family"),
-        _("/plan R-01 — the family's help plan (add “all” for closed goals)"),
-        _("/goal (/cel) — add a goal or change one: status, notes, tasks"),
-        _("/assessment (/ocena) — record the periodic assessment"),
-        _("/resources (/zasoby) — the family's strengths"),
-        _("/appointment (/termin) — an appointment at an institution"),
-        _("/agenda (/terminy) — appointments in the next 7 days"),
-        _("/settings (/ustawienia) — morning digest and quiet hours"),
-        _("/lang (/jezyk) — change the language"),
-        _("/cancel (/anuluj) — stop what you started, without saving"),
-    ]
+    lines = [_("<b>What I can do</b>")]
+    lines += [_(c.help) for c in for_audience(Audience.MEMBER) if c.help]
     if is_admin:
-        lines += [
-            "",
-            _("<b>For admins</b>"),
-            _("/invite — a one-time invite for a new assistant (valid 72 hours)"),
-            _("/assign R-01 — hand a family to another assistant"),
-        ]
+        lines += ["", _("<b>For admins</b>")]
+        lines += [_(c.help) for c in for_audience(Audience.ADMIN) if c.help]
     return "\n".join(lines)
 
 
