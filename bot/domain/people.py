@@ -18,6 +18,7 @@ class Assistant(BaseModel):
     display_name: str
     locale: str | None = None
     joined_at: datetime
+    unreachable: bool = False  # blocked the bot: no reminders until they write again
 
 
 class Actor(BaseModel):
