@@ -7,7 +7,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     DATABASE_PATH=/data/familybot.sqlite3
 
 RUN useradd --create-home --uid 10001 familybot \
-    && mkdir /data && chown familybot:familybot /data
+    && mkdir -m 700 /data && chown familybot:familybot /data
 
 WORKDIR /app
 COPY pyproject.toml README.md ./
