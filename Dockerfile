@@ -12,7 +12,6 @@ RUN useradd --create-home --uid 10001 familybot \
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY bot ./bot
-COPY locales ./locales
 RUN pip install --no-cache-dir -e .
 
 USER familybot

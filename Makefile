@@ -34,8 +34,8 @@ test: lint typecheck pytest
 
 # Re-extract user-facing strings and merge them into both catalogs (for developers).
 catalogs: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -o locales/bot.pot --no-location --omit-header -k ngettext:1,2 -k N_ bot
-	$(BIN)/pybabel update -i locales/bot.pot -d locales -D bot --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel extract -F babel.cfg -o bot/locales/bot.pot --no-location --omit-header -k ngettext:1,2 -k N_ bot
+	$(BIN)/pybabel update -i bot/locales/bot.pot -d bot/locales -D bot --no-fuzzy-matching --ignore-obsolete --width 99
 	$(BIN)/python tools/fill_english.py
 
 clean:
