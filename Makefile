@@ -3,13 +3,18 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The lock files pin every package (with hashes) so two centres run the same code.
+LOCK_FLAGS := --universal --python-version 3.11 --generate-hashes --custom-compile-command "make lock"
 
-.PHONY: run migrate test lint typecheck pytest install catalogs diagrams clean
+.PHONY: run migrate doctor test lint typecheck pytest install lock upgrade catalogs diagrams clean
 
-$(STAMP): pyproject.toml
+# Exact versions from the dev lock (runtime + test tools), then the bot itself, nothing more.
+$(STAMP): pyproject.toml requirements.lock requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	$(BIN)/pip check
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -19,6 +24,9 @@ run: $(STAMP)
 
 migrate: $(STAMP)
 	$(BIN)/python -m bot migrate
+
+doctor: $(STAMP)
+	$(BIN)/python -m bot doctor
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -32,10 +40,20 @@ pytest: $(STAMP)
 
 test: lint typecheck pytest
 
+# Re-compile the lock files after changing dependencies in pyproject.toml (keeps other pins);
+# `make upgrade` moves every pin to the newest release the ranges in pyproject.toml allow.
+lock: $(STAMP)
+	$(BIN)/uv pip compile pyproject.toml $(LOCK_FLAGS) $(UPGRADE) -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --extra dev $(LOCK_FLAGS) $(UPGRADE) \
+		-c requirements.lock -o requirements-dev.lock
+
+upgrade:
+	$(MAKE) lock UPGRADE=--upgrade
+
 # Re-extract user-facing strings and merge them into both catalogs (for developers).
 catalogs: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -o locales/bot.pot --no-location --omit-header -k ngettext:1,2 -k N_ bot
-	$(BIN)/pybabel update -i locales/bot.pot -d locales -D bot --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel extract -F babel.cfg -o bot/locales/bot.pot --no-location --omit-header -k ngettext:1,2 -k N_ bot
+	$(BIN)/pybabel update -i bot/locales/bot.pot -d bot/locales -D bot --no-fuzzy-matching --ignore-obsolete --width 99
 	$(BIN)/python tools/fill_english.py
 
 # Redraw every walk's .mmd from its table (a test fails when a diagram is out of date).

@@ -1,7 +1,8 @@
 """Command line: `python -m bot` runs the bot.
 
 `python -m bot migrate` prepares the database and exits; `python -m bot backup FILE` writes a
-consistent copy of the database (encrypted with the same key) while the bot may keep running.
+consistent copy of the database (encrypted with the same key) while the bot may keep running;
+`python -m bot doctor` checks the installation and prints one line per check.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from telegram import Update
 
 from bot.app import build_application, prepare
 from bot.config import ConfigError, Settings, load_settings
+from bot.doctor import doctor
 from bot.services.registry import Services
 from bot.storage.db import Database, DatabaseError
 from bot.storage.persistence import SQLitePersistence
@@ -85,15 +87,20 @@ async def run(settings: Settings) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Parse the command, load settings, run; configuration problems are one clear line."""
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
-    parser.add_argument("command", nargs="?", default="run", choices=["run", "migrate", "backup"])
+    parser.add_argument(
+        "command", nargs="?", default="run", choices=["run", "migrate", "backup", "doctor"]
+    )
     parser.add_argument("file", nargs="?", type=Path, help="backup: the new file to write")
     args = parser.parse_args(argv)
     if args.command == "backup" and args.file is None:
         parser.error("backup needs the name of a new file, e.g. backups/familybot-2026-11-23.db")
     logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        level=logging.WARNING if args.command == "doctor" else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     logging.getLogger("httpx").setLevel(logging.WARNING)  # it would log the token in URLs
+    if args.command == "doctor":  # it reads the settings itself, and reports, not raises
+        return asyncio.run(doctor())
     try:
         settings = load_settings()
         if args.command == "migrate":

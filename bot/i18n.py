@@ -1,4 +1,4 @@
-"""Gettext catalogs from locales/, Polish plural forms, dates through Babel, per-user language."""
+"""Gettext catalogs from bot/locales/ (package data), Polish plurals, Babel dates, per user."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from babel.messages.pofile import read_po
 
 LOCALES = ("pl", "en")
 DOMAIN = "bot"
-LOCALE_DIR = Path(__file__).resolve().parent.parent / "locales"
+LOCALE_DIR = Path(__file__).resolve().parent / "locales"
 
 
 def N_(message: str) -> str:

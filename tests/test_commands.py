@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
-
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler

@@ -6,7 +6,8 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po, write_po
 
-CATALOG = Path(__file__).resolve().parent.parent / "locales" / "en" / "LC_MESSAGES" / "bot.po"
+REPO = Path(__file__).resolve().parent.parent
+CATALOG = REPO / "bot" / "locales" / "en" / "LC_MESSAGES" / "bot.po"
 
 
 def main() -> None:

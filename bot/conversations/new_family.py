@@ -37,7 +37,6 @@ from bot.domain.family import (
     check_contract_until,
     check_label,
     check_member_name,
-    normalise_code,
     valid_birth_year,
 )
 from bot.domain.parsing import YearPreference, parse_date
@@ -204,13 +203,12 @@ async def start(update: Update, context: BotContext) -> str | int:
 
 
 async def _use_code(update: Update, context: BotContext, draft: FamilyDraft, code: str) -> str:
-    """Take a code if it is well-formed and free."""
-    normal = normalise_code(code)
-    if normal is None:
-        raise DomainError("code_format")
-    if not await context.services.families.code_is_free(context.actor, normal):
-        raise DomainError("code_taken", family_code=normal)
-    draft.code = normal
+    """Take a code if it is well-formed and free; a taken one offers the nearest free one."""
+    try:
+        draft.code = await context.services.families.check_new_code(context.actor, code)
+    except DomainError as error:
+        draft.suggested = str(error.details.get("suggestion", draft.suggested))
+        raise
     return await _go(update, context, draft, Step.LABEL)
 
 

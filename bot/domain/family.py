@@ -14,6 +14,7 @@ from bot.domain.vocabulary import MemberRole
 
 CASELOAD_LIMIT = 15  # statutory maximum of families per assistant at once
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,11}$")
+_TRAILING_NUMBER = re.compile(r"^(.*?)(\d+)$")
 LABEL_MAX = 40
 MEMBER_NAME_MAX = 30
 MEMBERS_MAX = 20
@@ -73,6 +74,26 @@ def suggest_code(existing: set[str]) -> str:
     while f"R-{number:02d}" in taken:
         number += 1
     return f"R-{number:02d}"
+
+
+def next_free_code(wanted: str, existing: set[str]) -> str:
+    """The free code nearest to a taken one: R-07 → R-08, K7 → K8, ABC → ABC-2; else R-nn.
+
+    It says nothing about who holds the taken code, only what is still free.
+    """
+    taken = {c.upper() for c in existing}
+    wanted = wanted.strip().upper()
+    match = _TRAILING_NUMBER.match(wanted)
+    stem, digits = (match.group(1), match.group(2)) if match else (f"{wanted}-", "1")
+    number = int(digits) + 1
+    # More tries than codes exist always reaches a free one, unless the codes grow too long.
+    for candidate_number in range(number, number + len(taken) + 1):
+        candidate = f"{stem}{candidate_number:0{len(digits)}d}"
+        if not CODE_PATTERN.match(candidate):
+            break
+        if candidate not in taken:
+            return candidate
+    return suggest_code(taken)
 
 
 def valid_birth_year(year: int, today: date) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from datetime import datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict
@@ -9,6 +10,8 @@ from pydantic import BaseModel, ConfigDict
 from bot.domain.visit import clean_text, shows_nothing
 
 INVITE_LIFETIME = timedelta(hours=72)
+REFUSAL_INTERVAL = timedelta(hours=1)  # a stranger is told at most this often
+STRANGERS_REMEMBERED = 10_000  # bounds the memory a flood of strangers can take
 
 
 class Assistant(BaseModel):
@@ -20,6 +23,7 @@ class Assistant(BaseModel):
     display_name: str
     locale: str | None = None
     joined_at: datetime
+    unreachable: bool = False  # blocked the bot: no reminders until they write again
 
 
 class Actor(BaseModel):
@@ -60,3 +64,33 @@ def shown_name(display_name: str, telegram_id: int) -> str:
     # it would reverse the rest of the line.
     cleaned = clean_text(display_name)
     return str(telegram_id) if shows_nothing(cleaned) else cleaned
+
+
+class RefusalThrottle:
+    """Answers a stranger the first time, then at most once per interval (in memory only).
+
+    A restart forgets, so a stranger may be refused once more: harmless. The oldest
+    entries go first when more strangers than `capacity` wrote within one interval.
+    """
+
+    def __init__(
+        self, interval: timedelta = REFUSAL_INTERVAL, capacity: int = STRANGERS_REMEMBERED
+    ) -> None:
+        self.interval = interval
+        self.capacity = capacity
+        self._last: OrderedDict[int, datetime] = OrderedDict()
+
+    def allow(self, telegram_id: int, now: datetime) -> bool:
+        """Whether to refuse this stranger now; if so, the refusal is counted."""
+        last = self._last.get(telegram_id)
+        if last is not None and now - last < self.interval:
+            return False
+        self._last[telegram_id] = now
+        self._last.move_to_end(telegram_id)
+        while len(self._last) > self.capacity:
+            self._last.popitem(last=False)
+        return True
+
+    def __len__(self) -> int:
+        """How many strangers are remembered."""
+        return len(self._last)

@@ -61,20 +61,24 @@ async def assign(update: Update, context: BotContext) -> None:
     except DomainError as error:
         await message.reply_text(esc(describe_error(context.tr, error)))
         return
+    gone = _("⚠ unreachable")
     rows = [
         [
             InlineKeyboardButton(
                 shorten(p.display_name, 40)
-                + (" ✓" if p.telegram_id == family.assistant_id else ""),
+                + (" ✓" if p.telegram_id == family.assistant_id else "")
+                + (f" · {gone}" if p.unreachable else ""),
                 callback_data=encode(ASSIGN_PREFIX, family.id, "to", p.telegram_id),
             )
         ]
         for p in people[:90]
     ]
-    await message.reply_text(
-        _("Who should work with {code}?").format(code=esc(family.code)),
-        reply_markup=InlineKeyboardMarkup(rows),
-    )
+    text = _("Who should work with {code}?").format(code=esc(family.code))
+    if any(p.unreachable for p in people[:90]):
+        text += "\n" + _(
+            "⚠ unreachable: blocked the bot, gets no reminders until they send /start again."
+        )
+    await message.reply_text(text, reply_markup=InlineKeyboardMarkup(rows))
 
 
 async def assign_pressed(update: Update, context: BotContext) -> None:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Update
-from telegram.error import TelegramError
+from telegram import Chat, Update
+from telegram.error import Forbidden, TelegramError
 
 from bot.handlers.context import BotContext
 from bot.handlers.gate import translator_for
+from bot.reminders.sender import tell_admins
 
 log = logging.getLogger(__name__)
 
@@ -16,6 +17,9 @@ log = logging.getLogger(__name__)
 async def on_error(update: object, context: BotContext) -> None:
     """Log the exception with the update id; apologise to the user if there is one."""
     update_id = update.update_id if isinstance(update, Update) else None
+    if isinstance(context.error, Forbidden) and isinstance(update, Update):
+        await _blocked(update, context)
+        return
     log.error("error while handling update %s", update_id, exc_info=context.error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
@@ -35,3 +39,33 @@ async def on_error(update: object, context: BotContext) -> None:
         await context.bot.send_message(update.effective_chat.id, text)
     except TelegramError:
         log.warning("could not tell chat %s about the error", update.effective_chat.id)
+
+
+async def _blocked(update: Update, context: BotContext) -> None:
+    """403 while answering: the person blocked the bot; one line, no apology they cannot see.
+
+    In a private chat this is what the reminder sender learns from a 403 too: their reminders
+    stop and the admins are told, once; `/start` brings them back.
+    """
+    user, chat = update.effective_user, update.effective_chat
+    if user is None or chat is None or chat.type != Chat.PRIVATE:
+        log.warning(
+            "Telegram refused an answer in chat %s (update %s): %s",
+            None if chat is None else chat.id,
+            update.update_id,
+            context.error,
+        )
+        return
+    services = context.services
+    notice = await services.reminders.mark_unreachable(user.id)
+    log.warning(
+        "Telegram user %s blocked the bot (update %s): %s",
+        user.id,
+        update.update_id,
+        "marked unreachable, reminders stopped" if notice else "nothing more to send them",
+    )
+    if notice is not None:
+        settings = services.settings
+        await tell_admins(
+            context.bot, settings.admin_telegram_ids, settings.default_locale, notice
+        )

@@ -7,6 +7,7 @@ import json
 import logging
 
 from telegram import Chat, Update, User
+from telegram.error import Forbidden
 from telegram.ext import ApplicationHandlerStop
 
 from bot.domain.people import Assistant
@@ -49,8 +50,11 @@ async def gatekeeper(update: object, context: BotContext) -> None:
         if _is_start_with_code(update):
             context.actor = actor
             return
-        log.warning("refused Telegram user %s (not invited)", user.id)
-        await _refuse_stranger(update, context, user.id)
+        if services.membership.refuse_stranger_now(user.id):
+            log.warning("refused Telegram user %s (not invited; quiet for an hour)", user.id)
+            await _refuse_stranger(update, context, user.id)
+        elif update.callback_query is not None:
+            await answer_press(update)  # stop the spinner; nothing more to say this hour
         await _finish(update, context)
         raise ApplicationHandlerStop
     if profile is not None and profile.locale is None:
@@ -139,11 +143,14 @@ async def _refuse_stranger(update: Update, context: BotContext, user_id: int) ->
         "Your Telegram id is <code>{user_id}</code>. If you work with us, give it to your "
         "coordinator and ask for an invite."
     ).format(user_id=esc(user_id))
-    if update.callback_query is not None:
-        await answer_press(update, _("This bot is only for invited assistants."))
-        return
-    if update.message is not None:
-        await update.message.reply_text(text)
+    try:
+        if update.callback_query is not None:
+            await answer_press(update, _("This bot is only for invited assistants."))
+            return
+        if update.message is not None:
+            await update.message.reply_text(text)
+    except Forbidden:  # they blocked the bot meanwhile: there is no one to tell
+        log.info("Telegram user %s (not invited) blocked the bot", user_id)
 
 
 async def _refuse_group(update: Update, context: BotContext) -> None:

@@ -14,6 +14,7 @@ from bot.domain.family import (
     Family,
     NewFamily,
     check_new_family,
+    next_free_code,
     normalise_code,
     suggest_code,
 )
@@ -61,6 +62,23 @@ class FamilyService:
         """Whether no family uses this code yet."""
         _require_member(actor)
         return code.upper() not in {c.upper() for c in await self.families.codes()}
+
+    async def check_new_code(self, actor: Actor, code: str) -> str:
+        """The code in canonical form if it is well-formed and free.
+
+        A taken code raises DomainError('code_taken_free') with the nearest free code as
+        `suggestion`, and nothing about the family or assistant that holds it.
+        """
+        _require_member(actor)
+        normal = normalise_code(code)
+        if normal is None:
+            raise DomainError("code_format")
+        codes = await self.families.codes()
+        if normal in {c.upper() for c in codes}:
+            raise DomainError(
+                "code_taken_free", family_code=normal, suggestion=next_free_code(normal, codes)
+            )
+        return normal
 
     async def register(self, actor: Actor, family: NewFamily) -> tuple[int, bool]:
         """Save a new family assigned to the actor; return (id, whether over the caseload)."""

@@ -5,7 +5,14 @@ from __future__ import annotations
 import secrets
 
 from bot.domain.errors import DomainError, NotAllowed
-from bot.domain.people import INVITE_LIFETIME, Actor, Assistant, Invite, shown_name
+from bot.domain.people import (
+    INVITE_LIFETIME,
+    Actor,
+    Assistant,
+    Invite,
+    RefusalThrottle,
+    shown_name,
+)
 from bot.services.audit import AccessAudit
 from bot.services.clock import Clock
 from bot.storage.people import PeopleRepository
@@ -27,6 +34,7 @@ class MembershipService:
         self.admin_ids = admin_ids
         self.clock = clock
         self.audit = audit
+        self.refusals = RefusalThrottle()
 
     async def actor(self, telegram_id: int) -> Actor:
         """Who this Telegram user is to the bot."""
@@ -41,6 +49,10 @@ class MembershipService:
             is_assistant=assistant is not None,
         )
         return actor, assistant
+
+    def refuse_stranger_now(self, telegram_id: int) -> bool:
+        """Whether to answer a stranger's message: the first one, then once an hour."""
+        return self.refusals.allow(telegram_id, self.clock.now())
 
     async def profile(self, telegram_id: int) -> Assistant | None:
         """The stored profile (name, language) of a registered person."""

@@ -230,6 +230,16 @@ class ReminderService:
         """The person wrote to the bot again: reminders resume; True if they were stopped."""
         return await self.reminders.set_reachable(telegram_id)
 
+    async def mark_unreachable(self, telegram_id: int) -> UnreachableNotice | None:
+        """Telegram refused an answer (403): stop reminders; a notice if that is news."""
+        dropped = await self.reminders.drop_newly_unreachable(
+            telegram_id, self.clock.now(), "recipient_gone"
+        )
+        if dropped is None:  # a stranger, or already known to be unreachable
+            return None
+        name, count = dropped
+        return UnreachableNotice(assistant_id=telegram_id, display_name=name, dropped=count)
+
     # The buttons on a reminder
 
     async def item(self, actor: Actor, outbox_id: int) -> OutboxItem:

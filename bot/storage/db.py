@@ -46,8 +46,8 @@ class Database:
 
     @classmethod
     async def open(cls, path: Path, key: str | None = None) -> Database:
-        """Open (creating the folder), set the pragmas and check the key works."""
-        path.parent.mkdir(parents=True, exist_ok=True)
+        """Open (creating the folder, private), set the pragmas and check the key works."""
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         conn = aiosqlite.Connection(lambda: _connector(path, key), iter_chunk_size=64)
         await conn
         conn.row_factory = _row_factory  # type: ignore[assignment]
@@ -116,10 +116,14 @@ class Database:
             finally:
                 await self.conn.execute("DETACH DATABASE backup")
 
+    async def schema_version(self) -> int:
+        """The number of the last migration applied (`PRAGMA user_version`)."""
+        row = await self.fetch_one("PRAGMA user_version")
+        return int(row["user_version"]) if row else 0
+
     async def migrate(self) -> int:
         """Apply the numbered migrations newer than `PRAGMA user_version`; return the version."""
-        row = await self.fetch_one("PRAGMA user_version")
-        current = int(row["user_version"]) if row else 0
+        current = await self.schema_version()
         for number, name, sql in _migrations():
             if number <= current:
                 continue
@@ -140,6 +144,11 @@ class Database:
 def _row_factory(cursor: Any, row: tuple[Any, ...]) -> dict[str, Any]:
     """Rows as plain dicts (works for sqlite3 and sqlcipher3 alike)."""
     return {column[0]: value for column, value in zip(cursor.description, row, strict=True)}
+
+
+def newest_migration() -> int:
+    """The number of the newest migration this code ships."""
+    return max((number for number, _, _ in _migrations()), default=0)
 
 
 def _migrations() -> list[tuple[int, str, str]]:

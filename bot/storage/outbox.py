@@ -205,25 +205,24 @@ class OutboxRepository:
         Returns their display name and how many rows were dropped.
         """
         async with self.db.write() as conn:
-            await conn.execute(
-                "INSERT INTO reminder_settings (telegram_id, unreachable, unreachable_since) "
-                "VALUES (?, 1, ?) ON CONFLICT (telegram_id) DO UPDATE SET unreachable = 1, "
-                "unreachable_since = coalesce(unreachable_since, excluded.unreachable_since)",
-                (assistant_id, _utc(now)),
-            )
-            cursor = await conn.execute(
-                "UPDATE outbox SET status = ?, last_error = ? "
-                "WHERE assistant_id = ? AND status = ?",
-                (OutboxStatus.DROPPED_UNREACHABLE.value, error, assistant_id, _PENDING),
-            )
-            dropped = cursor.rowcount
-            names = list(
+            return await _drop_unreachable(conn, assistant_id, now, error)
+
+    async def drop_newly_unreachable(
+        self, assistant_id: int, now: datetime, error: str
+    ) -> tuple[str, int] | None:
+        """Like drop_unreachable, for a registered person not yet marked; None otherwise."""
+        async with self.db.write() as conn:
+            rows = list(
                 await conn.execute_fetchall(
-                    "SELECT display_name FROM assistants WHERE telegram_id = ?", (assistant_id,)
+                    "SELECT coalesce(s.unreachable, 0) AS unreachable FROM assistants a "
+                    "LEFT JOIN reminder_settings s ON s.telegram_id = a.telegram_id "
+                    "WHERE a.telegram_id = ?",
+                    (assistant_id,),
                 )
             )
-        name = str(names[0]["display_name"]) if names else str(assistant_id)
-        return name, dropped
+            if not rows or rows[0]["unreachable"]:
+                return None
+            return await _drop_unreachable(conn, assistant_id, now, error)
 
     async def snooze(self, outbox_id: int, until: datetime) -> bool:
         """Send a sent (or still pending) row again at `until`; False if it cannot be."""
@@ -349,6 +348,30 @@ def _row(reminder: Reminder, status: OutboxStatus, now: str) -> tuple[Any, ...]:
         _utc(reminder.send_time),
         status.value,
     )
+
+
+async def _drop_unreachable(
+    conn: aiosqlite.Connection, assistant_id: int, now: datetime, error: str
+) -> tuple[str, int]:
+    """Inside a write: set the unreachable flag, drop pending rows; (name, rows dropped)."""
+    await conn.execute(
+        "INSERT INTO reminder_settings (telegram_id, unreachable, unreachable_since) "
+        "VALUES (?, 1, ?) ON CONFLICT (telegram_id) DO UPDATE SET unreachable = 1, "
+        "unreachable_since = coalesce(unreachable_since, excluded.unreachable_since)",
+        (assistant_id, _utc(now)),
+    )
+    cursor = await conn.execute(
+        "UPDATE outbox SET status = ?, last_error = ? WHERE assistant_id = ? AND status = ?",
+        (OutboxStatus.DROPPED_UNREACHABLE.value, error, assistant_id, _PENDING),
+    )
+    dropped = cursor.rowcount
+    names = list(
+        await conn.execute_fetchall(
+            "SELECT display_name FROM assistants WHERE telegram_id = ?", (assistant_id,)
+        )
+    )
+    name = str(names[0]["display_name"]) if names else str(assistant_id)
+    return name, dropped
 
 
 def _utc(moment: datetime) -> str:

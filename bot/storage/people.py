@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from bot.domain.people import Assistant, Invite
 from bot.storage.db import Database
+
+# Whether someone blocked the bot is kept with their reminder settings (absent row: no).
+_ASSISTANT = (
+    "SELECT a.*, coalesce(s.unreachable, 0) AS unreachable FROM assistants a "
+    "LEFT JOIN reminder_settings s ON s.telegram_id = a.telegram_id"
+)
 
 
 class PeopleRepository:
@@ -16,15 +23,13 @@ class PeopleRepository:
 
     async def get_assistant(self, telegram_id: int) -> Assistant | None:
         """The registered assistant with this Telegram id, if any."""
-        row = await self.db.fetch_one(
-            "SELECT * FROM assistants WHERE telegram_id = ?", (telegram_id,)
-        )
-        return None if row is None else Assistant.model_validate(row)
+        row = await self.db.fetch_one(f"{_ASSISTANT} WHERE a.telegram_id = ?", (telegram_id,))
+        return None if row is None else _assistant(row)
 
     async def list_assistants(self) -> list[Assistant]:
-        """Every registered assistant, by name."""
-        rows = await self.db.fetch_all("SELECT * FROM assistants ORDER BY display_name")
-        return [Assistant.model_validate(r) for r in rows]
+        """Every registered assistant, by name, with whether they blocked the bot."""
+        rows = await self.db.fetch_all(f"{_ASSISTANT} ORDER BY a.display_name")
+        return [_assistant(r) for r in rows]
 
     async def add_assistant(self, telegram_id: int, display_name: str, now: datetime) -> None:
         """Register a person (idempotent: a second call keeps the first registration)."""
@@ -79,3 +84,8 @@ class PeopleRepository:
                 (telegram_id, display_name, now.isoformat()),
             )
         return True
+
+
+def _assistant(row: dict[str, Any]) -> Assistant:
+    """An assistants row (with the unreachable flag) as an Assistant."""
+    return Assistant.model_validate({**row, "unreachable": bool(row["unreachable"])})

@@ -93,6 +93,10 @@ ERROR_TEXTS: dict[str, str] = {
     "draft_incomplete": N_("Some steps are missing. Please go through them again."),
     "code_format": N_("A family code has 1–12 letters, digits or dashes, like R-07."),
     "code_taken": N_("The code {family_code} is already used. Type another one."),
+    "code_taken_free": N_(
+        "The code {family_code} is already used. {suggestion} is free: press it below, "
+        "or type another code."
+    ),
     "contract_order": N_("The contract cannot end before it was signed."),
     "contract_future": N_(
         "That date is in the future. A contract is entered once it has been signed."

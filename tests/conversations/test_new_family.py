@@ -106,3 +106,21 @@ async def test_cancel_keeps_nothing(harness: BotHarness) -> None:
     assert "Nothing was saved" in harness.fake.last_text(sim.chat_id)
     await sim.send("/families")
     assert "no families yet" in harness.fake.last_text(sim.chat_id)
+
+
+async def test_a_code_another_assistant_holds_offers_the_next_free_one(
+    harness: BotHarness,
+) -> None:
+    other = await harness.assistant(1002, first_name="Beata", language_code="en")
+    await register_family(other)
+    await register_family(other)
+    sim = await harness.assistant(language_code="en")
+    await sim.send("/newfamily")
+    await sim.send("R-01")
+    text = harness.fake.last_text(sim.chat_id)
+    assert "R-01 is already used. R-03 is free" in text
+    assert "Beata" not in text
+    assert "1002" not in text
+    await sim.press("Use R-03")
+    assert "👪 New family R-03" in harness.fake.last_text(sim.chat_id)
+    assert harness.fake.errors == []

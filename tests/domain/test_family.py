@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from bot.domain.cadence import FamilyCadence, week_bounds
-from bot.domain.family import normalise_code, suggest_code, valid_birth_year
+from bot.domain.family import next_free_code, normalise_code, suggest_code, valid_birth_year
 
 
 def test_codes_are_suggested_in_order_filling_gaps() -> None:
@@ -49,3 +52,22 @@ def test_birth_years_are_plausible() -> None:
     assert valid_birth_year(2015, today)
     assert not valid_birth_year(2027, today)
     assert not valid_birth_year(1890, today)
+
+
+def test_a_taken_code_leads_to_the_nearest_free_one() -> None:
+    assert next_free_code("R-07", {"R-07", "r-08"}) == "R-09"
+    assert next_free_code("k7", {"K7"}) == "K8"
+    assert next_free_code("R-99", {"R-99"}) == "R-100"
+    assert next_free_code("ABC", {"ABC", "ABC-2"}) == "ABC-3"
+    assert next_free_code("ABCDEFGHIJK9", {"ABCDEFGHIJK9"}) == "R-01"  # 13 characters: too long
+
+
+@given(
+    st.sets(st.from_regex(r"[A-Z0-9][A-Z0-9-]{0,11}", fullmatch=True), max_size=30),
+    st.from_regex(r"[A-Za-z0-9][A-Za-z0-9-]{0,11}", fullmatch=True),
+)
+def test_the_suggestion_is_always_a_free_valid_code(existing: set[str], wanted: str) -> None:
+    taken = existing | {wanted.upper()}
+    suggestion = next_free_code(wanted, taken)
+    assert normalise_code(suggestion) == suggestion
+    assert suggestion not in taken

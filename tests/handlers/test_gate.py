@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 
 from tests.support.harness import BotHarness
+
+NOON = datetime(2026, 11, 25, 11, 0, tzinfo=UTC)
 
 
 async def test_updates_after_telegram_renumbers_are_answered(
@@ -37,3 +41,38 @@ async def test_a_redelivered_update_is_applied_once_after_a_renumbering(
     sim = harness.user(sim.user_id, language_code="en")
     await sim.process(update)  # the offset was not confirmed before the crash
     assert len(harness.fake.sent(sim.chat_id)) == sent
+
+
+async def test_a_stranger_is_refused_once_an_hour_and_logged_as_often(
+    harness: BotHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    stranger = harness.user(4242, language_code="en")
+    with (
+        time_machine.travel(NOON, tick=False) as clock,
+        caplog.at_level(logging.WARNING, logger="bot.handlers.gate"),
+    ):
+        for text in ("/families", "hello", "/visit"):
+            await stranger.send(text)
+        assert len(harness.fake.sent(stranger.chat_id)) == 1
+        clock.move_to(NOON + timedelta(minutes=59))
+        await stranger.send("anyone?")
+        await stranger.press_data(1, "nf:x:code:")  # a press is acknowledged, not answered
+        assert len(harness.fake.sent(stranger.chat_id)) == 1
+        clock.move_to(NOON + timedelta(hours=1, minutes=1))
+        await stranger.send("still here")
+        assert len(harness.fake.sent(stranger.chat_id)) == 2
+    assert "4242" in harness.fake.last_text(stranger.chat_id)
+    refusals = [r for r in caplog.records if "refused Telegram user 4242" in r.getMessage()]
+    assert len(refusals) == 2
+    assert harness.fake.errors == []
+
+
+async def test_a_stranger_who_blocked_the_bot_costs_one_quiet_line(
+    harness: BotHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    stranger = harness.user(4343, language_code="en")
+    harness.fake.block(stranger.user_id)
+    with caplog.at_level(logging.INFO, logger="bot"):
+        await stranger.send("/families")  # raise_errors: nothing reaches the error handler
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert [c.error_code for c in harness.fake.calls if c.chat_id == 4343] == [403]
