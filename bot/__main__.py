@@ -20,7 +20,7 @@ os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 from telegram import Update
 
-from bot.app import build_application, prepare
+from bot.app import build_application, start_up
 from bot.config import ConfigError, Settings, load_settings
 from bot.doctor import doctor
 from bot.services.registry import Services
@@ -71,7 +71,7 @@ async def run(settings: Settings) -> None:
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
         async with application:
-            await prepare(application)
+            await start_up(application)
             await application.start()
             assert application.updater is not None
             await application.updater.start_polling(allowed_updates=Update.ALL_TYPES)

@@ -68,6 +68,7 @@ def build_application(
         .persistence(persistence)
         .context_types(ContextTypes(context=BotContext))
         .concurrent_updates(False)
+        .post_init(prepare)
     )
     if rate_limited:
         # PTB types the limiter by its per-call arguments; ours takes none, so any fits.
@@ -143,6 +144,12 @@ async def _typed(update: Update, context: BotContext) -> None:
 async def _cancel(update: Update, context: BotContext) -> None:
     """/cancel: the open walk ends its own way, else "nothing to cancel"."""
     await route_cancel(update, context, start.cancel_nothing)
+
+
+async def start_up(application: BotApplication) -> None:
+    """Run the builder's post_init: we drive initialize/start ourselves, not run_polling."""
+    if application.post_init is not None:
+        await application.post_init(application)
 
 
 async def prepare(application: BotApplication) -> None:

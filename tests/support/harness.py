@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.app import BotApplication, build_application, prepare
+from bot.app import BotApplication, build_application, start_up
 from bot.config import Settings
 from bot.services.registry import Services
 from bot.storage.db import Database
@@ -36,7 +36,7 @@ class BotHarness:
                 self.services, SQLitePersistence(self.db), request=self.fake, rate_limited=False
             )
             await self.app.initialize()
-            await prepare(self.app)
+            await start_up(self.app)
         except BaseException:
             await self.db.close()
             self.db = None
