@@ -92,6 +92,11 @@ def _future(turn: GoalTurn) -> date:
     return day
 
 
+def _due(turn: GoalTurn) -> date | None:
+    """The typed due date, or none when Skip was pressed."""
+    return _future(turn) if turn.text else None
+
+
 # --- from any step --------------------------------------------------------------------------
 
 
@@ -182,9 +187,9 @@ async def _skip_effect(turn: GoalTurn) -> Outcome:
     return Go(Step.DUE)
 
 
-async def _add_goal(turn: GoalTurn, due: date | None) -> Outcome:
-    """Save the new goal and show its card."""
-    draft = turn.draft
+async def _add_goal(turn: GoalTurn) -> Outcome:
+    """A typed due date or Skip: save the new goal and show its card."""
+    draft, due = turn.draft, _due(turn)
     if draft.family_id is None or draft.area is None or not draft.text:
         raise DomainError("draft_incomplete")
     goal = await turn.services.plans.add_goal(
@@ -192,16 +197,6 @@ async def _add_goal(turn: GoalTurn, due: date | None) -> Outcome:
     )
     draft.goal_id, draft.area, draft.text, draft.effect = goal.id, None, "", None
     return _saved(turn)
-
-
-async def _typed_goal_due(turn: GoalTurn) -> Outcome:
-    """The new goal's due date: the goal is saved."""
-    return await _add_goal(turn, _future(turn))
-
-
-async def _skip_goal_due(turn: GoalTurn) -> Outcome:
-    """No due date: the goal is saved."""
-    return await _add_goal(turn, None)
 
 
 # --- changing the goal ----------------------------------------------------------------------
@@ -279,9 +274,9 @@ async def _typed_institution(turn: GoalTurn) -> Outcome:
     return Go(Step.TASK_DUE)
 
 
-async def _add_task(turn: GoalTurn, due: date | None) -> Outcome:
-    """Save the new task and go back to the goal."""
-    draft = turn.draft
+async def _add_task(turn: GoalTurn) -> Outcome:
+    """A typed due date or Skip: save the new task and go back to the goal."""
+    draft, due = turn.draft, _due(turn)
     if draft.goal_id is None or draft.task_owner is None or not draft.task_text:
         raise DomainError("draft_incomplete")
     if draft.task_owner.kind is OwnerKind.MEMBER and draft.family_id is not None:
@@ -293,16 +288,6 @@ async def _add_task(turn: GoalTurn, due: date | None) -> Outcome:
     )
     draft.task_text, draft.task_owner = "", None
     return _saved(turn)
-
-
-async def _typed_task_due(turn: GoalTurn) -> Outcome:
-    """The task's due date: the task is saved."""
-    return await _add_task(turn, _future(turn))
-
-
-async def _skip_task_due(turn: GoalTurn) -> Outcome:
-    """No due date: the task is saved."""
-    return await _add_task(turn, None)
 
 
 # --- ticking tasks and independence ---------------------------------------------------------
@@ -357,8 +342,8 @@ TABLE: dict[Step, Stage] = {
         typed=On(_typed_effect, (S.DUE,), "typed effect"),
     ),
     S.DUE: Stage(
-        {"skip": On(_skip_goal_due, (S.GOAL,), "Skip — goal saved")},
-        typed=On(_typed_goal_due, (S.GOAL,), "typed date (not past) — goal saved"),
+        {"skip": On(_add_goal, (S.GOAL,), "Skip — goal saved")},
+        typed=On(_add_goal, (S.GOAL,), "typed date (not past) — goal saved"),
     ),
     S.GOAL: Stage(
         {
@@ -384,8 +369,8 @@ TABLE: dict[Step, Stage] = {
     S.TASK_OWNER: Stage({"owner": On(_owner, (S.TASK_DUE, S.TASK_INSTITUTION), "who does it")}),
     S.TASK_INSTITUTION: Stage(typed=On(_typed_institution, (S.TASK_DUE,), "typed name")),
     S.TASK_DUE: Stage(
-        {"skip": On(_skip_task_due, (S.GOAL,), "Skip (saved)")},
-        typed=On(_typed_task_due, (S.GOAL,), "typed date (saved)"),
+        {"skip": On(_add_task, (S.GOAL,), "Skip (saved)")},
+        typed=On(_add_task, (S.GOAL,), "typed date (saved)"),
     ),
     S.TICK: Stage({"tick": On(_tick, (), "task toggled (saved)")}),
     S.LEVEL_TASK: Stage({"ltask": On(_level_task, (S.LEVEL,), "task")}),
