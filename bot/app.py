@@ -101,7 +101,7 @@ def _add_handlers(application: BotApplication) -> None:
     main: list[Any] = [
         *record_visit.HANDLERS,
         new_family.build(),
-        goal.build(),
+        *goal.HANDLERS,
         plan_notes.build(),
         appointment.build(),
         appointment_change.build(),

@@ -323,15 +323,18 @@ class Walk(Generic[DraftT, StepT]):
             return
         self._check_move(turn.step, outcome.step, on.to)
         step = self.steps(outcome.step.value)
-        await self.go(
-            update,
-            context,
-            turn.draft,
-            step,
-            notice=outcome.notice,
-            page=outcome.page,
-            fresh=outcome.fresh or fresh,
-        )
+        try:
+            await self.go(
+                update,
+                context,
+                turn.draft,
+                step,
+                notice=outcome.notice,
+                page=outcome.page,
+                fresh=outcome.fresh or fresh,
+            )
+        except DomainError as error:  # the next question reads what is no longer the actor's
+            await self.refuse(update, context, turn.draft, turn.step, error)
 
     def _check_move(
         self, source: StrEnum, target: StrEnum | None, allowed: tuple[StrEnum | None, ...]

@@ -1,30 +1,31 @@
-"""/goal (/cel): add a goal to a family's plan, or change one: status, progress note, due
-date, tasks (add, tick) and a task's independence level. Each change is one short walk with
-buttons; typed text only for the texts themselves. The states are in goal.mmd.
+"""/goal (/cel): add a goal to a family's plan or change one; each change is saved when made.
+
+A goal's status, progress note, due date, tasks (add, tick) and a task's independence level
+are each one short walk with buttons; typed text only for the texts themselves. The walk is
+the table `TABLE` below; `goal.mmd` is drawn from it (`make diagrams`).
 """
 
 from __future__ import annotations
 
 from datetime import date
-from enum import StrEnum
 
-from pydantic import BaseModel
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.conversations.common import (
-    Answered,
-    DraftStore,
-    ask,
-    build_walk,
-    busy_elsewhere,
+from bot.conversations.engine import (
+    End,
+    Go,
+    On,
+    Outcome,
+    Question,
+    Stage,
+    Turn,
+    Walk,
     new_token,
-    stale,
-    step_token,
     tell_busy,
 )
 from bot.domain.errors import DomainError, NotFound
-from bot.domain.family import Family
+from bot.domain.goal_steps import GoalDraft, Step
 from bot.domain.parsing import YearPreference, parse_date
 from bot.domain.plan import (
     EFFECT_MAX,
@@ -32,261 +33,383 @@ from bot.domain.plan import (
     INSTITUTION_MAX,
     PROGRESS_NOTE_MAX,
     TASK_TEXT_MAX,
-    Goal,
     GoalStatus,
     Independence,
     OwnerKind,
     TaskOwner,
     check_due,
     check_required_text,
-    sort_goals,
 )
 from bot.domain.vocabulary import Area
-from bot.handlers.common import answer_press, show
+from bot.handlers.common import answer_press
 from bot.handlers.context import BotContext
 from bot.handlers.families import GOALS_PREFIX
-from bot.i18n import Translator
 from bot.ui import labels
-from bot.ui.callbacks import Press, as_int, decode
-from bot.ui.keyboards import button, family_picker, in_rows
-from bot.ui.plan_view import STATUS_ICONS, goal_lines, independence, independence_bar, status
-from bot.ui.text import esc, telegram_length
+from bot.ui.callbacks import as_int, pressed_data
+from bot.ui.goal_questions import PREFIX, Shown, goal_question
 
-PREFIX = "g"
 NAME = "goal"
-END = -1
-GOALS_LISTED = 40
-TASK_BUTTONS = 40  # with the step's own buttons, well under Telegram's 100
-CARD_BUDGET = 3000  # the goal card, plus the step's question, stays under 4096 characters
+GoalTurn = Turn[GoalDraft, Step]
 
 
-class Step(StrEnum):
-    """The conversation's states."""
-
-    FAMILY = "family"
-    MENU = "menu"
-    AREA = "area"
-    TEXT = "text"
-    EFFECT = "effect"
-    DUE = "due"
-    GOAL = "goal"
-    STATUS = "status"
-    CONFIRM = "confirm"
-    NOTE = "note"
-    NEW_DUE = "new_due"
-    TASK_TEXT = "task_text"
-    TASK_OWNER = "task_owner"
-    TASK_INSTITUTION = "task_institution"
-    TASK_DUE = "task_due"
-    TICK = "tick"
-    LEVEL_TASK = "level_task"
-    LEVEL = "level"
-
-
-class GoalDraft(BaseModel):
-    """Where the walk is: the family, the goal, and what is being typed in."""
-
-    token: str
-    family_id: int | None = None
-    goal_id: int | None = None
-    area: Area | None = None
-    text: str = ""
-    effect: str | None = None
-    task_text: str = ""
-    task_owner: TaskOwner | None = None
-    task_id: int | None = None
-    pending_status: GoalStatus | None = None
-
-
-STORE = DraftStore(NAME, GoalDraft, Step)
-
-
-class Shown(BaseModel):
-    """What a prompt needs from the database."""
-
-    family: Family | None = None
-    goals: list[Goal] = []
-    goal: Goal | None = None
-    families: list[Family] = []
-
-
-def _prompt(
-    tr: Translator, draft: GoalDraft, step: Step, shown: Shown, *, today: date, page: int
-) -> tuple[str, InlineKeyboardMarkup]:
-    """The question and buttons of a step."""
-    _ = tr.gettext
-    t = step_token(draft.token, step)
-
-    def b(text: str, action: str, arg: object = "") -> InlineKeyboardButton:
-        return button(text, PREFIX, t, action, arg)
-
-    finish = [b(_("✔ Finish"), "finish")]
-    back = [b(_("⬅ Back to the goal"), "back")]
-    if step is Step.FAMILY:
-        picker = family_picker(shown.families, page, PREFIX, t, extra=[finish])
-        return _("🎯 Which family's plan?"), picker
-    family = shown.family
-    head = "🎯 " + (f"<b>{esc(family.code)}</b> — " if family else "") + _("help plan")
-    goal = shown.goal
-    if step is Step.MENU:
-        rows = [
-            [b(f"{STATUS_ICONS[g.status]} {labels.area(tr, g.area)}: {g.text}", "pick", g.id)]
-            for g in sort_goals(shown.goals)[:GOALS_LISTED]
-        ]
-        text = _("Pick a goal to change, or add a new one.") if rows else _("No goals yet.")
-        return f"{head}\n{text}", InlineKeyboardMarkup(
-            [*rows, [b(_("➕ New goal"), "new")], finish]
-        )
-    if step is Step.AREA:
-        areas = [b(labels.area(tr, a), "area", a.value) for a in Area]
-        return f"{head}\n" + _("Which area is the new goal in?"), InlineKeyboardMarkup(
-            [*in_rows(areas, 2), finish]
-        )
-    if step is Step.TEXT:
-        return f"{head}\n" + _(
-            "What does the family want to reach? Type it (at most {limit} characters)."
-        ).format(limit=GOAL_TEXT_MAX), InlineKeyboardMarkup([finish])
-    if step is Step.EFFECT:
-        return f"{head}\n" + _(
-            "How will you know it is reached (the expected effect)? Type it, or Skip."
-        ), InlineKeyboardMarkup([[b(_("Skip ➡"), "skip")], finish])
-    if step is Step.DUE:
-        return f"{head}\n" + _("By when? Type a date (31.03), or Skip."), InlineKeyboardMarkup(
-            [[b(_("Skip ➡"), "skip")], finish]
-        )
-    card = _fitting(goal_lines(tr, goal, family, today)) if goal and family else []
-    card_text = head + "\n\n" + "\n".join(card)
-    if step is Step.GOAL:
-        actions = [
-            b(_("Status"), "status"),
-            b(_("Progress note"), "note"),
-            b(_("Due date"), "due"),
-            b(_("➕ Task"), "task"),
-        ]
-        if goal and goal.tasks:
-            actions += [b(_("☑ Tick a task"), "tick"), b(_("Independence"), "level")]
-        rows = [*in_rows(actions, 2), [b(_("⬅ All goals"), "menu")], finish]
-        return card_text, InlineKeyboardMarkup(rows)
-    if step is Step.STATUS:
-        options = [b(f"{STATUS_ICONS[s]} {status(tr, s)}", "set", s.value) for s in GoalStatus]
-        return card_text + "\n\n" + _("New status?"), InlineKeyboardMarkup(
-            [*in_rows(options, 2), back]
-        )
-    if step is Step.CONFIRM:
-        count = len(goal.open_tasks()) if goal else 0
-        return card_text + "\n\n" + tr.ngettext(
-            "This goal still has {count} open task. Mark it achieved anyway?",
-            "This goal still has {count} open tasks. Mark it achieved anyway?",
-            count,
-        ).format(count=count), InlineKeyboardMarkup(
-            [[b(_("Yes, achieved"), "confirm"), b(_("No"), "back")]]
-        )
-    if step is Step.NOTE:
-        return card_text + "\n\n" + _(
-            "Type the progress note (at most {limit} characters)."
-        ).format(limit=PROGRESS_NOTE_MAX), InlineKeyboardMarkup([back])
-    if step is Step.NEW_DUE:
-        return card_text + "\n\n" + _("Type the new due date (31.03), or remove it."), (
-            InlineKeyboardMarkup([[b(_("Remove the due date"), "nodue")], back])
-        )
-    if step is Step.TASK_TEXT:
-        return card_text + "\n\n" + _(
-            "What is the task? Type it (at most {limit} characters)."
-        ).format(limit=TASK_TEXT_MAX), InlineKeyboardMarkup([back])
-    if step is Step.TASK_OWNER:
-        members = [b(m.name, "owner", m.id) for m in (family.members if family else ())]
-        others = [b(_("Assistant"), "owner", "a"), b(_("Institution"), "owner", "i")]
-        return card_text + "\n\n" + _("Who does it?"), InlineKeyboardMarkup(
-            [*in_rows(members, 3), others, back]
-        )
-    if step is Step.TASK_INSTITUTION:
-        return card_text + "\n\n" + _(
-            "Which institution? Type a short name (OPS, PUP, school…)."
-        ), InlineKeyboardMarkup([back])
-    if step is Step.TASK_DUE:
-        return card_text + "\n\n" + _("By when? Type a date (31.03), or Skip."), (
-            InlineKeyboardMarkup([[b(_("Skip ➡"), "skip")], back])
-        )
-    tasks = goal.tasks if goal else ()
-    if step is Step.TICK:
-        rows = [
-            [b(("☑ " if task.done else "☐ ") + task.text, "tick", task.id)]
-            for task in tasks[:TASK_BUTTONS]
-        ]
-        return card_text + "\n\n" + _("Tap a task to mark it done or open."), (
-            InlineKeyboardMarkup([*rows, back])
-        )
-    if step is Step.LEVEL_TASK:
-        rows = [
-            [b(f"{independence_bar(task.independence)} {task.text}", "ltask", task.id)]
-            for task in tasks[:TASK_BUTTONS]
-            if task.independence is not None
-        ]
-        text = _("Which task?") if rows else _("No task done by the family yet.")
-        return card_text + "\n\n" + text, InlineKeyboardMarkup([*rows, back])
-    levels = [
-        [b(f"{independence_bar(level)} {independence(tr, level)}", "lvl", level.value)]
-        for level in Independence
-    ]
-    return card_text + "\n\n" + _("How independently does the family do it now?"), (
-        InlineKeyboardMarkup([*levels, back])
-    )
-
-
-def _fitting(lines: list[str]) -> list[str]:
-    """The card's first lines that fit the budget (a goal with many tasks is cut, marked …)."""
-    kept: list[str] = []
-    used = 0
-    for line in lines:
-        used += telegram_length(line) + 1
-        if used > CARD_BUDGET:
-            return [*kept, "…"]
-        kept.append(line)
-    return kept
-
-
-async def _go(
-    update: Update,
-    context: BotContext,
-    draft: GoalDraft,
-    step: Step,
-    *,
-    notice: str | None = None,
-    page: int = 0,
-    fresh: bool = False,
-) -> str:
-    """Store the draft, show the step's question, return the state."""
-    STORE.keep(context, draft, step)
-    plans = context.services.plans
+async def _question(turn: GoalTurn, page: int) -> Question:
+    """A step's question, with what it shows read from the database (the goal's read is logged)."""
+    draft, step, actor = turn.draft, turn.step, turn.actor
     shown = Shown()
     if step is Step.FAMILY:
-        shown.families = await context.services.families.own_families(context.actor)
+        shown.families = await turn.services.families.own_families(actor)
     if draft.family_id is not None:
-        shown.family = await context.services.families.peek(context.actor, draft.family_id)
+        shown.family = await turn.services.families.peek(actor, draft.family_id)
         if step is Step.MENU:
-            shown.goals = await plans.goals(context.actor, draft.family_id)
+            shown.goals = await turn.services.plans.goals(actor, draft.family_id)
     if draft.goal_id is not None and step not in (Step.FAMILY, Step.MENU, Step.AREA):
-        shown.goal = (await plans.goal(context.actor, draft.goal_id)).goal
-    today = context.services.clock.today()
-    text, markup = _prompt(context.tr, draft, step, shown, today=today, page=page)
-    await ask(update, context, text, markup, notice=notice, fresh=fresh)
-    return step.value
+        shown.goal = (await turn.services.plans.goal(actor, draft.goal_id)).goal
+    return goal_question(turn.tr, draft, step, shown, today=turn.today, page=page)
 
 
-async def start(update: Update, context: BotContext) -> str | int:
+def _again(turn: GoalTurn) -> Go:
+    """A press this step cannot use (an unknown choice): ask the same question again."""
+    notice = turn.tr.gettext("That button is from an older message; use the latest one.")
+    return Go(turn.step, notice=notice)
+
+
+def _goal_id(turn: GoalTurn) -> int:
+    """The goal being changed (a change step without one is a broken draft)."""
+    if turn.draft.goal_id is None:
+        raise DomainError("goal_unknown")
+    return turn.draft.goal_id
+
+
+def _saved(turn: GoalTurn) -> Go:
+    """Back to the goal's card after a change, saying it is saved."""
+    return Go(Step.GOAL, notice=turn.tr.gettext("Saved ✅"))
+
+
+def _future(turn: GoalTurn) -> date:
+    """A typed due date, from today on and not too far ahead."""
+    day = parse_date(turn.text, turn.today, YearPreference.FUTURE)
+    check_due(day, turn.today)
+    return day
+
+
+def _due(turn: GoalTurn) -> date | None:
+    """The typed due date, or none when Skip was pressed."""
+    return _future(turn) if turn.text else None
+
+
+# --- from any step --------------------------------------------------------------------------
+
+
+async def _finish(turn: GoalTurn) -> Outcome:
+    """✔ Finish or /cancel: end the walk; every change is already saved."""
+    return End(turn.tr.gettext("Done. Every change is saved; /plan shows the whole plan."))
+
+
+async def _back(turn: GoalTurn) -> Outcome:
+    """⬅ Back to the goal (or No at the confirm step), leaving the change unmade."""
+    if turn.draft.goal_id is None:  # an older message's button, no goal open now
+        return _again(turn)
+    turn.draft.pending_status = None
+    return Go(Step.GOAL)
+
+
+# --- choosing the family and the goal -------------------------------------------------------
+
+
+async def _page(turn: GoalTurn) -> Outcome:
+    """Another page of the family picker."""
+    return Go(Step.FAMILY, page=as_int(turn.arg) or 0)
+
+
+async def _pick_family(turn: GoalTurn) -> Outcome:
+    """A family from the picker; the service checks it is the actor's."""
+    family_id = as_int(turn.arg)
+    if family_id is None:
+        return _again(turn)
+    family = await turn.services.families.open_family(turn.actor, family_id, "plan.open")
+    turn.draft.family_id = family.id
+    return Go(Step.MENU)
+
+
+async def _pick_goal(turn: GoalTurn) -> Outcome:
+    """A goal of this family's plan (a forged one of another family is not found)."""
+    goal_id = as_int(turn.arg)
+    if goal_id is None:
+        return _again(turn)
+    detail = await turn.services.plans.goal(turn.actor, goal_id)
+    if detail.family.id != turn.draft.family_id:
+        raise NotFound("goal_unknown")
+    turn.draft.goal_id = goal_id
+    return Go(Step.GOAL)
+
+
+def _opens(step: Step, label: str) -> On:
+    """A button that only opens another step (the goal card's Status, Due date, ...)."""
+
+    async def move(turn: GoalTurn) -> Outcome:
+        return Go(step)
+
+    return On(move, (step,), label)
+
+
+async def _all_goals(turn: GoalTurn) -> Outcome:
+    """⬅ All goals: the plan's list again."""
+    turn.draft.goal_id = None
+    return Go(Step.MENU)
+
+
+# --- a new goal -----------------------------------------------------------------------------
+
+
+async def _area(turn: GoalTurn) -> Outcome:
+    """The new goal's area."""
+    if turn.arg not in Area._value2member_map_:
+        return _again(turn)
+    turn.draft.area = Area(turn.arg)
+    return Go(Step.TEXT)
+
+
+async def _typed_goal(turn: GoalTurn) -> Outcome:
+    """What the family wants to reach."""
+    turn.draft.text = check_required_text(turn.text, GOAL_TEXT_MAX)
+    return Go(Step.EFFECT)
+
+
+async def _typed_effect(turn: GoalTurn) -> Outcome:
+    """How they will know it is reached."""
+    turn.draft.effect = check_required_text(turn.text, EFFECT_MAX)
+    return Go(Step.DUE)
+
+
+async def _skip_effect(turn: GoalTurn) -> Outcome:
+    """No expected effect."""
+    turn.draft.effect = None
+    return Go(Step.DUE)
+
+
+async def _add_goal(turn: GoalTurn) -> Outcome:
+    """A typed due date or Skip: save the new goal and show its card."""
+    draft, due = turn.draft, _due(turn)
+    if draft.family_id is None or draft.area is None or not draft.text:
+        raise DomainError("draft_incomplete")
+    goal = await turn.services.plans.add_goal(
+        turn.actor, draft.family_id, draft.area, draft.text, expected_effect=draft.effect, due=due
+    )
+    draft.goal_id, draft.area, draft.text, draft.effect = goal.id, None, "", None
+    return _saved(turn)
+
+
+# --- changing the goal ----------------------------------------------------------------------
+
+
+async def _set_status(turn: GoalTurn) -> Outcome:
+    """A new status; achieved with open tasks asks first."""
+    if turn.arg not in GoalStatus._value2member_map_:
+        return _again(turn)
+    goal_id, new_status = _goal_id(turn), GoalStatus(turn.arg)
+    try:
+        await turn.services.plans.change_status(turn.actor, goal_id, new_status)
+    except DomainError as error:
+        if error.code != "goal_open_tasks":
+            raise
+        turn.draft.pending_status = new_status
+        return Go(Step.CONFIRM)
+    return _saved(turn)
+
+
+async def _confirm_status(turn: GoalTurn) -> Outcome:
+    """Yes, achieved although tasks are open."""
+    goal_id, pending = _goal_id(turn), turn.draft.pending_status
+    if pending is None:
+        return _again(turn)
+    await turn.services.plans.change_status(turn.actor, goal_id, pending, confirm_open_tasks=True)
+    turn.draft.pending_status = None
+    return _saved(turn)
+
+
+async def _typed_note(turn: GoalTurn) -> Outcome:
+    """A progress note."""
+    note = check_required_text(turn.text, PROGRESS_NOTE_MAX)
+    await turn.services.plans.add_progress_note(turn.actor, _goal_id(turn), note)
+    return _saved(turn)
+
+
+async def _typed_new_due(turn: GoalTurn) -> Outcome:
+    """A new due date."""
+    await turn.services.plans.change_due_date(turn.actor, _goal_id(turn), _future(turn))
+    return _saved(turn)
+
+
+async def _remove_due(turn: GoalTurn) -> Outcome:
+    """No due date any more."""
+    await turn.services.plans.change_due_date(turn.actor, _goal_id(turn), None)
+    return _saved(turn)
+
+
+# --- a new task -----------------------------------------------------------------------------
+
+
+async def _typed_task(turn: GoalTurn) -> Outcome:
+    """What the task is."""
+    turn.draft.task_text = check_required_text(turn.text, TASK_TEXT_MAX)
+    return Go(Step.TASK_OWNER)
+
+
+async def _owner(turn: GoalTurn) -> Outcome:
+    """Who does it: a member, the assistant, or an institution (named next)."""
+    if turn.arg == "i":
+        return Go(Step.TASK_INSTITUTION)
+    if turn.arg == "a":
+        turn.draft.task_owner = TaskOwner.assistant()
+    elif (member_id := as_int(turn.arg)) is not None:
+        turn.draft.task_owner = TaskOwner.member(member_id)  # checked when the task is saved
+    return Go(Step.TASK_DUE)
+
+
+async def _typed_institution(turn: GoalTurn) -> Outcome:
+    """The institution's short name."""
+    turn.draft.task_owner = TaskOwner.of_institution(
+        check_required_text(turn.text, INSTITUTION_MAX)
+    )
+    return Go(Step.TASK_DUE)
+
+
+async def _add_task(turn: GoalTurn) -> Outcome:
+    """A typed due date or Skip: save the new task and go back to the goal."""
+    draft, due = turn.draft, _due(turn)
+    if draft.goal_id is None or draft.task_owner is None or not draft.task_text:
+        raise DomainError("draft_incomplete")
+    if draft.task_owner.kind is OwnerKind.MEMBER and draft.family_id is not None:
+        family = await turn.services.families.peek(turn.actor, draft.family_id)
+        if draft.task_owner.member_id not in {m.id for m in family.members}:
+            raise DomainError("member_unknown")
+    await turn.services.plans.add_task(
+        turn.actor, draft.goal_id, draft.task_text, draft.task_owner, due=due
+    )
+    draft.task_text, draft.task_owner = "", None
+    return _saved(turn)
+
+
+# --- ticking tasks and independence ---------------------------------------------------------
+
+
+async def _tick(turn: GoalTurn) -> Outcome:
+    """Mark a task done, or open again."""
+    goal_id, task_id = _goal_id(turn), as_int(turn.arg)
+    if task_id is None:
+        return _again(turn)
+    goal = (await turn.services.plans.goal(turn.actor, goal_id)).goal
+    task = next((t for t in goal.tasks if t.id == task_id), None)
+    if task is None:
+        raise NotFound("task_unknown")
+    await turn.services.plans.set_task_done(turn.actor, task_id, not task.done)
+    return Go(Step.TICK)
+
+
+async def _level_task(turn: GoalTurn) -> Outcome:
+    """The task whose independence changes."""
+    task_id = as_int(turn.arg)
+    if task_id is None:
+        return _again(turn)
+    turn.draft.task_id = task_id
+    return Go(Step.LEVEL)
+
+
+async def _level(turn: GoalTurn) -> Outcome:
+    """How independently the family does it now."""
+    if turn.arg not in Independence._value2member_map_ or not turn.draft.task_id:
+        return _again(turn)
+    level = Independence(turn.arg)
+    await turn.services.plans.change_independence(turn.actor, turn.draft.task_id, level)
+    turn.draft.task_id = None
+    return _saved(turn)
+
+
+# --- the table ------------------------------------------------------------------------------
+
+S = Step
+TABLE: dict[Step, Stage] = {
+    S.FAMILY: Stage(
+        {"fam": On(_pick_family, (S.MENU,), "family"), "page": On(_page, (), "◀ ▶ page")}
+    ),
+    S.MENU: Stage(
+        {"new": _opens(S.AREA, "➕ New goal"), "pick": On(_pick_goal, (S.GOAL,), "pick a goal")}
+    ),
+    S.AREA: Stage({"area": On(_area, (S.TEXT,), "area")}),
+    S.TEXT: Stage(typed=On(_typed_goal, (S.EFFECT,), f"typed goal (≤ {GOAL_TEXT_MAX})")),
+    S.EFFECT: Stage(
+        {"skip": On(_skip_effect, (S.DUE,), "Skip")},
+        typed=On(_typed_effect, (S.DUE,), "typed effect"),
+    ),
+    S.DUE: Stage(
+        {"skip": On(_add_goal, (S.GOAL,), "Skip — goal saved")},
+        typed=On(_add_goal, (S.GOAL,), "typed date (not past) — goal saved"),
+    ),
+    S.GOAL: Stage(
+        {
+            "status": _opens(S.STATUS, "Status"),
+            "note": _opens(S.NOTE, "Progress note"),
+            "due": _opens(S.NEW_DUE, "Due date"),
+            "task": _opens(S.TASK_TEXT, "➕ Task"),
+            "tick": _opens(S.TICK, "☑ Tick a task"),
+            "level": _opens(S.LEVEL_TASK, "Independence"),
+            "menu": On(_all_goals, (S.MENU,), "⬅ All goals"),
+        }
+    ),
+    S.STATUS: Stage(
+        {"set": On(_set_status, (S.GOAL, S.CONFIRM), "new status (open tasks: confirm)")}
+    ),
+    S.CONFIRM: Stage({"confirm": On(_confirm_status, (S.GOAL,), "Yes, achieved (saved)")}),
+    S.NOTE: Stage(typed=On(_typed_note, (S.GOAL,), "typed note (saved)")),
+    S.NEW_DUE: Stage(
+        {"nodue": On(_remove_due, (S.GOAL,), "Remove the due date (saved)")},
+        typed=On(_typed_new_due, (S.GOAL,), "typed date (saved)"),
+    ),
+    S.TASK_TEXT: Stage(typed=On(_typed_task, (S.TASK_OWNER,), "typed task")),
+    S.TASK_OWNER: Stage({"owner": On(_owner, (S.TASK_DUE, S.TASK_INSTITUTION), "who does it")}),
+    S.TASK_INSTITUTION: Stage(typed=On(_typed_institution, (S.TASK_DUE,), "typed name")),
+    S.TASK_DUE: Stage(
+        {"skip": On(_add_task, (S.GOAL,), "Skip (saved)")},
+        typed=On(_add_task, (S.GOAL,), "typed date (saved)"),
+    ),
+    S.TICK: Stage({"tick": On(_tick, (), "task toggled (saved)")}),
+    S.LEVEL_TASK: Stage({"ltask": On(_level_task, (S.LEVEL,), "task")}),
+    S.LEVEL: Stage({"lvl": On(_level, (S.GOAL,), "level (saved)")}),
+}
+
+WALK = Walk(
+    name=NAME,
+    prefix=PREFIX,
+    draft=GoalDraft,
+    steps=Step,
+    table=TABLE,
+    question=_question,
+    anywhere={
+        "finish": On(_finish, (None,), "✔ Finish"),
+        "back": On(_back, (S.GOAL,), "⬅ Back to the goal / No"),
+    },
+    starts={"/goal": (S.FAMILY,), "/goal R-01, or 🎯 on a family card": (S.MENU,)},
+    cancel=_finish,
+)
+
+
+# --- entries --------------------------------------------------------------------------------
+
+
+async def start(update: Update, context: BotContext) -> None:
     """`/goal [code]` or the 🎯 button of a family card."""
-    if busy_elsewhere(context, NAME):
+    if WALK.busy(context):
         await tell_busy(update, context)
-        return END
+        return
     draft = GoalDraft(token=new_token())
     code = context.args[0] if context.args else None
-    press = decode(update.callback_query.data if update.callback_query else None)
+    press = pressed_data(update)
     try:
         if press is not None:
             await answer_press(update)
             family_id = as_int(press.arg)
             if family_id is None:
-                return END
+                return
             draft.family_id = (
                 await context.services.families.open_family(context.actor, family_id, "plan.open")
             ).id
@@ -295,247 +418,13 @@ async def start(update: Update, context: BotContext) -> str | int:
                 await context.services.families.open_by_code(context.actor, code, "plan.open")
             ).id
     except DomainError as error:
-        return await _go(
-            update, context, draft, Step.FAMILY, notice=labels.describe_error(context.tr, error)
-        )
-    return await _go(update, context, draft, Step.MENU if draft.family_id else Step.FAMILY)
+        notice = labels.describe_error(context.tr, error)
+        await WALK.go(update, context, draft, Step.FAMILY, notice=notice)
+        return
+    await WALK.go(update, context, draft, Step.MENU if draft.family_id else Step.FAMILY)
 
 
-async def pressed(update: Update, context: BotContext) -> str | int | None:
-    """Every button of the walk, checked against the draft's token and step."""
-    turn = await STORE.begin_press(update, context, _go, exits=frozenset({"finish"}))
-    if isinstance(turn, Answered):
-        return turn.state  # type: ignore[return-value]
-    draft, step, press = turn.draft, turn.step, turn.press
-    assert press is not None
-    try:
-        return await _act(update, context, draft, step, press)
-    except DomainError as error:
-        return await STORE.refuse(
-            update, context, error, lambda why: _go(update, context, draft, step, notice=why)
-        )
-
-
-async def _act(
-    update: Update, context: BotContext, draft: GoalDraft, step: Step, press: Press
-) -> str | int:
-    """What a button does at a step."""
-    action, arg = press.action, press.arg
-    plans = context.services.plans
-    actor = context.actor
-    if action == "finish":
-        return await _finish(update, context)
-    if action == "back":
-        draft.pending_status = None
-        return await _go(update, context, draft, Step.GOAL)
-    if step is Step.FAMILY and action == "page":
-        return await _go(update, context, draft, Step.FAMILY, page=as_int(arg) or 0)
-    if step is Step.FAMILY and action == "fam" and (family_id := as_int(arg)) is not None:
-        draft.family_id = (
-            await context.services.families.open_family(actor, family_id, "plan.open")
-        ).id
-        return await _go(update, context, draft, Step.MENU)
-    if step is Step.MENU and action == "new":
-        return await _go(update, context, draft, Step.AREA)
-    if step is Step.MENU and action == "pick" and (goal_id := as_int(arg)) is not None:
-        detail = await plans.goal(actor, goal_id)
-        if detail.family.id != draft.family_id:
-            raise NotFound("goal_unknown")
-        draft.goal_id = goal_id
-        return await _go(update, context, draft, Step.GOAL)
-    if step is Step.AREA and arg in Area._value2member_map_:
-        draft.area = Area(arg)
-        return await _go(update, context, draft, Step.TEXT)
-    if step is Step.EFFECT and action == "skip":
-        draft.effect = None
-        return await _go(update, context, draft, Step.DUE)
-    if step is Step.DUE and action == "skip":
-        return await _add_goal(update, context, draft, None)
-    if step is Step.GOAL:
-        target = {
-            "status": Step.STATUS,
-            "note": Step.NOTE,
-            "due": Step.NEW_DUE,
-            "task": Step.TASK_TEXT,
-            "tick": Step.TICK,
-            "level": Step.LEVEL_TASK,
-            "menu": Step.MENU,
-        }.get(action)
-        if target is not None:
-            if target is Step.MENU:
-                draft.goal_id = None
-            return await _go(update, context, draft, target)
-    goal_id = draft.goal_id
-    if goal_id is None:
-        raise DomainError("goal_unknown")
-    if step is Step.STATUS and arg in GoalStatus._value2member_map_:
-        new_status = GoalStatus(arg)
-        try:
-            await plans.change_status(actor, goal_id, new_status)
-        except DomainError as error:
-            if error.code != "goal_open_tasks":
-                raise
-            draft.pending_status = new_status
-            return await _go(update, context, draft, Step.CONFIRM)
-        return await _saved(update, context, draft)
-    if step is Step.CONFIRM and action == "confirm" and draft.pending_status is not None:
-        await plans.change_status(actor, goal_id, draft.pending_status, confirm_open_tasks=True)
-        draft.pending_status = None
-        return await _saved(update, context, draft)
-    if step is Step.NEW_DUE and action == "nodue":
-        await plans.change_due_date(actor, goal_id, None)
-        return await _saved(update, context, draft)
-    if step is Step.TASK_OWNER and action == "owner":
-        if arg == "a":
-            draft.task_owner = TaskOwner.assistant()
-        elif arg == "i":
-            return await _go(update, context, draft, Step.TASK_INSTITUTION)
-        elif (member_id := as_int(arg)) is not None:
-            draft.task_owner = TaskOwner.member(member_id)
-        return await _go(update, context, draft, Step.TASK_DUE)
-    if step is Step.TASK_DUE and action == "skip":
-        return await _add_task(update, context, draft, None)
-    if step is Step.TICK and (task_id := as_int(arg)) is not None:
-        goal = (await plans.goal(actor, goal_id)).goal
-        task = next((t for t in goal.tasks if t.id == task_id), None)
-        if task is None:
-            raise NotFound("task_unknown")
-        await plans.set_task_done(actor, task_id, not task.done)
-        return await _go(update, context, draft, Step.TICK)
-    if step is Step.LEVEL_TASK and (task_id := as_int(arg)) is not None:
-        draft.task_id = task_id
-        return await _go(update, context, draft, Step.LEVEL)
-    if step is Step.LEVEL and arg in Independence._value2member_map_ and draft.task_id:
-        await plans.change_independence(actor, draft.task_id, Independence(arg))
-        draft.task_id = None
-        return await _saved(update, context, draft)
-    await stale(update, context)
-    return step.value
-
-
-async def typed(update: Update, context: BotContext) -> str | int | None:
-    """Typed answers: goal text, expected effect, dates, notes, task text, institution."""
-    turn = await STORE.begin_text(update, context)
-    if isinstance(turn, Answered):
-        return turn.state  # type: ignore[return-value]
-    draft, step, text = turn.draft, turn.step, turn.text
-    today = context.services.clock.today()
-    plans = context.services.plans
-    actor = context.actor
-    try:
-        if not text:
-            raise DomainError("text_empty")
-        if step is Step.TEXT:
-            draft.text = _within(text, GOAL_TEXT_MAX)
-            return await _go(update, context, draft, Step.EFFECT)
-        if step is Step.EFFECT:
-            draft.effect = _within(text, EFFECT_MAX)
-            return await _go(update, context, draft, Step.DUE)
-        if step is Step.DUE:
-            return await _add_goal(update, context, draft, _future(text, today))
-        if step is Step.NOTE and draft.goal_id is not None:
-            await plans.add_progress_note(actor, draft.goal_id, _within(text, PROGRESS_NOTE_MAX))
-            return await _saved(update, context, draft)
-        if step is Step.NEW_DUE and draft.goal_id is not None:
-            await plans.change_due_date(actor, draft.goal_id, _future(text, today))
-            return await _saved(update, context, draft)
-        if step is Step.TASK_TEXT:
-            draft.task_text = _within(text, TASK_TEXT_MAX)
-            return await _go(update, context, draft, Step.TASK_OWNER)
-        if step is Step.TASK_INSTITUTION:
-            draft.task_owner = TaskOwner.of_institution(_within(text, INSTITUTION_MAX))
-            return await _go(update, context, draft, Step.TASK_DUE)
-        if step is Step.TASK_DUE:
-            return await _add_task(update, context, draft, _future(text, today))
-    except DomainError as error:
-        return await STORE.refuse(
-            update, context, error, lambda why: _go(update, context, draft, step, notice=why)
-        )
-    return await _go(
-        update, context, draft, step, notice=context.tr.gettext("Please use the buttons below.")
-    )
-
-
-def _within(text: str, limit: int) -> str:
-    """A typed text, visible and within its limit, or a DomainError that says why not."""
-    return check_required_text(text, limit)
-
-
-def _future(text: str, today: date) -> date:
-    """A typed due date, from today on and not too far ahead."""
-    day = parse_date(text, today, YearPreference.FUTURE)
-    check_due(day, today)
-    return day
-
-
-async def _add_goal(
-    update: Update, context: BotContext, draft: GoalDraft, due: date | None
-) -> str:
-    """Save the new goal and show its card."""
-    if draft.family_id is None or draft.area is None or not draft.text:
-        raise DomainError("draft_incomplete")
-    goal = await context.services.plans.add_goal(
-        context.actor,
-        draft.family_id,
-        draft.area,
-        draft.text,
-        expected_effect=draft.effect,
-        due=due,
-    )
-    draft.goal_id, draft.area, draft.text, draft.effect = goal.id, None, "", None
-    return await _saved(update, context, draft)
-
-
-async def _add_task(
-    update: Update, context: BotContext, draft: GoalDraft, due: date | None
-) -> str:
-    """Save the new task and go back to the goal."""
-    if draft.goal_id is None or draft.task_owner is None or not draft.task_text:
-        raise DomainError("draft_incomplete")
-    if draft.task_owner.kind is OwnerKind.MEMBER and draft.family_id is not None:
-        family = await context.services.families.peek(context.actor, draft.family_id)
-        if draft.task_owner.member_id not in {m.id for m in family.members}:
-            raise DomainError("member_unknown")
-    await context.services.plans.add_task(
-        context.actor, draft.goal_id, draft.task_text, draft.task_owner, due=due
-    )
-    draft.task_text, draft.task_owner = "", None
-    return await _saved(update, context, draft)
-
-
-async def _saved(update: Update, context: BotContext, draft: GoalDraft) -> str:
-    """Back to the goal's card after a change, saying it is saved."""
-    return await _go(update, context, draft, Step.GOAL, notice=context.tr.gettext("Saved ✅"))
-
-
-async def _finish(update: Update, context: BotContext) -> int:
-    """End the walk; every change is already saved."""
-    STORE.drop(context)
-    await show(
-        update,
-        context,
-        context.tr.gettext("Done. Every change is saved; /plan shows the whole plan."),
-    )
-    return END
-
-
-async def cancel(update: Update, context: BotContext) -> int:
-    """/cancel: stop (changes made so far stay saved, as each was saved when made)."""
-    return await _finish(update, context)
-
-
-def build() -> ConversationHandler[BotContext]:
-    """The /goal conversation, persistent across restarts."""
-    return build_walk(
-        name=NAME,
-        prefix=PREFIX,
-        steps=Step,
-        entry_points=[
-            CommandHandler(["goal", "cel"], start),
-            CallbackQueryHandler(start, pattern=rf"^{GOALS_PREFIX}:"),
-        ],
-        pressed=pressed,
-        typed=typed,
-        cancel=cancel,
-        allow_reentry=True,
-    )
+HANDLERS = WALK.handlers(
+    CommandHandler(["goal", "cel"], start),
+    CallbackQueryHandler(start, pattern=rf"^{GOALS_PREFIX}:"),
+)

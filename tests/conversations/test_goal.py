@@ -162,3 +162,34 @@ async def test_a_goal_with_many_long_tasks_still_fits(harness: BotHarness) -> No
     await sim.press("Back to the goal")
     assert "…" in harness.fake.last_text(sim.chat_id)
     assert harness.fake.errors == []
+
+
+async def test_a_family_moved_away_mid_walk_ends_it_saying_why(harness: BotHarness) -> None:
+    sim = await with_family(harness)
+    await add_goal(sim)
+    await harness.assistant(1002, language_code="en", first_name="Ola")
+    admin = harness.user(500, language_code="en")
+    await admin.send("/assign R-01")
+    await admin.press("Ola")
+    await sim.press("Status")  # the status question reads the goal: no longer this assistant's
+    assert "do not know that family" in harness.fake.last_text(sim.chat_id)
+    await sim.send("typed after the walk ended")
+    assert "/help" in harness.fake.last_text(sim.chat_id)
+    assert harness.fake.errors == []
+
+
+async def test_an_old_back_button_with_no_goal_open_asks_the_current_step(
+    harness: BotHarness,
+) -> None:
+    sim = await with_family(harness)
+    await add_goal(sim)
+    await sim.press("Progress note")
+    message_id, data = harness.fake.button(sim.chat_id, "Back to the goal")
+    await sim.press("Back to the goal")
+    await sim.press("All goals")
+    await sim.press_data(message_id, data)  # "back" is taken from any step, but no goal is open
+    assert "Pick a goal to change" in harness.fake.last_text(sim.chat_id)
+    await sim.press("Pay the rent")
+    await sim.press("Finish")
+    assert "Every change is saved" in harness.fake.last_text(sim.chat_id)
+    assert harness.fake.errors == []

@@ -1,0 +1,176 @@
+"""The questions of the /goal walk: the goal's card and each step's buttons (no service calls)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.domain.family import Family
+from bot.domain.goal_steps import GoalDraft, Step
+from bot.domain.plan import (
+    GOAL_TEXT_MAX,
+    PROGRESS_NOTE_MAX,
+    TASK_TEXT_MAX,
+    Goal,
+    GoalStatus,
+    Independence,
+    sort_goals,
+)
+from bot.domain.vocabulary import Area
+from bot.i18n import Translator
+from bot.ui import labels
+from bot.ui.callbacks import step_token
+from bot.ui.keyboards import button, family_picker, in_rows
+from bot.ui.plan_view import STATUS_ICONS, goal_lines, independence, independence_bar, status
+from bot.ui.text import esc, telegram_length
+
+PREFIX = "g"  # the /goal walk's buttons
+GOALS_LISTED = 40
+TASK_BUTTONS = 40  # with the step's own buttons, well under Telegram's 100
+CARD_BUDGET = 3000  # the goal card, plus the step's question, stays under 4096 characters
+
+
+class Shown(BaseModel):
+    """What a prompt needs from the database."""
+
+    family: Family | None = None
+    goals: list[Goal] = []
+    goal: Goal | None = None
+    families: list[Family] = []
+
+
+def goal_question(
+    tr: Translator, draft: GoalDraft, step: Step, shown: Shown, *, today: date, page: int
+) -> tuple[str, InlineKeyboardMarkup]:
+    """The question and the buttons of a step."""
+    _ = tr.gettext
+    t = step_token(draft.token, step)
+
+    def b(text: str, action: str, arg: object = "") -> InlineKeyboardButton:
+        return button(text, PREFIX, t, action, arg)
+
+    finish = [b(_("✔ Finish"), "finish")]
+    back = [b(_("⬅ Back to the goal"), "back")]
+    if step is Step.FAMILY:
+        picker = family_picker(shown.families, page, PREFIX, t, extra=[finish])
+        return _("🎯 Which family's plan?"), picker
+    family = shown.family
+    head = "🎯 " + (f"<b>{esc(family.code)}</b> — " if family else "") + _("help plan")
+    goal = shown.goal
+    if step is Step.MENU:
+        rows = [
+            [b(f"{STATUS_ICONS[g.status]} {labels.area(tr, g.area)}: {g.text}", "pick", g.id)]
+            for g in sort_goals(shown.goals)[:GOALS_LISTED]
+        ]
+        text = _("Pick a goal to change, or add a new one.") if rows else _("No goals yet.")
+        return f"{head}\n{text}", InlineKeyboardMarkup(
+            [*rows, [b(_("➕ New goal"), "new")], finish]
+        )
+    if step is Step.AREA:
+        areas = [b(labels.area(tr, a), "area", a.value) for a in Area]
+        return f"{head}\n" + _("Which area is the new goal in?"), InlineKeyboardMarkup(
+            [*in_rows(areas, 2), finish]
+        )
+    if step is Step.TEXT:
+        return f"{head}\n" + _(
+            "What does the family want to reach? Type it (at most {limit} characters)."
+        ).format(limit=GOAL_TEXT_MAX), InlineKeyboardMarkup([finish])
+    if step is Step.EFFECT:
+        return f"{head}\n" + _(
+            "How will you know it is reached (the expected effect)? Type it, or Skip."
+        ), InlineKeyboardMarkup([[b(_("Skip ➡"), "skip")], finish])
+    if step is Step.DUE:
+        return f"{head}\n" + _("By when? Type a date (31.03), or Skip."), InlineKeyboardMarkup(
+            [[b(_("Skip ➡"), "skip")], finish]
+        )
+    card = _fitting(goal_lines(tr, goal, family, today)) if goal and family else []
+    card_text = head + "\n\n" + "\n".join(card)
+    if step is Step.GOAL:
+        actions = [
+            b(_("Status"), "status"),
+            b(_("Progress note"), "note"),
+            b(_("Due date"), "due"),
+            b(_("➕ Task"), "task"),
+        ]
+        if goal and goal.tasks:
+            actions += [b(_("☑ Tick a task"), "tick"), b(_("Independence"), "level")]
+        rows = [*in_rows(actions, 2), [b(_("⬅ All goals"), "menu")], finish]
+        return card_text, InlineKeyboardMarkup(rows)
+    if step is Step.STATUS:
+        options = [b(f"{STATUS_ICONS[s]} {status(tr, s)}", "set", s.value) for s in GoalStatus]
+        return card_text + "\n\n" + _("New status?"), InlineKeyboardMarkup(
+            [*in_rows(options, 2), back]
+        )
+    if step is Step.CONFIRM:
+        count = len(goal.open_tasks()) if goal else 0
+        return card_text + "\n\n" + tr.ngettext(
+            "This goal still has {count} open task. Mark it achieved anyway?",
+            "This goal still has {count} open tasks. Mark it achieved anyway?",
+            count,
+        ).format(count=count), InlineKeyboardMarkup(
+            [[b(_("Yes, achieved"), "confirm"), b(_("No"), "back")]]
+        )
+    if step is Step.NOTE:
+        return card_text + "\n\n" + _(
+            "Type the progress note (at most {limit} characters)."
+        ).format(limit=PROGRESS_NOTE_MAX), InlineKeyboardMarkup([back])
+    if step is Step.NEW_DUE:
+        return card_text + "\n\n" + _("Type the new due date (31.03), or remove it."), (
+            InlineKeyboardMarkup([[b(_("Remove the due date"), "nodue")], back])
+        )
+    if step is Step.TASK_TEXT:
+        return card_text + "\n\n" + _(
+            "What is the task? Type it (at most {limit} characters)."
+        ).format(limit=TASK_TEXT_MAX), InlineKeyboardMarkup([back])
+    if step is Step.TASK_OWNER:
+        members = [b(m.name, "owner", m.id) for m in (family.members if family else ())]
+        others = [b(_("Assistant"), "owner", "a"), b(_("Institution"), "owner", "i")]
+        return card_text + "\n\n" + _("Who does it?"), InlineKeyboardMarkup(
+            [*in_rows(members, 3), others, back]
+        )
+    if step is Step.TASK_INSTITUTION:
+        return card_text + "\n\n" + _(
+            "Which institution? Type a short name (OPS, PUP, school…)."
+        ), InlineKeyboardMarkup([back])
+    if step is Step.TASK_DUE:
+        return card_text + "\n\n" + _("By when? Type a date (31.03), or Skip."), (
+            InlineKeyboardMarkup([[b(_("Skip ➡"), "skip")], back])
+        )
+    tasks = goal.tasks if goal else ()
+    if step is Step.TICK:
+        rows = [
+            [b(("☑ " if task.done else "☐ ") + task.text, "tick", task.id)]
+            for task in tasks[:TASK_BUTTONS]
+        ]
+        return card_text + "\n\n" + _("Tap a task to mark it done or open."), (
+            InlineKeyboardMarkup([*rows, back])
+        )
+    if step is Step.LEVEL_TASK:
+        rows = [
+            [b(f"{independence_bar(task.independence)} {task.text}", "ltask", task.id)]
+            for task in tasks[:TASK_BUTTONS]
+            if task.independence is not None
+        ]
+        text = _("Which task?") if rows else _("No task done by the family yet.")
+        return card_text + "\n\n" + text, InlineKeyboardMarkup([*rows, back])
+    levels = [
+        [b(f"{independence_bar(level)} {independence(tr, level)}", "lvl", level.value)]
+        for level in Independence
+    ]
+    return card_text + "\n\n" + _("How independently does the family do it now?"), (
+        InlineKeyboardMarkup([*levels, back])
+    )
+
+
+def _fitting(lines: list[str]) -> list[str]:
+    """The card's first lines that fit the budget (a goal with many tasks is cut, marked …)."""
+    kept: list[str] = []
+    used = 0
+    for line in lines:
+        used += telegram_length(line) + 1
+        if used > CARD_BUDGET:
+            return [*kept, "…"]
+        kept.append(line)
+    return kept
