@@ -12,6 +12,7 @@ from datetime import date
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
+from bot.commands import names
 from bot.conversations.engine import (
     End,
     Go,
@@ -425,6 +426,6 @@ async def start(update: Update, context: BotContext) -> None:
 
 
 HANDLERS = WALK.handlers(
-    CommandHandler(["goal", "cel"], start),
+    CommandHandler(names("goal"), start),
     CallbackQueryHandler(start, pattern=rf"^{GOALS_PREFIX}:"),
 )
