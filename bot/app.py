@@ -98,7 +98,7 @@ def _add_handlers(application: BotApplication) -> None:
     application.add_handler(TypeHandler(Update, gatekeeper), group=GATE_GROUP)
     main: list[Any] = [
         *record_visit.HANDLERS,
-        new_family.build(),
+        *new_family.HANDLERS,
         goal.build(),
         plan_notes.build(),
         appointment.build(),
