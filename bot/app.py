@@ -100,7 +100,7 @@ def _add_handlers(application: BotApplication) -> None:
     application.add_handler(TypeHandler(Update, gatekeeper), group=GATE_GROUP)
     main: list[Any] = [
         *record_visit.HANDLERS,
-        new_family.build(),
+        *new_family.HANDLERS,
         *goal.HANDLERS,
         plan_notes.build(),
         appointment.build(),

@@ -1,335 +1,195 @@
 """/newfamily (/nowarodzina): register a family: code, label, members, target, contract.
 
-The states are in new_family.mmd. Typed text only for names, labels, years and dates.
+The walk is the table `TABLE` below; `new_family.mmd` is drawn from it (`make diagrams`).
+Typed text only for names, labels, years and dates.
 """
 
 from __future__ import annotations
 
-from datetime import date
-from enum import StrEnum
-from typing import Any
+from telegram import Update
+from telegram.ext import CommandHandler
 
-from pydantic import BaseModel, Field
-from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import (
-    CommandHandler,
-    ConversationHandler,
-)
-
-from bot.conversations.common import (
-    Answered,
-    DraftStore,
-    ask,
-    build_walk,
-    busy_elsewhere,
-    new_token,
-    stale,
-    step_token,
+from bot.commands import names
+from bot.conversations.engine import (
+    End,
+    Go,
+    On,
+    Outcome,
+    Question,
+    Stage,
+    Turn,
+    Walk,
+    cancel_unsaved,
     tell_busy,
 )
 from bot.domain.errors import DomainError
 from bot.domain.family import (
-    LABEL_MAX,
     MEMBERS_MAX,
-    Member,
-    NewFamily,
     check_contract_signed,
     check_contract_until,
     check_label,
     check_member_name,
     valid_birth_year,
 )
+from bot.domain.family_steps import FamilyDraft, PendingMember, Step, family_token
 from bot.domain.parsing import YearPreference, parse_date
 from bot.domain.vocabulary import MemberRole
-from bot.handlers.common import show
 from bot.handlers.context import BotContext
-from bot.i18n import Translator
 from bot.ui import labels
-from bot.ui.keyboards import button, in_rows
+from bot.ui.new_family_questions import PREFIX, family_question
 from bot.ui.text import esc
 
-PREFIX = "nf"
 NAME = "new_family"
-END = ConversationHandler.END
+FamilyTurn = Turn[FamilyDraft, Step]
 
 
-class Step(StrEnum):
-    """The conversation's states."""
-
-    CODE = "code"
-    LABEL = "label"
-    MEMBERS = "members"
-    MEMBER_NAME = "member_name"
-    MEMBER_ROLE = "member_role"
-    MEMBER_YEAR = "member_year"
-    TARGET = "target"
-    SIGNED = "signed"
-    UNTIL = "until"
-    CONFIRM = "confirm"
+async def _question(turn: FamilyTurn, page: int) -> Question:
+    """A step's question (every step asks; nothing to look up)."""
+    return family_question(turn.tr, turn.draft, turn.step)
 
 
-class PendingMember(BaseModel):
-    """A member being added: name first, then role, then year."""
-
-    name: str
-    role: MemberRole | None = None
+# --- the code -------------------------------------------------------------------------------
 
 
-class FamilyDraft(BaseModel):
-    """The family being registered."""
-
-    token: str
-    suggested: str
-    code: str | None = None
-    label: str | None = None
-    members: list[Member] = Field(default_factory=list)
-    pending: PendingMember | None = None
-    visits_per_week: int = 1
-    contract_signed_on: date | None = None
-    contract_valid_until: date | None = None
-
-
-STORE = DraftStore(NAME, FamilyDraft, Step)
-
-
-def _prompt(tr: Translator, draft: FamilyDraft, step: Step) -> tuple[str, InlineKeyboardMarkup]:
-    """The question and buttons of a step."""
-    _ = tr.gettext
-    t = step_token(draft.token, step)
-
-    def row(*buttons: tuple[str, str, object]) -> list[Any]:
-        return [button(text, PREFIX, t, action, arg) for text, action, arg in buttons]
-
-    cancel = row((_("✖ Cancel"), "cancel", ""))
-    skip = row((_("Skip ➡"), "skip", ""))
-    head = _("👪 New family") + (f" <b>{esc(draft.code)}</b>" if draft.code else "")
-    if step is Step.CODE:
-        text = _("Which code should the family have? Press the suggestion or type another one.")
-        keys = [row((_("Use {code}").format(code=draft.suggested), "code", "")), cancel]
-    elif step is Step.LABEL:
-        text = _(
-            "A short label to recognise the family (no surnames or addresses), or Skip. "
-            "At most {limit} characters."
-        ).format(limit=LABEL_MAX)
-        keys = [skip, cancel]
-    elif step is Step.MEMBERS:
-        listed = [
-            f"• {esc(m.name)} ({esc(labels.role(tr, m.role))}"
-            + (f", {m.birth_year}" if m.birth_year else "")
-            + ")"
-            for m in draft.members
-        ]
-        text = (
-            _("Members (first names or initials only):")
-            + "\n"
-            + ("\n".join(listed) if listed else _("none yet"))
-        )
-        adds = [(_("➕ Add a member"), "add", "")] if len(draft.members) < MEMBERS_MAX else []
-        keys = [row(*adds, (_("Done ➡"), "done", "")), cancel]
-    elif step is Step.MEMBER_NAME:
-        text = _("Type the member's first name or initials.")
-        keys = [cancel]
-    elif step is Step.MEMBER_ROLE:
-        name = draft.pending.name if draft.pending else ""
-        text = _("Who is {name} in the family?").format(name=esc(name))
-        roles = [button(labels.role(tr, r), PREFIX, t, "role", r.value) for r in MemberRole]
-        keys = [*in_rows(roles, 3), cancel]
-    elif step is Step.MEMBER_YEAR:
-        text = _("Birth year (like 2015), or Skip.")
-        keys = [skip, cancel]
-    elif step is Step.TARGET:
-        text = _("How many visits a week should this family get?")
-        keys = [row(("1", "target", 1), ("2", "target", 2)), cancel]
-    elif step is Step.SIGNED:
-        text = _("When was the contract signed? Type a date (21.11), press Today, or Skip.")
-        keys = [row((_("Today"), "today", ""), (_("Skip ➡"), "skip", "")), cancel]
-    elif step is Step.UNTIL:
-        text = _("Until when is the contract valid? Type a date, or Skip.")
-        keys = [skip, cancel]
-    else:
-        text = _summary(tr, draft)
-        keys = [row((_("💾 Save"), "save", ""), (_("✖ Cancel"), "cancel", ""))]
-    return f"{head}\n{text}", InlineKeyboardMarkup(keys)
-
-
-def _summary(tr: Translator, draft: FamilyDraft) -> str:
-    """The family as it will be saved."""
-    _ = tr.gettext
-    none = _("—")
-    members = ", ".join(f"{m.name} ({labels.role(tr, m.role)})" for m in draft.members) or none
-    signed = tr.fmt_date(draft.contract_signed_on, "d MMM y") if draft.contract_signed_on else none
-    until = (
-        tr.fmt_date(draft.contract_valid_until, "d MMM y") if draft.contract_valid_until else none
-    )
-    return "\n".join(
-        [
-            _("Label: {label}").format(label=esc(draft.label or none)),
-            _("Members: {members}").format(members=esc(members)),
-            _("Visits a week: {n}").format(n=draft.visits_per_week),
-            _("Contract: signed {signed}, valid until {until}").format(
-                signed=esc(signed), until=esc(until)
-            ),
-            "",
-            _("Save this family?"),
-        ]
-    )
-
-
-async def _go(
-    update: Update,
-    context: BotContext,
-    draft: FamilyDraft,
-    step: Step,
-    notice: str | None = None,
-    *,
-    fresh: bool = False,
-) -> str:
-    """Store the draft, ask the step's question, return the state."""
-    STORE.keep(context, draft, step)
-    text, markup = _prompt(context.tr, draft, step)
-    await ask(update, context, text, markup, notice=notice, fresh=fresh)
-    return step.value
-
-
-async def start(update: Update, context: BotContext) -> str | int:
-    """`/newfamily`: offer a free code."""
-    if busy_elsewhere(context, NAME):
-        await tell_busy(update, context)
-        return END
-    suggested = await context.services.families.suggest_code(context.actor)
-    return await _go(
-        update, context, FamilyDraft(token=new_token(), suggested=suggested), Step.CODE
-    )
-
-
-async def _use_code(update: Update, context: BotContext, draft: FamilyDraft, code: str) -> str:
+async def _use_code(turn: FamilyTurn, code: str) -> Outcome:
     """Take a code if it is well-formed and free; a taken one offers the nearest free one."""
     try:
-        draft.code = await context.services.families.check_new_code(context.actor, code)
+        turn.draft.code = await turn.services.families.check_new_code(turn.actor, code)
     except DomainError as error:
-        draft.suggested = str(error.details.get("suggestion", draft.suggested))
+        turn.draft.suggested = str(error.details.get("suggestion", turn.draft.suggested))
         raise
-    return await _go(update, context, draft, Step.LABEL)
+    return Go(Step.LABEL)
 
 
-async def pressed(update: Update, context: BotContext) -> str | int | None:
-    """Every button of the walk, checked against the draft's token and step."""
-    turn = await STORE.begin_press(update, context, _go)
-    if isinstance(turn, Answered):
-        return turn.state  # type: ignore[return-value]
-    draft, step, press = turn.draft, turn.step, turn.press
-    assert press is not None
-    action, arg = press.action, press.arg
+async def _suggested_code(turn: FamilyTurn) -> Outcome:
+    """The code the bot offered."""
+    return await _use_code(turn, turn.draft.suggested)
+
+
+async def _typed_code(turn: FamilyTurn) -> Outcome:
+    """A code of the assistant's own."""
+    return await _use_code(turn, turn.text)
+
+
+# --- label and members ----------------------------------------------------------------------
+
+
+async def _typed_label(turn: FamilyTurn) -> Outcome:
+    """A short label (no surnames or addresses)."""
+    turn.draft.label = check_label(turn.text)
+    return Go(Step.MEMBERS)
+
+
+async def _skip_label(turn: FamilyTurn) -> Outcome:
+    """No label."""
+    turn.draft.label = None
+    return Go(Step.MEMBERS)
+
+
+async def _add_member(turn: FamilyTurn) -> Outcome:
+    """Start adding a member (while there is room)."""
+    if len(turn.draft.members) >= MEMBERS_MAX:
+        return Go(Step.MEMBERS)
+    return Go(Step.MEMBER_NAME)
+
+
+async def _members_done(turn: FamilyTurn) -> Outcome:
+    """The members are all in."""
+    return Go(Step.TARGET)
+
+
+async def _typed_name(turn: FamilyTurn) -> Outcome:
+    """The member's first name or initials."""
+    turn.draft.pending = PendingMember(name=check_member_name(turn.text))
+    return Go(Step.MEMBER_ROLE)
+
+
+async def _role(turn: FamilyTurn) -> Outcome:
+    """Who the member is in the family."""
+    pending = turn.draft.pending
+    if pending is None or turn.arg not in MemberRole._value2member_map_:
+        return Go(Step.MEMBER_ROLE)
+    pending.role = MemberRole(turn.arg)
+    return Go(Step.MEMBER_YEAR)
+
+
+async def _typed_year(turn: FamilyTurn) -> Outcome:
+    """A plausible birth year; the member joins the list."""
+    text = turn.text
+    if not (text.isascii() and text.isdigit() and valid_birth_year(int(text), turn.today)):
+        raise DomainError("year_format")
+    turn.draft.add_pending(int(text))
+    return Go(Step.MEMBERS)
+
+
+async def _skip_year(turn: FamilyTurn) -> Outcome:
+    """No birth year; the member joins the list."""
+    turn.draft.add_pending(None)
+    return Go(Step.MEMBERS)
+
+
+# --- target and contract --------------------------------------------------------------------
+
+
+async def _target(turn: FamilyTurn) -> Outcome:
+    """One or two visits a week."""
+    if turn.arg not in ("1", "2"):
+        return Go(Step.TARGET)
+    turn.draft.visits_per_week = int(turn.arg)
+    return Go(Step.SIGNED)
+
+
+async def _signed_today(turn: FamilyTurn) -> Outcome:
+    """The contract was signed today."""
+    turn.draft.contract_signed_on = turn.today
+    return Go(Step.UNTIL)
+
+
+async def _skip_signed(turn: FamilyTurn) -> Outcome:
+    """No contract date yet."""
+    turn.draft.contract_signed_on = None
+    return Go(Step.UNTIL)
+
+
+async def _typed_signed(turn: FamilyTurn) -> Outcome:
+    """A typed signing date: not in the future, not long ago."""
+    signed = parse_date(turn.text, turn.today, YearPreference.PAST)
+    turn.draft.contract_signed_on = check_contract_signed(signed, turn.today)
+    return Go(Step.UNTIL)
+
+
+async def _skip_until(turn: FamilyTurn) -> Outcome:
+    """No end date."""
+    turn.draft.contract_valid_until = None
+    return Go(Step.CONFIRM)
+
+
+async def _typed_until(turn: FamilyTurn) -> Outcome:
+    """A typed end date: after the signing, not too far ahead."""
+    draft = turn.draft
+    until = parse_date(turn.text, turn.today, YearPreference.FUTURE)
+    draft.contract_valid_until = check_contract_until(until, draft.contract_signed_on, turn.today)
+    return Go(Step.CONFIRM)
+
+
+# --- saving ---------------------------------------------------------------------------------
+
+
+async def _save(turn: FamilyTurn) -> Outcome:
+    """Register the family once (the draft token makes a repeat harmless); warn over 15."""
+    draft, tr = turn.draft, turn.tr
+    if draft.code is None:  # the code was given up when someone else took it
+        return Go(Step.CODE)
+    family = draft.as_new_family(draft.code)
     try:
-        if action == "cancel":
-            return await STORE.cancelled(update, context)
-        if step is Step.CODE and action == "code":
-            return await _use_code(update, context, draft, draft.suggested)
-        if step is Step.LABEL and action == "skip":
-            draft.label = None
-            return await _go(update, context, draft, Step.MEMBERS)
-        if step is Step.MEMBERS and action == "add" and len(draft.members) < MEMBERS_MAX:
-            return await _go(update, context, draft, Step.MEMBER_NAME)
-        if step is Step.MEMBERS and action == "done":
-            return await _go(update, context, draft, Step.TARGET)
-        if step is Step.MEMBER_ROLE and draft.pending and arg in MemberRole._value2member_map_:
-            draft.pending.role = MemberRole(arg)
-            return await _go(update, context, draft, Step.MEMBER_YEAR)
-        if step is Step.MEMBER_YEAR and action == "skip":
-            return await _add_member(update, context, draft, None)
-        if step is Step.TARGET and action == "target" and arg in ("1", "2"):
-            draft.visits_per_week = int(arg)
-            return await _go(update, context, draft, Step.SIGNED)
-        if step is Step.SIGNED and action in ("today", "skip"):
-            today = context.services.clock.today()
-            draft.contract_signed_on = today if action == "today" else None
-            return await _go(update, context, draft, Step.UNTIL)
-        if step is Step.UNTIL and action == "skip":
-            draft.contract_valid_until = None
-            return await _go(update, context, draft, Step.CONFIRM)
-        if step is Step.CONFIRM and action == "save":
-            return await _save(update, context, draft)
-    except DomainError as error:
-        return await _go(update, context, draft, step, labels.describe_error(context.tr, error))
-    await stale(update, context)
-    return None
-
-
-async def _add_member(
-    update: Update, context: BotContext, draft: FamilyDraft, year: int | None
-) -> str:
-    """Move the pending member into the list and go back to the members step."""
-    if draft.pending is not None and draft.pending.role is not None:
-        draft.members.append(
-            Member(
-                id=len(draft.members),
-                name=draft.pending.name,
-                role=draft.pending.role,
-                birth_year=year,
-            )
+        _, over_limit = await turn.services.families.register(
+            turn.actor, family, draft_token=draft.token
         )
-    draft.pending = None
-    return await _go(update, context, draft, Step.MEMBERS)
-
-
-async def typed(update: Update, context: BotContext) -> str | int | None:
-    """Typed answers: code, label, member name, birth year, contract dates."""
-    turn = await STORE.begin_text(update, context)
-    if isinstance(turn, Answered):
-        return turn.state  # type: ignore[return-value]
-    draft, step, text = turn.draft, turn.step, turn.text
-    today = context.services.clock.today()
-    tr = context.tr
-    try:
-        if not text:
-            raise DomainError("text_empty")
-        if step is Step.CODE:
-            return await _use_code(update, context, draft, text)
-        if step is Step.LABEL:
-            draft.label = check_label(text)
-            return await _go(update, context, draft, Step.MEMBERS)
-        if step is Step.MEMBER_NAME:
-            draft.pending = PendingMember(name=check_member_name(text))
-            return await _go(update, context, draft, Step.MEMBER_ROLE)
-        if step is Step.MEMBER_YEAR:
-            if not (text.isascii() and text.isdigit() and valid_birth_year(int(text), today)):
-                raise DomainError("year_format")
-            return await _add_member(update, context, draft, int(text))
-        if step is Step.SIGNED:
-            signed = parse_date(text, today, YearPreference.PAST)
-            draft.contract_signed_on = check_contract_signed(signed, today)
-            return await _go(update, context, draft, Step.UNTIL)
-        if step is Step.UNTIL:
-            until = parse_date(text, today, YearPreference.FUTURE)
-            draft.contract_valid_until = check_contract_until(
-                until, draft.contract_signed_on, today
-            )
-            return await _go(update, context, draft, Step.CONFIRM)
     except DomainError as error:
-        return await _go(update, context, draft, step, labels.describe_error(tr, error))
-    return await _go(update, context, draft, step, tr.gettext("Please use the buttons below."))
-
-
-async def _save(update: Update, context: BotContext, draft: FamilyDraft) -> int | str:
-    """Register the family; warn when the caseload passes the statutory limit."""
-    assert draft.code is not None
-    tr = context.tr
-    family = NewFamily(
-        code=draft.code,
-        label=draft.label,
-        members=draft.members,
-        visits_per_week=draft.visits_per_week,
-        contract_signed_on=draft.contract_signed_on,
-        contract_valid_until=draft.contract_valid_until,
-    )
-    try:
-        _, over_limit = await context.services.families.register(context.actor, family)
-    except DomainError as error:
-        if error.code == "code_taken":  # someone took the code meanwhile: ask for another
-            draft.code = None
-            return await _go(update, context, draft, Step.CODE, labels.describe_error(tr, error))
-        raise
-    STORE.drop(context)
+        if error.code != "code_taken":
+            raise
+        draft.code = None  # someone took the code meanwhile: ask for another
+        return Go(Step.CODE, notice=labels.describe_error(tr, error))
     text = tr.gettext("✅ Family {code} is registered. Record a visit with /visit.").format(
         code=esc(family.code)
     )
@@ -338,21 +198,85 @@ async def _save(update: Update, context: BotContext, draft: FamilyDraft) -> int 
             "You now hold more than 15 families, the statutory limit. "
             "Please talk to your coordinator."
         )
-    await show(update, context, text)
-    return END
+    return End(text)
 
 
-def build() -> ConversationHandler[BotContext]:
-    """The /newfamily conversation, persistent across restarts."""
-    return build_walk(
-        name=NAME,
-        prefix=PREFIX,
-        steps=Step,
-        entry_points=[
-            CommandHandler(["newfamily", "nowarodzina"], start),
-        ],
-        pressed=pressed,
-        typed=typed,
-        cancel=STORE.cancelled,
-        allow_reentry=False,
-    )
+# --- the table ------------------------------------------------------------------------------
+
+S = Step
+
+TABLE: dict[Step, Stage] = {
+    S.CODE: Stage(
+        {"code": On(_suggested_code, (S.LABEL,), "Use R-0n")},
+        typed=On(_typed_code, (S.LABEL,), "typed free code"),
+    ),
+    S.LABEL: Stage(
+        {"skip": On(_skip_label, (S.MEMBERS,), "Skip")},
+        typed=On(_typed_label, (S.MEMBERS,), "typed label"),
+    ),
+    S.MEMBERS: Stage(
+        {
+            "add": On(_add_member, (S.MEMBER_NAME,), "➕ Add a member"),
+            "done": On(_members_done, (S.TARGET,), "Done"),
+        }
+    ),
+    S.MEMBER_NAME: Stage(typed=On(_typed_name, (S.MEMBER_ROLE,), "typed name")),
+    S.MEMBER_ROLE: Stage({"role": On(_role, (S.MEMBER_YEAR,), "role")}),
+    S.MEMBER_YEAR: Stage(
+        {"skip": On(_skip_year, (S.MEMBERS,), "Skip")},
+        typed=On(_typed_year, (S.MEMBERS,), "typed year"),
+    ),
+    S.TARGET: Stage({"target": On(_target, (S.SIGNED,), "1 or 2 visits a week")}),
+    S.SIGNED: Stage(
+        {
+            "today": On(_signed_today, (S.UNTIL,), "Today"),
+            "skip": On(_skip_signed, (S.UNTIL,), "Skip"),
+        },
+        typed=On(_typed_signed, (S.UNTIL,), "typed date"),
+    ),
+    S.UNTIL: Stage(
+        {"skip": On(_skip_until, (S.CONFIRM,), "Skip")},
+        typed=On(_typed_until, (S.CONFIRM,), "typed date"),
+    ),
+    S.CONFIRM: Stage({"save": On(_save, (None, S.CODE), "💾 Save (code taken meanwhile → CODE)")}),
+}
+
+
+async def _is_saved(context: BotContext, draft: FamilyDraft) -> bool:
+    """A draft whose family is in the database is done, whatever was left in the chat."""
+    return await context.services.families.is_saved(context.actor, draft.token)
+
+
+WALK = Walk(
+    name=NAME,
+    prefix=PREFIX,
+    draft=FamilyDraft,
+    steps=Step,
+    table=TABLE,
+    question=_question,
+    anywhere={"cancel": On(cancel_unsaved, (None,), "✖ Cancel")},
+    starts={"/newfamily": (S.CODE,)},
+    cancel=cancel_unsaved,
+    saved=_is_saved,
+)
+
+
+# --- entries --------------------------------------------------------------------------------
+
+
+async def start(update: Update, context: BotContext) -> None:
+    """`/newfamily`: offer a free code; an unfinished draft is asked again where it stopped."""
+    if WALK.busy(context):
+        await tell_busy(update, context)
+        return
+    existing = await WALK.unfinished(context)
+    if existing is not None:
+        draft, step = existing
+        await WALK.go(update, context, draft, step, fresh=True)
+        return
+    suggested = await context.services.families.suggest_code(context.actor)
+    draft = FamilyDraft(token=family_token(), suggested=suggested)
+    await WALK.go(update, context, draft, Step.CODE)
+
+
+HANDLERS = WALK.handlers(CommandHandler(names("newfamily"), start))

@@ -80,15 +80,28 @@ class FamilyService:
             )
         return normal
 
-    async def register(self, actor: Actor, family: NewFamily) -> tuple[int, bool]:
-        """Save a new family assigned to the actor; return (id, whether over the caseload)."""
+    async def is_saved(self, actor: Actor, draft_token: str) -> bool:
+        """Whether the /newfamily draft with this token was saved already (a crash right after)."""
+        return await self.families.saved_by(draft_token, actor.telegram_id)
+
+    async def register(
+        self, actor: Actor, family: NewFamily, *, draft_token: str | None = None
+    ) -> tuple[int, bool]:
+        """Save a new family assigned to the actor; return (id, whether over the caseload).
+
+        With the walk's `draft_token` the same draft registers one family however often it
+        is saved: a repeat returns the first family instead of refusing its code as taken.
+        """
         _require_member(actor)
         code = normalise_code(family.code)
         if code is None:
             raise DomainError("code_format")
         family = check_new_family(family.model_copy(update={"code": code}), self.clock.today())
-        family_id = await self.families.add(family, actor.telegram_id, self.clock.now())
-        await self.audit.allowed(actor.telegram_id, "family.create", family_id)
+        family_id, newly = await self.families.add_once(
+            family, actor.telegram_id, self.clock.now(), draft_token=draft_token
+        )
+        if newly:  # a repeat was logged the first time
+            await self.audit.allowed(actor.telegram_id, "family.create", family_id)
         held = await self.families.count_active(actor.telegram_id)
         return family_id, held > CASELOAD_LIMIT
 

@@ -22,9 +22,37 @@ class FamilyRepository:
         rows = await self.db.fetch_all("SELECT code FROM families")
         return {r["code"] for r in rows}
 
+    async def saved_by(self, draft_token: str, assistant_id: int) -> bool:
+        """Whether this assistant's /newfamily draft with this token is already a saved family."""
+        row = await self.db.fetch_one(
+            "SELECT 1 AS found FROM families WHERE draft_token = ? AND assistant_id = ?",
+            (draft_token, assistant_id),
+        )
+        return row is not None
+
     async def add(self, family: NewFamily, assistant_id: int, now: datetime) -> int:
         """Save a new family with its members; DomainError('code_taken') if the code is used."""
+        family_id, _ = await self.add_once(family, assistant_id, now, draft_token=None)
+        return family_id
+
+    async def add_once(
+        self, family: NewFamily, assistant_id: int, now: datetime, *, draft_token: str | None
+    ) -> tuple[int, bool]:
+        """Save a /newfamily draft once; return (family id, whether it was newly saved).
+
+        The same draft saved again (a double press, a draft left by a crash right after the
+        save) returns the first family: its code is taken by that family, not by another.
+        Otherwise DomainError('code_taken') if the code is used.
+        """
         async with self.db.write() as conn:
+            if draft_token is not None:
+                existing = list(
+                    await conn.execute_fetchall(
+                        "SELECT id FROM families WHERE draft_token = ?", (draft_token,)
+                    )
+                )
+                if existing:
+                    return int(existing[0]["id"]), False
             taken = await conn.execute_fetchall(
                 "SELECT 1 FROM families WHERE code = ?", (family.code,)
             )
@@ -32,8 +60,8 @@ class FamilyRepository:
                 raise DomainError("code_taken", family_code=family.code)
             cursor = await conn.execute(
                 "INSERT INTO families (code, label, assistant_id, visits_per_week, "
-                "contract_signed_on, contract_valid_until, created_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "contract_signed_on, contract_valid_until, draft_token, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     family.code,
                     family.label,
@@ -41,6 +69,7 @@ class FamilyRepository:
                     family.visits_per_week,
                     _iso(family.contract_signed_on),
                     _iso(family.contract_valid_until),
+                    draft_token,
                     now.isoformat(),
                 ),
             )
@@ -54,7 +83,7 @@ class FamilyRepository:
                     for i, m in enumerate(family.members)
                 ],
             )
-        return family_id
+        return family_id, True
 
     async def get(self, family_id: int) -> Family | None:
         """A family with its members, if it exists and is active."""

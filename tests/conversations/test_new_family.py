@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 from tests.support.harness import BotHarness
 from tests.support.updates import UserSim
 
@@ -124,3 +126,61 @@ async def test_a_code_another_assistant_holds_offers_the_next_free_one(
     await sim.press("Use R-03")
     assert "👪 New family R-03" in harness.fake.last_text(sim.chat_id)
     assert harness.fake.errors == []
+
+
+async def walk_to_the_summary(sim: UserSim) -> None:
+    """/newfamily up to 'Save this family?' with the suggested code and one member."""
+    await sim.send("/newfamily")
+    await sim.press("R-")
+    await sim.press("Skip")
+    await sim.press("Add a member")
+    await sim.send("Ola")
+    await sim.press("child")
+    await sim.press("Skip")
+    await sim.press("Done")
+    await sim.press("1")
+    await sim.press("Skip")
+    await sim.press("Skip")
+
+
+async def test_a_draft_left_after_its_family_was_saved_is_not_offered_again(
+    harness: BotHarness,
+) -> None:
+    sim = await harness.assistant(language_code="en")
+    await walk_to_the_summary(sim)
+    assert harness.app is not None
+    assert harness.services is not None
+    # What a kill -9 right after "registered" leaves: the draft as it was before the save.
+    leftover = copy.deepcopy(harness.app.user_data[sim.user_id]["walk"])
+    message_id, save = harness.fake.button(sim.chat_id, "💾 Save")
+    await sim.press_data(message_id, save)
+    assert "R-01 is registered" in harness.fake.last_text(sim.chat_id)
+    harness.app.user_data[sim.user_id]["walk"] = leftover
+    await sim.send("/newfamily")
+    assert "Which code" in harness.fake.last_text(sim.chat_id)
+    assert harness.fake.last_markup(sim.chat_id)[0][0][0] == "Use R-02"
+    await sim.send("/cancel")
+    assert harness.fake.errors == []
+    harness.app.user_data[sim.user_id]["walk"] = copy.deepcopy(leftover)
+    await sim.press_data(message_id, save)  # the old Save pressed again: still one family
+    assert await harness.services.families.families.codes() == {"R-01"}
+    shown = harness.fake.message(sim.chat_id, message_id)
+    assert shown is not None
+    assert "R-01 is registered" in shown["text"]
+    # The message says so already; Telegram refuses the same edit and the bot lets it be.
+    assert all("not modified" in (call.error or "") for call in harness.fake.errors)
+
+
+async def test_newfamily_during_the_walk_asks_the_open_question_again(
+    harness: BotHarness,
+) -> None:
+    sim = await harness.assistant(language_code="en")
+    await sim.send("/newfamily")
+    await sim.send("k-7")
+    await sim.send("/nowarodzina")
+    assert "K-7" in harness.fake.last_text(sim.chat_id)
+    assert "short label" in harness.fake.last_text(sim.chat_id)
+    await sim.send("Polna")
+    assert "Members" in harness.fake.last_text(sim.chat_id)
+    await sim.send("/visit")
+    assert "not finished" in harness.fake.last_text(sim.chat_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
@@ -96,3 +97,49 @@ async def test_bidi_controls_are_dropped_and_emoji_kept(services: Services) -> N
     saved = await services.families.peek(OWNER, family_id)
     assert saved.label == "Kowalscy 👩\u200d👩\u200d👧\u200d👦"
     assert [m.name for m in saved.members] == ["Ola"]
+
+
+async def test_the_same_draft_registers_one_family(services: Services) -> None:
+    family = NewFamily(code="R-01", members=[Member(name="Ola", role=MemberRole.CHILD)])
+    assert not await services.families.is_saved(OWNER, "a1b2c3d4e5f60718")
+    first, _ = await services.families.register(OWNER, family, draft_token="a1b2c3d4e5f60718")
+    assert await services.families.is_saved(OWNER, "a1b2c3d4e5f60718")
+    again, over_limit = await services.families.register(
+        OWNER, family, draft_token="a1b2c3d4e5f60718"
+    )
+    assert (again, over_limit) == (first, False)
+    assert await services.families.families.codes() == {"R-01"}
+    saved = await services.families.peek(OWNER, first)
+    assert [m.name for m in saved.members] == ["Ola"]
+    assert await services.families.audit.entries(first) == [(OWNER.telegram_id, "family.create")]
+
+
+async def test_another_draft_with_a_used_code_is_still_refused(services: Services) -> None:
+    await services.families.register(OWNER, NewFamily(code="R-01"), draft_token="1" * 16)
+    for token in ("2" * 16, None):
+        with pytest.raises(DomainError) as refused:
+            await services.families.register(OWNER, NewFamily(code="r-01"), draft_token=token)
+        assert refused.value.code == "code_taken"
+    assert not await services.families.is_saved(OWNER, "2" * 16)
+
+
+async def test_a_saved_draft_is_the_assistants_own(services: Services, db: Database) -> None:
+    other = Actor(telegram_id=1002, is_assistant=True)
+    await PeopleRepository(db).add_assistant(other.telegram_id, "Other", NOW)
+    await services.families.register(OWNER, NewFamily(code="R-01"), draft_token="3" * 16)
+    assert await services.families.is_saved(OWNER, "3" * 16)
+    assert not await services.families.is_saved(other, "3" * 16)
+
+
+async def test_the_database_holds_one_family_per_draft_token(
+    services: Services, db: Database
+) -> None:
+    await services.families.register(OWNER, NewFamily(code="R-01"), draft_token="4" * 16)
+    await services.families.register(OWNER, NewFamily(code="R-02"))
+    await services.families.register(OWNER, NewFamily(code="R-03"))  # many without a token
+    with pytest.raises(sqlite3.IntegrityError, match="UNIQUE"):
+        async with db.write() as conn:
+            await conn.execute(
+                "INSERT INTO families (code, draft_token, created_at) VALUES ('R-09', ?, ?)",
+                ("4" * 16, NOW.isoformat()),
+            )
