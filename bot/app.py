@@ -102,7 +102,7 @@ def _add_handlers(application: BotApplication) -> None:
         goal.build(),
         plan_notes.build(),
         appointment.build(),
-        appointment_change.build(),
+        *appointment_change.HANDLERS,
         CommandHandler("start", start.start),
         CommandHandler(["help", "pomoc"], start.help_command),
         CommandHandler(["families", "rodziny"], families.families),
