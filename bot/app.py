@@ -104,7 +104,7 @@ def _add_handlers(application: BotApplication) -> None:
         *goal.HANDLERS,
         plan_notes.build(),
         appointment.build(),
-        appointment_change.build(),
+        *appointment_change.HANDLERS,
         CommandHandler(names("start"), start.start),
         CommandHandler(names("help"), start.help_command),
         CommandHandler(names("families"), families.families),

@@ -1,30 +1,30 @@
-"""Changing an appointment: move it (from its card), or answer "how did it go?" (from the
-reminder after its time): attended / not attended / rescheduled, a short outcome note, and
-for a rescheduled one the new date in the same walk. States: appointment_change.mmd.
+"""Moving an appointment (from its card) or answering "how did it go?" (from the reminder).
+
+After its time the reminder asks: attended / not attended / rescheduled, then a short outcome
+note; a rescheduled one gets its new date in the same walk. The walk is the table `TABLE`
+below; `appointment_change.mmd` is drawn from it (`make diagrams`).
 """
 
 from __future__ import annotations
 
-from datetime import datetime
-from enum import StrEnum
-from typing import Any
+from telegram import Update
+from telegram.ext import CallbackQueryHandler
 
-from pydantic import BaseModel
-from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import CallbackQueryHandler, ConversationHandler
-
-from bot.conversations.common import (
-    Answered,
-    DraftStore,
-    ask,
-    build_walk,
-    busy_elsewhere,
+from bot.conversations.engine import (
+    End,
+    Go,
+    On,
+    Outcome,
+    Question,
+    Stage,
+    Turn,
+    Walk,
     new_token,
     stale,
-    step_token,
     tell_busy,
 )
-from bot.domain.appointment import OUTCOME_MAX, AppointmentStatus, check_start
+from bot.domain.appointment import OUTCOME_MAX, OUTCOME_STATUSES, AppointmentStatus, check_start
+from bot.domain.appointment_change_steps import ChangeDraft, Step, first_step
 from bot.domain.errors import DomainError
 from bot.domain.when import parse_when
 from bot.handlers.agenda import MOVE_PREFIX
@@ -32,210 +32,177 @@ from bot.handlers.common import answer_press, show
 from bot.handlers.context import BotContext
 from bot.reminders.sender import OUTCOME_PREFIX
 from bot.ui import labels
-from bot.ui.callbacks import as_int, decode
-from bot.ui.keyboards import button
+from bot.ui.appointment_change_questions import PREFIX, WHEN_FORMAT, change_question
+from bot.ui.callbacks import as_int, pressed_data
 from bot.ui.text import esc
 
-PREFIX = "ac"
 NAME = "appointment_change"
-END = ConversationHandler.END
-WHEN_FORMAT = "EEEE d MMMM y, HH:mm"
-OUTCOMES = {
-    s.value
-    for s in (
-        AppointmentStatus.ATTENDED,
-        AppointmentStatus.NOT_ATTENDED,
-        AppointmentStatus.RESCHEDULED,
-    )
-}
+ChangeTurn = Turn[ChangeDraft, Step]
 
 
-class Step(StrEnum):
-    """The conversation's states."""
+async def _read(context: BotContext, draft: ChangeDraft) -> None:
+    """Re-read the appointment (the service re-checks it is the actor's) for the next question.
 
-    WHEN = "when"
-    CONFIRM = "confirm"
-    NOTE = "note"
-
-
-class ChangeDraft(BaseModel):
-    """Which appointment, what is being done to it, and the new time once typed."""
-
-    token: str
-    appointment_id: int
-    outcome: AppointmentStatus | None = None  # None: a move
-    starts_at: datetime | None = None
-
-
-STORE = DraftStore(NAME, ChangeDraft, Step)
-
-
-async def _go(
-    update: Update,
-    context: BotContext,
-    draft: ChangeDraft,
-    step: Step,
-    *,
-    notice: str | None = None,
-    fresh: bool = False,
-) -> str:
-    """Store the draft, ask the step's question, return the state."""
-    STORE.keep(context, draft, step)
-    tr = context.tr
-    _ = tr.gettext
-    t = step_token(draft.token, step)
-    cancel = [button(_("✖ Cancel"), PREFIX, t, "cancel")]
+    Every move forward reads it; a re-ask of the same step shows what was read last.
+    """
     card = await context.services.appointments.get(context.actor, draft.appointment_id)
-    local = card.appointment.starts_at.astimezone(context.services.settings.tz)
-    head = "📅 " + f"<b>{esc(card.family.code)}</b> · " + esc(tr.fmt_datetime(local, WHEN_FORMAT))
-    if step is Step.WHEN:
-        text = _("New date and time? Type it: jutro 10:30, pt 9, 12.12 14:00, tomorrow 10.")
-        markup = InlineKeyboardMarkup([cancel])
-    elif step is Step.CONFIRM:
-        when = tr.fmt_datetime(draft.starts_at, WHEN_FORMAT) if draft.starts_at else "—"
-        text = _("Is this right: <b>{when}</b>?").format(when=esc(when))
-        markup = InlineKeyboardMarkup(
-            [
-                [
-                    button(_("✅ Yes"), PREFIX, t, "yes"),
-                    button(_("✏️ Type again"), PREFIX, t, "again"),
-                ],
-                cancel,
-            ]
-        )
-    else:
-        text = _("A short note on how it went (at most {limit} characters), or Skip.").format(
-            limit=OUTCOME_MAX
-        )
-        markup = InlineKeyboardMarkup([[button(_("Skip ➡"), PREFIX, t, "skip")], cancel])
-    await ask(update, context, f"{head}\n{text}", markup, notice=notice, fresh=fresh)
-    return step.value
+    draft.family_code, draft.was_at = card.family.code, card.appointment.starts_at
 
 
-async def start(update: Update, context: BotContext) -> str | int:
-    """From a card's Move, or a reminder's attended / not attended / rescheduled."""
-    press = decode(update.callback_query.data if update.callback_query else None)
-    appointment_id = None if press is None else as_int(press.token)
-    if press is None or appointment_id is None:
-        await stale(update, context)
-        return END
-    if busy_elsewhere(context, NAME):
-        await tell_busy(update, context)
-        return END
-    await answer_press(update)
-    outcome = AppointmentStatus(press.action) if press.action in OUTCOMES else None
-    draft = ChangeDraft(token=new_token(), appointment_id=appointment_id, outcome=outcome)
-    try:
-        if outcome is None or outcome is AppointmentStatus.RESCHEDULED:
-            return await _go(update, context, draft, Step.WHEN, fresh=True)
-        return await _go(update, context, draft, Step.NOTE, fresh=True)
-    except DomainError as error:
-        STORE.drop(context)
-        await show(update, context, esc(labels.describe_error(context.tr, error)), fresh=True)
-        return END
+async def _question(turn: ChangeTurn, page: int) -> Question:
+    """A step's question under the appointment's family code and time."""
+    draft = turn.draft
+    local = draft.was_at.astimezone(turn.services.settings.tz)
+    return change_question(turn.tr, draft, turn.step, draft.family_code, local)
 
 
-async def pressed(update: Update, context: BotContext) -> str | int | None:
-    """Yes / type again / skip / cancel."""
-    turn = await STORE.begin_press(update, context, _go)
-    if isinstance(turn, Answered):
-        return turn.state  # type: ignore[return-value]
-    draft, step, press = turn.draft, turn.step, turn.press
-    assert press is not None
-    try:
-        if press.action == "cancel":
-            return await _end(update, context, context.tr.gettext("Nothing was changed."))
-        if step is Step.CONFIRM and press.action == "again":
-            return await _go(update, context, draft, Step.WHEN)
-        if step is Step.CONFIRM and press.action == "yes":
-            if draft.outcome is None:
-                return await _move(update, context, draft)
-            return await _go(update, context, draft, Step.NOTE)
-        if step is Step.NOTE and press.action == "skip":
-            return await _record(update, context, draft, "")
-    except DomainError as error:
-        return await STORE.refuse(
-            update, context, error, lambda why: _go(update, context, draft, step, notice=why)
-        )
-    await stale(update, context)
-    return None
+# --- buttons --------------------------------------------------------------------------------
 
 
-async def typed(update: Update, context: BotContext) -> str | int | None:
-    """The new time, or the outcome note."""
-    turn = await STORE.begin_text(update, context)
-    if isinstance(turn, Answered):
-        return turn.state  # type: ignore[return-value]
-    draft, step, text = turn.draft, turn.step, turn.text
-    try:
-        if step is Step.WHEN and text:
-            now = context.services.clock.now().astimezone(context.services.settings.tz)
-            draft.starts_at = parse_when(text, now)
-            check_start(draft.starts_at, now)
-            return await _go(update, context, draft, Step.CONFIRM)
-        if step is Step.NOTE and text:
-            if len(text) > OUTCOME_MAX:
-                raise DomainError("text_too_long", limit=OUTCOME_MAX, length=len(text))
-            return await _record(update, context, draft, text)
-    except DomainError as error:
-        return await STORE.refuse(
-            update, context, error, lambda why: _go(update, context, draft, step, notice=why)
-        )
-    notice = context.tr.gettext("Please use the buttons below.")
-    return await _go(update, context, draft, step, notice=notice)
+async def _cancel(turn: ChangeTurn) -> Outcome:
+    """✖ Cancel or /cancel: the appointment stays as it was."""
+    return End(esc(turn.tr.gettext("Nothing was changed.")))
 
 
-async def _move(update: Update, context: BotContext, draft: ChangeDraft) -> int:
+async def _again(turn: ChangeTurn) -> Outcome:
+    """Type the new time again."""
+    await _read(turn.context, turn.draft)
+    return Go(Step.WHEN)
+
+
+async def _yes(turn: ChangeTurn) -> Outcome:
+    """The echoed time is right: a move is done; a rescheduled one asks for the note."""
+    if turn.draft.outcome is None:
+        return await _move(turn)
+    await _read(turn.context, turn.draft)
+    return Go(Step.NOTE)
+
+
+async def _skip(turn: ChangeTurn) -> Outcome:
+    """No note: save how it went."""
+    return await _record(turn, "")
+
+
+# --- typed text -----------------------------------------------------------------------------
+
+
+async def _typed_when(turn: ChangeTurn) -> Outcome:
+    """The new day and time, in the future and not too far ahead; echoed back to confirm."""
+    now = turn.services.clock.now().astimezone(turn.services.settings.tz)
+    when = parse_when(turn.text, now)
+    check_start(when, now)
+    turn.draft.starts_at = when  # kept in the user's zone, so it is echoed as typed
+    await _read(turn.context, turn.draft)
+    return Go(Step.CONFIRM)
+
+
+async def _typed_note(turn: ChangeTurn) -> Outcome:
+    """The outcome note, within its limit; then it is saved."""
+    if len(turn.text) > OUTCOME_MAX:
+        raise DomainError("text_too_long", limit=OUTCOME_MAX, length=len(turn.text))
+    return await _record(turn, turn.text)
+
+
+# --- saving ---------------------------------------------------------------------------------
+
+
+async def _move(turn: ChangeTurn) -> Outcome:
     """Give the appointment its new time."""
-    if draft.starts_at is None:
+    if turn.draft.starts_at is None:
         raise DomainError("draft_incomplete")
-    moved = await context.services.appointments.move(
-        context.actor, draft.appointment_id, draft.starts_at
+    moved = await turn.services.appointments.move(
+        turn.actor, turn.draft.appointment_id, turn.draft.starts_at
     )
-    local = moved.starts_at.astimezone(context.services.settings.tz)
-    return await _end(
-        update,
-        context,
-        context.tr.gettext("✅ Moved to {when}.").format(
-            when=context.tr.fmt_datetime(local, WHEN_FORMAT)
-        ),
-    )
+    local = moved.starts_at.astimezone(turn.services.settings.tz)
+    text = turn.tr.gettext("✅ Moved to {when}.")
+    return End(esc(text.format(when=turn.tr.fmt_datetime(local, WHEN_FORMAT))))
 
 
-async def _record(update: Update, context: BotContext, draft: ChangeDraft, note: str) -> int:
-    """Save how it went (and the new date when rescheduled)."""
+async def _record(turn: ChangeTurn, note: str) -> Outcome:
+    """Save how it went (and the new date when rescheduled); a refusal is not logged as done."""
+    draft = turn.draft
     if draft.outcome is None:
         raise DomainError("draft_incomplete")
-    await context.services.appointments.record_outcome(
-        context.actor, draft.appointment_id, draft.outcome, note, new_starts_at=draft.starts_at
+    await turn.services.appointments.record_outcome(
+        turn.actor, draft.appointment_id, draft.outcome, note, new_starts_at=draft.starts_at
     )
-    return await _end(update, context, context.tr.gettext("✅ Saved. Thank you."))
+    return End(esc(turn.tr.gettext("✅ Saved. Thank you.")))
 
 
-async def _end(update: Update, context: BotContext, text: str) -> int:
-    """Drop the draft and say how it ended (plain text, escaped)."""
-    STORE.drop(context)
-    await show(update, context, esc(text))
-    return END
+# --- the table ------------------------------------------------------------------------------
+
+S = Step
+TABLE: dict[Step, Stage] = {
+    S.WHEN: Stage(typed=On(_typed_when, (S.CONFIRM,), "typed day and time (echoed back)")),
+    S.CONFIRM: Stage(
+        {
+            "again": On(_again, (S.WHEN,), "✏️ Type again"),
+            "yes": On(_yes, (None, S.NOTE), "✅ Yes (moved, or rescheduled: the note)"),
+        }
+    ),
+    S.NOTE: Stage(
+        {"skip": On(_skip, (None,), "Skip — outcome saved")},
+        typed=On(_typed_note, (None,), "typed note — outcome saved"),
+    ),
+}
+
+WALK = Walk(
+    name=NAME,
+    prefix=PREFIX,
+    draft=ChangeDraft,
+    steps=Step,
+    table=TABLE,
+    question=_question,
+    anywhere={"cancel": On(_cancel, (None,), "✖ Cancel")},
+    starts={
+        "📅 Move (card) / 📅 Rescheduled (reminder)": (S.WHEN,),
+        "✅ Attended / ❌ Not attended (reminder)": (S.NOTE,),
+    },
+    cancel=_cancel,
+)
 
 
-async def cancel(update: Update, context: BotContext) -> int:
-    """/cancel."""
-    return await _end(update, context, context.tr.gettext("Nothing was changed."))
+# --- entries --------------------------------------------------------------------------------
 
 
-def build() -> ConversationHandler[BotContext]:
-    """The move / outcome walk, persistent across restarts."""
-    entry: list[Any] = [
-        CallbackQueryHandler(start, pattern=rf"^{MOVE_PREFIX}:"),
-        CallbackQueryHandler(start, pattern=rf"^{OUTCOME_PREFIX}:"),
-    ]
-    return build_walk(
-        name=NAME,
-        prefix=PREFIX,
-        steps=Step,
-        entry_points=entry,
-        pressed=pressed,
-        typed=typed,
-        cancel=cancel,
+def _chosen(prefix: str, action: str) -> tuple[bool, AppointmentStatus | None]:
+    """What an entry press asks for: (known, outcome); a move has no outcome."""
+    if prefix == MOVE_PREFIX:
+        return True, None
+    if prefix == OUTCOME_PREFIX and action in OUTCOME_STATUSES:
+        return True, AppointmentStatus(action)
+    return False, None
+
+
+async def start(update: Update, context: BotContext) -> None:
+    """From a card's Move, or a reminder's attended / not attended / rescheduled."""
+    press = pressed_data(update)
+    appointment_id = None if press is None else as_int(press.token)
+    known, outcome = (False, None) if press is None else _chosen(press.prefix, press.action)
+    if appointment_id is None or not known:  # forged, malformed or from an older bot
+        await stale(update, context)
+        return
+    if WALK.busy(context):
+        await tell_busy(update, context)
+        return
+    await answer_press(update)
+    try:
+        card = await context.services.appointments.get(context.actor, appointment_id)
+    except DomainError as error:  # not the actor's (or gone): the card or reminder stays
+        WALK.drop(context)
+        await show(update, context, esc(labels.describe_error(context.tr, error)), fresh=True)
+        return
+    draft = ChangeDraft(
+        token=new_token(),
+        appointment_id=appointment_id,
+        family_code=card.family.code,
+        was_at=card.appointment.starts_at,
+        outcome=outcome,
     )
+    await WALK.go(update, context, draft, first_step(outcome), fresh=True)
+
+
+HANDLERS = WALK.handlers(
+    CallbackQueryHandler(start, pattern=rf"^{MOVE_PREFIX}:"),
+    CallbackQueryHandler(start, pattern=rf"^{OUTCOME_PREFIX}:"),
+)
