@@ -24,10 +24,11 @@ from telegram.request import BaseRequest
 from bot.conversations import (
     appointment,
     appointment_change,
+    assessment,
     goal,
     new_family,
-    plan_notes,
     record_visit,
+    resources,
 )
 from bot.conversations.engine import route_cancel, route_typed
 from bot.handlers import admin, agenda, families, language, plan, reminders, start
@@ -100,7 +101,8 @@ def _add_handlers(application: BotApplication) -> None:
         *record_visit.HANDLERS,
         new_family.build(),
         goal.build(),
-        plan_notes.build(),
+        *assessment.HANDLERS,
+        *resources.HANDLERS,
         appointment.build(),
         appointment_change.build(),
         CommandHandler("start", start.start),
