@@ -25,10 +25,11 @@ from bot.commands import names
 from bot.conversations import (
     appointment,
     appointment_change,
+    assessment,
     goal,
     new_family,
-    plan_notes,
     record_visit,
+    resources,
 )
 from bot.conversations.engine import route_cancel, route_typed
 from bot.handlers import admin, agenda, families, language, plan, reminders, start
@@ -102,7 +103,8 @@ def _add_handlers(application: BotApplication) -> None:
         *record_visit.HANDLERS,
         *new_family.HANDLERS,
         *goal.HANDLERS,
-        plan_notes.build(),
+        *assessment.HANDLERS,
+        *resources.HANDLERS,
         appointment.build(),
         *appointment_change.HANDLERS,
         CommandHandler(names("start"), start.start),

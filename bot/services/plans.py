@@ -267,18 +267,22 @@ class PlanService:
     # Assessments and resources
 
     async def record_assessment(
-        self, actor: Actor, family_id: int, day: date, summary: str
+        self, actor: Actor, family_id: int, day: date, summary: str, token: str | None = None
     ) -> date:
-        """Record a periodic assessment made on `day`; return when the next one is due."""
+        """Record an assessment made on `day` (a walk's draft only once); when is the next due."""
         text = check_required_text(summary, SUMMARY_MAX)
         stamp = self._stamp(actor)
         check_assessment_day(day, stamp.day)
         async with self.families.acting(actor, family_id, "plan.assessment") as family:
-            await self.plans.add_assessment(family.id, day, text, stamp)
+            await self.plans.add_assessment(family.id, day, text, stamp, token)
         plan = await self.plans.current_plan(family.id)
         assert plan is not None  # add_assessment starts the plan when there is none
         last = await self.plans.last_assessment(family.id)
         return next_assessment_due(plan.started_on, last.day if last else day)
+
+    async def assessment_saved(self, actor: Actor, token: str) -> bool:
+        """Whether the actor's assessment draft with this token was saved already (a crash)."""
+        return await self.plans.assessment_saved(token, actor.telegram_id)
 
     async def add_resource(self, actor: Actor, family_id: int, text: str) -> Resource:
         """Record one of the family's resources (strengths the work builds on)."""

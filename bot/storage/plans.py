@@ -61,15 +61,36 @@ class PlanRepository:
         return plan
 
     async def add_assessment(
-        self, family_id: int, day: date, summary: str, stamp: Stamp
+        self, family_id: int, day: date, summary: str, stamp: Stamp, token: str | None = None
     ) -> Assessment:
-        """Record a periodic assessment (starting the plan if needed)."""
+        """Record a periodic assessment (starting the plan if needed).
+
+        A draft's token is unique per author: saving the same draft again (an update
+        delivered again after a crash, the summary typed again) returns the first one.
+        """
         async with self.db.write() as conn:
+            if token is not None:
+                existing = list(
+                    await conn.execute_fetchall(
+                        "SELECT * FROM assessments WHERE author_id = ? AND draft_token = ?",
+                        (stamp.actor_id, token),
+                    )
+                )
+                if existing:
+                    return Assessment.model_validate(existing[0])
             await _ensure_plan(conn, family_id, stamp)
             cursor = await conn.execute(
-                "INSERT INTO assessments (family_id, day, summary, author_id, created_at) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (family_id, day.isoformat(), summary, stamp.actor_id, stamp.at.isoformat()),
+                "INSERT INTO assessments "
+                "(family_id, day, summary, author_id, draft_token, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    family_id,
+                    day.isoformat(),
+                    summary,
+                    stamp.actor_id,
+                    token,
+                    stamp.at.isoformat(),
+                ),
             )
             assessment_id = cursor.lastrowid
         assert assessment_id is not None
@@ -81,6 +102,14 @@ class PlanRepository:
             author_id=stamp.actor_id,
             created_at=stamp.at,
         )
+
+    async def assessment_saved(self, token: str, author_id: int) -> bool:
+        """Whether this author's draft with this token is already a saved assessment."""
+        row = await self.db.fetch_one(
+            "SELECT 1 AS found FROM assessments WHERE author_id = ? AND draft_token = ?",
+            (author_id, token),
+        )
+        return row is not None
 
     async def assessments(self, family_id: int) -> list[Assessment]:
         """Every assessment of the family, the latest first."""

@@ -203,6 +203,22 @@ async def test_assessments_latest_by_date(db: Database) -> None:
     assert await plans.current_plan(family_id) is not None
 
 
+async def test_an_assessment_draft_is_saved_once_per_author(db: Database) -> None:
+    plans = PlanRepository(db)
+    family_id = await _family(db)
+    first = await plans.add_assessment(family_id, TODAY, "saved", STAMP, "abc123")
+    again = await plans.add_assessment(family_id, TODAY, "typed again", STAMP, "abc123")
+    assert again.id == first.id
+    assert again.summary == "saved"
+    assert await plans.assessment_saved("abc123", ASSISTANT)
+    assert not await plans.assessment_saved("abc123", ASSISTANT + 1)  # tokens are per author
+    other = Stamp(actor_id=ASSISTANT + 1, day=TODAY, at=NOW)
+    await plans.add_assessment(family_id, TODAY, "another author's draft", other, "abc123")
+    await plans.add_assessment(family_id, TODAY, "outside a walk", STAMP)
+    await plans.add_assessment(family_id, TODAY, "outside a walk, again", STAMP)
+    assert len(await plans.assessments(family_id)) == 4
+
+
 async def test_removed_resources_stay_on_record(db: Database) -> None:
     plans = PlanRepository(db)
     family_id = await _family(db)

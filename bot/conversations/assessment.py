@@ -1,0 +1,98 @@
+"""/assessment (/ocena): record a periodic assessment of the family's situation.
+
+The walk is the table `TABLE` below; `assessment.mmd` is drawn from it (`make diagrams`).
+"""
+
+from __future__ import annotations
+
+from telegram.ext import CommandHandler
+
+from bot.commands import names
+from bot.conversations._plan_walks import entry, family_of, finish, page, pick_family
+from bot.conversations.engine import End, Go, On, Outcome, Question, Stage, Turn, Walk
+from bot.domain.errors import DomainError
+from bot.domain.parsing import parse_date
+from bot.domain.plan import check_assessment_day
+from bot.domain.plan_walks import AssessmentDraft, AssessmentStep
+from bot.handlers.context import BotContext
+from bot.ui.plan_walk_questions import ASSESSMENT_PREFIX, assessment_question
+from bot.ui.text import esc
+
+NAME = "assessment"
+S = AssessmentStep
+AssessmentTurn = Turn[AssessmentDraft, AssessmentStep]
+
+
+async def _question(turn: AssessmentTurn, page_number: int) -> Question:
+    """A step's question; the day's says when the next assessment is due."""
+    services, actor, step = turn.services, turn.actor, turn.step
+    families = await services.families.own_families(actor) if step is S.FAMILY else []
+    family = None if step is S.FAMILY else await family_of(turn)
+    due = None
+    if step is S.WHEN and family is not None:
+        due = await services.plans.next_assessment(actor, family.id)
+    return assessment_question(
+        turn.tr, turn.draft, step, family, families, page=page_number, due=due, today=turn.today
+    )
+
+
+async def _today(turn: AssessmentTurn) -> Outcome:
+    """Made today."""
+    await family_of(turn)  # still the actor's: a refusal ends the walk here, not in the question
+    turn.draft.day = turn.today
+    return Go(S.SUMMARY)
+
+
+async def _typed_day(turn: AssessmentTurn) -> Outcome:
+    """A typed date: not in the future, not over a year back."""
+    await family_of(turn)
+    turn.draft.day = check_assessment_day(parse_date(turn.text, turn.today), turn.today)
+    return Go(S.SUMMARY)
+
+
+async def _save(turn: AssessmentTurn) -> Outcome:
+    """The summary: save once (the draft token makes a repeat after a crash harmless)."""
+    draft, tr = turn.draft, turn.tr
+    if draft.family_id is None or draft.day is None:
+        raise DomainError("draft_incomplete")
+    due = await turn.services.plans.record_assessment(
+        turn.actor, draft.family_id, draft.day, turn.text, token=draft.token
+    )
+    return End(
+        tr.gettext("✅ Assessment saved. The next one is due on {date}.").format(
+            date=esc(tr.fmt_date(due, "d MMM y"))
+        )
+    )
+
+
+TABLE: dict[AssessmentStep, Stage] = {
+    S.FAMILY: Stage(
+        {"fam": On(pick_family(S.WHEN), (S.WHEN,), "family"), "page": On(page, (), "◀ ▶ page")}
+    ),
+    S.WHEN: Stage(
+        {"today": On(_today, (S.SUMMARY,), "Today")},
+        typed=On(_typed_day, (S.SUMMARY,), "typed date (not ahead, at most a year back)"),
+    ),
+    S.SUMMARY: Stage(typed=On(_save, (None,), "typed summary — saved, next due date shown")),
+}
+
+
+async def _is_saved(context: BotContext, draft: AssessmentDraft) -> bool:
+    """A draft whose assessment is in the database is done, whatever was left in the chat."""
+    return await context.services.plans.assessment_saved(context.actor, draft.token)
+
+
+WALK = Walk(
+    name=NAME,
+    prefix=ASSESSMENT_PREFIX,
+    draft=AssessmentDraft,
+    steps=AssessmentStep,
+    table=TABLE,
+    question=_question,
+    anywhere={"finish": On(finish, (None,), "✔ Finish")},
+    starts={"/assessment": (S.FAMILY,), "/assessment R-01": (S.WHEN,)},
+    cancel=finish,
+    saved=_is_saved,
+)
+
+HANDLERS = WALK.handlers(CommandHandler(names("assessment"), entry(WALK, S.FAMILY, S.WHEN)))

@@ -1,0 +1,88 @@
+"""/resources (/zasoby): the family's strengths the work builds on, added and removed.
+
+The walk is the table `TABLE` below; `resources.mmd` is drawn from it (`make diagrams`).
+Each resource is saved as it is typed, so the walk never holds anything unsaved.
+"""
+
+from __future__ import annotations
+
+from telegram.ext import CommandHandler
+
+from bot.commands import names
+from bot.conversations._plan_walks import entry, family_of, finish, page, pick_family
+from bot.conversations.engine import Go, On, Outcome, Question, Stage, Turn, Walk
+from bot.domain.errors import DomainError, NotFound
+from bot.domain.plan_walks import FamilyDraft, ResourcesStep
+from bot.ui.callbacks import as_int
+from bot.ui.plan_walk_questions import RESOURCES_PREFIX, resources_question
+
+NAME = "resources"
+S = ResourcesStep
+ResourcesTurn = Turn[FamilyDraft, ResourcesStep]
+
+
+async def _question(turn: ResourcesTurn, page_number: int) -> Question:
+    """A step's question; the list shows the family's current resources."""
+    services, actor, step = turn.services, turn.actor, turn.step
+    families = await services.families.own_families(actor) if step is S.FAMILY else []
+    family = None if step is S.FAMILY else await family_of(turn)
+    items = []
+    if step is S.RESOURCES and family is not None:
+        items = await services.plans.resources(actor, family.id)
+    return resources_question(
+        turn.tr, turn.draft, step, family, families, page=page_number, items=items
+    )
+
+
+async def _add(turn: ResourcesTurn) -> Outcome:
+    """➕ Add a resource: ask for its text."""
+    await family_of(turn)  # still the actor's: a refusal ends the walk here, not in the question
+    return Go(S.ADD)
+
+
+async def _remove(turn: ResourcesTurn) -> Outcome:
+    """✖ a resource: off the list (the service keeps its record and checks it is the actor's)."""
+    resource_id = as_int(turn.arg)
+    if resource_id is None:
+        raise NotFound("resource_unknown")
+    await turn.services.plans.remove_resource(turn.actor, resource_id)
+    return Go(S.RESOURCES)
+
+
+async def _typed(turn: ResourcesTurn) -> Outcome:
+    """A typed resource, saved at once."""
+    if turn.draft.family_id is None:
+        raise DomainError("draft_incomplete")
+    await turn.services.plans.add_resource(turn.actor, turn.draft.family_id, turn.text)
+    return Go(S.RESOURCES, notice=turn.tr.gettext("Saved ✅"))
+
+
+TABLE: dict[ResourcesStep, Stage] = {
+    S.FAMILY: Stage(
+        {
+            "fam": On(pick_family(S.RESOURCES), (S.RESOURCES,), "family"),
+            "page": On(page, (), "◀ ▶ page"),
+        }
+    ),
+    S.RESOURCES: Stage(
+        {
+            "add": On(_add, (S.ADD,), "➕ Add a resource"),
+            "remove": On(_remove, (), "✖ resource (removed, kept in history)"),
+        }
+    ),
+    S.ADD: Stage(typed=On(_typed, (S.RESOURCES,), "typed resource (saved)")),
+}
+
+WALK = Walk(
+    name=NAME,
+    prefix=RESOURCES_PREFIX,
+    draft=FamilyDraft,
+    steps=ResourcesStep,
+    table=TABLE,
+    question=_question,
+    anywhere={"finish": On(finish, (None,), "✔ Finish")},
+    starts={"/resources": (S.FAMILY,), "/resources R-01": (S.RESOURCES,)},
+    cancel=finish,
+)
+
+HANDLERS = WALK.handlers(CommandHandler(names("resources"), entry(WALK, S.FAMILY, S.RESOURCES)))

@@ -1,0 +1,99 @@
+"""The questions of /assessment and /resources (HTML, escaped; no service calls)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.domain.family import Family
+from bot.domain.plan import RESOURCE_MAX, SUMMARY_MAX, Resource, days_until
+from bot.domain.plan_walks import AssessmentDraft, AssessmentStep, FamilyDraft, ResourcesStep
+from bot.i18n import Translator
+from bot.ui.callbacks import step_token
+from bot.ui.keyboards import button, family_picker
+from bot.ui.text import esc
+
+# Before the split both walks were one conversation under "pn"; /assessment keeps it.
+ASSESSMENT_PREFIX = "pn"
+RESOURCES_PREFIX = "rs"
+RESOURCES_LISTED = 40  # ✖ buttons at most; the text lists every resource
+
+
+def _finish(tr: Translator, prefix: str, t: str) -> list[InlineKeyboardButton]:
+    """The ✔ Finish row under every question of both walks."""
+    return [button(tr.gettext("✔ Finish"), prefix, t, "finish")]
+
+
+def _family(
+    tr: Translator, families: Sequence[Family], page: int, prefix: str, t: str
+) -> tuple[str, InlineKeyboardMarkup]:
+    """The first question of both walks: which family."""
+    return tr.gettext("Which family?"), family_picker(
+        families, page, prefix, t, extra=[_finish(tr, prefix, t)]
+    )
+
+
+def assessment_question(
+    tr: Translator,
+    draft: AssessmentDraft,
+    step: AssessmentStep,
+    family: Family | None,
+    families: Sequence[Family] = (),
+    *,
+    page: int = 0,
+    due: date | None = None,
+    today: date | None = None,
+) -> tuple[str, InlineKeyboardMarkup]:
+    """A step's question: the family, the day (with when the next is due), the summary."""
+    _ = tr.gettext
+    t = step_token(draft.token, step)
+    if step is AssessmentStep.FAMILY or family is None:
+        return _family(tr, families, page, ASSESSMENT_PREFIX, t)
+    head = f"📝 <b>{esc(family.code)}</b> — " + _("periodic assessment") + "\n"
+    finish = _finish(tr, ASSESSMENT_PREFIX, t)
+    if step is AssessmentStep.WHEN:
+        assert due is not None  # the walk looks it up for this step
+        assert today is not None
+        return head + _(
+            "The next one is due on {date} ({days} days from today). "
+            "When was this assessment made? Press Today or type a date."
+        ).format(date=esc(tr.fmt_date(due, "d MMM y")), days=days_until(due, today)), (
+            InlineKeyboardMarkup([[button(_("Today"), ASSESSMENT_PREFIX, t, "today")], finish])
+        )
+    return head + _(
+        "Type a short summary of the family's situation (at most {limit} characters)."
+    ).format(limit=SUMMARY_MAX), InlineKeyboardMarkup([finish])
+
+
+def resources_question(
+    tr: Translator,
+    draft: FamilyDraft,
+    step: ResourcesStep,
+    family: Family | None,
+    families: Sequence[Family] = (),
+    *,
+    page: int = 0,
+    items: Sequence[Resource] = (),
+) -> tuple[str, InlineKeyboardMarkup]:
+    """A step's question: the family, its resources (✖ removes one), a new one to type."""
+    _ = tr.gettext
+    t = step_token(draft.token, step)
+    if step is ResourcesStep.FAMILY or family is None:
+        return _family(tr, families, page, RESOURCES_PREFIX, t)
+    head = f"💪 <b>{esc(family.code)}</b>"
+    finish = _finish(tr, RESOURCES_PREFIX, t)
+    if step is ResourcesStep.RESOURCES:
+        listed = "\n".join(f"• {esc(r.text)}" for r in items) or _("none yet")
+        rows = [
+            [button("✖ " + r.text, RESOURCES_PREFIX, t, "remove", r.id)]
+            for r in items[:RESOURCES_LISTED]
+        ]
+        add = [button(_("➕ Add a resource"), RESOURCES_PREFIX, t, "add")]
+        return f"{head} — " + _("the family's resources") + "\n" + listed, InlineKeyboardMarkup(
+            [*rows, add, finish]
+        )
+    return f"{head}\n" + _(
+        "Type one strength or resource of the family (at most {limit} characters)."
+    ).format(limit=RESOURCE_MAX), InlineKeyboardMarkup([finish])
