@@ -101,7 +101,7 @@ def _add_handlers(application: BotApplication) -> None:
         new_family.build(),
         goal.build(),
         plan_notes.build(),
-        appointment.build(),
+        *appointment.HANDLERS,
         appointment_change.build(),
         CommandHandler("start", start.start),
         CommandHandler(["help", "pomoc"], start.help_command),
