@@ -312,26 +312,25 @@ class Walk(Generic[DraftT, StepT]):
         if on is None:
             await self.go(update, context, turn.draft, turn.step, fresh=fresh)
             return
-        try:
+        try:  # the next question too: the family it looks up again may have been handed over
             outcome = await on.do(turn)
+            if isinstance(outcome, End):
+                self._check_move(turn.step, None, on.to)
+                await self.end(update, context, outcome.text)
+                return
+            self._check_move(turn.step, outcome.step, on.to)
+            step = self.steps(outcome.step.value)
+            await self.go(
+                update,
+                context,
+                turn.draft,
+                step,
+                notice=outcome.notice,
+                page=outcome.page,
+                fresh=outcome.fresh or fresh,
+            )
         except DomainError as error:
             await self.refuse(update, context, turn.draft, turn.step, error)
-            return
-        if isinstance(outcome, End):
-            self._check_move(turn.step, None, on.to)
-            await self.end(update, context, outcome.text)
-            return
-        self._check_move(turn.step, outcome.step, on.to)
-        step = self.steps(outcome.step.value)
-        await self.go(
-            update,
-            context,
-            turn.draft,
-            step,
-            notice=outcome.notice,
-            page=outcome.page,
-            fresh=outcome.fresh or fresh,
-        )
 
     def _check_move(
         self, source: StrEnum, target: StrEnum | None, allowed: tuple[StrEnum | None, ...]
@@ -405,11 +404,19 @@ def walks() -> list[Walk[Any, Any]]:
     return list(_WALKS.values())
 
 
+async def _walk_in_progress(context: BotContext) -> Walk[Any, Any] | None:
+    """The open walk, unless its draft is saved already (left by a crash right after saving)."""
+    walk = _WALKS.get(open_walk(context) or "")
+    if walk is None or walk.load(context) is None:  # none, or unreadable: the walk says so
+        return walk
+    return walk if await walk.unfinished(context) else None
+
+
 async def route_typed(
     update: Update, context: BotContext, fallback: Callable[[Update, BotContext], Awaitable[None]]
 ) -> None:
     """Typed text goes to the open walk; without one, to `fallback`."""
-    walk = _WALKS.get(open_walk(context) or "")
+    walk = await _walk_in_progress(context)
     await (walk.typed(update, context) if walk else fallback(update, context))
 
 
@@ -417,7 +424,7 @@ async def route_cancel(
     update: Update, context: BotContext, fallback: Callable[[Update, BotContext], Awaitable[None]]
 ) -> None:
     """/cancel ends the open walk its own way; without one, `fallback` says so."""
-    walk = _WALKS.get(open_walk(context) or "")
+    walk = await _walk_in_progress(context)
     await (walk.cancelled(update, context) if walk else fallback(update, context))
 
 

@@ -180,3 +180,32 @@ async def test_save_pressed_again_on_a_saved_draft_saves_nothing_new(harness: Bo
     # The message already says "saved" (the crash came after that edit): the same edit again
     # is refused as not modified, and taken as done.
     assert all("not modified" in (c.error or "") for c in harness.fake.errors)
+
+
+async def test_a_family_handed_over_mid_walk_ends_the_walk(harness: BotHarness) -> None:
+    sim = await with_family(harness)
+    await harness.assistant(2002, language_code="en")
+    await sim.send("/appointment R-01")
+    await sim.press("Anna")
+    admin = await harness.admin()
+    await admin.send("/assign R-01 2002")
+    await sim.press("Done")
+    assert "I do not know that family among yours" in harness.fake.last_text(sim.chat_id)
+    await sim.send("Court")
+    assert "did not understand" in harness.fake.last_text(sim.chat_id)
+    assert harness.fake.errors == []
+
+
+async def test_text_and_cancel_after_a_crash_do_not_reopen_a_saved_draft(
+    harness: BotHarness,
+) -> None:
+    sim, _, _ = await left_by_a_crash(harness, await with_family(harness))
+    await sim.send("Custody hearing")
+    assert "did not understand" in harness.fake.last_text(sim.chat_id)  # no summary again
+    sim, _, _ = await left_by_a_crash(harness, sim)
+    await sim.send("/cancel")
+    assert "nothing to cancel" in harness.fake.last_text(sim.chat_id)  # not "nothing saved"
+    await sim.send("/visit R-01")
+    assert "When was it" in harness.fake.last_text(sim.chat_id)
+    assert len(await appointments_of(harness, sim)) == 2
+    assert harness.fake.errors == []
