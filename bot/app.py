@@ -105,7 +105,7 @@ def _add_handlers(application: BotApplication) -> None:
         *goal.HANDLERS,
         *assessment.HANDLERS,
         *resources.HANDLERS,
-        appointment.build(),
+        *appointment.HANDLERS,
         *appointment_change.HANDLERS,
         CommandHandler(names("start"), start.start),
         CommandHandler(names("help"), start.help_command),

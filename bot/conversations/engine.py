@@ -271,14 +271,11 @@ class Walk(Generic[DraftT, StepT]):
     ) -> None:
         """Store the draft at `step` and ask its question (editing the pressed message)."""
         turn: Turn[DraftT, StepT] = Turn(update, context, draft, step)
-        for _hop in range(len(self.table)):
-            asked = await self.question(turn, page)
-            if not isinstance(asked, Skip):
-                break
-            self._check_move(turn.step, asked.step, self.table[turn.step].skips_to)
-            turn.step = self.steps(asked.step.value)
-        else:  # pragma: no cover - a table whose questions skip in a circle
-            raise RuntimeError(f"{self.name}: questions skip in a circle")
+        try:
+            asked = await self._ask(turn, page)
+        except (NotAllowed, NotFound) as error:  # the family was handed over meanwhile
+            await self.refuse(update, context, draft, step, error)
+            return
         self.keep(context, draft, turn.step)
         text, markup = asked
         if notice:
@@ -288,6 +285,16 @@ class Walk(Generic[DraftT, StepT]):
             await _one_live_question(update, context, None)
         message_id = await show(update, context, text, markup, fresh=fresh)
         await _one_live_question(update, context, message_id)
+
+    async def _ask(self, turn: Turn[DraftT, StepT], page: int) -> tuple[str, InlineKeyboardMarkup]:
+        """The question of the turn's step, following skips (the turn moves with them)."""
+        for _hop in range(len(self.table)):
+            asked = await self.question(turn, page)
+            if not isinstance(asked, Skip):
+                return asked
+            self._check_move(turn.step, asked.step, self.table[turn.step].skips_to)
+            turn.step = self.steps(asked.step.value)
+        raise RuntimeError(f"{self.name}: questions skip in a circle")  # pragma: no cover
 
     async def end(self, update: Update, context: BotContext, text: str) -> None:
         """Drop the draft and show the closing text in place of the question."""
@@ -323,18 +330,15 @@ class Walk(Generic[DraftT, StepT]):
             return
         self._check_move(turn.step, outcome.step, on.to)
         step = self.steps(outcome.step.value)
-        try:
-            await self.go(
-                update,
-                context,
-                turn.draft,
-                step,
-                notice=outcome.notice,
-                page=outcome.page,
-                fresh=outcome.fresh or fresh,
-            )
-        except DomainError as error:  # the next question reads what is no longer the actor's
-            await self.refuse(update, context, turn.draft, turn.step, error)
+        await self.go(
+            update,
+            context,
+            turn.draft,
+            step,
+            notice=outcome.notice,
+            page=outcome.page,
+            fresh=outcome.fresh or fresh,
+        )
 
     def _check_move(
         self, source: StrEnum, target: StrEnum | None, allowed: tuple[StrEnum | None, ...]
@@ -408,20 +412,35 @@ def walks() -> list[Walk[Any, Any]]:
     return list(_WALKS.values())
 
 
-async def route_typed(
-    update: Update, context: BotContext, fallback: Callable[[Update, BotContext], Awaitable[None]]
+Fallback = Callable[[Update, BotContext], Awaitable[None]]
+
+
+async def _route(
+    update: Update,
+    context: BotContext,
+    act: Callable[[Walk[Any, Any]], Awaitable[None]],
+    fallback: Fallback,
 ) -> None:
+    """To the open walk; a leftover whose draft was saved (a crash right after) says so."""
+    walk = _WALKS.get(open_walk(context) or "")
+    if walk is None:
+        await fallback(update, context)
+    elif walk.load(context) is None or await walk.unfinished(context):
+        await act(walk)  # an unreadable draft: the walk itself says it lost track
+    elif update.effective_message is not None:
+        await update.effective_message.reply_text(
+            context.tr.gettext("✅ That was saved already; nothing is waiting for an answer.")
+        )
+
+
+async def route_typed(update: Update, context: BotContext, fallback: Fallback) -> None:
     """Typed text goes to the open walk; without one, to `fallback`."""
-    walk = _WALKS.get(open_walk(context) or "")
-    await (walk.typed(update, context) if walk else fallback(update, context))
+    await _route(update, context, lambda walk: walk.typed(update, context), fallback)
 
 
-async def route_cancel(
-    update: Update, context: BotContext, fallback: Callable[[Update, BotContext], Awaitable[None]]
-) -> None:
+async def route_cancel(update: Update, context: BotContext, fallback: Fallback) -> None:
     """/cancel ends the open walk its own way; without one, `fallback` says so."""
-    walk = _WALKS.get(open_walk(context) or "")
-    await (walk.cancelled(update, context) if walk else fallback(update, context))
+    await _route(update, context, lambda walk: walk.cancelled(update, context), fallback)
 
 
 async def _one_live_question(update: Update, context: BotContext, message_id: int | None) -> None:

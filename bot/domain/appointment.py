@@ -67,6 +67,7 @@ class NewAppointment(BaseModel):
     accompany: bool = False
     purpose: str
     goal_id: int | None = None
+    draft_token: str | None = None  # the walk's draft: saving it again returns the first one
 
     @field_validator("starts_at")
     @classmethod

@@ -91,9 +91,24 @@ class AppointmentService:
         self.families = families
         self.clock = clock
 
+    async def is_saved(self, actor: Actor, token: str) -> bool:
+        """Whether the actor's draft with this token was saved already (a crash right after)."""
+        return await self.appointments.saved_by(token, actor.telegram_id) is not None
+
     async def create(self, actor: Actor, new: NewAppointment) -> Appointment:
-        """Save an appointment in the future for one of the actor's families."""
+        """Save an appointment in the future for one of the actor's families, once per draft.
+
+        Saving a draft already saved (Save pressed again after a crash, a replayed update)
+        returns the first appointment: no copy, so no second set of reminders. The time is
+        not checked again then; it was in the future when the appointment was made.
+        """
         now = self.clock.now()
+        if new.draft_token is not None:
+            first = await self.appointments.saved_by(new.draft_token, actor.telegram_id)
+            if first is not None:
+                family_id = await self.appointments.family_of(first)
+                await self.families.peek(actor, family_id, "appointment.create")
+                return await self._appointment(first)
         checked = check_new_appointment(new, now)
         async with self.families.acting(actor, checked.family_id, "appointment.create") as family:
             members = {m.id for m in family.members}

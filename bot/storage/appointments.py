@@ -21,9 +21,31 @@ class AppointmentRepository:
         self.db = db
 
     async def add(self, new: NewAppointment, assistant_id: int, now: datetime) -> int:
-        """Save a checked appointment with its members (members of other families are skipped)."""
+        """Save a checked appointment with its members (members of other families are skipped).
+
+        A draft is saved once: with a token this assistant already saved, the first
+        appointment's id comes back and nothing is written (the token is unique, so a race
+        cannot add a copy either).
+        """
         async with self.db.write() as conn:
+            if new.draft_token is not None:
+                existing = list(
+                    await conn.execute_fetchall(
+                        "SELECT id FROM appointments WHERE draft_token = ? AND assistant_id = ?",
+                        (new.draft_token, assistant_id),
+                    )
+                )
+                if existing:
+                    return int(existing[0]["id"])
             return await _insert(conn, new, assistant_id, now)
+
+    async def saved_by(self, token: str, assistant_id: int) -> int | None:
+        """The appointment this assistant saved from the draft with this token, if any."""
+        row = await self.db.fetch_one(
+            "SELECT id FROM appointments WHERE draft_token = ? AND assistant_id = ?",
+            (token, assistant_id),
+        )
+        return None if row is None else int(row["id"])
 
     async def get(self, appointment_id: int) -> Appointment | None:
         """One appointment with its members."""
@@ -167,8 +189,8 @@ async def _insert(
     """Inside a write: one appointment row and its member links; return its id."""
     cursor = await conn.execute(
         "INSERT INTO appointments (family_id, assistant_id, institution, institution_name, "
-        "starts_at, accompany, purpose, goal_id, rescheduled_from, scheduled_at, created_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "starts_at, accompany, purpose, goal_id, rescheduled_from, scheduled_at, created_at, "
+        "draft_token) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             new.family_id,
             assistant_id,
@@ -181,6 +203,7 @@ async def _insert(
             rescheduled_from,
             _utc(now),
             _utc(now),
+            new.draft_token,
         ),
     )
     appointment_id = cursor.lastrowid

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
 import time_machine
 
-from bot.domain.appointment import AppointmentStatus, Institution
+from bot.conversations.engine import WALK_KEY
+from bot.domain.appointment import Appointment, AppointmentStatus, Institution
 from tests.conversations.test_new_family import register_family
 from tests.support.harness import BotHarness
 from tests.support.updates import UserSim
@@ -121,3 +123,89 @@ async def test_another_assistant_cannot_open_the_card(harness: BotHarness) -> No
     await other.press_data(message_id, f"am:{appointment_id}:move:")
     days = await harness.services.appointments.agenda(actor, 7)
     assert any(day.items for day in days)
+
+
+async def left_by_a_crash(harness: BotHarness, sim: UserSim) -> tuple[UserSim, int, str]:
+    """Save, then kill -9 before the dropped draft was stored: it comes back as it was."""
+    await book(sim)
+    assert harness.app is not None
+    before = copy.deepcopy(harness.app.user_data[sim.user_id][WALK_KEY])
+    message_id, save = harness.fake.button(sim.chat_id, "💾 Save")
+    await sim.press("Save")
+    assert "Appointment saved" in harness.fake.last_text(sim.chat_id)
+    await harness.crash_and_restart()
+    assert harness.app is not None
+    harness.app.user_data[sim.user_id][WALK_KEY] = before
+    return harness.user(sim.user_id, language_code="en"), message_id, save
+
+
+async def appointments_of(harness: BotHarness, sim: UserSim) -> list[Appointment]:
+    """The user's scheduled appointments of the coming week."""
+    assert harness.services is not None
+    actor = await harness.services.membership.actor(sim.user_id)
+    days = await harness.services.appointments.agenda(actor, 7)
+    return [item.appointment for day in days for item in day.items]
+
+
+async def test_a_saved_draft_left_by_a_crash_is_not_offered_again(harness: BotHarness) -> None:
+    sim, message_id, save = await left_by_a_crash(harness, await with_family(harness))
+    await sim.send("/appointment")
+    assert "Which family is the appointment for" in harness.fake.last_text(sim.chat_id)
+    await sim.press_data(message_id, save)  # the old Save button
+    answers = [c for c in harness.fake.calls if c.method == "answerCallbackQuery"]
+    assert "older message" in answers[-1].params.get("text", "")
+    assert "Which family is the appointment for" in harness.fake.last_text(sim.chat_id)
+    assert len(await appointments_of(harness, sim)) == 1
+    assert harness.fake.errors == []
+
+
+async def test_save_pressed_again_on_a_saved_draft_saves_nothing_new(harness: BotHarness) -> None:
+    sim, message_id, save = await left_by_a_crash(harness, await with_family(harness))
+    await sim.press_data(message_id, save)  # before anything else: the same draft's Save
+    assert "Appointment saved: Thursday 26 November 2026, 10:30" in harness.fake.last_text(
+        sim.chat_id
+    )
+    saved = await appointments_of(harness, sim)
+    assert len(saved) == 1
+    assert harness.services is not None
+    await harness.services.reminders.tick()
+    await harness.services.reminders.tick()
+    assert harness.db is not None
+    rows = await harness.db.fetch_all(
+        "SELECT kind FROM outbox WHERE subject = ?", (f"appointment:{saved[0].id}",)
+    )
+    assert len(rows) == len({r["kind"] for r in rows})  # each reminder once
+    await sim.send("/appointment R-01")
+    assert "Who from the family goes" in harness.fake.last_text(sim.chat_id)
+    # The message already says "saved" (the crash came after that edit): the same edit again
+    # is refused as not modified, and taken as done.
+    assert all("not modified" in (c.error or "") for c in harness.fake.errors)
+
+
+async def test_a_family_handed_over_mid_walk_ends_the_walk(harness: BotHarness) -> None:
+    sim = await with_family(harness)
+    await harness.assistant(2002, language_code="en")
+    await sim.send("/appointment R-01")
+    await sim.press("Anna")
+    admin = await harness.admin()
+    await admin.send("/assign R-01 2002")
+    await sim.press("Done")
+    assert "I do not know that family among yours" in harness.fake.last_text(sim.chat_id)
+    await sim.send("Court")
+    assert "did not understand" in harness.fake.last_text(sim.chat_id)
+    assert harness.fake.errors == []
+
+
+async def test_text_and_cancel_after_a_crash_do_not_reopen_a_saved_draft(
+    harness: BotHarness,
+) -> None:
+    sim, _, _ = await left_by_a_crash(harness, await with_family(harness))
+    await sim.send("Custody hearing")
+    assert "saved already" in harness.fake.last_text(sim.chat_id)  # no summary again
+    sim, _, _ = await left_by_a_crash(harness, sim)
+    await sim.send("/cancel")
+    assert "saved already" in harness.fake.last_text(sim.chat_id)  # not "nothing saved"
+    await sim.send("/visit R-01")
+    assert "When was it" in harness.fake.last_text(sim.chat_id)
+    assert len(await appointments_of(harness, sim)) == 2
+    assert harness.fake.errors == []

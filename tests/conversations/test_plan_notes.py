@@ -82,7 +82,7 @@ async def test_an_assessment_saved_right_before_a_crash_is_saved_once(
         await sim.process(update)  # the offset was not confirmed before the crash
     else:
         await sim.send("Rent paid; school and clinic next.")  # the reply was not seen
-    assert "Assessment saved" in harness.fake.last_text(sim.chat_id)
+    assert "saved already" in harness.fake.last_text(sim.chat_id)
     await sim.send("Anything typed next")
     assert "I did not understand" in harness.fake.last_text(sim.chat_id)
     assert harness.services is not None

@@ -348,3 +348,45 @@ async def test_texts_that_show_nothing_are_refused(world: World) -> None:
         assert blank.value.code == "text_invisible"
     saved = await service.create(OWNER, new(world, tomorrow, purpose="\u202eHearing\u202c"))
     assert saved.purpose == "Hearing"
+
+
+async def test_a_draft_saved_twice_is_one_appointment_with_one_set_of_reminders(
+    world: World, db: Database
+) -> None:
+    service = world.services.appointments
+    token = "0123456789abcdef"
+    draft = new(world, local(TODAY, 13), draft_token=token)
+    assert not await service.is_saved(OWNER, token)
+    first = await service.create(OWNER, draft)
+    assert await service.is_saved(OWNER, token)
+    assert not await service.is_saved(OTHER, token)  # only the one who saved it
+    with time_machine.travel(local(TODAY, 11), tick=False):
+        await world.services.reminders.tick()
+        again = await service.create(OWNER, draft)  # Save pressed again after a crash
+        await world.services.reminders.tick()
+    with time_machine.travel(local(TODAY, 14), tick=False):
+        late = await service.create(OWNER, draft)  # even once its time has passed
+    assert again == first
+    assert late == first
+    rows = await db.fetch_all("SELECT id FROM appointments")
+    assert [r["id"] for r in rows] == [first.id]
+    reminders = await db.fetch_all("SELECT kind FROM outbox WHERE subject LIKE 'appointment:%'")
+    assert [r["kind"] for r in reminders] == ["appointment_soon"]
+    other = await service.create(OWNER, new(world, local(TODAY, 15), draft_token="f" * 16))
+    untokened = await service.create(OWNER, new(world, local(TODAY, 16)))
+    assert len({first.id, other.id, untokened.id}) == 3
+
+
+async def test_a_saved_draft_of_a_family_no_longer_yours_is_refused(
+    world: World, db: Database
+) -> None:
+    service = world.services.appointments
+    draft = new(world, local(TODAY, 13), draft_token="0123456789abcdef")
+    await service.create(OWNER, draft)
+    await world.services.families.assign(ADMIN, "R-01", OTHER.telegram_id)
+    with pytest.raises(NotFound) as gone:
+        await service.create(OWNER, draft)  # the old Save: nothing of the family comes back
+    assert gone.value.code == "family_unknown"
+    assert not await service.is_saved(OTHER, "0123456789abcdef")
+    rows = await db.fetch_all("SELECT id FROM appointments")
+    assert len(rows) == 1
