@@ -32,7 +32,6 @@ from bot.ui import labels
 from bot.ui.callbacks import as_int
 
 SIBLINGS = frozenset({"assessment", "resources"})
-_BEFORE_SPLIT = "plan_notes"  # the old conversation's name in user_data (common.DraftStore)
 
 DraftT = TypeVar("DraftT", bound=FamilyDraft)
 Entry = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
@@ -79,7 +78,6 @@ def entry(walk: Walk[DraftT, Any], family_step: StrEnum, first: StrEnum) -> Entr
     """`/<command> [code]`: pick the family, or take the one named and go to `first`."""
 
     async def start(update: Update, context: BotContext) -> None:
-        _forget_before_split(context)
         if walk.busy(context) and open_walk(context) not in SIBLINGS:
             await tell_busy(update, context)
             return
@@ -99,11 +97,3 @@ def entry(walk: Walk[DraftT, Any], family_step: StrEnum, first: StrEnum) -> Entr
         await walk.go(update, context, draft, first)
 
     return start
-
-
-def _forget_before_split(context: BotContext) -> None:
-    """A draft the old `plan_notes` conversation left is dropped, as starting it again did."""
-    if context.data.get("active") == _BEFORE_SPLIT:
-        context.data.pop("active")
-    context.data.pop(f"{_BEFORE_SPLIT}.draft", None)
-    context.data.pop(f"{_BEFORE_SPLIT}.step", None)

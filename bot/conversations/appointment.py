@@ -22,10 +22,11 @@ from bot.conversations.engine import (
     Turn,
     Walk,
     cancel_unsaved,
+    new_token,
     tell_busy,
 )
 from bot.domain.appointment import INSTITUTION_NAME_MAX, PURPOSE_MAX, Institution, check_start
-from bot.domain.appointment_steps import AppointmentDraft, Step, new_draft_token
+from bot.domain.appointment_steps import AppointmentDraft, Step
 from bot.domain.errors import DomainError, NotFound
 from bot.domain.family import Family
 from bot.domain.plan import check_required_text
@@ -243,7 +244,7 @@ async def start(update: Update, context: BotContext) -> None:
     # An unfinished draft is replaced; first a saved one left by a crash is let go, so its
     # message (already "saved") is not touched again.
     await WALK.unfinished(context)
-    draft = AppointmentDraft(token=new_draft_token())
+    draft = AppointmentDraft(token=new_token())
     if not context.args:
         await WALK.go(update, context, draft, Step.FAMILY)
         return

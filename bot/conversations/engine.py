@@ -47,8 +47,12 @@ StepT = TypeVar("StepT", bound=StrEnum)
 
 
 def new_token() -> str:
-    """A short random token tying buttons to one draft."""
-    return secrets.token_hex(3)
+    """A random token tying buttons to one draft, and the saved record to the draft.
+
+    Saved visits, families, appointments and assessments keep it as a unique key, so it is
+    long enough (64 bits) that two drafts never share one.
+    """
+    return secrets.token_hex(8)
 
 
 # --- what an action returns ---------------------------------------------------------------
@@ -253,7 +257,7 @@ class Walk(Generic[DraftT, StepT]):
 
     def busy(self, context: BotContext) -> bool:
         """Another walk is open."""
-        other = open_walk(context) or context.data.get("active")  # "active": walks not yet ported
+        other = open_walk(context)
         return other is not None and other != self.name
 
     # -- moving

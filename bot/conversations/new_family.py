@@ -20,6 +20,7 @@ from bot.conversations.engine import (
     Turn,
     Walk,
     cancel_unsaved,
+    new_token,
     tell_busy,
 )
 from bot.domain.errors import DomainError
@@ -31,7 +32,7 @@ from bot.domain.family import (
     check_member_name,
     valid_birth_year,
 )
-from bot.domain.family_steps import FamilyDraft, PendingMember, Step, family_token
+from bot.domain.family_steps import FamilyDraft, PendingMember, Step
 from bot.domain.parsing import YearPreference, parse_date
 from bot.domain.vocabulary import MemberRole
 from bot.handlers.context import BotContext
@@ -275,7 +276,7 @@ async def start(update: Update, context: BotContext) -> None:
         await WALK.go(update, context, draft, step, fresh=True)
         return
     suggested = await context.services.families.suggest_code(context.actor)
-    draft = FamilyDraft(token=family_token(), suggested=suggested)
+    draft = FamilyDraft(token=new_token(), suggested=suggested)
     await WALK.go(update, context, draft, Step.CODE)
 
 

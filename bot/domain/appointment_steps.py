@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from datetime import datetime
 from enum import StrEnum
 
@@ -13,7 +12,6 @@ from bot.domain.errors import DomainError
 
 # The draft's token is also the saved appointment's unique key, so it must not repeat across
 # years of appointments; the engine's short button token (3 bytes) would, by the thousands.
-DRAFT_TOKEN_BYTES = 8
 
 
 class Step(StrEnum):
@@ -29,11 +27,6 @@ class Step(StrEnum):
     PURPOSE = "purpose"
     GOAL = "goal"
     SUMMARY = "summary"
-
-
-def new_draft_token() -> str:
-    """A token for a new appointment draft: on its buttons and on the appointment it becomes."""
-    return secrets.token_hex(DRAFT_TOKEN_BYTES)
 
 
 class AppointmentDraft(BaseModel):

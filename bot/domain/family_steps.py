@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from datetime import date
 from enum import StrEnum
 
@@ -25,16 +24,6 @@ class Step(StrEnum):
     SIGNED = "signed"
     UNTIL = "until"
     CONFIRM = "confirm"
-
-
-def family_token() -> str:
-    """A draft token for /newfamily.
-
-    It is kept with the saved family and unique among every family ever registered, so it
-    is longer than a visit step's token: a chance collision would pass a new draft off as
-    a family that is already saved.
-    """
-    return secrets.token_hex(8)
 
 
 class PendingMember(BaseModel):

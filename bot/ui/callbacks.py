@@ -15,7 +15,7 @@ from telegram import Update
 
 MAX_BYTES = 64
 
-_ACTIONS: dict[str, frozenset[str] | None] = {}
+_ACTIONS: dict[str, frozenset[str]] = {}
 
 
 class Press(NamedTuple):
@@ -27,9 +27,9 @@ class Press(NamedTuple):
     arg: str
 
 
-def register(prefix: str, actions: Iterable[str] | None) -> str:
+def register(prefix: str, actions: Iterable[str]) -> str:
     """Claim a prefix and the actions its buttons carry; returns the prefix."""
-    claimed = None if actions is None else frozenset(actions)
+    claimed = frozenset(actions)
     if prefix in _ACTIONS and _ACTIONS[prefix] != claimed:
         raise ValueError(f"callback prefix {prefix!r} is claimed twice")
     if not prefix or ":" in prefix:
@@ -38,7 +38,7 @@ def register(prefix: str, actions: Iterable[str] | None) -> str:
     return prefix
 
 
-def registered() -> dict[str, frozenset[str] | None]:
+def registered() -> dict[str, frozenset[str]]:
     """Every registered prefix with its actions."""
     return dict(_ACTIONS)
 
@@ -66,10 +66,7 @@ def decode(data: str | None) -> Press | None:
     if len(parts) != 4:
         return None
     press = Press(*parts)
-    if press.prefix not in _ACTIONS:
-        return None
-    actions = _ACTIONS[press.prefix]
-    return press if actions is None or press.action in actions else None
+    return press if press.action in _ACTIONS.get(press.prefix, ()) else None
 
 
 def pressed_data(update: Update) -> Press | None:
