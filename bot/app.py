@@ -42,6 +42,7 @@ from bot.reminders.sender import REMINDER_PREFIX, TelegramSender, tell_admins
 from bot.services.registry import Services
 from bot.storage.outbox import UnreachableNotice
 from bot.storage.persistence import SQLitePersistence
+from bot.ui import agenda_views, family_views
 
 log = logging.getLogger(__name__)
 
@@ -120,11 +121,11 @@ def _add_handlers(application: BotApplication) -> None:
         CommandHandler(names("cancel"), _cancel),
         CallbackQueryHandler(language.language_pressed, pattern=rf"^{language.LANG_PREFIX}:"),
         CallbackQueryHandler(admin.assign_pressed, pattern=rf"^{admin.ASSIGN_PREFIX}:"),
-        CallbackQueryHandler(families.visits_pressed, pattern=rf"^{families.VISITS_PREFIX}:"),
-        CallbackQueryHandler(families.card_pressed, pattern=rf"^{families.CARD_PREFIX}:"),
-        CallbackQueryHandler(plan.plan_pressed, pattern=rf"^{plan.PLAN_PREFIX}:"),
-        CallbackQueryHandler(agenda.card_pressed, pattern=rf"^{agenda.CARD_PREFIX}:"),
-        CallbackQueryHandler(agenda.cancel_pressed, pattern=rf"^{agenda.CANCEL_PREFIX}:"),
+        CallbackQueryHandler(families.visits_pressed, pattern=rf"^{family_views.VISITS_PREFIX}:"),
+        CallbackQueryHandler(families.card_pressed, pattern=rf"^{family_views.CARD_PREFIX}:"),
+        CallbackQueryHandler(plan.plan_pressed, pattern=rf"^{family_views.PLAN_PREFIX}:"),
+        CallbackQueryHandler(agenda.card_pressed, pattern=rf"^{agenda_views.CARD_PREFIX}:"),
+        CallbackQueryHandler(agenda.cancel_pressed, pattern=rf"^{agenda_views.CANCEL_PREFIX}:"),
         CallbackQueryHandler(reminders.reminder_pressed, pattern=rf"^{REMINDER_PREFIX}:"),
         CallbackQueryHandler(
             reminders.settings_pressed, pattern=rf"^{reminders.SETTINGS_PREFIX}:"

@@ -27,11 +27,11 @@ from bot.domain.appointment import OUTCOME_MAX, OUTCOME_STATUSES, AppointmentSta
 from bot.domain.appointment_change_steps import ChangeDraft, Step, first_step
 from bot.domain.errors import DomainError
 from bot.domain.when import parse_when
-from bot.handlers.agenda import MOVE_PREFIX
 from bot.handlers.common import answer_press, show
 from bot.handlers.context import BotContext
 from bot.reminders.sender import OUTCOME_PREFIX
 from bot.ui import labels
+from bot.ui.agenda_views import MOVE_PREFIX
 from bot.ui.appointment_change_questions import PREFIX, WHEN_FORMAT, change_question
 from bot.ui.callbacks import as_int, pressed_data
 from bot.ui.text import esc

@@ -44,9 +44,9 @@ from bot.domain.plan import (
 from bot.domain.vocabulary import Area
 from bot.handlers.common import answer_press
 from bot.handlers.context import BotContext
-from bot.handlers.families import GOALS_PREFIX
 from bot.ui import labels
 from bot.ui.callbacks import as_int, pressed_data
+from bot.ui.family_views import GOALS_PREFIX
 from bot.ui.goal_questions import PREFIX, Shown, goal_question
 
 NAME = "goal"

@@ -34,10 +34,10 @@ from bot.domain.visit_steps import Step, next_step
 from bot.domain.vocabulary import Activity, Area, MissedReason, Place, VisitKind
 from bot.handlers.common import answer_press, show
 from bot.handlers.context import BotContext
-from bot.handlers.families import START_VISIT_PREFIX
 from bot.i18n import Translator
 from bot.ui import labels
 from bot.ui.callbacks import as_int, pressed_data
+from bot.ui.family_views import START_VISIT_PREFIX
 from bot.ui.text import esc
 from bot.ui.visit_questions import PREFIX, visit_question
 

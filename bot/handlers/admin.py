@@ -9,7 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from bot.domain.errors import DomainError
 from bot.handlers.common import answer_press, show
 from bot.handlers.context import BotContext
-from bot.ui.callbacks import as_int, decode, encode, register
+from bot.ui.callbacks import as_int, encode, pressed_data, register
 from bot.ui.labels import describe_error
 from bot.ui.text import esc, shorten
 
@@ -83,7 +83,7 @@ async def assign(update: Update, context: BotContext) -> None:
 
 async def assign_pressed(update: Update, context: BotContext) -> None:
     """An assistant was chosen for a family; the service re-checks everything."""
-    press = decode(update.callback_query.data if update.callback_query else None)
+    press = pressed_data(update)
     family_id = None if press is None else as_int(press.token)
     assistant_id = None if press is None else as_int(press.arg)
     if family_id is None or assistant_id is None:

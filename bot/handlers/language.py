@@ -7,7 +7,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from bot.handlers.common import answer_press, show
 from bot.handlers.context import BotContext
 from bot.i18n import LOCALES, translator
-from bot.ui.callbacks import decode, encode, register
+from bot.ui.callbacks import encode, pressed_data, register
 
 LANG_PREFIX = register("lang", {"set"})
 LANGUAGE_NAMES = {"pl": "Polski", "en": "English"}
@@ -32,7 +32,7 @@ async def choose_language(update: Update, context: BotContext) -> None:
 
 async def language_pressed(update: Update, context: BotContext) -> None:
     """Save the chosen language and confirm in it."""
-    press = decode(update.callback_query.data if update.callback_query else None)
+    press = pressed_data(update)
     if press is None or press.arg not in LOCALES:
         await answer_press(update, context.tr.gettext("This button is no longer active."))
         return

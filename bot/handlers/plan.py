@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Update
 
 from bot.domain.errors import DomainError
 from bot.handlers.common import answer_press, send_lines
 from bot.handlers.context import BotContext
-from bot.handlers.families import PLAN_PREFIX as PLAN
-from bot.ui.callbacks import as_int, decode, encode
+from bot.ui.callbacks import as_int, pressed_data
+from bot.ui.family_views import PLAN_PREFIX, family_buttons
 from bot.ui.labels import describe_error
 from bot.ui.plan_view import plan_lines
 from bot.ui.text import esc
 
-PLAN_PREFIX = PLAN
 ALL_WORDS = {"all", "wszystko", "wszystkie"}
-BUTTONS_MAX = 90
 
 
 async def plan(update: Update, context: BotContext) -> None:
@@ -31,15 +29,9 @@ async def plan(update: Update, context: BotContext) -> None:
                 context.tr.gettext("You have no families yet. Add one with /newfamily.")
             )
             return
-        buttons = [
-            InlineKeyboardButton(f.code, callback_data=encode(PLAN_PREFIX, "-", "f", f.id))
-            for f in own[:BUTTONS_MAX]
-        ]
         await message.reply_text(
             context.tr.gettext("Which family's plan?"),
-            reply_markup=InlineKeyboardMarkup(
-                [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
-            ),
+            reply_markup=family_buttons(own, PLAN_PREFIX),
         )
         return
     include_closed = any(a.lower() in ALL_WORDS for a in args[1:])
@@ -48,7 +40,7 @@ async def plan(update: Update, context: BotContext) -> None:
 
 async def plan_pressed(update: Update, context: BotContext) -> None:
     """A family picked for /plan (from the picker or a family card)."""
-    press = decode(update.callback_query.data if update.callback_query else None)
+    press = pressed_data(update)
     family_id = None if press is None else as_int(press.arg)
     await answer_press(update)
     if family_id is not None:

@@ -12,7 +12,7 @@ from bot.domain.errors import DomainError
 from bot.handlers.common import answer_press, show
 from bot.handlers.context import BotContext
 from bot.handlers.language import LANG_PREFIX, LANGUAGE_NAMES
-from bot.ui.callbacks import as_int, decode, encode, register
+from bot.ui.callbacks import as_int, decode, encode, pressed_data, register
 from bot.ui.labels import describe_error
 
 SETTINGS_PREFIX = register("st", {"digest", "quiet"})
@@ -69,7 +69,7 @@ async def settings(update: Update, context: BotContext) -> None:
 
 async def settings_pressed(update: Update, context: BotContext) -> None:
     """A digest time or quiet-hours choice."""
-    press = decode(update.callback_query.data if update.callback_query else None)
+    press = pressed_data(update)
     reminders = context.services.reminders
     try:
         if press is not None and press.action == "digest" and press.arg in _keys(DIGEST_CHOICES):

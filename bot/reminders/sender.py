@@ -8,11 +8,11 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.domain.reminders.kinds import ReminderKind
-from bot.handlers.families import START_VISIT_PREFIX
 from bot.i18n import translator
 from bot.services.reminders import RecipientGone, SendLater
 from bot.storage.outbox import OutboxItem, UnreachableNotice
 from bot.ui.callbacks import encode, register
+from bot.ui.family_views import START_VISIT_PREFIX
 from bot.ui.reminder_texts import render, render_unreachable
 
 REMINDER_PREFIX = register("rm", {"1h", "tomorrow", "done"})

@@ -9,7 +9,7 @@ import pytest
 import time_machine
 
 from bot.domain.audit import Denial
-from bot.handlers.families import PLAN_PREFIX
+from bot.ui.family_views import PLAN_PREFIX
 from tests.conversations.test_new_family import register_family
 from tests.conversations.test_record_visit import assistant_with_family, saved_visits
 from tests.support.harness import BotHarness

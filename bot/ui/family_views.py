@@ -1,0 +1,149 @@
+"""The family views: the caseload (/families), a family's card, a picker, its last visits."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.domain.cadence import FamilyCadence
+from bot.domain.family import CASELOAD_LIMIT, Family
+from bot.domain.visit import Visit
+from bot.domain.vocabulary import VisitKind
+from bot.i18n import Translator
+from bot.ui import labels
+from bot.ui.callbacks import encode, register
+from bot.ui.text import esc, shorten
+
+VISITS_PREFIX = register("vl", {"f"})  # /visits for the family
+START_VISIT_PREFIX = register("fv", {"f"})  # starts /visit (conversations/record_visit.py)
+CARD_PREFIX = register("fc", {"f"})  # opens the family's card
+PLAN_PREFIX = register("pl", {"f", "a"})  # /plan for the family (handlers/plan.py)
+GOALS_PREFIX = register("fg", {"f"})  # starts /goal for the family (conversations/goal.py)
+BUTTONS_MAX = 90
+
+
+def family_buttons(
+    families: Sequence[Family | FamilyCadence], prefix: str, per_row: int = 3
+) -> InlineKeyboardMarkup:
+    """One button per family code (at most BUTTONS_MAX), `per_row` to a row."""
+    buttons = [
+        InlineKeyboardButton(
+            f.code,
+            callback_data=encode(prefix, "-", "f", f.id if isinstance(f, Family) else f.family_id),
+        )
+        for f in families[:BUTTONS_MAX]
+    ]
+    return InlineKeyboardMarkup(
+        [buttons[i : i + per_row] for i in range(0, len(buttons), per_row)]
+    )
+
+
+def caseload_lines(
+    tr: Translator, caseload: Sequence[FamilyCadence], over_limit: bool, today: date
+) -> list[str]:
+    """One line per family: this week's visits against the target, days since the last."""
+    _ = tr.gettext
+    lines = [_("<b>Your families</b>")]
+    for row in caseload:
+        days = row.days_since_last(today)
+        if days is None:
+            last = _("never visited")
+        elif days == 0:
+            last = _("last visit today")
+        else:
+            last = tr.ngettext("last visit {n} day ago", "last visit {n} days ago", days).format(
+                n=days
+            )
+        mark = "✅" if row.week_done() else "⚠️"
+        label = f" {esc(shorten(row.label, 40))}" if row.label else ""
+        lines.append(
+            f"{mark} <b>{esc(row.code)}</b>{label} — "
+            + _("{done} of {target} this week").format(
+                done=row.visits_this_week, target=row.visits_per_week
+            )
+            + f" · {last}"
+        )
+    if over_limit:
+        lines += [
+            "",
+            "❗ "
+            + _(
+                "You hold {count} families; the law allows at most {limit} at once. "
+                "Please talk to your coordinator."
+            ).format(count=len(caseload), limit=CASELOAD_LIMIT),
+        ]
+    return [*lines, "", _("Tap a family to open its card.")]
+
+
+def family_card(
+    tr: Translator, family: Family, cadence: FamilyCadence | None
+) -> tuple[list[str], InlineKeyboardMarkup]:
+    """A family's card: who they are, this week, the contract, and what to do next."""
+    _ = tr.gettext
+    lines = [f"👪 <b>{esc(family.code)}</b>" + (f" {esc(family.label)}" if family.label else "")]
+    if family.members:
+        members = ", ".join(f"{m.name} ({labels.role(tr, m.role)})" for m in family.members)
+        lines.append(_("Members: {members}").format(members=esc(shorten(members, 600))))
+    if cadence is not None:
+        lines.append(
+            _("{done} of {target} this week").format(
+                done=cadence.visits_this_week, target=cadence.visits_per_week
+            )
+        )
+    if family.contract_valid_until is not None:
+        lines.append(
+            _("Contract valid until {date}").format(
+                date=esc(tr.fmt_date(family.contract_valid_until, "d MMM y"))
+            )
+        )
+    actions = [
+        (_("📝 Record a visit"), START_VISIT_PREFIX),
+        (_("📋 Plan"), PLAN_PREFIX),
+        (_("🎯 Goals"), GOALS_PREFIX),
+        (_("🕘 Last visits"), VISITS_PREFIX),
+    ]
+    buttons = [
+        InlineKeyboardButton(text, callback_data=encode(prefix, "-", "f", family.id))
+        for text, prefix in actions
+    ]
+    return lines, InlineKeyboardMarkup([buttons[:2], buttons[2:]])
+
+
+def visit_lines(tr: Translator, family: Family, recent: list[Visit]) -> list[str]:
+    """The last visits of a family as HTML lines, every piece of user text escaped."""
+    _ = tr.gettext
+    header = _("<b>{code}</b>: last visits").format(code=esc(family.code))
+    if not recent:
+        return [header, _("No visits recorded yet. Record one with /visit.")]
+    names = {m.id: m.name for m in family.members}
+    lines = [header]
+    for visit in recent:
+        lines.append("")
+        if visit.kind is VisitKind.MISSED:
+            reason = labels.missed(tr, visit.missed_reason) if visit.missed_reason else ""
+            lines.append(f"✖ <b>{esc(tr.fmt_date(visit.visit_date))}</b> — " + esc(reason))
+        else:
+            place = labels.place(tr, visit.place) if visit.place else ""
+            lines.append(
+                f"✅ <b>{esc(tr.fmt_date(visit.visit_date))}</b> · "
+                + _("{minutes} min").format(minutes=visit.duration_min)
+                + f" · {esc(place)}"
+            )
+        if visit.present:
+            present = ", ".join(names.get(m, "?") for m in visit.present)
+            lines.append(_("Present: {names}").format(names=esc(shorten(present, 300))))
+        if visit.areas:
+            areas = ", ".join(labels.area(tr, a) for a in visit.areas)
+            lines.append(_("Areas: {areas}").format(areas=esc(areas)))
+        if visit.activities:
+            acts = ", ".join(labels.activity(tr, a) for a in visit.activities)
+            lines.append(_("Activities: {activities}").format(activities=esc(acts)))
+        if visit.note:
+            lines.append(_("Note: {note}").format(note=esc(shorten(visit.note, 600))))
+        if visit.next_steps:
+            lines.append(
+                _("Next steps: {steps}").format(steps=esc(shorten(visit.next_steps, 300)))
+            )
+    return lines
