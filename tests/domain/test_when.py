@@ -206,7 +206,7 @@ def test_refusals(text: str, code: str) -> None:
 
 def test_a_naive_now_is_a_programming_error() -> None:
     with pytest.raises(ValueError, match="aware"):
-        parse_when("jutro 10", datetime(2026, 11, 25, 9, 30))
+        parse_when("jutro 10", datetime(2026, 11, 25, 9, 30))  # noqa: DTZ001 - the point
 
 
 def test_the_result_is_in_the_zone_of_now() -> None:
@@ -274,9 +274,11 @@ def test_in_the_repeated_hour_past_and_future_are_measured_in_real_time() -> Non
     assert parse_when("dziś 2:30", first_pass).astimezone(UTC).hour == 0
 
 
-NOWS = st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2030, 12, 31)).filter(
-    exists
-)
+# Hypothesis draws naive wall-clock times here and places them in the zone itself.
+NOWS = st.datetimes(
+    min_value=datetime(2026, 1, 1),  # noqa: DTZ001
+    max_value=datetime(2030, 12, 31),  # noqa: DTZ001
+).filter(exists)
 
 
 @st.composite

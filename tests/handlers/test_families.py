@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -139,7 +139,7 @@ async def test_long_visit_lists_are_split_cleanly(harness: BotHarness) -> None:
         draft = VisitDraft(
             token=f"t{number}",
             family_id=family.id,
-            visit_date=datetime(2026, 11, 20).date(),
+            visit_date=date(2026, 11, 20),
             duration_min=60,
             place="home",
             note=f"<{number}> " + "long & winding " * 230,
