@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from bot.domain.drafts import FamilyDraft
 from bot.domain.errors import DomainError
 from bot.domain.vocabulary import Activity, Area, MissedReason, Place, VisitKind
 
@@ -27,11 +28,9 @@ BLANK_LOOKING = frozenset(
 )
 
 
-class VisitDraft(BaseModel):
+class VisitDraft(FamilyDraft):
     """A visit being recorded step by step; lives in the conversation's user_data as JSON."""
 
-    token: str
-    family_id: int | None = None
     kind: VisitKind = VisitKind.COMPLETED
     visit_date: date | None = None
     duration_min: int | None = None

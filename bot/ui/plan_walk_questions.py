@@ -7,9 +7,10 @@ from datetime import date
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.domain.drafts import FamilyDraft
 from bot.domain.family import Family
 from bot.domain.plan import RESOURCE_MAX, SUMMARY_MAX, Resource, days_until
-from bot.domain.plan_walks import AssessmentDraft, AssessmentStep, FamilyDraft, ResourcesStep
+from bot.domain.plan_walks import AssessmentDraft, AssessmentStep, ResourcesStep
 from bot.i18n import Translator
 from bot.ui.callbacks import step_token
 from bot.ui.keyboards import button, family_picker
