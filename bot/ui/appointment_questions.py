@@ -49,7 +49,7 @@ def appointment_question(
             InlineKeyboardMarkup([*rows, cancel])
         )
     if step is Step.INSTITUTION:
-        kinds = [b(labels.institution(tr, i), "inst", i.value) for i in Institution]
+        kinds = [b(labels.name(tr, i), "inst", i.value) for i in Institution]
         return f"{head}\n" + _("Where?"), InlineKeyboardMarkup([*in_rows(kinds, 2), cancel])
     if step is Step.NAME:
         return f"{head}\n" + _(
@@ -75,7 +75,7 @@ def appointment_question(
         ).format(limit=PURPOSE_MAX), InlineKeyboardMarkup([cancel])
     if step is Step.GOAL:
         rows = [
-            [b(f"{labels.area(tr, g.area)}: {g.text}", "goal", g.id)] for g in goals[:GOALS_SHOWN]
+            [b(f"{labels.name(tr, g.area)}: {g.text}", "goal", g.id)] for g in goals[:GOALS_SHOWN]
         ]
         return f"{head}\n" + _("Does it serve a goal of the plan?"), InlineKeyboardMarkup(
             [*rows, skip, cancel]
@@ -94,7 +94,7 @@ def summary(tr: Translator, draft: AppointmentDraft, family: Family | None) -> s
     """Everything entered, for a last look."""
     _ = tr.gettext
     names = [m.name for m in (family.members if family else ()) if m.id in draft.member_ids]
-    where = labels.institution(tr, draft.institution) if draft.institution else "—"
+    where = labels.name(tr, draft.institution) if draft.institution else "—"
     if draft.institution_name:
         where += f" ({draft.institution_name})"
     lines = [

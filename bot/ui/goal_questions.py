@@ -56,7 +56,7 @@ def goal_question(
     goal = shown.goal
     if step is Step.MENU:
         rows = [
-            [b(f"{STATUS_ICONS[g.status]} {labels.area(tr, g.area)}: {g.text}", "pick", g.id)]
+            [b(f"{STATUS_ICONS[g.status]} {labels.name(tr, g.area)}: {g.text}", "pick", g.id)]
             for g in sort_goals(shown.goals)[:GOALS_LISTED]
         ]
         text = _("Pick a goal to change, or add a new one.") if rows else _("No goals yet.")
@@ -64,7 +64,7 @@ def goal_question(
             [*rows, [b(_("➕ New goal"), "new")], finish]
         )
     if step is Step.AREA:
-        areas = [b(labels.area(tr, a), "area", a.value) for a in Area]
+        areas = [b(labels.name(tr, a), "area", a.value) for a in Area]
         return f"{head}\n" + _("Which area is the new goal in?"), InlineKeyboardMarkup(
             [*in_rows(areas, 2), finish]
         )

@@ -43,7 +43,7 @@ def family_question(
     elif step is Step.MEMBER_ROLE:
         name = draft.pending.name if draft.pending else ""
         text = _("Who is {name} in the family?").format(name=esc(name))
-        roles = [b(labels.role(tr, r), "role", r.value) for r in MemberRole]
+        roles = [b(labels.name(tr, r), "role", r.value) for r in MemberRole]
         keys = [*in_rows(roles, 3), cancel]
     elif step is Step.MEMBER_YEAR:
         text = _("Birth year (like 2015), or Skip.")
@@ -67,7 +67,7 @@ def _members(tr: Translator, draft: FamilyDraft) -> str:
     """The members added so far, one a line."""
     _ = tr.gettext
     listed = [
-        f"• {esc(m.name)} ({esc(labels.role(tr, m.role))}"
+        f"• {esc(m.name)} ({esc(labels.name(tr, m.role))}"
         + (f", {m.birth_year}" if m.birth_year else "")
         + ")"
         for m in draft.members
@@ -83,7 +83,7 @@ def summary(tr: Translator, draft: FamilyDraft) -> str:
     """The family as it will be saved."""
     _ = tr.gettext
     none = _("—")
-    members = ", ".join(f"{m.name} ({labels.role(tr, m.role)})" for m in draft.members) or none
+    members = ", ".join(f"{m.name} ({labels.name(tr, m.role)})" for m in draft.members) or none
     signed = tr.fmt_date(draft.contract_signed_on, "d MMM y") if draft.contract_signed_on else none
     until = (
         tr.fmt_date(draft.contract_valid_until, "d MMM y") if draft.contract_valid_until else none

@@ -73,7 +73,7 @@ def visit_question(
             InlineKeyboardMarkup([*buttons, cancel_row])
         )
     if step is Step.MISSED_REASON:
-        reasons = [b.row((labels.missed(tr, r), "reason", r.value)) for r in MissedReason]
+        reasons = [b.row((labels.name(tr, r), "reason", r.value)) for r in MissedReason]
         return head + "\n" + _("What happened?"), InlineKeyboardMarkup([*reasons, cancel_row])
     if step is Step.DURATION:
         choices = b.row(*((_("{minutes} min").format(minutes=m), "dur", m) for m in (60, 90, 120)))
@@ -81,31 +81,31 @@ def visit_question(
             "How long did it last? Press a button or type minutes (45) or hours (1h30)."
         ), InlineKeyboardMarkup([choices, cancel_row])
     if step is Step.PLACE:
-        places = [b(labels.place(tr, p), "place", p.value) for p in Place]
+        places = [b(labels.name(tr, p), "place", p.value) for p in Place]
         return head + "\n" + _("Where?"), InlineKeyboardMarkup([*in_rows(places, 2), cancel_row])
     if step is Step.PRESENT:
         members = family.members if family else ()
-        options = [(str(m.id), f"{m.name} ({labels.role(tr, m.role)})") for m in members]
+        options = [(str(m.id), f"{m.name} ({labels.name(tr, m.role)})") for m in members]
         chosen = {str(m) for m in draft.present}
         rows = b.toggles(options, chosen, done_text=_("Done ➡"))
         return head + "\n" + _("Who was present? Tap to mark, then Done."), InlineKeyboardMarkup(
             [*rows, cancel_row]
         )
     if step is Step.AREAS:
-        options = [(a.value, labels.area(tr, a)) for a in Area]
+        options = [(a.value, labels.name(tr, a)) for a in Area]
         rows = b.toggles(options, {a.value for a in draft.areas}, done_text=_("Done ➡"))
         return head + "\n" + _(
             "Which areas did you work on? Tap to mark, then Done."
         ), InlineKeyboardMarkup([*rows, cancel_row])
     if step is Step.ACTIVITIES:
-        options = [(a.value, labels.activity(tr, a)) for a in Activity]
+        options = [(a.value, labels.name(tr, a)) for a in Activity]
         chosen = {a.value for a in draft.activities}
         rows = b.toggles(options, chosen, done_text=_("Done ➡"), per_row=1)
         return head + "\n" + _("What did you do? Tap to mark, then Done."), InlineKeyboardMarkup(
             [*rows, cancel_row]
         )
     if step is Step.GOALS:
-        options = [(str(g.id), f"{labels.area(tr, g.area)}: {g.text}") for g in goals]
+        options = [(str(g.id), f"{labels.name(tr, g.area)}: {g.text}") for g in goals]
         chosen = {str(g) for g in draft.goals}
         rows = b.toggles(options, chosen, done_text=_("Done ➡"), per_row=1)
         return head + "\n" + _(
@@ -167,21 +167,21 @@ def summary(tr: Translator, draft: VisitDraft, family: Family | None) -> str:
     when = tr.fmt_date(draft.visit_date, "EEEE d MMMM y") if draft.visit_date else none
     lines.append(_("Date: {date}").format(date=esc(when)))
     if draft.kind is VisitKind.MISSED:
-        reason = labels.missed(tr, draft.missed_reason) if draft.missed_reason else none
+        reason = labels.name(tr, draft.missed_reason) if draft.missed_reason else none
         lines.append(_("What happened: {reason}").format(reason=esc(reason)))
     else:
         minutes = draft.duration_min or 0
         lines.append(_("Duration: {minutes} min").format(minutes=minutes))
-        place = labels.place(tr, draft.place) if draft.place else none
+        place = labels.name(tr, draft.place) if draft.place else none
         lines.append(_("Place: {place}").format(place=esc(place)))
         if family is not None and family.members:
             names = [m.name for m in family.members if m.id in draft.present]
             lines.append(
                 _("Present: {names}").format(names=esc(", ".join(names)) if names else none)
             )
-        areas = ", ".join(labels.area(tr, a) for a in draft.areas) or none
+        areas = ", ".join(labels.name(tr, a) for a in draft.areas) or none
         lines.append(_("Areas: {areas}").format(areas=esc(areas)))
-        acts = ", ".join(labels.activity(tr, a) for a in draft.activities) or none
+        acts = ", ".join(labels.name(tr, a) for a in draft.activities) or none
         lines.append(_("Activities: {activities}").format(activities=esc(acts)))
         if draft.goals:
             lines.append(
