@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from pydantic import BaseModel, ConfigDict
@@ -68,6 +69,7 @@ class OutcomeRecorded(BaseModel):
     follow_up: Appointment | None = None
 
 
+@dataclass(frozen=True)
 class AppointmentService:
     """Appointments of the actor's families; every call checks the actor may touch the family.
 
@@ -77,19 +79,11 @@ class AppointmentService:
     its reminders still waiting in the outbox are withdrawn; the next tick computes the new ones.
     """
 
-    def __init__(
-        self,
-        appointments: AppointmentRepository,
-        plans: PlanRepository,
-        reminders: ReminderRepository,
-        families: FamilyService,
-        clock: Clock,
-    ) -> None:
-        self.appointments = appointments
-        self.plans = plans
-        self.reminders = reminders
-        self.families = families
-        self.clock = clock
+    appointments: AppointmentRepository
+    plans: PlanRepository
+    reminders: ReminderRepository
+    families: FamilyService
+    clock: Clock
 
     async def is_saved(self, actor: Actor, token: str) -> bool:
         """Whether the actor's draft with this token was saved already (a crash right after)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict
 
@@ -38,20 +39,14 @@ class Caseload(BaseModel):
         return len(self.families) > CASELOAD_LIMIT
 
 
+@dataclass(frozen=True)
 class FamilyService:
     """Every action on a family checks that the actor may touch it."""
 
-    def __init__(
-        self,
-        families: FamilyRepository,
-        people: PeopleRepository,
-        audit: AccessAudit,
-        clock: Clock,
-    ) -> None:
-        self.families = families
-        self.people = people
-        self.audit = audit
-        self.clock = clock
+    families: FamilyRepository
+    people: PeopleRepository
+    audit: AccessAudit
+    clock: Clock
 
     async def suggest_code(self, actor: Actor) -> str:
         """A free family code to offer (R-01, R-02, …)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass, field
 
 from bot.domain.errors import DomainError, NotAllowed
 from bot.domain.people import (
@@ -20,21 +21,15 @@ from bot.storage.people import PeopleRepository
 INVITE_CODE_BYTES = 9  # 12 URL-safe characters: unguessable, fits a deep-link payload
 
 
+@dataclass(frozen=True)
 class MembershipService:
     """Invites, registration, roles and language choice."""
 
-    def __init__(
-        self,
-        people: PeopleRepository,
-        admin_ids: frozenset[int],
-        clock: Clock,
-        audit: AccessAudit,
-    ) -> None:
-        self.people = people
-        self.admin_ids = admin_ids
-        self.clock = clock
-        self.audit = audit
-        self.refusals = RefusalThrottle()
+    people: PeopleRepository
+    admin_ids: frozenset[int]
+    clock: Clock
+    audit: AccessAudit
+    refusals: RefusalThrottle = field(default_factory=RefusalThrottle, init=False)
 
     async def actor(self, telegram_id: int) -> Actor:
         """Who this Telegram user is to the bot."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
@@ -59,6 +60,7 @@ class GoalDetail(BaseModel):
     events: tuple[GoalEvent, ...]
 
 
+@dataclass(frozen=True)
 class PlanService:
     """Reading and changing a family's plan; every call checks the actor may touch the family.
 
@@ -67,10 +69,9 @@ class PlanService:
     same as one that does not exist: callback data is client input and may be forged.
     """
 
-    def __init__(self, plans: PlanRepository, families: FamilyService, clock: Clock) -> None:
-        self.plans = plans
-        self.families = families
-        self.clock = clock
+    plans: PlanRepository
+    families: FamilyService
+    clock: Clock
 
     # Reading
 

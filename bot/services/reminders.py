@@ -28,6 +28,7 @@ import logging
 import time as monotonic_time
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Protocol
 
@@ -102,15 +103,13 @@ class DispatchReport(BaseModel):
     unreachable: tuple[UnreachableNotice, ...] = ()
 
 
+@dataclass(frozen=True)
 class ReminderService:
     """The tick, reminder settings, and the buttons on a reminder (snooze, done)."""
 
-    def __init__(
-        self, reminders: ReminderRepository, families: FamilyService, clock: Clock
-    ) -> None:
-        self.reminders = reminders
-        self.families = families
-        self.clock = clock
+    reminders: ReminderRepository
+    families: FamilyService
+    clock: Clock
 
     # The tick
 
