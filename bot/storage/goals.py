@@ -121,24 +121,15 @@ class GoalRecords:
         added: list[int] = []
         async with self.db.write() as conn:
             for goal_id in dict.fromkeys(goal_ids):
-                cursor = await conn.execute(
-                    "INSERT INTO goal_events (goal_id, kind, day, at, actor_id, text, visit_id) "
-                    "SELECT g.id, ?, ?, ?, ?, ?, ? FROM goals g "
-                    "WHERE g.id = ? AND g.family_id = ? AND NOT EXISTS ("
+                unlinked = await first_row(
+                    conn,
+                    "SELECT 1 FROM goals g WHERE g.id = ? AND g.family_id = ? AND NOT EXISTS ("
                     "  SELECT 1 FROM goal_events e WHERE e.goal_id = g.id AND e.visit_id = ?)",
-                    (
-                        GoalEventKind.PROGRESS.value,
-                        stamp.day.isoformat(),
-                        stamp.at.isoformat(),
-                        stamp.actor_id,
-                        text,
-                        visit_id,
-                        goal_id,
-                        family_id,
-                        visit_id,
-                    ),
+                    (goal_id, family_id, visit_id),
                 )
-                if cursor.rowcount == 1:
+                if unlinked is not None:
+                    kind = GoalEventKind.PROGRESS
+                    await add_event(conn, goal_id, kind, stamp, text=text, visit_id=visit_id)
                     added.append(goal_id)
         return added
 
