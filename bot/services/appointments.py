@@ -25,7 +25,7 @@ from bot.domain.people import Actor
 from bot.domain.plan import check_optional_text
 from bot.domain.reminders.calendar import local_instant
 from bot.services.clock import Clock
-from bot.services.families import FamilyService
+from bot.services.families import FamilyService, Named
 from bot.storage.appointments import AppointmentRepository
 from bot.storage.plans import PlanRepository
 from bot.storage.reminders import ReminderRepository
@@ -143,8 +143,7 @@ class AppointmentService:
             actor,
             await self.appointments.family_of(appointment_id),
             "read.appointment",
-            subject=f"appointment={appointment_id}",
-            unknown="appointment_unknown",
+            subject=Named("appointment", appointment_id),
         )
         return AppointmentCard(appointment=await self._appointment(appointment_id), family=family)
 
@@ -227,8 +226,7 @@ class AppointmentService:
             actor,
             await self.appointments.family_of(appointment_id),
             action,
-            subject=f"appointment={appointment_id}",
-            unknown="appointment_unknown",
+            subject=Named("appointment", appointment_id),
         ) as family:
             yield family
 

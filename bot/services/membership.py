@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, field
 
-from bot.domain.errors import DomainError, NotAllowed
+from bot.domain.errors import DomainError
 from bot.domain.people import (
     INVITE_LIFETIME,
     Actor,
@@ -61,8 +61,7 @@ class MembershipService:
 
     async def create_invite(self, actor: Actor) -> Invite:
         """A new one-time invite code (admins only)."""
-        if not actor.is_admin:
-            raise NotAllowed("admin_only")
+        actor.check_admin()
         now = self.clock.now()
         invite = Invite(
             code=secrets.token_urlsafe(INVITE_CODE_BYTES),
@@ -99,12 +98,10 @@ class MembershipService:
 
     async def set_locale(self, actor: Actor, locale: str) -> None:
         """Remember the language a member chose."""
-        if not actor.is_member:
-            raise NotAllowed()
+        actor.check_member()
         await self.people.set_locale(actor.telegram_id, locale)
 
     async def assistants(self, actor: Actor) -> list[Assistant]:
         """Everyone registered (admins only: for assigning families)."""
-        if not actor.is_admin:
-            raise NotAllowed("admin_only")
+        actor.check_admin()
         return await self.people.list_assistants()

@@ -44,7 +44,7 @@ from bot.domain.plan import (
 )
 from bot.domain.vocabulary import Area
 from bot.services.clock import Clock
-from bot.services.families import FamilyService
+from bot.services.families import FamilyService, Named
 from bot.storage.plans import PlanRepository
 
 ObjectKind = Literal["goal", "task", "resource"]
@@ -112,8 +112,7 @@ class PlanService:
             actor,
             await self.plans.family_of_goal(goal_id),
             "read.goal",
-            subject=f"goal={goal_id}",
-            unknown="goal_unknown",
+            subject=Named("goal", goal_id),
         )
         goal = await self._goal(goal_id)
         events = await self.plans.events(goal_id)
@@ -316,8 +315,7 @@ class PlanService:
             actor,
             await family_of(object_id),
             action,
-            subject=f"{kind}={object_id}",
-            unknown=f"{kind}_unknown",
+            subject=Named(kind, object_id),
         ) as family:
             yield family
 
