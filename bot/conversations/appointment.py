@@ -11,28 +11,15 @@ from telegram import Update
 from telegram.ext import CommandHandler
 
 from bot.commands import names
-from bot.conversations.engine import (
-    End,
-    Go,
-    On,
-    Outcome,
-    Question,
-    Skip,
-    Stage,
-    Turn,
-    Walk,
-    cancel_unsaved,
-    new_token,
-    tell_busy,
-)
+from bot.conversations._family import FamilyPicker, family_of
+from bot.conversations.engine import Walk
+from bot.conversations.table import End, Go, On, Outcome, Question, Skip, Stage, Turn, moves, skips
 from bot.domain.appointment import INSTITUTION_NAME_MAX, PURPOSE_MAX, Institution, check_start
 from bot.domain.appointment_steps import AppointmentDraft, Step
-from bot.domain.errors import DomainError, NotFound
-from bot.domain.family import Family
+from bot.domain.errors import DomainError
 from bot.domain.plan import check_required_text
 from bot.domain.when import parse_when
 from bot.handlers.context import BotContext
-from bot.ui import labels
 from bot.ui.appointment_questions import PREFIX, appointment_question, saved_text
 from bot.ui.callbacks import as_int
 
@@ -40,17 +27,10 @@ NAME = "appointment"
 AppointmentTurn = Turn[AppointmentDraft, Step]
 
 
-async def _family(turn: AppointmentTurn) -> Family | None:
-    """The draft's family, re-checked against the actor every time."""
-    if turn.draft.family_id is None:
-        return None
-    return await turn.services.families.peek(turn.actor, turn.draft.family_id)
-
-
 async def _question(turn: AppointmentTurn, page: int) -> Question:
     """A step's question; members and goals are skipped when there is nothing to choose."""
     draft, step = turn.draft, turn.step
-    family = await _family(turn)
+    families, family = await PICKER.choices(turn)
     if step is Step.MEMBERS and family is not None and not family.members:
         return Skip(Step.INSTITUTION)
     goals = []
@@ -58,43 +38,20 @@ async def _question(turn: AppointmentTurn, page: int) -> Question:
         goals = await turn.services.plans.open_goals(turn.actor, family.id)
         if not goals:  # nothing in the plan to serve
             return Skip(Step.SUMMARY)
-    families = []
-    if step is Step.FAMILY:
-        families = await turn.services.families.own_families(turn.actor)
     return appointment_question(turn.tr, draft, family, step, families, page=page, goals=goals)
 
 
 # --- buttons --------------------------------------------------------------------------------
 
 
-async def _pick_family(turn: AppointmentTurn) -> Outcome:
-    """A family from the picker; the service checks it is the actor's."""
-    family_id = as_int(turn.arg)
-    if family_id is None:
-        raise NotFound()
-    family = await turn.services.families.open_family(turn.actor, family_id, "appointment.start")
-    turn.draft.family_id = family.id
-    return Go(Step.MEMBERS)
-
-
-async def _page(turn: AppointmentTurn) -> Outcome:
-    """Another page of the family picker."""
-    return Go(Step.FAMILY, page=as_int(turn.arg) or 0)
-
-
 async def _toggle_member(turn: AppointmentTurn) -> Outcome:
     """Mark or unmark a member who goes."""
-    member, family = as_int(turn.arg), await _family(turn)
+    member, family = as_int(turn.arg), await family_of(turn)
     if member is None or family is None or member not in {m.id for m in family.members}:
         raise DomainError("member_unknown")
     ids = turn.draft.member_ids
     turn.draft.member_ids = [m for m in ids if m != member] if member in ids else [*ids, member]
     return Go(Step.MEMBERS)
-
-
-async def _members_done(turn: AppointmentTurn) -> Outcome:
-    """Who goes is chosen."""
-    return Go(Step.INSTITUTION)
 
 
 async def _institution(turn: AppointmentTurn) -> Outcome:
@@ -105,34 +62,12 @@ async def _institution(turn: AppointmentTurn) -> Outcome:
     return Go(Step.NAME)
 
 
-async def _skip_name(turn: AppointmentTurn) -> Outcome:
-    """No short name for the institution."""
-    turn.draft.institution_name = None
-    return Go(Step.WHEN)
-
-
-async def _when_right(turn: AppointmentTurn) -> Outcome:
-    """The echoed time is what was meant."""
-    return Go(Step.ACCOMPANY)
-
-
-async def _when_again(turn: AppointmentTurn) -> Outcome:
-    """The echoed time is not what was meant: type it again."""
-    return Go(Step.WHEN)
-
-
 async def _accompany(turn: AppointmentTurn) -> Outcome:
     """Whether the assistant goes along."""
     if turn.arg not in ("0", "1"):
         raise DomainError("draft_incomplete")
     turn.draft.accompany = turn.arg == "1"
     return Go(Step.PURPOSE)
-
-
-async def _skip_goal(turn: AppointmentTurn) -> Outcome:
-    """It serves no goal of the plan."""
-    turn.draft.goal_id = None
-    return Go(Step.SUMMARY)
 
 
 async def _pick_goal(turn: AppointmentTurn) -> Outcome:
@@ -178,27 +113,26 @@ async def _typed_purpose(turn: AppointmentTurn) -> Outcome:
 # --- the table ------------------------------------------------------------------------------
 
 S = Step
+PICKER = FamilyPicker(at=S.FAMILY, then=S.MEMBERS, audit="appointment.start")
 TABLE: dict[Step, Stage] = {
-    S.FAMILY: Stage(
-        {"fam": On(_pick_family, (S.MEMBERS,), "family"), "page": On(_page, (), "◀ ▶ page")}
-    ),
+    S.FAMILY: PICKER.stage(),
     S.MEMBERS: Stage(
         {
             "tog": On(_toggle_member, (), "toggle member"),
-            "done": On(_members_done, (S.INSTITUTION,), "Done"),
+            "done": moves(S.INSTITUTION, "Done"),
         },
         skips_to=(S.INSTITUTION,),
     ),
     S.INSTITUTION: Stage({"inst": On(_institution, (S.NAME,), "type of institution")}),
     S.NAME: Stage(
-        {"skip": On(_skip_name, (S.WHEN,), "Skip")},
+        {"skip": skips("institution_name", S.WHEN)},
         typed=On(_typed_name, (S.WHEN,), "typed short name"),
     ),
     S.WHEN: Stage(typed=On(_typed_when, (S.CONFIRM_WHEN,), "typed day and time (jutro 10:30)")),
     S.CONFIRM_WHEN: Stage(
         {
-            "yes": On(_when_right, (S.ACCOMPANY,), "✅ Yes"),
-            "again": On(_when_again, (S.WHEN,), "✏️ Type again"),
+            "yes": moves(S.ACCOMPANY, "✅ Yes"),
+            "again": moves(S.WHEN, "✏️ Type again"),
         }
     ),
     S.ACCOMPANY: Stage({"acc": On(_accompany, (S.PURPOSE,), "goes along / not")}),
@@ -206,7 +140,7 @@ TABLE: dict[Step, Stage] = {
     S.GOAL: Stage(
         {
             "goal": On(_pick_goal, (S.SUMMARY,), "a plan goal"),
-            "skip": On(_skip_goal, (S.SUMMARY,), "Skip"),
+            "skip": skips("goal_id", S.SUMMARY),
         },
         skips_to=(S.SUMMARY,),
     ),
@@ -219,18 +153,8 @@ async def _is_saved(context: BotContext, draft: AppointmentDraft) -> bool:
     return await context.services.appointments.is_saved(context.actor, draft.token)
 
 
-WALK = Walk(
-    name=NAME,
-    prefix=PREFIX,
-    draft=AppointmentDraft,
-    steps=Step,
-    table=TABLE,
-    question=_question,
-    anywhere={"cancel": On(cancel_unsaved, (None,), "✖ Cancel")},
-    starts={"/appointment": (S.FAMILY,), "/appointment R-01": (S.MEMBERS,)},
-    cancel=cancel_unsaved,
-    saved=_is_saved,
-)
+STARTS = {"/appointment": (S.FAMILY,), "/appointment R-01": (S.MEMBERS,)}
+WALK = Walk(NAME, PREFIX, AppointmentDraft, TABLE, _question, starts=STARTS, saved=_is_saved)
 
 
 # --- entries --------------------------------------------------------------------------------
@@ -238,26 +162,12 @@ WALK = Walk(
 
 async def start(update: Update, context: BotContext) -> None:
     """`/appointment [code]`: pick a family (or take the one named); always a new draft."""
-    if WALK.busy(context):
-        await tell_busy(update, context)
+    if await WALK.blocked(update, context):
         return
     # An unfinished draft is replaced; first a saved one left by a crash is let go, so its
     # message (already "saved") is not touched again.
     await WALK.unfinished(context)
-    draft = AppointmentDraft(token=new_token())
-    if not context.args:
-        await WALK.go(update, context, draft, Step.FAMILY)
-        return
-    try:
-        family = await context.services.families.open_by_code(
-            context.actor, context.args[0], "appointment.start"
-        )
-    except DomainError as error:
-        notice = labels.describe_error(context.tr, error)
-        await WALK.go(update, context, draft, Step.FAMILY, notice=notice)
-        return
-    draft.family_id = family.id
-    await WALK.go(update, context, draft, Step.MEMBERS)
+    await PICKER.begin(WALK, update, context)
 
 
 HANDLERS = WALK.handlers(CommandHandler(names("appointment"), start))

@@ -10,19 +10,8 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CallbackQueryHandler
 
-from bot.conversations.engine import (
-    End,
-    Go,
-    On,
-    Outcome,
-    Question,
-    Stage,
-    Turn,
-    Walk,
-    new_token,
-    stale,
-    tell_busy,
-)
+from bot.conversations.engine import Walk, new_token, stale
+from bot.conversations.table import End, Go, On, Outcome, Question, Stage, Turn
 from bot.domain.appointment import OUTCOME_MAX, OUTCOME_STATUSES, AppointmentStatus, check_start
 from bot.domain.appointment_change_steps import ChangeDraft, Step, first_step
 from bot.domain.errors import DomainError
@@ -146,20 +135,12 @@ TABLE: dict[Step, Stage] = {
     ),
 }
 
-WALK = Walk(
-    name=NAME,
-    prefix=PREFIX,
-    draft=ChangeDraft,
-    steps=Step,
-    table=TABLE,
-    question=_question,
-    anywhere={"cancel": On(_cancel, (None,), "✖ Cancel")},
-    starts={
-        "📅 Move (card) / 📅 Rescheduled (reminder)": (S.WHEN,),
-        "✅ Attended / ❌ Not attended (reminder)": (S.NOTE,),
-    },
-    cancel=_cancel,
-)
+STARTS = {
+    "📅 Move (card) / 📅 Rescheduled (reminder)": (S.WHEN,),
+    "✅ Attended / ❌ Not attended (reminder)": (S.NOTE,),
+}
+ANYWHERE = {"cancel": On(_cancel, (None,), "✖ Cancel")}
+WALK = Walk(NAME, PREFIX, ChangeDraft, TABLE, _question, starts=STARTS, anywhere=ANYWHERE)
 
 
 # --- entries --------------------------------------------------------------------------------
@@ -182,8 +163,7 @@ async def start(update: Update, context: BotContext) -> None:
     if appointment_id is None or not known:  # forged, malformed or from an older bot
         await stale(update, context)
         return
-    if WALK.busy(context):
-        await tell_busy(update, context)
+    if await WALK.blocked(update, context):
         return
     await answer_press(update)
     try:

@@ -8,8 +8,9 @@ from __future__ import annotations
 from telegram.ext import CommandHandler
 
 from bot.commands import names
-from bot.conversations._plan_walks import entry, family_of, finish, page, pick_family
-from bot.conversations.engine import End, Go, On, Outcome, Question, Stage, Turn, Walk
+from bot.conversations._family import FamilyPicker, family_of
+from bot.conversations._plan_walks import PlanWalk, entry
+from bot.conversations.table import End, Go, On, Outcome, Question, Stage, Turn
 from bot.domain.errors import DomainError
 from bot.domain.parsing import parse_date
 from bot.domain.plan import check_assessment_day
@@ -26,8 +27,7 @@ AssessmentTurn = Turn[AssessmentDraft, AssessmentStep]
 async def _question(turn: AssessmentTurn, page_number: int) -> Question:
     """A step's question; the day's says when the next assessment is due."""
     services, actor, step = turn.services, turn.actor, turn.step
-    families = await services.families.own_families(actor) if step is S.FAMILY else []
-    family = None if step is S.FAMILY else await family_of(turn)
+    families, family = await PICKER.choices(turn)
     due = None
     if step is S.WHEN and family is not None:
         due = await services.plans.next_assessment(actor, family.id)
@@ -65,10 +65,9 @@ async def _save(turn: AssessmentTurn) -> Outcome:
     )
 
 
+PICKER = FamilyPicker(at=S.FAMILY, then=S.WHEN, audit="plan.open")
 TABLE: dict[AssessmentStep, Stage] = {
-    S.FAMILY: Stage(
-        {"fam": On(pick_family(S.WHEN), (S.WHEN,), "family"), "page": On(page, (), "◀ ▶ page")}
-    ),
+    S.FAMILY: PICKER.stage(),
     S.WHEN: Stage(
         {"today": On(_today, (S.SUMMARY,), "Today")},
         typed=On(_typed_day, (S.SUMMARY,), "typed date (not ahead, at most a year back)"),
@@ -82,17 +81,9 @@ async def _is_saved(context: BotContext, draft: AssessmentDraft) -> bool:
     return await context.services.plans.assessment_saved(context.actor, draft.token)
 
 
-WALK = Walk(
-    name=NAME,
-    prefix=ASSESSMENT_PREFIX,
-    draft=AssessmentDraft,
-    steps=AssessmentStep,
-    table=TABLE,
-    question=_question,
-    anywhere={"finish": On(finish, (None,), "✔ Finish")},
-    starts={"/assessment": (S.FAMILY,), "/assessment R-01": (S.WHEN,)},
-    cancel=finish,
-    saved=_is_saved,
+STARTS = {"/assessment": (S.FAMILY,), "/assessment R-01": (S.WHEN,)}
+WALK = PlanWalk(
+    NAME, ASSESSMENT_PREFIX, AssessmentDraft, TABLE, _question, starts=STARTS, saved=_is_saved
 )
 
-HANDLERS = WALK.handlers(CommandHandler(names("assessment"), entry(WALK, S.FAMILY, S.WHEN)))
+HANDLERS = WALK.handlers(CommandHandler(names("assessment"), entry(WALK, PICKER)))

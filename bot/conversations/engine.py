@@ -1,9 +1,13 @@
 """The walk engine: one place that runs every walk declared as a table of steps.
 
-A walk is a `Walk`: a table `step -> Stage`, where a stage names the buttons it takes
-(`action -> On`) and what typed text does (`typed`). Each `On` declares the steps it may
-lead to, so the table is the walk's diagram (`diagram()` writes the `.mmd` beside it) and
-the engine refuses a move the table does not declare.
+A walk is a `Walk`: a table `step -> Stage` (see table.py), where a stage names the buttons
+it takes (`action -> On`) and what typed text does (`typed`). Each `On` declares the steps
+it may lead to, so the table is the walk's diagram (`diagram()` writes the `.mmd` beside it)
+and the engine refuses a move the table does not declare.
+
+A declaration names the walk, its buttons' prefix, its draft model, the table and the
+question of a step; the step enum is the table's, and the usual ending (✖ Cancel, also
+/cancel: "Cancelled. Nothing was saved.") is the default.
 
 Where the user is lives once, in user_data under `WALK_KEY`: the walk's name, its step, its
 draft and the message that holds the live question. PTB's persistence writes it with the
@@ -15,24 +19,32 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import KW_ONLY, dataclass, field
 from enum import StrEnum
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 from telegram import InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
+from bot.conversations.table import (
+    CANCEL,
+    DraftT,
+    End,
+    On,
+    Question,
+    Skip,
+    Stage,
+    StepT,
+    Turn,
+)
 from bot.domain.errors import DomainError, NotAllowed, NotFound
-from bot.domain.people import Actor
 from bot.domain.visit import clean_text
 from bot.handlers.common import answer_press, show
 from bot.handlers.context import BotContext
 from bot.handlers.start import stale_button
 from bot.i18n import Translator
-from bot.services.registry import Services
 from bot.ui.callbacks import pressed_data, register
 from bot.ui.labels import describe_error
 from bot.ui.text import esc
@@ -41,9 +53,6 @@ log = logging.getLogger(__name__)
 
 WALK_KEY = "walk"  # user_data: {"name", "step", "draft", "message"} of the open walk
 _WALKS: dict[str, Walk[Any, Any]] = {}
-
-DraftT = TypeVar("DraftT", bound=BaseModel)
-StepT = TypeVar("StepT", bound=StrEnum)
 
 
 def new_token() -> str:
@@ -55,89 +64,8 @@ def new_token() -> str:
     return secrets.token_hex(8)
 
 
-# --- what an action returns ---------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Go:
-    """Move to a step (or stay) and ask its question; `fresh` sends it as a new message."""
-
-    step: StrEnum
-    notice: str | None = None
-    page: int = 0
-    fresh: bool = False
-
-
-@dataclass(frozen=True)
-class End:
-    """The walk is over: drop the draft and show this text in place of the question."""
-
-    text: str
-
-
-@dataclass(frozen=True)
-class Skip:
-    """A question that has nothing to ask (e.g. no goals to link): go on to `step`."""
-
-    step: StrEnum
-
-
-Outcome = Go | End
-Question = tuple[str, InlineKeyboardMarkup] | Skip
-
-
-@dataclass
-class Turn(Generic[DraftT, StepT]):
-    """One press or typed text inside a walk: the draft, its step and what came."""
-
-    update: Update
-    context: BotContext
-    draft: DraftT
-    step: StepT
-    arg: str = ""
-    text: str = ""
-
-    @property
-    def services(self) -> Services:
-        """The bot's services."""
-        return self.context.services
-
-    @property
-    def actor(self) -> Actor:
-        """Who is walking."""
-        return self.context.actor
-
-    @property
-    def tr(self) -> Translator:
-        """Their language."""
-        return self.context.tr
-
-    @property
-    def today(self) -> date:
-        """Today where the centre is."""
-        return self.context.services.clock.today()
-
-
-Action = Callable[[Turn[Any, Any]], Awaitable[Outcome]]
 Handler = BaseHandler[Update, BotContext, Any]
-
-
-@dataclass(frozen=True)
-class On:
-    """What a button (or typed text) does at a step, and where it may lead (None: the end)."""
-
-    do: Action
-    to: tuple[StrEnum | None, ...]
-    label: str = ""  # the edge's label in the diagram
-
-
-@dataclass(frozen=True)
-class Stage:
-    """A step: the buttons it takes, what typed text does, where its question may skip to."""
-
-    presses: Mapping[str, On] = field(default_factory=dict)
-    typed: On | None = None
-    skips_to: tuple[StrEnum, ...] = ()
+SavedCheck = Callable[[BotContext, Any], Awaitable[bool]]
 
 
 # --- the open walk in user_data -------------------------------------------------------------
@@ -169,39 +97,35 @@ async def tell_busy(update: Update, context: BotContext) -> None:
     await answer_press(update)
 
 
+@dataclass(eq=False)
 class Walk(Generic[DraftT, StepT]):
-    """A walk declared as data, and the engine that runs it."""
+    """A walk declared as data, and the engine that runs it.
 
-    def __init__(
-        self,
-        *,
-        name: str,
-        prefix: str,
-        draft: type[DraftT],
-        steps: type[StepT],
-        table: Mapping[StepT, Stage],
-        question: Callable[[Turn[DraftT, StepT], int], Awaitable[Question]],
-        anywhere: Mapping[str, On],
-        starts: Mapping[str, tuple[StepT, ...]],
-        cancel: Action,
-        saved: Callable[[BotContext, DraftT], Awaitable[bool]] | None = None,
-        gone: Callable[[Translator], str] | None = None,
-    ) -> None:
-        self.name = name
-        self.prefix = prefix
-        self.model = draft
-        self.steps = steps
-        self.table = table
-        self.question = question
-        self.anywhere = anywhere
-        self.starts = starts
-        self.cancel_action = cancel
-        self.saved = saved
-        self.gone = gone
-        register(prefix, self.actions())
-        if name in _WALKS:
-            raise ValueError(f"walk {name!r} is declared twice")
-        _WALKS[name] = self
+    `anywhere` are the buttons every step takes; the one among them that ends the walk is
+    also what /cancel does. `saved` says whether a draft was saved already (a crash right
+    after saving), `gone` what ends the walk when the family is no longer the actor's, and
+    `replaces` the walks this one may be started over without a refusal.
+    """
+
+    name: str
+    prefix: str
+    model: type[DraftT]
+    table: Mapping[StepT, Stage]
+    question: Callable[[Turn[DraftT, StepT], int], Awaitable[Question]]
+    _: KW_ONLY
+    starts: Mapping[str, tuple[StepT, ...]]
+    anywhere: Mapping[str, On] = field(default_factory=lambda: CANCEL)
+    saved: SavedCheck | None = None
+    gone: Callable[[Translator], str] | None = None
+    replaces: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        self.steps: type[StepT] = type(next(iter(self.table)))
+        self.cancel_move = next(on for on in self.anywhere.values() if on.to == (None,))
+        register(self.prefix, self.actions())
+        if self.name in _WALKS:
+            raise ValueError(f"walk {self.name!r} is declared twice")
+        _WALKS[self.name] = self
 
     def handlers(self, *entries: Handler) -> list[Handler]:
         """The walk's entries and its buttons, for app.py."""
@@ -259,6 +183,20 @@ class Walk(Generic[DraftT, StepT]):
         """Another walk is open."""
         other = open_walk(context)
         return other is not None and other != self.name
+
+    async def blocked(self, update: Update, context: BotContext, *, keep: bool = False) -> bool:
+        """A start while another walk is unfinished (with `keep`, this one's too): say so."""
+        if self.busy(context) and open_walk(context) not in self.replaces:
+            await tell_busy(update, context)
+            return True
+        if keep and await self.unfinished(context) is not None:
+            await tell_busy(update, context)
+            return True
+        return False
+
+    def new_draft(self) -> DraftT:
+        """An empty draft with a token of its own."""
+        return self.model(token=new_token())
 
     # -- moving
 
@@ -362,7 +300,7 @@ class Walk(Generic[DraftT, StepT]):
             return
         draft, step = found
         token, _, pressed_at = press.token.partition(".")
-        if token != getattr(draft, "token", None):
+        if token != draft.token:
             await stale(update, context)
             return
         if pressed_at != step.value and press.action not in self.anywhere:
@@ -408,7 +346,7 @@ class Walk(Generic[DraftT, StepT]):
             await show(update, context, context.tr.gettext("Cancelled. Nothing was saved."))
             return
         draft, step = found
-        await self._apply(Turn(update, context, draft, step), On(self.cancel_action, (None,)))
+        await self._apply(Turn(update, context, draft, step), self.cancel_move)
 
 
 def walks() -> list[Walk[Any, Any]]:
@@ -464,13 +402,3 @@ async def _one_live_question(update: Update, context: BotContext, message_id: in
         await context.bot.edit_message_reply_markup(chat.id, previous, reply_markup=None)
     except BadRequest as exc:  # gone, too old, or already without buttons
         log.debug("could not remove old buttons: %s", exc)
-
-
-def cancelled_text(turn: Turn[Any, Any]) -> str:
-    """The usual /cancel ending."""
-    return turn.tr.gettext("Cancelled. Nothing was saved.")
-
-
-async def cancel_unsaved(turn: Turn[Any, Any]) -> Outcome:
-    """✖ Cancel or /cancel: nothing was saved."""
-    return End(cancelled_text(turn))

@@ -13,18 +13,9 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.commands import names
-from bot.conversations.engine import (
-    End,
-    Go,
-    On,
-    Outcome,
-    Question,
-    Stage,
-    Turn,
-    Walk,
-    new_token,
-    tell_busy,
-)
+from bot.conversations._family import FamilyPicker
+from bot.conversations.engine import Walk
+from bot.conversations.table import End, Go, On, Outcome, Question, Stage, Turn, moves, skips
 from bot.domain.errors import DomainError, NotFound
 from bot.domain.goal_steps import GoalDraft, Step
 from bot.domain.parsing import YearPreference, parse_date
@@ -44,7 +35,6 @@ from bot.domain.plan import (
 from bot.domain.vocabulary import Area
 from bot.handlers.common import answer_press
 from bot.handlers.context import BotContext
-from bot.ui import labels
 from bot.ui.callbacks import as_int, pressed_data
 from bot.ui.family_views import GOALS_PREFIX
 from bot.ui.goal_questions import PREFIX, Shown, goal_question
@@ -117,21 +107,6 @@ async def _back(turn: GoalTurn) -> Outcome:
 # --- choosing the family and the goal -------------------------------------------------------
 
 
-async def _page(turn: GoalTurn) -> Outcome:
-    """Another page of the family picker."""
-    return Go(Step.FAMILY, page=as_int(turn.arg) or 0)
-
-
-async def _pick_family(turn: GoalTurn) -> Outcome:
-    """A family from the picker; the service checks it is the actor's."""
-    family_id = as_int(turn.arg)
-    if family_id is None:
-        return _again(turn)
-    family = await turn.services.families.open_family(turn.actor, family_id, "plan.open")
-    turn.draft.family_id = family.id
-    return Go(Step.MENU)
-
-
 async def _pick_goal(turn: GoalTurn) -> Outcome:
     """A goal of this family's plan (a forged one of another family is not found)."""
     goal_id = as_int(turn.arg)
@@ -142,15 +117,6 @@ async def _pick_goal(turn: GoalTurn) -> Outcome:
         raise NotFound("goal_unknown")
     turn.draft.goal_id = goal_id
     return Go(Step.GOAL)
-
-
-def _opens(step: Step, label: str) -> On:
-    """A button that only opens another step (the goal card's Status, Due date, ...)."""
-
-    async def move(turn: GoalTurn) -> Outcome:
-        return Go(step)
-
-    return On(move, (step,), label)
 
 
 async def _all_goals(turn: GoalTurn) -> Outcome:
@@ -179,12 +145,6 @@ async def _typed_goal(turn: GoalTurn) -> Outcome:
 async def _typed_effect(turn: GoalTurn) -> Outcome:
     """How they will know it is reached."""
     turn.draft.effect = check_required_text(turn.text, EFFECT_MAX)
-    return Go(Step.DUE)
-
-
-async def _skip_effect(turn: GoalTurn) -> Outcome:
-    """No expected effect."""
-    turn.draft.effect = None
     return Go(Step.DUE)
 
 
@@ -329,17 +289,16 @@ async def _level(turn: GoalTurn) -> Outcome:
 # --- the table ------------------------------------------------------------------------------
 
 S = Step
+PICKER = FamilyPicker(at=S.FAMILY, then=S.MENU, audit="plan.open")
 TABLE: dict[Step, Stage] = {
-    S.FAMILY: Stage(
-        {"fam": On(_pick_family, (S.MENU,), "family"), "page": On(_page, (), "◀ ▶ page")}
-    ),
+    S.FAMILY: PICKER.stage(),
     S.MENU: Stage(
-        {"new": _opens(S.AREA, "➕ New goal"), "pick": On(_pick_goal, (S.GOAL,), "pick a goal")}
+        {"new": moves(S.AREA, "➕ New goal"), "pick": On(_pick_goal, (S.GOAL,), "pick a goal")}
     ),
     S.AREA: Stage({"area": On(_area, (S.TEXT,), "area")}),
     S.TEXT: Stage(typed=On(_typed_goal, (S.EFFECT,), f"typed goal (≤ {GOAL_TEXT_MAX})")),
     S.EFFECT: Stage(
-        {"skip": On(_skip_effect, (S.DUE,), "Skip")},
+        {"skip": skips("effect", S.DUE)},
         typed=On(_typed_effect, (S.DUE,), "typed effect"),
     ),
     S.DUE: Stage(
@@ -348,12 +307,12 @@ TABLE: dict[Step, Stage] = {
     ),
     S.GOAL: Stage(
         {
-            "status": _opens(S.STATUS, "Status"),
-            "note": _opens(S.NOTE, "Progress note"),
-            "due": _opens(S.NEW_DUE, "Due date"),
-            "task": _opens(S.TASK_TEXT, "➕ Task"),
-            "tick": _opens(S.TICK, "☑ Tick a task"),
-            "level": _opens(S.LEVEL_TASK, "Independence"),
+            "status": moves(S.STATUS, "Status"),
+            "note": moves(S.NOTE, "Progress note"),
+            "due": moves(S.NEW_DUE, "Due date"),
+            "task": moves(S.TASK_TEXT, "➕ Task"),
+            "tick": moves(S.TICK, "☑ Tick a task"),
+            "level": moves(S.LEVEL_TASK, "Independence"),
             "menu": On(_all_goals, (S.MENU,), "⬅ All goals"),
         }
     ),
@@ -378,20 +337,12 @@ TABLE: dict[Step, Stage] = {
     S.LEVEL: Stage({"lvl": On(_level, (S.GOAL,), "level (saved)")}),
 }
 
-WALK = Walk(
-    name=NAME,
-    prefix=PREFIX,
-    draft=GoalDraft,
-    steps=Step,
-    table=TABLE,
-    question=_question,
-    anywhere={
-        "finish": On(_finish, (None,), "✔ Finish"),
-        "back": On(_back, (S.GOAL,), "⬅ Back to the goal / No"),
-    },
-    starts={"/goal": (S.FAMILY,), "/goal R-01, or 🎯 on a family card": (S.MENU,)},
-    cancel=_finish,
-)
+ANYWHERE = {
+    "finish": On(_finish, (None,), "✔ Finish"),
+    "back": On(_back, (S.GOAL,), "⬅ Back to the goal / No"),
+}
+STARTS = {"/goal": (S.FAMILY,), "/goal R-01, or 🎯 on a family card": (S.MENU,)}
+WALK = Walk(NAME, PREFIX, GoalDraft, TABLE, _question, starts=STARTS, anywhere=ANYWHERE)
 
 
 # --- entries --------------------------------------------------------------------------------
@@ -399,30 +350,15 @@ WALK = Walk(
 
 async def start(update: Update, context: BotContext) -> None:
     """`/goal [code]` or the 🎯 button of a family card."""
-    if WALK.busy(context):
-        await tell_busy(update, context)
+    if await WALK.blocked(update, context):
         return
-    draft = GoalDraft(token=new_token())
-    code = context.args[0] if context.args else None
     press = pressed_data(update)
-    try:
-        if press is not None:
-            await answer_press(update)
-            family_id = as_int(press.arg)
-            if family_id is None:
-                return
-            draft.family_id = (
-                await context.services.families.open_family(context.actor, family_id, "plan.open")
-            ).id
-        elif code:
-            draft.family_id = (
-                await context.services.families.open_by_code(context.actor, code, "plan.open")
-            ).id
-    except DomainError as error:
-        notice = labels.describe_error(context.tr, error)
-        await WALK.go(update, context, draft, Step.FAMILY, notice=notice)
-        return
-    await WALK.go(update, context, draft, Step.MENU if draft.family_id else Step.FAMILY)
+    family_id = None if press is None else as_int(press.arg)
+    if press is not None:  # the 🎯 button of a family card
+        await answer_press(update)
+        if family_id is None:
+            return
+    await PICKER.begin(WALK, update, context, family_id)
 
 
 HANDLERS = WALK.handlers(

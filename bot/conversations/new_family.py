@@ -10,19 +10,8 @@ from telegram import Update
 from telegram.ext import CommandHandler
 
 from bot.commands import names
-from bot.conversations.engine import (
-    End,
-    Go,
-    On,
-    Outcome,
-    Question,
-    Stage,
-    Turn,
-    Walk,
-    cancel_unsaved,
-    new_token,
-    tell_busy,
-)
+from bot.conversations.engine import Walk, new_token
+from bot.conversations.table import End, Go, On, Outcome, Question, Stage, Turn, moves, skips
 from bot.domain.errors import DomainError
 from bot.domain.family import (
     MEMBERS_MAX,
@@ -81,22 +70,11 @@ async def _typed_label(turn: FamilyTurn) -> Outcome:
     return Go(Step.MEMBERS)
 
 
-async def _skip_label(turn: FamilyTurn) -> Outcome:
-    """No label."""
-    turn.draft.label = None
-    return Go(Step.MEMBERS)
-
-
 async def _add_member(turn: FamilyTurn) -> Outcome:
     """Start adding a member (while there is room)."""
     if len(turn.draft.members) >= MEMBERS_MAX:
         return Go(Step.MEMBERS)
     return Go(Step.MEMBER_NAME)
-
-
-async def _members_done(turn: FamilyTurn) -> Outcome:
-    """The members are all in."""
-    return Go(Step.TARGET)
 
 
 async def _typed_name(turn: FamilyTurn) -> Outcome:
@@ -146,23 +124,11 @@ async def _signed_today(turn: FamilyTurn) -> Outcome:
     return Go(Step.UNTIL)
 
 
-async def _skip_signed(turn: FamilyTurn) -> Outcome:
-    """No contract date yet."""
-    turn.draft.contract_signed_on = None
-    return Go(Step.UNTIL)
-
-
 async def _typed_signed(turn: FamilyTurn) -> Outcome:
     """A typed signing date: not in the future, not long ago."""
     signed = parse_date(turn.text, turn.today, YearPreference.PAST)
     turn.draft.contract_signed_on = check_contract_signed(signed, turn.today)
     return Go(Step.UNTIL)
-
-
-async def _skip_until(turn: FamilyTurn) -> Outcome:
-    """No end date."""
-    turn.draft.contract_valid_until = None
-    return Go(Step.CONFIRM)
 
 
 async def _typed_until(turn: FamilyTurn) -> Outcome:
@@ -212,13 +178,13 @@ TABLE: dict[Step, Stage] = {
         typed=On(_typed_code, (S.LABEL,), "typed free code"),
     ),
     S.LABEL: Stage(
-        {"skip": On(_skip_label, (S.MEMBERS,), "Skip")},
+        {"skip": skips("label", S.MEMBERS)},
         typed=On(_typed_label, (S.MEMBERS,), "typed label"),
     ),
     S.MEMBERS: Stage(
         {
             "add": On(_add_member, (S.MEMBER_NAME,), "➕ Add a member"),
-            "done": On(_members_done, (S.TARGET,), "Done"),
+            "done": moves(S.TARGET, "Done"),
         }
     ),
     S.MEMBER_NAME: Stage(typed=On(_typed_name, (S.MEMBER_ROLE,), "typed name")),
@@ -231,12 +197,12 @@ TABLE: dict[Step, Stage] = {
     S.SIGNED: Stage(
         {
             "today": On(_signed_today, (S.UNTIL,), "Today"),
-            "skip": On(_skip_signed, (S.UNTIL,), "Skip"),
+            "skip": skips("contract_signed_on", S.UNTIL),
         },
         typed=On(_typed_signed, (S.UNTIL,), "typed date"),
     ),
     S.UNTIL: Stage(
-        {"skip": On(_skip_until, (S.CONFIRM,), "Skip")},
+        {"skip": skips("contract_valid_until", S.CONFIRM)},
         typed=On(_typed_until, (S.CONFIRM,), "typed date"),
     ),
     S.CONFIRM: Stage({"save": On(_save, (None, S.CODE), "💾 Save (code taken meanwhile → CODE)")}),
@@ -248,18 +214,8 @@ async def _is_saved(context: BotContext, draft: FamilyDraft) -> bool:
     return await context.services.families.is_saved(context.actor, draft.token)
 
 
-WALK = Walk(
-    name=NAME,
-    prefix=PREFIX,
-    draft=FamilyDraft,
-    steps=Step,
-    table=TABLE,
-    question=_question,
-    anywhere={"cancel": On(cancel_unsaved, (None,), "✖ Cancel")},
-    starts={"/newfamily": (S.CODE,)},
-    cancel=cancel_unsaved,
-    saved=_is_saved,
-)
+STARTS = {"/newfamily": (S.CODE,)}
+WALK = Walk(NAME, PREFIX, FamilyDraft, TABLE, _question, starts=STARTS, saved=_is_saved)
 
 
 # --- entries --------------------------------------------------------------------------------
@@ -267,8 +223,7 @@ WALK = Walk(
 
 async def start(update: Update, context: BotContext) -> None:
     """`/newfamily`: offer a free code; an unfinished draft is asked again where it stopped."""
-    if WALK.busy(context):
-        await tell_busy(update, context)
+    if await WALK.blocked(update, context):
         return
     existing = await WALK.unfinished(context)
     if existing is not None:

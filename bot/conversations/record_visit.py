@@ -12,22 +12,10 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.commands import names
-from bot.conversations.engine import (
-    End,
-    Go,
-    On,
-    Outcome,
-    Question,
-    Skip,
-    Stage,
-    Turn,
-    Walk,
-    cancel_unsaved,
-    new_token,
-    tell_busy,
-)
-from bot.domain.errors import DomainError, NotFound
-from bot.domain.family import Family
+from bot.conversations._family import FamilyPicker, family_of
+from bot.conversations.engine import Walk
+from bot.conversations.table import End, Go, On, Outcome, Question, Skip, Stage, Turn, moves
+from bot.domain.errors import DomainError
 from bot.domain.parsing import parse_date, parse_duration
 from bot.domain.visit import NEXT_STEPS_MAX, NOTE_MAX, VisitDraft, check_note, check_visit_date
 from bot.domain.visit_steps import Step, next_step
@@ -45,17 +33,10 @@ NAME = "record_visit"
 VisitTurn = Turn[VisitDraft, Step]
 
 
-async def _family(turn: VisitTurn) -> Family | None:
-    """The draft's family, re-checked against the actor every time."""
-    if turn.draft.family_id is None:
-        return None
-    return await turn.services.families.peek(turn.actor, turn.draft.family_id)
-
-
 async def _question(turn: VisitTurn, page: int) -> Question:
     """A step's question; who-was-present and goals are skipped when there is nothing to tick."""
     draft, step = turn.draft, turn.step
-    family = await _family(turn)
+    families, family = await PICKER.choices(turn)
     goals = []
     if step is Step.PRESENT and family is not None and not family.members:
         return Skip(next_step(draft, step))
@@ -63,28 +44,10 @@ async def _question(turn: VisitTurn, page: int) -> Question:
         goals = await turn.services.plans.open_goals(turn.actor, family.id)
         if not goals:  # nothing in the plan to link
             return Skip(next_step(draft, step))
-    families = []
-    if step is Step.FAMILY:
-        families = await turn.services.families.own_families(turn.actor)
     return visit_question(turn.tr, draft, family, step, families, page=page, goals=goals)
 
 
 # --- buttons --------------------------------------------------------------------------------
-
-
-async def _pick_family(turn: VisitTurn) -> Outcome:
-    """A family from the picker; the service checks it is the actor's."""
-    family_id = as_int(turn.arg)
-    if family_id is None:
-        raise NotFound()
-    family = await turn.services.families.open_family(turn.actor, family_id, "visit.start")
-    turn.draft.family_id = family.id
-    return Go(Step.DATE)
-
-
-async def _page(turn: VisitTurn) -> Outcome:
-    """Another page of the family picker."""
-    return Go(Step.FAMILY, page=as_int(turn.arg) or 0)
 
 
 async def _date_button(turn: VisitTurn) -> Outcome:
@@ -129,7 +92,7 @@ def _flip(items: list[Any], value: Any) -> list[Any]:
 
 async def _toggle_present(turn: VisitTurn) -> Outcome:
     """Mark or unmark a member as present."""
-    member, family = as_int(turn.arg), await _family(turn)
+    member, family = as_int(turn.arg), await family_of(turn)
     if member is None or family is None or member not in {m.id for m in family.members}:
         raise DomainError("draft_incomplete")
     turn.draft.present = _flip(turn.draft.present, member)
@@ -152,7 +115,7 @@ async def _toggle_activity(turn: VisitTurn) -> Outcome:
 
 async def _toggle_goal(turn: VisitTurn) -> Outcome:
     """Mark or unmark an open goal of the plan as worked on."""
-    goal, family = as_int(turn.arg), await _family(turn)
+    goal, family = as_int(turn.arg), await family_of(turn)
     open_goals = (
         [] if family is None else await turn.services.plans.open_goals(turn.actor, family.id)
     )
@@ -197,11 +160,6 @@ async def _save(turn: VisitTurn) -> Outcome:
     return End(text.format(code=code, date=day) + "\n" + tally)
 
 
-async def _change(turn: VisitTurn) -> Outcome:
-    """Open the list of steps to change."""
-    return Go(Step.EDIT)
-
-
 async def _edit(turn: VisitTurn) -> Outcome:
     """Go to one step; answering it returns to the summary."""
     if turn.arg not in Step._value2member_map_ or Step(turn.arg) not in EDITABLE:
@@ -210,15 +168,10 @@ async def _edit(turn: VisitTurn) -> Outcome:
     return Go(Step(turn.arg))
 
 
-async def _back(turn: VisitTurn) -> Outcome:
-    """Back to the summary without changing anything."""
-    return Go(Step.SUMMARY)
-
-
 async def _resume(turn: VisitTurn) -> Outcome:
     """Continue the unfinished draft where it stopped, or throw it away and start over."""
     if turn.arg == "restart":
-        turn.draft = VisitDraft(token=new_token())
+        turn.draft = WALK.new_draft()
         return Go(Step.FAMILY)
     stored = turn.draft.resume_at
     turn.draft.resume_at = None
@@ -259,6 +212,7 @@ async def _typed_next_steps(turn: VisitTurn) -> Outcome:
 # --- the table ------------------------------------------------------------------------------
 
 S = Step
+PICKER = FamilyPicker(at=S.FAMILY, then=S.DATE, audit="visit.start")
 EDITABLE: tuple[Step, ...] = (S.DATE, S.MISSED_REASON, S.DURATION, S.PLACE, S.PRESENT)
 EDITABLE += (S.AREAS, S.ACTIVITIES, S.GOALS, S.NOTE, S.NEXT_STEPS)
 _AFTER_DATE = (S.DURATION, S.NOTE, S.SUMMARY)
@@ -274,9 +228,7 @@ def _toggles(toggle: Any, after: tuple[Step, ...], what: str, *, skips: bool = F
 
 TABLE: dict[Step, Stage] = {
     S.RESUME: Stage({"resume": On(_resume, (S.FAMILY, *EDITABLE, S.SUMMARY, S.EDIT), "▶ / ↺")}),
-    S.FAMILY: Stage(
-        {"fam": On(_pick_family, (S.DATE,), "family"), "page": On(_page, (), "◀ ▶ page")}
-    ),
+    S.FAMILY: PICKER.stage(),
     S.DATE: Stage(
         {
             "date": On(_date_button, _AFTER_DATE, "today / yesterday"),
@@ -302,12 +254,8 @@ TABLE: dict[Step, Stage] = {
         {"skip": On(_skip, (S.SUMMARY,), "Skip")},
         typed=On(_typed_next_steps, (S.SUMMARY,), "next steps"),
     ),
-    S.SUMMARY: Stage(
-        {"save": On(_save, (None,), "💾 Save"), "change": On(_change, (S.EDIT,), "✏️ Change")}
-    ),
-    S.EDIT: Stage(
-        {"edit": On(_edit, EDITABLE, "step"), "back": On(_back, (S.SUMMARY,), "⬅ Back")}
-    ),
+    S.SUMMARY: Stage({"save": On(_save, (None,), "💾 Save"), "change": moves(S.EDIT, "✏️ Change")}),
+    S.EDIT: Stage({"edit": On(_edit, EDITABLE, "step"), "back": moves(S.SUMMARY, "⬅ Back")}),
 }
 
 
@@ -321,23 +269,12 @@ def _gone(tr: Translator) -> str:
     return tr.gettext("This family is no longer assigned to you, so the visit was not saved.")
 
 
-WALK = Walk(
-    name=NAME,
-    prefix=PREFIX,
-    draft=VisitDraft,
-    steps=Step,
-    table=TABLE,
-    question=_question,
-    anywhere={"cancel": On(cancel_unsaved, (None,), "✖ Cancel")},
-    starts={
-        "/visit": (S.FAMILY,),
-        "/visit R-01, or 📝 under /families": (S.DATE,),
-        "/visit while a draft exists": (S.RESUME,),
-    },
-    cancel=cancel_unsaved,
-    saved=_is_saved,
-    gone=_gone,
-)
+STARTS = {
+    "/visit": (S.FAMILY,),
+    "/visit R-01, or 📝 under /families": (S.DATE,),
+    "/visit while a draft exists": (S.RESUME,),
+}
+WALK = Walk(NAME, PREFIX, VisitDraft, TABLE, _question, starts=STARTS, saved=_is_saved, gone=_gone)
 
 
 # --- entries --------------------------------------------------------------------------------
@@ -345,8 +282,7 @@ WALK = Walk(
 
 async def start(update: Update, context: BotContext) -> None:
     """`/visit [code]`: pick a family (or take the one named), or offer to resume a draft."""
-    if WALK.busy(context):
-        await tell_busy(update, context)
+    if await WALK.blocked(update, context):
         return
     existing = await WALK.unfinished(context)
     if existing is not None and existing[0].family_id is not None:
@@ -355,7 +291,6 @@ async def start(update: Update, context: BotContext) -> None:
             draft.resume_at = waiting.value
         await WALK.go(update, context, draft, Step.RESUME)
         return
-    draft = VisitDraft(token=new_token())
     if not await context.services.families.own_families(context.actor):
         WALK.drop(context)
         if update.effective_message is not None:
@@ -363,25 +298,12 @@ async def start(update: Update, context: BotContext) -> None:
                 context.tr.gettext("You have no families yet. Add one with /newfamily.")
             )
         return
-    if not context.args:
-        await WALK.go(update, context, draft, Step.FAMILY)
-        return
-    try:
-        family = await context.services.families.open_by_code(
-            context.actor, context.args[0], "visit.start"
-        )
-    except DomainError as error:
-        notice = labels.describe_error(context.tr, error)
-        await WALK.go(update, context, draft, Step.FAMILY, notice=notice)
-        return
-    draft.family_id = family.id
-    await WALK.go(update, context, draft, Step.DATE)
+    await PICKER.begin(WALK, update, context)
 
 
 async def start_from_list(update: Update, context: BotContext) -> None:
     """A family's 📝 button under /families: start a visit for that family, below the list."""
-    if WALK.busy(context) or await WALK.unfinished(context) is not None:
-        await tell_busy(update, context)
+    if await WALK.blocked(update, context, keep=True):
         return
     await answer_press(update)
     press = pressed_data(update)
@@ -395,7 +317,8 @@ async def start_from_list(update: Update, context: BotContext) -> None:
     except DomainError as error:
         await show(update, context, esc(labels.describe_error(context.tr, error)))
         return
-    draft = VisitDraft(token=new_token(), family_id=family.id)
+    draft = WALK.new_draft()
+    draft.family_id = family.id
     await WALK.go(update, context, draft, Step.DATE, fresh=True)
 
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 from telegram.ext import CommandHandler
 
 from bot.commands import names
-from bot.conversations._plan_walks import entry, family_of, finish, page, pick_family
-from bot.conversations.engine import Go, On, Outcome, Question, Stage, Turn, Walk
+from bot.conversations._family import FamilyPicker, family_of
+from bot.conversations._plan_walks import PlanWalk, entry
+from bot.conversations.table import Go, On, Outcome, Question, Stage, Turn
+from bot.domain.drafts import FamilyDraft
 from bot.domain.errors import DomainError, NotFound
-from bot.domain.plan_walks import FamilyDraft, ResourcesStep
+from bot.domain.plan_walks import ResourcesStep
 from bot.ui.callbacks import as_int
 from bot.ui.plan_walk_questions import RESOURCES_PREFIX, resources_question
 
@@ -24,8 +26,7 @@ ResourcesTurn = Turn[FamilyDraft, ResourcesStep]
 async def _question(turn: ResourcesTurn, page_number: int) -> Question:
     """A step's question; the list shows the family's current resources."""
     services, actor, step = turn.services, turn.actor, turn.step
-    families = await services.families.own_families(actor) if step is S.FAMILY else []
-    family = None if step is S.FAMILY else await family_of(turn)
+    families, family = await PICKER.choices(turn)
     items = []
     if step is S.RESOURCES and family is not None:
         items = await services.plans.resources(actor, family.id)
@@ -57,13 +58,9 @@ async def _typed(turn: ResourcesTurn) -> Outcome:
     return Go(S.RESOURCES, notice=turn.tr.gettext("Saved ✅"))
 
 
+PICKER = FamilyPicker(at=S.FAMILY, then=S.RESOURCES, audit="plan.open")
 TABLE: dict[ResourcesStep, Stage] = {
-    S.FAMILY: Stage(
-        {
-            "fam": On(pick_family(S.RESOURCES), (S.RESOURCES,), "family"),
-            "page": On(page, (), "◀ ▶ page"),
-        }
-    ),
+    S.FAMILY: PICKER.stage(),
     S.RESOURCES: Stage(
         {
             "add": On(_add, (S.ADD,), "➕ Add a resource"),
@@ -73,16 +70,7 @@ TABLE: dict[ResourcesStep, Stage] = {
     S.ADD: Stage(typed=On(_typed, (S.RESOURCES,), "typed resource (saved)")),
 }
 
-WALK = Walk(
-    name=NAME,
-    prefix=RESOURCES_PREFIX,
-    draft=FamilyDraft,
-    steps=ResourcesStep,
-    table=TABLE,
-    question=_question,
-    anywhere={"finish": On(finish, (None,), "✔ Finish")},
-    starts={"/resources": (S.FAMILY,), "/resources R-01": (S.RESOURCES,)},
-    cancel=finish,
-)
+STARTS = {"/resources": (S.FAMILY,), "/resources R-01": (S.RESOURCES,)}
+WALK = PlanWalk(NAME, RESOURCES_PREFIX, FamilyDraft, TABLE, _question, starts=STARTS)
 
-HANDLERS = WALK.handlers(CommandHandler(names("resources"), entry(WALK, S.FAMILY, S.RESOURCES)))
+HANDLERS = WALK.handlers(CommandHandler(names("resources"), entry(WALK, PICKER)))

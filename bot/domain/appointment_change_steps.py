@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import BaseModel
-
 from bot.domain.appointment import AppointmentStatus
+from bot.domain.drafts import Draft
 
 
 class Step(StrEnum):
@@ -18,10 +17,9 @@ class Step(StrEnum):
     NOTE = "note"
 
 
-class ChangeDraft(BaseModel):
+class ChangeDraft(Draft):
     """Which appointment, what is being done to it, and the new time once typed."""
 
-    token: str
     appointment_id: int
     family_code: str  # the appointment as last read (and checked), above every question
     was_at: datetime

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from bot.domain.appointment import Institution, NewAppointment
+from bot.domain.drafts import FamilyDraft
 from bot.domain.errors import DomainError
 
 # The draft's token is also the saved appointment's unique key, so it must not repeat across
@@ -29,11 +30,9 @@ class Step(StrEnum):
     SUMMARY = "summary"
 
 
-class AppointmentDraft(BaseModel):
+class AppointmentDraft(FamilyDraft):
     """The appointment being put together."""
 
-    token: str
-    family_id: int | None = None
     member_ids: list[int] = Field(default_factory=list)
     institution: Institution | None = None
     institution_name: str | None = None

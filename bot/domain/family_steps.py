@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
+from bot.domain.drafts import Draft
 from bot.domain.family import Member, NewFamily
 from bot.domain.vocabulary import MemberRole
 
@@ -33,10 +34,9 @@ class PendingMember(BaseModel):
     role: MemberRole | None = None
 
 
-class FamilyDraft(BaseModel):
+class FamilyDraft(Draft):
     """The family being registered."""
 
-    token: str
     suggested: str
     code: str | None = None
     label: str | None = None

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pydantic import BaseModel
-
+from bot.domain.drafts import FamilyDraft
 from bot.domain.plan import GoalStatus, TaskOwner
 from bot.domain.vocabulary import Area
 
@@ -33,11 +32,9 @@ class Step(StrEnum):
     LEVEL = "level"
 
 
-class GoalDraft(BaseModel):
+class GoalDraft(FamilyDraft):
     """Where the walk is: the family, the goal, and what is being typed in."""
 
-    token: str
-    family_id: int | None = None
     goal_id: int | None = None
     area: Area | None = None
     text: str = ""

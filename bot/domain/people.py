@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict
 
+from bot.domain.errors import NotAllowed
 from bot.domain.visit import clean_text, shows_nothing
 
 INVITE_LIFETIME = timedelta(hours=72)
@@ -39,6 +40,16 @@ class Actor(BaseModel):
     def is_member(self) -> bool:
         """Whether this person may use the bot at all."""
         return self.is_admin or self.is_assistant
+
+    def check_member(self) -> None:
+        """Only people let in may do anything: NotAllowed for anyone else."""
+        if not self.is_member:
+            raise NotAllowed()
+
+    def check_admin(self) -> None:
+        """Only the centre's admins: NotAllowed("admin_only") for anyone else."""
+        if not self.is_admin:
+            raise NotAllowed("admin_only")
 
 
 class Invite(BaseModel):

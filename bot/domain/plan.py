@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import calendar
 from collections import Counter
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, model_validator
@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, model_validator
 from bot.domain.errors import DomainError
 from bot.domain.family import Family
 from bot.domain.parsing import years_after
-from bot.domain.visit import check_note
+from bot.domain.visit import check_note, check_past_day
 from bot.domain.vocabulary import Area
 
 ASSESSMENT_MONTHS = 6  # statute art. 15: a periodic assessment at least every six months
@@ -292,11 +292,7 @@ def check_due(due: date | None, today: date) -> date | None:
 
 def check_assessment_day(day: date, today: date) -> date:
     """An assessment is recorded once it is made: not in the future, not over a year back."""
-    if day > today:
-        raise DomainError("assessment_future")
-    if day < today - timedelta(days=OLDEST_ASSESSMENT_DAYS):
-        raise DomainError("date_too_old")
-    return day
+    return check_past_day(day, today, OLDEST_ASSESSMENT_DAYS, "assessment_future")
 
 
 def check_status_change(goal: Goal, status: GoalStatus, *, confirm_open_tasks: bool) -> None:

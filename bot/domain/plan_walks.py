@@ -5,14 +5,7 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 
-from pydantic import BaseModel
-
-
-class FamilyDraft(BaseModel):
-    """A walk that starts by picking the family: its token and the family once chosen."""
-
-    token: str
-    family_id: int | None = None
+from bot.domain.drafts import FamilyDraft
 
 
 class AssessmentStep(StrEnum):

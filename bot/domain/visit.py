@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from bot.domain.drafts import FamilyDraft
 from bot.domain.errors import DomainError
 from bot.domain.vocabulary import Activity, Area, MissedReason, Place, VisitKind
 
@@ -27,11 +28,9 @@ BLANK_LOOKING = frozenset(
 )
 
 
-class VisitDraft(BaseModel):
+class VisitDraft(FamilyDraft):
     """A visit being recorded step by step; lives in the conversation's user_data as JSON."""
 
-    token: str
-    family_id: int | None = None
     kind: VisitKind = VisitKind.COMPLETED
     visit_date: date | None = None
     duration_min: int | None = None
@@ -68,13 +67,18 @@ class Visit(BaseModel):
     created_at: datetime
 
 
-def check_visit_date(day: date, today: date) -> date:
-    """A visit date is not in the future and not more than a year back."""
+def check_past_day(day: date, today: date, oldest_days: int, future: str) -> date:
+    """A day something took place: not in the future (refused as `future`), nor too long ago."""
     if day > today:
-        raise DomainError("date_future")
-    if day < today - timedelta(days=OLDEST_VISIT_DAYS):
+        raise DomainError(future)
+    if day < today - timedelta(days=oldest_days):
         raise DomainError("date_too_old")
     return day
+
+
+def check_visit_date(day: date, today: date) -> date:
+    """A visit date is not in the future and not more than a year back."""
+    return check_past_day(day, today, OLDEST_VISIT_DAYS, "date_future")
 
 
 def clean_text(text: str) -> str:

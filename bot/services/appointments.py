@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from pydantic import BaseModel, ConfigDict
@@ -24,7 +25,7 @@ from bot.domain.people import Actor
 from bot.domain.plan import check_optional_text
 from bot.domain.reminders.calendar import local_instant
 from bot.services.clock import Clock
-from bot.services.families import FamilyService
+from bot.services.families import FamilyService, Named
 from bot.storage.appointments import AppointmentRepository
 from bot.storage.plans import PlanRepository
 from bot.storage.reminders import ReminderRepository
@@ -68,6 +69,7 @@ class OutcomeRecorded(BaseModel):
     follow_up: Appointment | None = None
 
 
+@dataclass(frozen=True)
 class AppointmentService:
     """Appointments of the actor's families; every call checks the actor may touch the family.
 
@@ -77,19 +79,11 @@ class AppointmentService:
     its reminders still waiting in the outbox are withdrawn; the next tick computes the new ones.
     """
 
-    def __init__(
-        self,
-        appointments: AppointmentRepository,
-        plans: PlanRepository,
-        reminders: ReminderRepository,
-        families: FamilyService,
-        clock: Clock,
-    ) -> None:
-        self.appointments = appointments
-        self.plans = plans
-        self.reminders = reminders
-        self.families = families
-        self.clock = clock
+    appointments: AppointmentRepository
+    plans: PlanRepository
+    reminders: ReminderRepository
+    families: FamilyService
+    clock: Clock
 
     async def is_saved(self, actor: Actor, token: str) -> bool:
         """Whether the actor's draft with this token was saved already (a crash right after)."""
@@ -149,8 +143,7 @@ class AppointmentService:
             actor,
             await self.appointments.family_of(appointment_id),
             "read.appointment",
-            subject=f"appointment={appointment_id}",
-            unknown="appointment_unknown",
+            subject=Named("appointment", appointment_id),
         )
         return AppointmentCard(appointment=await self._appointment(appointment_id), family=family)
 
@@ -233,8 +226,7 @@ class AppointmentService:
             actor,
             await self.appointments.family_of(appointment_id),
             action,
-            subject=f"appointment={appointment_id}",
-            unknown="appointment_unknown",
+            subject=Named("appointment", appointment_id),
         ) as family:
             yield family
 

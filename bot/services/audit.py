@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from bot.domain.audit import DETAIL_MAX, Denial, Outcome
 from bot.services.clock import Clock
 from bot.storage.audit import AuditRepository
 
 
+@dataclass(frozen=True)
 class AccessAudit:
     """The one writer of the access log; a denial row names what was tried, never content."""
 
-    def __init__(self, log: AuditRepository, clock: Clock) -> None:
-        self.log = log
-        self.clock = clock
+    log: AuditRepository
+    clock: Clock
 
     async def allowed(
         self, actor_id: int, action: str, family_id: int | None, detail: str = ""

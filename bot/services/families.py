@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
 from bot.domain.cadence import FamilyCadence, week_bounds
-from bot.domain.errors import DomainError, NotAllowed, NotFound
+from bot.domain.errors import DomainError, NotFound
 from bot.domain.family import (
     CASELOAD_LIMIT,
     Family,
@@ -25,6 +27,20 @@ from bot.storage.families import FamilyRepository
 from bot.storage.people import PeopleRepository
 
 
+class Named(NamedTuple):
+    """The object a button names (a goal, an appointment), when a family is reached through it.
+
+    A refusal's row names the object ("goal=7"), and the refusal reads as for an object that
+    does not exist ("goal_unknown"): a forged id learns nothing about the family behind it.
+    """
+
+    kind: str
+    id: int
+
+
+Subject = str | Named  # what a refusal's row names: a typed code, or an object
+
+
 class Caseload(BaseModel):
     """An assistant's families with this week's cadence."""
 
@@ -38,29 +54,23 @@ class Caseload(BaseModel):
         return len(self.families) > CASELOAD_LIMIT
 
 
+@dataclass(frozen=True)
 class FamilyService:
     """Every action on a family checks that the actor may touch it."""
 
-    def __init__(
-        self,
-        families: FamilyRepository,
-        people: PeopleRepository,
-        audit: AccessAudit,
-        clock: Clock,
-    ) -> None:
-        self.families = families
-        self.people = people
-        self.audit = audit
-        self.clock = clock
+    families: FamilyRepository
+    people: PeopleRepository
+    audit: AccessAudit
+    clock: Clock
 
     async def suggest_code(self, actor: Actor) -> str:
         """A free family code to offer (R-01, R-02, …)."""
-        _require_member(actor)
+        actor.check_member()
         return suggest_code(await self.families.codes())
 
     async def code_is_free(self, actor: Actor, code: str) -> bool:
         """Whether no family uses this code yet."""
-        _require_member(actor)
+        actor.check_member()
         return code.upper() not in {c.upper() for c in await self.families.codes()}
 
     async def check_new_code(self, actor: Actor, code: str) -> str:
@@ -69,7 +79,7 @@ class FamilyService:
         A taken code raises DomainError('code_taken_free') with the nearest free code as
         `suggestion`, and nothing about the family or assistant that holds it.
         """
-        _require_member(actor)
+        actor.check_member()
         normal = normalise_code(code)
         if normal is None:
             raise DomainError("code_format")
@@ -92,7 +102,7 @@ class FamilyService:
         With the walk's `draft_token` the same draft registers one family however often it
         is saved: a repeat returns the first family instead of refusing its code as taken.
         """
-        _require_member(actor)
+        actor.check_member()
         code = normalise_code(family.code)
         if code is None:
             raise DomainError("code_format")
@@ -107,39 +117,27 @@ class FamilyService:
 
     async def caseload(self, actor: Actor) -> Caseload:
         """The actor's families with visits this ISO week and days since the last visit."""
-        _require_member(actor)
+        actor.check_member()
         monday, sunday = week_bounds(self.clock.today())
         rows = await self.families.cadence_for(actor.telegram_id, monday, sunday)
         return Caseload(families=tuple(rows))
 
     async def own_families(self, actor: Actor) -> list[Family]:
         """The families assigned to the actor (for pickers)."""
-        _require_member(actor)
+        actor.check_member()
         return await self.families.list_for(actor.telegram_id)
 
     async def open_family(
-        self,
-        actor: Actor,
-        family_id: int | None,
-        action: str,
-        *,
-        subject: str = "",
-        unknown: str | None = None,
+        self, actor: Actor, family_id: int | None, action: str, *, subject: Subject = ""
     ) -> Family:
         """A family the actor works with (or any, for an admin reading); the access is logged.
 
         For a read or the opening of a walk: the row is written at once. `family_id` may be
-        None when the object a button names does not exist; `unknown` replaces the refusal's
-        code (e.g. "goal_unknown") so a forged id reads the same as a missing one.
+        None when the object a button names does not exist; with the object as `subject`
+        (Named("goal", 7)) a refusal says "goal_unknown", as for a goal that does not exist.
         """
-        family = await self._admit(
-            actor,
-            family_id,
-            action,
-            subject=subject,
-            unknown=unknown,
-            write=not action.startswith("read"),
-        )
+        write = not action.startswith("read")
+        family = await self._admit(actor, family_id, action, subject=subject, write=write)
         await self.audit.allowed(actor.telegram_id, action, family.id)
         return family
 
@@ -149,35 +147,24 @@ class FamilyService:
         family_id: int | None,
         action: str = "walk.step",
         *,
-        subject: str = "",
-        unknown: str | None = None,
+        subject: Subject = "",
     ) -> Family:
         """A family for the next step of a walk (already logged) or a change walk's choices.
 
         Only its assistant passes, whatever the action's name; only a refusal is logged.
         """
-        return await self._admit(
-            actor, family_id, action, subject=subject, unknown=unknown, write=True
-        )
+        return await self._admit(actor, family_id, action, subject=subject, write=True)
 
     @asynccontextmanager
     async def acting(
-        self,
-        actor: Actor,
-        family_id: int | None,
-        action: str,
-        *,
-        subject: str = "",
-        unknown: str | None = None,
+        self, actor: Actor, family_id: int | None, action: str, *, subject: Subject = ""
     ) -> AsyncIterator[Family]:
         """Check access for a change; the change is logged once it is done.
 
         A change a rule refuses after the access check (a closed appointment, a date in the
         past) leaves no row: the log must never say something happened that did not.
         """
-        family = await self._admit(
-            actor, family_id, action, subject=subject, unknown=unknown, write=True
-        )
+        family = await self._admit(actor, family_id, action, subject=subject, write=True)
         yield family
         await self.audit.allowed(actor.telegram_id, action, family.id)
 
@@ -190,8 +177,7 @@ class FamilyService:
             family = await self.families.by_code(normal)
         if family is None:
             await self.audit.denied(actor.telegram_id, action, subject=subject)
-            if not actor.is_member:
-                raise NotAllowed()
+            actor.check_member()
             raise NotFound("family_unknown", family_code=code)
         return await self.open_family(actor, family.id, action, subject=subject)
 
@@ -201,24 +187,25 @@ class FamilyService:
         family_id: int | None,
         action: str,
         *,
-        subject: str,
-        unknown: str | None,
+        subject: Subject,
         write: bool,
     ) -> Family:
         """The one access check every entry passes; a refusal is audited, then raised."""
+        named = subject if isinstance(subject, str) else f"{subject.kind}={subject.id}"
+        unknown = None if isinstance(subject, str) else f"{subject.kind}_unknown"
         family = None if family_id is None else await self.families.get(family_id)
         try:
             if family is None:
                 raise NotFound("family_unknown")
             self.check_access(actor, family, write=write)
         except DomainError as refusal:
-            if family is None and family_id is not None and not subject:
-                subject = f"family={family_id}"
+            if family is None and family_id is not None and not named:
+                named = f"family={family_id}"
             await self.audit.denied(
                 actor.telegram_id,
                 action,
                 family_id=None if family is None else family.id,
-                subject=subject,
+                subject=named,
             )
             if unknown is not None and isinstance(refusal, NotFound):
                 # Say the same as for an id that does not exist: nothing about the family leaks.
@@ -228,8 +215,7 @@ class FamilyService:
 
     def check_access(self, actor: Actor, family: Family, *, write: bool) -> None:
         """The assigned assistant may do anything; an admin may read; nobody else anything."""
-        if not actor.is_member:
-            raise NotAllowed()
+        actor.check_member()
         if family.assistant_id == actor.telegram_id:
             return
         if actor.is_admin and not write:
@@ -248,8 +234,7 @@ class FamilyService:
                 family_id=None if family is None else family.id,
                 subject=code_subject(normal),
             )
-            if not actor.is_admin:
-                raise NotAllowed("admin_only")
+            actor.check_admin()
             raise NotFound("family_unknown", family_code=code)
         if await self.people.get_assistant(assistant_id) is None:
             raise NotFound("assistant_unknown")
@@ -264,9 +249,3 @@ def code_subject(normal: str | None) -> str:
     Text that is not code-shaped is not kept: it may be anything, a name typed by mistake.
     """
     return f"code={normal}" if normal is not None else "code=?"
-
-
-def _require_member(actor: Actor) -> None:
-    """Only people let in may do anything."""
-    if not actor.is_member:
-        raise NotAllowed()

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass, field
 
-from bot.domain.errors import DomainError, NotAllowed
+from bot.domain.errors import DomainError
 from bot.domain.people import (
     INVITE_LIFETIME,
     Actor,
@@ -20,21 +21,15 @@ from bot.storage.people import PeopleRepository
 INVITE_CODE_BYTES = 9  # 12 URL-safe characters: unguessable, fits a deep-link payload
 
 
+@dataclass(frozen=True)
 class MembershipService:
     """Invites, registration, roles and language choice."""
 
-    def __init__(
-        self,
-        people: PeopleRepository,
-        admin_ids: frozenset[int],
-        clock: Clock,
-        audit: AccessAudit,
-    ) -> None:
-        self.people = people
-        self.admin_ids = admin_ids
-        self.clock = clock
-        self.audit = audit
-        self.refusals = RefusalThrottle()
+    people: PeopleRepository
+    admin_ids: frozenset[int]
+    clock: Clock
+    audit: AccessAudit
+    refusals: RefusalThrottle = field(default_factory=RefusalThrottle, init=False)
 
     async def actor(self, telegram_id: int) -> Actor:
         """Who this Telegram user is to the bot."""
@@ -66,8 +61,7 @@ class MembershipService:
 
     async def create_invite(self, actor: Actor) -> Invite:
         """A new one-time invite code (admins only)."""
-        if not actor.is_admin:
-            raise NotAllowed("admin_only")
+        actor.check_admin()
         now = self.clock.now()
         invite = Invite(
             code=secrets.token_urlsafe(INVITE_CODE_BYTES),
@@ -104,12 +98,10 @@ class MembershipService:
 
     async def set_locale(self, actor: Actor, locale: str) -> None:
         """Remember the language a member chose."""
-        if not actor.is_member:
-            raise NotAllowed()
+        actor.check_member()
         await self.people.set_locale(actor.telegram_id, locale)
 
     async def assistants(self, actor: Actor) -> list[Assistant]:
         """Everyone registered (admins only: for assigning families)."""
-        if not actor.is_admin:
-            raise NotAllowed("admin_only")
+        actor.check_admin()
         return await self.people.list_assistants()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
@@ -43,7 +44,7 @@ from bot.domain.plan import (
 )
 from bot.domain.vocabulary import Area
 from bot.services.clock import Clock
-from bot.services.families import FamilyService
+from bot.services.families import FamilyService, Named
 from bot.storage.plans import PlanRepository
 
 ObjectKind = Literal["goal", "task", "resource"]
@@ -59,6 +60,7 @@ class GoalDetail(BaseModel):
     events: tuple[GoalEvent, ...]
 
 
+@dataclass(frozen=True)
 class PlanService:
     """Reading and changing a family's plan; every call checks the actor may touch the family.
 
@@ -67,10 +69,9 @@ class PlanService:
     same as one that does not exist: callback data is client input and may be forged.
     """
 
-    def __init__(self, plans: PlanRepository, families: FamilyService, clock: Clock) -> None:
-        self.plans = plans
-        self.families = families
-        self.clock = clock
+    plans: PlanRepository
+    families: FamilyService
+    clock: Clock
 
     # Reading
 
@@ -111,8 +112,7 @@ class PlanService:
             actor,
             await self.plans.family_of_goal(goal_id),
             "read.goal",
-            subject=f"goal={goal_id}",
-            unknown="goal_unknown",
+            subject=Named("goal", goal_id),
         )
         goal = await self._goal(goal_id)
         events = await self.plans.events(goal_id)
@@ -315,8 +315,7 @@ class PlanService:
             actor,
             await family_of(object_id),
             action,
-            subject=f"{kind}={object_id}",
-            unknown=f"{kind}_unknown",
+            subject=Named(kind, object_id),
         ) as family:
             yield family
 

@@ -28,12 +28,13 @@ import logging
 import time as monotonic_time
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict
 
-from bot.domain.errors import DomainError, NotAllowed, NotFound
+from bot.domain.errors import DomainError, NotFound
 from bot.domain.people import Actor
 from bot.domain.reminders.facts import Reminder
 from bot.domain.reminders.kinds import DUE_SOON_DAYS, LATE_AFTER, OUTCOME_AFTER, OUTCOME_WINDOW
@@ -51,7 +52,7 @@ from bot.domain.reminders.snapshots import (
     PlanItemSnapshot,
 )
 from bot.services.clock import Clock
-from bot.services.families import FamilyService
+from bot.services.families import FamilyService, Named
 from bot.storage.outbox import OutboxItem, OutboxRepository, UnreachableNotice
 from bot.storage.reminders import ReminderRepository
 
@@ -102,15 +103,13 @@ class DispatchReport(BaseModel):
     unreachable: tuple[UnreachableNotice, ...] = ()
 
 
+@dataclass(frozen=True)
 class ReminderService:
     """The tick, reminder settings, and the buttons on a reminder (snooze, done)."""
 
-    def __init__(
-        self, reminders: ReminderRepository, families: FamilyService, clock: Clock
-    ) -> None:
-        self.reminders = reminders
-        self.families = families
-        self.clock = clock
+    reminders: ReminderRepository
+    families: FamilyService
+    clock: Clock
 
     # The tick
 
@@ -203,24 +202,24 @@ class ReminderService:
 
     async def prefs(self, actor: Actor) -> AssistantPrefs:
         """The actor's reminder settings."""
-        _require_member(actor)
+        actor.check_member()
         return await self.reminders.prefs(actor.telegram_id)
 
     async def set_digest_time(self, actor: Actor, at: time) -> AssistantPrefs:
         """Choose the time of the morning digest (local, to the minute)."""
-        _require_member(actor)
+        actor.check_member()
         await self.reminders.save_digest_time(actor.telegram_id, _minute(at))
         return await self.reminders.prefs(actor.telegram_id)
 
     async def set_quiet_hours(self, actor: Actor, start: time, end: time) -> AssistantPrefs:
         """Choose the quiet hours (local; may cross midnight; start == end means none)."""
-        _require_member(actor)
+        actor.check_member()
         await self.reminders.save_quiet_hours(actor.telegram_id, _minute(start), _minute(end))
         return await self.reminders.prefs(actor.telegram_id)
 
     async def set_working_days(self, actor: Actor, days: frozenset[int]) -> AssistantPrefs:
         """Choose the weekdays (Monday = 0) the morning batch comes on."""
-        _require_member(actor)
+        actor.check_member()
         if not days or not days <= frozenset(range(7)):
             raise DomainError("working_days_empty")
         await self.reminders.save_working_days(actor.telegram_id, days)
@@ -244,7 +243,7 @@ class ReminderService:
 
     async def item(self, actor: Actor, outbox_id: int) -> OutboxItem:
         """A reminder the actor received (for its buttons); NotFound for anyone else's."""
-        _require_member(actor)
+        actor.check_member()
         item = await self.reminders.get(outbox_id)
         if item is None or item.assistant_id != actor.telegram_id:
             await self.families.audit.denied(
@@ -260,8 +259,7 @@ class ReminderService:
                 actor,
                 item.family_id,
                 "reminder.open",
-                subject=f"reminder={outbox_id}",
-                unknown="reminder_unknown",
+                subject=Named("reminder", outbox_id),
             )
         return item
 
@@ -430,9 +428,3 @@ def _by_assistant(
 def _minute(at: time) -> time:
     """A wall time to the minute, without a zone."""
     return time(at.hour, at.minute)
-
-
-def _require_member(actor: Actor) -> None:
-    """Only people let in have reminders."""
-    if not actor.is_member:
-        raise NotAllowed()

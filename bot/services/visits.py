@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from pydantic import BaseModel, ConfigDict
 
 from bot.domain.cadence import week_bounds
@@ -32,13 +34,13 @@ class SavedVisit(BaseModel):
     newly_saved: bool
 
 
+@dataclass(frozen=True)
 class VisitService:
     """Recording and reading visits, always through the family's access check."""
 
-    def __init__(self, visits: VisitRepository, families: FamilyService, clock: Clock) -> None:
-        self.visits = visits
-        self.families = families
-        self.clock = clock
+    visits: VisitRepository
+    families: FamilyService
+    clock: Clock
 
     async def is_saved(self, actor: Actor, token: str) -> bool:
         """Whether the actor's draft with this token was saved already (a crash right after)."""

@@ -9,7 +9,7 @@ from typing import Any
 import aiosqlite
 
 from bot.domain.appointment import Appointment, AppointmentStatus, NewAppointment
-from bot.storage.db import Database
+from bot.storage.db import Database, first_row, insert
 
 _OPEN = AppointmentStatus.SCHEDULED.value
 
@@ -29,14 +29,13 @@ class AppointmentRepository:
         """
         async with self.db.write() as conn:
             if new.draft_token is not None:
-                existing = list(
-                    await conn.execute_fetchall(
-                        "SELECT id FROM appointments WHERE draft_token = ? AND assistant_id = ?",
-                        (new.draft_token, assistant_id),
-                    )
+                first = await first_row(
+                    conn,
+                    "SELECT id FROM appointments WHERE draft_token = ? AND assistant_id = ?",
+                    (new.draft_token, assistant_id),
                 )
-                if existing:
-                    return int(existing[0]["id"])
+                if first is not None:
+                    return int(first["id"])
             return await _insert(conn, new, assistant_id, now)
 
     async def saved_by(self, token: str, assistant_id: int) -> int | None:
@@ -126,15 +125,10 @@ class AppointmentRepository:
             )
             if cursor.rowcount != 1:
                 return None
-            old = dict(
-                next(
-                    iter(
-                        await conn.execute_fetchall(
-                            "SELECT * FROM appointments WHERE id = ?", (appointment_id,)
-                        )
-                    )
-                )
+            old = await first_row(
+                conn, "SELECT * FROM appointments WHERE id = ?", (appointment_id,)
             )
+            assert old is not None  # it was updated just now
             members = await conn.execute_fetchall(
                 "SELECT member_id FROM appointment_members WHERE appointment_id = ?",
                 (appointment_id,),
@@ -187,7 +181,8 @@ async def _insert(
     rescheduled_from: int | None = None,
 ) -> int:
     """Inside a write: one appointment row and its member links; return its id."""
-    cursor = await conn.execute(
+    appointment_id = await insert(
+        conn,
         "INSERT INTO appointments (family_id, assistant_id, institution, institution_name, "
         "starts_at, accompany, purpose, goal_id, rescheduled_from, scheduled_at, created_at, "
         "draft_token) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -206,8 +201,6 @@ async def _insert(
             new.draft_token,
         ),
     )
-    appointment_id = cursor.lastrowid
-    assert appointment_id is not None
     await conn.executemany(
         "INSERT OR IGNORE INTO appointment_members (appointment_id, member_id) "
         "SELECT ?, id FROM members WHERE id = ? AND family_id = ?",

@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any, cast
@@ -139,6 +140,26 @@ class Database:
                     raise
             current = number
         return current
+
+
+async def insert(conn: aiosqlite.Connection, sql: str, params: Sequence[Any]) -> int:
+    """Inside a write: run one INSERT and return the new row's id."""
+    cursor = await conn.execute(sql, params)
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid
+
+
+async def first_row(
+    conn: aiosqlite.Connection, sql: str, params: Sequence[Any]
+) -> dict[str, Any] | None:
+    """Inside a write: the first row of a query, if any."""
+    rows = list(await conn.execute_fetchall(sql, params))
+    return dict(rows[0]) if rows else None
+
+
+def iso_day(day: date | None) -> str | None:
+    """A date as ISO text, or NULL."""
+    return None if day is None else day.isoformat()
 
 
 def _row_factory(cursor: Any, row: tuple[Any, ...]) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from typing import Any
 from bot.domain.cadence import FamilyCadence
 from bot.domain.errors import DomainError
 from bot.domain.family import Family, Member, NewFamily
-from bot.storage.db import Database
+from bot.storage.db import Database, first_row, insert, iso_day
 
 
 class FamilyRepository:
@@ -46,19 +46,14 @@ class FamilyRepository:
         """
         async with self.db.write() as conn:
             if draft_token is not None:
-                existing = list(
-                    await conn.execute_fetchall(
-                        "SELECT id FROM families WHERE draft_token = ?", (draft_token,)
-                    )
-                )
-                if existing:
-                    return int(existing[0]["id"]), False
-            taken = await conn.execute_fetchall(
-                "SELECT 1 FROM families WHERE code = ?", (family.code,)
-            )
-            if list(taken):
+                sql = "SELECT id FROM families WHERE draft_token = ?"
+                first = await first_row(conn, sql, (draft_token,))
+                if first is not None:
+                    return int(first["id"]), False
+            if await first_row(conn, "SELECT 1 FROM families WHERE code = ?", (family.code,)):
                 raise DomainError("code_taken", family_code=family.code)
-            cursor = await conn.execute(
+            family_id = await insert(
+                conn,
                 "INSERT INTO families (code, label, assistant_id, visits_per_week, "
                 "contract_signed_on, contract_valid_until, draft_token, created_at) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -67,14 +62,12 @@ class FamilyRepository:
                     family.label,
                     assistant_id,
                     family.visits_per_week,
-                    _iso(family.contract_signed_on),
-                    _iso(family.contract_valid_until),
+                    iso_day(family.contract_signed_on),
+                    iso_day(family.contract_valid_until),
                     draft_token,
                     now.isoformat(),
                 ),
             )
-            family_id = cursor.lastrowid
-            assert family_id is not None
             await conn.executemany(
                 "INSERT INTO members (family_id, name, role, birth_year, position) "
                 "VALUES (?, ?, ?, ?, ?)",
@@ -146,8 +139,3 @@ class FamilyRepository:
             (monday.isoformat(), sunday.isoformat(), assistant_id),
         )
         return [FamilyCadence.model_validate(r) for r in rows]
-
-
-def _iso(day: date | None) -> str | None:
-    """A date as ISO text, or NULL."""
-    return None if day is None else day.isoformat()

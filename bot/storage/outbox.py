@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict
 from bot.domain.reminders.facts import Reminder, ReminderFacts
 from bot.domain.reminders.kinds import DEFAULT_TIMEZONE, ReminderKind
 from bot.domain.reminders.quiet import CatchUp
-from bot.storage.db import Database
+from bot.storage.db import Database, first_row
 
 CATCH_UP_SUFFIXES = 50  # more catch-ups than this in one hour for one person is a bug upstream
 _ITEM_COLUMNS = (
@@ -212,15 +212,14 @@ class OutboxRepository:
     ) -> tuple[str, int] | None:
         """Like drop_unreachable, for a registered person not yet marked; None otherwise."""
         async with self.db.write() as conn:
-            rows = list(
-                await conn.execute_fetchall(
-                    "SELECT coalesce(s.unreachable, 0) AS unreachable FROM assistants a "
-                    "LEFT JOIN reminder_settings s ON s.telegram_id = a.telegram_id "
-                    "WHERE a.telegram_id = ?",
-                    (assistant_id,),
-                )
+            row = await first_row(
+                conn,
+                "SELECT coalesce(s.unreachable, 0) AS unreachable FROM assistants a "
+                "LEFT JOIN reminder_settings s ON s.telegram_id = a.telegram_id "
+                "WHERE a.telegram_id = ?",
+                (assistant_id,),
             )
-            if not rows or rows[0]["unreachable"]:
+            if row is None or row["unreachable"]:
                 return None
             return await _drop_unreachable(conn, assistant_id, now, error)
 
@@ -320,11 +319,9 @@ async def _insert_catch_up(conn: aiosqlite.Connection, catch_up: Reminder, now: 
         candidate = catch_up.model_copy(update={"key": key})
         if await _insert(conn, (candidate,), OutboxStatus.PENDING, now):
             return 1
-        rows = list(
-            await conn.execute_fetchall("SELECT status, payload FROM outbox WHERE key = ?", (key,))
-        )
-        if rows and rows[0]["status"] == _PENDING:
-            stored = ReminderFacts.model_validate_json(rows[0]["payload"])
+        row = await first_row(conn, "SELECT status, payload FROM outbox WHERE key = ?", (key,))
+        if row is not None and row["status"] == _PENDING:
+            stored = ReminderFacts.model_validate_json(row["payload"])
             merged = stored.model_copy(update={"missed": stored.missed + catch_up.facts.missed})
             await conn.execute(
                 "UPDATE outbox SET payload = ?, urgent = max(urgent, ?) WHERE key = ?",
@@ -365,12 +362,10 @@ async def _drop_unreachable(
         (OutboxStatus.DROPPED_UNREACHABLE.value, error, assistant_id, _PENDING),
     )
     dropped = cursor.rowcount
-    names = list(
-        await conn.execute_fetchall(
-            "SELECT display_name FROM assistants WHERE telegram_id = ?", (assistant_id,)
-        )
+    row = await first_row(
+        conn, "SELECT display_name FROM assistants WHERE telegram_id = ?", (assistant_id,)
     )
-    name = str(names[0]["display_name"]) if names else str(assistant_id)
+    name = str(assistant_id) if row is None else str(row["display_name"])
     return name, dropped
 
 

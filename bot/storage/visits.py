@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Any
 
 from bot.domain.visit import Visit, VisitDraft
-from bot.storage.db import Database
+from bot.storage.db import Database, first_row, insert
 
 
 class VisitRepository:
@@ -32,14 +32,12 @@ class VisitRepository:
         assert draft.family_id is not None
         assert draft.visit_date is not None
         async with self.db.write() as conn:
-            existing = list(
-                await conn.execute_fetchall(
-                    "SELECT id FROM visits WHERE draft_token = ?", (draft.token,)
-                )
-            )
-            if existing:
-                return int(existing[0]["id"]), False
-            cursor = await conn.execute(
+            sql = "SELECT id FROM visits WHERE draft_token = ?"
+            first = await first_row(conn, sql, (draft.token,))
+            if first is not None:
+                return int(first["id"]), False
+            visit_id = await insert(
+                conn,
                 "INSERT INTO visits (family_id, assistant_id, kind, visit_date, duration_min, "
                 "place, missed_reason, note, next_steps, draft_token, created_at) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -57,8 +55,6 @@ class VisitRepository:
                     now.isoformat(),
                 ),
             )
-            visit_id = cursor.lastrowid
-            assert visit_id is not None
             await conn.executemany(
                 "INSERT INTO visit_members (visit_id, member_id) "
                 "SELECT ?, id FROM members WHERE id = ? AND family_id = ?",

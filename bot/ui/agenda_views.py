@@ -23,7 +23,7 @@ BUTTONS_MAX = 60
 def appointment_line(tr: Translator, item: Appointment, code: str, tz: ZoneInfo) -> str:
     """'10:30 R-01 · Court (SR Wola) · you go along' (escaped)."""
     local = item.starts_at.astimezone(tz)
-    where = labels.institution(tr, item.institution)
+    where = labels.name(tr, item.institution)
     if item.institution_name:
         where += f" ({item.institution_name})"
     along = " · " + tr.gettext("you go along") if item.accompany else ""

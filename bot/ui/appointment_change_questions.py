@@ -9,8 +9,7 @@ from telegram import InlineKeyboardMarkup
 from bot.domain.appointment import OUTCOME_MAX
 from bot.domain.appointment_change_steps import ChangeDraft, Step
 from bot.i18n import Translator
-from bot.ui.callbacks import step_token
-from bot.ui.keyboards import button
+from bot.ui.keyboards import StepButtons
 from bot.ui.text import esc
 
 PREFIX = "ac"  # the walk's buttons
@@ -22,8 +21,8 @@ def change_question(
 ) -> tuple[str, InlineKeyboardMarkup]:
     """A step's question under the appointment's family code and (local) time."""
     _ = tr.gettext
-    t = step_token(draft.token, step)
-    cancel = [button(_("✖ Cancel"), PREFIX, t, "cancel")]
+    b = StepButtons(PREFIX, draft.token, step)
+    cancel = [b(_("✖ Cancel"), "cancel")]
     head = "📅 " + f"<b>{esc(code)}</b> · " + esc(tr.fmt_datetime(starts_at, WHEN_FORMAT))
     if step is Step.WHEN:
         text = _("New date and time? Type it: jutro 10:30, pt 9, 12.12 14:00, tomorrow 10.")
@@ -34,8 +33,8 @@ def change_question(
         markup = InlineKeyboardMarkup(
             [
                 [
-                    button(_("✅ Yes"), PREFIX, t, "yes"),
-                    button(_("✏️ Type again"), PREFIX, t, "again"),
+                    b(_("✅ Yes"), "yes"),
+                    b(_("✏️ Type again"), "again"),
                 ],
                 cancel,
             ]
@@ -44,5 +43,5 @@ def change_question(
         text = _("A short note on how it went (at most {limit} characters), or Skip.").format(
             limit=OUTCOME_MAX
         )
-        markup = InlineKeyboardMarkup([[button(_("Skip ➡"), PREFIX, t, "skip")], cancel])
+        markup = InlineKeyboardMarkup([[b(_("Skip ➡"), "skip")], cancel])
     return f"{head}\n{text}", markup

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardMarkup
 
 from bot.domain.appointment import INSTITUTION_NAME_MAX, PURPOSE_MAX, Institution
 from bot.domain.appointment_steps import AppointmentDraft, Step
@@ -13,8 +13,7 @@ from bot.domain.family import Family
 from bot.domain.plan import Goal
 from bot.i18n import Translator
 from bot.ui import labels
-from bot.ui.callbacks import step_token
-from bot.ui.keyboards import button, family_picker, in_rows, toggles
+from bot.ui.keyboards import StepButtons, in_rows
 from bot.ui.text import esc, shorten
 
 PREFIX = "ap"  # the /appointment walk's buttons
@@ -34,27 +33,23 @@ def appointment_question(
 ) -> tuple[str, InlineKeyboardMarkup]:
     """The question and the buttons of a step."""
     _ = tr.gettext
-    t = step_token(draft.token, step)
-
-    def b(text: str, action: str, arg: object = "") -> InlineKeyboardButton:
-        return button(text, PREFIX, t, action, arg)
-
+    b = StepButtons(PREFIX, draft.token, step)
     cancel = [b(_("✖ Cancel"), "cancel")]
     skip = [b(_("Skip ➡"), "skip")]
     if step is Step.FAMILY:
-        return _("📅 Which family is the appointment for?"), family_picker(
-            families, page, PREFIX, t, extra=[cancel]
+        return _("📅 Which family is the appointment for?"), b.family_picker(
+            families, page, extra=[cancel]
         )
     head = "📅 " + (f"<b>{esc(family.code)}</b> — " if family else "") + _("appointment")
     if step is Step.MEMBERS:
         options = [(str(m.id), m.name) for m in (family.members if family else ())]
         chosen = {str(m) for m in draft.member_ids}
-        rows = toggles(options, chosen, PREFIX, t, done_text=_("Done ➡"), per_row=3)
+        rows = b.toggles(options, chosen, done_text=_("Done ➡"), per_row=3)
         return f"{head}\n" + _("Who from the family goes? Tap to mark, then Done."), (
             InlineKeyboardMarkup([*rows, cancel])
         )
     if step is Step.INSTITUTION:
-        kinds = [b(labels.institution(tr, i), "inst", i.value) for i in Institution]
+        kinds = [b(labels.name(tr, i), "inst", i.value) for i in Institution]
         return f"{head}\n" + _("Where?"), InlineKeyboardMarkup([*in_rows(kinds, 2), cancel])
     if step is Step.NAME:
         return f"{head}\n" + _(
@@ -80,7 +75,7 @@ def appointment_question(
         ).format(limit=PURPOSE_MAX), InlineKeyboardMarkup([cancel])
     if step is Step.GOAL:
         rows = [
-            [b(f"{labels.area(tr, g.area)}: {g.text}", "goal", g.id)] for g in goals[:GOALS_SHOWN]
+            [b(f"{labels.name(tr, g.area)}: {g.text}", "goal", g.id)] for g in goals[:GOALS_SHOWN]
         ]
         return f"{head}\n" + _("Does it serve a goal of the plan?"), InlineKeyboardMarkup(
             [*rows, skip, cancel]
@@ -99,7 +94,7 @@ def summary(tr: Translator, draft: AppointmentDraft, family: Family | None) -> s
     """Everything entered, for a last look."""
     _ = tr.gettext
     names = [m.name for m in (family.members if family else ()) if m.id in draft.member_ids]
-    where = labels.institution(tr, draft.institution) if draft.institution else "—"
+    where = labels.name(tr, draft.institution) if draft.institution else "—"
     if draft.institution_name:
         where += f" ({draft.institution_name})"
     lines = [

@@ -84,7 +84,7 @@ def family_card(
     _ = tr.gettext
     lines = [f"👪 <b>{esc(family.code)}</b>" + (f" {esc(family.label)}" if family.label else "")]
     if family.members:
-        members = ", ".join(f"{m.name} ({labels.role(tr, m.role)})" for m in family.members)
+        members = ", ".join(f"{m.name} ({labels.name(tr, m.role)})" for m in family.members)
         lines.append(_("Members: {members}").format(members=esc(shorten(members, 600))))
     if cadence is not None:
         lines.append(
@@ -122,10 +122,10 @@ def visit_lines(tr: Translator, family: Family, recent: list[Visit]) -> list[str
     for visit in recent:
         lines.append("")
         if visit.kind is VisitKind.MISSED:
-            reason = labels.missed(tr, visit.missed_reason) if visit.missed_reason else ""
+            reason = labels.name(tr, visit.missed_reason) if visit.missed_reason else ""
             lines.append(f"✖ <b>{esc(tr.fmt_date(visit.visit_date))}</b> — " + esc(reason))
         else:
-            place = labels.place(tr, visit.place) if visit.place else ""
+            place = labels.name(tr, visit.place) if visit.place else ""
             lines.append(
                 f"✅ <b>{esc(tr.fmt_date(visit.visit_date))}</b> · "
                 + _("{minutes} min").format(minutes=visit.duration_min)
@@ -135,10 +135,10 @@ def visit_lines(tr: Translator, family: Family, recent: list[Visit]) -> list[str
             present = ", ".join(names.get(m, "?") for m in visit.present)
             lines.append(_("Present: {names}").format(names=esc(shorten(present, 300))))
         if visit.areas:
-            areas = ", ".join(labels.area(tr, a) for a in visit.areas)
+            areas = ", ".join(labels.name(tr, a) for a in visit.areas)
             lines.append(_("Areas: {areas}").format(areas=esc(areas)))
         if visit.activities:
-            acts = ", ".join(labels.activity(tr, a) for a in visit.activities)
+            acts = ", ".join(labels.name(tr, a) for a in visit.activities)
             lines.append(_("Activities: {activities}").format(activities=esc(acts)))
         if visit.note:
             lines.append(_("Note: {note}").format(note=esc(shorten(visit.note, 600))))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from pydantic import BaseModel
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardMarkup
 
 from bot.domain.family import Family
 from bot.domain.goal_steps import GoalDraft, Step
@@ -21,8 +21,7 @@ from bot.domain.plan import (
 from bot.domain.vocabulary import Area
 from bot.i18n import Translator
 from bot.ui import labels
-from bot.ui.callbacks import step_token
-from bot.ui.keyboards import button, family_picker, in_rows
+from bot.ui.keyboards import StepButtons, in_rows
 from bot.ui.plan_view import STATUS_ICONS, goal_lines, independence, independence_bar, status
 from bot.ui.text import esc, telegram_length
 
@@ -46,22 +45,18 @@ def goal_question(
 ) -> tuple[str, InlineKeyboardMarkup]:
     """The question and the buttons of a step."""
     _ = tr.gettext
-    t = step_token(draft.token, step)
-
-    def b(text: str, action: str, arg: object = "") -> InlineKeyboardButton:
-        return button(text, PREFIX, t, action, arg)
-
+    b = StepButtons(PREFIX, draft.token, step)
     finish = [b(_("✔ Finish"), "finish")]
     back = [b(_("⬅ Back to the goal"), "back")]
     if step is Step.FAMILY:
-        picker = family_picker(shown.families, page, PREFIX, t, extra=[finish])
+        picker = b.family_picker(shown.families, page, extra=[finish])
         return _("🎯 Which family's plan?"), picker
     family = shown.family
     head = "🎯 " + (f"<b>{esc(family.code)}</b> — " if family else "") + _("help plan")
     goal = shown.goal
     if step is Step.MENU:
         rows = [
-            [b(f"{STATUS_ICONS[g.status]} {labels.area(tr, g.area)}: {g.text}", "pick", g.id)]
+            [b(f"{STATUS_ICONS[g.status]} {labels.name(tr, g.area)}: {g.text}", "pick", g.id)]
             for g in sort_goals(shown.goals)[:GOALS_LISTED]
         ]
         text = _("Pick a goal to change, or add a new one.") if rows else _("No goals yet.")
@@ -69,7 +64,7 @@ def goal_question(
             [*rows, [b(_("➕ New goal"), "new")], finish]
         )
     if step is Step.AREA:
-        areas = [b(labels.area(tr, a), "area", a.value) for a in Area]
+        areas = [b(labels.name(tr, a), "area", a.value) for a in Area]
         return f"{head}\n" + _("Which area is the new goal in?"), InlineKeyboardMarkup(
             [*in_rows(areas, 2), finish]
         )

@@ -1,13 +1,14 @@
-"""Inline keyboards: rows of buttons, toggles, and a paginated family picker."""
+"""Inline keyboards: a walk step's buttons, rows, toggles, and a paginated family picker."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from enum import StrEnum
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.domain.family import Family
-from bot.ui.callbacks import encode
+from bot.ui.callbacks import encode, step_token
 from bot.ui.text import shorten
 
 PAGE_SIZE = 8
@@ -30,45 +31,58 @@ def in_rows(
     return [list(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row)]
 
 
-def toggles(
-    options: Sequence[tuple[str, str]],
-    chosen: set[str],
-    prefix: str,
-    token: str,
-    *,
-    done_text: str,
-    per_row: int = 2,
-) -> list[list[InlineKeyboardButton]]:
-    """Toggle buttons (✅ marks chosen ones), then a Done button on its own row."""
-    buttons = [
-        button(("✅ " if value in chosen else "▫️ ") + label, prefix, token, "tog", value)
-        for value, label in options
-    ]
-    return [*in_rows(buttons, per_row), [button(done_text, prefix, token, "done")]]
+class StepButtons:
+    """The buttons of one step of a walk: the walk's prefix and the step's token, given once.
 
+    Calling it makes one button; the step token makes a second tap or an older message's
+    button recognisable (see callbacks.step_token).
+    """
 
-def family_picker(
-    families: Sequence[Family],
-    page: int,
-    prefix: str,
-    token: str,
-    extra: Sequence[list[InlineKeyboardButton]] = (),
-) -> InlineKeyboardMarkup:
-    """Families two to a row, PAGE_SIZE a page, with ◀ ▶ when there is more than one page."""
-    pages = max(1, -(-len(families) // PAGE_SIZE))
-    page = min(max(page, 0), pages - 1)
-    shown = families[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
-    buttons = [
-        button(f.code + (f" {f.label}" if f.label else ""), prefix, token, "fam", f.id)
-        for f in shown
-    ]
-    rows = in_rows(buttons, 2)
-    if pages > 1:
-        nav = []
-        if page > 0:
-            nav.append(button("◀", prefix, token, "page", page - 1))
-        nav.append(button(f"{page + 1}/{pages}", prefix, token, "page", page))
-        if page < pages - 1:
-            nav.append(button("▶", prefix, token, "page", page + 1))
-        rows.append(nav)
-    return InlineKeyboardMarkup([*rows, *extra])
+    def __init__(self, prefix: str, draft_token: str, step: StrEnum) -> None:
+        self.prefix = prefix
+        self.token = step_token(draft_token, step)
+
+    def __call__(self, text: str, action: str, arg: object = "") -> InlineKeyboardButton:
+        """One button of the step."""
+        return button(text, self.prefix, self.token, action, arg)
+
+    def row(self, *buttons: tuple[str, str, object]) -> list[InlineKeyboardButton]:
+        """Buttons side by side, each given as (text, action, arg)."""
+        return [self(text, action, arg) for text, action, arg in buttons]
+
+    def toggles(
+        self,
+        options: Sequence[tuple[str, str]],
+        chosen: set[str],
+        *,
+        done_text: str,
+        per_row: int = 2,
+    ) -> list[list[InlineKeyboardButton]]:
+        """Toggle buttons (✅ marks chosen ones), then a Done button on its own row."""
+        buttons = [
+            self(("✅ " if value in chosen else "▫️ ") + label, "tog", value)
+            for value, label in options
+        ]
+        return [*in_rows(buttons, per_row), [self(done_text, "done")]]
+
+    def family_picker(
+        self,
+        families: Sequence[Family],
+        page: int,
+        extra: Sequence[list[InlineKeyboardButton]] = (),
+    ) -> InlineKeyboardMarkup:
+        """Families two to a row, PAGE_SIZE a page, with ◀ ▶ when there is more than one page."""
+        pages = max(1, -(-len(families) // PAGE_SIZE))
+        page = min(max(page, 0), pages - 1)
+        shown = families[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+        buttons = [self(f.code + (f" {f.label}" if f.label else ""), "fam", f.id) for f in shown]
+        rows = in_rows(buttons, 2)
+        if pages > 1:
+            nav = []
+            if page > 0:
+                nav.append(self("◀", "page", page - 1))
+            nav.append(self(f"{page + 1}/{pages}", "page", page))
+            if page < pages - 1:
+                nav.append(self("▶", "page", page + 1))
+            rows.append(nav)
+        return InlineKeyboardMarkup([*rows, *extra])

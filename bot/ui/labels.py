@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from bot.domain.appointment import Institution
 from bot.domain.errors import DomainError
 from bot.domain.vocabulary import Activity, Area, MemberRole, MissedReason, Place
@@ -154,31 +157,17 @@ def describe_error(tr: Translator, error: DomainError) -> str:
     return tr.gettext(template).format(**details) if details else tr.gettext(template)
 
 
-def area(tr: Translator, value: Area) -> str:
-    """Translated area name."""
-    return tr.gettext(AREA_LABELS[value])
+Listed = Area | Activity | Place | MemberRole | MissedReason | Institution
+_NAMES: dict[type[Listed], Mapping[Any, str]] = {
+    Area: AREA_LABELS,
+    Activity: ACTIVITY_LABELS,
+    Place: PLACE_LABELS,
+    MemberRole: ROLE_LABELS,
+    MissedReason: MISSED_LABELS,
+    Institution: INSTITUTION_LABELS,
+}
 
 
-def activity(tr: Translator, value: Activity) -> str:
-    """Translated activity name."""
-    return tr.gettext(ACTIVITY_LABELS[value])
-
-
-def place(tr: Translator, value: Place) -> str:
-    """Translated place name."""
-    return tr.gettext(PLACE_LABELS[value])
-
-
-def role(tr: Translator, value: MemberRole) -> str:
-    """Translated member role."""
-    return tr.gettext(ROLE_LABELS[value])
-
-
-def missed(tr: Translator, value: MissedReason) -> str:
-    """Translated reason for a missed visit."""
-    return tr.gettext(MISSED_LABELS[value])
-
-
-def institution(tr: Translator, value: Institution) -> str:
-    """Translated institution type."""
-    return tr.gettext(INSTITUTION_LABELS[value])
+def name(tr: Translator, value: Listed) -> str:
+    """The translated name of an area, activity, place, role, missed reason or institution."""
+    return tr.gettext(_NAMES[type(value)][value])

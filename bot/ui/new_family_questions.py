@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from telegram import InlineKeyboardMarkup
 
 from bot.domain.family import LABEL_MAX, MEMBERS_MAX
@@ -11,8 +9,7 @@ from bot.domain.family_steps import FamilyDraft, Step
 from bot.domain.vocabulary import MemberRole
 from bot.i18n import Translator
 from bot.ui import labels
-from bot.ui.callbacks import step_token
-from bot.ui.keyboards import button, in_rows
+from bot.ui.keyboards import StepButtons, in_rows
 from bot.ui.text import esc
 
 PREFIX = "nf"  # the /newfamily walk's buttons
@@ -23,17 +20,13 @@ def family_question(
 ) -> tuple[str, InlineKeyboardMarkup]:
     """The question and buttons of a step."""
     _ = tr.gettext
-    t = step_token(draft.token, step)
-
-    def row(*buttons: tuple[str, str, object]) -> list[Any]:
-        return [button(text, PREFIX, t, action, arg) for text, action, arg in buttons]
-
-    cancel = row((_("✖ Cancel"), "cancel", ""))
-    skip = row((_("Skip ➡"), "skip", ""))
+    b = StepButtons(PREFIX, draft.token, step)
+    cancel = b.row((_("✖ Cancel"), "cancel", ""))
+    skip = b.row((_("Skip ➡"), "skip", ""))
     head = _("👪 New family") + (f" <b>{esc(draft.code)}</b>" if draft.code else "")
     if step is Step.CODE:
         text = _("Which code should the family have? Press the suggestion or type another one.")
-        keys = [row((_("Use {code}").format(code=draft.suggested), "code", "")), cancel]
+        keys = [b.row((_("Use {code}").format(code=draft.suggested), "code", "")), cancel]
     elif step is Step.LABEL:
         text = _(
             "A short label to recognise the family (no surnames or addresses), or Skip. "
@@ -43,30 +36,30 @@ def family_question(
     elif step is Step.MEMBERS:
         text = _members(tr, draft)
         adds = [(_("➕ Add a member"), "add", "")] if len(draft.members) < MEMBERS_MAX else []
-        keys = [row(*adds, (_("Done ➡"), "done", "")), cancel]
+        keys = [b.row(*adds, (_("Done ➡"), "done", "")), cancel]
     elif step is Step.MEMBER_NAME:
         text = _("Type the member's first name or initials.")
         keys = [cancel]
     elif step is Step.MEMBER_ROLE:
         name = draft.pending.name if draft.pending else ""
         text = _("Who is {name} in the family?").format(name=esc(name))
-        roles = [button(labels.role(tr, r), PREFIX, t, "role", r.value) for r in MemberRole]
+        roles = [b(labels.name(tr, r), "role", r.value) for r in MemberRole]
         keys = [*in_rows(roles, 3), cancel]
     elif step is Step.MEMBER_YEAR:
         text = _("Birth year (like 2015), or Skip.")
         keys = [skip, cancel]
     elif step is Step.TARGET:
         text = _("How many visits a week should this family get?")
-        keys = [row(("1", "target", 1), ("2", "target", 2)), cancel]
+        keys = [b.row(("1", "target", 1), ("2", "target", 2)), cancel]
     elif step is Step.SIGNED:
         text = _("When was the contract signed? Type a date (21.11), press Today, or Skip.")
-        keys = [row((_("Today"), "today", ""), (_("Skip ➡"), "skip", "")), cancel]
+        keys = [b.row((_("Today"), "today", ""), (_("Skip ➡"), "skip", "")), cancel]
     elif step is Step.UNTIL:
         text = _("Until when is the contract valid? Type a date, or Skip.")
         keys = [skip, cancel]
     else:
         text = summary(tr, draft)
-        keys = [row((_("💾 Save"), "save", ""), (_("✖ Cancel"), "cancel", ""))]
+        keys = [b.row((_("💾 Save"), "save", ""), (_("✖ Cancel"), "cancel", ""))]
     return f"{head}\n{text}", InlineKeyboardMarkup(keys)
 
 
@@ -74,7 +67,7 @@ def _members(tr: Translator, draft: FamilyDraft) -> str:
     """The members added so far, one a line."""
     _ = tr.gettext
     listed = [
-        f"• {esc(m.name)} ({esc(labels.role(tr, m.role))}"
+        f"• {esc(m.name)} ({esc(labels.name(tr, m.role))}"
         + (f", {m.birth_year}" if m.birth_year else "")
         + ")"
         for m in draft.members
@@ -90,7 +83,7 @@ def summary(tr: Translator, draft: FamilyDraft) -> str:
     """The family as it will be saved."""
     _ = tr.gettext
     none = _("—")
-    members = ", ".join(f"{m.name} ({labels.role(tr, m.role)})" for m in draft.members) or none
+    members = ", ".join(f"{m.name} ({labels.name(tr, m.role)})" for m in draft.members) or none
     signed = tr.fmt_date(draft.contract_signed_on, "d MMM y") if draft.contract_signed_on else none
     until = (
         tr.fmt_date(draft.contract_valid_until, "d MMM y") if draft.contract_valid_until else none

@@ -197,7 +197,7 @@ def _goal_section(tr: Translator, view: PlanView, today: date) -> list[str]:
             area = goal.area
             if lines:
                 lines.append("")
-            lines.append(f"📂 <b>{esc(labels.area(tr, area))}</b>")
+            lines.append(f"📂 <b>{esc(labels.name(tr, area))}</b>")
         lines += goal_lines(tr, goal, view.family, today)
     folded = view.folded_counts()
     if folded:

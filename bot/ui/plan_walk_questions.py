@@ -7,12 +7,12 @@ from datetime import date
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.domain.drafts import FamilyDraft
 from bot.domain.family import Family
 from bot.domain.plan import RESOURCE_MAX, SUMMARY_MAX, Resource, days_until
-from bot.domain.plan_walks import AssessmentDraft, AssessmentStep, FamilyDraft, ResourcesStep
+from bot.domain.plan_walks import AssessmentDraft, AssessmentStep, ResourcesStep
 from bot.i18n import Translator
-from bot.ui.callbacks import step_token
-from bot.ui.keyboards import button, family_picker
+from bot.ui.keyboards import StepButtons
 from bot.ui.text import esc
 
 # Before the split both walks were one conversation under "pn"; /assessment keeps it.
@@ -21,18 +21,16 @@ RESOURCES_PREFIX = "rs"
 RESOURCES_LISTED = 40  # ✖ buttons at most; the text lists every resource
 
 
-def _finish(tr: Translator, prefix: str, t: str) -> list[InlineKeyboardButton]:
+def _finish(tr: Translator, b: StepButtons) -> list[InlineKeyboardButton]:
     """The ✔ Finish row under every question of both walks."""
-    return [button(tr.gettext("✔ Finish"), prefix, t, "finish")]
+    return [b(tr.gettext("✔ Finish"), "finish")]
 
 
 def _family(
-    tr: Translator, families: Sequence[Family], page: int, prefix: str, t: str
+    tr: Translator, families: Sequence[Family], page: int, b: StepButtons
 ) -> tuple[str, InlineKeyboardMarkup]:
     """The first question of both walks: which family."""
-    return tr.gettext("Which family?"), family_picker(
-        families, page, prefix, t, extra=[_finish(tr, prefix, t)]
-    )
+    return tr.gettext("Which family?"), b.family_picker(families, page, extra=[_finish(tr, b)])
 
 
 def assessment_question(
@@ -48,11 +46,11 @@ def assessment_question(
 ) -> tuple[str, InlineKeyboardMarkup]:
     """A step's question: the family, the day (with when the next is due), the summary."""
     _ = tr.gettext
-    t = step_token(draft.token, step)
+    b = StepButtons(ASSESSMENT_PREFIX, draft.token, step)
     if step is AssessmentStep.FAMILY or family is None:
-        return _family(tr, families, page, ASSESSMENT_PREFIX, t)
+        return _family(tr, families, page, b)
     head = f"📝 <b>{esc(family.code)}</b> — " + _("periodic assessment") + "\n"
-    finish = _finish(tr, ASSESSMENT_PREFIX, t)
+    finish = _finish(tr, b)
     if step is AssessmentStep.WHEN:
         assert due is not None  # the walk looks it up for this step
         assert today is not None
@@ -60,7 +58,7 @@ def assessment_question(
             "The next one is due on {date} ({days} days from today). "
             "When was this assessment made? Press Today or type a date."
         ).format(date=esc(tr.fmt_date(due, "d MMM y")), days=days_until(due, today)), (
-            InlineKeyboardMarkup([[button(_("Today"), ASSESSMENT_PREFIX, t, "today")], finish])
+            InlineKeyboardMarkup([[b(_("Today"), "today")], finish])
         )
     return head + _(
         "Type a short summary of the family's situation (at most {limit} characters)."
@@ -79,18 +77,15 @@ def resources_question(
 ) -> tuple[str, InlineKeyboardMarkup]:
     """A step's question: the family, its resources (✖ removes one), a new one to type."""
     _ = tr.gettext
-    t = step_token(draft.token, step)
+    b = StepButtons(RESOURCES_PREFIX, draft.token, step)
     if step is ResourcesStep.FAMILY or family is None:
-        return _family(tr, families, page, RESOURCES_PREFIX, t)
+        return _family(tr, families, page, b)
     head = f"💪 <b>{esc(family.code)}</b>"
-    finish = _finish(tr, RESOURCES_PREFIX, t)
+    finish = _finish(tr, b)
     if step is ResourcesStep.RESOURCES:
         listed = "\n".join(f"• {esc(r.text)}" for r in items) or _("none yet")
-        rows = [
-            [button("✖ " + r.text, RESOURCES_PREFIX, t, "remove", r.id)]
-            for r in items[:RESOURCES_LISTED]
-        ]
-        add = [button(_("➕ Add a resource"), RESOURCES_PREFIX, t, "add")]
+        rows = [[b("✖ " + r.text, "remove", r.id)] for r in items[:RESOURCES_LISTED]]
+        add = [b(_("➕ Add a resource"), "add")]
         return f"{head} — " + _("the family's resources") + "\n" + listed, InlineKeyboardMarkup(
             [*rows, add, finish]
         )

@@ -135,7 +135,7 @@ def _appointment_lines(
         headings.get(kind, "📅 " + _("<b>Appointment</b>")),
         _("<b>{family}</b>: {institution}, {when}").format(
             family=_code(appointment.family_code),
-            institution=esc(labels.institution(tr, appointment.institution)),
+            institution=esc(labels.name(tr, appointment.institution)),
             when=_when(tr, appointment.starts_at, zone),
         ),
     ]
@@ -182,7 +182,7 @@ def _agenda_line(tr: Translator, appointment: AppointmentFact, zone: ZoneInfo) -
     values = {
         "time": esc(tr.fmt_datetime(appointment.starts_at.astimezone(zone), TIME_FORMAT)),
         "family": _code(appointment.family_code),
-        "institution": esc(labels.institution(tr, appointment.institution)),
+        "institution": esc(labels.name(tr, appointment.institution)),
     }
     if appointment.accompany:
         return "• " + tr.gettext("{time} <b>{family}</b>: {institution}, you go along").format(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from telegram import InlineKeyboardMarkup
 
@@ -14,8 +13,7 @@ from bot.domain.visit_steps import COMPLETED_FLOW, MISSED_FLOW, Step
 from bot.domain.vocabulary import Activity, Area, MissedReason, Place, VisitKind
 from bot.i18n import Translator
 from bot.ui import labels
-from bot.ui.callbacks import step_token
-from bot.ui.keyboards import button, family_picker, in_rows, toggles
+from bot.ui.keyboards import StepButtons, in_rows
 from bot.ui.text import esc, shorten
 
 PREFIX = "v"  # the /visit walk's buttons
@@ -48,22 +46,18 @@ def visit_question(
 ) -> tuple[str, InlineKeyboardMarkup]:
     """The question and the buttons of a step."""
     _ = tr.gettext
-    t = step_token(draft.token, step)
-
-    def row(*buttons: tuple[str, str, object]) -> list[Any]:
-        return [button(text, PREFIX, t, action, arg) for text, action, arg in buttons]
-
-    cancel_row = row((_("✖ Cancel"), "cancel", ""))
+    b = StepButtons(PREFIX, draft.token, step)
+    cancel_row = b.row((_("✖ Cancel"), "cancel", ""))
     if step is Step.FAMILY:
-        return _("📝 Which family did you visit?"), family_picker(
-            families, page, PREFIX, t, extra=[cancel_row]
+        return _("📝 Which family did you visit?"), b.family_picker(
+            families, page, extra=[cancel_row]
         )
     if step is Step.RESUME:
         return (
             _("You have an unfinished visit record. Continue it or start over?"),
             InlineKeyboardMarkup(
                 [
-                    row(
+                    b.row(
                         (_("▶ Continue"), "resume", "resume"),
                         (_("↺ Start over"), "resume", "restart"),
                     )
@@ -72,78 +66,78 @@ def visit_question(
         )
     head = header(tr, draft, family, step)
     if step is Step.DATE:
-        buttons = [row((_("Today"), "date", "today"), (_("Yesterday"), "date", "yesterday"))]
+        buttons = [b.row((_("Today"), "date", "today"), (_("Yesterday"), "date", "yesterday"))]
         if draft.kind is VisitKind.COMPLETED and not draft.editing:
-            buttons.append(row((_("✖ The visit did not take place"), "missed", "")))
+            buttons.append(b.row((_("✖ The visit did not take place"), "missed", "")))
         return head + "\n" + _("When was it? Press a button or type a date (21.11)."), (
             InlineKeyboardMarkup([*buttons, cancel_row])
         )
     if step is Step.MISSED_REASON:
-        reasons = [row((labels.missed(tr, r), "reason", r.value)) for r in MissedReason]
+        reasons = [b.row((labels.name(tr, r), "reason", r.value)) for r in MissedReason]
         return head + "\n" + _("What happened?"), InlineKeyboardMarkup([*reasons, cancel_row])
     if step is Step.DURATION:
-        choices = row(*((_("{minutes} min").format(minutes=m), "dur", m) for m in (60, 90, 120)))
+        choices = b.row(*((_("{minutes} min").format(minutes=m), "dur", m) for m in (60, 90, 120)))
         return head + "\n" + _(
             "How long did it last? Press a button or type minutes (45) or hours (1h30)."
         ), InlineKeyboardMarkup([choices, cancel_row])
     if step is Step.PLACE:
-        places = [button(labels.place(tr, p), PREFIX, t, "place", p.value) for p in Place]
+        places = [b(labels.name(tr, p), "place", p.value) for p in Place]
         return head + "\n" + _("Where?"), InlineKeyboardMarkup([*in_rows(places, 2), cancel_row])
     if step is Step.PRESENT:
         members = family.members if family else ()
-        options = [(str(m.id), f"{m.name} ({labels.role(tr, m.role)})") for m in members]
+        options = [(str(m.id), f"{m.name} ({labels.name(tr, m.role)})") for m in members]
         chosen = {str(m) for m in draft.present}
-        rows = toggles(options, chosen, PREFIX, t, done_text=_("Done ➡"))
+        rows = b.toggles(options, chosen, done_text=_("Done ➡"))
         return head + "\n" + _("Who was present? Tap to mark, then Done."), InlineKeyboardMarkup(
             [*rows, cancel_row]
         )
     if step is Step.AREAS:
-        options = [(a.value, labels.area(tr, a)) for a in Area]
-        rows = toggles(options, {a.value for a in draft.areas}, PREFIX, t, done_text=_("Done ➡"))
+        options = [(a.value, labels.name(tr, a)) for a in Area]
+        rows = b.toggles(options, {a.value for a in draft.areas}, done_text=_("Done ➡"))
         return head + "\n" + _(
             "Which areas did you work on? Tap to mark, then Done."
         ), InlineKeyboardMarkup([*rows, cancel_row])
     if step is Step.ACTIVITIES:
-        options = [(a.value, labels.activity(tr, a)) for a in Activity]
+        options = [(a.value, labels.name(tr, a)) for a in Activity]
         chosen = {a.value for a in draft.activities}
-        rows = toggles(options, chosen, PREFIX, t, done_text=_("Done ➡"), per_row=1)
+        rows = b.toggles(options, chosen, done_text=_("Done ➡"), per_row=1)
         return head + "\n" + _("What did you do? Tap to mark, then Done."), InlineKeyboardMarkup(
             [*rows, cancel_row]
         )
     if step is Step.GOALS:
-        options = [(str(g.id), f"{labels.area(tr, g.area)}: {g.text}") for g in goals]
+        options = [(str(g.id), f"{labels.name(tr, g.area)}: {g.text}") for g in goals]
         chosen = {str(g) for g in draft.goals}
-        rows = toggles(options, chosen, PREFIX, t, done_text=_("Done ➡"), per_row=1)
+        rows = b.toggles(options, chosen, done_text=_("Done ➡"), per_row=1)
         return head + "\n" + _(
             "Which goals of the plan did you work on? Tap to mark, then Done."
         ), InlineKeyboardMarkup([*rows, cancel_row])
     if step is Step.NOTE:
         if draft.kind is VisitKind.MISSED:
             return head + "\n" + _("Type a short note, or press Skip."), InlineKeyboardMarkup(
-                [row((_("Skip ➡"), "skip", "")), cancel_row]
+                [b.row((_("Skip ➡"), "skip", "")), cancel_row]
             )
         return head + "\n" + _("Type a note about the visit (at most {limit} characters).").format(
             limit=NOTE_MAX
         ), InlineKeyboardMarkup([cancel_row])
     if step is Step.NEXT_STEPS:
         return head + "\n" + _("Next steps? Type them, or press Skip."), InlineKeyboardMarkup(
-            [row((_("Skip ➡"), "skip", "")), cancel_row]
+            [b.row((_("Skip ➡"), "skip", "")), cancel_row]
         )
     if step is Step.EDIT:
         flow = MISSED_FLOW if draft.kind is VisitKind.MISSED else COMPLETED_FLOW
         names = step_names(tr)
         steps = [
-            button(names[s], PREFIX, t, "edit", s.value)
+            b(names[s], "edit", s.value)
             for s in flow
             if not (s is Step.PRESENT and family is not None and not family.members)
         ]
         return head + "\n" + _("Which step do you want to change?"), InlineKeyboardMarkup(
-            [*in_rows(steps, 2), row((_("⬅ Back to the summary"), "back", ""))]
+            [*in_rows(steps, 2), b.row((_("⬅ Back to the summary"), "back", ""))]
         )
     return summary(tr, draft, family), InlineKeyboardMarkup(
         [
-            row((_("💾 Save"), "save", "")),
-            row((_("✏️ Change a step"), "change", ""), (_("✖ Cancel"), "cancel", "")),
+            b.row((_("💾 Save"), "save", "")),
+            b.row((_("✏️ Change a step"), "change", ""), (_("✖ Cancel"), "cancel", "")),
         ]
     )
 
@@ -173,21 +167,21 @@ def summary(tr: Translator, draft: VisitDraft, family: Family | None) -> str:
     when = tr.fmt_date(draft.visit_date, "EEEE d MMMM y") if draft.visit_date else none
     lines.append(_("Date: {date}").format(date=esc(when)))
     if draft.kind is VisitKind.MISSED:
-        reason = labels.missed(tr, draft.missed_reason) if draft.missed_reason else none
+        reason = labels.name(tr, draft.missed_reason) if draft.missed_reason else none
         lines.append(_("What happened: {reason}").format(reason=esc(reason)))
     else:
         minutes = draft.duration_min or 0
         lines.append(_("Duration: {minutes} min").format(minutes=minutes))
-        place = labels.place(tr, draft.place) if draft.place else none
+        place = labels.name(tr, draft.place) if draft.place else none
         lines.append(_("Place: {place}").format(place=esc(place)))
         if family is not None and family.members:
             names = [m.name for m in family.members if m.id in draft.present]
             lines.append(
                 _("Present: {names}").format(names=esc(", ".join(names)) if names else none)
             )
-        areas = ", ".join(labels.area(tr, a) for a in draft.areas) or none
+        areas = ", ".join(labels.name(tr, a) for a in draft.areas) or none
         lines.append(_("Areas: {areas}").format(areas=esc(areas)))
-        acts = ", ".join(labels.activity(tr, a) for a in draft.activities) or none
+        acts = ", ".join(labels.name(tr, a) for a in draft.activities) or none
         lines.append(_("Activities: {activities}").format(activities=esc(acts)))
         if draft.goals:
             lines.append(

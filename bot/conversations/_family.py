@@ -1,0 +1,94 @@
+"""What the walks that start with the family share: the picker's step and the entry.
+
+`/visit`, `/appointment`, `/goal`, `/assessment` and `/resources` each ask "which family?"
+first, unless the command names one (`/visit R-01`) or a family's button started them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, TypeVar
+
+from telegram import Update
+
+from bot.conversations.engine import Walk
+from bot.conversations.table import Go, On, Outcome, Stage, Turn
+from bot.domain.drafts import FamilyDraft
+from bot.domain.errors import DomainError, NotFound
+from bot.domain.family import Family
+from bot.handlers.context import BotContext
+from bot.ui.callbacks import as_int
+from bot.ui.labels import describe_error
+
+FamilyDraftT = TypeVar("FamilyDraftT", bound=FamilyDraft)
+FamilyTurn = Turn[FamilyDraft, Any]
+
+
+async def family_of(turn: Turn[FamilyDraftT, Any]) -> Family | None:
+    """The draft's family, re-checked against the actor every time (a refusal ends the walk)."""
+    if turn.draft.family_id is None:
+        return None
+    return await turn.services.families.peek(turn.actor, turn.draft.family_id)
+
+
+async def _page(turn: FamilyTurn) -> Outcome:
+    """Another page of the family picker."""
+    return Go(turn.step, page=as_int(turn.arg) or 0)
+
+
+@dataclass(frozen=True)
+class FamilyPicker:
+    """The walk's picker step, the step a chosen family leads to, and how opening it is logged."""
+
+    at: StrEnum
+    then: StrEnum
+    audit: str
+
+    def stage(self) -> Stage:
+        """The picker's step: a family (the service checks it is the actor's), or a page."""
+
+        async def picked(turn: FamilyTurn) -> Outcome:
+            family_id = as_int(turn.arg)
+            if family_id is None:
+                raise NotFound()
+            family = await turn.services.families.open_family(turn.actor, family_id, self.audit)
+            turn.draft.family_id = family.id
+            return Go(self.then)
+
+        return Stage(
+            {"fam": On(picked, (self.then,), "family"), "page": On(_page, (), "◀ ▶ page")}
+        )
+
+    async def choices(self, turn: Turn[FamilyDraftT, Any]) -> tuple[list[Family], Family | None]:
+        """What a question shows: the actor's families at the picker, else the draft's family."""
+        if turn.step is self.at:
+            return await turn.services.families.own_families(turn.actor), None
+        return [], await family_of(turn)
+
+    async def begin(
+        self,
+        walk: Walk[FamilyDraftT, Any],
+        update: Update,
+        context: BotContext,
+        family_id: int | None = None,
+    ) -> None:
+        """A new draft at `then` for the family pressed, or named (`/visit R-01`); else the picker.
+
+        A family the actor may not open is said above the picker.
+        """
+        draft = walk.new_draft()
+        families = context.services.families
+        opened: Family | None = None
+        try:
+            if family_id is not None:
+                opened = await families.open_family(context.actor, family_id, self.audit)
+            elif context.args:
+                opened = await families.open_by_code(context.actor, context.args[0], self.audit)
+        except DomainError as error:
+            notice = describe_error(context.tr, error)
+            await walk.go(update, context, draft, self.at, notice=notice)
+            return
+        if opened is not None:
+            draft.family_id = opened.id
+        await walk.go(update, context, draft, self.at if opened is None else self.then)

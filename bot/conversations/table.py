@@ -1,0 +1,137 @@
+"""What a walk's table is made of: its steps, their moves, and what an action returns.
+
+A walk's module declares `TABLE: dict[Step, Stage]`; each `Stage` names the buttons it takes
+(`action -> On`) and what typed text does, each `On` the action and the steps it may lead
+to. An action gets a `Turn` (the draft, its step, the press or the text) and returns `Go` or
+`End`; a question may answer `Skip` when it has nothing to ask. engine.py runs the tables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from typing import Any, Generic, TypeVar
+
+from telegram import InlineKeyboardMarkup, Update
+
+from bot.domain.drafts import Draft
+from bot.domain.people import Actor
+from bot.handlers.context import BotContext
+from bot.i18n import Translator
+from bot.services.registry import Services
+
+DraftT = TypeVar("DraftT", bound=Draft)
+StepT = TypeVar("StepT", bound=StrEnum)
+
+
+# --- what an action returns ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Go:
+    """Move to a step (or stay) and ask its question; `fresh` sends it as a new message."""
+
+    step: StrEnum
+    notice: str | None = None
+    page: int = 0
+    fresh: bool = False
+
+
+@dataclass(frozen=True)
+class End:
+    """The walk is over: drop the draft and show this text in place of the question."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Skip:
+    """A question that has nothing to ask (e.g. no goals to link): go on to `step`."""
+
+    step: StrEnum
+
+
+Outcome = Go | End
+Question = tuple[str, InlineKeyboardMarkup] | Skip
+
+
+@dataclass
+class Turn(Generic[DraftT, StepT]):
+    """One press or typed text inside a walk: the draft, its step and what came."""
+
+    update: Update
+    context: BotContext
+    draft: DraftT
+    step: StepT
+    arg: str = ""
+    text: str = ""
+
+    @property
+    def services(self) -> Services:
+        """The bot's services."""
+        return self.context.services
+
+    @property
+    def actor(self) -> Actor:
+        """Who is walking."""
+        return self.context.actor
+
+    @property
+    def tr(self) -> Translator:
+        """Their language."""
+        return self.context.tr
+
+    @property
+    def today(self) -> date:
+        """Today where the centre is."""
+        return self.context.services.clock.today()
+
+
+Action = Callable[[Turn[Any, Any]], Awaitable[Outcome]]
+
+
+@dataclass(frozen=True)
+class On:
+    """What a button (or typed text) does at a step, and where it may lead (None: the end)."""
+
+    do: Action
+    to: tuple[StrEnum | None, ...]
+    label: str = ""  # the edge's label in the diagram
+
+
+def moves(step: StrEnum, label: str) -> On:
+    """A button that only moves to `step` (Done, ✅ Yes, ⬅ Back, a card's Status, ...)."""
+
+    async def move(turn: Turn[Any, Any]) -> Outcome:
+        return Go(step)
+
+    return On(move, (step,), label)
+
+
+def skips(field: str, step: StrEnum, label: str = "Skip") -> On:
+    """Skip: the draft's optional `field` stays empty, and the walk moves to `step`."""
+
+    async def skip(turn: Turn[Any, Any]) -> Outcome:
+        setattr(turn.draft, field, None)
+        return Go(step)
+
+    return On(skip, (step,), label)
+
+
+@dataclass(frozen=True)
+class Stage:
+    """A step: the buttons it takes, what typed text does, where its question may skip to."""
+
+    presses: Mapping[str, On] = field(default_factory=dict)
+    typed: On | None = None
+    skips_to: tuple[StrEnum, ...] = ()
+
+
+async def cancel_unsaved(turn: Turn[Any, Any]) -> Outcome:
+    """✖ Cancel or /cancel: nothing was saved."""
+    return End(turn.tr.gettext("Cancelled. Nothing was saved."))
+
+
+CANCEL = {"cancel": On(cancel_unsaved, (None,), "✖ Cancel")}

@@ -1,0 +1,273 @@
+"""SQL for the goals of a family's plan, their tasks and their history (plans.py: the rest)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import aiosqlite
+
+from bot.domain.plan import (
+    Goal,
+    GoalEvent,
+    GoalEventKind,
+    GoalStatus,
+    Independence,
+    NewTask,
+    Stamp,
+    Task,
+    sort_goals,
+)
+from bot.storage.db import Database, first_row, insert, iso_day
+
+_GOAL_COLUMNS = (
+    "g.id, g.family_id, g.area, g.text, g.expected_effect, g.due, g.status, g.created_at, "
+    "(SELECT max(e.day) FROM goal_events e WHERE e.goal_id = g.id AND e.kind = 'progress') "
+    "AS last_progress_on"
+)
+# Goals of an ended plan stay in the database as history but are not part of the plan shown.
+_CURRENT = (
+    "g.plan_id = (SELECT p.id FROM plans p WHERE p.family_id = g.family_id AND p.ended_on IS NULL)"
+)
+
+
+class GoalRecords:
+    """Goals and tasks of the families' plans; history rows are only ever added.
+
+    Part of PlanRepository (a goal is added there, under the plan it may start).
+    """
+
+    db: Database
+
+    async def goal(self, goal_id: int) -> Goal | None:
+        """One goal with its tasks and last progress day."""
+        row = await self.db.fetch_one(
+            f"SELECT {_GOAL_COLUMNS} FROM goals g WHERE g.id = ?", (goal_id,)
+        )
+        if row is None:
+            return None
+        tasks = await self.db.fetch_all(
+            "SELECT * FROM tasks WHERE goal_id = ? ORDER BY id", (goal_id,)
+        )
+        return Goal.model_validate({**row, "tasks": tuple(_task(t) for t in tasks)})
+
+    async def goals(self, family_id: int) -> list[Goal]:
+        """Every goal of the family's current plan with tasks, in plan order (two queries)."""
+        rows = await self.db.fetch_all(
+            f"SELECT {_GOAL_COLUMNS} FROM goals g WHERE g.family_id = ? AND {_CURRENT}",
+            (family_id,),
+        )
+        task_rows = await self.db.fetch_all(
+            "SELECT t.* FROM tasks t JOIN goals g ON g.id = t.goal_id "
+            f"WHERE g.family_id = ? AND {_CURRENT} ORDER BY t.id",
+            (family_id,),
+        )
+        tasks: dict[int, list[Task]] = {}
+        for task_row in task_rows:
+            task = _task(task_row)
+            tasks.setdefault(task.goal_id, []).append(task)
+        return sort_goals(
+            [Goal.model_validate({**r, "tasks": tuple(tasks.get(r["id"], ()))}) for r in rows]
+        )
+
+    async def events(self, goal_id: int) -> list[GoalEvent]:
+        """A goal's whole history, oldest first."""
+        rows = await self.db.fetch_all(
+            "SELECT * FROM goal_events WHERE goal_id = ? ORDER BY id", (goal_id,)
+        )
+        return [GoalEvent.model_validate(r) for r in rows]
+
+    async def set_status(self, goal_id: int, status: GoalStatus, stamp: Stamp) -> bool:
+        """Change a goal's status with a history entry; False if it already had it."""
+        async with self.db.write() as conn:
+            old = await first_row(conn, "SELECT status FROM goals WHERE id = ?", (goal_id,))
+            if old is None or old["status"] == status.value:
+                return False
+            await conn.execute("UPDATE goals SET status = ? WHERE id = ?", (status.value, goal_id))
+            await add_event(
+                conn, goal_id, GoalEventKind.STATUS, stamp, old=old["status"], new=status.value
+            )
+        return True
+
+    async def set_due(self, goal_id: int, due: date | None, stamp: Stamp) -> bool:
+        """Change (or clear) a goal's due date with a history entry; False if unchanged."""
+        async with self.db.write() as conn:
+            old = await first_row(conn, "SELECT due FROM goals WHERE id = ?", (goal_id,))
+            if old is None or old["due"] == iso_day(due):
+                return False
+            await conn.execute("UPDATE goals SET due = ? WHERE id = ?", (iso_day(due), goal_id))
+            await add_event(
+                conn, goal_id, GoalEventKind.DUE_DATE, stamp, old=old["due"], new=iso_day(due)
+            )
+        return True
+
+    async def add_progress(
+        self, goal_id: int, text: str, stamp: Stamp, visit_id: int | None = None
+    ) -> None:
+        """Append a dated progress note to a goal, optionally linked to a saved visit."""
+        async with self.db.write() as conn:
+            await add_event(
+                conn, goal_id, GoalEventKind.PROGRESS, stamp, text=text, visit_id=visit_id
+            )
+
+    async def add_visit_progress(
+        self, family_id: int, goal_ids: list[int], visit_id: int, text: str, stamp: Stamp
+    ) -> list[int]:
+        """One progress entry linked to the visit per goal; return the goals that got one.
+
+        Goals of other families, and goals the visit is already linked to (a replayed save),
+        are skipped.
+        """
+        added: list[int] = []
+        async with self.db.write() as conn:
+            for goal_id in dict.fromkeys(goal_ids):
+                unlinked = await first_row(
+                    conn,
+                    "SELECT 1 FROM goals g WHERE g.id = ? AND g.family_id = ? AND NOT EXISTS ("
+                    "  SELECT 1 FROM goal_events e WHERE e.goal_id = g.id AND e.visit_id = ?)",
+                    (goal_id, family_id, visit_id),
+                )
+                if unlinked is not None:
+                    kind = GoalEventKind.PROGRESS
+                    await add_event(conn, goal_id, kind, stamp, text=text, visit_id=visit_id)
+                    added.append(goal_id)
+        return added
+
+    # Tasks
+
+    async def add_task(self, goal_id: int, task: NewTask, stamp: Stamp) -> int:
+        """Save a task under a goal with a history entry on the goal; return the task's id."""
+        async with self.db.write() as conn:
+            task_id = await insert(
+                conn,
+                "INSERT INTO tasks (goal_id, text, owner_kind, owner_member_id, "
+                "owner_institution, due, independence, created_by, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    goal_id,
+                    task.text,
+                    task.owner.kind.value,
+                    task.owner.member_id,
+                    task.owner.institution,
+                    iso_day(task.due),
+                    None if task.independence is None else task.independence.value,
+                    stamp.actor_id,
+                    stamp.at.isoformat(),
+                ),
+            )
+            await add_event(
+                conn,
+                goal_id,
+                GoalEventKind.TASK_ADDED,
+                stamp,
+                text=task.text,
+                task_id=task_id,
+                new=None if task.independence is None else task.independence.value,
+            )
+        return task_id
+
+    async def task(self, task_id: int) -> Task | None:
+        """One task."""
+        row = await self.db.fetch_one("SELECT * FROM tasks WHERE id = ?", (task_id,))
+        return None if row is None else _task(row)
+
+    async def set_task_done(self, task_id: int, done: bool, stamp: Stamp) -> bool:
+        """Tick or untick a task with a history entry on its goal; False if unchanged."""
+        async with self.db.write() as conn:
+            old = await first_row(
+                conn, "SELECT goal_id, text, done FROM tasks WHERE id = ?", (task_id,)
+            )
+            if old is None or bool(old["done"]) == done:
+                return False
+            await conn.execute("UPDATE tasks SET done = ? WHERE id = ?", (int(done), task_id))
+            await add_event(
+                conn,
+                old["goal_id"],
+                GoalEventKind.TASK_DONE if done else GoalEventKind.TASK_REOPENED,
+                stamp,
+                text=old["text"],
+                task_id=task_id,
+            )
+        return True
+
+    async def set_independence(self, task_id: int, level: Independence, stamp: Stamp) -> bool:
+        """Move a task on the independence scale with a history entry; False if unchanged."""
+        async with self.db.write() as conn:
+            old = await first_row(
+                conn, "SELECT goal_id, text, independence FROM tasks WHERE id = ?", (task_id,)
+            )
+            if old is None or old["independence"] == level.value:
+                return False
+            await conn.execute(
+                "UPDATE tasks SET independence = ? WHERE id = ?", (level.value, task_id)
+            )
+            await add_event(
+                conn,
+                old["goal_id"],
+                GoalEventKind.INDEPENDENCE,
+                stamp,
+                text=old["text"],
+                task_id=task_id,
+                old=old["independence"],
+                new=level.value,
+            )
+        return True
+
+    # Whose is it: the family behind an id, for the services' access check
+
+    async def family_of_goal(self, goal_id: int) -> int | None:
+        """The family a goal belongs to."""
+        return await self._family("SELECT family_id FROM goals WHERE id = ?", goal_id)
+
+    async def family_of_task(self, task_id: int) -> int | None:
+        """The family a task's goal belongs to."""
+        return await self._family(
+            "SELECT g.family_id FROM tasks t JOIN goals g ON g.id = t.goal_id WHERE t.id = ?",
+            task_id,
+        )
+
+    async def _family(self, sql: str, key: int) -> int | None:
+        """Run a one-column family-id lookup."""
+        row = await self.db.fetch_one(sql, (key,))
+        return None if row is None else int(row["family_id"])
+
+
+async def add_event(
+    conn: aiosqlite.Connection,
+    goal_id: int,
+    kind: GoalEventKind,
+    stamp: Stamp,
+    *,
+    text: str = "",
+    task_id: int | None = None,
+    visit_id: int | None = None,
+    old: str | None = None,
+    new: str | None = None,
+) -> None:
+    """Inside a write: append one history entry to a goal."""
+    await conn.execute(
+        "INSERT INTO goal_events (goal_id, task_id, visit_id, kind, day, at, actor_id, text, "
+        "old_value, new_value) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            goal_id,
+            task_id,
+            visit_id,
+            kind.value,
+            stamp.day.isoformat(),
+            stamp.at.isoformat(),
+            stamp.actor_id,
+            text,
+            old,
+            new,
+        ),
+    )
+
+
+def _task(row: dict[str, Any]) -> Task:
+    """A task row with its owner columns folded into a TaskOwner."""
+    owner = {
+        "kind": row["owner_kind"],
+        "member_id": row["owner_member_id"],
+        "institution": row["owner_institution"],
+    }
+    return Task.model_validate({**row, "done": bool(row["done"]), "owner": owner})
