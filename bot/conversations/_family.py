@@ -12,8 +12,8 @@ from typing import Any, TypeVar
 
 from telegram import Update
 
+from bot.conversations._table import Go, On, Outcome, Stage, Turn
 from bot.conversations.engine import Walk
-from bot.conversations.table import Go, On, Outcome, Stage, Turn
 from bot.domain.drafts import FamilyDraft
 from bot.domain.errors import DomainError, NotFound
 from bot.domain.family import Family

@@ -13,8 +13,8 @@ from typing import Any
 from telegram import Update
 
 from bot.conversations._family import FamilyDraftT, FamilyPicker
+from bot.conversations._table import End, On, Outcome, StepT, Turn
 from bot.conversations.engine import Walk
-from bot.conversations.table import End, On, Outcome, StepT, Turn
 from bot.handlers.context import BotContext
 
 SIBLINGS = frozenset({"assessment", "resources"})

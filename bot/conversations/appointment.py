@@ -12,8 +12,19 @@ from telegram.ext import CommandHandler
 
 from bot.commands import names
 from bot.conversations._family import FamilyPicker, family_of
+from bot.conversations._table import (
+    End,
+    Go,
+    On,
+    Outcome,
+    Question,
+    Skip,
+    Stage,
+    Turn,
+    moves,
+    skips,
+)
 from bot.conversations.engine import Walk
-from bot.conversations.table import End, Go, On, Outcome, Question, Skip, Stage, Turn, moves, skips
 from bot.domain.appointment import INSTITUTION_NAME_MAX, PURPOSE_MAX, Institution, check_start
 from bot.domain.appointment_steps import AppointmentDraft, Step
 from bot.domain.errors import DomainError

@@ -10,8 +10,8 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CallbackQueryHandler
 
+from bot.conversations._table import End, Go, On, Outcome, Question, Stage, Turn
 from bot.conversations.engine import Walk, new_token, stale
-from bot.conversations.table import End, Go, On, Outcome, Question, Stage, Turn
 from bot.domain.appointment import OUTCOME_MAX, OUTCOME_STATUSES, AppointmentStatus, check_start
 from bot.domain.appointment_change_steps import ChangeDraft, Step, first_step
 from bot.domain.errors import DomainError

@@ -10,7 +10,7 @@ from telegram.ext import CommandHandler
 from bot.commands import names
 from bot.conversations._family import FamilyPicker, family_of
 from bot.conversations._plan_walks import PlanWalk, entry
-from bot.conversations.table import End, Go, On, Outcome, Question, Stage, Turn
+from bot.conversations._table import End, Go, On, Outcome, Question, Stage, Turn
 from bot.domain.errors import DomainError
 from bot.domain.parsing import parse_date
 from bot.domain.plan import check_assessment_day

@@ -28,7 +28,7 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
-from bot.conversations.table import (
+from bot.conversations._table import (
     CANCEL,
     DraftT,
     End,

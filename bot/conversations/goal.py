@@ -14,8 +14,8 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.commands import names
 from bot.conversations._family import FamilyPicker
+from bot.conversations._table import End, Go, On, Outcome, Question, Stage, Turn, moves, skips
 from bot.conversations.engine import Walk
-from bot.conversations.table import End, Go, On, Outcome, Question, Stage, Turn, moves, skips
 from bot.domain.errors import DomainError, NotFound
 from bot.domain.goal_steps import GoalDraft, Step
 from bot.domain.parsing import YearPreference, parse_date

@@ -10,8 +10,8 @@ from telegram import Update
 from telegram.ext import CommandHandler
 
 from bot.commands import names
+from bot.conversations._table import End, Go, On, Outcome, Question, Stage, Turn, moves, skips
 from bot.conversations.engine import Walk, new_token
-from bot.conversations.table import End, Go, On, Outcome, Question, Stage, Turn, moves, skips
 from bot.domain.errors import DomainError
 from bot.domain.family import (
     MEMBERS_MAX,

@@ -13,8 +13,8 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.commands import names
 from bot.conversations._family import FamilyPicker, family_of
+from bot.conversations._table import End, Go, On, Outcome, Question, Skip, Stage, Turn, moves
 from bot.conversations.engine import Walk
-from bot.conversations.table import End, Go, On, Outcome, Question, Skip, Stage, Turn, moves
 from bot.domain.errors import DomainError
 from bot.domain.parsing import parse_date, parse_duration
 from bot.domain.visit import NEXT_STEPS_MAX, NOTE_MAX, VisitDraft, check_note, check_visit_date

@@ -11,7 +11,7 @@ from telegram.ext import CommandHandler
 from bot.commands import names
 from bot.conversations._family import FamilyPicker, family_of
 from bot.conversations._plan_walks import PlanWalk, entry
-from bot.conversations.table import Go, On, Outcome, Question, Stage, Turn
+from bot.conversations._table import Go, On, Outcome, Question, Stage, Turn
 from bot.domain.drafts import FamilyDraft
 from bot.domain.errors import DomainError, NotFound
 from bot.domain.plan_walks import ResourcesStep
