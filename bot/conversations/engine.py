@@ -1,8 +1,8 @@
 """The walk engine: one place that runs every walk declared as a table of steps.
 
-A walk is a `Walk`: a table `step -> Stage` (see table.py), where a stage names the buttons
+A walk is a `Walk`: a table `step -> Stage` (see _table.py), where a stage names the buttons
 it takes (`action -> On`) and what typed text does (`typed`). Each `On` declares the steps
-it may lead to, so the table is the walk's diagram (`diagram()` writes the `.mmd` beside it)
+it may lead to, so the table is the walk's diagram (`_diagrams.py` writes the `.mmd` beside it)
 and the engine refuses a move the table does not declare.
 
 A declaration names the walk, its buttons' prefix, its draft model, the table and the
