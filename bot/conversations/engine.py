@@ -186,6 +186,9 @@ class Walk(Generic[DraftT, StepT]):
 
     async def blocked(self, update: Update, context: BotContext, *, keep: bool = False) -> bool:
         """A start while another walk is unfinished (with `keep`, this one's too): say so."""
+        other = _WALKS.get(open_walk(context) or "")
+        if other is not None and other is not self and not await other.waiting(context):
+            context.data.pop(WALK_KEY, None)  # saved already, or unreadable: nothing to finish
         if self.busy(context) and open_walk(context) not in self.replaces:
             await tell_busy(update, context)
             return True
@@ -193,6 +196,10 @@ class Walk(Generic[DraftT, StepT]):
             await tell_busy(update, context)
             return True
         return False
+
+    async def waiting(self, context: BotContext) -> bool:
+        """This walk's draft is readable and not saved yet: the user may still answer it."""
+        return self.load(context) is not None and await self.unfinished(context) is not None
 
     def new_draft(self) -> DraftT:
         """An empty draft with a token of its own."""
@@ -240,6 +247,9 @@ class Walk(Generic[DraftT, StepT]):
 
     async def end(self, update: Update, context: BotContext, text: str) -> None:
         """Drop the draft and show the closing text in place of the question."""
+        query = update.callback_query
+        if query is None or query.message is None:  # the closing text comes below: strip above
+            await _one_live_question(update, context, None)
         self.drop(context)
         await show(update, context, text)
 
@@ -270,7 +280,12 @@ class Walk(Generic[DraftT, StepT]):
             self._check_move(turn.step, None, on.to)
             await self.end(update, context, outcome.text)
             return
-        self._check_move(turn.step, outcome.step, on.to)
+        if outcome.step not in on.to and outcome.step != turn.step:
+            # A forged press can drive an action where the table does not go: ask again.
+            log.error("%s: %s -> %s is not in the table", self.name, turn.step, outcome.step)
+            await stale(update, context)
+            await self.go(update, context, turn.draft, turn.step, fresh=True)
+            return
         step = self.steps(outcome.step.value)
         await self.go(
             update,

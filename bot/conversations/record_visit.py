@@ -18,7 +18,7 @@ from bot.conversations.engine import Walk
 from bot.domain.errors import DomainError
 from bot.domain.parsing import parse_date, parse_duration
 from bot.domain.visit import NEXT_STEPS_MAX, NOTE_MAX, VisitDraft, check_note, check_visit_date
-from bot.domain.visit_steps import Step, next_step
+from bot.domain.visit_steps import COMPLETED_FLOW, MISSED_FLOW, Step, next_step
 from bot.domain.vocabulary import Activity, Area, MissedReason, Place, VisitKind
 from bot.handlers.common import answer_press, show
 from bot.handlers.context import BotContext
@@ -133,6 +133,8 @@ async def _done(turn: VisitTurn) -> Outcome:
 async def _skip(turn: VisitTurn) -> Outcome:
     """Skip an optional text step (the note of a missed visit, next steps)."""
     if turn.step is Step.NOTE:
+        if turn.draft.kind is not VisitKind.MISSED:  # a visit's note is required
+            raise DomainError("text_empty")
         turn.draft.note = ""
     else:
         turn.draft.next_steps = ""
@@ -162,7 +164,8 @@ async def _save(turn: VisitTurn) -> Outcome:
 
 async def _edit(turn: VisitTurn) -> Outcome:
     """Go to one step; answering it returns to the summary."""
-    if turn.arg not in Step._value2member_map_ or Step(turn.arg) not in EDITABLE:
+    flow = MISSED_FLOW if turn.draft.kind is VisitKind.MISSED else COMPLETED_FLOW
+    if turn.arg not in Step._value2member_map_ or Step(turn.arg) not in flow:
         raise DomainError("draft_incomplete")
     turn.draft.editing = True
     return Go(Step(turn.arg))

@@ -13,12 +13,13 @@ from bot.domain.plan import RESOURCE_MAX, SUMMARY_MAX, Resource, days_until
 from bot.domain.plan_walks import AssessmentDraft, AssessmentStep, ResourcesStep
 from bot.i18n import Translator
 from bot.ui.keyboards import StepButtons
-from bot.ui.text import esc
+from bot.ui.text import esc, shorten, telegram_length
 
 # Before the split both walks were one conversation under "pn"; /assessment keeps it.
 ASSESSMENT_PREFIX = "pn"
 RESOURCES_PREFIX = "rs"
-RESOURCES_LISTED = 40  # ✖ buttons at most; the text lists every resource
+RESOURCES_LISTED = 40  # ✖ buttons at most
+LIST_BUDGET = 3000  # the listed resources, with the question and a notice, stay under 4096
 
 
 def _finish(tr: Translator, b: StepButtons) -> list[InlineKeyboardButton]:
@@ -83,7 +84,8 @@ def resources_question(
     head = f"💪 <b>{esc(family.code)}</b>"
     finish = _finish(tr, b)
     if step is ResourcesStep.RESOURCES:
-        listed = "\n".join(f"• {esc(r.text)}" for r in items) or _("none yet")
+        listed = "\n".join(_within_budget([f"• {esc(shorten(r.text, 120))}" for r in items]))
+        listed = listed or _("none yet")
         rows = [[b("✖ " + r.text, "remove", r.id)] for r in items[:RESOURCES_LISTED]]
         add = [b(_("➕ Add a resource"), "add")]
         return f"{head} — " + _("the family's resources") + "\n" + listed, InlineKeyboardMarkup(
@@ -92,3 +94,15 @@ def resources_question(
     return f"{head}\n" + _(
         "Type one strength or resource of the family (at most {limit} characters)."
     ).format(limit=RESOURCE_MAX), InlineKeyboardMarkup([finish])
+
+
+def _within_budget(lines: list[str], budget: int = LIST_BUDGET) -> list[str]:
+    """The first lines that fit (a long list is cut and marked …): the message stays < 4096."""
+    kept: list[str] = []
+    used = 0
+    for line in lines:
+        used += telegram_length(line) + 1
+        if used > budget:
+            return [*kept, "…"]
+        kept.append(line)
+    return kept

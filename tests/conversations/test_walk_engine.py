@@ -18,14 +18,39 @@ async def test_a_draft_whose_visit_was_saved_is_not_offered_again(harness: BotHa
     before_save = copy.deepcopy(harness.app.user_data[sim.user_id])
     await sim.press("Save")
     # kill -9 after "Saved" but before the dropped draft was written: the draft is back.
-    harness.app.user_data[sim.user_id].update(before_save)
     await harness.crash_and_restart()
+    assert harness.app is not None
+    harness.app.user_data[sim.user_id].update(before_save)
     sim = harness.user(sim.user_id, language_code="en")
     await sim.send("/visit")
     text = harness.fake.last_text(sim.chat_id)
     assert "unfinished" not in text
     assert "Which family" in text
     assert len(await saved_visits(harness)) == 1
+
+
+async def test_a_saved_leftover_blocks_no_other_walk(harness: BotHarness) -> None:
+    sim = await assistant_with_family(harness)
+    await walk_to_note(sim)
+    await sim.send("note")
+    await sim.press("Skip")
+    assert harness.app is not None
+    before_save = copy.deepcopy(harness.app.user_data[sim.user_id])
+    await sim.press("Save")
+    harness.app.user_data[sim.user_id].update(before_save)  # what a crash right after leaves
+    await sim.send("/goal R-01")
+    assert "not finished" not in harness.fake.last_text(sim.chat_id)
+    assert "No goals yet" in harness.fake.last_text(sim.chat_id)
+
+
+async def test_a_forged_skip_of_a_visit_note_is_refused_not_a_crash(harness: BotHarness) -> None:
+    sim = await assistant_with_family(harness)
+    await walk_to_note(sim)
+    message_id, cancel = harness.fake.button(sim.chat_id, "Cancel")
+    await sim.press_data(message_id, cancel.replace(":cancel:", ":skip:"))
+    assert "Type a note" in harness.fake.last_text(sim.chat_id)
+    await sim.send("a real note")
+    assert "Next steps" in harness.fake.last_text(sim.chat_id)
 
 
 async def test_older_copies_of_a_question_lose_their_buttons(harness: BotHarness) -> None:
@@ -54,3 +79,14 @@ async def test_a_press_from_another_chat_is_refused(harness: BotHarness) -> None
     assert "How long" not in harness.fake.last_text(sim.chat_id)
     answers = [c for c in harness.fake.calls if c.method == "answerCallbackQuery"]
     assert answers[-1].params.get("text")
+
+
+async def test_many_long_resources_still_fit_one_message(harness: BotHarness) -> None:
+    sim = await assistant_with_family(harness)
+    await sim.send("/resources R-01")
+    for number in range(30):
+        await sim.press("Add a resource")
+        await sim.send(f"{number:02d} " + "strength " * 21)
+    assert "the family's resources" in harness.fake.last_text(sim.chat_id)
+    assert "…" in harness.fake.last_text(sim.chat_id)
+    assert harness.fake.errors == []

@@ -42,7 +42,12 @@ async def test_an_open_draft_is_carried_over_and_old_keys_go(settings: Settings)
                 "walk": {
                     "name": "record_visit",
                     "step": "place",
-                    "draft": {"token": "abc123", "family_id": 1, "note": "ż & <b>"},
+                    "draft": {
+                        "token": "abc123",
+                        "family_id": 1,
+                        "note": "ż & <b>",
+                        "resume_at": "place",
+                    },
                     "message": None,
                 },
             }
