@@ -163,8 +163,15 @@ class SQLitePersistence(BasePersistence[UserData, ChatData, BotData]):
         return recent
 
     async def forget_updates_before(self, cutoff: datetime) -> None:
-        """Drop processed update ids too old to be delivered again (once a day)."""
+        """Drop processed update ids too old to be delivered again (once a day).
+
+        The newest one stays, so after a quiet week the high-water mark is still known and
+        Telegram's renumbering is logged as such.
+        """
         await self._write(
-            "DELETE FROM recent_updates WHERE processed_at < ?", (cutoff.isoformat(),)
+            "DELETE FROM recent_updates WHERE processed_at < ? AND update_id <> ("
+            "SELECT update_id FROM recent_updates ORDER BY processed_at DESC, update_id DESC "
+            "LIMIT 1)",
+            (cutoff.isoformat(),),
         )
         self.recent.forget_before(cutoff)

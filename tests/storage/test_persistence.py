@@ -40,4 +40,9 @@ async def test_recent_updates_survive_a_restart_within_the_window(db: Database) 
     assert await db.fetch_all("SELECT update_id FROM recent_updates") == [{"update_id": 8}]
     await again.forget_updates_before(NOW)
     assert not again.recent.is_replay(8, "eight")
-    assert await db.fetch_all("SELECT update_id FROM recent_updates") == []
+    assert again.recent.highest == 8
+    # The newest id stays in the file: after a quiet week the high-water mark is known.
+    assert await db.fetch_all("SELECT update_id FROM recent_updates") == [{"update_id": 8}]
+    after_a_week = await SQLitePersistence(db).load_recent_updates(NOW + timedelta(days=7))
+    assert after_a_week.highest == 8
+    assert after_a_week.went_back(1)
