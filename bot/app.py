@@ -22,15 +22,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.commands import names
-from bot.conversations import (
-    appointment,
-    appointment_change,
-    assessment,
-    goal,
-    new_family,
-    record_visit,
-    resources,
-)
+from bot.conversations import walk_handlers
 from bot.conversations.engine import route_cancel, route_typed
 from bot.handlers import admin, agenda, families, language, plan, reminders, start
 from bot.handlers.context import SERVICES_KEY, BotContext
@@ -101,13 +93,7 @@ def _add_handlers(application: BotApplication) -> None:
     """Register every handler in its group."""
     application.add_handler(TypeHandler(Update, gatekeeper), group=GATE_GROUP)
     main: list[Any] = [
-        *record_visit.HANDLERS,
-        *new_family.HANDLERS,
-        *goal.HANDLERS,
-        *assessment.HANDLERS,
-        *resources.HANDLERS,
-        *appointment.HANDLERS,
-        *appointment_change.HANDLERS,
+        *walk_handlers(),
         CommandHandler(names("start"), start.start),
         CommandHandler(names("help"), start.help_command),
         CommandHandler(names("families"), families.families),

@@ -7,6 +7,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from bot.conversations import walk_modules
 from bot.conversations.engine import Walk, walks
 
 HERE = Path(__file__).resolve().parent
@@ -58,8 +59,7 @@ def drawn() -> dict[Path, str]:
 
 def main() -> None:
     """Write every walk's diagram."""
-    import bot.app  # noqa: F401, PLC0415 - importing the app declares every walk
-
+    walk_modules()  # importing them declares every walk
     for path, text in drawn().items():
         path.write_text(text, encoding="utf-8")
         print(path.relative_to(HERE.parent.parent))
