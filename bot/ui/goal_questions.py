@@ -23,7 +23,7 @@ from bot.i18n import Translator
 from bot.ui import labels
 from bot.ui.keyboards import StepButtons, in_rows
 from bot.ui.plan_view import STATUS_ICONS, goal_lines, independence, independence_bar, status
-from bot.ui.text import esc, telegram_length
+from bot.ui.text import esc, fitting
 
 PREFIX = "g"  # the /goal walk's buttons
 GOALS_LISTED = 40
@@ -80,7 +80,7 @@ def goal_question(
         return f"{head}\n" + _("By when? Type a date (31.03), or Skip."), InlineKeyboardMarkup(
             [[b(_("Skip ➡"), "skip")], finish]
         )
-    card = _fitting(goal_lines(tr, goal, family, today)) if goal and family else []
+    card = fitting(goal_lines(tr, goal, family, today), CARD_BUDGET) if goal and family else []
     card_text = head + "\n\n" + "\n".join(card)
     if step is Step.GOAL:
         actions = [
@@ -157,15 +157,3 @@ def goal_question(
     return card_text + "\n\n" + _("How independently does the family do it now?"), (
         InlineKeyboardMarkup([*levels, back])
     )
-
-
-def _fitting(lines: list[str]) -> list[str]:
-    """The card's first lines that fit the budget (a goal with many tasks is cut, marked …)."""
-    kept: list[str] = []
-    used = 0
-    for line in lines:
-        used += telegram_length(line) + 1
-        if used > CARD_BUDGET:
-            return [*kept, "…"]
-        kept.append(line)
-    return kept

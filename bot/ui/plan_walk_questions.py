@@ -13,7 +13,7 @@ from bot.domain.plan import RESOURCE_MAX, SUMMARY_MAX, Resource, days_until
 from bot.domain.plan_walks import AssessmentDraft, AssessmentStep, ResourcesStep
 from bot.i18n import Translator
 from bot.ui.keyboards import StepButtons
-from bot.ui.text import esc, shorten, telegram_length
+from bot.ui.text import esc, fitting, shorten
 
 # Before the split both walks were one conversation under "pn"; /assessment keeps it.
 ASSESSMENT_PREFIX = "pn"
@@ -84,7 +84,7 @@ def resources_question(
     head = f"💪 <b>{esc(family.code)}</b>"
     finish = _finish(tr, b)
     if step is ResourcesStep.RESOURCES:
-        listed = "\n".join(_within_budget([f"• {esc(shorten(r.text, 120))}" for r in items]))
+        listed = "\n".join(fitting([f"• {esc(shorten(r.text, 120))}" for r in items], LIST_BUDGET))
         listed = listed or _("none yet")
         rows = [[b("✖ " + r.text, "remove", r.id)] for r in items[:RESOURCES_LISTED]]
         add = [b(_("➕ Add a resource"), "add")]
@@ -94,15 +94,3 @@ def resources_question(
     return f"{head}\n" + _(
         "Type one strength or resource of the family (at most {limit} characters)."
     ).format(limit=RESOURCE_MAX), InlineKeyboardMarkup([finish])
-
-
-def _within_budget(lines: list[str], budget: int = LIST_BUDGET) -> list[str]:
-    """The first lines that fit (a long list is cut and marked …): the message stays < 4096."""
-    kept: list[str] = []
-    used = 0
-    for line in lines:
-        used += telegram_length(line) + 1
-        if used > budget:
-            return [*kept, "…"]
-        kept.append(line)
-    return kept

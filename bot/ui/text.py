@@ -71,3 +71,15 @@ def _strip_tags(markup: str) -> str:
         elif not inside:
             out.append(char)
     return "".join(out)
+
+
+def fitting(lines: list[str], budget: int) -> list[str]:
+    """The first lines that fit `budget` characters; a cut list ends with "…"."""
+    kept: list[str] = []
+    used = 0
+    for line in lines:
+        used += telegram_length(line) + 1
+        if used > budget:
+            return [*kept, "…"]
+        kept.append(line)
+    return kept
