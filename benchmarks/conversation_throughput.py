@@ -2,7 +2,11 @@
 
 Both run in-process against the offline Telegram fake (tests/support), on the same machine in
 the same run, so their ratio says how much our handlers, persistence and SQLite cost on top of
-PTB itself. Usage: python -m benchmarks.conversation_throughput [--walks N]. One JSON line.
+PTB itself. Only `Application.process_update` is timed, for both: building the update (and,
+for a press, finding the button in the fake's chat history) is the simulated user's work, not
+the bot's. Walks and echo updates take turns, a walk's worth each, so a neighbour's load
+on the machine falls on both alike; the first turn warms up and is not counted.
+Usage: python -m benchmarks.conversation_throughput [--walks N]. One JSON line.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import argparse
 import asyncio
 import json
 import os
+import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -45,8 +50,15 @@ WALK = (
 )
 
 
-async def visit_walks(walks: int, folder: Path) -> tuple[int, float]:
-    """Run complete /visit walks; return (updates processed, seconds)."""
+async def _timed(sim: UserSim, update: Update) -> float:
+    """Seconds the application takes over one update."""
+    started = time.perf_counter()
+    await sim.process(update)
+    return time.perf_counter() - started
+
+
+async def _visit_bot(folder: Path) -> tuple[BotHarness, UserSim]:
+    """Our bot with an assistant who has one family, R-01 (Anna)."""
     settings = load_settings(
         _env_file=None,
         telegram_bot_token="123456:TEST-TOKEN",
@@ -55,65 +67,95 @@ async def visit_walks(walks: int, folder: Path) -> tuple[int, float]:
     )
     harness = BotHarness(settings)
     await harness.start()
-    try:
-        sim = await harness.assistant(language_code="en")
-        assert harness.services is not None
-        actor = await harness.services.membership.actor(sim.user_id)
-        family = NewFamily(code="R-01", members=[Member(name="Anna", role=MemberRole.MOTHER)])
-        await harness.services.families.register(actor, family)
-        updates = 0
-        started = time.perf_counter()
-        for _ in range(walks):
-            for kind, arg in WALK:
-                await (sim.send(arg) if kind == "send" else sim.press(arg))
-                updates += 1
-            harness.fake.calls.clear()  # keep the fake's memory flat over long runs
-        return updates, time.perf_counter() - started
-    finally:
-        await harness.close()
+    sim = await harness.assistant(language_code="en")
+    assert harness.services is not None
+    actor = await harness.services.membership.actor(sim.user_id)
+    family = NewFamily(code="R-01", members=[Member(name="Anna", role=MemberRole.MOTHER)])
+    await harness.services.families.register(actor, family)
+    return harness, sim
 
 
-async def echo_updates(count: int) -> tuple[int, float]:
-    """The same number of text updates through a bare PTB echo bot on the same fake."""
+async def _walk(harness: BotHarness, sim: UserSim) -> list[float]:
+    """One complete /visit walk; each update's seconds."""
+    timings = []
+    for kind, arg in WALK:
+        if kind == "send":
+            update = sim.message_update(arg)
+        else:
+            update = sim.callback_update(*harness.fake.button(sim.chat_id, arg))
+        timings.append(await _timed(sim, update))
+    harness.fake.calls.clear()  # keep the fake's memory flat over long runs
+    return timings
 
-    async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        assert update.message is not None
-        await update.message.reply_text(update.message.text or "")
 
+async def _echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The whole of the bare bot: say the text back."""
+    assert update.message is not None
+    await update.message.reply_text(update.message.text or "")
+
+
+def _echo_bot() -> tuple[Any, UserSim]:
+    """A bare PTB echo bot on a fake of its own."""
     fake = FakeTelegram()
     app: Any = (
         (ApplicationBuilder().token("123456:TEST-TOKEN").request(fake).get_updates_request(fake))
         .updater(None)
         .build()
     )
-    app.add_handler(MessageHandler(filters.TEXT, echo))
-    await app.initialize()
+    app.add_handler(MessageHandler(filters.TEXT, _echo))
+    return app, UserSim(app, fake, 1001)
+
+
+async def _echoes(sim: UserSim, count: int) -> list[float]:
+    """As many echo updates as a walk has; each update's seconds."""
+    timings = [await _timed(sim, sim.message_update(f"echo {n}")) for n in range(count)]
+    sim.fake.calls.clear()
+    return timings
+
+
+async def run(walks: int, folder: Path) -> tuple[list[float], list[float]]:
+    """Walks and echoes in turn (one of each to warm up), so both meet the same load."""
+    harness, visit_sim = await _visit_bot(folder)
+    echo_app, echo_sim = _echo_bot()
+    await echo_app.initialize()
+    visit: list[float] = []
+    echo: list[float] = []
     try:
-        sim = UserSim(app, fake, 1001)
-        started = time.perf_counter()
-        for n in range(count):
-            await sim.send(f"echo {n}")
-            if n % 500 == 0:
-                fake.calls.clear()
-        return count, time.perf_counter() - started
+        for walk in range(walks + 1):
+            walk_timings = await _walk(harness, visit_sim)
+            echo_timings = await _echoes(echo_sim, len(WALK))
+            if walk:
+                visit += walk_timings
+                echo += echo_timings
     finally:
-        await app.shutdown()
+        await echo_app.shutdown()
+        await harness.close()
+    return visit, echo
+
+
+def _figures(timings: list[float]) -> dict[str, float]:
+    """Updates per second, and the median and 99th-percentile update in milliseconds."""
+    percentiles = statistics.quantiles(timings, n=100, method="inclusive")
+    return {
+        "updates_per_s": round(len(timings) / sum(timings), 1),
+        "p50_ms": round(statistics.median(timings) * 1000, 3),
+        "p99_ms": round(percentiles[98] * 1000, 3),
+    }
 
 
 async def measure(walks: int) -> dict[str, Any]:
     """Both figures and their ratio."""
     with tempfile.TemporaryDirectory() as folder:
-        visit_count, visit_seconds = await visit_walks(walks, Path(folder))
-    echo_count, echo_seconds = await echo_updates(visit_count)
-    visit_rate = visit_count / visit_seconds
-    echo_rate = echo_count / echo_seconds
+        visit, echo = await run(walks, Path(folder))
+    visit_figures, echo_figures = _figures(visit), _figures(echo)
+    ratio = visit_figures["updates_per_s"] / echo_figures["updates_per_s"]
     return {
         "benchmark": "conversation_throughput",
         "walks": walks,
-        "updates": visit_count,
-        "visit_updates_per_s": round(visit_rate, 1),
-        "echo_updates_per_s": round(echo_rate, 1),
-        "echo_to_visit_ratio": round(echo_rate / visit_rate, 2),
+        "updates": len(visit),
+        "visit": visit_figures,
+        "echo": echo_figures,
+        "visit_to_echo_ratio": round(ratio, 3),
     }
 
 

@@ -7,6 +7,11 @@ from datetime import datetime
 from bot.domain.audit import Denial, Outcome
 from bot.storage.db import Database
 
+_APPEND = (
+    "INSERT INTO access_log (at, actor_id, action, family_id, detail, outcome) "
+    "VALUES (?, ?, ?, ?, ?, ?)"
+)
+
 
 class AuditRepository:
     """Append-only record of access to family data, allowed or denied."""
@@ -25,12 +30,8 @@ class AuditRepository:
         outcome: Outcome = "allowed",
     ) -> None:
         """Append one entry."""
-        async with self.db.write() as conn:
-            await conn.execute(
-                "INSERT INTO access_log (at, actor_id, action, family_id, detail, outcome) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                (now.isoformat(), actor_id, action, family_id, detail, outcome),
-            )
+        entry = (now.isoformat(), actor_id, action, family_id, detail, outcome)
+        await self.db.write_all([(_APPEND, entry)])
 
     async def entries(self, family_id: int, outcome: Outcome = "allowed") -> list[tuple[int, str]]:
         """(actor, action) pairs for a family with that outcome, oldest first."""

@@ -5,18 +5,21 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import aiosqlite
 
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5000
+
+Q = TypeVar("Q")
+R = TypeVar("R")
 
 
 class DatabaseError(Exception):
@@ -44,6 +47,8 @@ class Database:
         self.path = path
         self.encrypted = encrypted
         self._write_lock = asyncio.Lock()
+        # Bumped by every write: a memo of rows read at an older generation may be stale.
+        self.generation = 0
 
     @classmethod
     async def open(cls, path: Path, key: str | None = None) -> Database:
@@ -78,23 +83,48 @@ class Database:
     async def write(self) -> AsyncIterator[aiosqlite.Connection]:
         """A short BEGIN IMMEDIATE transaction; commit on success, roll back on error."""
         async with self._write_lock:
-            await self.conn.execute("BEGIN IMMEDIATE")
+            # Before and after: a read made while the transaction is open is not kept either.
+            self.generation += 1
             try:
-                yield self.conn
-            except BaseException:
-                await self.conn.execute("ROLLBACK")
-                raise
-            await self.conn.execute("COMMIT")
+                await self.conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self.conn
+                except BaseException:
+                    await self.conn.execute("ROLLBACK")
+                    raise
+                await self.conn.execute("COMMIT")
+            finally:
+                self.generation += 1
+
+    async def write_all(self, statements: Sequence[tuple[str, Sequence[Any]]]) -> None:
+        """Run statements in one BEGIN IMMEDIATE transaction, in one trip to the SQLite thread.
+
+        For writes that need no answer (the end of every update): each trip to aiosqlite's
+        thread costs about as much as a small query, and `write()` takes one per statement.
+        """
+        async with self._write_lock:
+            self.generation += 1
+            await self._in_thread(_transaction, statements)
 
     async def fetch_all(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
         """Run a read query and return every row as a dict."""
-        async with self.conn.execute(sql, params) as cursor:
-            return cast(list[dict[str, Any]], list(await cursor.fetchall()))
+        # One trip to aiosqlite's thread; a cursor's execute, fetch and close take three.
+        return cast(list[dict[str, Any]], list(await self.conn.execute_fetchall(sql, params)))
+
+    async def fetch_each(self, *queries: tuple[str, Sequence[Any]]) -> list[list[dict[str, Any]]]:
+        """Run several read queries in one trip to the SQLite thread; their rows, in order."""
+        return await self._in_thread(_read_each, queries)
+
+    async def _in_thread(self, work: Callable[[sqlite3.Connection, Q], R], arg: Q) -> R:
+        """Run `work(connection, arg)` in aiosqlite's thread, the one place that owns it."""
+        # aiosqlite has no public way to run a function in its thread; _execute is that way.
+        done = self.conn._execute(work, self.conn._conn, arg)  # type: ignore[no-untyped-call]
+        return cast(R, await done)
 
     async def fetch_one(self, sql: str, params: Any = ()) -> dict[str, Any] | None:
         """Run a read query and return the first row, if any."""
-        async with self.conn.execute(sql, params) as cursor:
-            return cast(dict[str, Any] | None, await cursor.fetchone())
+        rows = await self.fetch_all(sql, params)
+        return rows[0] if rows else None
 
     async def backup(self, target: Path, key: str | None) -> None:
         """Write a consistent copy of the live database (encrypted with the same key, if any)."""
@@ -130,6 +160,7 @@ class Database:
                 continue
             log.info("applying migration %04d_%s", number, name)
             async with self._write_lock:
+                self.generation += 1
                 try:
                     await self.conn.executescript(
                         f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {number};\nCOMMIT;"
@@ -155,6 +186,28 @@ async def first_row(
     """Inside a write: the first row of a query, if any."""
     rows = list(await conn.execute_fetchall(sql, params))
     return dict(rows[0]) if rows else None
+
+
+def _read_each(
+    conn: sqlite3.Connection, queries: Sequence[tuple[str, Sequence[Any]]]
+) -> list[list[dict[str, Any]]]:
+    """In the SQLite thread: every query's rows (dicts, by the connection's row factory)."""
+    return [conn.execute(sql, params).fetchall() for sql, params in queries]
+
+
+def _transaction(
+    conn: sqlite3.Connection, statements: Sequence[tuple[str, Sequence[Any]]]
+) -> None:
+    """In the SQLite thread: the statements, committed together or rolled back together."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        for sql, params in statements:
+            conn.execute(sql, params)
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:  # SQLite rolls some failures back by itself
+            conn.execute("ROLLBACK")
+        raise
 
 
 def iso_day(day: date | None) -> str | None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 
 from bot.domain.cadence import FamilyCadence
 from bot.domain.errors import DomainError
@@ -16,6 +15,10 @@ class FamilyRepository:
 
     def __init__(self, db: Database) -> None:
         self.db = db
+        # Families read since the last write (of anything): one update asks for its family
+        # at every step of its work, and nothing can change it until the next write.
+        self._read: dict[int, Family] = {}
+        self._read_at = -1
 
     async def codes(self) -> set[str]:
         """Every family code in use."""
@@ -80,27 +83,36 @@ class FamilyRepository:
 
     async def get(self, family_id: int) -> Family | None:
         """A family with its members, if it exists and is active."""
-        row = await self.db.fetch_one(
-            "SELECT * FROM families WHERE id = ? AND active = 1", (family_id,)
-        )
-        return None if row is None else await self._with_members(row)
+        if self._read_at == self.db.generation and family_id in self._read:
+            return self._read[family_id]
+        return await self._one("f.id = ?", family_id)
 
     async def by_code(self, code: str) -> Family | None:
         """A family by its code (case-insensitive), if it exists and is active."""
-        row = await self.db.fetch_one(
-            "SELECT * FROM families WHERE code = ? AND active = 1", (code,)
-        )
-        return None if row is None else await self._with_members(row)
+        return await self._one("f.code = ?", code)
 
-    async def _with_members(self, row: dict[str, Any]) -> Family:
-        """Attach the members to a family row."""
-        members = await self.db.fetch_all(
-            "SELECT id, name, role, birth_year FROM members WHERE family_id = ? ORDER BY position",
-            (row["id"],),
+    async def _one(self, where: str, key: object) -> Family | None:
+        """One active family and its members, read in one trip, and remembered until a write."""
+        generation = self.db.generation
+        families, members = await self.db.fetch_each(
+            (f"SELECT f.* FROM families f WHERE {where} AND f.active = 1", (key,)),
+            (
+                "SELECT m.id, m.name, m.role, m.birth_year FROM members m "
+                f"JOIN families f ON f.id = m.family_id WHERE {where} AND f.active = 1 "
+                "ORDER BY m.position",
+                (key,),
+            ),
         )
-        return Family.model_validate(
-            {**row, "members": tuple(Member.model_validate(m) for m in members)}
+        if not families:
+            return None
+        family = Family.model_validate(
+            {**families[0], "members": tuple(Member.model_validate(m) for m in members)}
         )
+        if generation == self.db.generation:  # no write began or ended while reading
+            if self._read_at != generation:
+                self._read, self._read_at = {}, generation
+            self._read[family.id] = family
+        return family
 
     async def assign(self, family_id: int, assistant_id: int) -> None:
         """Hand a family to another assistant."""

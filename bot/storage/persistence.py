@@ -55,10 +55,8 @@ class SQLitePersistence(BasePersistence[UserData, ChatData, BotData]):
             statements = self._batch
         finally:
             self._batch = None
-        async with self.db.write() as conn:
-            for sql, params in statements:
-                await conn.execute(sql, params)
-            await conn.execute(_REMEMBER_UPDATE, (update_id, fingerprint, at.isoformat()))
+        remember = (_REMEMBER_UPDATE, (update_id, fingerprint, at.isoformat()))
+        await self.db.write_all([*statements, remember])
         self.recent.remember(update_id, fingerprint, at)
 
     async def _write(self, sql: str, params: tuple[Any, ...]) -> None:
@@ -66,8 +64,7 @@ class SQLitePersistence(BasePersistence[UserData, ChatData, BotData]):
         if self._batch is not None:
             self._batch.append((sql, params))
             return
-        async with self.db.write() as conn:
-            await conn.execute(sql, params)
+        await self.db.write_all([(sql, params)])
 
     async def get_user_data(self) -> dict[int, UserData]:
         """All stored user_data, by user id."""
