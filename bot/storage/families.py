@@ -39,13 +39,20 @@ class FamilyRepository:
         return family_id
 
     async def add_once(
-        self, family: NewFamily, assistant_id: int, now: datetime, *, draft_token: str | None
+        self,
+        family: NewFamily,
+        assistant_id: int,
+        now: datetime,
+        *,
+        draft_token: str | None,
+        started_on: date | None = None,
     ) -> tuple[int, bool]:
         """Save a /newfamily draft once; return (family id, whether it was newly saved).
 
         The same draft saved again (a double press, a draft left by a crash right after the
         save) returns the first family: its code is taken by that family, not by another.
-        Otherwise DomainError('code_taken') if the code is used.
+        Otherwise DomainError('code_taken') if the code is used. The first period of work
+        begins `started_on` (the local day; by default the UTC day of `now`).
         """
         async with self.db.write() as conn:
             if draft_token is not None:
@@ -79,34 +86,44 @@ class FamilyRepository:
                     for i, m in enumerate(family.members)
                 ],
             )
+            await conn.execute(
+                "INSERT INTO case_periods (family_id, started_on) VALUES (?, ?)",
+                (family_id, (started_on or now.date()).isoformat()),
+            )
         return family_id, True
 
     async def get(self, family_id: int) -> Family | None:
-        """A family with its members, if it exists and is active."""
+        """A family with its members, if it exists (closed ones too: `active` says which)."""
         if self._read_at == self.db.generation and family_id in self._read:
             return self._read[family_id]
         return await self._one("f.id = ?", family_id)
 
     async def by_code(self, code: str) -> Family | None:
-        """A family by its code (case-insensitive), if it exists and is active."""
+        """A family by its code (case-insensitive), if it exists (closed ones too)."""
         return await self._one("f.code = ?", code)
 
     async def _one(self, where: str, key: object) -> Family | None:
-        """One active family and its members, read in one trip, and remembered until a write."""
+        """One family with its present and former members, in one trip, kept until a write."""
         generation = self.db.generation
-        families, members = await self.db.fetch_each(
-            (f"SELECT f.* FROM families f WHERE {where} AND f.active = 1", (key,)),
+        families, rows = await self.db.fetch_each(
+            (f"SELECT f.* FROM families f WHERE {where}", (key,)),
             (
-                "SELECT m.id, m.name, m.role, m.birth_year FROM members m "
-                f"JOIN families f ON f.id = m.family_id WHERE {where} AND f.active = 1 "
-                "ORDER BY m.position",
+                "SELECT m.id, m.name, m.role, m.birth_year, m.left_on FROM members m "
+                f"JOIN families f ON f.id = m.family_id WHERE {where} ORDER BY m.position",
                 (key,),
             ),
         )
         if not families:
             return None
+        row = families[0]
+        members = [Member.model_validate(m) for m in rows]
         family = Family.model_validate(
-            {**families[0], "members": tuple(Member.model_validate(m) for m in members)}
+            {
+                **row,
+                "active": bool(row["active"]),
+                "members": tuple(m for m in members if m.left_on is None),
+                "former_members": tuple(m for m in members if m.left_on is not None),
+            }
         )
         if generation == self.db.generation:  # no write began or ended while reading
             if self._read_at != generation:
@@ -135,7 +152,7 @@ class FamilyRepository:
             "SELECT * FROM families WHERE assistant_id = ? AND active = 1 ORDER BY code",
             (assistant_id,),
         )
-        return [Family.model_validate(r) for r in rows]
+        return [Family.model_validate({**r, "active": True}) for r in rows]
 
     async def cadence_for(
         self, assistant_id: int, monday: date, sunday: date
