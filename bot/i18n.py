@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gettext
 from datetime import date, datetime
-from functools import cache
+from functools import cache, lru_cache
 from io import BytesIO
 from pathlib import Path
 
@@ -39,11 +39,17 @@ class Translator:
 
     def fmt_date(self, day: date, fmt: str = "EEE d MMM") -> str:
         """A short local date such as 'pon., 23 lis' or 'Mon, 23 Nov'."""
-        return format_date(day, fmt, locale=self.locale)
+        return _format_date(day, fmt, self.locale)
 
     def fmt_datetime(self, moment: datetime, fmt: str = "d MMM y, HH:mm") -> str:
         """A local date and time."""
         return format_datetime(moment, fmt, tzinfo=moment.tzinfo, locale=self.locale)
+
+
+@lru_cache(maxsize=4096)
+def _format_date(day: date, fmt: str, locale: str) -> str:
+    """Babel's date text, kept: Babel parses the pattern and the locale on every call."""
+    return format_date(day, fmt, locale=locale)
 
 
 @cache

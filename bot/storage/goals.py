@@ -52,15 +52,17 @@ class GoalRecords:
         return Goal.model_validate({**row, "tasks": tuple(_task(t) for t in tasks)})
 
     async def goals(self, family_id: int) -> list[Goal]:
-        """Every goal of the family's current plan with tasks, in plan order (two queries)."""
-        rows = await self.db.fetch_all(
-            f"SELECT {_GOAL_COLUMNS} FROM goals g WHERE g.family_id = ? AND {_CURRENT}",
-            (family_id,),
-        )
-        task_rows = await self.db.fetch_all(
-            "SELECT t.* FROM tasks t JOIN goals g ON g.id = t.goal_id "
-            f"WHERE g.family_id = ? AND {_CURRENT} ORDER BY t.id",
-            (family_id,),
+        """Every goal of the family's current plan with tasks, in plan order (one trip)."""
+        rows, task_rows = await self.db.fetch_each(
+            (
+                f"SELECT {_GOAL_COLUMNS} FROM goals g WHERE g.family_id = ? AND {_CURRENT}",
+                (family_id,),
+            ),
+            (
+                "SELECT t.* FROM tasks t JOIN goals g ON g.id = t.goal_id "
+                f"WHERE g.family_id = ? AND {_CURRENT} ORDER BY t.id",
+                (family_id,),
+            ),
         )
         tasks: dict[int, list[Task]] = {}
         for task_row in task_rows:
