@@ -31,6 +31,7 @@ from bot.handlers.gate import gatekeeper, persist_after_update
 from bot.handlers.menu import publish_commands
 from bot.reminders.job import schedule
 from bot.reminders.sender import REMINDER_PREFIX, TelegramSender, tell_admins
+from bot.safekeeping.job import schedule_backups
 from bot.services.registry import Services
 from bot.storage.outbox import UnreachableNotice
 from bot.storage.persistence import SQLitePersistence
@@ -73,6 +74,8 @@ def build_application(
     application.bot_data[SERVICES_KEY] = services
     _add_handlers(application)
     _schedule_reminders(application, services)
+    if services.backups is not None:
+        schedule_backups(application, services.backups)
     return application
 
 
