@@ -60,8 +60,8 @@ class MembershipService:
             await self.people.add_assistant(actor.telegram_id, name, self.clock.now())
 
     async def create_invite(self, actor: Actor) -> Invite:
-        """A new one-time invite code (admins only)."""
-        actor.check_admin()
+        """A new one-time invite code (admins only; anyone else's attempt is audited)."""
+        await self._admin_only(actor, "invite.create")
         now = self.clock.now()
         invite = Invite(
             code=secrets.token_urlsafe(INVITE_CODE_BYTES),
@@ -103,5 +103,11 @@ class MembershipService:
 
     async def assistants(self, actor: Actor) -> list[Assistant]:
         """Everyone registered (admins only: for assigning families)."""
-        actor.check_admin()
+        await self._admin_only(actor, "read.assistants")
         return await self.people.list_assistants()
+
+    async def _admin_only(self, actor: Actor, action: str) -> None:
+        """Let an admin through; record anyone else's attempt, then refuse it."""
+        if not actor.is_admin:
+            await self.audit.denied(actor.telegram_id, action, subject="admin_only")
+        actor.check_admin()
