@@ -8,9 +8,11 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 import time_machine
 
 from bot.config import Settings
+from bot.domain.errors import NotFound
 from bot.domain.family import Member, NewFamily
 from bot.domain.people import Actor
 from bot.domain.vocabulary import MemberRole
@@ -61,10 +63,8 @@ async def test_the_export_filters_by_family_and_day_and_holds_no_content(
         await services.families.register(OTHER, NewFamily(code="R-02"))
     with time_machine.travel(datetime(2026, 11, 3, 9, 0, tzinfo=UTC), tick=False):
         await services.plans.plan_for(ADMIN, "R-01")
-        try:
+        with pytest.raises(NotFound):
             await services.plans.plan_for(OTHER, "R-01")
-        except Exception:  # noqa: BLE001 (refused, as it should be)
-            pass
     out = tmp_path / "r01.csv"
     result = audit(settings, "--family", "r-01", "--since", "2026-11-01", "--out", str(out))
     assert result.returncode == 0, result.stderr
