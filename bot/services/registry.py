@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from bot.config import Settings
 from bot.services.appointments import AppointmentService
 from bot.services.audit import AccessAudit
+from bot.services.chat_cleanup import ChatCleanupService
 from bot.services.clock import Clock
 from bot.services.families import FamilyService
 from bot.services.membership import MembershipService
@@ -15,6 +16,7 @@ from bot.services.reminders import ReminderService
 from bot.services.visits import VisitService
 from bot.storage.appointments import AppointmentRepository
 from bot.storage.audit import AuditRepository
+from bot.storage.chat_cleanup import ChatCleanupRepository
 from bot.storage.db import Database
 from bot.storage.families import FamilyRepository
 from bot.storage.people import PeopleRepository
@@ -35,6 +37,7 @@ class Services:
     plans: PlanService
     appointments: AppointmentService
     reminders: ReminderService
+    chat_cleanup: ChatCleanupService
 
     @classmethod
     def build(cls, settings: Settings, db: Database, clock: Clock | None = None) -> Services:
@@ -58,4 +61,7 @@ class Services:
                 AppointmentRepository(db), plans, reminders, families, clock
             ),
             reminders=ReminderService(reminders, families, clock),
+            chat_cleanup=ChatCleanupService(
+                ChatCleanupRepository(db), clock, settings.chat_cleanup_minutes
+            ),
         )
