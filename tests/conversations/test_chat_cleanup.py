@@ -91,7 +91,8 @@ async def test_an_abandoned_walk_loses_its_typed_texts(
         await sim.press("▶ Continue")
         await sim.press("Skip")  # the next steps: the summary shows the kept note
         assert NOTE in harness.fake.last_text(sim.chat_id)
-    assert harness.fake.errors == []
+    # Only the timed-out walk's old question, deleted meanwhile, could not lose its buttons.
+    assert all("to edit not found" in str(call.error) for call in harness.fake.errors)
 
 
 @pytest.mark.parametrize("restart", [False, True])
