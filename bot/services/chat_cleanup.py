@@ -38,6 +38,8 @@ class ChatCleanupService:
         self, chat_id: int, walk: str, shown: Sequence[ShownMessage], locale: str
     ) -> None:
         """A walk moved: remember its new messages; all of them go after idle minutes."""
+        if not shown and self.minutes <= 0:
+            return  # nothing new, and no idle time-out to move on
         now = self.clock.now()
         timed = now + timedelta(minutes=self.minutes) if self.minutes > 0 else None
         due = [(m, due_at(m.kind, m.sent_at, now, self.minutes)) for m in shown]

@@ -1,7 +1,7 @@
 -- Messages that must leave the chat: the bot's sensitive answers, a walk's typed texts and the
 -- question copies that repeat them. A row is kept until Telegram deleted (or the bot stubbed)
 -- the message, so a restart or a crash loses none.
-CREATE TABLE chat_cleanup (
+CREATE TABLE IF NOT EXISTS chat_cleanup (
     id INTEGER PRIMARY KEY,
     chat_id INTEGER NOT NULL,
     message_id INTEGER NOT NULL,
@@ -13,5 +13,5 @@ CREATE TABLE chat_cleanup (
     locale TEXT NOT NULL DEFAULT 'pl', -- the stub's language
     UNIQUE (chat_id, message_id)
 );
-CREATE INDEX chat_cleanup_due ON chat_cleanup (due_at) WHERE due_at IS NOT NULL;
-CREATE INDEX chat_cleanup_walk ON chat_cleanup (walk) WHERE walk IS NOT NULL;
+CREATE INDEX IF NOT EXISTS chat_cleanup_due ON chat_cleanup (due_at) WHERE due_at IS NOT NULL;
+CREATE INDEX IF NOT EXISTS chat_cleanup_walk ON chat_cleanup (walk) WHERE walk IS NOT NULL;
