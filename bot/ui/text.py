@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import html
+import re
 
 MESSAGE_LIMIT = 4096
+_TAG = re.compile(r"<[^>]*>")
 
 
 def esc(text: object) -> str:
@@ -17,6 +19,18 @@ def telegram_length(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
+def visible_length(markup: str) -> int:
+    """Length of HTML as Telegram limits it: UTF-16 units of the text after entity parsing.
+
+    The Bot API's 4,096 characters count what the reader sees: tags are not counted and
+    `&amp;` is one character. Our HTML comes from `esc` and fixed tags, so a `<` is a tag and
+    the entities are esc's three; any other entity is counted whole, which only errs long.
+    """
+    text = _TAG.sub("", markup)
+    entities = 4 * text.count("&amp;") + 3 * (text.count("&lt;") + text.count("&gt;"))
+    return telegram_length(text) - entities
+
+
 def shorten(text: str, limit: int) -> str:
     """Cut plain text to at most `limit` characters, marking the cut with an ellipsis."""
     cleaned = " ".join(text.split())
@@ -26,18 +40,20 @@ def shorten(text: str, limit: int) -> str:
 def split_lines(lines: list[str], limit: int = MESSAGE_LIMIT) -> list[str]:
     """Pack well-formed HTML lines into messages within the limit, never splitting a line.
 
-    A single line longer than the limit is a rendering bug upstream (user text must be
-    shortened before it is put in a line), so it is cut hard as plain text as a last resort.
+    The limit is on what the reader sees (`visible_length`), as Telegram's is, so text full
+    of `&amp;` and tags is not sent in more messages than it needs. A single line longer than
+    the limit is a rendering bug upstream (user text must be shortened before it is put in a
+    line), so it is cut hard as plain text as a last resort.
     """
     messages: list[str] = []
     current: list[str] = []
     size = 0
     for raw in lines:
         line = raw
-        length = telegram_length(line) + 1
+        length = visible_length(line) + 1
         if length > limit:
             line = _fit_as_plain(line, limit - 1)
-            length = telegram_length(line) + 1
+            length = visible_length(line) + 1
         if current and size + length > limit:
             messages.append("\n".join(current))
             current, size = [], 0

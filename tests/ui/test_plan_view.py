@@ -22,7 +22,7 @@ from bot.domain.plan import (
 from bot.domain.vocabulary import Area, MemberRole
 from bot.i18n import translator
 from bot.ui.plan_view import independence_bar, plan_lines
-from bot.ui.text import MESSAGE_LIMIT, split_lines, telegram_length
+from bot.ui.text import MESSAGE_LIMIT, split_lines, telegram_length, visible_length
 from tests.support.telegram_rules import check_text
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
@@ -109,7 +109,7 @@ def test_a_60_goal_hostile_plan_splits_into_valid_messages(
     assert len(messages) > 1
     assert "\n".join(messages) == "\n".join(lines)  # no line was cut as a last resort
     for message in messages:
-        assert telegram_length(message) <= MESSAGE_LIMIT
+        assert visible_length(message) <= MESSAGE_LIMIT
         check_text(message, "HTML")
     plain = _plain(messages)
     assert "<b>not bold</b>" in plain

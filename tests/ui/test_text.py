@@ -7,7 +7,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.ui.callbacks import MAX_BYTES, as_int, decode, encode
-from bot.ui.text import MESSAGE_LIMIT, esc, shorten, split_lines, telegram_length
+from bot.ui.text import (
+    MESSAGE_LIMIT,
+    esc,
+    shorten,
+    split_lines,
+    telegram_length,
+    visible_length,
+)
 from tests.support.telegram_rules import check_text
 
 
@@ -24,8 +31,17 @@ def test_split_keeps_every_line_and_each_message_is_valid(texts: list[str]) -> N
     messages = split_lines(lines)
     assert "\n".join(messages) == "\n".join(lines)
     for message in messages:
-        assert telegram_length(message) <= MESSAGE_LIMIT
+        assert visible_length(message) <= MESSAGE_LIMIT
         check_text(message, "HTML")
+
+
+def test_the_limit_is_on_what_the_reader_sees() -> None:
+    lines = [f"<b>{esc('&' * 1023)}</b>"] * 4  # 5,122 characters of HTML, 1,023 seen, each
+    messages = split_lines(lines)
+    assert messages == ["\n".join(lines)]
+    assert visible_length(messages[0]) == 4 * 1023 + 3
+    check_text(messages[0], "HTML")
+    assert len(split_lines([*lines, "x"])) == 2
 
 
 def test_an_oversized_line_is_cut_as_plain_text() -> None:
