@@ -28,6 +28,10 @@ class Settings(BaseSettings):
     admin_telegram_ids: Annotated[frozenset[int], NoDecode] = Field(default_factory=frozenset)
     timezone: str = "Europe/Warsaw"
     default_locale: Locale = "pl"
+    # How long a closed family's data is kept: the centre decides, with its data protection
+    # officer, by the rules for its documentation (README, "Keep or erase").
+    retention_years: int = Field(default=10, ge=1, le=100)
+    monitoring_months: Literal[0, 3, 6, 12] = 6  # offered first when the work is closed
 
     @field_validator("admin_telegram_ids", mode="before")
     @classmethod
