@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict
 
 from bot.domain.appointment import Institution
 from bot.domain.errors import DomainError
-from bot.domain.lifecycle import CasePeriod, Closure, MonitoringContact
+from bot.domain.lifecycle import CasePeriod, Closure, MonitoredFamily, MonitoringContact
 from bot.domain.plan import GoalEventKind, GoalStatus, Stamp
 from bot.storage.db import Database, first_row, insert, iso_day
 from bot.storage.goals import add_event
@@ -55,17 +55,6 @@ class ClosedFamily(BaseModel):
     monitoring_until: date | None = None
     monitoring_ended_on: date | None = None
     erased: bool = False
-
-
-class MonitoredFamily(BaseModel):
-    """A closed family under monitoring, as the reminder tick reads it (codes only)."""
-
-    model_config = ConfigDict(frozen=True)
-
-    period: CasePeriod
-    code: str
-    assistant_id: int
-    last_contact: date | None = None
 
 
 class CaseRepository:
