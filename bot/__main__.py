@@ -2,7 +2,8 @@
 
 `python -m bot migrate` prepares the database and exits; `python -m bot backup FILE` writes a
 consistent copy of the database (encrypted with the same key) while the bot may keep running;
-`python -m bot doctor` checks the installation and prints one line per check.
+`python -m bot doctor` checks the installation and prints one line per check;
+`python -m bot export-family R-01 --out FILE` writes everything held about one family as JSON.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from telegram import Update
 from bot.app import build_application, start_up
 from bot.config import ConfigError, Settings, load_settings
 from bot.doctor import doctor
+from bot.export_family import run_export
 from bot.services.registry import Services
 from bot.storage.db import Database, DatabaseError
 from bot.storage.persistence import SQLitePersistence
@@ -59,6 +61,11 @@ async def backup(settings: Settings, target: Path) -> None:
     log.info("backup written to %s", target)
 
 
+async def export_family(settings: Settings, code: str, target: Path) -> None:
+    """Write one family's record as JSON (bot/export_family.py)."""
+    await run_export(await open_database(settings), code, target)
+
+
 async def run(settings: Settings) -> None:
     """Poll Telegram until SIGINT or SIGTERM, then shut down cleanly."""
     settings.token()  # fail fast, before touching the database
@@ -88,12 +95,20 @@ def main(argv: list[str] | None = None) -> int:
     """Parse the command, load settings, run; configuration problems are one clear line."""
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     parser.add_argument(
-        "command", nargs="?", default="run", choices=["run", "migrate", "backup", "doctor"]
+        "command",
+        nargs="?",
+        default="run",
+        choices=["run", "migrate", "backup", "doctor", "export-family"],
     )
-    parser.add_argument("file", nargs="?", type=Path, help="backup: the new file to write")
+    parser.add_argument(
+        "file", nargs="?", help="backup: the new file to write; export-family: the family's code"
+    )
+    parser.add_argument("--out", type=Path, help="export-family: the new JSON file to write")
     args = parser.parse_args(argv)
     if args.command == "backup" and args.file is None:
         parser.error("backup needs the name of a new file, e.g. backups/familybot-2026-11-23.db")
+    if args.command == "export-family" and (args.file is None or args.out is None):
+        parser.error("export-family needs a family code and --out FILE, e.g. R-01 --out r01.json")
     logging.basicConfig(
         level=logging.WARNING if args.command == "doctor" else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -106,7 +121,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "migrate":
             asyncio.run(migrate(settings))
         elif args.command == "backup":
-            asyncio.run(backup(settings, args.file))
+            asyncio.run(backup(settings, Path(args.file)))
+        elif args.command == "export-family":
+            asyncio.run(export_family(settings, args.file, args.out))
         else:
             asyncio.run(run(settings))
     except (ConfigError, DatabaseError) as exc:

@@ -127,7 +127,9 @@ class CaseService:
             actor, family_id, "family.reopen", closed_ok=True
         ) as family:
             if family.erased_at is not None:
-                raise DomainError("family_erased")
+                raise NotAllowed("family_erased")
+            if family.active:
+                raise NotAllowed("family_open")
             period = await self._period(family.id)
             checked = check_reopen_day(day, period, self.clock.today())
             await self.cases.reopen(family.id, checked, self._stamp(actor))

@@ -174,7 +174,7 @@ async def test_at_the_end_of_monitoring_the_bot_asks_finish_or_extend(
     assert "R-02" in text
     assert "Finish it, or monitor a while longer?" in text
     buttons = [b.text for row in reminder_buttons(item).inline_keyboard for b in row]
-    assert "✔ Finish monitoring" in buttons
+    assert "✔ Zakończ monitoring" in buttons  # the assistant's language: Polish
     until = await world.services.cases.extend_monitoring(WATCHER, world.watched_id)
     assert until == date(2027, 5, 2)
     assert await world.services.cases.finish_monitoring(WATCHER, world.watched_id)

@@ -1,0 +1,56 @@
+"""`python -m bot export-family R-01 --out FILE`: everything held about one family, as JSON.
+
+For a person's right of access (GDPR art. 15), from the command line only: the bot never
+sends this file through Telegram. The file is created private (mode 600) and never
+overwritten; the export is recorded in the access log without content.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bot.domain.family import normalise_code
+from bot.storage.audit import AuditRepository
+from bot.storage.db import Database, DatabaseError
+from bot.storage.family_export import FamilyExport
+
+EXPORT_ACTION = "family.export"
+CLI_ACTOR = 0  # the access log's actor for the command line (no Telegram user)
+
+
+async def export_family(db: Database, code: str, target: Path, now: datetime) -> int:
+    """Write the family's record to `target`; the number of bytes written."""
+    normal = normalise_code(code)
+    export = FamilyExport(db)
+    family_id = None if normal is None else await export.family_id(normal)
+    if family_id is None:
+        raise DatabaseError(f"no family with the code {code!r}")
+    record = await export.collect(family_id)
+    record["exported_at"] = now.isoformat()
+    data = json.dumps(record, ensure_ascii=False, indent=2).encode()
+    _write_private(target, data)
+    await AuditRepository(db).record(now, CLI_ACTOR, EXPORT_ACTION, family_id, detail="cli")
+    return len(data)
+
+
+def _write_private(target: Path, data: bytes) -> None:
+    """Create the file readable by its owner only; refuse to overwrite one."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise DatabaseError(f"{target} already exists; choose a new file name") from None
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(data)
+
+
+async def run_export(database: Database, code: str, target: Path) -> None:
+    """The CLI's entry: export, close the database, say where the file is."""
+    try:
+        size = await export_family(database, code, target, datetime.now(UTC))
+    finally:
+        await database.close()
+    print(f"{code}: {size} bytes written to {target} (keep it as protected as the database)")
