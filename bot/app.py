@@ -23,23 +23,36 @@ from telegram.request import BaseRequest
 
 from bot.commands import names
 from bot.conversations import walk_handlers
-from bot.conversations.engine import route_cancel, route_typed
-from bot.handlers import admin, agenda, families, language, monitoring, plan, reminders, start
+from bot.conversations.engine import clean_up_ended_walks, route_cancel, route_typed
+from bot.handlers import (
+    access,
+    admin,
+    agenda,
+    families,
+    language,
+    monitoring,
+    plan,
+    reminders,
+    start,
+)
 from bot.handlers.context import SERVICES_KEY, BotContext
 from bot.handlers.errors import on_error
 from bot.handlers.gate import gatekeeper, persist_after_update
 from bot.handlers.menu import publish_commands
+from bot.reminders.chat_cleanup import schedule_cleanup
 from bot.reminders.job import schedule
 from bot.reminders.sender import MONITORING_PREFIX, REMINDER_PREFIX, TelegramSender, tell_admins
+from bot.safekeeping.job import schedule_backups
 from bot.services.registry import Services
 from bot.storage.outbox import UnreachableNotice
 from bot.storage.persistence import SQLitePersistence
-from bot.ui import agenda_views, family_views
+from bot.ui import access_views, agenda_views, family_views
 
 log = logging.getLogger(__name__)
 
 GATE_GROUP = -1
 MAIN_GROUP = 0
+CLEANUP_GROUP = 90  # after every handler, before the state is persisted
 PERSIST_GROUP = 100
 
 BotApplication = Application[Any, BotContext, Any, Any, Any, Any]
@@ -73,6 +86,9 @@ def build_application(
     application.bot_data[SERVICES_KEY] = services
     _add_handlers(application)
     _schedule_reminders(application, services)
+    schedule_cleanup(application)
+    if services.backups is not None:
+        schedule_backups(application, services.backups)
     return application
 
 
@@ -104,9 +120,11 @@ def _add_handlers(application: BotApplication) -> None:
         CommandHandler(names("lang"), language.choose_language),
         CommandHandler(names("invite"), admin.invite),
         CommandHandler(names("assign"), admin.assign),
+        CommandHandler(names("access"), access.access),
         CommandHandler(names("cancel"), _cancel),
         CallbackQueryHandler(language.language_pressed, pattern=rf"^{language.LANG_PREFIX}:"),
         CallbackQueryHandler(admin.assign_pressed, pattern=rf"^{admin.ASSIGN_PREFIX}:"),
+        CallbackQueryHandler(access.access_pressed, pattern=rf"^{access_views.ACCESS_PREFIX}:"),
         CallbackQueryHandler(families.visits_pressed, pattern=rf"^{family_views.VISITS_PREFIX}:"),
         CallbackQueryHandler(families.card_pressed, pattern=rf"^{family_views.CARD_PREFIX}:"),
         CallbackQueryHandler(plan.plan_pressed, pattern=rf"^{family_views.PLAN_PREFIX}:"),
@@ -122,6 +140,7 @@ def _add_handlers(application: BotApplication) -> None:
         CallbackQueryHandler(start.stale_button),
     ]
     application.add_handlers(main, group=MAIN_GROUP)
+    application.add_handler(TypeHandler(Update, clean_up_ended_walks), group=CLEANUP_GROUP)
     application.add_handler(TypeHandler(Update, persist_after_update), group=PERSIST_GROUP)
     application.add_error_handler(on_error)
 

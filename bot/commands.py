@@ -157,6 +157,13 @@ COMMANDS: tuple[Command, ...] = (
         Audience.ADMIN,
     ),
     Command(
+        "access",
+        "dostepy",
+        N_("Who opened a family"),
+        N_("/access R-01 (/dostepy) — who opened or changed a family, and who was refused"),
+        Audience.ADMIN,
+    ),
+    Command(
         "erase",
         "usun",
         N_("Erase a family's data"),

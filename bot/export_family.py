@@ -7,11 +7,14 @@ overwritten; the export is recorded in the access log without content.
 
 from __future__ import annotations
 
+import argparse
+import asyncio
 import json
 import os
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bot.config import ConfigError, Settings
 from bot.domain.family import normalise_code
 from bot.storage.audit import AuditRepository
 from bot.storage.db import Database, DatabaseError
@@ -47,10 +50,22 @@ def _write_private(target: Path, data: bytes) -> None:
         handle.write(data)
 
 
-async def run_export(database: Database, code: str, target: Path) -> None:
-    """The CLI's entry: export, close the database, say where the file is."""
+def export_command(settings: Settings, args: argparse.Namespace) -> str:
+    """`export-family R-01 --out FILE` from __main__: export, and say where the file is."""
+    code, target = args.file, args.out
+    if code is None or target is None:
+        raise ConfigError(
+            "export-family needs a family code and --out FILE, e.g. R-01 --out r.json"
+        )
+    size = asyncio.run(_export(settings, str(code), target))
+    return f"{code}: {size} bytes written to {target} (keep it as protected as the database)"
+
+
+async def _export(settings: Settings, code: str, target: Path) -> int:
+    """Open the database (migrated), export, close it."""
+    database = await Database.open(settings.database_path, settings.key())
     try:
-        size = await export_family(database, code, target, datetime.now(UTC))
+        await database.migrate()
+        return await export_family(database, code, target, datetime.now(UTC))
     finally:
         await database.close()
-    print(f"{code}: {size} bytes written to {target} (keep it as protected as the database)")

@@ -246,12 +246,16 @@ class FamilyService:
         return family
 
     def check_access(self, actor: Actor, family: Family, *, write: bool) -> None:
-        """The assigned assistant may do anything; an admin may read; nobody else anything."""
+        """The assigned assistant may do anything; coordinators and admins may read any family
+        (closed ones too); nobody else anything."""
         actor.check_member()
         if family.assistant_id == actor.telegram_id:
             return
-        if actor.is_admin and not write:
-            return
+        if actor.sees_team:
+            if not write:
+                return
+            # They may read the family anyway: say why, not that it does not exist.
+            raise NotAllowed("read_only", family_code=family.code)
         # Strangers to the family learn nothing, not even that it exists.
         raise NotFound("family_unknown", family_code=family.code)
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.config import Settings
+from bot.safekeeping.backups import ScheduledBackups
+from bot.services.access_log import AccessLogService
 from bot.services.appointments import AppointmentService
 from bot.services.audit import AccessAudit
+from bot.services.chat_cleanup import ChatCleanupService
 from bot.services.clock import Clock
 from bot.services.families import FamilyService
 from bot.services.family_edits import FamilyEditService
@@ -17,7 +20,8 @@ from bot.services.reminders import ReminderService
 from bot.services.retention import RetentionService
 from bot.services.visits import VisitService
 from bot.storage.appointments import AppointmentRepository
-from bot.storage.audit import AuditRepository
+from bot.storage.audit import AccessLogReader, AuditRepository
+from bot.storage.chat_cleanup import ChatCleanupRepository
 from bot.storage.db import Database
 from bot.storage.erasure import ErasureRepository
 from bot.storage.families import FamilyRepository
@@ -44,6 +48,9 @@ class Services:
     cases: CaseService
     retention: RetentionService
     family_edits: FamilyEditService
+    chat_cleanup: ChatCleanupService
+    access_log: AccessLogService
+    backups: ScheduledBackups | None  # None: BACKUP_DIR is not set
 
     @classmethod
     def build(cls, settings: Settings, db: Database, clock: Clock | None = None) -> Services:
@@ -51,7 +58,8 @@ class Services:
         clock = clock or Clock(settings.tz)
         people = PeopleRepository(db)
         audit = AccessAudit(AuditRepository(db), clock)
-        families = FamilyService(FamilyRepository(db), people, audit, clock)
+        family_rows = FamilyRepository(db)
+        families = FamilyService(family_rows, people, audit, clock)
         plans = PlanRepository(db)
         cases = CaseRepository(db)
         reminders = ReminderRepository(
@@ -78,4 +86,16 @@ class Services:
                 settings.retention_years,
             ),
             family_edits=FamilyEditService(FamilyEdits(db), families, clock),
+            chat_cleanup=ChatCleanupService(
+                ChatCleanupRepository(db), clock, settings.chat_cleanup_minutes
+            ),
+            access_log=AccessLogService(AccessLogReader(db), family_rows, audit),
+            backups=_backups(settings, db, clock),
         )
+
+
+def _backups(settings: Settings, db: Database, clock: Clock) -> ScheduledBackups | None:
+    """The daily backups, when BACKUP_DIR is set."""
+    if settings.backup_dir is None:
+        return None
+    return ScheduledBackups(db, settings.backup_dir, settings.backup_keep, settings.key(), clock)

@@ -131,6 +131,20 @@ ERROR_TEXTS: dict[str, str] = {
     "code_mismatch": N_("That is not the family's code. Nothing was erased."),
     "not_allowed": N_("You are not allowed to do that."),
     "admin_only": N_("Only the centre's admins can do that."),
+    "team_only": N_("Only coordinators and the centre's admins can do that."),
+    "read_only": N_(
+        "You can read {family_code}, but only its assistant can change it. "
+        "To take the family over, ask an admin to /assign it."
+    ),
+    "still_holds_families": N_(
+        "{name} still works with these families: {codes}. Hand them to someone else with "
+        "/assign first, then deactivate."
+    ),
+    "admin_in_config": N_(
+        "This person is an admin in the bot's configuration (ADMIN_TELEGRAM_IDS); the IT "
+        "person changes that."
+    ),
+    "person_inactive": N_("That person has been deactivated. Reactivate them in /team first."),
     "not_found": N_("I could not find that."),
     "family_unknown": N_("I do not know that family among yours. Check the code in /families."),
     "assistant_unknown": N_("That person has not joined the bot yet."),

@@ -55,9 +55,10 @@ async def _id(services: Services, code: str = "R-01") -> int:
 
 async def test_only_the_assistant_closes_and_a_refusal_is_audited(services: Services) -> None:
     family_id = await _id(services)
-    for actor in (OTHER, ADMIN):
-        with pytest.raises(NotFound):
-            await services.cases.close(actor, family_id, CLOSURE)
+    with pytest.raises(NotFound):
+        await services.cases.close(OTHER, family_id, CLOSURE)
+    with pytest.raises(NotAllowed, match="read_only"):  # readers read, never change
+        await services.cases.close(ADMIN, family_id, CLOSURE)
     denied = [a for a, _ in await services.families.audit.entries(family_id, "denied")]
     assert denied == [OTHER.telegram_id, ADMIN.telegram_id]
     await services.cases.close(OWNER, family_id, CLOSURE)
