@@ -2,7 +2,9 @@
 
 `python -m bot migrate` prepares the database and exits; `python -m bot backup FILE` writes a
 consistent copy of the database (encrypted with the same key) while the bot may keep running;
-`python -m bot doctor` checks the installation and prints one line per check.
+`python -m bot doctor` checks the installation and prints one line per check;
+`python -m bot report …` and `python -m bot dossier …` write the centre's documents
+(bot/cli_documents.py).
 """
 
 from __future__ import annotations
@@ -84,8 +86,16 @@ async def run(settings: Settings) -> None:
         await db.close()
 
 
+DOCUMENT_COMMANDS = ("report",)  # bot/cli_documents.py: options of their own
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse the command, load settings, run; configuration problems are one clear line."""
+    words = sys.argv[1:] if argv is None else argv
+    if words and words[0] in DOCUMENT_COMMANDS:
+        from bot.cli_documents import main as documents  # noqa: PLC0415 (heavy: fpdf, matplotlib)
+
+        return documents(words[0], words[1:])
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     parser.add_argument(
         "command", nargs="?", default="run", choices=["run", "migrate", "backup", "doctor"]

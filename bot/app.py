@@ -24,7 +24,7 @@ from telegram.request import BaseRequest
 from bot.commands import names
 from bot.conversations import walk_handlers
 from bot.conversations.engine import route_cancel, route_typed
-from bot.handlers import admin, agenda, families, language, plan, reminders, start
+from bot.handlers import admin, agenda, families, language, plan, reminders, reports, start
 from bot.handlers.context import SERVICES_KEY, BotContext
 from bot.handlers.errors import on_error
 from bot.handlers.gate import gatekeeper, persist_after_update
@@ -101,6 +101,7 @@ def _add_handlers(application: BotApplication) -> None:
         CommandHandler(names("plan"), plan.plan),
         CommandHandler(names("agenda"), agenda.agenda),
         CommandHandler(names("settings"), reminders.settings),
+        CommandHandler(names("report"), reports.report),
         CommandHandler(names("lang"), language.choose_language),
         CommandHandler(names("invite"), admin.invite),
         CommandHandler(names("assign"), admin.assign),
@@ -113,6 +114,7 @@ def _add_handlers(application: BotApplication) -> None:
         CallbackQueryHandler(agenda.card_pressed, pattern=rf"^{agenda_views.CARD_PREFIX}:"),
         CallbackQueryHandler(agenda.cancel_pressed, pattern=rf"^{agenda_views.CANCEL_PREFIX}:"),
         CallbackQueryHandler(reminders.reminder_pressed, pattern=rf"^{REMINDER_PREFIX}:"),
+        CallbackQueryHandler(reports.report_pressed, pattern=rf"^{reports.REPORT_PREFIX}:"),
         CallbackQueryHandler(
             reminders.settings_pressed, pattern=rf"^{reminders.SETTINGS_PREFIX}:"
         ),

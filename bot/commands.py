@@ -101,6 +101,12 @@ COMMANDS: tuple[Command, ...] = (
         N_("/agenda (/terminy) — appointments in the next 7 days"),
     ),
     Command(
+        "report",
+        "raport",
+        N_("Monthly work card"),
+        N_("/report (/raport) — the monthly work card as PDF, XLSX or CSV"),
+    ),
+    Command(
         "settings",
         "ustawienia",
         N_("Reminder settings"),

@@ -47,6 +47,14 @@ class PeopleRepository:
                 "UPDATE assistants SET locale = ? WHERE telegram_id = ?", (locale, telegram_id)
             )
 
+    async def set_document_name(self, telegram_id: int, name: str | None) -> None:
+        """The name on a person's documents (None: their Telegram name)."""
+        async with self.db.write() as conn:
+            await conn.execute(
+                "UPDATE assistants SET document_name = ? WHERE telegram_id = ?",
+                (name, telegram_id),
+            )
+
     async def add_invite(self, invite: Invite) -> None:
         """Store a new invite code."""
         async with self.db.write() as conn:
