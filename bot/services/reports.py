@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel, ConfigDict
 
 from bot.domain.errors import NotAllowed
-from bot.domain.people import Actor, check_document_name
+from bot.domain.people import Actor, Role, check_document_name
 from bot.domain.reports import Month, WorkCard, work_card
 from bot.services.audit import AccessAudit
 from bot.services.clock import Clock
@@ -40,8 +40,8 @@ class TeamReport(BaseModel):
 
 
 def sees_team(actor: Actor) -> bool:
-    """Whether the actor reads the whole team's figures (the centre's admins)."""
-    return actor.is_admin
+    """Whether the actor reads the whole team's figures (coordinators and admins)."""
+    return actor.sees_team
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,8 @@ class ReportService:
     async def team_report(self, actor: Actor, month: Month) -> TeamReport:
         """Every assistant's work card of the month (the assistants without contacts too)."""
         await self._check_team(actor, "read.team_report", f"month={month.key}")
-        ids = [a.telegram_id for a in await self.people.list_assistants()]
+        people = await self.people.list_assistants()
+        ids = [a.telegram_id for a in people if a.role is Role.ASSISTANT]
         extra = await self.reports.assistants_with_contacts(month.first, month.last)
         ids += [a for a in extra if a not in ids]  # someone who left keeps their month
         return TeamReport(month=month, cards=tuple(await self._cards(actor, ids, month)))
