@@ -101,7 +101,7 @@ OFFLINE: dict[str, Callable[[Settings, argparse.Namespace], str]] = {
     "restore": lambda settings, args: keys.restore(settings, args.file),
     "audit": audit_cli.export,
 }
-DOCUMENT_COMMANDS = ("report",)  # bot/cli_documents.py: options of their own
+DOCUMENT_COMMANDS = ("report", "dossier")  # bot/cli_documents.py: options of their own
 
 
 def main(argv: list[str] | None = None) -> int:

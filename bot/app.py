@@ -24,7 +24,18 @@ from telegram.request import BaseRequest
 from bot.commands import names
 from bot.conversations import walk_handlers
 from bot.conversations.engine import clean_up_ended_walks, route_cancel, route_typed
-from bot.handlers import access, admin, agenda, families, language, plan, reminders, reports, start
+from bot.handlers import (
+    access,
+    admin,
+    agenda,
+    dossier,
+    families,
+    language,
+    plan,
+    reminders,
+    reports,
+    start,
+)
 from bot.handlers.context import SERVICES_KEY, BotContext
 from bot.handlers.errors import on_error
 from bot.handlers.gate import gatekeeper, persist_after_update
@@ -37,6 +48,7 @@ from bot.services.registry import Services
 from bot.storage.outbox import UnreachableNotice
 from bot.storage.persistence import SQLitePersistence
 from bot.ui import access_views, agenda_views, family_views
+from bot.ui.document_views import DOC_PREFIX
 
 log = logging.getLogger(__name__)
 
@@ -108,6 +120,7 @@ def _add_handlers(application: BotApplication) -> None:
         CommandHandler(names("agenda"), agenda.agenda),
         CommandHandler(names("settings"), reminders.settings),
         CommandHandler(names("report"), reports.report),
+        CommandHandler(names("dossier"), dossier.dossier),
         CommandHandler(names("lang"), language.choose_language),
         CommandHandler(names("invite"), admin.invite),
         CommandHandler(names("assign"), admin.assign),
@@ -123,6 +136,7 @@ def _add_handlers(application: BotApplication) -> None:
         CallbackQueryHandler(agenda.cancel_pressed, pattern=rf"^{agenda_views.CANCEL_PREFIX}:"),
         CallbackQueryHandler(reminders.reminder_pressed, pattern=rf"^{REMINDER_PREFIX}:"),
         CallbackQueryHandler(reports.report_pressed, pattern=rf"^{reports.REPORT_PREFIX}:"),
+        CallbackQueryHandler(dossier.document_pressed, pattern=rf"^{DOC_PREFIX}:"),
         CallbackQueryHandler(
             reminders.settings_pressed, pattern=rf"^{reminders.SETTINGS_PREFIX}:"
         ),

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.documents import team, work_card
+from bot.documents.dossier import dossier_pdf
 from bot.domain.errors import DomainError
 from bot.domain.people import Actor
 from bot.domain.reports import parse_month
@@ -44,6 +45,9 @@ async def _build(command: str, args: argparse.Namespace, settings: Settings) -> 
         await db.migrate()
         services = Services.build(settings, db)
         tr = translator(args.lang or settings.default_locale)
+        if command == "dossier":
+            record = await services.dossiers.dossier(SERVER, args.code)
+            return dossier_pdf(tr, record, settings.timezone)
         month = parse_month(args.month, services.clock.today())
         if args.assistant is None:
             report = await services.reports.team_report(SERVER, month)

@@ -80,7 +80,7 @@ COMMANDS: tuple[Command, ...] = (
         "assessment",
         "ocena",
         N_("Periodic assessment"),
-        N_("/assessment (/ocena) — record the periodic assessment"),
+        N_("/assessment (/ocena) — the periodic assessment; /ocena R-01 dokument: its PDF"),
     ),
     Command(
         "resources",
@@ -105,6 +105,12 @@ COMMANDS: tuple[Command, ...] = (
         "raport",
         N_("Monthly work card"),
         N_("/report (/raport) — the monthly work card as PDF, XLSX or CSV"),
+    ),
+    Command(
+        "dossier",
+        "teczka",
+        N_("A family's documentation"),
+        N_("/dossier R-01 (/teczka) — the family's whole record as one PDF"),
     ),
     Command(
         "settings",

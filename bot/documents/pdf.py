@@ -77,13 +77,14 @@ class Document(FPDF):
     def heading(self, text: str, size: int = 13) -> None:
         """A bold heading line."""
         self.set_font(FAMILY, "B", size)
-        self.multi_cell(0, size * 0.5, printable(text), new_x="LMARGIN", new_y="NEXT")
+        self.multi_cell(0, size * 0.5, printable(text), align="L", new_x="LMARGIN", new_y="NEXT")
         self.ln(1)
 
     def paragraph(self, text: str, size: int = 10, bold: bool = False) -> None:
         """Wrapped text (a note may be long, in any script)."""
         self.set_font(FAMILY, "B" if bold else "", size)
-        self.multi_cell(0, LINE, printable(text), new_x="LMARGIN", new_y="NEXT")
+        # Left-aligned: justified text would stretch a note's spaces when copied out of the PDF.
+        self.multi_cell(0, LINE, printable(text), align="L", new_x="LMARGIN", new_y="NEXT")
 
     def table_of(
         self,

@@ -11,6 +11,7 @@ from bot.services.appointments import AppointmentService
 from bot.services.audit import AccessAudit
 from bot.services.chat_cleanup import ChatCleanupService
 from bot.services.clock import Clock
+from bot.services.dossiers import DossierService
 from bot.services.families import FamilyService
 from bot.services.membership import MembershipService
 from bot.services.plans import PlanService
@@ -21,6 +22,7 @@ from bot.storage.appointments import AppointmentRepository
 from bot.storage.audit import AccessLogReader, AuditRepository
 from bot.storage.chat_cleanup import ChatCleanupRepository
 from bot.storage.db import Database
+from bot.storage.dossiers import DossierRepository
 from bot.storage.families import FamilyRepository
 from bot.storage.people import PeopleRepository
 from bot.storage.plans import PlanRepository
@@ -45,6 +47,7 @@ class Services:
     access_log: AccessLogService
     backups: ScheduledBackups | None  # None: BACKUP_DIR is not set
     reports: ReportService
+    dossiers: DossierService
 
     @classmethod
     def build(cls, settings: Settings, db: Database, clock: Clock | None = None) -> Services:
@@ -75,6 +78,7 @@ class Services:
             access_log=AccessLogService(AccessLogReader(db), family_rows, audit),
             backups=_backups(settings, db, clock),
             reports=ReportService(ReportRepository(db), people, audit, clock),
+            dossiers=DossierService(DossierRepository(db), families, people, clock),
         )
 
 

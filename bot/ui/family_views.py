@@ -14,6 +14,7 @@ from bot.domain.vocabulary import VisitKind
 from bot.i18n import Translator
 from bot.ui import labels
 from bot.ui.callbacks import encode, register
+from bot.ui.document_views import card_row
 from bot.ui.text import esc, shorten
 
 VISITS_PREFIX = register("vl", {"f"})  # /visits for the family
@@ -108,7 +109,7 @@ def family_card(
         InlineKeyboardButton(text, callback_data=encode(prefix, "-", "f", family.id))
         for text, prefix in actions
     ]
-    return lines, InlineKeyboardMarkup([buttons[:2], buttons[2:]])
+    return lines, InlineKeyboardMarkup([buttons[:2], buttons[2:], card_row(tr, family.id)])
 
 
 def visit_lines(tr: Translator, family: Family, recent: list[Visit]) -> list[str]:
