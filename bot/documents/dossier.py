@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from bot.documents.charts import family_weeks_png, independence_png
 from bot.documents.pdf import Document
-from bot.documents.words import day_text, length_text
+from bot.documents.words import CLOSE_REASON_LABELS, CONTACT_FORM_LABELS, day_text, length_text
 from bot.domain.appointment import Appointment, AppointmentStatus
 from bot.domain.dossier import FamilyRecord, independence_series, visits_per_week
 from bot.domain.plan import (
@@ -160,6 +160,29 @@ def entries(tr: Translator, record: FamilyRecord, zone_name: str) -> list[Entry]
     found += [(v.visit_date, 3, *visit_text(tr, record, v)) for v in record.visits]
     found += [appointment_entry(tr, record, a, zone_name) for a in record.appointments]
     found += [(a.day, 5, _("Periodic assessment"), [a.summary]) for a in record.assessments]
+    return found + case_entries(tr, record)
+
+
+def case_entries(tr: Translator, record: FamilyRecord) -> list[Entry]:
+    """Reopenings, closures (reason, summary, monitoring) and monitoring contacts."""
+    _ = tr.gettext
+    found: list[Entry] = [(p.started_on, 0, _("Case reopened"), []) for p in record.periods[1:]]
+    for period in record.periods:
+        if period.closed_on is None or period.close_reason is None:
+            continue
+        reason = tr.gettext(CLOSE_REASON_LABELS[period.close_reason])
+        lines = [period.summary] if period.summary else []
+        if period.days is not None:
+            lines.append(_("Length of the cooperation: {days} days").format(days=period.days))
+        if period.monitoring_until is not None:
+            until = day_text(period.monitoring_until)
+            lines.append(_("Monitored until {day}").format(day=until))
+        heading = _("Work ended: {reason}").format(reason=reason)
+        found.append((period.closed_on, 6, heading, lines))
+    for contact in record.monitoring:
+        form = tr.gettext(CONTACT_FORM_LABELS[contact.form])
+        heading = _("Monitoring contact: {form}").format(form=form)
+        found.append((contact.day, 7, heading, [contact.note] if contact.note else []))
     return found
 
 

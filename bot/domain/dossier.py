@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict
 
 from bot.domain.appointment import Appointment
 from bot.domain.family import Family
+from bot.domain.lifecycle import CasePeriod, MonitoringContact
 from bot.domain.plan import Assessment, Goal, GoalEvent, GoalEventKind, Independence
 from bot.domain.reports import week_starts
 from bot.domain.visit import Visit
@@ -27,6 +28,8 @@ class FamilyRecord(BaseModel):
     events: tuple[GoalEvent, ...]
     appointments: tuple[Appointment, ...]
     assessments: tuple[Assessment, ...]
+    periods: tuple[CasePeriod, ...] = ()  # of work: opened, closed with a reason, reopened
+    monitoring: tuple[MonitoringContact, ...] = ()  # contacts after a closure
     made_on: date
 
     def member_name(self, member_id: int) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 from enum import StrEnum
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
@@ -132,6 +133,7 @@ class Contact(BaseModel):
     activities: tuple[Activity, ...] = ()
     missed_reason: MissedReason | None = None
     institution: str | None = None  # an Institution value, for accompanying
+    form: str | None = None  # a ContactForm value, for monitoring
 
 
 class FamilyTotals(BaseModel):
@@ -238,3 +240,53 @@ def week_starts(first: date, last: date) -> list[date]:
         weeks.append(monday)
         monday += timedelta(days=7)
     return weeks
+
+
+class HalfYearFigures(BaseModel):
+    """The centre's figures for one half-year, as the ministry's half-year report asks them."""
+
+    model_config = ConfigDict(frozen=True)
+
+    half: HalfYear
+    families: int  # worked with: a period of work overlapping the half-year
+    children: int  # members with the role child in those families
+    new_families: int  # a first period of work begun in the half-year
+    reopened: int  # a later period (the case reopened) begun in the half-year
+    closed_by_reason: dict[str, int]  # CloseReason value -> periods closed in the half-year
+    average_days: float | None  # mean length of the cooperation ended in the half-year
+    visits: int
+    missed: int
+    minutes: int
+    monitoring_contacts: int
+    assistants: int  # who recorded a visit in the half-year
+    made_on: date
+
+    @property
+    def closed(self) -> int:
+        """Periods of work closed in the half-year."""
+        return sum(self.closed_by_reason.values())
+
+
+def half_year_figures(
+    half: HalfYear, counts: dict[str, Any], closed: list[tuple[str, date, date]], made_on: date
+) -> HalfYearFigures:
+    """The figures from the counts and the periods closed in the half-year (reason, start, end)."""
+    by_reason: dict[str, int] = {}
+    for reason, _started, _ended in closed:
+        by_reason[reason] = by_reason.get(reason, 0) + 1
+    lengths = [(ended - started).days for _reason, started, ended in closed]
+    return HalfYearFigures(
+        half=half,
+        families=int(counts["families"]),
+        children=int(counts["children"]),
+        new_families=int(counts["new_families"]),
+        reopened=int(counts["reopened"]),
+        closed_by_reason=by_reason,
+        average_days=sum(lengths) / len(lengths) if lengths else None,
+        visits=int(counts["visits"]),
+        missed=int(counts["missed"]),
+        minutes=int(counts["minutes"]),
+        monitoring_contacts=int(counts["monitoring_contacts"]),
+        assistants=int(counts["assistants"]),
+        made_on=made_on,
+    )

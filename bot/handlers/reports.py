@@ -5,9 +5,10 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.documents import work_card
+from bot.documents.half_year import half_year_csv, half_year_xlsx
 from bot.documents.team import team_pdf, team_xlsx
 from bot.domain.errors import DomainError
-from bot.domain.reports import Month, parse_month
+from bot.domain.reports import HalfYear, Month, parse_month
 from bot.handlers.common import answer_press, show
 from bot.handlers.context import BotContext
 from bot.handlers.documents import send_document
@@ -20,6 +21,7 @@ from bot.ui.text import esc
 FORMATS = ("pdf", "xlsx", "csv")
 REPORT_PREFIX = register("rp", {"pick", *FORMATS})
 TEAM_WORDS = {"team", "zespol", "zespół"}
+HALF_WORDS = {"polrocze", "półrocze", "halfyear", "half-year", "half"}
 NAME_WORDS = {"name", "nazwa", "imie", "imię"}
 
 
@@ -29,6 +31,10 @@ async def report(update: Update, context: BotContext) -> None:
     if message is None:
         return
     words = [w.lower() for w in context.args or []]
+    if words and words[0] in HALF_WORDS:
+        text, markup = _half_choice(context)
+        await message.reply_text(text, reply_markup=markup)
+        return
     scope = "m"
     if words and words[0] in TEAM_WORDS:
         scope, words = "t", words[1:]
@@ -87,6 +93,9 @@ async def report_pressed(update: Update, context: BotContext) -> None:
         return
     scope, month = parsed
     await answer_press(update)
+    if isinstance(month, HalfYear):
+        await _send_half(update, context, month, press.action)
+        return
     if press.action == "pick":
         await show(update, context, *_format_choice(context.tr, scope, month))
         return
@@ -149,6 +158,8 @@ def _month_choice(context: BotContext, scope: str) -> tuple[str, InlineKeyboardM
         )
     heading = _("<b>Team report</b>") if scope == "t" else _("<b>Monthly work card</b>")
     hint = _("Which month? Or type it, like /report 10.2026.")
+    if scope == "m" and sees_team(context.actor):
+        hint += "\n" + _("Team figures for the ministry's half-year report: /report halfyear.")
     return f"{heading}\n{hint}", InlineKeyboardMarkup(rows)
 
 
@@ -168,14 +179,59 @@ def _format_choice(tr: Translator, scope: str, month: Month) -> tuple[str, Inlin
     return text, InlineKeyboardMarkup([row])
 
 
+def _half_choice(context: BotContext) -> tuple[str, InlineKeyboardMarkup]:
+    """The half-year the ministry's report is about next, and the one under way."""
+    _ = context.tr.gettext
+    today = context.services.clock.today()
+    rows = []
+    for half in (HalfYear.last_closed(today), HalfYear.of(today)):
+        name = half_name(context.tr, half)
+        key = f"h{half.year:04d}{half.half}"
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    f"📊 {name} XLSX", callback_data=encode(REPORT_PREFIX, key, "xlsx")
+                ),
+                InlineKeyboardButton("CSV", callback_data=encode(REPORT_PREFIX, key, "csv")),
+            ]
+        )
+    text = _(
+        "<b>Half-year figures</b>\nFor the ministry's half-year report on family support "
+        "(families, children, closures, visits). The half-year under way counts up to today."
+    )
+    return text, InlineKeyboardMarkup(rows)
+
+
+async def _send_half(update: Update, context: BotContext, half: HalfYear, fmt: str) -> None:
+    """The half-year figures as XLSX or CSV (coordinators and admins)."""
+    tr = context.tr
+    try:
+        figures = await context.services.reports.half_year(context.actor, half)
+    except DomainError as error:
+        await show(update, context, esc(describe_error(tr, error)), fresh=True)
+        return
+    content = half_year_csv(tr, figures) if fmt == "csv" else half_year_xlsx(tr, figures)
+    name = f"{tr.gettext('half-year')}-{half.key}.{'csv' if fmt == 'csv' else 'xlsx'}"
+    await send_document(update, context, content, name, name)
+
+
+def half_name(tr: Translator, half: HalfYear) -> str:
+    """'I półrocze 2026'."""
+    return tr.gettext("half-year {half} {year}").format(
+        half="I" if half.half == 1 else "II", year=half.year
+    )
+
+
 def _key(scope: str, month: Month) -> str:
     """'m202611': whose document and which month, as a button carries it."""
     return f"{scope}{month.year:04d}{month.month:02d}"
 
 
-def _token(token: str) -> tuple[str, Month] | None:
-    """A button's scope and month, or None when it is not one of ours (client input)."""
+def _token(token: str) -> tuple[str, Month | HalfYear] | None:
+    """A button's scope and month (or half-year), or None when it is not one of ours."""
     scope, digits = token[:1], token[1:]
+    if scope == "h" and len(digits) == 5 and digits.isdigit() and digits[4] in "12":
+        return scope, HalfYear(year=int(digits[:4]), half=int(digits[4]))
     if scope not in {"m", "t"} or len(digits) != 6 or not digits.isdigit():
         return None
     month = int(digits[4:])

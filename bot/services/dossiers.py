@@ -11,6 +11,7 @@ from bot.domain.people import Actor
 from bot.services.clock import Clock
 from bot.services.families import FamilyService
 from bot.storage.dossiers import DossierRepository
+from bot.storage.lifecycle import CaseRepository
 from bot.storage.people import PeopleRepository
 
 
@@ -21,6 +22,7 @@ class DossierService:
     dossiers: DossierRepository
     families: FamilyService
     people: PeopleRepository
+    cases: CaseRepository
     clock: Clock
 
     async def dossier(self, actor: Actor, family: int | str) -> FamilyRecord:
@@ -61,5 +63,7 @@ class DossierService:
             events=tuple(await repo.events(family.id)),
             appointments=tuple(await repo.appointments(family.id)),
             assessments=tuple(await repo.assessments(family.id)),
+            periods=tuple(await self.cases.periods_of(family.id)),
+            monitoring=tuple(await self.cases.monitoring_contacts(family.id)),
             made_on=self.clock.today(),
         )

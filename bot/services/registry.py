@@ -24,6 +24,7 @@ from bot.storage.chat_cleanup import ChatCleanupRepository
 from bot.storage.db import Database
 from bot.storage.dossiers import DossierRepository
 from bot.storage.families import FamilyRepository
+from bot.storage.lifecycle import CaseRepository
 from bot.storage.people import PeopleRepository
 from bot.storage.plans import PlanRepository
 from bot.storage.reminders import ReminderRepository
@@ -78,7 +79,9 @@ class Services:
             access_log=AccessLogService(AccessLogReader(db), family_rows, audit),
             backups=_backups(settings, db, clock),
             reports=ReportService(ReportRepository(db), people, audit, clock),
-            dossiers=DossierService(DossierRepository(db), families, people, clock),
+            dossiers=DossierService(
+                DossierRepository(db), families, people, CaseRepository(db), clock
+            ),
         )
 
 

@@ -8,7 +8,14 @@ from pydantic import BaseModel, ConfigDict
 
 from bot.domain.errors import NotAllowed
 from bot.domain.people import Actor, Role, check_document_name
-from bot.domain.reports import Month, WorkCard, work_card
+from bot.domain.reports import (
+    HalfYear,
+    HalfYearFigures,
+    Month,
+    WorkCard,
+    half_year_figures,
+    work_card,
+)
 from bot.services.audit import AccessAudit
 from bot.services.clock import Clock
 from bot.storage.people import PeopleRepository
@@ -72,6 +79,15 @@ class ReportService:
         extra = await self.reports.assistants_with_contacts(month.first, month.last)
         ids += [a for a in extra if a not in ids]  # someone who left keeps their month
         return TeamReport(month=month, cards=tuple(await self._cards(actor, ids, month)))
+
+    async def half_year(self, actor: Actor, half: HalfYear) -> HalfYearFigures:
+        """The centre's figures for a half-year (up to today while it runs); the team's readers."""
+        await self._check_team(actor, "read.half_year", f"half={half.key}")
+        today = self.clock.today()
+        last = min(half.last, today)
+        counts = await self.reports.half_year(half.first, last)
+        closed = counts.pop("closed")
+        return half_year_figures(half, counts, closed, today)
 
     async def document_name(self, actor: Actor) -> str:
         """The name the actor's documents carry."""

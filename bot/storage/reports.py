@@ -62,6 +62,21 @@ class ReportRepository:
                     institution=row["institution"],
                 )
             )
+        rows = await self.db.fetch_all(
+            "SELECT c.author_id, c.day, c.form, f.code AS family_code "
+            "FROM monitoring_contacts c JOIN families f ON f.id = c.family_id "
+            f"WHERE c.author_id IN ({ids}) AND c.day BETWEEN ? AND ? ORDER BY c.day, c.id",
+            (first.isoformat(), last.isoformat()),
+        )
+        for row in rows:
+            found[int(row["author_id"])].append(
+                Contact(
+                    family_code=row["family_code"],
+                    kind=ContactKind.MONITORING,
+                    day=date.fromisoformat(row["day"]),
+                    form=row["form"],
+                )
+            )
         return found
 
     async def assistants_with_contacts(self, first: date, last: date) -> list[int]:
@@ -71,6 +86,55 @@ class ReportRepository:
             (first.isoformat(), last.isoformat()),
         )
         return [int(r["assistant_id"]) for r in rows]
+
+    async def half_year(self, first: date, last: date) -> dict[str, Any]:
+        """The counts behind the half-year figures, every one a single query."""
+        span = (last.isoformat(), first.isoformat())
+        worked = (
+            "SELECT DISTINCT family_id FROM case_periods "
+            "WHERE started_on <= ? AND (closed_on IS NULL OR closed_on >= ?)"
+        )
+        figures: dict[str, Any] = {}
+        row = await self.db.fetch_one(f"SELECT count(*) AS n FROM ({worked})", span)
+        figures["families"] = int(row["n"]) if row else 0
+        row = await self.db.fetch_one(
+            f"SELECT count(*) AS n FROM members WHERE role = 'child' AND family_id IN ({worked}) "
+            "AND (left_on IS NULL OR left_on >= ?)",
+            (*span, first.isoformat()),
+        )
+        figures["children"] = int(row["n"]) if row else 0
+        started = await self.db.fetch_all(
+            "SELECT p.started_on, (SELECT count(*) FROM case_periods e WHERE e.family_id = "
+            "p.family_id AND (e.started_on < p.started_on OR (e.started_on = p.started_on "
+            "AND e.id < p.id))) AS earlier FROM case_periods p WHERE p.started_on BETWEEN ? AND ?",
+            (first.isoformat(), last.isoformat()),
+        )
+        figures["new_families"] = sum(1 for r in started if r["earlier"] == 0)
+        figures["reopened"] = len(started) - figures["new_families"]
+        closed = await self.db.fetch_all(
+            "SELECT close_reason, started_on, closed_on FROM case_periods "
+            "WHERE closed_on BETWEEN ? AND ?",
+            (first.isoformat(), last.isoformat()),
+        )
+        figures["closed"] = [
+            (r["close_reason"], date.fromisoformat(r["started_on"]), _day(r["closed_on"]))
+            for r in closed
+        ]
+        row = await self.db.fetch_one(
+            "SELECT coalesce(sum(kind = 'completed'), 0) AS visits, "
+            "coalesce(sum(kind = 'missed'), 0) AS missed, "
+            "coalesce(sum(CASE WHEN kind = 'completed' THEN duration_min END), 0) AS minutes, "
+            "count(DISTINCT assistant_id) AS assistants "
+            "FROM visits WHERE visit_date BETWEEN ? AND ?",
+            (first.isoformat(), last.isoformat()),
+        )
+        figures |= dict(row) if row else {}
+        row = await self.db.fetch_one(
+            "SELECT count(*) AS n FROM monitoring_contacts WHERE day BETWEEN ? AND ?",
+            (first.isoformat(), last.isoformat()),
+        )
+        figures["monitoring_contacts"] = int(row["n"]) if row else 0
+        return figures
 
 
 def _visit_contact(row: dict[str, Any]) -> Contact:
@@ -93,3 +157,8 @@ def _visit_contact(row: dict[str, Any]) -> Contact:
 def _utc(moment: datetime) -> str:
     """The stored form of an instant (as storage/appointments.py writes it)."""
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def _day(text: str) -> date:
+    """A stored day."""
+    return date.fromisoformat(text)
