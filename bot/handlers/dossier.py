@@ -40,7 +40,8 @@ async def send_dossier(update: Update, context: BotContext, family: int | str) -
         await send_lines(update, context, [esc(labels.describe_error(tr, error))])
         return
     zone = context.services.settings.timezone
-    name = f"{tr.gettext('dossier')}-{record.family.code}-{record.made_on.isoformat()}.pdf"
+    stem = tr.gettext("dossier")
+    name = f"{stem}-{record.family.code}-{record.made_on.isoformat()}.pdf"
     await send_document(update, context, dossier_pdf(tr, record, zone), name, name)
 
 
@@ -53,7 +54,8 @@ async def send_assessment(update: Update, context: BotContext, family: int | str
         await send_lines(update, context, [esc(labels.describe_error(tr, error))])
         return
     code, day = doc.record.family.code, doc.assessment.day.isoformat()
-    name = f"{tr.gettext('assessment')}-{code}-{day}.pdf"
+    stem = tr.gettext("assessment")
+    name = f"{stem}-{code}-{day}.pdf"
     await send_document(update, context, assessment_pdf(tr, doc), name, name)
 
 
@@ -65,7 +67,8 @@ async def send_chart(update: Update, context: BotContext, family_id: int) -> Non
     except DomainError as error:
         await send_lines(update, context, [esc(labels.describe_error(tr, error))])
         return
-    name = f"{tr.gettext('visits')}-{record.family.code}-{record.made_on.isoformat()}.png"
+    stem = tr.gettext("visits")
+    name = f"{stem}-{record.family.code}-{record.made_on.isoformat()}.png"
     await send_document(update, context, family_chart(tr, record), name, name)
 
 

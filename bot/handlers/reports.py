@@ -211,7 +211,8 @@ async def _send_half(update: Update, context: BotContext, half: HalfYear, fmt: s
         await show(update, context, esc(describe_error(tr, error)), fresh=True)
         return
     content = half_year_csv(tr, figures) if fmt == "csv" else half_year_xlsx(tr, figures)
-    name = f"{tr.gettext('half-year')}-{half.key}.{'csv' if fmt == 'csv' else 'xlsx'}"
+    stem = tr.gettext("half-year")
+    name = f"{stem}-{half.key}.{'csv' if fmt == 'csv' else 'xlsx'}"
     await send_document(update, context, content, name, name)
 
 
