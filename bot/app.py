@@ -31,6 +31,7 @@ from bot.handlers import (
     dossier,
     families,
     language,
+    monitoring,
     plan,
     reminders,
     reports,
@@ -42,7 +43,7 @@ from bot.handlers.gate import gatekeeper, persist_after_update
 from bot.handlers.menu import publish_commands
 from bot.reminders.chat_cleanup import schedule_cleanup
 from bot.reminders.job import schedule
-from bot.reminders.sender import REMINDER_PREFIX, TelegramSender, tell_admins
+from bot.reminders.sender import MONITORING_PREFIX, REMINDER_PREFIX, TelegramSender, tell_admins
 from bot.safekeeping.job import schedule_backups
 from bot.services.registry import Services
 from bot.storage.outbox import UnreachableNotice
@@ -137,6 +138,7 @@ def _add_handlers(application: BotApplication) -> None:
         CallbackQueryHandler(reminders.reminder_pressed, pattern=rf"^{REMINDER_PREFIX}:"),
         CallbackQueryHandler(reports.report_pressed, pattern=rf"^{reports.REPORT_PREFIX}:"),
         CallbackQueryHandler(dossier.document_pressed, pattern=rf"^{DOC_PREFIX}:"),
+        CallbackQueryHandler(monitoring.monitoring_pressed, pattern=rf"^{MONITORING_PREFIX}:"),
         CallbackQueryHandler(
             reminders.settings_pressed, pattern=rf"^{reminders.SETTINGS_PREFIX}:"
         ),

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from bot.documents.charts import family_weeks_png, independence_png
 from bot.documents.pdf import Document
-from bot.documents.words import CLOSE_REASON_LABELS, CONTACT_FORM_LABELS, day_text, length_text
+from bot.documents.words import day_text, length_text
 from bot.domain.appointment import Appointment, AppointmentStatus
 from bot.domain.dossier import FamilyRecord, independence_series, visits_per_week
 from bot.domain.plan import (
@@ -22,6 +22,7 @@ from bot.domain.visit import Visit
 from bot.domain.vocabulary import VisitKind
 from bot.i18n import N_, Translator
 from bot.ui import labels, plan_view
+from bot.ui.case_questions import form_name, reason_name
 
 APPOINTMENT_STATUS: dict[AppointmentStatus, str] = {
     AppointmentStatus.SCHEDULED: N_("scheduled"),
@@ -170,7 +171,7 @@ def case_entries(tr: Translator, record: FamilyRecord) -> list[Entry]:
     for period in record.periods:
         if period.closed_on is None or period.close_reason is None:
             continue
-        reason = tr.gettext(CLOSE_REASON_LABELS[period.close_reason])
+        reason = reason_name(tr, period.close_reason)
         lines = [period.summary] if period.summary else []
         if period.days is not None:
             lines.append(_("Length of the cooperation: {days} days").format(days=period.days))
@@ -180,7 +181,7 @@ def case_entries(tr: Translator, record: FamilyRecord) -> list[Entry]:
         heading = _("Work ended: {reason}").format(reason=reason)
         found.append((period.closed_on, 6, heading, lines))
     for contact in record.monitoring:
-        form = tr.gettext(CONTACT_FORM_LABELS[contact.form])
+        form = form_name(tr, contact.form)
         heading = _("Monitoring contact: {form}").format(form=form)
         found.append((contact.day, 7, heading, [contact.note] if contact.note else []))
     return found

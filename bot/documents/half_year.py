@@ -8,11 +8,12 @@ from io import StringIO
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from bot.documents.words import CLOSE_REASON_LABELS, day_text, length_text
+from bot.documents.words import day_text, length_text
 from bot.documents.work_card import save
 from bot.domain.lifecycle import CloseReason
 from bot.domain.reports import HalfYearFigures
 from bot.i18n import Translator
+from bot.ui.case_questions import reason_name
 
 
 def title(tr: Translator, figures: HalfYearFigures) -> str:
@@ -38,7 +39,7 @@ def lines(tr: Translator, figures: HalfYearFigures) -> list[tuple[str, str | int
         (_("Families whose cooperation ended"), figures.closed),
     ]
     for reason in CloseReason:
-        label = _("— of which: {reason}").format(reason=tr.gettext(CLOSE_REASON_LABELS[reason]))
+        label = _("— of which: {reason}").format(reason=reason_name(tr, reason))
         found.append((label, figures.closed_by_reason.get(reason.value, 0)))
     days = figures.average_days
     found += [

@@ -5,34 +5,18 @@ from __future__ import annotations
 from datetime import date
 
 from bot.domain.appointment import Institution
-from bot.domain.lifecycle import CloseReason, ContactForm
+from bot.domain.lifecycle import ContactForm
 from bot.domain.reports import Contact, ContactKind, Month, hours_text
 from bot.domain.vocabulary import Activity, Area
 from bot.i18n import N_, Translator
 from bot.ui import labels
+from bot.ui.case_questions import form_name
 
 KIND_LABELS: dict[ContactKind, str] = {
     ContactKind.VISIT: N_("Visit"),
     ContactKind.MISSED: N_("Missed visit"),
     ContactKind.ACCOMPANYING: N_("Accompanying"),
     ContactKind.MONITORING: N_("Monitoring contact"),
-}
-
-
-CLOSE_REASON_LABELS: dict[CloseReason, str] = {
-    CloseReason.GOALS_ACHIEVED: N_("goals achieved"),
-    CloseReason.REFUSED: N_("the family refused cooperation"),
-    CloseReason.MOVED_AWAY: N_("the family moved away"),
-    CloseReason.FOSTER_CARE: N_("a child placed in foster care"),
-    CloseReason.REFERRED: N_("referred to another institution"),
-    CloseReason.OTHER: N_("other reason"),
-}
-
-CONTACT_FORM_LABELS: dict[ContactForm, str] = {
-    ContactForm.VISIT: N_("visit"),
-    ContactForm.PHONE: N_("phone call"),
-    ContactForm.SOCIAL_WORKER: N_("through the social worker"),
-    ContactForm.SCHOOL: N_("through the school"),
 }
 
 
@@ -60,7 +44,7 @@ def contact_cells(tr: Translator, contact: Contact) -> list[str]:
     if contact.institution is not None:
         place = labels.name(tr, Institution(contact.institution))
     if contact.form is not None:
-        place = tr.gettext(CONTACT_FORM_LABELS[ContactForm(contact.form)])
+        place = form_name(tr, ContactForm(contact.form))
     areas = ", ".join(labels.name(tr, a) for a in sorted(contact.areas, key=_area_order))
     activities = ", ".join(
         labels.name(tr, a) for a in sorted(contact.activities, key=_activity_order)

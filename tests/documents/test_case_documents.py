@@ -80,8 +80,8 @@ async def test_the_dossier_ends_with_the_closure_and_monitoring(services: Servic
     pdf = dossier_pdf(translator("pl"), record)
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
     flat = " ".join(text.split())
-    closed = flat.find("20.11.2026 — Zakończenie pracy: cele osiągnięte")
-    contact = flat.find("25.11.2026 — Kontakt monitorujący: rozmowa telefoniczna")
+    closed = flat.find("20.11.2026 — Zakończenie pracy: Osiągnięto cele")
+    contact = flat.find("25.11.2026 — Kontakt monitorujący: Rozmowa telefoniczna")
     assert -1 < closed < contact
     assert "Rodzina samodzielnie prowadzi budżet." in flat
     assert "Czas współpracy: 80 dni" in flat
@@ -105,7 +105,7 @@ async def test_the_half_year_figures(services: Services) -> None:
     cells = {r[0]: r[1] for r in book.active.iter_rows(min_row=4, values_only=True)}
     assert cells["Rodziny, z którymi pracowali asystenci"] == 3
     assert cells["Dzieci w tych rodzinach"] == 1
-    assert cells["— w tym: cele osiągnięte"] == 1
+    assert cells["— w tym: Osiągnięto cele"] == 1
     assert cells["Godziny wizyt"] == "8:35"
     rows = list(
         csv.reader(
