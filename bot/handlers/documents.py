@@ -7,6 +7,7 @@ from io import BytesIO
 
 from telegram import Message, Update
 
+from bot.handlers.common import remove_later
 from bot.handlers.context import BotContext
 
 log = logging.getLogger(__name__)
@@ -33,6 +34,9 @@ async def send_document(
         return None
     upload = BytesIO(content)
     upload.name = file_name
-    return await context.bot.send_document(
+    sent = await context.bot.send_document(
         chat.id, upload, filename=file_name, caption=caption or None
     )
+    # A document holds family details (a dossier: names and notes): it leaves the chat later.
+    await remove_later(context, [sent])
+    return sent

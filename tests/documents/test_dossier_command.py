@@ -94,3 +94,11 @@ async def test_the_half_year_figures_for_the_admin(harness: BotHarness) -> None:
         r[0]: r[1] for r in load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True)
     }
     assert cells["Visits"] == 8
+
+
+async def test_a_sent_document_is_recorded_to_leave_the_chat(harness: BotHarness) -> None:
+    sim = await seeded(harness)
+    await sim.send("/teczka R-01")
+    assert harness.db is not None
+    rows = await harness.db.fetch_all("SELECT kind FROM chat_cleanup WHERE kind = 'document'")
+    assert [r["kind"] for r in rows] == ["document"]

@@ -130,3 +130,20 @@ async def test_the_command_line_writes_the_same_documents(
     assert "Marek Nowak" in text
     assert ASSISTANT_NAME in text
     assert await asyncio.to_thread(main, argv) == 2  # never over an existing file
+
+
+async def test_the_command_line_writes_a_dossier(
+    harness: BotHarness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await seeded(harness)
+    settings = harness.settings
+    await harness.close()
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123456:TEST-TOKEN")
+    monkeypatch.setenv("DATABASE_PATH", str(settings.database_path))
+    monkeypatch.setenv("ADMIN_TELEGRAM_IDS", "500")
+    out = tmp_path / "teczka.pdf"
+    assert await asyncio.to_thread(main, ["dossier", "R-01", "--out", str(out)]) == 0
+    assert "Dokumentacja pracy z rodziną R-01" in PdfReader(out).pages[0].extract_text()
+    missing = tmp_path / "none.pdf"
+    assert await asyncio.to_thread(main, ["dossier", "R-99", "--out", str(missing)]) == 2
+    assert not missing.exists()
