@@ -184,7 +184,9 @@ class Database:
         """
         async with self._write_lock:
             await self.conn.execute("VACUUM")
-            await self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            # Read the checkpoint's answer: a row left unread keeps its statement running,
+            # and SQLite refuses to COMMIT while one is.
+            await self.conn.execute_fetchall("PRAGMA wal_checkpoint(TRUNCATE)")
 
     async def schema_version(self) -> int:
         """The number of the last migration applied (`PRAGMA user_version`)."""
