@@ -24,7 +24,7 @@ from telegram.request import BaseRequest
 from bot.commands import names
 from bot.conversations import walk_handlers
 from bot.conversations.engine import route_cancel, route_typed
-from bot.handlers import admin, agenda, families, language, plan, reminders, start
+from bot.handlers import admin, agenda, families, language, plan, reminders, start, team
 from bot.handlers.context import SERVICES_KEY, BotContext
 from bot.handlers.errors import on_error
 from bot.handlers.gate import gatekeeper, persist_after_update
@@ -34,7 +34,7 @@ from bot.reminders.sender import REMINDER_PREFIX, TelegramSender, tell_admins
 from bot.services.registry import Services
 from bot.storage.outbox import UnreachableNotice
 from bot.storage.persistence import SQLitePersistence
-from bot.ui import agenda_views, family_views
+from bot.ui import agenda_views, family_views, team_views
 
 log = logging.getLogger(__name__)
 
@@ -104,9 +104,12 @@ def _add_handlers(application: BotApplication) -> None:
         CommandHandler(names("lang"), language.choose_language),
         CommandHandler(names("invite"), admin.invite),
         CommandHandler(names("assign"), admin.assign),
+        CommandHandler(names("team"), team.team),
         CommandHandler(names("cancel"), _cancel),
         CallbackQueryHandler(language.language_pressed, pattern=rf"^{language.LANG_PREFIX}:"),
         CallbackQueryHandler(admin.assign_pressed, pattern=rf"^{admin.ASSIGN_PREFIX}:"),
+        CallbackQueryHandler(admin.invite_pressed, pattern=rf"^{admin.INVITE_PREFIX}:"),
+        CallbackQueryHandler(team.team_pressed, pattern=rf"^{team_views.TEAM_PREFIX}:"),
         CallbackQueryHandler(families.visits_pressed, pattern=rf"^{family_views.VISITS_PREFIX}:"),
         CallbackQueryHandler(families.card_pressed, pattern=rf"^{family_views.CARD_PREFIX}:"),
         CallbackQueryHandler(plan.plan_pressed, pattern=rf"^{family_views.PLAN_PREFIX}:"),

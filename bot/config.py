@@ -28,6 +28,7 @@ class Settings(BaseSettings):
     admin_telegram_ids: Annotated[frozenset[int], NoDecode] = Field(default_factory=frozenset)
     timezone: str = "Europe/Warsaw"
     default_locale: Locale = "pl"
+    escalate_after_days: int = Field(default=14, ge=1, le=365)  # no visit this long: escalate
 
     @field_validator("admin_telegram_ids", mode="before")
     @classmethod

@@ -12,6 +12,7 @@ from bot.services.families import FamilyService
 from bot.services.membership import MembershipService
 from bot.services.plans import PlanService
 from bot.services.reminders import ReminderService
+from bot.services.team import TeamService
 from bot.services.visits import VisitService
 from bot.storage.appointments import AppointmentRepository
 from bot.storage.audit import AuditRepository
@@ -20,6 +21,7 @@ from bot.storage.families import FamilyRepository
 from bot.storage.people import PeopleRepository
 from bot.storage.plans import PlanRepository
 from bot.storage.reminders import ReminderRepository
+from bot.storage.team import TeamRepository
 from bot.storage.visits import VisitRepository
 
 
@@ -35,6 +37,7 @@ class Services:
     plans: PlanService
     appointments: AppointmentService
     reminders: ReminderService
+    team: TeamService
 
     @classmethod
     def build(cls, settings: Settings, db: Database, clock: Clock | None = None) -> Services:
@@ -58,4 +61,13 @@ class Services:
                 AppointmentRepository(db), plans, reminders, families, clock
             ),
             reminders=ReminderService(reminders, families, clock),
+            team=TeamService(
+                TeamRepository(db, timezone=settings.timezone),
+                people,
+                families,
+                reminders,
+                clock,
+                settings.admin_telegram_ids,
+                settings.escalate_after_days,
+            ),
         )
