@@ -39,7 +39,7 @@ async def invite(update: Update, context: BotContext) -> None:
         await message.reply_text(await _invite_text(context, ROLE_WORDS[word]))
         return
     try:
-        context.actor.check_admin()
+        await context.services.membership.check_may_invite(context.actor)
     except DomainError as error:
         await message.reply_text(esc(describe_error(context.tr, error)))
         return
