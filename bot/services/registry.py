@@ -9,6 +9,7 @@ from bot.safekeeping.backups import ScheduledBackups
 from bot.services.access_log import AccessLogService
 from bot.services.appointments import AppointmentService
 from bot.services.audit import AccessAudit
+from bot.services.chat_cleanup import ChatCleanupService
 from bot.services.clock import Clock
 from bot.services.families import FamilyService
 from bot.services.membership import MembershipService
@@ -18,6 +19,7 @@ from bot.services.team import TeamService
 from bot.services.visits import VisitService
 from bot.storage.appointments import AppointmentRepository
 from bot.storage.audit import AccessLogReader, AuditRepository
+from bot.storage.chat_cleanup import ChatCleanupRepository
 from bot.storage.db import Database
 from bot.storage.families import FamilyRepository
 from bot.storage.people import PeopleRepository
@@ -40,6 +42,7 @@ class Services:
     appointments: AppointmentService
     reminders: ReminderService
     team: TeamService
+    chat_cleanup: ChatCleanupService
     access_log: AccessLogService
     backups: ScheduledBackups | None  # None: BACKUP_DIR is not set
 
@@ -74,6 +77,9 @@ class Services:
                 clock,
                 settings.admin_telegram_ids,
                 settings.escalate_after_days,
+            ),
+            chat_cleanup=ChatCleanupService(
+                ChatCleanupRepository(db), clock, settings.chat_cleanup_minutes
             ),
             access_log=AccessLogService(AccessLogReader(db), family_rows, audit),
             backups=_backups(settings, db, clock),
