@@ -34,6 +34,10 @@ class Settings(BaseSettings):
     timezone: str = "Europe/Warsaw"
     default_locale: Locale = "pl"
     escalate_after_days: int = Field(default=14, ge=1, le=365)  # no visit this long: escalate
+    # How long a closed family's data is kept: the centre decides, with its data protection
+    # officer, by the rules for its documentation (README, "Keep or erase").
+    retention_years: int = Field(default=10, ge=1, le=100)
+    monitoring_months: Literal[0, 3, 6, 12] = 6  # offered first when the work is closed
     # Sensitive answers leave the chat this long after they were shown (0: they stay).
     chat_cleanup_minutes: int = Field(default=30, ge=0, le=MAX_MINUTES)
 
