@@ -1,4 +1,4 @@
-"""The real `python -m bot` process: the admin invites a coordinator, who joins and sees the team."""
+"""The real `python -m bot`: the admin invites a coordinator, who joins and sees the team."""
 
 from __future__ import annotations
 
