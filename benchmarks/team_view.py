@@ -73,8 +73,9 @@ async def fill(db: Database, rng: random.Random) -> dict[str, int]:
         for family, _, assistant, _, _ in families:
             started = TODAY - timedelta(days=rng.randint(30, 400))
             plan = await conn.execute(
-                "INSERT INTO plans (family_id, started_on) VALUES (?, ?)",
-                (family, started.isoformat()),
+                "INSERT INTO plans (family_id, started_on, created_by, created_at) "
+                "VALUES (?, ?, ?, ?)",
+                (family, started.isoformat(), assistant, now),
             )
             for goal_number in range(4):
                 goal = await conn.execute(
