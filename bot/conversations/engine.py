@@ -39,6 +39,7 @@ from bot.conversations._table import (
     StepT,
     Turn,
 )
+from bot.domain.drafts import ItemsDraft
 from bot.domain.errors import DomainError, NotAllowed, NotFound
 from bot.domain.visit import clean_text
 from bot.handlers.common import answer_press, show
@@ -62,6 +63,11 @@ def new_token() -> str:
     long enough (64 bits) that two drafts never share one.
     """
     return secrets.token_hex(8)
+
+
+def next_item(draft: ItemsDraft) -> None:
+    """After a walk saved an item: the next item it saves gets a token of its own."""
+    draft.item = new_token()
 
 
 Handler = BaseHandler[Update, BotContext, Any]
@@ -319,6 +325,10 @@ class Walk(Generic[DraftT, StepT]):
             await stale(update, context)
             return
         if pressed_at != step.value and press.action not in self.anywhere:
+            if await self.unfinished(context) is None:  # a button shown after a save, then a crash
+                await answer_press(update)
+                await show(update, context, esc(saved_already(context.tr)))
+                return
             await stale(update, context)  # a second tap, or an older message
             await self.go(update, context, draft, step, fresh=True)
             return
@@ -385,9 +395,12 @@ async def _route(
     elif walk.load(context) is None or await walk.unfinished(context):
         await act(walk)  # an unreadable draft: the walk itself says it lost track
     elif update.effective_message is not None:
-        await update.effective_message.reply_text(
-            context.tr.gettext("✅ That was saved already; nothing is waiting for an answer.")
-        )
+        await update.effective_message.reply_text(saved_already(context.tr))
+
+
+def saved_already(tr: Translator) -> str:
+    """What a draft left behind by a crash right after its save answers."""
+    return tr.gettext("✅ That was saved already; nothing is waiting for an answer.")
 
 
 async def route_typed(update: Update, context: BotContext, fallback: Fallback) -> None:

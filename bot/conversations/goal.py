@@ -14,8 +14,9 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.commands import names
 from bot.conversations._family import FamilyPicker
+from bot.conversations._plan_walks import item_saved
 from bot.conversations._table import End, Go, On, Outcome, Question, Stage, Turn, moves, skips
-from bot.conversations.engine import Walk
+from bot.conversations.engine import Walk, next_item
 from bot.domain.errors import DomainError, NotFound
 from bot.domain.goal_steps import GoalDraft, Step
 from bot.domain.parsing import YearPreference, parse_date
@@ -154,8 +155,15 @@ async def _add_goal(turn: GoalTurn) -> Outcome:
     if draft.family_id is None or draft.area is None or not draft.text:
         raise DomainError("draft_incomplete")
     goal = await turn.services.plans.add_goal(
-        turn.actor, draft.family_id, draft.area, draft.text, expected_effect=draft.effect, due=due
+        turn.actor,
+        draft.family_id,
+        draft.area,
+        draft.text,
+        expected_effect=draft.effect,
+        due=due,
+        token=draft.item_token,
     )
+    next_item(draft)
     draft.goal_id, draft.area, draft.text, draft.effect = goal.id, None, "", None
     return _saved(turn)
 
@@ -191,7 +199,10 @@ async def _confirm_status(turn: GoalTurn) -> Outcome:
 async def _typed_note(turn: GoalTurn) -> Outcome:
     """A progress note."""
     note = check_required_text(turn.text, PROGRESS_NOTE_MAX)
-    await turn.services.plans.add_progress_note(turn.actor, _goal_id(turn), note)
+    await turn.services.plans.add_progress_note(
+        turn.actor, _goal_id(turn), note, token=turn.draft.item_token
+    )
+    next_item(turn.draft)
     return _saved(turn)
 
 
@@ -245,8 +256,14 @@ async def _add_task(turn: GoalTurn) -> Outcome:
         if draft.task_owner.member_id not in {m.id for m in family.members}:
             raise DomainError("member_unknown")
     await turn.services.plans.add_task(
-        turn.actor, draft.goal_id, draft.task_text, draft.task_owner, due=due
+        turn.actor,
+        draft.goal_id,
+        draft.task_text,
+        draft.task_owner,
+        due=due,
+        token=draft.item_token,
     )
+    next_item(draft)
     draft.task_text, draft.task_owner = "", None
     return _saved(turn)
 
@@ -342,7 +359,16 @@ ANYWHERE = {
     "back": On(_back, (S.GOAL,), "⬅ Back to the goal / No"),
 }
 STARTS = {"/goal": (S.FAMILY,), "/goal R-01, or 🎯 on a family card": (S.MENU,)}
-WALK = Walk(NAME, PREFIX, GoalDraft, TABLE, _question, starts=STARTS, anywhere=ANYWHERE)
+WALK = Walk(
+    NAME,
+    PREFIX,
+    GoalDraft,
+    TABLE,
+    _question,
+    starts=STARTS,
+    anywhere=ANYWHERE,
+    saved=item_saved,
+)
 
 
 # --- entries --------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from bot.config import Settings
-from bot.storage.db import Database
+from bot.storage.db import Database, _migrations
 
 
 async def test_an_open_draft_is_carried_over_and_old_keys_go(settings: Settings) -> None:
@@ -13,7 +13,6 @@ async def test_an_open_draft_is_carried_over_and_old_keys_go(settings: Settings)
     db = await Database.open(settings.database_path, settings.key())
     try:
         await db.migrate()
-        await db.conn.execute("PRAGMA user_version = 9")
         old_visit = {
             "active": "record_visit",
             "record_visit.draft": {"token": "abc123", "family_id": 1, "note": "ż & <b>"},
@@ -31,7 +30,9 @@ async def test_an_open_draft_is_carried_over_and_old_keys_go(settings: Settings)
                 "INSERT INTO ptb_conversations (name, key, state) "
                 "VALUES ('goal', '[1,1]', '\"menu\"')"
             )
-        assert await db.migrate() >= 10
+        # Migration 0010 alone, on the rows the walks before it left (the later migrations,
+        # already applied, change other tables and cannot run twice).
+        await db.conn.executescript(next(sql for n, _, sql in _migrations() if n == 10))
         rows = {
             r["user_id"]: json.loads(r["data"])
             for r in await db.fetch_all("SELECT user_id, data FROM ptb_user_data")
