@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -33,6 +33,7 @@ class Member(BaseModel):
     name: str = Field(min_length=1, max_length=MEMBER_NAME_MAX)
     role: MemberRole
     birth_year: int | None = None
+    left_on: date | None = None  # no longer in the household: kept in history, not offered
 
 
 class Family(BaseModel):
@@ -47,7 +48,20 @@ class Family(BaseModel):
     visits_per_week: int = 1
     contract_signed_on: date | None = None
     contract_valid_until: date | None = None
-    members: tuple[Member, ...] = ()
+    members: tuple[Member, ...] = ()  # those in the household now
+    former_members: tuple[Member, ...] = ()  # those who left (named by older visits and tasks)
+    active: bool = True  # in the caseload: the work goes on (False: closed)
+    erased_at: datetime | None = None  # personal data and free text erased
+
+    @property
+    def everyone(self) -> tuple[Member, ...]:
+        """Every member ever recorded, for naming them in history (visits, tasks, plans)."""
+        return self.members + self.former_members
+
+    @property
+    def closed(self) -> bool:
+        """The work with the family has ended."""
+        return not self.active
 
 
 class NewFamily(BaseModel):

@@ -1,9 +1,10 @@
-"""Who uses the bot: assistants, admins, invites."""
+"""Who uses the bot: assistants, coordinators, admins, invites."""
 
 from __future__ import annotations
 
 from collections import OrderedDict
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
@@ -15,8 +16,15 @@ REFUSAL_INTERVAL = timedelta(hours=1)  # a stranger is told at most this often
 STRANGERS_REMEMBERED = 10_000  # bounds the memory a flood of strangers can take
 
 
+class Role(StrEnum):
+    """The stored role of a registered person (admins come from the configuration)."""
+
+    ASSISTANT = "assistant"
+    COORDINATOR = "coordinator"
+
+
 class Assistant(BaseModel):
-    """A registered user of the bot (an assistant; admins may be assistants too)."""
+    """A registered person: an assistant or a coordinator (admins have a row too)."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -25,21 +33,34 @@ class Assistant(BaseModel):
     locale: str | None = None
     joined_at: datetime
     unreachable: bool = False  # blocked the bot: no reminders until they write again
+    role: Role = Role.ASSISTANT
+    active: bool = True  # False: left the centre; refused like a stranger, no reminders
 
 
 class Actor(BaseModel):
-    """The person behind the current action, as the services see them."""
+    """The person behind the current action, as the services see them.
+
+    `is_assistant`: an active registered person, who may hold families (a coordinator of a
+    small centre too); `is_coordinator`: the stored role; admins (ADMIN_TELEGRAM_IDS) have
+    every coordinator right. A deactivated person is none of these: a stranger.
+    """
 
     model_config = ConfigDict(frozen=True)
 
     telegram_id: int
     is_admin: bool = False
     is_assistant: bool = False
+    is_coordinator: bool = False
 
     @property
     def is_member(self) -> bool:
         """Whether this person may use the bot at all."""
-        return self.is_admin or self.is_assistant
+        return self.is_admin or self.is_assistant or self.is_coordinator
+
+    @property
+    def sees_team(self) -> bool:
+        """Whether this person has the coordinator's rights: the team, any family read-only."""
+        return self.is_coordinator or self.is_admin
 
     def check_member(self) -> None:
         """Only people let in may do anything: NotAllowed for anyone else."""
@@ -51,13 +72,20 @@ class Actor(BaseModel):
         if not self.is_admin:
             raise NotAllowed("admin_only")
 
+    def check_team(self) -> None:
+        """Only coordinators and admins: NotAllowed("team_only") for anyone else."""
+        self.check_member()
+        if not self.sees_team:
+            raise NotAllowed("team_only")
+
 
 class Invite(BaseModel):
-    """A one-time code an admin hands to a new assistant."""
+    """A one-time code an admin hands to a new assistant or coordinator."""
 
     model_config = ConfigDict(frozen=True)
 
     code: str
+    role: Role = Role.ASSISTANT
     created_by: int
     created_at: datetime
     expires_at: datetime

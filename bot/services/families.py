@@ -10,7 +10,7 @@ from typing import NamedTuple
 from pydantic import BaseModel, ConfigDict
 
 from bot.domain.cadence import FamilyCadence, week_bounds
-from bot.domain.errors import DomainError, NotFound
+from bot.domain.errors import DomainError, NotAllowed, NotFound
 from bot.domain.family import (
     CASELOAD_LIMIT,
     Family,
@@ -108,7 +108,11 @@ class FamilyService:
             raise DomainError("code_format")
         family = check_new_family(family.model_copy(update={"code": code}), self.clock.today())
         family_id, newly = await self.families.add_once(
-            family, actor.telegram_id, self.clock.now(), draft_token=draft_token
+            family,
+            actor.telegram_id,
+            self.clock.now(),
+            draft_token=draft_token,
+            started_on=self.clock.today(),
         )
         if newly:  # a repeat was logged the first time
             await self.audit.allowed(actor.telegram_id, "family.create", family_id)
@@ -128,16 +132,26 @@ class FamilyService:
         return await self.families.list_for(actor.telegram_id)
 
     async def open_family(
-        self, actor: Actor, family_id: int | None, action: str, *, subject: Subject = ""
+        self,
+        actor: Actor,
+        family_id: int | None,
+        action: str,
+        *,
+        subject: Subject = "",
+        closed_ok: bool = False,
     ) -> Family:
         """A family the actor works with (or any, for an admin reading); the access is logged.
 
         For a read or the opening of a walk: the row is written at once. `family_id` may be
         None when the object a button names does not exist; with the object as `subject`
         (Named("goal", 7)) a refusal says "goal_unknown", as for a goal that does not exist.
+        A closed family is read like any other; a change to it is refused ("family_closed")
+        unless `closed_ok` (the changes a closed case takes: monitoring, reopening).
         """
         write = not action.startswith("read")
-        family = await self._admit(actor, family_id, action, subject=subject, write=write)
+        family = await self._admit(
+            actor, family_id, action, subject=subject, write=write, closed_ok=closed_ok
+        )
         await self.audit.allowed(actor.telegram_id, action, family.id)
         return family
 
@@ -148,27 +162,40 @@ class FamilyService:
         action: str = "walk.step",
         *,
         subject: Subject = "",
+        closed_ok: bool = False,
     ) -> Family:
         """A family for the next step of a walk (already logged) or a change walk's choices.
 
         Only its assistant passes, whatever the action's name; only a refusal is logged.
         """
-        return await self._admit(actor, family_id, action, subject=subject, write=True)
+        return await self._admit(
+            actor, family_id, action, subject=subject, write=True, closed_ok=closed_ok
+        )
 
     @asynccontextmanager
     async def acting(
-        self, actor: Actor, family_id: int | None, action: str, *, subject: Subject = ""
+        self,
+        actor: Actor,
+        family_id: int | None,
+        action: str,
+        *,
+        subject: Subject = "",
+        closed_ok: bool = False,
     ) -> AsyncIterator[Family]:
         """Check access for a change; the change is logged once it is done.
 
         A change a rule refuses after the access check (a closed appointment, a date in the
         past) leaves no row: the log must never say something happened that did not.
         """
-        family = await self._admit(actor, family_id, action, subject=subject, write=True)
+        family = await self._admit(
+            actor, family_id, action, subject=subject, write=True, closed_ok=closed_ok
+        )
         yield family
         await self.audit.allowed(actor.telegram_id, action, family.id)
 
-    async def open_by_code(self, actor: Actor, code: str, action: str) -> Family:
+    async def open_by_code(
+        self, actor: Actor, code: str, action: str, *, closed_ok: bool = False
+    ) -> Family:
         """Same as open_family, by the family's code."""
         normal = normalise_code(code)
         subject = code_subject(normal)
@@ -179,7 +206,9 @@ class FamilyService:
             await self.audit.denied(actor.telegram_id, action, subject=subject)
             actor.check_member()
             raise NotFound("family_unknown", family_code=code)
-        return await self.open_family(actor, family.id, action, subject=subject)
+        return await self.open_family(
+            actor, family.id, action, subject=subject, closed_ok=closed_ok
+        )
 
     async def _admit(
         self,
@@ -189,6 +218,7 @@ class FamilyService:
         *,
         subject: Subject,
         write: bool,
+        closed_ok: bool = False,
     ) -> Family:
         """The one access check every entry passes; a refusal is audited, then raised."""
         named = subject if isinstance(subject, str) else f"{subject.kind}={subject.id}"
@@ -198,6 +228,8 @@ class FamilyService:
             if family is None:
                 raise NotFound("family_unknown")
             self.check_access(actor, family, write=write)
+            if write and family.closed and not closed_ok:
+                raise NotAllowed("family_closed", family_code=family.code)
         except DomainError as refusal:
             if family is None and family_id is not None and not named:
                 named = f"family={family_id}"
@@ -214,12 +246,16 @@ class FamilyService:
         return family
 
     def check_access(self, actor: Actor, family: Family, *, write: bool) -> None:
-        """The assigned assistant may do anything; an admin may read; nobody else anything."""
+        """The assigned assistant may do anything; coordinators and admins may read any family
+        (closed ones too); nobody else anything."""
         actor.check_member()
         if family.assistant_id == actor.telegram_id:
             return
-        if actor.is_admin and not write:
-            return
+        if actor.sees_team:
+            if not write:
+                return
+            # They may read the family anyway: say why, not that it does not exist.
+            raise NotAllowed("read_only", family_code=family.code)
         # Strangers to the family learn nothing, not even that it exists.
         raise NotFound("family_unknown", family_code=family.code)
 

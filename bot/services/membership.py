@@ -1,4 +1,4 @@
-"""Who may use the bot: admins from the configuration, assistants let in by invite."""
+"""Who may use the bot: admins from the configuration, assistants and coordinators by invite."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from bot.domain.people import (
     Assistant,
     Invite,
     RefusalThrottle,
+    Role,
     shown_name,
 )
 from bot.services.audit import AccessAudit
@@ -38,10 +39,12 @@ class MembershipService:
     async def identify(self, telegram_id: int) -> tuple[Actor, Assistant | None]:
         """Who this Telegram user is, with their stored profile (one query for both)."""
         assistant = await self.people.get_assistant(telegram_id)
+        active = assistant is not None and assistant.active
         actor = Actor(
             telegram_id=telegram_id,
             is_admin=telegram_id in self.admin_ids,
-            is_assistant=assistant is not None,
+            is_assistant=active,
+            is_coordinator=active and assistant is not None and assistant.role is Role.COORDINATOR,
         )
         return actor, assistant
 
@@ -59,12 +62,13 @@ class MembershipService:
             name = shown_name(display_name, actor.telegram_id)
             await self.people.add_assistant(actor.telegram_id, name, self.clock.now())
 
-    async def create_invite(self, actor: Actor) -> Invite:
-        """A new one-time invite code (admins only)."""
+    async def create_invite(self, actor: Actor, role: Role = Role.ASSISTANT) -> Invite:
+        """A new one-time invite code for an assistant or a coordinator (admins only)."""
         actor.check_admin()
         now = self.clock.now()
         invite = Invite(
             code=secrets.token_urlsafe(INVITE_CODE_BYTES),
+            role=role,
             created_by=actor.telegram_id,
             created_at=now,
             expires_at=now + INVITE_LIFETIME,

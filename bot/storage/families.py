@@ -36,13 +36,20 @@ class FamilyRepository:
         return family_id
 
     async def add_once(
-        self, family: NewFamily, assistant_id: int, now: datetime, *, draft_token: str | None
+        self,
+        family: NewFamily,
+        assistant_id: int,
+        now: datetime,
+        *,
+        draft_token: str | None,
+        started_on: date | None = None,
     ) -> tuple[int, bool]:
         """Save a /newfamily draft once; return (family id, whether it was newly saved).
 
         The same draft saved again (a double press, a draft left by a crash right after the
         save) returns the first family: its code is taken by that family, not by another.
-        Otherwise DomainError('code_taken') if the code is used.
+        Otherwise DomainError('code_taken') if the code is used. The first period of work
+        begins `started_on` (the local day; by default the UTC day of `now`).
         """
         async with self.db.write() as conn:
             if draft_token is not None:
@@ -76,30 +83,37 @@ class FamilyRepository:
                     for i, m in enumerate(family.members)
                 ],
             )
+            await conn.execute(
+                "INSERT INTO case_periods (family_id, started_on) VALUES (?, ?)",
+                (family_id, (started_on or now.date()).isoformat()),
+            )
         return family_id, True
 
     async def get(self, family_id: int) -> Family | None:
-        """A family with its members, if it exists and is active."""
-        row = await self.db.fetch_one(
-            "SELECT * FROM families WHERE id = ? AND active = 1", (family_id,)
-        )
+        """A family with its members, if it exists (closed ones too: `active` says which)."""
+        row = await self.db.fetch_one("SELECT * FROM families WHERE id = ?", (family_id,))
         return None if row is None else await self._with_members(row)
 
     async def by_code(self, code: str) -> Family | None:
-        """A family by its code (case-insensitive), if it exists and is active."""
-        row = await self.db.fetch_one(
-            "SELECT * FROM families WHERE code = ? AND active = 1", (code,)
-        )
+        """A family by its code (case-insensitive), if it exists (closed ones too)."""
+        row = await self.db.fetch_one("SELECT * FROM families WHERE code = ?", (code,))
         return None if row is None else await self._with_members(row)
 
     async def _with_members(self, row: dict[str, Any]) -> Family:
-        """Attach the members to a family row."""
-        members = await self.db.fetch_all(
-            "SELECT id, name, role, birth_year FROM members WHERE family_id = ? ORDER BY position",
+        """Attach the members to a family row: those in the household, and those who left."""
+        rows = await self.db.fetch_all(
+            "SELECT id, name, role, birth_year, left_on FROM members WHERE family_id = ? "
+            "ORDER BY position",
             (row["id"],),
         )
+        members = [Member.model_validate(m) for m in rows]
         return Family.model_validate(
-            {**row, "members": tuple(Member.model_validate(m) for m in members)}
+            {
+                **row,
+                "active": bool(row["active"]),
+                "members": tuple(m for m in members if m.left_on is None),
+                "former_members": tuple(m for m in members if m.left_on is not None),
+            }
         )
 
     async def assign(self, family_id: int, assistant_id: int) -> None:
@@ -123,7 +137,7 @@ class FamilyRepository:
             "SELECT * FROM families WHERE assistant_id = ? AND active = 1 ORDER BY code",
             (assistant_id,),
         )
-        return [Family.model_validate(r) for r in rows]
+        return [Family.model_validate({**r, "active": True}) for r in rows]
 
     async def cadence_for(
         self, assistant_id: int, monday: date, sunday: date

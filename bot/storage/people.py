@@ -1,11 +1,11 @@
-"""SQL for assistants and invites."""
+"""SQL for the registered people (assistants, coordinators) and invites."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from bot.domain.people import Assistant, Invite
+from bot.domain.people import Assistant, Invite, Role
 from bot.storage.db import Database
 
 # Whether someone blocked the bot is kept with their reminder settings (absent row: no).
@@ -26,10 +26,43 @@ class PeopleRepository:
         row = await self.db.fetch_one(f"{_ASSISTANT} WHERE a.telegram_id = ?", (telegram_id,))
         return None if row is None else _assistant(row)
 
-    async def list_assistants(self) -> list[Assistant]:
-        """Every registered assistant, by name, with whether they blocked the bot."""
-        rows = await self.db.fetch_all(f"{_ASSISTANT} ORDER BY a.display_name")
+    async def list_assistants(self, *, with_inactive: bool = False) -> list[Assistant]:
+        """Every registered person, by name, with whether they blocked the bot.
+
+        The deactivated only `with_inactive` (the team list); nobody hands them a family.
+        """
+        where = "" if with_inactive else "WHERE a.active = 1 "
+        rows = await self.db.fetch_all(f"{_ASSISTANT} {where}ORDER BY a.display_name")
         return [_assistant(r) for r in rows]
+
+    async def set_role(self, telegram_id: int, role: Role) -> bool:
+        """Change a person's stored role; False if there is no such person."""
+        async with self.db.write() as conn:
+            cursor = await conn.execute(
+                "UPDATE assistants SET role = ? WHERE telegram_id = ?", (role.value, telegram_id)
+            )
+            return cursor.rowcount == 1
+
+    async def set_active(self, telegram_id: int, active: bool) -> bool:
+        """Deactivate (or reactivate) a person; False if there is no such person.
+
+        A deactivated person's waiting reminders are withdrawn with them (their keys freed,
+        as for any withdrawn row).
+        """
+        async with self.db.write() as conn:
+            cursor = await conn.execute(
+                "UPDATE assistants SET active = ? WHERE telegram_id = ?",
+                (int(active), telegram_id),
+            )
+            if cursor.rowcount != 1:
+                return False
+            if not active:
+                await conn.execute(
+                    "UPDATE outbox SET status = 'withdrawn', key = key || '~' || id "
+                    "WHERE assistant_id = ? AND status = 'pending'",
+                    (telegram_id,),
+                )
+            return True
 
     async def add_assistant(self, telegram_id: int, display_name: str, now: datetime) -> None:
         """Register a person (idempotent: a second call keeps the first registration)."""
@@ -51,10 +84,11 @@ class PeopleRepository:
         """Store a new invite code."""
         async with self.db.write() as conn:
             await conn.execute(
-                "INSERT INTO invites (code, created_by, created_at, expires_at) "
-                "VALUES (?, ?, ?, ?)",
+                "INSERT INTO invites (code, role, created_by, created_at, expires_at) "
+                "VALUES (?, ?, ?, ?, ?)",
                 (
                     invite.code,
+                    invite.role.value,
                     invite.created_by,
                     invite.created_at.isoformat(),
                     invite.expires_at.isoformat(),
@@ -69,7 +103,11 @@ class PeopleRepository:
     async def redeem_invite(
         self, code: str, telegram_id: int, display_name: str, now: datetime
     ) -> bool:
-        """Mark the invite used and register the person, atomically; False if it was not usable."""
+        """Mark the invite used and register the person in its role, atomically.
+
+        False if it was not usable. Someone deactivated who brings a new invite comes back,
+        in the invite's role.
+        """
         async with self.db.write() as conn:
             cursor = await conn.execute(
                 "UPDATE invites SET used_by = ?, used_at = ? "
@@ -79,13 +117,16 @@ class PeopleRepository:
             if cursor.rowcount != 1:
                 return False
             await conn.execute(
-                "INSERT OR IGNORE INTO assistants (telegram_id, display_name, joined_at) "
-                "VALUES (?, ?, ?)",
-                (telegram_id, display_name, now.isoformat()),
+                "INSERT INTO assistants (telegram_id, display_name, joined_at, role) "
+                "VALUES (?, ?, ?, (SELECT role FROM invites WHERE code = ?)) "
+                "ON CONFLICT (telegram_id) DO UPDATE SET role = excluded.role, active = 1",
+                (telegram_id, display_name, now.isoformat(), code),
             )
         return True
 
 
 def _assistant(row: dict[str, Any]) -> Assistant:
     """An assistants row (with the unreachable flag) as an Assistant."""
-    return Assistant.model_validate({**row, "unreachable": bool(row["unreachable"])})
+    return Assistant.model_validate(
+        {**row, "unreachable": bool(row["unreachable"]), "active": bool(row["active"])}
+    )

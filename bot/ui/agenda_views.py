@@ -59,7 +59,7 @@ def appointment_card(
     """One appointment: details, and Move / Cancel while it is open."""
     _ = tr.gettext
     item = card.appointment
-    names = [m.name for m in card.family.members if m.id in item.member_ids]
+    names = [m.name for m in card.family.everyone if m.id in item.member_ids]
     local = item.starts_at.astimezone(tz)
     lines = [
         f"📅 {esc(tr.fmt_datetime(local, 'EEEE d MMMM y, HH:mm'))}",

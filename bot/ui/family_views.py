@@ -117,7 +117,7 @@ def visit_lines(tr: Translator, family: Family, recent: list[Visit]) -> list[str
     header = _("<b>{code}</b>: last visits").format(code=esc(family.code))
     if not recent:
         return [header, _("No visits recorded yet. Record one with /visit.")]
-    names = {m.id: m.name for m in family.members}
+    names = {m.id: m.name for m in family.everyone}
     lines = [header]
     for visit in recent:
         lines.append("")

@@ -112,8 +112,36 @@ ERROR_TEXTS: dict[str, str] = {
     "name_format": N_("Type a first name or initials (at most 30 characters)."),
     "year_format": N_("Type a birth year like 2015, or press Skip."),
     "label_format": N_("A label has at most 40 characters."),
+    # A family's case from start to end (closure, monitoring, reopening)
+    "family_closed": N_(
+        "The work with {family_code} is closed. Its file stays readable; /reopen it to work "
+        "with the family again."
+    ),
+    "family_open": N_("The work with this family is still going on."),
+    "close_future": N_("The work cannot be closed on a day still to come."),
+    "close_before_start": N_("The work began on {date}; it cannot close before that."),
+    "reopen_before_close": N_("The work was closed on {date}; it cannot start again before."),
+    "contact_before_close": N_("The work was closed on {date}; a monitoring contact comes after."),
+    "monitor_months": N_("Choose 3, 6 or 12 months, or not monitored."),
+    "not_monitored": N_("This family is not being monitored."),
+    "day_future": N_("That day has not come yet."),
+    "code_mismatch": N_("That is not the family's code. Nothing was erased."),
     "not_allowed": N_("You are not allowed to do that."),
     "admin_only": N_("Only the centre's admins can do that."),
+    "team_only": N_("Only coordinators and the centre's admins can do that."),
+    "read_only": N_(
+        "You can read {family_code}, but only its assistant can change it. "
+        "To take the family over, ask an admin to /assign it."
+    ),
+    "still_holds_families": N_(
+        "{name} still works with these families: {codes}. Hand them to someone else with "
+        "/assign first, then deactivate."
+    ),
+    "admin_in_config": N_(
+        "This person is an admin in the bot's configuration (ADMIN_TELEGRAM_IDS); the IT "
+        "person changes that."
+    ),
+    "person_inactive": N_("That person has been deactivated. Reactivate them in /team first."),
     "not_found": N_("I could not find that."),
     "family_unknown": N_("I do not know that family among yours. Check the code in /families."),
     "assistant_unknown": N_("That person has not joined the bot yet."),

@@ -78,7 +78,7 @@ def independence_bar(value: Independence) -> str:
 def owner(tr: Translator, value: TaskOwner, family: Family) -> str:
     """Who does a task, as escaped HTML: the member's name, "assistant", or the institution."""
     if value.kind is OwnerKind.MEMBER:
-        names = {m.id: m.name for m in family.members}
+        names = {m.id: m.name for m in family.everyone}
         name = names.get(value.member_id or 0)
         if name:
             return esc(shorten(name, MEMBER_NAME_MAX))
