@@ -2,7 +2,10 @@
 
 `python -m bot migrate` prepares the database and exits; `python -m bot backup FILE` writes a
 consistent copy of the database (encrypted with the same key) while the bot may keep running;
-`python -m bot doctor` checks the installation and prints one line per check.
+`python -m bot doctor` checks the installation and prints one line per check;
+`python -m bot restore FILE` puts a backup back, `encrypt` encrypts a plain database with the
+configured key, `rekey --new-key-file FILE` changes the key (the bot stopped, for these three);
+`python -m bot audit [--family R-01] [--since 2026-11-01] --out FILE.csv` exports the access log.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import logging
 import os
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 # Opt in to PTB's coming behaviour (retry_after as a timedelta) instead of a warning per 429.
@@ -23,8 +27,10 @@ from telegram import Update
 from bot.app import build_application, start_up
 from bot.config import ConfigError, Settings, load_settings
 from bot.doctor import doctor
+from bot.safekeeping import audit_cli, keys
 from bot.services.registry import Services
 from bot.storage.db import Database, DatabaseError
+from bot.storage.files import OpenFolderError, check_private_folder
 from bot.storage.persistence import SQLitePersistence
 
 log = logging.getLogger("bot")
@@ -32,12 +38,13 @@ log = logging.getLogger("bot")
 
 async def open_database(settings: Settings) -> Database:
     """Open the database as configured and bring its schema up to date."""
+    check_private_folder(settings.database_path.parent)
+    db = await Database.open(settings.database_path, settings.key())
     if settings.key() is None:
         log.warning(
             "DATABASE_KEY is not set: family data is stored UNENCRYPTED in %s",
             settings.database_path,
         )
-    db = await Database.open(settings.database_path, settings.key())
     version = await db.migrate()
     log.info("database %s at schema version %s", settings.database_path, version)
     return db
@@ -84,16 +91,30 @@ async def run(settings: Settings) -> None:
         await db.close()
 
 
+COMMANDS = ["run", "migrate", "backup", "doctor"]
+# Commands that work on the files while the bot is stopped; each returns what it did, one line.
+OFFLINE: dict[str, Callable[[Settings, argparse.Namespace], str]] = {
+    "encrypt": lambda settings, _: keys.encrypt(settings),
+    "rekey": lambda settings, args: keys.rekey(settings, args.new_key_file),
+    "restore": lambda settings, args: keys.restore(settings, args.file),
+    "audit": audit_cli.export,
+}
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse the command, load settings, run; configuration problems are one clear line."""
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    parser.add_argument("command", nargs="?", default="run", choices=[*COMMANDS, *OFFLINE])
     parser.add_argument(
-        "command", nargs="?", default="run", choices=["run", "migrate", "backup", "doctor"]
+        "file", nargs="?", type=Path, help="backup: the new file to write; restore: the backup"
     )
-    parser.add_argument("file", nargs="?", type=Path, help="backup: the new file to write")
+    parser.add_argument("--new-key-file", type=Path, help="rekey: a file holding the new key")
+    audit_cli.add_arguments(parser)
     args = parser.parse_args(argv)
     if args.command == "backup" and args.file is None:
         parser.error("backup needs the name of a new file, e.g. backups/familybot-2026-11-23.db")
+    if args.command == "restore" and args.file is None:
+        parser.error("restore needs the backup file, e.g. backups/familybot-2026-11-23.db")
     logging.basicConfig(
         level=logging.WARNING if args.command == "doctor" else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -103,13 +124,15 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(doctor())
     try:
         settings = load_settings()
-        if args.command == "migrate":
+        if args.command in OFFLINE:
+            print(OFFLINE[args.command](settings, args))
+        elif args.command == "migrate":
             asyncio.run(migrate(settings))
         elif args.command == "backup":
             asyncio.run(backup(settings, args.file))
         else:
             asyncio.run(run(settings))
-    except (ConfigError, DatabaseError) as exc:
+    except (ConfigError, DatabaseError, OpenFolderError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     return 0

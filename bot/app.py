@@ -24,17 +24,18 @@ from telegram.request import BaseRequest
 from bot.commands import names
 from bot.conversations import walk_handlers
 from bot.conversations.engine import route_cancel, route_typed
-from bot.handlers import admin, agenda, families, language, plan, reminders, start
+from bot.handlers import access, admin, agenda, families, language, plan, reminders, start
 from bot.handlers.context import SERVICES_KEY, BotContext
 from bot.handlers.errors import on_error
 from bot.handlers.gate import gatekeeper, persist_after_update
 from bot.handlers.menu import publish_commands
 from bot.reminders.job import schedule
 from bot.reminders.sender import REMINDER_PREFIX, TelegramSender, tell_admins
+from bot.safekeeping.job import schedule_backups
 from bot.services.registry import Services
 from bot.storage.outbox import UnreachableNotice
 from bot.storage.persistence import SQLitePersistence
-from bot.ui import agenda_views, family_views
+from bot.ui import access_views, agenda_views, family_views
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +74,8 @@ def build_application(
     application.bot_data[SERVICES_KEY] = services
     _add_handlers(application)
     _schedule_reminders(application, services)
+    if services.backups is not None:
+        schedule_backups(application, services.backups)
     return application
 
 
@@ -104,9 +107,11 @@ def _add_handlers(application: BotApplication) -> None:
         CommandHandler(names("lang"), language.choose_language),
         CommandHandler(names("invite"), admin.invite),
         CommandHandler(names("assign"), admin.assign),
+        CommandHandler(names("access"), access.access),
         CommandHandler(names("cancel"), _cancel),
         CallbackQueryHandler(language.language_pressed, pattern=rf"^{language.LANG_PREFIX}:"),
         CallbackQueryHandler(admin.assign_pressed, pattern=rf"^{admin.ASSIGN_PREFIX}:"),
+        CallbackQueryHandler(access.access_pressed, pattern=rf"^{access_views.ACCESS_PREFIX}:"),
         CallbackQueryHandler(families.visits_pressed, pattern=rf"^{family_views.VISITS_PREFIX}:"),
         CallbackQueryHandler(families.card_pressed, pattern=rf"^{family_views.CARD_PREFIX}:"),
         CallbackQueryHandler(plan.plan_pressed, pattern=rf"^{family_views.PLAN_PREFIX}:"),

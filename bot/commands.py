@@ -129,6 +129,13 @@ COMMANDS: tuple[Command, ...] = (
         N_("/assign R-01 — hand a family to another assistant"),
         Audience.ADMIN,
     ),
+    Command(
+        "access",
+        "dostepy",
+        N_("Who opened a family"),
+        N_("/access R-01 (/dostepy) — who opened or changed a family, and who was refused"),
+        Audience.ADMIN,
+    ),
 )
 
 _BY_NAME = {command.name: command for command in COMMANDS}

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 Locale = Literal["pl", "en"]
@@ -25,6 +25,9 @@ class Settings(BaseSettings):
     telegram_api_base_url: str = "https://api.telegram.org/bot"
     database_path: Path = Path("./data/familybot.sqlite3")
     database_key: SecretStr | None = None
+    database_key_file: Path | None = None  # Docker secrets, systemd credentials
+    backup_dir: Path | None = None
+    backup_keep: int = Field(default=14, ge=1)
     admin_telegram_ids: Annotated[frozenset[int], NoDecode] = Field(default_factory=frozenset)
     timezone: str = "Europe/Warsaw"
     default_locale: Locale = "pl"
@@ -59,6 +62,25 @@ class Settings(BaseSettings):
             return None
         return value
 
+    @model_validator(mode="after")
+    def _key_from_file(self) -> Settings:
+        """Read DATABASE_KEY_FILE once, at start; it and DATABASE_KEY exclude each other."""
+        if self.database_key_file is None:
+            return self
+        if self.database_key is not None:
+            raise ValueError("DATABASE_KEY_FILE: set either DATABASE_KEY or DATABASE_KEY_FILE")
+        path = self.database_key_file
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            why = exc.strerror if isinstance(exc, OSError) and exc.strerror else "unreadable"
+            raise ValueError(f"DATABASE_KEY_FILE: cannot read {path} ({why})") from None
+        key = text.rstrip("\r\n")  # `echo key > file` adds a newline that is no part of it
+        if not key.strip():
+            raise ValueError(f"DATABASE_KEY_FILE: {path} is empty")
+        self.database_key = SecretStr(key)
+        return self
+
     @property
     def tz(self) -> ZoneInfo:
         """The centre's time zone."""
@@ -84,5 +106,6 @@ def load_settings(**overrides: object) -> Settings:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         first = exc.errors()[0]
-        name = str(first["loc"][0]).upper() if first["loc"] else "configuration"
-        raise ConfigError(f"{name}: {first['msg']}") from None
+        if not first["loc"]:  # a check across variables: its message names them
+            raise ConfigError(str(first["msg"]).removeprefix("Value error, ")) from None
+        raise ConfigError(f"{str(first['loc'][0]).upper()}: {first['msg']}") from None

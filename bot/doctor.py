@@ -20,6 +20,7 @@ from bot.config import ConfigError, Settings, load_settings
 from bot.reminders.job import TICK_SECONDS
 from bot.services.clock import Clock
 from bot.storage.db import Database, DatabaseError, newest_migration
+from bot.storage.files import wider_than_private
 from bot.storage.reminders import ReminderRepository
 
 TICK_LATE_AFTER = timedelta(seconds=5 * TICK_SECONDS)  # five missed minutes: not running
@@ -63,7 +64,7 @@ class Doctor:
         clock = self.clock or Clock(settings.tz)
         self._configuration(settings)
         self._encryption(settings)
-        self._data_folder(settings.database_path.parent)
+        self._data_folder(settings.database_path)
         db = await self._database(settings)
         try:
             if db is None:
@@ -123,14 +124,16 @@ class Doctor:
                 "encryption",
                 False,
                 "DATABASE_KEY is not set, so family data is stored unencrypted: set a long "
-                "random key before the first start (a database created without one has to be "
-                "converted with SQLCipher's sqlcipher_export)",
+                "random key (DATABASE_KEY or DATABASE_KEY_FILE); a database created without "
+                "one is converted with `python -m bot encrypt`",
             )
         else:
-            self._add("encryption", True, "DATABASE_KEY is set (SQLCipher)")
+            where = "DATABASE_KEY_FILE" if settings.database_key_file else "DATABASE_KEY"
+            self._add("encryption", True, f"{where} is set (SQLCipher)")
 
-    def _data_folder(self, folder: Path) -> None:
-        """The folder with the database (and its backups' neighbours) is for the bot's user."""
+    def _data_folder(self, database: Path) -> None:
+        """The folder with the database, and the database's files, are for the bot's user."""
+        folder = database.parent
         if not folder.is_dir():
             self._add("data folder", None, f"{folder} does not exist yet (see database)")
             return
@@ -139,10 +142,20 @@ class Doctor:
             self._add(
                 "data folder",
                 False,
-                f"{folder} is open to other users (mode {mode:o}): run chmod 700 {folder}",
+                f"{folder} is open to other users (mode {mode:o}), so the bot refuses to "
+                f"start: run chmod 700 {folder}",
             )
-        else:
-            self._add("data folder", True, f"{folder} is private (mode {mode:o})")
+            return
+        wide = wider_than_private(database)
+        if wide:
+            self._add(
+                "data folder",
+                False,
+                f"readable by others: {', '.join(wide)}: run chmod 600 {database}* "
+                "(the bot also tightens them at start)",
+            )
+            return
+        self._add("data folder", True, f"{folder} is private (mode {mode:o})")
 
     async def _database(self, settings: Settings) -> Database | None:
         """The file exists and the configured key (or none) opens it."""

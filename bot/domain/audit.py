@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
 Outcome = Literal["allowed", "denied"]
+AccessKind = Literal["read", "change", "refused"]
 DETAIL_MAX = 64  # a code, an id or a reason: anything longer is not what a denial should hold
 
 
@@ -19,3 +21,24 @@ class Denial(BaseModel):
     action: str
     family_id: int | None
     detail: str
+
+
+class AccessEntry(BaseModel):
+    """One row of the access log as people read it: codes and ids, never content."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: int
+    at: datetime
+    actor_id: int
+    action: str
+    family_code: str | None
+    outcome: Outcome
+    detail: str
+
+    @property
+    def kind(self) -> AccessKind:
+        """Opened, changed or refused: what a reader of the log asks first."""
+        if self.outcome == "denied":
+            return "refused"
+        return "read" if self.action.startswith("read") else "change"

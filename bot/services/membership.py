@@ -63,8 +63,11 @@ class MembershipService:
             await self.people.add_assistant(actor.telegram_id, name, self.clock.now())
 
     async def create_invite(self, actor: Actor, role: Role = Role.ASSISTANT) -> Invite:
-        """A new one-time invite code for an assistant or a coordinator (admins only)."""
-        actor.check_admin()
+        """A new one-time invite code for an assistant or a coordinator (admins only).
+
+        Anyone else's attempt is audited.
+        """
+        await self._admin_only(actor, "invite.create")
         now = self.clock.now()
         invite = Invite(
             code=secrets.token_urlsafe(INVITE_CODE_BYTES),
@@ -107,5 +110,11 @@ class MembershipService:
 
     async def assistants(self, actor: Actor) -> list[Assistant]:
         """Everyone registered (admins only: for assigning families)."""
-        actor.check_admin()
+        await self._admin_only(actor, "read.assistants")
         return await self.people.list_assistants()
+
+    async def _admin_only(self, actor: Actor, action: str) -> None:
+        """Let an admin through; record anyone else's attempt, then refuse it."""
+        if not actor.is_admin:
+            await self.audit.denied(actor.telegram_id, action, subject="admin_only")
+        actor.check_admin()

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.config import Settings
+from bot.safekeeping.backups import ScheduledBackups
+from bot.services.access_log import AccessLogService
 from bot.services.appointments import AppointmentService
 from bot.services.audit import AccessAudit
 from bot.services.clock import Clock
@@ -14,7 +16,7 @@ from bot.services.plans import PlanService
 from bot.services.reminders import ReminderService
 from bot.services.visits import VisitService
 from bot.storage.appointments import AppointmentRepository
-from bot.storage.audit import AuditRepository
+from bot.storage.audit import AccessLogReader, AuditRepository
 from bot.storage.db import Database
 from bot.storage.families import FamilyRepository
 from bot.storage.people import PeopleRepository
@@ -35,6 +37,8 @@ class Services:
     plans: PlanService
     appointments: AppointmentService
     reminders: ReminderService
+    access_log: AccessLogService
+    backups: ScheduledBackups | None  # None: BACKUP_DIR is not set
 
     @classmethod
     def build(cls, settings: Settings, db: Database, clock: Clock | None = None) -> Services:
@@ -42,7 +46,8 @@ class Services:
         clock = clock or Clock(settings.tz)
         people = PeopleRepository(db)
         audit = AccessAudit(AuditRepository(db), clock)
-        families = FamilyService(FamilyRepository(db), people, audit, clock)
+        family_rows = FamilyRepository(db)
+        families = FamilyService(family_rows, people, audit, clock)
         plans = PlanRepository(db)
         reminders = ReminderRepository(
             db, timezone=settings.timezone, locale=settings.default_locale
@@ -58,4 +63,13 @@ class Services:
                 AppointmentRepository(db), plans, reminders, families, clock
             ),
             reminders=ReminderService(reminders, families, clock),
+            access_log=AccessLogService(AccessLogReader(db), family_rows, audit),
+            backups=_backups(settings, db, clock),
         )
+
+
+def _backups(settings: Settings, db: Database, clock: Clock) -> ScheduledBackups | None:
+    """The daily backups, when BACKUP_DIR is set."""
+    if settings.backup_dir is None:
+        return None
+    return ScheduledBackups(db, settings.backup_dir, settings.backup_keep, settings.key(), clock)

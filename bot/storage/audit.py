@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.domain.audit import Denial, Outcome
+from bot.domain.audit import AccessEntry, Denial, Outcome
 from bot.storage.db import Database
 
 
@@ -57,3 +57,46 @@ class AuditRepository:
             )
             for r in rows
         ]
+
+
+_ENTRY_SELECT = (
+    "SELECT a.id, a.at, a.actor_id, a.action, f.code AS family_code, a.outcome, a.detail "
+    "FROM access_log a LEFT JOIN families f ON f.id = a.family_id"
+)
+
+
+class AccessLogReader:
+    """The access log read back, for admins in the chat and for the data protection officer."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def newest(self, family_id: int | None, *, offset: int, limit: int) -> list[AccessEntry]:
+        """One page of entries, newest first; of one family, or of everything."""
+        where, params = (
+            ("WHERE a.family_id = ?", [family_id]) if family_id is not None else ("", [])
+        )
+        rows = await self.db.fetch_all(
+            f"{_ENTRY_SELECT} {where} ORDER BY a.id DESC LIMIT ? OFFSET ?",
+            (*params, limit, offset),
+        )
+        return [_entry(r) for r in rows]
+
+    async def since(self, family_id: int | None, since: datetime | None) -> list[AccessEntry]:
+        """Every entry from `since` on (of one family, or all), oldest first."""
+        clauses: list[str] = []
+        params: list[object] = []
+        if family_id is not None:
+            clauses.append("a.family_id = ?")
+            params.append(family_id)
+        if since is not None:
+            clauses.append("a.at >= ?")
+            params.append(since.isoformat())
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        rows = await self.db.fetch_all(f"{_ENTRY_SELECT} {where} ORDER BY a.id", params)
+        return [_entry(r) for r in rows]
+
+
+def _entry(row: dict[str, object]) -> AccessEntry:
+    """A row as a domain entry."""
+    return AccessEntry.model_validate({**row, "at": datetime.fromisoformat(str(row["at"]))})

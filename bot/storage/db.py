@@ -14,6 +14,8 @@ from typing import Any, cast
 
 import aiosqlite
 
+from bot.storage.files import new_private_file, private_file, private_folder, tighten
+
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5000
@@ -31,6 +33,9 @@ def _connector(path: Path, key: str | None) -> sqlite3.Connection:
         from sqlcipher3 import dbapi2 as sqlcipher  # noqa: PLC0415  (only needed with a key)
 
         conn = cast(sqlite3.Connection, sqlcipher.connect(str(path), isolation_level=None))
+        # A wrong key is reported as one line by Database.open; SQLCipher's own log would add
+        # three lines of "hmac check failed" to stderr.
+        conn.execute("PRAGMA cipher_log_level = NONE")
         quoted = key.replace("'", "''")
         conn.execute(f"PRAGMA key = '{quoted}'")
     return conn
@@ -47,8 +52,10 @@ class Database:
 
     @classmethod
     async def open(cls, path: Path, key: str | None = None) -> Database:
-        """Open (creating the folder, private), set the pragmas and check the key works."""
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        """Open (creating folder and file private), set the pragmas and check the key works."""
+        private_folder(path.parent)
+        private_file(path)  # before SQLite creates it 0644; its -wal and -shm take its mode
+        tighten(path)
         conn = aiosqlite.Connection(lambda: _connector(path, key), iter_chunk_size=64)
         await conn
         conn.row_factory = _row_factory  # type: ignore[assignment]
@@ -58,16 +65,22 @@ class Database:
             await conn.execute("PRAGMA foreign_keys = ON")
             await conn.execute("PRAGMA journal_mode = WAL")
             await conn.execute("PRAGMA synchronous = FULL")
-        except sqlite3.DatabaseError as exc:
+        except sqlite3.DatabaseError:
             await conn.close()
-            hint = "wrong DATABASE_KEY, or an encrypted file opened without one"
-            raise DatabaseError(f"cannot open {path}: {exc} ({hint})") from None
+            raise DatabaseError(
+                f"cannot open {path}: it is encrypted (or not a database) and no key is set: "
+                "set DATABASE_KEY or DATABASE_KEY_FILE to the key it was created with"
+            ) from None
         except Exception as exc:
             await conn.close()
             if type(exc).__name__ == "DatabaseError":  # sqlcipher3's own exception class
-                hint = "wrong DATABASE_KEY, or a plain file opened with one"
-                raise DatabaseError(f"cannot open {path}: {exc} ({hint})") from None
+                raise DatabaseError(
+                    f"cannot open {path} with the configured key (DATABASE_KEY or "
+                    "DATABASE_KEY_FILE): the key is wrong, or the database is not encrypted "
+                    "(then run `python -m bot encrypt` once)"
+                ) from None
             raise
+        tighten(path)  # the -wal and -shm of a database created before files were private
         return cls(conn, path, key is not None)
 
     async def close(self) -> None:
@@ -97,10 +110,26 @@ class Database:
             return cast(dict[str, Any] | None, await cursor.fetchone())
 
     async def backup(self, target: Path, key: str | None) -> None:
-        """Write a consistent copy of the live database (encrypted with the same key, if any)."""
-        if target.exists():  # noqa: ASYNC240 (one stat before a one-off backup)
-            raise DatabaseError(f"{target} already exists; choose a new file name")
-        target.parent.mkdir(parents=True, exist_ok=True)
+        """Write a consistent copy of the live database (encrypted with the same key, if any).
+
+        The copy is created 0600 before SQLite writes into it (an empty file is a new database
+        to SQLite), so it is never readable by others, whatever the umask.
+        """
+        if not target.parent.is_dir():
+            private_folder(target.parent)
+        try:
+            new_private_file(target)
+        except FileExistsError:
+            raise DatabaseError(f"{target} already exists; choose a new file name") from None
+        try:
+            await self._copy_into(target, key)
+        except BaseException:
+            target.unlink(missing_ok=True)  # noqa: ASYNC240 (a half-written copy is no backup)
+            raise
+        tighten(target)
+
+    async def _copy_into(self, target: Path, key: str | None) -> None:
+        """Copy the whole database into the empty file `target`."""
         async with self._write_lock:
             if key is None:
                 await self.conn.execute("VACUUM INTO ?", (str(target),))

@@ -11,6 +11,21 @@ from tests.e2e.botprocess import BotProcess
 from tests.support.bot_api_server import LocalBotApi
 
 KEYS = [None, "e2e passphrase 'with quotes'"]
+# What people typed in the walks (tests/e2e/test_bot_process.py): member names, notes, goals,
+# hostile text, the admin's Telegram name. None of it may reach the bot's log.
+TYPED = [
+    "Anna",
+    "Ola",
+    "Ewa",
+    "arrears",
+    "Keep the flat",
+    "housing office",
+    "RTL override",
+    "<script>",
+    "NUL",
+    "ąęł",
+    "xxxxxxxxxx",
+]
 REMINDER_PREFIXES = ("rm:",)  # the real bot's reminders may arrive at any moment of a walk
 
 
@@ -31,3 +46,6 @@ async def bot(
     yield process
     if process.alive():
         await process.stop()
+    log = process.log()
+    leaked = [text for text in TYPED if text in log]
+    assert not leaked, f"typed text in the bot's log: {leaked}\n{log}"

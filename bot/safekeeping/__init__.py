@@ -1,0 +1,1 @@
+"""Looking after the data files: keys, backups on a schedule, restore, the access log export."""

@@ -1,0 +1,86 @@
+"""The files that hold family data are the bot's user's alone: folders 0700, files 0600.
+
+SQLite creates its files 0644 minus the umask, and its `-wal`, `-shm` and `-journal` files
+with the mode of the database file; so the database file is created 0600 before SQLite opens
+it, and existing files are tightened at every start, whatever the umask.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+PRIVATE_FOLDER = 0o700
+PRIVATE_FILE = 0o600
+OTHERS_BITS = stat.S_IRWXG | stat.S_IRWXO
+COMPANIONS = ("-wal", "-shm", "-journal")  # SQLite's files next to a database
+
+
+class OpenFolderError(Exception):
+    """The data folder is open to other local users; the message says how to close it."""
+
+
+def mode_of(path: Path) -> int:
+    """The permission bits of a file or folder."""
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def private_folder(folder: Path) -> None:
+    """Create the folder 0700 if it is missing (its parents as the system makes them)."""
+    if folder.is_dir():
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    folder.chmod(PRIVATE_FOLDER)  # mkdir's mode is cut by the umask, and may be too wide
+
+
+def check_private_folder(folder: Path) -> None:
+    """Refuse a data folder other users may read or enter (OpenFolderError)."""
+    if not folder.is_dir():
+        return
+    mode = mode_of(folder)
+    if mode & OTHERS_BITS:
+        raise OpenFolderError(
+            f"the data folder {folder} is open to other users (mode {mode:o}); "
+            f"family data must be private: run chmod 700 {folder}"
+        )
+
+
+def private_file(path: Path) -> None:
+    """Create the file empty and 0600 if it is missing (an existing one is left to tighten)."""
+    try:
+        new_private_file(path)
+    except FileExistsError:
+        return
+
+
+def new_private_file(path: Path) -> None:
+    """Create a new empty 0600 file; FileExistsError if the name is taken."""
+    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_RDWR, PRIVATE_FILE)
+    try:
+        os.fchmod(fd, PRIVATE_FILE)
+    finally:
+        os.close(fd)
+
+
+def tighten(database: Path) -> None:
+    """Make the database and whichever of its companion files exist 0600."""
+    for path in (database, *(database.with_name(database.name + end) for end in COMPANIONS)):
+        try:
+            if mode_of(path) & ~PRIVATE_FILE:
+                path.chmod(PRIVATE_FILE)
+        except FileNotFoundError:
+            continue
+
+
+def wider_than_private(database: Path) -> list[str]:
+    """The database's files (and their modes) that others could read, e.g. `bot.db 644`."""
+    found = []
+    for path in (database, *(database.with_name(database.name + end) for end in COMPANIONS)):
+        try:
+            mode = mode_of(path)
+        except FileNotFoundError:
+            continue
+        if mode & OTHERS_BITS:
+            found.append(f"{path.name} {mode:o}")
+    return found

@@ -1,0 +1,209 @@
+"""Keys as the IT person handles them: a key file, a wrong key, encrypt, rekey, restore."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.config import ConfigError, load_settings
+from bot.storage import copies
+
+REPO = Path(__file__).resolve().parents[2]
+SECRET = "Secret-court-case-note-7781"
+
+
+def run_bot(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """`python -m bot ...` with the database in tmp_path/data and only the given variables."""
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        capture_output=True,
+        text=True,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "HOME": str(tmp_path),
+            "PYTHONPATH": str(REPO),
+            "DATABASE_PATH": str(tmp_path / "data" / "bot.sqlite3"),
+            **env,
+        },
+        cwd=tmp_path,
+        check=False,
+        timeout=60,
+    )
+
+
+def one_line_error(result: subprocess.CompletedProcess[str]) -> str:
+    """The single line a refused command prints (exit code 2, no traceback)."""
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+def write_secret(database: Path, key: str | None) -> None:
+    """A family whose label is the secret, written straight into the migrated file."""
+    conn = copies.connect(database, key)
+    try:
+        conn.execute(
+            "INSERT INTO families (code, label, assistant_id, created_at) "
+            "VALUES ('R-01', ?, 1001, '2026-11-01T00:00:00+00:00')",
+            (SECRET,),
+        )
+    finally:
+        conn.close()
+
+
+def read_secret(database: Path, key: str | None) -> str:
+    """The label written by write_secret, read back with the key."""
+    conn = copies.connect(database, key)
+    try:
+        return str(conn.execute("SELECT label FROM families").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def key_file(tmp_path: Path, name: str, key: str) -> Path:
+    """A key file as Docker secrets write it (with a trailing newline)."""
+    path = tmp_path / name
+    path.write_text(key + "\n", encoding="utf-8")
+    return path
+
+
+def test_the_key_file_is_read_and_its_newline_dropped(tmp_path: Path) -> None:
+    path = key_file(tmp_path, "key", "from a file 'quoted'")
+    settings = load_settings(_env_file=None, database_key_file=str(path))
+    assert settings.key() == "from a file 'quoted'"
+
+
+@pytest.mark.parametrize(
+    ("variables", "message"),
+    [
+        ({"database_key": "k", "database_key_file": "key"}, "either DATABASE_KEY or"),
+        ({"database_key_file": "missing"}, "DATABASE_KEY_FILE: cannot read"),
+        ({"database_key_file": "empty"}, "is empty"),
+    ],
+)
+def test_a_bad_key_file_is_one_clear_line(
+    tmp_path: Path, variables: dict[str, str], message: str
+) -> None:
+    key_file(tmp_path, "key", "k")
+    (tmp_path / "empty").write_text("\n", encoding="utf-8")
+    given = {
+        name: str(tmp_path / value) if name.endswith("file") else value
+        for name, value in variables.items()
+    }
+    with pytest.raises(ConfigError, match=message):
+        load_settings(_env_file=None, **given)
+
+
+def test_the_bot_opens_its_database_with_the_key_file(tmp_path: Path) -> None:
+    path = key_file(tmp_path, "key", "file key")
+    assert run_bot(tmp_path, "migrate", DATABASE_KEY_FILE=str(path)).returncode == 0
+    database = tmp_path / "data" / "bot.sqlite3"
+    write_secret(database, "file key")
+    assert SECRET.encode() not in database.read_bytes()
+    assert run_bot(tmp_path, "migrate", DATABASE_KEY="file key").returncode == 0
+
+
+def test_a_wrong_key_or_a_key_against_a_plain_database_is_one_line(tmp_path: Path) -> None:
+    assert run_bot(tmp_path, "migrate", DATABASE_KEY="right").returncode == 0
+    line = one_line_error(run_bot(tmp_path, "migrate", DATABASE_KEY="Mistyped-K3y"))
+    assert "the key is wrong" in line
+    assert "Mistyped-K3y" not in line
+    line = one_line_error(run_bot(tmp_path, "migrate"))
+    assert "no key is set" in line
+    plain = tmp_path / "plain"
+    plain.mkdir(mode=0o700)
+    env = {"DATABASE_PATH": str(plain / "bot.sqlite3")}
+    assert run_bot(tmp_path, "migrate", **env).returncode == 0
+    line = one_line_error(run_bot(tmp_path, "migrate", DATABASE_KEY="k", **env))
+    assert "python -m bot encrypt" in line
+
+
+def test_encrypt_turns_a_plain_database_into_an_encrypted_one(tmp_path: Path) -> None:
+    database = tmp_path / "data" / "bot.sqlite3"
+    assert run_bot(tmp_path, "migrate").returncode == 0
+    write_secret(database, None)
+    assert SECRET.encode() in database.read_bytes()
+    assert "set the new key" in one_line_error(run_bot(tmp_path, "encrypt"))  # no key given yet
+    done = run_bot(tmp_path, "encrypt", DATABASE_KEY="new key")
+    assert done.returncode == 0, done.stderr
+    assert "now encrypted" in done.stdout
+    assert SECRET.encode() not in database.read_bytes()
+    assert not database.with_name("bot.sqlite3-wal").exists()
+    assert read_secret(database, "new key") == SECRET
+    assert database.stat().st_mode & 0o777 == 0o600
+    assert [p.name for p in database.parent.iterdir()] == ["bot.sqlite3"]  # no plain copy left
+    again = run_bot(tmp_path, "encrypt", DATABASE_KEY="new key")
+    assert "already encrypted" in again.stdout
+    assert run_bot(tmp_path, "migrate", DATABASE_KEY="new key").returncode == 0
+
+
+def test_rekey_changes_the_key(tmp_path: Path) -> None:
+    database = tmp_path / "data" / "bot.sqlite3"
+    assert run_bot(tmp_path, "migrate", DATABASE_KEY="old").returncode == 0
+    write_secret(database, "old")
+    new = key_file(tmp_path, "new", "new 'key'")
+    done = run_bot(tmp_path, "rekey", "--new-key-file", str(new), DATABASE_KEY="old")
+    assert done.returncode == 0, done.stderr
+    assert read_secret(database, "new 'key'") == SECRET
+    assert "the key is wrong" in one_line_error(run_bot(tmp_path, "migrate", DATABASE_KEY="old"))
+    assert run_bot(tmp_path, "migrate", DATABASE_KEY_FILE=str(new)).returncode == 0
+    wrong = run_bot(tmp_path, "rekey", "--new-key-file", str(new), DATABASE_KEY="old")
+    assert "does not open" in one_line_error(wrong)
+    assert read_secret(database, "new 'key'") == SECRET
+
+
+def test_restore_refuses_a_backup_with_another_key_and_replaces_nothing(tmp_path: Path) -> None:
+    database = tmp_path / "data" / "bot.sqlite3"
+    assert run_bot(tmp_path, "migrate", DATABASE_KEY="live").returncode == 0
+    write_secret(database, "live")
+    backup = tmp_path / "backups" / "other.sqlite3"
+    other = tmp_path / "other" / "bot.sqlite3"
+    assert (
+        run_bot(tmp_path, "migrate", DATABASE_KEY="other", DATABASE_PATH=str(other)).returncode
+        == 0
+    )
+    assert (
+        run_bot(
+            tmp_path, "backup", str(backup), DATABASE_KEY="other", DATABASE_PATH=str(other)
+        ).returncode
+        == 0
+    )
+    before = database.read_bytes()
+    line = one_line_error(run_bot(tmp_path, "restore", str(backup), DATABASE_KEY="live"))
+    assert "nothing was replaced" in line
+    assert database.read_bytes() == before
+    assert sorted(p.name for p in database.parent.iterdir()) == ["bot.sqlite3"]
+
+
+def test_restore_puts_a_checked_backup_back_and_keeps_the_old_database(tmp_path: Path) -> None:
+    database = tmp_path / "data" / "bot.sqlite3"
+    assert run_bot(tmp_path, "migrate", DATABASE_KEY="k").returncode == 0
+    write_secret(database, "k")
+    backup = tmp_path / "backups" / "good.sqlite3"
+    assert run_bot(tmp_path, "backup", str(backup), DATABASE_KEY="k").returncode == 0
+    conn = copies.connect(database, "k")
+    conn.execute("DELETE FROM families")
+    conn.close()
+    done = run_bot(tmp_path, "restore", str(backup), DATABASE_KEY="k")
+    assert done.returncode == 0, done.stderr
+    assert read_secret(database, "k") == SECRET
+    assert database.stat().st_mode & 0o777 == 0o600
+    [aside] = [p for p in database.parent.iterdir() if ".before-" in p.name]
+    assert aside.stat().st_mode & 0o777 == 0o600
+    assert run_bot(tmp_path, "migrate", DATABASE_KEY="k").returncode == 0
+
+
+def test_restore_refuses_a_damaged_backup(tmp_path: Path) -> None:
+    database = tmp_path / "data" / "bot.sqlite3"
+    assert run_bot(tmp_path, "migrate").returncode == 0
+    before = database.read_bytes()
+    broken = tmp_path / "broken.sqlite3"
+    broken.write_bytes(b"SQLite format 3\x00" + b"\x00" * 100)
+    line = one_line_error(run_bot(tmp_path, "restore", str(broken)))
+    assert "nothing was replaced" in line
+    assert database.read_bytes() == before
