@@ -144,7 +144,8 @@ TABLE: dict[Step, Stage] = {
         {
             "yes": moves(S.ACCOMPANY, "✅ Yes"),
             "again": moves(S.WHEN, "✏️ Type again"),
-        }
+        },
+        typed=On(_typed_when, (S.CONFIRM_WHEN,), "typed again"),
     ),
     S.ACCOMPANY: Stage({"acc": On(_accompany, (S.PURPOSE,), "goes along / not")}),
     S.PURPOSE: Stage(typed=On(_typed_purpose, (S.GOAL,), "typed purpose")),

@@ -127,7 +127,8 @@ TABLE: dict[Step, Stage] = {
         {
             "again": On(_again, (S.WHEN,), "✏️ Type again"),
             "yes": On(_yes, (None, S.NOTE), "✅ Yes (moved, or rescheduled: the note)"),
-        }
+        },
+        typed=On(_typed_when, (S.CONFIRM,), "typed again"),
     ),
     S.NOTE: Stage(
         {"skip": On(_skip, (None,), "Skip — outcome saved")},

@@ -17,6 +17,7 @@ from bot.conversations._family import FamilyPicker
 from bot.conversations._plan_walks import item_saved
 from bot.conversations._table import End, Go, On, Outcome, Question, Stage, Turn, moves, skips
 from bot.conversations.engine import Walk, next_item
+from bot.domain.day_words import span_after
 from bot.domain.errors import DomainError, NotFound
 from bot.domain.goal_steps import GoalDraft, Step
 from bot.domain.parsing import YearPreference, parse_date
@@ -85,8 +86,12 @@ def _future(turn: GoalTurn) -> date:
 
 
 def _due(turn: GoalTurn) -> date | None:
-    """The typed due date, or none when Skip was pressed."""
-    return _future(turn) if turn.text else None
+    """The typed due date, a span's button (`in a month`), or none when Skip was pressed."""
+    if turn.text:
+        return _future(turn)
+    if turn.arg:  # a span button (Skip carries none)
+        return check_due(span_after(turn.today, turn.arg), turn.today)
+    return None
 
 
 # --- from any step --------------------------------------------------------------------------
@@ -207,8 +212,11 @@ async def _typed_note(turn: GoalTurn) -> Outcome:
 
 
 async def _typed_new_due(turn: GoalTurn) -> Outcome:
-    """A new due date."""
-    await turn.services.plans.change_due_date(turn.actor, _goal_id(turn), _future(turn))
+    """A new due date, typed or a span's button."""
+    due = _due(turn)
+    if due is None:  # a span button without its span
+        return _again(turn)
+    await turn.services.plans.change_due_date(turn.actor, _goal_id(turn), due)
     return _saved(turn)
 
 
@@ -319,7 +327,10 @@ TABLE: dict[Step, Stage] = {
         typed=On(_typed_effect, (S.DUE,), "typed effect"),
     ),
     S.DUE: Stage(
-        {"skip": On(_add_goal, (S.GOAL,), "Skip — goal saved")},
+        {
+            "skip": On(_add_goal, (S.GOAL,), "Skip — goal saved"),
+            "span": On(_add_goal, (S.GOAL,), "in a week / month / 3 / 6 months — goal saved"),
+        },
         typed=On(_add_goal, (S.GOAL,), "typed date (not past) — goal saved"),
     ),
     S.GOAL: Stage(
@@ -339,14 +350,20 @@ TABLE: dict[Step, Stage] = {
     S.CONFIRM: Stage({"confirm": On(_confirm_status, (S.GOAL,), "Yes, achieved (saved)")}),
     S.NOTE: Stage(typed=On(_typed_note, (S.GOAL,), "typed note (saved)")),
     S.NEW_DUE: Stage(
-        {"nodue": On(_remove_due, (S.GOAL,), "Remove the due date (saved)")},
+        {
+            "nodue": On(_remove_due, (S.GOAL,), "Remove the due date (saved)"),
+            "span": On(_typed_new_due, (S.GOAL,), "in a week … half a year (saved)"),
+        },
         typed=On(_typed_new_due, (S.GOAL,), "typed date (saved)"),
     ),
     S.TASK_TEXT: Stage(typed=On(_typed_task, (S.TASK_OWNER,), "typed task")),
     S.TASK_OWNER: Stage({"owner": On(_owner, (S.TASK_DUE, S.TASK_INSTITUTION), "who does it")}),
     S.TASK_INSTITUTION: Stage(typed=On(_typed_institution, (S.TASK_DUE,), "typed name")),
     S.TASK_DUE: Stage(
-        {"skip": On(_add_task, (S.GOAL,), "Skip (saved)")},
+        {
+            "skip": On(_add_task, (S.GOAL,), "Skip (saved)"),
+            "span": On(_add_task, (S.GOAL,), "in a week … half a year (saved)"),
+        },
         typed=On(_add_task, (S.GOAL,), "typed date (saved)"),
     ),
     S.TICK: Stage({"tick": On(_tick, (), "task toggled (saved)")}),

@@ -69,7 +69,8 @@ TABLE: dict[ResourcesStep, Stage] = {
         {
             "add": On(_add, (S.ADD,), "➕ Add a resource"),
             "remove": On(_remove, (), "✖ resource (removed, kept in history)"),
-        }
+        },
+        typed=On(_typed, (S.RESOURCES,), "typed resource (saved)"),
     ),
     S.ADD: Stage(typed=On(_typed, (S.RESOURCES,), "typed resource (saved)")),
 }

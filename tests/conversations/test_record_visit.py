@@ -125,7 +125,7 @@ async def test_typed_dates_and_durations_and_their_errors(harness: BotHarness) -
     await sim.send("ninety")
     assert "could not read that duration" in harness.fake.last_text(sim.chat_id)
     await sim.send("700")
-    assert "between 5 and 600" in harness.fake.last_text(sim.chat_id)
+    assert "700 minutes is over 10 hours" in harness.fake.last_text(sim.chat_id)
     await sim.send("1h30")
     await sim.send("here")  # a button step
     assert "use the buttons" in harness.fake.last_text(sim.chat_id)
