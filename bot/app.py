@@ -23,7 +23,8 @@ from telegram.request import BaseRequest
 
 from bot.commands import names
 from bot.conversations import walk_handlers
-from bot.conversations.engine import clean_up_ended_walks, route_cancel, route_typed
+from bot.conversations._switch import switch_pressed
+from bot.conversations.engine import SWITCH_PREFIX, clean_up_ended_walks, route_cancel, route_typed
 from bot.handlers import access, admin, agenda, families, language, plan, reminders, start
 from bot.handlers.context import SERVICES_KEY, BotContext
 from bot.handlers.errors import on_error
@@ -126,6 +127,7 @@ def _add_handlers(application: BotApplication) -> None:
         ),
         MessageHandler(~filters.COMMAND & ~filters.StatusUpdate.ALL, _typed),
         MessageHandler(filters.ALL & ~filters.StatusUpdate.ALL, start.unknown_text),
+        CallbackQueryHandler(switch_pressed, pattern=rf"^{SWITCH_PREFIX}:"),
         CallbackQueryHandler(start.stale_button),
     ]
     application.add_handlers(main, group=MAIN_GROUP)

@@ -18,6 +18,7 @@ from bot.domain.errors import DomainError
 from bot.domain.when import parse_when
 from bot.handlers.common import answer_press, show
 from bot.handlers.context import BotContext
+from bot.i18n import N_
 from bot.reminders.sender import OUTCOME_PREFIX
 from bot.ui import labels
 from bot.ui.agenda_views import MOVE_PREFIX
@@ -141,7 +142,17 @@ STARTS = {
     "✅ Attended / ❌ Not attended (reminder)": (S.NOTE,),
 }
 ANYWHERE = {"cancel": On(_cancel, (None,), "✖ Cancel")}
-WALK = Walk(NAME, PREFIX, ChangeDraft, TABLE, _question, starts=STARTS, anywhere=ANYWHERE)
+WALK = Walk(
+    NAME,
+    PREFIX,
+    ChangeDraft,
+    TABLE,
+    _question,
+    starts=STARTS,
+    anywhere=ANYWHERE,
+    started=N_("the appointment change you started"),
+    wanted=N_("changing an appointment"),
+)
 
 
 # --- entries --------------------------------------------------------------------------------

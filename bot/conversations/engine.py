@@ -25,7 +25,7 @@ from enum import StrEnum
 from typing import Any, Generic
 
 from pydantic import ValidationError
-from telegram import InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
@@ -47,9 +47,9 @@ from bot.domain.visit import clean_text
 from bot.handlers.common import answer_press, show
 from bot.handlers.context import BotContext
 from bot.handlers.start import stale_button
-from bot.i18n import Translator
+from bot.i18n import N_, Translator
 from bot.reminders.chat_cleanup import sweep
-from bot.ui.callbacks import pressed_data, register
+from bot.ui.callbacks import encode, pressed_data, register
 from bot.ui.labels import describe_error
 from bot.ui.text import esc
 
@@ -94,16 +94,47 @@ async def stale(update: Update, context: BotContext) -> None:
     )
 
 
-async def tell_busy(update: Update, context: BotContext) -> None:
-    """Refuse to start a second walk while one is unfinished (nothing is thrown away)."""
-    if update.effective_message is not None:
-        await update.effective_message.reply_text(
-            context.tr.gettext(
-                "You have not finished what you started. Answer the last question above, "
-                "or send /cancel to drop it."
-            )
-        )
+SWITCH_KEY = "switch"  # user_data: {"token", "update"}: a start waiting for "Yes, drop it"
+SWITCH_PREFIX = register("sw", {"yes", "no"})  # its buttons (conversations/_switch.py)
+
+
+def abandon_walk(context: BotContext) -> None:
+    """The one place a walk is abandoned: its draft is gone, its messages leave the chat.
+
+    Called when the user confirmed dropping it for another (never silently): whatever the
+    walk held unsaved is lost on purpose, what it saved stays.
+    """
+    context.data.pop(SWITCH_KEY, None)
+    _walk_over(context, context.data.pop(WALK_KEY, None), None)
+
+
+async def ask_to_abandon(
+    update: Update, context: BotContext, started: Walk[Any, Any], wanted: Walk[Any, Any]
+) -> None:
+    """A start while another walk is open: ask before dropping it; the start waits for Yes."""
+    _ = context.tr.gettext
+    record = context.data.get(WALK_KEY)
+    token = _token_of(record) or "-"
+    context.data[SWITCH_KEY] = {"token": token, "update": update.to_dict()}
+    text = _("Drop {started} and start {wanted}?").format(
+        started=_(started.started), wanted=_(wanted.wanted)
+    )
+    markup = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    _("Yes, drop it"), callback_data=encode(SWITCH_PREFIX, token, "yes")
+                ),
+                InlineKeyboardButton(
+                    _("No, go back"), callback_data=encode(SWITCH_PREFIX, token, "no")
+                ),
+            ]
+        ]
+    )
     await answer_press(update)
+    chat = update.effective_chat
+    if chat is not None:
+        await context.bot.send_message(chat.id, esc(text), reply_markup=markup)
 
 
 @dataclass(eq=False)
@@ -113,7 +144,8 @@ class Walk(Generic[DraftT, StepT]):
     `anywhere` are the buttons every step takes; the one among them that ends the walk is
     also what /cancel does. `saved` says whether a draft was saved already (a crash right
     after saving), `gone` what ends the walk when the family is no longer the actor's, and
-    `replaces` the walks this one may be started over without a refusal.
+    `replaces` the walks this one may be started over without asking; `started` and `wanted`
+    name it in "Drop {started} and start {wanted}?" (N_ strings, translated when asked).
     """
 
     name: str
@@ -127,6 +159,8 @@ class Walk(Generic[DraftT, StepT]):
     saved: SavedCheck | None = None
     gone: Callable[[Translator], str] | None = None
     replaces: frozenset[str] = frozenset()
+    started: str = N_("what you started")  # "Drop {started} and start {wanted}?"
+    wanted: str = N_("something new")
 
     def __post_init__(self) -> None:
         self.steps: type[StepT] = type(next(iter(self.table)))
@@ -181,6 +215,7 @@ class Walk(Generic[DraftT, StepT]):
             message = None
         if _token_of(record) not in (None, draft.token):
             _walk_over(context, record, None)
+        context.data.pop(SWITCH_KEY, None)  # the walk moved on: a "Drop …?" asked is stale
         context.data[WALK_KEY] = {
             "name": self.name,
             "step": step.value,
@@ -199,16 +234,16 @@ class Walk(Generic[DraftT, StepT]):
         return other is not None and other != self.name
 
     async def blocked(self, update: Update, context: BotContext, *, keep: bool = False) -> bool:
-        """A start while another walk is unfinished (with `keep`, this one's too): say so."""
+        """A start while another walk is unfinished (with `keep`, this one's too): ask first."""
         other = _WALKS.get(open_walk(context) or "")
         if other is not None and other is not self and not await other.waiting(context):
             # saved already, or unreadable: nothing to finish
             _walk_over(context, context.data.pop(WALK_KEY, None), None)
-        if self.busy(context) and open_walk(context) not in self.replaces:
-            await tell_busy(update, context)
+        if self.busy(context) and other is not None and other.name not in self.replaces:
+            await ask_to_abandon(update, context, other, self)
             return True
         if keep and await self.unfinished(context) is not None:
-            await tell_busy(update, context)
+            await ask_to_abandon(update, context, self, self)
             return True
         return False
 

@@ -37,6 +37,7 @@ from bot.domain.plan import (
 from bot.domain.vocabulary import Area
 from bot.handlers.common import answer_press
 from bot.handlers.context import BotContext
+from bot.i18n import N_
 from bot.ui.callbacks import as_int, pressed_data
 from bot.ui.family_views import GOALS_PREFIX
 from bot.ui.goal_questions import PREFIX, Shown, goal_question
@@ -385,6 +386,8 @@ WALK = Walk(
     starts=STARTS,
     anywhere=ANYWHERE,
     saved=item_saved,
+    started=N_("the goal you started"),
+    wanted=N_("work on a goal"),
 )
 
 

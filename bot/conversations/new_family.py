@@ -26,6 +26,7 @@ from bot.domain.family_steps import FamilyDraft, PendingMember, Step
 from bot.domain.parsing import YearPreference, parse_date
 from bot.domain.vocabulary import MemberRole
 from bot.handlers.context import BotContext
+from bot.i18n import N_
 from bot.ui import labels
 from bot.ui.new_family_questions import PREFIX, family_question
 from bot.ui.text import esc
@@ -230,7 +231,17 @@ async def _is_saved(context: BotContext, draft: FamilyDraft) -> bool:
 
 
 STARTS = {"/newfamily": (S.CODE,)}
-WALK = Walk(NAME, PREFIX, FamilyDraft, TABLE, _question, starts=STARTS, saved=_is_saved)
+WALK = Walk(
+    NAME,
+    PREFIX,
+    FamilyDraft,
+    TABLE,
+    _question,
+    starts=STARTS,
+    saved=_is_saved,
+    started=N_("the family registration you started"),
+    wanted=N_("registering a family"),
+)
 
 
 # --- entries --------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from bot.domain.visit_steps import COMPLETED_FLOW, MISSED_FLOW, Step, next_step
 from bot.domain.vocabulary import Activity, Area, MissedReason, Place, VisitKind
 from bot.handlers.common import answer_press, show
 from bot.handlers.context import BotContext
-from bot.i18n import Translator
+from bot.i18n import N_, Translator
 from bot.ui import labels
 from bot.ui.callbacks import as_int, pressed_data
 from bot.ui.family_views import START_VISIT_PREFIX
@@ -277,7 +277,18 @@ STARTS = {
     "/visit R-01, or 📝 under /families": (S.DATE,),
     "/visit while a draft exists": (S.RESUME,),
 }
-WALK = Walk(NAME, PREFIX, VisitDraft, TABLE, _question, starts=STARTS, saved=_is_saved, gone=_gone)
+WALK = Walk(
+    NAME,
+    PREFIX,
+    VisitDraft,
+    TABLE,
+    _question,
+    starts=STARTS,
+    saved=_is_saved,
+    gone=_gone,
+    started=N_("the visit you started"),
+    wanted=N_("a new visit"),
+)
 
 
 # --- entries --------------------------------------------------------------------------------

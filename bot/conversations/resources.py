@@ -16,6 +16,7 @@ from bot.conversations.engine import next_item
 from bot.domain.drafts import ItemsDraft
 from bot.domain.errors import DomainError, NotFound
 from bot.domain.plan_walks import ResourcesStep
+from bot.i18n import N_
 from bot.ui.callbacks import as_int
 from bot.ui.plan_walk_questions import RESOURCES_PREFIX, resources_question
 
@@ -77,7 +78,15 @@ TABLE: dict[ResourcesStep, Stage] = {
 
 STARTS = {"/resources": (S.FAMILY,), "/resources R-01": (S.RESOURCES,)}
 WALK = PlanWalk(
-    NAME, RESOURCES_PREFIX, ItemsDraft, TABLE, _question, starts=STARTS, saved=item_saved
+    NAME,
+    RESOURCES_PREFIX,
+    ItemsDraft,
+    TABLE,
+    _question,
+    starts=STARTS,
+    saved=item_saved,
+    started=N_("the resources list you opened"),
+    wanted=N_("the resources list"),
 )
 
 HANDLERS = WALK.handlers(CommandHandler(names("resources"), entry(WALK, PICKER)))

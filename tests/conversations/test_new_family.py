@@ -189,4 +189,4 @@ async def test_newfamily_during_the_walk_asks_the_open_question_again(
     await sim.send("Polna")
     assert "Members" in harness.fake.last_text(sim.chat_id)
     await sim.send("/visit")
-    assert "not finished" in harness.fake.last_text(sim.chat_id)
+    assert "Drop the family registration you started" in harness.fake.last_text(sim.chat_id)

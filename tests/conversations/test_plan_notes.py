@@ -102,8 +102,10 @@ async def test_starting_one_while_the_other_is_open_replaces_it(harness: BotHarn
     await sim.press("Add a resource")
     await sim.send("/ocena R-01")
     assert "When was this assessment made" in harness.fake.last_text(sim.chat_id)
-    await sim.send("/visit")  # another walk is refused while one is open, as always
-    assert "not finished" in harness.fake.last_text(sim.chat_id)
+    await sim.send("/visit")  # another walk asks before the open one is dropped
+    assert "Drop the assessment you started and start a new visit?" in harness.fake.last_text(
+        sim.chat_id
+    )
     assert harness.fake.errors == []
 
 
