@@ -128,6 +128,6 @@ async def test_a_draft_from_before_the_split_blocks_nothing(harness: BotHarness)
     await sim.send("/resources R-01")
     assert "the family's resources" in harness.fake.last_text(sim.chat_id)
     await sim.press("Finish")
-    await sim.send("/visit")
-    assert "Which family did you visit" in harness.fake.last_text(sim.chat_id)
+    await sim.send("/visit")  # the one family, straight to the date
+    assert "R-01 — visit · 1/9" in harness.fake.last_text(sim.chat_id)
     assert harness.fake.errors == []
