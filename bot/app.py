@@ -25,7 +25,17 @@ from bot.commands import names
 from bot.conversations import walk_handlers
 from bot.conversations._switch import switch_pressed
 from bot.conversations.engine import SWITCH_PREFIX, clean_up_ended_walks, route_cancel, route_typed
-from bot.handlers import access, admin, agenda, families, language, plan, reminders, start
+from bot.handlers import (
+    access,
+    admin,
+    agenda,
+    families,
+    language,
+    main_menu,
+    plan,
+    reminders,
+    start,
+)
 from bot.handlers.context import SERVICES_KEY, BotContext
 from bot.handlers.errors import on_error
 from bot.handlers.gate import gatekeeper, persist_after_update
@@ -125,6 +135,7 @@ def _add_handlers(application: BotApplication) -> None:
         CallbackQueryHandler(
             reminders.settings_pressed, pattern=rf"^{reminders.SETTINGS_PREFIX}:"
         ),
+        main_menu.handler(),  # before the typed-text router: a menu tap is never a walk's answer
         MessageHandler(~filters.COMMAND & ~filters.StatusUpdate.ALL, _typed),
         MessageHandler(filters.ALL & ~filters.StatusUpdate.ALL, start.unknown_text),
         CallbackQueryHandler(switch_pressed, pattern=rf"^{SWITCH_PREFIX}:"),

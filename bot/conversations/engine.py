@@ -51,6 +51,7 @@ from bot.i18n import N_, Translator
 from bot.reminders.chat_cleanup import sweep
 from bot.ui.callbacks import encode, pressed_data, register
 from bot.ui.labels import describe_error
+from bot.ui.main_menu import MENU_KEY, main_menu
 from bot.ui.text import esc
 
 log = logging.getLogger(__name__)
@@ -310,6 +311,7 @@ class Walk(Generic[DraftT, StepT]):
         if token is not None:  # the text that ended it (a last typed answer) goes with it
             await _walk_messages(update, context, token, None)
         _walk_over(context, record, await show(update, context, text))
+        await _main_menu_once(update, context)
 
     async def refuse(
         self, update: Update, context: BotContext, draft: DraftT, step: StepT, error: DomainError
@@ -485,6 +487,20 @@ async def _one_live_question(update: Update, context: BotContext, message_id: in
 
 
 # --- the walk's messages leave the chat when it ends ------------------------------------------
+
+
+async def _main_menu_once(update: Update, context: BotContext) -> None:
+    """After a walk: the main menu under the text field, unless it is there in this language.
+
+    The keyboard is persistent, so once sent it stays; it is sent again only to someone who
+    never had it (from before it existed) or has since changed the language.
+    """
+    chat = update.effective_chat
+    if chat is None or context.data.get(MENU_KEY) == context.tr.locale:
+        return
+    text = context.tr.gettext("The main menu is under the text field: ⬇")
+    await context.bot.send_message(chat.id, text, reply_markup=main_menu(context.tr))
+    context.data[MENU_KEY] = context.tr.locale
 
 
 def _token_of(record: object) -> str | None:
