@@ -32,6 +32,7 @@ from bot.handlers import (
     families,
     language,
     main_menu,
+    monitoring,
     plan,
     reminders,
     start,
@@ -42,7 +43,7 @@ from bot.handlers.gate import gatekeeper, persist_after_update
 from bot.handlers.menu import publish_commands
 from bot.reminders.chat_cleanup import schedule_cleanup
 from bot.reminders.job import schedule
-from bot.reminders.sender import REMINDER_PREFIX, TelegramSender, tell_admins
+from bot.reminders.sender import MONITORING_PREFIX, REMINDER_PREFIX, TelegramSender, tell_admins
 from bot.safekeeping.job import schedule_backups
 from bot.services.registry import Services
 from bot.storage.outbox import UnreachableNotice
@@ -132,6 +133,7 @@ def _add_handlers(application: BotApplication) -> None:
         CallbackQueryHandler(agenda.card_pressed, pattern=rf"^{agenda_views.CARD_PREFIX}:"),
         CallbackQueryHandler(agenda.cancel_pressed, pattern=rf"^{agenda_views.CANCEL_PREFIX}:"),
         CallbackQueryHandler(reminders.reminder_pressed, pattern=rf"^{REMINDER_PREFIX}:"),
+        CallbackQueryHandler(monitoring.monitoring_pressed, pattern=rf"^{MONITORING_PREFIX}:"),
         CallbackQueryHandler(
             reminders.settings_pressed, pattern=rf"^{reminders.SETTINGS_PREFIX}:"
         ),
