@@ -109,6 +109,20 @@ def abandon_walk(context: BotContext) -> None:
     _walk_over(context, context.data.pop(WALK_KEY, None), None)
 
 
+def _start_kept(update: Update) -> dict[str, Any]:
+    """The start to run after "Yes", without the content of the message a button was on.
+
+    (A family card's text names members: it is not copied into user_data.)
+    """
+    kept = update.to_dict()
+    pressed_on = kept.get("callback_query", {}).get("message")
+    if isinstance(pressed_on, dict):
+        keys = ("message_id", "chat", "date")
+        kept["callback_query"]["message"] = {k: pressed_on[k] for k in keys if k in pressed_on}
+    kept.get("message", {}).pop("reply_to_message", None)
+    return kept
+
+
 async def ask_to_abandon(
     update: Update, context: BotContext, started: Walk[Any, Any], wanted: Walk[Any, Any]
 ) -> None:
@@ -116,7 +130,7 @@ async def ask_to_abandon(
     _ = context.tr.gettext
     record = context.data.get(WALK_KEY)
     token = _token_of(record) or "-"
-    context.data[SWITCH_KEY] = {"token": token, "update": update.to_dict()}
+    context.data[SWITCH_KEY] = {"token": token, "update": _start_kept(update)}
     text = _("Drop {started} and start {wanted}?").format(
         started=_(started.started), wanted=_(wanted.wanted)
     )

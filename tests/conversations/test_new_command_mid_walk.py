@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
@@ -105,6 +106,9 @@ async def test_a_family_cards_button_waits_for_yes_too(harness: BotHarness) -> N
     assert "Drop the goal you started and start a new visit?" in harness.fake.last_text(
         sim.chat_id
     )
+    assert harness.app is not None
+    kept = json.dumps(harness.app.user_data[sim.user_id]["switch"], ensure_ascii=False)
+    assert "Anna" not in kept  # the card's text (member names) is not kept with the start
     await sim.press("Yes, drop it")
     assert "When was it" in harness.fake.last_text(sim.chat_id)
     assert _open_walk(harness, sim) == "record_visit"
