@@ -108,7 +108,7 @@ async def test_a_family_cards_button_waits_for_yes_too(harness: BotHarness) -> N
     )
     assert harness.app is not None
     kept = json.dumps(harness.app.user_data[sim.user_id]["switch"], ensure_ascii=False)
-    assert "Anna" not in kept  # the card's text (member names) is not kept with the start
+    assert "(mother)" not in kept  # the card's text (members) is not kept with the start
     await sim.press("Yes, drop it")
     assert "When was it" in harness.fake.last_text(sim.chat_id)
     assert _open_walk(harness, sim) == "record_visit"
