@@ -281,15 +281,16 @@ async def _add_task(turn: GoalTurn) -> Outcome:
 
 
 async def _tick(turn: GoalTurn) -> Outcome:
-    """Mark a task done, or open again."""
-    goal_id, task_id = _goal_id(turn), as_int(turn.arg)
-    if task_id is None:
+    """Mark a task done, or open again (the button names which: `<task>-1` done, `-0` open)."""
+    goal_id = _goal_id(turn)
+    task_part, _, done_part = turn.arg.partition("-")
+    task_id = as_int(task_part)
+    if task_id is None or done_part not in ("0", "1"):
         return _again(turn)
     goal = (await turn.services.plans.goal(turn.actor, goal_id)).goal
-    task = next((t for t in goal.tasks if t.id == task_id), None)
-    if task is None:
+    if all(t.id != task_id for t in goal.tasks):
         raise NotFound("task_unknown")
-    await turn.services.plans.set_task_done(turn.actor, task_id, not task.done)
+    await turn.services.plans.set_task_done(turn.actor, task_id, done_part == "1")
     return Go(Step.TICK)
 
 

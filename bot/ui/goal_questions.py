@@ -144,7 +144,15 @@ def goal_question(
     tasks = goal.tasks if goal else ()
     if step is Step.TICK:
         rows = [
-            [b(("☑ " if task.done else "☐ ") + task.text, "tick", task.id)]
+            # The button says what it makes the task (done or open), not "flip it": the same
+            # press delivered again after a crash changes nothing more.
+            [
+                b(
+                    ("☑ " if task.done else "☐ ") + task.text,
+                    "tick",
+                    f"{task.id}-{int(not task.done)}",
+                )
+            ]
             for task in tasks[:TASK_BUTTONS]
         ]
         return card_text + "\n\n" + _("Tap a task to mark it done or open."), (

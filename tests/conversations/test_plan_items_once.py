@@ -169,3 +169,26 @@ async def test_items_after_the_first_get_tokens_of_their_own(harness: BotHarness
     tokens = "SELECT count(DISTINCT draft_token) AS n FROM {} WHERE draft_token IS NOT NULL"
     assert await _count(harness, tokens.format("resources")) == 3
     assert harness.fake.errors == []
+
+
+async def test_a_tick_delivered_again_after_a_crash_does_not_undo_itself(
+    harness: BotHarness,
+) -> None:
+    sim = await with_family(harness)
+    await _a_goal_then(sim, "➕ Task", "Call the housing office", "Anna")
+    await sim.press("Skip")
+    await sim.press("Tick a task")
+    assert harness.app is not None
+    harness.app.add_handler(TypeHandler(Update, _killed), group=PERSIST_GROUP - 1)
+    update = await sim.press("☐ Call the housing office")
+    await harness.crash_and_restart()
+    sim = harness.user(sim.user_id, language_code="en")
+    await sim.process(update)  # the same press again: the task stays done
+    assert await _count(harness, "SELECT count(*) AS n FROM tasks WHERE done = 1") == 1
+    events = "SELECT count(*) AS n FROM goal_events WHERE kind IN ('task_done', 'task_reopened')"
+    assert await _count(harness, events) == 1
+    await sim.press("☑ Call the housing office")  # and it can be opened again on purpose
+    assert await _count(harness, "SELECT count(*) AS n FROM tasks WHERE done = 1") == 0
+    message_id, data = harness.fake.button(sim.chat_id, "Call the housing office")
+    await sim.press_data(message_id, data.rsplit("-", 1)[0] + "-7")  # a forged state
+    assert await _count(harness, "SELECT count(*) AS n FROM tasks WHERE done = 1") == 0
