@@ -25,7 +25,7 @@ async def menu_pressed(update: Update, context: BotContext) -> None:
     elif action == "agenda":
         await agenda.agenda(update, context)
     else:
-        await show_menu(update, context, start.help_text(context.tr, context.actor.is_admin))
+        await show_menu(update, context, start.help_text(context.tr, context.actor))
 
 
 async def show_menu(update: Update, context: BotContext, text: str) -> None:
