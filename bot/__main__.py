@@ -24,6 +24,7 @@ os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 from telegram import Update
 
+from bot import logs
 from bot.app import build_application, start_up
 from bot.config import ConfigError, Settings, load_settings
 from bot.doctor import doctor
@@ -120,6 +121,7 @@ def main(argv: list[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     logging.getLogger("httpx").setLevel(logging.WARNING)  # it would log the token in URLs
+    logs.install(logging.getLogger())
     if args.command == "doctor":  # it reads the settings itself, and reports, not raises
         return asyncio.run(doctor())
     try:
