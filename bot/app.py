@@ -23,12 +23,13 @@ from telegram.request import BaseRequest
 
 from bot.commands import names
 from bot.conversations import walk_handlers
-from bot.conversations.engine import route_cancel, route_typed
+from bot.conversations.engine import clean_up_ended_walks, route_cancel, route_typed
 from bot.handlers import access, admin, agenda, families, language, plan, reminders, start
 from bot.handlers.context import SERVICES_KEY, BotContext
 from bot.handlers.errors import on_error
 from bot.handlers.gate import gatekeeper, persist_after_update
 from bot.handlers.menu import publish_commands
+from bot.reminders.chat_cleanup import schedule_cleanup
 from bot.reminders.job import schedule
 from bot.reminders.sender import REMINDER_PREFIX, TelegramSender, tell_admins
 from bot.safekeeping.job import schedule_backups
@@ -41,6 +42,7 @@ log = logging.getLogger(__name__)
 
 GATE_GROUP = -1
 MAIN_GROUP = 0
+CLEANUP_GROUP = 90  # after every handler, before the state is persisted
 PERSIST_GROUP = 100
 
 BotApplication = Application[Any, BotContext, Any, Any, Any, Any]
@@ -74,6 +76,7 @@ def build_application(
     application.bot_data[SERVICES_KEY] = services
     _add_handlers(application)
     _schedule_reminders(application, services)
+    schedule_cleanup(application)
     if services.backups is not None:
         schedule_backups(application, services.backups)
     return application
@@ -126,6 +129,7 @@ def _add_handlers(application: BotApplication) -> None:
         CallbackQueryHandler(start.stale_button),
     ]
     application.add_handlers(main, group=MAIN_GROUP)
+    application.add_handler(TypeHandler(Update, clean_up_ended_walks), group=CLEANUP_GROUP)
     application.add_handler(TypeHandler(Update, persist_after_update), group=PERSIST_GROUP)
     application.add_error_handler(on_error)
 

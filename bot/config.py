@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.domain.chat_cleanup import MAX_MINUTES
+
 Locale = Literal["pl", "en"]
 
 
@@ -31,6 +33,8 @@ class Settings(BaseSettings):
     admin_telegram_ids: Annotated[frozenset[int], NoDecode] = Field(default_factory=frozenset)
     timezone: str = "Europe/Warsaw"
     default_locale: Locale = "pl"
+    # Sensitive answers leave the chat this long after they were shown (0: they stay).
+    chat_cleanup_minutes: int = Field(default=30, ge=0, le=MAX_MINUTES)
 
     @field_validator("admin_telegram_ids", mode="before")
     @classmethod

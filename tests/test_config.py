@@ -18,6 +18,7 @@ def test_defaults() -> None:
     assert settings.timezone == "Europe/Warsaw"
     assert settings.default_locale == "pl"
     assert settings.key() is None
+    assert settings.chat_cleanup_minutes == 30
 
 
 def test_admin_ids_from_a_comma_separated_list() -> None:
@@ -31,6 +32,9 @@ def test_admin_ids_from_a_comma_separated_list() -> None:
         ({"admin_telegram_ids": "12,abc"}, "ADMIN_TELEGRAM_IDS"),
         ({"timezone": "Mars/Olympus"}, "TIMEZONE"),
         ({"default_locale": "de"}, "DEFAULT_LOCALE"),
+        ({"chat_cleanup_minutes": "-1"}, "CHAT_CLEANUP_MINUTES"),
+        ({"chat_cleanup_minutes": "2821"}, "CHAT_CLEANUP_MINUTES"),  # past Telegram's 48 h
+        ({"chat_cleanup_minutes": "half an hour"}, "CHAT_CLEANUP_MINUTES"),
     ],
 )
 def test_bad_values_name_the_variable(override: dict[str, str], name: str) -> None:

@@ -20,6 +20,7 @@ import logging
 import secrets
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import KW_ONLY, dataclass, field
+from datetime import UTC
 from enum import StrEnum
 from typing import Any, Generic
 
@@ -39,12 +40,14 @@ from bot.conversations._table import (
     StepT,
     Turn,
 )
+from bot.domain.chat_cleanup import MessageKind, ShownMessage
 from bot.domain.errors import DomainError, NotAllowed, NotFound
 from bot.domain.visit import clean_text
 from bot.handlers.common import answer_press, show
 from bot.handlers.context import BotContext
 from bot.handlers.start import stale_button
 from bot.i18n import Translator
+from bot.reminders.chat_cleanup import sweep
 from bot.ui.callbacks import pressed_data, register
 from bot.ui.labels import describe_error
 from bot.ui.text import esc
@@ -162,11 +165,16 @@ class Walk(Generic[DraftT, StepT]):
         return found
 
     def keep(self, context: BotContext, draft: DraftT, step: StepT) -> None:
-        """Store the draft and its step (the live question's message id stays)."""
+        """Store the draft and its step (the live question's message id stays).
+
+        A different draft in its place (another walk, or this one started over) is abandoned.
+        """
         record = context.data.get(WALK_KEY)
         message = record.get("message") if isinstance(record, dict) else None
         if isinstance(record, dict) and record.get("name") != self.name:
             message = None
+        if _token_of(record) not in (None, draft.token):
+            _walk_over(context, record, None)
         context.data[WALK_KEY] = {
             "name": self.name,
             "step": step.value,
@@ -175,9 +183,9 @@ class Walk(Generic[DraftT, StepT]):
         }
 
     def drop(self, context: BotContext) -> None:
-        """Forget the draft (only this walk's)."""
+        """Forget the draft (only this walk's); its messages leave the chat."""
         if open_walk(context) == self.name:
-            context.data.pop(WALK_KEY, None)
+            _walk_over(context, context.data.pop(WALK_KEY, None), None)
 
     def busy(self, context: BotContext) -> bool:
         """Another walk is open."""
@@ -188,7 +196,8 @@ class Walk(Generic[DraftT, StepT]):
         """A start while another walk is unfinished (with `keep`, this one's too): say so."""
         other = _WALKS.get(open_walk(context) or "")
         if other is not None and other is not self and not await other.waiting(context):
-            context.data.pop(WALK_KEY, None)  # saved already, or unreadable: nothing to finish
+            # saved already, or unreadable: nothing to finish
+            _walk_over(context, context.data.pop(WALK_KEY, None), None)
         if self.busy(context) and open_walk(context) not in self.replaces:
             await tell_busy(update, context)
             return True
@@ -234,6 +243,7 @@ class Walk(Generic[DraftT, StepT]):
             await _one_live_question(update, context, None)
         message_id = await show(update, context, text, markup, fresh=fresh)
         await _one_live_question(update, context, message_id)
+        await _walk_messages(update, context, draft.token, message_id)
 
     async def _ask(self, turn: Turn[DraftT, StepT], page: int) -> tuple[str, InlineKeyboardMarkup]:
         """The question of the turn's step, following skips (the turn moves with them)."""
@@ -246,12 +256,19 @@ class Walk(Generic[DraftT, StepT]):
         raise RuntimeError(f"{self.name}: questions skip in a circle")  # pragma: no cover
 
     async def end(self, update: Update, context: BotContext, text: str) -> None:
-        """Drop the draft and show the closing text in place of the question."""
+        """Drop the draft and show the closing text in place of the question.
+
+        The walk's typed texts and question copies then leave the chat; the closing text, with
+        codes only, stays.
+        """
         query = update.callback_query
         if query is None or query.message is None:  # the closing text comes below: strip above
             await _one_live_question(update, context, None)
-        self.drop(context)
-        await show(update, context, text)
+        record = context.data.pop(WALK_KEY, None) if open_walk(context) == self.name else None
+        token = _token_of(record)
+        if token is not None:  # the text that ended it (a last typed answer) goes with it
+            await _walk_messages(update, context, token, None)
+        _walk_over(context, record, await show(update, context, text))
 
     async def refuse(
         self, update: Update, context: BotContext, draft: DraftT, step: StepT, error: DomainError
@@ -417,3 +434,60 @@ async def _one_live_question(update: Update, context: BotContext, message_id: in
         await context.bot.edit_message_reply_markup(chat.id, previous, reply_markup=None)
     except BadRequest as exc:  # gone, too old, or already without buttons
         log.debug("could not remove old buttons: %s", exc)
+
+
+# --- the walk's messages leave the chat when it ends ------------------------------------------
+
+
+def _token_of(record: object) -> str | None:
+    """The draft token of a stored walk record, read raw (also from an unreadable draft)."""
+    draft = record.get("draft") if isinstance(record, dict) else None
+    token = draft.get("token") if isinstance(draft, dict) else None
+    return token if isinstance(token, str) else None
+
+
+def _walk_over(context: BotContext, record: object, keep: int | None) -> None:
+    """A walk ended, was replaced or abandoned: its messages go once the update is handled."""
+    token = _token_of(record)
+    if token is not None:
+        context.ended_walks.append((token, keep))
+
+
+async def _walk_messages(
+    update: Update, context: BotContext, token: str, shown: int | None
+) -> None:
+    """Remember the question just shown and the text just typed, to remove them later."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+    now = context.services.clock.now()
+    messages = []
+    if shown is not None:
+        pressed = update.callback_query.message if update.callback_query else None
+        sent_at = pressed.date if pressed and pressed.message_id == shown else now
+        messages.append(ShownMessage(chat.id, shown, MessageKind.TEXT, sent_at.astimezone(UTC)))
+    typed = update.message
+    if typed is not None and typed.text and not typed.text.startswith("/"):
+        user_message = ShownMessage(
+            chat.id, typed.message_id, MessageKind.USER, typed.date.astimezone(UTC)
+        )
+        messages.append(user_message)
+    await context.services.chat_cleanup.walk_step(chat.id, token, messages, context.tr.locale)
+
+
+async def clean_up_ended_walks(update: object, context: BotContext) -> None:
+    """After an update: the messages of the walks it ended leave the chat now.
+
+    Typed texts and question copies go; the message holding a walk's last word (codes only)
+    stays. A group of its own in app.py, so every way a walk ends goes through here.
+    """
+    chat = update.effective_chat if isinstance(update, Update) else None
+    ended, context.ended_walks = context.ended_walks, []
+    if chat is None or not ended:
+        return
+    cleanup = context.services.chat_cleanup
+    released = 0
+    for token, keep in ended:
+        released += await cleanup.walk_over(chat.id, token, keep)
+    if released:
+        await sweep(context.bot, cleanup, chat.id)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.domain.errors import DomainError
-from bot.handlers.common import answer_press, send_lines, show
+from bot.handlers.common import answer_press, send_lines, send_sensitive, show
 from bot.handlers.context import BotContext
 from bot.ui import labels
 from bot.ui.agenda_views import agenda_message, appointment_card, cancel_question
@@ -38,7 +38,7 @@ async def card_pressed(update: Update, context: BotContext) -> None:
         await show(update, context, esc(labels.describe_error(context.tr, error)))
         return
     lines, markup = appointment_card(context.tr, card, context.services.settings.tz)
-    await send_lines(update, context, lines, markup)
+    await send_sensitive(update, context, lines, markup)
 
 
 async def cancel_pressed(update: Update, context: BotContext) -> None:

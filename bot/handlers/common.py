@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
+from datetime import UTC
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 
+from bot.domain.chat_cleanup import MessageKind, ShownMessage
 from bot.handlers.context import BotContext
 from bot.ui.text import split_lines
 
@@ -48,15 +51,46 @@ async def send_lines(
     context: BotContext,
     lines: list[str],
     markup: InlineKeyboardMarkup | None = None,
-) -> None:
+) -> list[Message]:
     """Send HTML lines as one or more messages within Telegram's limit; buttons on the last."""
     chat = update.effective_chat
     if chat is None:
-        return
+        return []
     messages = split_lines(lines)
+    sent = []
     for index, message in enumerate(messages):
         last = index == len(messages) - 1
-        await context.bot.send_message(chat.id, message, reply_markup=markup if last else None)
+        sent.append(
+            await context.bot.send_message(chat.id, message, reply_markup=markup if last else None)
+        )
+    return sent
+
+
+async def send_sensitive(
+    update: Update,
+    context: BotContext,
+    lines: list[str],
+    markup: InlineKeyboardMarkup | None = None,
+) -> None:
+    """Send an answer that shows family details; it leaves the chat CHAT_CLEANUP_MINUTES later.
+
+    The one way to send a plan, a family card, the last visits or an appointment card.
+    """
+    await remove_later(context, await send_lines(update, context, lines, markup))
+
+
+async def remove_later(context: BotContext, sent: Sequence[Message]) -> None:
+    """Record sent messages (texts or documents) to leave the chat CHAT_CLEANUP_MINUTES later."""
+    shown = [
+        ShownMessage(
+            chat_id=message.chat_id,
+            message_id=message.message_id,
+            kind=MessageKind.DOCUMENT if message.document is not None else MessageKind.TEXT,
+            sent_at=message.date.astimezone(UTC),
+        )
+        for message in sent
+    ]
+    await context.services.chat_cleanup.answer_shown(shown, context.tr.locale)
 
 
 async def answer_press(update: Update, text: str | None = None) -> None:

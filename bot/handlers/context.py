@@ -27,6 +27,9 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
         self._tr: Translator | None = None
         # One context serves every handler group of an update: the gate's digest is reused.
         self.update_fingerprint = ""
+        # Walks this update ended or replaced (draft token, message keeping the last word):
+        # their messages leave the chat once the update is handled (conversations/engine.py).
+        self.ended_walks: list[tuple[str, int | None]] = []
 
     @property
     def services(self) -> Services:

@@ -6,7 +6,7 @@ from telegram import Update
 
 from bot.domain.errors import DomainError
 from bot.domain.family import Family
-from bot.handlers.common import answer_press, send_lines
+from bot.handlers.common import answer_press, send_lines, send_sensitive
 from bot.handlers.context import BotContext
 from bot.ui import labels
 from bot.ui.callbacks import as_int, pressed_data
@@ -41,7 +41,7 @@ async def card_pressed(update: Update, context: BotContext) -> None:
     caseload = await context.services.families.caseload(context.actor)
     cadence = next((r for r in caseload.families if r.family_id == family.id), None)
     lines, markup = family_card(context.tr, family, cadence)
-    await send_lines(update, context, lines, markup)
+    await send_sensitive(update, context, lines, markup)
 
 
 async def visits(update: Update, context: BotContext) -> None:
@@ -90,4 +90,4 @@ async def _send_visits(update: Update, context: BotContext, code: str) -> None:
     except DomainError as error:
         await send_lines(update, context, [esc(labels.describe_error(context.tr, error))])
         return
-    await send_lines(update, context, visit_lines(context.tr, family, recent))
+    await send_sensitive(update, context, visit_lines(context.tr, family, recent))

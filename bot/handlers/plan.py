@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.domain.errors import DomainError
-from bot.handlers.common import answer_press, send_lines
+from bot.handlers.common import answer_press, send_lines, send_sensitive
 from bot.handlers.context import BotContext
 from bot.ui.callbacks import as_int, pressed_data
 from bot.ui.family_views import PLAN_PREFIX, family_buttons
@@ -61,4 +61,4 @@ async def send_plan(
         await send_lines(update, context, [esc(describe_error(context.tr, error))])
         return
     today = context.services.clock.today()
-    await send_lines(update, context, plan_lines(context.tr, view, today))
+    await send_sensitive(update, context, plan_lines(context.tr, view, today))

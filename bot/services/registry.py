@@ -9,6 +9,7 @@ from bot.safekeeping.backups import ScheduledBackups
 from bot.services.access_log import AccessLogService
 from bot.services.appointments import AppointmentService
 from bot.services.audit import AccessAudit
+from bot.services.chat_cleanup import ChatCleanupService
 from bot.services.clock import Clock
 from bot.services.families import FamilyService
 from bot.services.membership import MembershipService
@@ -17,6 +18,7 @@ from bot.services.reminders import ReminderService
 from bot.services.visits import VisitService
 from bot.storage.appointments import AppointmentRepository
 from bot.storage.audit import AccessLogReader, AuditRepository
+from bot.storage.chat_cleanup import ChatCleanupRepository
 from bot.storage.db import Database
 from bot.storage.families import FamilyRepository
 from bot.storage.people import PeopleRepository
@@ -37,6 +39,7 @@ class Services:
     plans: PlanService
     appointments: AppointmentService
     reminders: ReminderService
+    chat_cleanup: ChatCleanupService
     access_log: AccessLogService
     backups: ScheduledBackups | None  # None: BACKUP_DIR is not set
 
@@ -63,6 +66,9 @@ class Services:
                 AppointmentRepository(db), plans, reminders, families, clock
             ),
             reminders=ReminderService(reminders, families, clock),
+            chat_cleanup=ChatCleanupService(
+                ChatCleanupRepository(db), clock, settings.chat_cleanup_minutes
+            ),
             access_log=AccessLogService(AccessLogReader(db), family_rows, audit),
             backups=_backups(settings, db, clock),
         )

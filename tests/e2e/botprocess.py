@@ -7,11 +7,20 @@ import os
 import signal
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 ADMIN_ID = 500
 START_TIMEOUT = 30.0
+# The bot with its clock moved on (time-machine, a test dependency): "later" without waiting.
+_SHIFTED = (
+    "import datetime, runpy, sys, time_machine\n"
+    "later = datetime.datetime.now(datetime.UTC) + datetime.timedelta(seconds={seconds})\n"
+    "time_machine.travel(later, tick=True).start()\n"
+    "sys.argv = ['bot']\n"
+    "runpy.run_module('bot', run_name='__main__', alter_sys=True)\n"
+)
 
 
 class BotProcess:
@@ -33,19 +42,27 @@ class BotProcess:
         if key is not None:
             self.env["DATABASE_KEY"] = key
         self.process: subprocess.Popen[bytes] | None = None
+        self.clock_ahead = timedelta(0)  # how far the next start's clock is ahead of the real one
 
     def start(self) -> None:
         """Launch the process (returns at once; use `ready` to wait for polling)."""
         assert self.process is None or self.process.poll() is not None
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "bot"],
+            self._command(),
             cwd=self.data_dir,
             env=self.env,
             stdout=log,
             stderr=subprocess.STDOUT,
         )
         log.close()
+
+    def _command(self) -> list[str]:
+        """`python -m bot`, or the same with the clock moved `clock_ahead` on."""
+        if not self.clock_ahead:
+            return [sys.executable, "-m", "bot"]
+        seconds = self.clock_ahead.total_seconds()
+        return [sys.executable, "-c", _SHIFTED.format(seconds=seconds)]
 
     def kill9(self) -> None:
         """SIGKILL: no shutdown code runs at all."""

@@ -77,6 +77,7 @@ class LocalBotApi:
             ("POST", "press", self._control_press),
             ("POST", "block", self._control_block),
             ("GET", "sent", self._control_sent),
+            ("GET", "chat", self._control_chat),
             ("GET", "errors", self._control_errors),
         ]
         for http_method, name, action in control:
@@ -314,6 +315,10 @@ class LocalBotApi:
             }
             for message in self.fake.messages(int(query["chat_id"]))
         ]
+
+    async def _control_chat(self, query: dict[str, Any]) -> list[str]:
+        """GET /control/chat?chat_id=: every text still in the chat, the user's and the bot's."""
+        return self.fake.chat_texts(int(query["chat_id"]))
 
     async def _control_errors(self, query: dict[str, Any]) -> list[dict[str, Any]]:
         """GET /control/errors: every refused call (400, 403 and 429) in order."""

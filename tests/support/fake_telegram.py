@@ -39,11 +39,20 @@ _JSON_PARAMS = {
     "allowed_updates",
     "link_preview_options",
     "reply_parameters",
+    "message_ids",
 }
 # Over HTTP every value arrives as a string; these are the integer ones tests compare to ints.
 _INT_PARAMS = {"chat_id", "message_id", "offset", "limit", "timeout", "user_id", "cache_time"}
 _FLOODABLE = {"sendMessage", "sendDocument", "editMessageText", "editMessageReplyMarkup"}
-_CHAT_METHODS = _FLOODABLE | {"sendChatAction", "deleteMessage"}
+_CHAT_METHODS = _FLOODABLE | {
+    "sendChatAction",
+    "deleteMessage",
+    "deleteMessages",
+    "editMessageCaption",
+}
+# A bot may delete a private chat's messages, its own and the user's, for 48 hours.
+DELETE_WINDOW_SECONDS = 48 * 3600
+MAX_DELETE_IDS = 100
 _SENT = ("sendMessage", "editMessageText", "editMessageReplyMarkup")
 _CHAT_ACTIONS = {action.value for action in ChatAction}
 Markup = list[list[tuple[str, str | None]]]
@@ -84,7 +93,7 @@ class FakeTelegram(BaseRequest):
         self.unsolicited_prefixes: tuple[str, ...] = ()
         self._chats: dict[int, dict[str, Any]] = {}
         self._messages: dict[tuple[int, int], dict[str, Any]] = {}
-        self._user_messages: set[tuple[int, int]] = set()
+        self._user_messages: dict[tuple[int, int], dict[str, Any]] = {}
         self._last_id: dict[int, int] = {}
         self._blocked: set[int] = set()
         self._flood_left = 0
@@ -103,6 +112,8 @@ class FakeTelegram(BaseRequest):
             "editMessageText": self._edit_message_text,
             "editMessageReplyMarkup": self._edit_reply_markup,
             "deleteMessage": self._delete_message,
+            "deleteMessages": self._delete_messages,
+            "editMessageCaption": self._edit_message_caption,
             "answerCallbackQuery": self._answer_callback_query,
             "sendChatAction": self._send_chat_action,
             "sendDocument": self._send_document,
@@ -199,9 +210,23 @@ class FakeTelegram(BaseRequest):
         self._last_id[chat_id] = self._last_id.get(chat_id, 0) + 1
         return self._last_id[chat_id]
 
-    def note_user_message(self, chat_id: int, message_id: int) -> None:
-        """Remember a message the user sent, so the bot may delete but not edit it."""
-        self._user_messages.add((chat_id, message_id))
+    def note_user_message(
+        self, chat_id: int, message_id: int, date: int | None = None, text: str = ""
+    ) -> None:
+        """Remember a message the user sent, so the bot may delete (for 48 h) but not edit it."""
+        stored = {"message_id": message_id, "date": int(time.time()) if date is None else date}
+        self._user_messages[chat_id, message_id] = stored | {"text": text}
+
+    def user_messages(self, chat_id: int) -> list[dict[str, Any]]:
+        """Return the user's messages still in a chat (not deleted), oldest first."""
+        keys = sorted(key for key in self._user_messages if key[0] == chat_id)
+        return [copy.deepcopy(self._user_messages[key]) for key in keys]
+
+    def chat_texts(self, chat_id: int) -> list[str]:
+        """Return every text still in a chat, the user's and the bot's (captions too)."""
+        shown = [*self.user_messages(chat_id), *self.messages(chat_id)]
+        shown.sort(key=lambda message: int(message["message_id"]))
+        return [str(m.get("text", m.get("caption", ""))) for m in shown]
 
     def open_callback_query(self, query_id: str) -> None:
         """Register a callback query id that the bot may answer once."""
@@ -379,15 +404,61 @@ class FakeTelegram(BaseRequest):
         rules.check_reply_markup(call.params.get("reply_markup"))
         return self._edit(self._stored(call), {}, call.params.get("reply_markup"))
 
+    def _deletable(self, chat_id: int, message_id: int) -> dict[str, Any] | None:
+        """The message a delete names (None: not found), if the bot may delete it now.
+
+        In a private chat the bot deletes its own and the user's messages; in a group only
+        its own (it is never an admin here); nothing older than 48 hours.
+        """
+        key = (chat_id, message_id)
+        chat = self._chats.get(chat_id, {"type": "private"})
+        if key in self._user_messages and chat.get("type") != "private":
+            raise TelegramRuleError("Bad Request: message can't be deleted")
+        message = self._user_messages.get(key) or self._messages.get(key)
+        if message is not None and time.time() - message["date"] >= DELETE_WINDOW_SECONDS:
+            raise TelegramRuleError("Bad Request: message can't be deleted for everyone")
+        return message
+
     def _delete_message(self, call: Call) -> bool:
         """Handle deleteMessage."""
+        if "inline_message_id" in call.params:
+            raise TelegramRuleError("Bad Request: MESSAGE_ID_INVALID")
         key = (int(call.params["chat_id"]), int(call.params["message_id"]))
-        if key in self._user_messages:
-            self._user_messages.discard(key)
-        else:
-            self._stored(call, "delete")
-            del self._messages[key]
+        if self._deletable(*key) is None:
+            raise TelegramRuleError("Bad Request: message to delete not found")
+        self._user_messages.pop(key, None)
+        self._messages.pop(key, None)
         return True
+
+    def _delete_messages(self, call: Call) -> bool:
+        """Handle deleteMessages: up to 100 ids; unknown ones are skipped (as documented).
+
+        One the bot may not delete refuses the whole request and deletes nothing (Telegram's
+        docs do not say; the stricter reading makes the bot's one-by-one fallback needed).
+        """
+        chat_id, ids = int(call.params["chat_id"]), call.params.get("message_ids")
+        if not isinstance(ids, list) or not ids:
+            raise TelegramRuleError("Bad Request: message identifiers are not specified")
+        if len(ids) > MAX_DELETE_IDS:
+            raise TelegramRuleError("Bad Request: too many messages to delete")
+        found = [int(m) for m in ids if self._deletable(chat_id, int(m)) is not None]
+        for message_id in found:
+            self._user_messages.pop((chat_id, message_id), None)
+            self._messages.pop((chat_id, message_id), None)
+        return True
+
+    def _edit_message_caption(self, call: Call) -> Any:
+        """Handle editMessageCaption (a bot's own message may be edited at any age)."""
+        params = call.params
+        caption, entities = rules.check_caption(
+            str(params.get("caption", "")), params.get("parse_mode")
+        )
+        rules.check_reply_markup(params.get("reply_markup"))
+        message = self._stored(call)
+        if "text" in message:
+            raise TelegramRuleError("Bad Request: there is no caption in the message to edit")
+        content = {"caption": caption, "caption_entities": entities}
+        return self._edit(message, content, params.get("reply_markup"))
 
     def _answer_callback_query(self, call: Call) -> bool:
         """Handle answerCallbackQuery: each query may be answered once."""

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+import time_machine
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter
@@ -298,3 +300,47 @@ async def test_group_message_has_group_chat(app: AnyApplication, fake: FakeTeleg
     assert update.effective_chat.id < 0
     assert fake.last_text(update.effective_chat.id) == "Cześć"
     assert update.update_id > 0
+
+
+async def test_deletes_follow_the_48_hour_rule(app: AnyApplication, fake: FakeTelegram) -> None:
+    """Own and the user's private messages go for 48 hours; later only the bot's is edited."""
+    sim = UserSim(app, fake, USER)
+    with time_machine.travel(datetime(2026, 11, 25, 9, 0, tzinfo=UTC), tick=False) as clock:
+        typed = (await sim.send("a private note")).effective_message
+        assert typed is not None
+        own = await app.bot.send_message(USER, "the plan")
+        old = await app.bot.send_message(USER, "an old plan")
+        document = await app.bot.send_document(USER, b"x", filename="a.pdf", caption="R-01")
+        assert fake.chat_texts(USER) == ["a private note", "the plan", "an old plan", "R-01"]
+        assert await app.bot.delete_messages(USER, [typed.message_id, own.message_id, 999])
+        assert fake.chat_texts(USER) == ["an old plan", "R-01"]  # 999 was skipped
+        clock.shift(timedelta(hours=48))
+        with pytest.raises(BadRequest, match="can't be deleted for everyone"):
+            await app.bot.delete_message(USER, old.message_id)
+        with pytest.raises(BadRequest, match="can't be deleted for everyone"):
+            await app.bot.delete_messages(USER, [old.message_id])
+        assert fake.chat_texts(USER) == ["an old plan", "R-01"]  # nothing deleted
+        await app.bot.edit_message_text("stub", USER, old.message_id)
+        await app.bot.edit_message_caption(USER, document.message_id, caption="stub")
+        assert fake.chat_texts(USER) == ["stub", "stub"]
+        with pytest.raises(BadRequest, match="Message to delete not found"):
+            await app.bot.delete_message(USER, own.message_id)
+        with pytest.raises(BadRequest, match="Too many messages to delete"):
+            await app.bot.delete_messages(USER, list(range(1, 102)))
+
+
+async def test_the_users_messages_can_be_deleted_not_edited(
+    app: AnyApplication, fake: FakeTelegram
+) -> None:
+    """In a private chat the bot deletes what the user typed but cannot edit it; in a group not."""
+    sim = UserSim(app, fake, USER)
+    typed = (await sim.send("typed")).effective_message
+    in_group = (await sim.group_message("in the group")).effective_message
+    assert typed is not None
+    assert in_group is not None
+    with pytest.raises(BadRequest, match="Message can't be edited"):
+        await app.bot.edit_message_text("x", USER, typed.message_id)
+    with pytest.raises(BadRequest, match="Message can't be deleted"):
+        await app.bot.delete_message(in_group.chat_id, in_group.message_id)
+    await app.bot.delete_message(USER, typed.message_id)
+    assert fake.user_messages(USER) == []

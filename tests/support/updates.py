@@ -53,11 +53,11 @@ class UpdateFactory:
     def message_payload(self, text: str, chat: dict[str, Any] | None = None) -> dict[str, Any]:
         """Build a text-message update dict, with a bot_command entity if relevant."""
         chat = chat or self.chat
-        message_id = self.fake.next_message_id(chat["id"])
-        self.fake.note_user_message(chat["id"], message_id)
+        message_id, date = self.fake.next_message_id(chat["id"]), int(time.time())
+        self.fake.note_user_message(chat["id"], message_id, date, text)
         message: dict[str, Any] = {
             "message_id": message_id,
-            "date": int(time.time()),
+            "date": date,
             "chat": chat,
             "from": self.user,
             "text": text,

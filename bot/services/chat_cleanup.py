@@ -1,0 +1,58 @@
+"""Chat clean-up: which messages leave the chat and when (the Telegram side is in reminders/).
+
+Two sources: a sensitive answer (a plan, a family card, the last visits) is due
+CHAT_CLEANUP_MINUTES after it was shown; a walk's typed texts and question copies are due
+when the walk ends, or after that many idle minutes, and a typed one before Telegram's
+48 hours in any case. Each is about the actor's own chat, so there is nothing to authorise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+
+from bot.domain.chat_cleanup import DueMessage, ShownMessage, due_at
+from bot.services.clock import Clock
+from bot.storage.chat_cleanup import ChatCleanupRepository
+
+SWEEP_LIMIT = 500  # rows per sweep; the rest waits a minute
+
+
+class ChatCleanupService:
+    """Remembers what to remove and hands out what is due."""
+
+    def __init__(self, repo: ChatCleanupRepository, clock: Clock, minutes: int) -> None:
+        self.repo = repo
+        self.clock = clock
+        self.minutes = minutes
+
+    async def answer_shown(self, shown: Sequence[ShownMessage], locale: str) -> None:
+        """A sensitive answer was sent (or shown again): it goes `minutes` from now."""
+        if self.minutes <= 0 or not shown:
+            return
+        now = self.clock.now()
+        due = [(m, due_at(m.kind, m.sent_at, now, self.minutes)) for m in shown]
+        await self.repo.remember(due, walk=None, locale=locale)
+
+    async def walk_step(
+        self, chat_id: int, walk: str, shown: Sequence[ShownMessage], locale: str
+    ) -> None:
+        """A walk moved: remember its new messages; all of them go after idle minutes."""
+        if not shown and self.minutes <= 0:
+            return  # nothing new, and no idle time-out to move on
+        now = self.clock.now()
+        timed = now + timedelta(minutes=self.minutes) if self.minutes > 0 else None
+        due = [(m, due_at(m.kind, m.sent_at, now, self.minutes)) for m in shown]
+        await self.repo.walk_step(chat_id, walk, due, timed=timed, locale=locale)
+
+    async def walk_over(self, chat_id: int, walk: str, keep: int | None = None) -> int:
+        """A walk ended (saved, cancelled, replaced): its messages but `keep` are due now."""
+        return await self.repo.walk_over(chat_id, walk, self.clock.now(), keep)
+
+    async def due(self, chat_id: int | None = None) -> list[DueMessage]:
+        """What must leave the chat now (one chat's, or everyone's)."""
+        return await self.repo.due(self.clock.now(), chat_id, SWEEP_LIMIT)
+
+    async def settle(self, ids: Sequence[int]) -> None:
+        """These are gone from the chat (deleted, stubbed, or beyond the bot's reach)."""
+        await self.repo.settle(ids)
