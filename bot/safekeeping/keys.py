@@ -15,6 +15,7 @@ from pathlib import Path
 from bot.config import ConfigError, Settings
 from bot.storage import copies
 from bot.storage.db import DatabaseError, newest_migration
+from bot.storage.files import private_folder
 
 RUNNING_WITHIN = timedelta(minutes=3)  # a tick this recent: the bot is most likely running
 
@@ -77,6 +78,7 @@ def restore(settings: Settings, backup: Path) -> str:
                 f"{backup} has schema version {version}, newer than this code "
                 f"({newest_migration()}): install the release that wrote it"
             )
+        private_folder(path.parent)  # restoring onto a new machine: the folder may not exist
         fresh = _scratch(path, "restoring")
         copies.copy_file(backup, fresh)
         copies.check_copy(fresh, key)

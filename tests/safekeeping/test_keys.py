@@ -197,6 +197,13 @@ def test_restore_puts_a_checked_backup_back_and_keeps_the_old_database(tmp_path:
     [aside] = [p for p in database.parent.iterdir() if ".before-" in p.name]
     assert aside.stat().st_mode & 0o777 == 0o600
     assert run_bot(tmp_path, "migrate", DATABASE_KEY="k").returncode == 0
+    elsewhere = tmp_path / "new machine" / "data" / "bot.sqlite3"
+    fresh = run_bot(
+        tmp_path, "restore", str(backup), DATABASE_KEY="k", DATABASE_PATH=str(elsewhere)
+    )
+    assert fresh.returncode == 0, fresh.stderr
+    assert read_secret(elsewhere, "k") == SECRET
+    assert elsewhere.parent.stat().st_mode & 0o777 == 0o700
 
 
 def test_restore_refuses_a_damaged_backup(tmp_path: Path) -> None:
