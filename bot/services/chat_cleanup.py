@@ -9,13 +9,16 @@ when the walk ends, or after that many idle minutes, and a typed one before Tele
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.domain.chat_cleanup import DueMessage, ShownMessage, due_at
 from bot.services.clock import Clock
 from bot.storage.chat_cleanup import ChatCleanupRepository
 
 SWEEP_LIMIT = 500  # rows per sweep; the rest waits a minute
+# A press that shows nothing new moves the walk's idle time-out on at most this often: one
+# write fewer for most steps, at the price of a time-out up to this much early.
+REFRESH_EVERY = timedelta(minutes=1)
 
 
 class ChatCleanupService:
@@ -25,6 +28,7 @@ class ChatCleanupService:
         self.repo = repo
         self.clock = clock
         self.minutes = minutes
+        self._refreshed: dict[tuple[int, str], datetime] = {}  # (chat, walk) -> last move
 
     async def answer_shown(self, shown: Sequence[ShownMessage], locale: str) -> None:
         """A sensitive answer was sent (or shown again): it goes `minutes` from now."""
@@ -38,15 +42,20 @@ class ChatCleanupService:
         self, chat_id: int, walk: str, shown: Sequence[ShownMessage], locale: str
     ) -> None:
         """A walk moved: remember its new messages; all of them go after idle minutes."""
-        if not shown and self.minutes <= 0:
-            return  # nothing new, and no idle time-out to move on
         now = self.clock.now()
+        last = self._refreshed.get((chat_id, walk))
+        if not shown and (self.minutes <= 0 or (last is not None and now - last < REFRESH_EVERY)):
+            return  # nothing new, and the idle time-out was moved on a moment ago
+        if len(self._refreshed) > 10_000:  # walks left open for good: forget, refresh again
+            self._refreshed.clear()
+        self._refreshed[chat_id, walk] = now
         timed = now + timedelta(minutes=self.minutes) if self.minutes > 0 else None
         due = [(m, due_at(m.kind, m.sent_at, now, self.minutes)) for m in shown]
         await self.repo.walk_step(chat_id, walk, due, timed=timed, locale=locale)
 
     async def walk_over(self, chat_id: int, walk: str, keep: int | None = None) -> int:
         """A walk ended (saved, cancelled, replaced): its messages but `keep` are due now."""
+        self._refreshed.pop((chat_id, walk), None)
         return await self.repo.walk_over(chat_id, walk, self.clock.now(), keep)
 
     async def due(self, chat_id: int | None = None) -> list[DueMessage]:

@@ -12,6 +12,8 @@ import time_machine
 
 from bot.config import Settings, load_settings
 from bot.reminders.chat_cleanup import cleanup_tick
+from tests.conversations.test_goal import add_goal
+from tests.conversations.test_new_family import register_family
 from tests.conversations.test_record_visit import assistant_with_family, walk_to_note
 from tests.support.harness import ADMIN_ID, BotHarness
 from tests.support.telegram_rules import TelegramRuleError
@@ -214,3 +216,28 @@ async def test_a_typed_text_goes_before_48_hours_even_in_an_open_walk(
         assert harness.fake.rejected == []
     finally:
         await harness.close()
+
+
+async def test_the_goal_card_and_its_typed_texts_leave_the_chat(
+    harness: BotHarness, clock: time_machine.Coordinates
+) -> None:
+    sim = await harness.assistant(language_code="en")
+    await register_family(sim, members=(("Anna", "mother"),))
+    await add_goal(sim, "Repay the debt to the landlord")
+    assert "Repay the debt" in harness.fake.last_text(sim.chat_id)  # the goal's card
+    await sim.press("Progress note")
+    await sim.send("Court hearing on Friday")
+    clock.shift(timedelta(minutes=20))
+    await tick(harness)
+    assert anywhere(harness, sim, "Repay the debt")  # still in use
+    await sim.press("Finish")
+    assert not anywhere(harness, sim, "Repay the debt")
+    assert not anywhere(harness, sim, "Court hearing")
+    assert "Every change is saved" in harness.fake.chat_texts(sim.chat_id)[-1]
+    await sim.send("/goal R-01")
+    await sim.press("Repay the debt")
+    assert "No arrears for 3 months" in harness.fake.last_text(sim.chat_id)  # the card again
+    clock.shift(timedelta(minutes=31))  # left open: the card goes by itself
+    await tick(harness)
+    assert not anywhere(harness, sim, "Repay the debt")
+    assert harness.fake.errors == []
