@@ -5,7 +5,8 @@ consistent copy of the database (encrypted with the same key) while the bot may 
 `python -m bot doctor` checks the installation and prints one line per check;
 `python -m bot restore FILE` puts a backup back, `encrypt` encrypts a plain database with the
 configured key, `rekey --new-key-file FILE` changes the key (the bot stopped, for these three);
-`python -m bot audit [--family R-01] [--since 2026-11-01] --out FILE.csv` exports the access log.
+`python -m bot audit [--family R-01] [--since 2026-11-01] --out FILE.csv` exports the access log;
+`python -m bot export-family R-01 --out FILE` writes everything held about one family as JSON.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from bot import logs
 from bot.app import build_application, start_up
 from bot.config import ConfigError, Settings, load_settings
 from bot.doctor import doctor
+from bot.export_family import export_command
 from bot.safekeeping import audit_cli, keys
 from bot.services.registry import Services
 from bot.storage.db import Database, DatabaseError
@@ -93,12 +95,13 @@ async def run(settings: Settings) -> None:
 
 
 COMMANDS = ["run", "migrate", "backup", "doctor"]
-# Commands that work on the files while the bot is stopped; each returns what it did, one line.
+# Commands on the files (encrypt, rekey and restore refuse a running bot); each returns one line.
 OFFLINE: dict[str, Callable[[Settings, argparse.Namespace], str]] = {
     "encrypt": lambda settings, _: keys.encrypt(settings),
     "rekey": lambda settings, args: keys.rekey(settings, args.new_key_file),
     "restore": lambda settings, args: keys.restore(settings, args.file),
     "audit": audit_cli.export,
+    "export-family": export_command,  # bot/export_family.py (may run beside the bot)
 }
 
 
@@ -107,7 +110,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     parser.add_argument("command", nargs="?", default="run", choices=[*COMMANDS, *OFFLINE])
     parser.add_argument(
-        "file", nargs="?", type=Path, help="backup: the new file to write; restore: the backup"
+        "file",
+        nargs="?",
+        type=Path,
+        help="backup: the new file to write; restore: the backup; export-family: the code",
     )
     parser.add_argument("--new-key-file", type=Path, help="rekey: a file holding the new key")
     audit_cli.add_arguments(parser)

@@ -24,14 +24,24 @@ from telegram.request import BaseRequest
 from bot.commands import names
 from bot.conversations import walk_handlers
 from bot.conversations.engine import clean_up_ended_walks, route_cancel, route_typed
-from bot.handlers import access, admin, agenda, families, language, plan, reminders, start
+from bot.handlers import (
+    access,
+    admin,
+    agenda,
+    families,
+    language,
+    monitoring,
+    plan,
+    reminders,
+    start,
+)
 from bot.handlers.context import SERVICES_KEY, BotContext
 from bot.handlers.errors import on_error
 from bot.handlers.gate import gatekeeper, persist_after_update
 from bot.handlers.menu import publish_commands
 from bot.reminders.chat_cleanup import schedule_cleanup
 from bot.reminders.job import schedule
-from bot.reminders.sender import REMINDER_PREFIX, TelegramSender, tell_admins
+from bot.reminders.sender import MONITORING_PREFIX, REMINDER_PREFIX, TelegramSender, tell_admins
 from bot.safekeeping.job import schedule_backups
 from bot.services.registry import Services
 from bot.storage.outbox import UnreachableNotice
@@ -121,6 +131,7 @@ def _add_handlers(application: BotApplication) -> None:
         CallbackQueryHandler(agenda.card_pressed, pattern=rf"^{agenda_views.CARD_PREFIX}:"),
         CallbackQueryHandler(agenda.cancel_pressed, pattern=rf"^{agenda_views.CANCEL_PREFIX}:"),
         CallbackQueryHandler(reminders.reminder_pressed, pattern=rf"^{REMINDER_PREFIX}:"),
+        CallbackQueryHandler(monitoring.monitoring_pressed, pattern=rf"^{MONITORING_PREFIX}:"),
         CallbackQueryHandler(
             reminders.settings_pressed, pattern=rf"^{reminders.SETTINGS_PREFIX}:"
         ),

@@ -50,7 +50,10 @@ COMMANDS: tuple[Command, ...] = (
         "families",
         "rodziny",
         N_("Your families this week"),
-        N_("/families (/rodziny) — your families and this week's visits"),
+        N_(
+            "/families (/rodziny) — your families and this week's visits; "
+            "/families closed (/rodziny zamknięte) — the closed ones"
+        ),
     ),
     Command(
         "visits",
@@ -101,6 +104,30 @@ COMMANDS: tuple[Command, ...] = (
         N_("/agenda (/terminy) — appointments in the next 7 days"),
     ),
     Command(
+        "edit",
+        "edytuj",
+        N_("Change a family's details"),
+        N_("/edit R-01 (/edytuj) — label, members, visits a week, contract, code"),
+    ),
+    Command(
+        "close",
+        "zakoncz",
+        N_("End the work with a family"),
+        N_("/close R-01 (/zakoncz) — end the work: day, reason, summary, monitoring"),
+    ),
+    Command(
+        "monitoring",
+        None,
+        N_("Record a monitoring contact"),
+        N_("/monitoring R-01 — a contact with a closed family you monitor"),
+    ),
+    Command(
+        "reopen",
+        "wznow",
+        N_("Work with a closed family again"),
+        N_("/reopen R-01 (/wznow) — start the work with a closed family again"),
+    ),
+    Command(
         "settings",
         "ustawienia",
         N_("Reminder settings"),
@@ -134,6 +161,13 @@ COMMANDS: tuple[Command, ...] = (
         "dostepy",
         N_("Who opened a family"),
         N_("/access R-01 (/dostepy) — who opened or changed a family, and who was refused"),
+        Audience.ADMIN,
+    ),
+    Command(
+        "erase",
+        "usun",
+        N_("Erase a family's data"),
+        N_("/erase R-01 (/usun) — erase a family's personal data now (asks twice)"),
         Audience.ADMIN,
     ),
 )

@@ -33,6 +33,10 @@ class Settings(BaseSettings):
     admin_telegram_ids: Annotated[frozenset[int], NoDecode] = Field(default_factory=frozenset)
     timezone: str = "Europe/Warsaw"
     default_locale: Locale = "pl"
+    # How long a closed family's data is kept: the centre decides, with its data protection
+    # officer, by the rules for its documentation (README, "Keep or erase").
+    retention_years: int = Field(default=10, ge=1, le=100)
+    monitoring_months: Literal[0, 3, 6, 12] = 6  # offered first when the work is closed
     # Sensitive answers leave the chat this long after they were shown (0: they stay).
     chat_cleanup_minutes: int = Field(default=30, ge=0, le=MAX_MINUTES)
 

@@ -80,6 +80,17 @@ class CasePeriod(BaseModel):
         )
 
 
+class MonitoredFamily(BaseModel):
+    """A closed family under monitoring, as the reminder tick reads it (codes only)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    period: CasePeriod
+    code: str
+    assistant_id: int
+    last_contact: date | None = None
+
+
 class Closure(BaseModel):
     """What closing the work records (checked by `check_closure`)."""
 

@@ -14,15 +14,21 @@ from bot.ui.family_views import (
     CARD_PREFIX,
     VISITS_PREFIX,
     caseload_lines,
+    closed_lines,
     family_buttons,
     family_card,
     visit_lines,
 )
 from bot.ui.text import esc
 
+CLOSED_WORDS = frozenset({"closed", "zamknięte", "zamkniete"})
+
 
 async def families(update: Update, context: BotContext) -> None:
-    """One line per family, and a button per family that opens its card."""
+    """One line per family, and a button per family that opens its card; `closed`: the closed."""
+    if context.args and context.args[0].casefold() in CLOSED_WORDS:
+        await closed_families(update, context)
+        return
     caseload = await context.services.families.caseload(context.actor)
     if not caseload.families:
         no_families = context.tr.gettext("You have no families yet. Add one with /newfamily.")
@@ -33,6 +39,14 @@ async def families(update: Update, context: BotContext) -> None:
     await send_lines(update, context, lines, family_buttons(caseload.families, CARD_PREFIX))
 
 
+async def closed_families(update: Update, context: BotContext) -> None:
+    """`/families closed`: the closed families with the day and reason, a card button each."""
+    closed = await context.services.cases.closed_families(context.actor)
+    lines = closed_lines(context.tr, closed)
+    markup = family_buttons(closed, CARD_PREFIX) if closed else None
+    await send_lines(update, context, lines, markup)
+
+
 async def card_pressed(update: Update, context: BotContext) -> None:
     """A family's card (the service checks the family is the actor's)."""
     family = await _pressed_family(update, context, "read.card")
@@ -40,7 +54,8 @@ async def card_pressed(update: Update, context: BotContext) -> None:
         return
     caseload = await context.services.families.caseload(context.actor)
     cadence = next((r for r in caseload.families if r.family_id == family.id), None)
-    lines, markup = family_card(context.tr, family, cadence)
+    period = await context.services.cases.last_period(family)
+    lines, markup = family_card(context.tr, family, cadence, period)
     await send_sensitive(update, context, lines, markup)
 
 

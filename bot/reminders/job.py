@@ -30,6 +30,7 @@ async def reminder_tick(context: Any) -> None:
         now = services.clock.now()
         if now.hour == PURGE_HOUR_UTC and now.minute == 0:  # once a day, at a quiet hour
             await services.reminders.purge()
+            await services.retention.erase_due()  # keep or erase: closed families' data
             await _forget_old_updates(context.application, now)
     except Exception:  # one bad minute must not stop the next ones
         log.exception("reminder tick failed")

@@ -12,10 +12,11 @@ from bot.i18n import translator
 from bot.services.reminders import RecipientGone, SendLater
 from bot.storage.outbox import OutboxItem, UnreachableNotice
 from bot.ui.callbacks import encode, register
-from bot.ui.family_views import START_VISIT_PREFIX
+from bot.ui.family_views import CONTACT_CARD_PREFIX, START_VISIT_PREFIX
 from bot.ui.reminder_texts import render, render_unreachable
 
 REMINDER_PREFIX = register("rm", {"1h", "tomorrow", "done"})
+MONITORING_PREFIX = register("mn", {"finish", "extend"})  # handlers/monitoring.py
 OUTCOME_PREFIX = register("ao", {"attended", "not_attended", "rescheduled"})
 VISIT_KINDS = {ReminderKind.OVERDUE_VISIT}
 NETWORK_RETRY_SECONDS = 60.0
@@ -36,6 +37,7 @@ def reminder_buttons(item: OutboxItem) -> InlineKeyboardMarkup:
                 )
             ]
         )
+    rows += _monitoring_buttons(item)
     appointment = item.facts.appointment
     if item.kind is ReminderKind.OUTCOME_QUESTION and appointment is not None:
         choices = [
@@ -65,6 +67,36 @@ def reminder_buttons(item: OutboxItem) -> InlineKeyboardMarkup:
         ]
     )
     return InlineKeyboardMarkup(rows)
+
+
+def _monitoring_buttons(item: OutboxItem) -> list[list[InlineKeyboardButton]]:
+    """A monthly reminder: record the contact; the end of monitoring: finish or extend."""
+    monitoring = item.facts.monitoring
+    if monitoring is None:
+        return []
+    _ = translator(item.locale).gettext
+    family_id = monitoring.family_id
+    if item.kind is ReminderKind.MONITORING_ENDS:
+        return [
+            [
+                InlineKeyboardButton(
+                    _("✔ Finish monitoring"),
+                    callback_data=encode(MONITORING_PREFIX, family_id, "finish"),
+                ),
+                InlineKeyboardButton(
+                    _("➕ 3 more months"),
+                    callback_data=encode(MONITORING_PREFIX, family_id, "extend"),
+                ),
+            ]
+        ]
+    return [
+        [
+            InlineKeyboardButton(
+                _("👁 Record a contact"),
+                callback_data=encode(CONTACT_CARD_PREFIX, "-", "f", family_id),
+            )
+        ]
+    ]
 
 
 class TelegramSender:

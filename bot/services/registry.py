@@ -12,15 +12,21 @@ from bot.services.audit import AccessAudit
 from bot.services.chat_cleanup import ChatCleanupService
 from bot.services.clock import Clock
 from bot.services.families import FamilyService
+from bot.services.family_edits import FamilyEditService
+from bot.services.lifecycle import CaseService
 from bot.services.membership import MembershipService
 from bot.services.plans import PlanService
 from bot.services.reminders import ReminderService
+from bot.services.retention import RetentionService
 from bot.services.visits import VisitService
 from bot.storage.appointments import AppointmentRepository
 from bot.storage.audit import AccessLogReader, AuditRepository
 from bot.storage.chat_cleanup import ChatCleanupRepository
 from bot.storage.db import Database
+from bot.storage.erasure import ErasureRepository
 from bot.storage.families import FamilyRepository
+from bot.storage.family_edits import FamilyEdits
+from bot.storage.lifecycle import CaseRepository
 from bot.storage.people import PeopleRepository
 from bot.storage.plans import PlanRepository
 from bot.storage.reminders import ReminderRepository
@@ -39,6 +45,9 @@ class Services:
     plans: PlanService
     appointments: AppointmentService
     reminders: ReminderService
+    cases: CaseService
+    retention: RetentionService
+    family_edits: FamilyEditService
     chat_cleanup: ChatCleanupService
     access_log: AccessLogService
     backups: ScheduledBackups | None  # None: BACKUP_DIR is not set
@@ -52,6 +61,7 @@ class Services:
         family_rows = FamilyRepository(db)
         families = FamilyService(family_rows, people, audit, clock)
         plans = PlanRepository(db)
+        cases = CaseRepository(db)
         reminders = ReminderRepository(
             db, timezone=settings.timezone, locale=settings.default_locale
         )
@@ -66,6 +76,16 @@ class Services:
                 AppointmentRepository(db), plans, reminders, families, clock
             ),
             reminders=ReminderService(reminders, families, clock),
+            cases=CaseService(cases, families, clock, settings.monitoring_months),
+            retention=RetentionService(
+                ErasureRepository(db),
+                cases,
+                families.families,
+                audit,
+                clock,
+                settings.retention_years,
+            ),
+            family_edits=FamilyEditService(FamilyEdits(db), families, clock),
             chat_cleanup=ChatCleanupService(
                 ChatCleanupRepository(db), clock, settings.chat_cleanup_minutes
             ),

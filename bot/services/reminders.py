@@ -35,9 +35,11 @@ from typing import Protocol
 from pydantic import BaseModel, ConfigDict
 
 from bot.domain.errors import DomainError, NotFound
+from bot.domain.lifecycle import MonitoredFamily
 from bot.domain.people import Actor
 from bot.domain.reminders.facts import Reminder
 from bot.domain.reminders.kinds import DUE_SOON_DAYS, LATE_AFTER, OUTCOME_AFTER, OUTCOME_WINDOW
+from bot.domain.reminders.monitoring import MONITORING_KINDS, monitoring_due
 from bot.domain.reminders.quiet import CatchUp, collapse_missed, defer_for_quiet_hours
 from bot.domain.reminders.rules import (
     appointment_reminders_due,
@@ -122,6 +124,8 @@ class ReminderService:
         """
         now = now or self.clock.now()
         prefs = {p.telegram_id: p for p in await self.reminders.reachable_prefs()}
+        # Those who only monitor closed families get the monitoring reminders, no digest.
+        watchers = {p.telegram_id: p for p in await self.reminders.monitoring_prefs()}
         last = await self.reminders.last_tick()
         down_since = last if last is not None and now - last > LATE_AFTER else None
         appointments = _by_assistant(
@@ -133,6 +137,8 @@ class ReminderService:
         for assistant_id, assistant in prefs.items():
             found += appointment_reminders_due(now, assistant, appointments[assistant_id])
         found += await self._morning_batches(now, prefs, appointments)
+        found += await self._monitoring(now, watchers)
+        prefs = {**watchers, **prefs}
         existing = await self.reminders.existing_keys([r.key for r in found])
         fresh = [r for r in found if r.key not in existing]
         backlog: list[Reminder] = []
@@ -192,6 +198,21 @@ class ReminderService:
                 appointments[assistant_id],
                 items[assistant_id],
             )
+        return found
+
+    async def _monitoring(
+        self, now: datetime, watchers: dict[int, AssistantPrefs]
+    ) -> list[Reminder]:
+        """The monitoring reminders of the assistants whose morning batch is due."""
+        waiting = [a for a, p in watchers.items() if batch_day(now, p) is not None]
+        if not waiting:
+            return []
+        monitored: dict[int, list[MonitoredFamily]] = defaultdict(list)
+        for item in await self.reminders.monitored(waiting):
+            monitored[item.assistant_id].append(item)
+        found: list[Reminder] = []
+        for assistant_id in waiting:
+            found += monitoring_due(now, watchers[assistant_id], monitored[assistant_id])
         return found
 
     async def purge(self, keep: timedelta = KEEP_SENT) -> int:
@@ -350,8 +371,8 @@ class Dispatcher:
                 continue  # done, withdrawn or dropped while this run was waiting
             family_id = item.facts.family_id
             if family_id is not None and not await self.reminders.holds_family(
-                item.assistant_id, family_id
-            ):  # reassigned meanwhile: the new assistant gets their own copy, keyed to them
+                item.assistant_id, family_id, closed=item.kind in MONITORING_KINDS
+            ):  # reassigned (or closed) meanwhile: a new assistant gets their own copy
                 await self.reminders.withdraw_item(item.id)
                 continue
             try:

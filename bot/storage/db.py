@@ -146,6 +146,16 @@ class Database:
             finally:
                 await self.conn.execute("DETACH DATABASE backup")
 
+    async def vacuum(self) -> None:
+        """Rebuild the file so deleted or overwritten text is gone from it and from the -wal.
+
+        VACUUM writes the new pages through the log; the TRUNCATE checkpoint copies them
+        into the file and empties the log, so neither file keeps a copy of the old text.
+        """
+        async with self._write_lock:
+            await self.conn.execute("VACUUM")
+            await self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
     async def schema_version(self) -> int:
         """The number of the last migration applied (`PRAGMA user_version`)."""
         row = await self.fetch_one("PRAGMA user_version")

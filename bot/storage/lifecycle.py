@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict
 
 from bot.domain.appointment import Institution
 from bot.domain.errors import DomainError
-from bot.domain.lifecycle import CasePeriod, Closure, MonitoringContact
+from bot.domain.lifecycle import CasePeriod, Closure, MonitoredFamily, MonitoringContact
 from bot.domain.plan import GoalEventKind, GoalStatus, Stamp
 from bot.storage.db import Database, first_row, insert, iso_day
 from bot.storage.goals import add_event
@@ -55,17 +55,6 @@ class ClosedFamily(BaseModel):
     monitoring_until: date | None = None
     monitoring_ended_on: date | None = None
     erased: bool = False
-
-
-class MonitoredFamily(BaseModel):
-    """A closed family under monitoring, as the reminder tick reads it (codes only)."""
-
-    model_config = ConfigDict(frozen=True)
-
-    period: CasePeriod
-    code: str
-    assistant_id: int
-    last_contact: date | None = None
 
 
 class CaseRepository:
@@ -180,7 +169,8 @@ class CaseRepository:
         """Close the open period; the family leaves the caseload, its plan and dates end.
 
         In one transaction: the period gets its date, reason, summary and monitoring; the
-        family becomes inactive; its current plan ends on the closing day; its open goals
+        family becomes inactive; its plan stays the one /plan shows (it ends when the case is
+        reopened, so a closed family's plan stays readable as it was); its open goals
         are dropped with the case (achieved ones stay as they are), each with a history
         entry; its scheduled appointments from now on are cancelled and their pending
         reminders withdrawn.
@@ -211,23 +201,28 @@ class CaseRepository:
                 ),
             )
             await conn.execute("UPDATE families SET active = 0 WHERE id = ?", (family_id,))
-            await conn.execute(
-                "UPDATE plans SET ended_on = ? WHERE family_id = ? AND ended_on IS NULL",
-                (closure.day.isoformat(), family_id),
-            )
             dropped = await _drop_open_goals(conn, family_id, stamp)
             cancelled = await _cancel_appointments(conn, family_id, stamp.at)
         return ClosureOutcome(period_id=period_id, cancelled=cancelled, dropped_goals=dropped)
 
     async def reopen(self, family_id: int, day: date, stamp: Stamp) -> int:
-        """Open a new period and a new plan from `day`; the family is back in the caseload."""
+        """Open a new period and a new plan from `day`; the family is back in the caseload.
+
+        The plan of the closed period ends on its closing day and stays as history.
+        """
         async with self.db.write() as conn:
-            if await first_row(
+            last = await first_row(
                 conn,
-                "SELECT 1 FROM case_periods WHERE family_id = ? AND closed_on IS NULL",
+                "SELECT closed_on FROM case_periods WHERE family_id = ? "
+                "ORDER BY started_on DESC, id DESC LIMIT 1",
                 (family_id,),
-            ):
+            )
+            if last is None or last["closed_on"] is None:
                 raise DomainError("family_open")
+            await conn.execute(
+                "UPDATE plans SET ended_on = ? WHERE family_id = ? AND ended_on IS NULL",
+                (last["closed_on"], family_id),
+            )
             # Monitoring of the earlier closure ends with the new start.
             await conn.execute(
                 "UPDATE case_periods SET monitoring_ended_on = ? WHERE family_id = ? "

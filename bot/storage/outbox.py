@@ -264,11 +264,17 @@ class OutboxRepository:
                 (OutboxStatus.WITHDRAWN.value, outbox_id, _PENDING),
             )
 
-    async def holds_family(self, assistant_id: int, family_id: int) -> bool:
-        """Whether the family is (still) assigned to this assistant."""
+    async def holds_family(
+        self, assistant_id: int, family_id: int, *, closed: bool = False
+    ) -> bool:
+        """Whether the family is (still) assigned to this assistant, in the caseload.
+
+        With `closed`, a closed family counts too (monitoring reminders are about those).
+        """
         row = await self.db.fetch_one(
-            "SELECT 1 AS held FROM families WHERE id = ? AND assistant_id = ? AND active = 1",
-            (family_id, assistant_id),
+            "SELECT 1 AS held FROM families WHERE id = ? AND assistant_id = ? "
+            "AND (active = 1 OR ?)",
+            (family_id, assistant_id, closed),
         )
         return row is not None
 

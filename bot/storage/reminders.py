@@ -7,12 +7,14 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.domain.lifecycle import MonitoredFamily
 from bot.domain.reminders.snapshots import (
     AppointmentSnapshot,
     AssistantPrefs,
     FamilySnapshot,
     PlanItemSnapshot,
 )
+from bot.storage.lifecycle import CaseRepository
 from bot.storage.outbox import OutboxRepository
 
 _OPEN_GOAL = "g.status IN ('planned', 'in_progress')"
@@ -47,6 +49,20 @@ class ReminderRepository(OutboxRepository):
             "  SELECT 1 FROM families f WHERE f.assistant_id = a.telegram_id AND f.active = 1)"
         )
         return [self._prefs(r) for r in rows]
+
+    async def monitoring_prefs(self) -> list[AssistantPrefs]:
+        """Settings of every reachable assistant who monitors at least one closed family."""
+        rows = await self.db.fetch_all(
+            f"{_PREFS_COLUMNS} WHERE coalesce(s.unreachable, 0) = 0 AND EXISTS ("
+            "  SELECT 1 FROM families f JOIN case_periods p ON p.family_id = f.id "
+            "  WHERE f.assistant_id = a.telegram_id AND f.active = 0 AND f.erased_at IS NULL "
+            "    AND p.monitoring_until IS NOT NULL AND p.monitoring_ended_on IS NULL)"
+        )
+        return [self._prefs(r) for r in rows]
+
+    async def monitored(self, assistant_ids: list[int]) -> list[MonitoredFamily]:
+        """The closed families these assistants monitor (codes, dates, the last contact)."""
+        return await CaseRepository(self.db).monitored(assistant_ids)
 
     async def save_digest_time(self, telegram_id: int, at: time) -> None:
         """Store the time of the morning digest."""

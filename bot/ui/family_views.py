@@ -9,11 +9,14 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.domain.cadence import FamilyCadence
 from bot.domain.family import CASELOAD_LIMIT, Family
+from bot.domain.lifecycle import CasePeriod
 from bot.domain.visit import Visit
 from bot.domain.vocabulary import VisitKind
 from bot.i18n import Translator
+from bot.storage.lifecycle import ClosedFamily
 from bot.ui import labels
 from bot.ui.callbacks import encode, register
+from bot.ui.case_questions import reason_name
 from bot.ui.text import esc, shorten
 
 VISITS_PREFIX = register("vl", {"f"})  # /visits for the family
@@ -21,11 +24,17 @@ START_VISIT_PREFIX = register("fv", {"f"})  # starts /visit (conversations/recor
 CARD_PREFIX = register("fc", {"f"})  # opens the family's card
 PLAN_PREFIX = register("pl", {"f", "a"})  # /plan for the family (handlers/plan.py)
 GOALS_PREFIX = register("fg", {"f"})  # starts /goal for the family (conversations/goal.py)
+# The case of a family (conversations/close_family.py, edit_family.py, reopen_family.py,
+# monitoring_contact.py)
+CLOSE_CARD_PREFIX = register("fx", {"f"})
+EDIT_CARD_PREFIX = register("fe", {"f"})
+REOPEN_CARD_PREFIX = register("fr", {"f"})
+CONTACT_CARD_PREFIX = register("fm", {"f"})
 BUTTONS_MAX = 90
 
 
 def family_buttons(
-    families: Sequence[Family | FamilyCadence], prefix: str, per_row: int = 3
+    families: Sequence[Family | FamilyCadence | ClosedFamily], prefix: str, per_row: int = 3
 ) -> InlineKeyboardMarkup:
     """One button per family code (at most BUTTONS_MAX), `per_row` to a row."""
     buttons = [
@@ -77,12 +86,42 @@ def caseload_lines(
     return [*lines, "", _("Tap a family to open its card.")]
 
 
+def closed_lines(tr: Translator, closed: Sequence[ClosedFamily]) -> list[str]:
+    """`/families closed`: one line per closed family, the day and the reason."""
+    _ = tr.gettext
+    if not closed:
+        return [_("You have no closed families.")]
+    lines = [_("<b>Closed families</b>")]
+    for item in closed:
+        label = f" {esc(shorten(item.label, 40))}" if item.label else ""
+        line = f"🔒 <b>{esc(item.code)}</b>{label} — " + _("{date}: {reason}").format(
+            date=esc(tr.fmt_date(item.closed_on, "d MMM y")),
+            reason=esc(reason_name(tr, item.close_reason)),
+        )
+        if item.monitoring_until is not None and item.monitoring_ended_on is None:
+            line += " · " + _("monitored until {date}").format(
+                date=esc(tr.fmt_date(item.monitoring_until, "d MMM y"))
+            )
+        if item.erased:
+            line += " · " + _("data erased")
+        lines.append(line)
+    return [*lines, "", _("Tap a family to open its card.")]
+
+
 def family_card(
-    tr: Translator, family: Family, cadence: FamilyCadence | None
+    tr: Translator,
+    family: Family,
+    cadence: FamilyCadence | None,
+    period: CasePeriod | None = None,
 ) -> tuple[list[str], InlineKeyboardMarkup]:
-    """A family's card: who they are, this week, the contract, and what to do next."""
+    """A family's card: who they are, this week, the contract, and what to do next.
+
+    A closed family's card says when and why, and offers its file, monitoring and reopening.
+    """
     _ = tr.gettext
     lines = [f"👪 <b>{esc(family.code)}</b>" + (f" {esc(family.label)}" if family.label else "")]
+    if family.closed:
+        return _closed_card(tr, family, period, lines)
     if family.members:
         members = ", ".join(f"{m.name} ({labels.name(tr, m.role)})" for m in family.members)
         lines.append(_("Members: {members}").format(members=esc(shorten(members, 600))))
@@ -103,12 +142,52 @@ def family_card(
         (_("📋 Plan"), PLAN_PREFIX),
         (_("🎯 Goals"), GOALS_PREFIX),
         (_("🕘 Last visits"), VISITS_PREFIX),
+        (_("✏️ Edit"), EDIT_CARD_PREFIX),
+        (_("🔒 Close the work"), CLOSE_CARD_PREFIX),
     ]
+    return lines, _card_buttons(family, actions)
+
+
+def _card_buttons(family: Family, actions: list[tuple[str, str]]) -> InlineKeyboardMarkup:
+    """A card's buttons, two to a row."""
     buttons = [
         InlineKeyboardButton(text, callback_data=encode(prefix, "-", "f", family.id))
         for text, prefix in actions
     ]
-    return lines, InlineKeyboardMarkup([buttons[:2], buttons[2:]])
+    return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
+
+
+def _closed_card(
+    tr: Translator, family: Family, period: CasePeriod | None, lines: list[str]
+) -> tuple[list[str], InlineKeyboardMarkup]:
+    """The card of a closed family: the closure, monitoring, its file and reopening."""
+    _ = tr.gettext
+    if period is not None and period.closed_on is not None and period.close_reason is not None:
+        lines.append(
+            _("🔒 Closed on {date}: {reason}").format(
+                date=esc(tr.fmt_date(period.closed_on, "d MMM y")),
+                reason=esc(reason_name(tr, period.close_reason)),
+            )
+        )
+    monitored = (
+        period is not None
+        and period.monitoring_until is not None
+        and period.monitoring_ended_on is None
+    )
+    if monitored and period is not None and period.monitoring_until is not None:
+        lines.append(
+            _("👁 Monitored until {date}").format(
+                date=esc(tr.fmt_date(period.monitoring_until, "d MMM y"))
+            )
+        )
+    if family.erased_at is not None:
+        lines.append(_("The family's personal data was erased."))
+        return lines, InlineKeyboardMarkup([])
+    actions = [(_("📋 Plan"), PLAN_PREFIX), (_("🕘 Last visits"), VISITS_PREFIX)]
+    if monitored:
+        actions.append((_("👁 Monitoring contact"), CONTACT_CARD_PREFIX))
+    actions.append((_("🔓 Reopen"), REOPEN_CARD_PREFIX))
+    return lines, _card_buttons(family, actions)
 
 
 def visit_lines(tr: Translator, family: Family, recent: list[Visit]) -> list[str]:

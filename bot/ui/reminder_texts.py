@@ -15,6 +15,7 @@ from bot.domain.reminders.facts import (
     ContractFact,
     DigestFacts,
     DueFact,
+    MonitoringFact,
     ReminderFacts,
     VisitGapFact,
 )
@@ -118,6 +119,8 @@ def _lines(
         return ["📝 " + text.format(**values)]
     if facts.contract is not None:
         return ["📄 " + _contract_line(tr, facts.contract)]
+    if facts.monitoring is not None:
+        return ["👁 " + _monitoring_line(tr, kind, facts.monitoring)]
     return ["🔔 " + _("A reminder is due. Open /agenda or /families.")]
 
 
@@ -224,6 +227,20 @@ def _contract_line(tr: Translator, contract: ContractFact) -> str:
     return tr.gettext("The contract with <b>{family}</b> ends {date}.").format(
         family=_code(contract.family_code), date=_date(tr, contract.ends_on)
     )
+
+
+def _monitoring_line(tr: Translator, kind: ReminderKind, fact: MonitoringFact) -> str:
+    """A monitoring reminder: a contact is due, or the period is over."""
+    values = {"family": _code(fact.family_code), "date": _date(tr, fact.until)}
+    if kind is ReminderKind.MONITORING_ENDS:
+        return tr.gettext(
+            "The monitoring of <b>{family}</b> after the closure ended {date}. "
+            "Finish it, or monitor a while longer?"
+        ).format(**values)
+    return tr.gettext(
+        "<b>{family}</b> is monitored until {date}: time to record a monitoring contact "
+        "(/monitoring)."
+    ).format(**values)
 
 
 def _capped(tr: Translator, lines: list[str]) -> list[str]:

@@ -12,6 +12,7 @@ import time_machine
 from bot.config import Settings
 from bot.domain.appointment import AppointmentStatus, Institution, NewAppointment
 from bot.domain.family import Member, NewFamily
+from bot.domain.lifecycle import CloseReason, Closure, ContactForm
 from bot.domain.people import Actor
 from bot.domain.plan import TaskOwner
 from bot.domain.reminders.facts import (
@@ -53,6 +54,8 @@ SECRETS = [
     "CourtNameSecretqx",  # an appointment's institution name, purpose and outcome
     "PurposeSecretqx",
     "OutcomeSecretqx",
+    "ClosingSummarySecretqx",  # a closure's summary, a monitoring contact's note
+    "ContactSecretqx",
 ]
 
 
@@ -166,6 +169,30 @@ async def _build_world(services: Services, db: Database, clock: time_machine.Coo
     clock.move_to(local(MONDAY, 8, 30))
     await services.appointments.record_outcome(
         OWNER, done.id, AppointmentStatus.ATTENDED, "OutcomeSecretqx"
+    )
+    await _closed_families(services, clock)
+
+
+async def _closed_families(services: Services, clock: time_machine.Coordinates) -> None:
+    """R-04, monitored until Monday (finish or extend?); R-05, a month after its closure."""
+    now = services.clock.now()
+    clock.move_to(local(date(2026, 6, 1), 10))
+    ended, _ = await services.families.register(OWNER, NewFamily(code="R-04"))
+    monitored, _ = await services.families.register(OWNER, NewFamily(code="R-05"))
+    clock.move_to(now)
+    for family_id, closed_on, months in (
+        (ended, MONDAY - timedelta(days=91), 3),
+        (monitored, date(2026, 11, 7), 6),
+    ):
+        closure = Closure(
+            day=closed_on,
+            reason=CloseReason.GOALS_ACHIEVED,
+            summary="ClosingSummarySecretqx",
+            monitor_months=months,
+        )
+        await services.cases.close(OWNER, family_id, closure)
+    await services.cases.record_contact(
+        OWNER, ended, date(2026, 10, 1), ContactForm.VISIT, "ContactSecretqx"
     )
 
 

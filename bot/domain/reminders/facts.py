@@ -72,6 +72,16 @@ class ContractFact(BaseModel):
     ends_on: date
 
 
+class MonitoringFact(BaseModel):
+    """A closed family under monitoring: a contact is due, or the period is over."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    family_id: int
+    family_code: str
+    until: date
+
+
 class DigestFacts(BaseModel):
     """The morning digest of one working day."""
 
@@ -102,13 +112,14 @@ class ReminderFacts(BaseModel):
     due: DueFact | None = None
     assessment: AssessmentFact | None = None
     contract: ContractFact | None = None
+    monitoring: MonitoringFact | None = None
     digest: DigestFacts | None = None
     missed: tuple[MissedReminder, ...] = ()
 
     @property
     def family_code(self) -> str | None:
         """The family the reminder is about, if one."""
-        for part in (self.appointment, self.visit_gap, self.due, self.assessment, self.contract):
+        for part in self._family_parts():
             if part is not None:
                 return part.family_code
         return None
@@ -116,10 +127,32 @@ class ReminderFacts(BaseModel):
     @property
     def family_id(self) -> int | None:
         """The id of the family the reminder is about, if one."""
-        for part in (self.appointment, self.visit_gap, self.due, self.assessment, self.contract):
+        for part in self._family_parts():
             if part is not None:
                 return part.family_id
         return None
+
+    def _family_parts(
+        self,
+    ) -> tuple[
+        AppointmentFact
+        | VisitGapFact
+        | DueFact
+        | AssessmentFact
+        | ContractFact
+        | MonitoringFact
+        | None,
+        ...,
+    ]:
+        """The parts that name a family (at most one is set)."""
+        return (
+            self.appointment,
+            self.visit_gap,
+            self.due,
+            self.assessment,
+            self.contract,
+            self.monitoring,
+        )
 
 
 class MissedReminder(BaseModel):

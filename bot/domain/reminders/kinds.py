@@ -36,6 +36,8 @@ class ReminderKind(StrEnum):
     ASSESSMENT_OVERDUE = "assessment_overdue"
     CONTRACT_ENDS = "contract_ends"
     CATCH_UP = "catch_up"  # several reminders missed while the bot was down, in one message
+    MONITORING_DUE = "monitoring_due"  # monthly, after a closure: record a monitoring contact
+    MONITORING_ENDS = "monitoring_ends"  # the monitoring period is over: finish or extend?
 
 
 URGENT_KINDS = frozenset({ReminderKind.APPOINTMENT_SOON})

@@ -1,0 +1,101 @@
+"""What /reopen and /monitoring share: a picker of closed families and the entry to it.
+
+FamilyPicker (in _family.py) offers the caseload; these walks are about families that left
+it, so they offer the actor's closed ones and open them with `closed_ok`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from telegram import Update
+
+from bot.conversations._family import FamilyDraftT
+from bot.conversations._table import Go, On, Outcome, Stage, Turn
+from bot.conversations.engine import Walk
+from bot.domain.errors import DomainError, NotFound
+from bot.domain.family import Family
+from bot.domain.people import Actor
+from bot.handlers.common import answer_press
+from bot.handlers.context import BotContext
+from bot.services.registry import Services
+from bot.ui.callbacks import as_int, pressed_data
+from bot.ui.labels import describe_error
+
+Offered = Callable[[Services, Actor], Awaitable[list[Family]]]
+
+
+async def _page(turn: Turn[Any, Any]) -> Outcome:
+    """Another page of the picker."""
+    return Go(turn.step, page=as_int(turn.arg) or 0)
+
+
+@dataclass(frozen=True)
+class ClosedPicker:
+    """The picker step of a walk on closed families, where a chosen one leads, its audit."""
+
+    at: StrEnum
+    then: StrEnum
+    audit: str
+    offered: Offered
+
+    def stage(self) -> Stage:
+        """The picker's step: a family (the service checks it is the actor's), or a page."""
+
+        async def picked(turn: Turn[Any, Any]) -> Outcome:
+            family_id = as_int(turn.arg)
+            if family_id is None:
+                raise NotFound()
+            family = await turn.services.families.open_family(
+                turn.actor, family_id, self.audit, closed_ok=True
+            )
+            turn.draft.family_id = family.id
+            return Go(self.then)
+
+        return Stage(
+            {"fam": On(picked, (self.then,), "family"), "page": On(_page, (), "◀ ▶ page")}
+        )
+
+    async def choices(self, turn: Turn[Any, Any]) -> tuple[list[Family], Family | None]:
+        """The offered families at the picker, else the draft's family (re-checked)."""
+        if turn.step is self.at:
+            return await self.offered(turn.services, turn.actor), None
+        if turn.draft.family_id is None:
+            return [], None
+        family = await turn.services.families.peek(
+            turn.actor, turn.draft.family_id, closed_ok=True
+        )
+        return [], family
+
+    def entry(self, walk: Walk[FamilyDraftT, Any]) -> Callable[[Update, BotContext], Any]:
+        """`/<command> [code]` or a card's button: the family named, else the picker."""
+
+        async def start(update: Update, context: BotContext) -> None:
+            if await walk.blocked(update, context):
+                return
+            press = pressed_data(update)
+            await answer_press(update)
+            draft = walk.new_draft()
+            families = context.services.families
+            try:
+                family = None
+                if press is not None and as_int(press.arg) is not None:
+                    family = await families.open_family(
+                        context.actor, as_int(press.arg), self.audit, closed_ok=True
+                    )
+                elif context.args:
+                    family = await families.open_by_code(
+                        context.actor, context.args[0], self.audit, closed_ok=True
+                    )
+            except DomainError as error:
+                notice = describe_error(context.tr, error)
+                await walk.go(update, context, draft, self.at, notice=notice)
+                return
+            if family is not None:
+                draft.family_id = family.id
+            await walk.go(update, context, draft, self.at if family is None else self.then)
+
+        return start

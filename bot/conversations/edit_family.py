@@ -1,0 +1,214 @@
+"""/edit (/edytuj): change a family's label, members, visits a week, contract or code.
+
+Each change is saved (and audited) as soon as it is made; ✔ Finish ends the walk. The walk
+is the table `TABLE` below; `edit_family.mmd` is drawn from it (`make diagrams`).
+"""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler
+
+from bot.commands import names
+from bot.conversations._family import FamilyPicker
+from bot.conversations._table import End, Go, On, Outcome, Question, Stage, Turn, moves
+from bot.conversations.engine import Walk
+from bot.domain.errors import DomainError
+from bot.domain.family import check_member_name, valid_birth_year
+from bot.domain.lifecycle_steps import EditDraft, EditStep
+from bot.domain.parsing import parse_date
+from bot.domain.vocabulary import MemberRole
+from bot.handlers.common import answer_press
+from bot.handlers.context import BotContext
+from bot.ui.callbacks import as_int, pressed_data
+from bot.ui.edit_family_questions import EDIT_PREFIX, edit_question
+from bot.ui.family_views import EDIT_CARD_PREFIX
+
+NAME = "edit_family"
+S = EditStep
+EditTurn = Turn[EditDraft, EditStep]
+
+
+def _saved(turn: EditTurn) -> str:
+    """The notice above the menu after a change."""
+    return turn.tr.gettext("✅ Saved.")
+
+
+def _family_id(turn: EditTurn) -> int:
+    """The draft's family (chosen before any change)."""
+    if turn.draft.family_id is None:
+        raise DomainError("draft_incomplete")
+    return turn.draft.family_id
+
+
+async def _question(turn: EditTurn, page: int) -> Question:
+    """A step's question, with the family as it is now."""
+    families, family = await PICKER.choices(turn)
+    return edit_question(turn.tr, turn.draft, turn.step, family, families, page=page)
+
+
+async def _label(turn: EditTurn) -> Outcome:
+    """The typed label."""
+    await turn.services.family_edits.set_label(turn.actor, _family_id(turn), turn.text)
+    return Go(S.MENU, notice=_saved(turn))
+
+
+async def _clear_label(turn: EditTurn) -> Outcome:
+    """No label."""
+    await turn.services.family_edits.set_label(turn.actor, _family_id(turn), None)
+    return Go(S.MENU, notice=_saved(turn))
+
+
+async def _visits(turn: EditTurn) -> Outcome:
+    """One or two visits a week."""
+    visits = as_int(turn.arg)
+    if visits is None:
+        return Go(S.VISITS)
+    await turn.services.family_edits.set_visits_per_week(turn.actor, _family_id(turn), visits)
+    return Go(S.MENU, notice=_saved(turn))
+
+
+async def _contract(turn: EditTurn) -> Outcome:
+    """The renewed contract's valid-until date."""
+    until = parse_date(turn.text, turn.today)
+    await turn.services.family_edits.renew_contract(turn.actor, _family_id(turn), until)
+    return Go(S.MENU, notice=_saved(turn))
+
+
+async def _code(turn: EditTurn) -> Outcome:
+    """The typed new code (unique)."""
+    await turn.services.family_edits.set_code(turn.actor, _family_id(turn), turn.text)
+    return Go(S.MENU, notice=_saved(turn))
+
+
+async def _pick_left(turn: EditTurn) -> Outcome:
+    """A member tapped as no longer in the household: ask to confirm."""
+    family = await turn.services.families.peek(turn.actor, _family_id(turn))
+    member_id = as_int(turn.arg)
+    if member_id not in {m.id for m in family.members}:
+        return Go(S.MEMBERS)
+    turn.draft.member_id = member_id
+    return Go(S.MEMBER_LEFT)
+
+
+async def _confirm_left(turn: EditTurn) -> Outcome:
+    """The member moved out: kept in history, no longer offered."""
+    if turn.draft.member_id is None:
+        return Go(S.MEMBERS)
+    await turn.services.family_edits.member_left(
+        turn.actor, _family_id(turn), turn.draft.member_id
+    )
+    turn.draft.member_id = None
+    return Go(S.MEMBERS, notice=_saved(turn))
+
+
+async def _member_name(turn: EditTurn) -> Outcome:
+    """The new member's name."""
+    turn.draft.name = check_member_name(turn.text)
+    return Go(S.MEMBER_ROLE)
+
+
+async def _member_role(turn: EditTurn) -> Outcome:
+    """The new member's role (a forged value is re-asked)."""
+    if turn.arg not in MemberRole._value2member_map_:
+        return Go(S.MEMBER_ROLE)
+    turn.draft.role = MemberRole(turn.arg)
+    return Go(S.MEMBER_YEAR)
+
+
+async def _add_member(turn: EditTurn, year: int | None) -> Outcome:
+    """Save the new member."""
+    draft = turn.draft
+    if draft.name is None or draft.role is None:
+        return Go(S.MEMBER_NAME)
+    await turn.services.family_edits.add_member(
+        turn.actor, _family_id(turn), draft.name, draft.role, year
+    )
+    draft.name, draft.role = None, None
+    return Go(S.MEMBERS, notice=_saved(turn))
+
+
+async def _member_year(turn: EditTurn) -> Outcome:
+    """A plausible birth year."""
+    text = turn.text.strip()
+    if not (text.isascii() and text.isdigit() and valid_birth_year(int(text), turn.today)):
+        raise DomainError("year_format")
+    return await _add_member(turn, int(text))
+
+
+async def _skip_year(turn: EditTurn) -> Outcome:
+    """No birth year."""
+    return await _add_member(turn, None)
+
+
+async def _finish(turn: EditTurn) -> Outcome:
+    """✔ Finish (and /cancel): every change is saved already."""
+    return End(turn.tr.gettext("Done. Every change is saved."))
+
+
+BACK_TO_MENU = {"back": moves(S.MENU, "⬅ Back")}
+BACK_TO_MEMBERS = {"back": moves(S.MEMBERS, "⬅ Back")}
+PICKER = FamilyPicker(at=S.FAMILY, then=S.MENU, audit="family.edit.start")
+TABLE: dict[EditStep, Stage] = {
+    S.FAMILY: PICKER.stage(),
+    S.MENU: Stage(
+        {
+            "label": moves(S.LABEL, "Label"),
+            "members": moves(S.MEMBERS, "Members"),
+            "visits": moves(S.VISITS, "Visits a week"),
+            "contract": moves(S.CONTRACT, "Renew the contract"),
+            "code": moves(S.CODE, "Code"),
+        }
+    ),
+    S.LABEL: Stage(
+        {"clear": On(_clear_label, (S.MENU,), "Remove the label"), **BACK_TO_MENU},
+        typed=On(_label, (S.MENU,), "typed label — saved"),
+    ),
+    S.MEMBERS: Stage(
+        {
+            "left": On(_pick_left, (S.MEMBER_LEFT,), "🚪 a member"),
+            "add": moves(S.MEMBER_NAME, "➕ Add a member"),
+            **BACK_TO_MENU,
+        }
+    ),
+    S.MEMBER_LEFT: Stage(
+        {"confirm": On(_confirm_left, (S.MEMBERS,), "✅ moved out — saved"), **BACK_TO_MEMBERS}
+    ),
+    S.MEMBER_NAME: Stage(BACK_TO_MEMBERS, typed=On(_member_name, (S.MEMBER_ROLE,), "typed name")),
+    S.MEMBER_ROLE: Stage(
+        {"role": On(_member_role, (S.MEMBER_YEAR,), "a role"), **BACK_TO_MEMBERS}
+    ),
+    S.MEMBER_YEAR: Stage(
+        {"skip": On(_skip_year, (S.MEMBERS,), "Skip — saved"), **BACK_TO_MEMBERS},
+        typed=On(_member_year, (S.MEMBERS,), "typed year — saved"),
+    ),
+    S.VISITS: Stage({"visits": On(_visits, (S.MENU,), "1 / 2 — saved"), **BACK_TO_MENU}),
+    S.CONTRACT: Stage(BACK_TO_MENU, typed=On(_contract, (S.MENU,), "typed valid-until — saved")),
+    S.CODE: Stage(BACK_TO_MENU, typed=On(_code, (S.MENU,), "typed code (unique) — saved")),
+}
+
+STARTS = {"/edit": (S.FAMILY,), "/edit R-01, the card's ✏️": (S.MENU,)}
+WALK = Walk(
+    NAME,
+    EDIT_PREFIX,
+    EditDraft,
+    TABLE,
+    _question,
+    starts=STARTS,
+    anywhere={"finish": On(_finish, (None,), "✔ Finish")},
+)
+
+
+async def start(update: Update, context: BotContext) -> None:
+    """`/edit [code]` or the ✏️ button of a family's card."""
+    if await WALK.blocked(update, context):
+        return
+    press = pressed_data(update)
+    await answer_press(update)
+    await PICKER.begin(WALK, update, context, None if press is None else as_int(press.arg))
+
+
+HANDLERS = WALK.handlers(
+    CommandHandler(names("edit"), start),
+    CallbackQueryHandler(start, pattern=rf"^{EDIT_CARD_PREFIX}:"),
+)

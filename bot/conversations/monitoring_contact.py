@@ -1,0 +1,114 @@
+"""/monitoring: record a contact with a closed family under monitoring — day, form, a note.
+
+The walk is the table `TABLE` below; `monitoring_contact.mmd` is drawn from it
+(`make diagrams`).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from telegram.ext import CallbackQueryHandler, CommandHandler
+
+from bot.commands import names
+from bot.conversations._case import ClosedPicker
+from bot.conversations._table import End, Go, On, Outcome, Question, Stage, Turn
+from bot.conversations.engine import Walk
+from bot.domain.errors import DomainError
+from bot.domain.family import Family
+from bot.domain.lifecycle import ContactForm, check_contact_day
+from bot.domain.lifecycle_steps import ContactDraft, ContactStep
+from bot.domain.parsing import parse_date
+from bot.domain.people import Actor
+from bot.handlers.context import BotContext
+from bot.services.registry import Services
+from bot.ui.case_questions import CONTACT_PREFIX, contact_question
+from bot.ui.family_views import CONTACT_CARD_PREFIX
+from bot.ui.text import esc
+
+NAME = "monitoring_contact"
+S = ContactStep
+ContactTurn = Turn[ContactDraft, ContactStep]
+
+
+async def _monitored(services: Services, actor: Actor) -> list[Family]:
+    """The actor's closed families still monitored."""
+    return await services.cases.monitored_families(actor)
+
+
+async def _question(turn: ContactTurn, page: int) -> Question:
+    """A step's question."""
+    families, family = await PICKER.choices(turn)
+    if family is not None:  # no longer monitored (reopened, finished): the walk ends
+        await turn.services.cases.check_monitored(turn.actor, family.id)
+    return contact_question(turn.tr, turn.draft, turn.step, family, families, page=page)
+
+
+async def _check_day(turn: ContactTurn, day: date) -> Outcome:
+    """A contact after the closure, not ahead (and the family still monitored)."""
+    assert turn.draft.family_id is not None
+    period = await turn.services.cases.check_monitored(turn.actor, turn.draft.family_id)
+    turn.draft.day = check_contact_day(day, period, turn.today)
+    return Go(S.FORM)
+
+
+async def _today(turn: ContactTurn) -> Outcome:
+    """Today."""
+    return await _check_day(turn, turn.today)
+
+
+async def _typed_day(turn: ContactTurn) -> Outcome:
+    """A typed day."""
+    return await _check_day(turn, parse_date(turn.text, turn.today))
+
+
+async def _form(turn: ContactTurn) -> Outcome:
+    """Visit, phone, the social worker or the school (a forged value is re-asked)."""
+    if turn.arg not in ContactForm._value2member_map_:
+        return Go(S.FORM)
+    turn.draft.form = ContactForm(turn.arg)
+    return Go(S.NOTE)
+
+
+async def _save(turn: ContactTurn) -> Outcome:
+    """Save with the typed note, or without one (once per draft)."""
+    draft, tr = turn.draft, turn.tr
+    if draft.family_id is None or draft.day is None or draft.form is None:
+        raise DomainError("draft_incomplete")
+    family = await turn.services.families.peek(turn.actor, draft.family_id, closed_ok=True)
+    await turn.services.cases.record_contact(
+        turn.actor, draft.family_id, draft.day, draft.form, turn.text, token=draft.token
+    )
+    return End(
+        tr.gettext("✅ Monitoring contact with {code} on {date} saved.").format(
+            code=esc(family.code), date=esc(tr.fmt_date(draft.day, "d MMM y"))
+        )
+    )
+
+
+async def _is_saved(context: BotContext, draft: ContactDraft) -> bool:
+    """A draft whose contact is in the database is done, whatever was left in the chat."""
+    return await context.services.cases.contact_saved(context.actor, draft.token)
+
+
+PICKER = ClosedPicker(at=S.FAMILY, then=S.DAY, audit="monitoring.open", offered=_monitored)
+TABLE: dict[ContactStep, Stage] = {
+    S.FAMILY: PICKER.stage(),
+    S.DAY: Stage(
+        {"today": On(_today, (S.FORM,), "Today")},
+        typed=On(_typed_day, (S.FORM,), "typed date (after the closure, not ahead)"),
+    ),
+    S.FORM: Stage({"form": On(_form, (S.NOTE,), "visit / phone / social worker / school")}),
+    S.NOTE: Stage(
+        {"save": On(_save, (None,), "💾 Save without a note")},
+        typed=On(_save, (None,), "typed note — saved"),
+    ),
+}
+
+STARTS = {"/monitoring": (S.FAMILY,), "/monitoring R-01, the card's 👁, a reminder": (S.DAY,)}
+WALK = Walk(NAME, CONTACT_PREFIX, ContactDraft, TABLE, _question, starts=STARTS, saved=_is_saved)
+
+HANDLERS = WALK.handlers(
+    CommandHandler(names("monitoring"), PICKER.entry(WALK)),
+    CallbackQueryHandler(PICKER.entry(WALK), pattern=rf"^{CONTACT_CARD_PREFIX}:"),
+)

@@ -1,0 +1,59 @@
+"""The monitoring rules: a monthly "record a monitoring contact", and "finish or extend?".
+
+Both come with the morning batch of a working day (from the first working day on or after
+the date they fall due), once per occurrence, for closed families under monitoring only.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.domain.lifecycle import MonitoredFamily, monitoring_reminder_day, months_after
+from bot.domain.reminders.facts import MonitoringFact, Reminder, ReminderFacts
+from bot.domain.reminders.kinds import ReminderKind
+from bot.domain.reminders.rules import batch_day
+from bot.domain.reminders.snapshots import AssistantPrefs
+
+MONITORING_KINDS = frozenset({ReminderKind.MONITORING_DUE, ReminderKind.MONITORING_ENDS})
+
+
+def monitoring_due(
+    now: datetime, prefs: AssistantPrefs, monitored: list[MonitoredFamily]
+) -> list[Reminder]:
+    """Each monitored family's monthly reminder (unless a contact came that month) and end."""
+    day = batch_day(now, prefs)
+    if day is None:
+        return []
+    due_at = prefs.at(day, prefs.digest_time)
+    found = []
+    for item in monitored:
+        period = item.period
+        if not period.monitoring_on(day) or period.monitoring_until is None:
+            continue
+        fact = MonitoringFact(
+            family_id=period.family_id, family_code=item.code, until=period.monitoring_until
+        )
+        tag = f"{prefs.telegram_id}:{period.family_id}"
+        if day >= period.monitoring_until:
+            kind = ReminderKind.MONITORING_ENDS
+            key = f"monitoring_ends:{tag}:{period.monitoring_until.isoformat()}"
+        else:
+            anniversary = monitoring_reminder_day(period, day)
+            if anniversary is None:
+                continue
+            month_start = months_after(anniversary, -1)
+            if item.last_contact is not None and item.last_contact >= month_start:
+                continue  # a contact this month already: nothing to remind
+            kind = ReminderKind.MONITORING_DUE
+            key = f"monitoring:{tag}:{anniversary.isoformat()}"
+        found.append(
+            Reminder(
+                assistant_id=prefs.telegram_id,
+                kind=kind,
+                key=key,
+                due_at=due_at,
+                subject=f"family:{period.family_id}",
+                facts=ReminderFacts(monitoring=fact),
+            )
+        )
+    return found

@@ -1,0 +1,39 @@
+"""The buttons of the end-of-monitoring reminder: finish the monitoring, or extend it."""
+
+from __future__ import annotations
+
+import contextlib
+
+from telegram import Update
+from telegram.error import BadRequest
+
+from bot.domain.errors import DomainError
+from bot.handlers.common import answer_press
+from bot.handlers.context import BotContext
+from bot.ui.callbacks import as_int, pressed_data
+from bot.ui.labels import describe_error
+
+
+async def monitoring_pressed(update: Update, context: BotContext) -> None:
+    """✔ Finish monitoring, or ➕ 3 more months (the service checks the family is theirs)."""
+    press = pressed_data(update)
+    query = update.callback_query
+    family_id = None if press is None else as_int(press.token)
+    tr = context.tr
+    if press is None or family_id is None or query is None:
+        await answer_press(update, tr.gettext("This button is no longer active."))
+        return
+    cases = context.services.cases
+    try:
+        if press.action == "finish":
+            finished = await cases.finish_monitoring(context.actor, family_id)
+            note = tr.gettext("Monitoring finished ✔") if finished else tr.gettext("Done ✔")
+        else:
+            until = await cases.extend_monitoring(context.actor, family_id)
+            note = tr.gettext("Monitored until {date}.").format(date=tr.fmt_date(until, "d MMM y"))
+    except DomainError as error:
+        await answer_press(update, describe_error(tr, error))
+        return
+    await answer_press(update, note)
+    with contextlib.suppress(BadRequest):  # dealt with: the reminder's buttons go away
+        await query.edit_message_reply_markup(None)

@@ -1,0 +1,220 @@
+"""A family's case through the real Application: /close, /families closed, /reopen,
+/monitoring, /edit and an admin's /erase."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+import time_machine
+
+from bot.domain.appointment import Institution, NewAppointment
+from bot.domain.lifecycle import CloseReason
+from bot.domain.plan import GoalStatus
+from bot.domain.vocabulary import Area
+from tests.conversations.test_new_family import register_family
+from tests.support.harness import BotHarness
+from tests.support.updates import UserSim
+
+NOW = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock() -> Iterator[None]:
+    """A Tuesday morning in Warsaw."""
+    with time_machine.travel(NOW, tick=True):
+        yield
+
+
+async def _with_family(harness: BotHarness) -> tuple[UserSim, int]:
+    """An assistant holding R-01 with Anna, an open goal and an appointment next week."""
+    sim = await harness.assistant(language_code="en")
+    await register_family(sim, members=(("Anna", "mother"),))
+    services = harness.services
+    assert services is not None
+    actor = await services.membership.actor(sim.user_id)
+    family = await services.families.families.by_code("R-01")
+    assert family is not None
+    await services.plans.add_goal(actor, family.id, Area.HOUSING, "Pay the rent")
+    await services.appointments.create(
+        actor,
+        NewAppointment(
+            family_id=family.id,
+            institution=Institution.PUP,
+            starts_at=datetime(2026, 12, 8, 9, 0, tzinfo=UTC),
+            purpose="Register as unemployed",
+        ),
+    )
+    return sim, family.id
+
+
+async def close_r01(sim: UserSim, months: str = "6 months") -> None:
+    """/close R-01: today, goals achieved, a summary, monitoring, confirm."""
+    await sim.send("/close R-01")
+    await sim.press("Today")
+    await sim.press("Goals achieved")
+    await sim.send("Rent paid for a year <b>&")
+    await sim.press(months)
+    await sim.press("Close the work")
+
+
+async def test_closing_the_work_takes_the_family_out_of_the_caseload(
+    harness: BotHarness,
+) -> None:
+    sim, family_id = await _with_family(harness)
+    await close_r01(sim)
+    told = harness.fake.last_text(sim.chat_id)
+    assert "R-01 is closed" in told
+    assert "1 appointment was cancelled" in told
+    assert "1 open goal was closed as dropped" in told
+    services = harness.services
+    assert services is not None
+    actor = await services.membership.actor(sim.user_id)
+    assert (await services.families.caseload(actor)).families == ()
+    assert await services.families.own_families(actor) == []
+    [goal] = await services.plans.plans.goals(family_id)  # the plan stays as it was
+    assert goal.status is GoalStatus.DROPPED
+    [closure] = await services.cases.cases.closures_of(family_id)
+    assert closure.close_reason is CloseReason.GOALS_ACHIEVED
+    assert closure.summary == "Rent paid for a year <b>&"
+    assert closure.monitor_months == 6
+    await sim.send("/families closed")
+    listed = harness.fake.last_text(sim.chat_id)
+    assert "R-01" in listed
+    assert "Goals achieved" in listed
+    await sim.press("R-01")
+    card = harness.fake.last_text(sim.chat_id)
+    assert "Closed on" in card
+    assert "Monitored until" in card
+    await sim.send("/appointment R-01")
+    assert "is closed" in harness.fake.last_text(sim.chat_id)
+    actions = [a for _, a in await services.families.audit.entries(family_id)]
+    assert "family.close" in actions
+
+
+async def test_the_default_monitoring_is_marked_and_a_stranger_cannot_close(
+    harness: BotHarness,
+) -> None:
+    sim, family_id = await _with_family(harness)
+    await sim.send("/close R-01")
+    await sim.press("Today")
+    await sim.press("The family moved away")
+    await sim.send("Moved to another town")
+    assert "⭐ 6 months" in str(harness.fake.last_markup(sim.chat_id))
+    await sim.press("✖ Cancel")
+    other = await harness.assistant(2002, language_code="en")
+    await other.send("/close R-01")
+    assert "do not know that family" in harness.fake.last_text(other.chat_id)
+    services = harness.services
+    assert services is not None
+    denied = [a for _, a in await services.families.audit.entries(family_id, "denied")]
+    assert "family.close.start" in denied
+    family = await services.families.families.get(family_id)
+    assert family is not None
+    assert family.active
+
+
+async def test_a_closing_day_before_the_start_or_ahead_is_re_asked(harness: BotHarness) -> None:
+    sim, _family_id = await _with_family(harness)
+    await sim.send("/close R-01")
+    await sim.send("05.12.2026")
+    assert "day still to come" in harness.fake.last_text(sim.chat_id)
+    await sim.send("01.11.2026")
+    assert "began on" in harness.fake.last_text(sim.chat_id)
+    await sim.send("31.02")
+    assert "does not exist" in harness.fake.last_text(sim.chat_id)
+
+
+async def test_monitoring_then_reopening_keeps_the_history_in_order(harness: BotHarness) -> None:
+    sim, family_id = await _with_family(harness)
+    await close_r01(sim, "3 months")
+    await sim.send("/monitoring")
+    await sim.press("R-01")
+    await sim.press("Today")
+    await sim.press("Phone call")
+    await sim.send("Doing well, <i>school</i> ok")
+    assert "Monitoring contact with R-01" in harness.fake.last_text(sim.chat_id)
+    services = harness.services
+    assert services is not None
+    actor = await services.membership.actor(sim.user_id)
+    history = await services.cases.history(actor, family_id)
+    assert [c.note for c in history.contacts] == ["Doing well, <i>school</i> ok"]
+    await sim.send("/reopen R-01")
+    await sim.press("Today")
+    await sim.press("Reopen")
+    assert "back in your caseload" in harness.fake.last_text(sim.chat_id)
+    history = await services.cases.history(actor, family_id)
+    assert [p.is_open for p in history.periods] == [False, True]
+    assert [f.code for f in await services.families.own_families(actor)] == ["R-01"]
+    assert await services.plans.goals(actor, family_id) == []  # a new plan period
+    await sim.send("/monitoring R-01")
+    assert "still going on" in harness.fake.last_text(sim.chat_id)
+
+
+async def test_editing_a_family_saves_each_change_and_keeps_history(harness: BotHarness) -> None:
+    sim, family_id = await _with_family(harness)
+    await sim.send("/edit R-01")
+    await sim.press("Label")
+    await sim.send("Polna & <b>")
+    await sim.press("Members")
+    await sim.press("Add a member")
+    await sim.send("Kuba")
+    await sim.press("child")
+    await sim.send("2015")
+    await sim.press("🚪 Anna")
+    await sim.press("Yes, moved out")
+    await sim.press("Back")
+    await sim.press("Visits a week")
+    await sim.press("2")
+    await sim.press("Renew the contract")
+    await sim.send("30.06.2027")
+    await sim.press("Code")
+    await sim.send("R-02")
+    await sim.press("Finish")
+    services = harness.services
+    assert services is not None
+    family = await services.families.families.get(family_id)
+    assert family is not None
+    assert (family.code, family.label, family.visits_per_week) == ("R-02", "Polna & <b>", 2)
+    assert [m.name for m in family.members] == ["Kuba"]
+    assert [m.name for m in family.former_members] == ["Anna"]
+    assert str(family.contract_valid_until) == "2027-06-30"
+    actions = {a for _, a in await services.families.audit.entries(family_id)}
+    assert {
+        "family.edit.label",
+        "family.edit.member_add",
+        "family.edit.member_left",
+        "family.edit.visits",
+        "family.edit.contract",
+        "family.edit.code",
+    } <= actions
+
+
+async def test_a_code_in_use_is_refused_on_edit(harness: BotHarness) -> None:
+    sim, _family_id = await _with_family(harness)
+    await register_family(sim)  # R-02
+    await sim.send("/edit R-01")
+    await sim.press("Code")
+    await sim.send("r-02")
+    assert "already used" in harness.fake.last_text(sim.chat_id)
+
+
+async def test_an_admin_erases_a_family_after_typing_its_code_back(harness: BotHarness) -> None:
+    sim, family_id = await _with_family(harness)
+    admin = await harness.admin()
+    await sim.send("/erase R-01")
+    assert "Only the centre's admins" in harness.fake.last_text(sim.chat_id)
+    await admin.send("/erase R-01")
+    await admin.send("R-99")
+    assert "not the family's code" in harness.fake.last_text(admin.chat_id)
+    await admin.send("r-01")
+    await admin.press("Erase now")
+    assert "is erased" in harness.fake.last_text(admin.chat_id)
+    services = harness.services
+    assert services is not None
+    family = await services.families.families.get(family_id)
+    assert family is not None
+    assert family.erased_at is not None
+    assert not family.active
+    assert [m.name for m in family.members] == ["—"]
