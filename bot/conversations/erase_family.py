@@ -13,7 +13,7 @@ from telegram.ext import CommandHandler
 from bot.commands import names
 from bot.conversations._table import End, Go, On, Outcome, Question, Stage, Turn
 from bot.conversations.engine import Walk
-from bot.domain.errors import DomainError
+from bot.domain.errors import DomainError, NotFound
 from bot.domain.family import normalise_code
 from bot.domain.lifecycle_steps import EraseDraft, EraseStep
 from bot.handlers.context import BotContext
@@ -40,7 +40,7 @@ async def _question(turn: EraseTurn, page: int) -> Question:
     assert turn.draft.family_id is not None
     family = await turn.services.families.families.get(turn.draft.family_id)
     if family is None:
-        raise DomainError("family_unknown")
+        raise NotFound("family_unknown")
     await turn.services.retention.erasable(turn.actor, family.code)
     return erase_question(turn.tr, turn.draft, turn.step, family)
 

@@ -32,6 +32,11 @@ async def families(update: Update, context: BotContext) -> None:
     caseload = await context.services.families.caseload(context.actor)
     if not caseload.families:
         no_families = context.tr.gettext("You have no families yet. Add one with /newfamily.")
+        if await context.services.cases.closed_families(context.actor):
+            no_families = context.tr.gettext(
+                "No family is in your caseload now. /families closed lists the closed ones; "
+                "/newfamily registers a new one."
+            )
         await send_lines(update, context, [no_families])
         return
     today = context.services.clock.today()

@@ -218,3 +218,75 @@ async def test_an_admin_erases_a_family_after_typing_its_code_back(harness: BotH
     assert family.erased_at is not None
     assert not family.active
     assert [m.name for m in family.members] == ["—"]
+
+
+async def test_the_cards_buttons_start_close_and_edit(harness: BotHarness) -> None:
+    sim, _family_id = await _with_family(harness)
+    await sim.send("/families")
+    await sim.press("R-01")
+    await sim.press("✏️ Edit")
+    assert "What do you change?" in harness.fake.last_text(sim.chat_id)
+    await sim.press("Finish")
+    await sim.send("/families")
+    await sim.press("R-01")
+    await sim.press("🔒 Close the work")
+    assert "On which day did the work end?" in harness.fake.last_text(sim.chat_id)
+
+
+async def test_a_long_summary_is_re_asked_and_a_twice_pressed_confirm_closes_once(
+    harness: BotHarness,
+) -> None:
+    sim, family_id = await _with_family(harness)
+    await sim.send("/close R-01")
+    await sim.press("Today")
+    await sim.press("Other")
+    await sim.send("x" * 5000)
+    assert "2000" in harness.fake.last_text(sim.chat_id)
+    await sim.send("\u200b\u200b")
+    assert "That text shows nothing" in harness.fake.last_text(sim.chat_id)
+    await sim.send("Short and true")
+    await sim.press("not monitored")
+    message_id, data = harness.fake.button(sim.chat_id, "Close the work")
+    await sim.press_data(message_id, data)
+    await sim.press_data(message_id, data)  # a second tap on the same, older message
+    services = harness.services
+    assert services is not None
+    assert len(await services.cases.cases.closures_of(family_id)) == 1
+    assert (await services.cases.cases.closures_of(family_id))[0].monitoring_until is None
+
+
+async def test_a_forged_card_press_on_another_assistants_family_opens_nothing(
+    harness: BotHarness,
+) -> None:
+    _sim, family_id = await _with_family(harness)
+    other = await harness.assistant(2002, language_code="en")
+    await other.press_data(1, f"fx:-:f:{family_id}")
+    assert "do not know that family" in harness.fake.last_text(other.chat_id)
+    await other.send("/cancel")  # the refusal was said above their own picker
+    await other.press_data(1, f"fr:-:f:{family_id}")
+    assert "do not know that family" in harness.fake.last_text(other.chat_id)
+    services = harness.services
+    assert services is not None
+    family = await services.families.families.get(family_id)
+    assert family is not None
+    assert family.active
+
+
+async def test_the_monthly_reminders_button_starts_the_monitoring_contact(
+    harness: BotHarness,
+) -> None:
+    sim, family_id = await _with_family(harness)
+    await close_r01(sim)
+    await sim.press_data(1, f"fm:-:f:{family_id}")  # 👁 Record a contact, on a reminder
+    assert "When was the contact?" in harness.fake.last_text(sim.chat_id)
+    await sim.send("tomorrow")
+    assert "could not read" in harness.fake.last_text(sim.chat_id)
+    await sim.press("Today")
+    await sim.press("From the school")
+    await sim.press("Save without a note")
+    services = harness.services
+    assert services is not None
+    [contact] = await services.cases.cases.monitoring_contacts(family_id)
+    assert (contact.note, contact.form.value) == ("", "school")
+    await sim.send("/families")
+    assert "/families closed" in harness.fake.last_text(sim.chat_id)

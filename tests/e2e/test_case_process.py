@@ -40,7 +40,7 @@ async def test_close_a_family_then_restart_it_stays_closed(
     assert case_rows(bot) == [(0, "goals_achieved", "Rent paid <b>& on time", 6)]
     await launch(bot, api)
     await assistant.send("/families")
-    assert "no families yet" in await own_reply(assistant)
+    assert "No family is in your caseload now" in await own_reply(assistant)
     await step(assistant, "send", "/families closed", "Goals achieved")
     await step(assistant, "send", "/reopen R-01", "From which day")
     await step(assistant, "press", "Today", "Reopen?")
