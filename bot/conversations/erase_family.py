@@ -12,11 +12,12 @@ from telegram.ext import CommandHandler
 
 from bot.commands import names
 from bot.conversations._table import End, Go, On, Outcome, Question, Stage, Turn
-from bot.conversations.engine import Walk
+from bot.conversations.engine import WALK_KEY, Walk
 from bot.domain.errors import DomainError, NotFound
 from bot.domain.family import normalise_code
 from bot.domain.lifecycle_steps import EraseDraft, EraseStep
 from bot.handlers.context import BotContext
+from bot.reminders.erasure import forget_drafts_of
 from bot.ui.case_questions import ERASE_PREFIX, erase_question
 from bot.ui.labels import describe_error
 from bot.ui.text import esc
@@ -57,7 +58,11 @@ async def _erase(turn: EraseTurn) -> Outcome:
     """Erase now (the service checks the admin and the code again)."""
     code = await _family(turn)
     assert turn.draft.family_id is not None
-    await turn.services.retention.erase_now(turn.actor, turn.draft.family_id, code)
+    family_id = turn.draft.family_id
+    await turn.services.retention.erase_now(turn.actor, family_id, code)
+    turn.context.data.pop(WALK_KEY, None)  # this walk's own draft names the family too
+    if await forget_drafts_of(turn.context.application, {family_id}):
+        await turn.services.retention.compact()
     return End(
         turn.tr.gettext(
             "🗑 The personal data of {code} is erased. Counts, dates and reasons stay."

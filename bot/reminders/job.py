@@ -8,6 +8,7 @@ from typing import Any
 
 from bot.domain.replay import REPLAY_WINDOW
 from bot.handlers.context import SERVICES_KEY
+from bot.reminders.erasure import erase_due
 from bot.services.registry import Services
 from bot.services.reminders import Dispatcher
 from bot.storage.persistence import SQLitePersistence
@@ -30,7 +31,7 @@ async def reminder_tick(context: Any) -> None:
         now = services.clock.now()
         if now.hour == PURGE_HOUR_UTC and now.minute == 0:  # once a day, at a quiet hour
             await services.reminders.purge()
-            await services.retention.erase_due()  # keep or erase: closed families' data
+            await erase_due(context.application, services)  # keep or erase: closed families
             await _forget_old_updates(context.application, now)
     except Exception:  # one bad minute must not stop the next ones
         log.exception("reminder tick failed")

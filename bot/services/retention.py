@@ -56,6 +56,10 @@ class RetentionService:
             log.info("retention: erased the personal data of %s families", len(erased))
         return erased
 
+    async def compact(self) -> None:
+        """Rebuild the file once more (after drafts about erased families were dropped)."""
+        await self.erasure.compact()
+
     async def erasable(self, actor: Actor, code: str) -> Family:
         """The family an admin names for /erase (only admins; refusals audited)."""
         normal = normalise_code(code)

@@ -13,6 +13,7 @@ from bot.domain.appointment import Institution, NewAppointment
 from bot.domain.lifecycle import CloseReason
 from bot.domain.plan import GoalStatus
 from bot.domain.vocabulary import Area
+from bot.reminders.erasure import erase_due
 from tests.conversations.test_new_family import register_family
 from tests.support.harness import BotHarness
 from tests.support.updates import UserSim
@@ -290,3 +291,49 @@ async def test_the_monthly_reminders_button_starts_the_monitoring_contact(
     assert (contact.note, contact.form.value) == ("", "school")
     await sim.send("/families")
     assert "/families closed" in harness.fake.last_text(sim.chat_id)
+
+
+async def test_an_erasure_drops_open_drafts_about_the_family_from_the_file(
+    harness: BotHarness,
+) -> None:
+    sim, family_id = await _with_family(harness)
+    secret = "DraftNoteSecretxq"
+    await sim.send("/visit R-01")
+    for press in ("Today", "90 min", "Family's home", "Anna", "Done", "Housing", "Done"):
+        await sim.press(press)
+    await sim.press("Done")  # no activities
+    await sim.press("Done")  # no goal worked on
+    await sim.send(secret)  # the note waits in the open visit's draft
+    assert "Next steps" in harness.fake.last_text(sim.chat_id)
+    admin = await harness.admin()
+    await admin.send("/erase R-01")
+    await admin.send("R-01")
+    await admin.press("Erase now")
+    assert "is erased" in harness.fake.last_text(admin.chat_id)
+    services = harness.services
+    assert services is not None
+    family = await services.families.families.get(family_id)
+    assert family is not None
+    assert family.erased_at is not None
+    await harness.close()  # the bot stopped: both files as the disk holds them
+    path = harness.settings.database_path
+    for part in (path, path.with_name(path.name + "-wal")):
+        if part.exists():
+            assert secret.encode() not in part.read_bytes(), part
+
+
+async def test_the_retention_job_drops_a_draft_about_a_family_it_erases(
+    harness: BotHarness,
+) -> None:
+    sim, family_id = await _with_family(harness)
+    await close_r01(sim, "not monitored")
+    await sim.send("/reopen R-01")  # a draft naming the family, left open
+    services, app = harness.services, harness.app
+    assert services is not None
+    assert app is not None
+    assert app.user_data[sim.user_id]["walk"]["draft"]["family_id"] == family_id
+    with time_machine.travel(datetime(2037, 1, 1, 2, 0, tzinfo=UTC), tick=False):
+        assert await erase_due(app, services) == [family_id]
+    assert "walk" not in app.user_data[sim.user_id]
+    stored = await services.families.families.db.fetch_all("SELECT data FROM ptb_user_data")
+    assert all('"walk"' not in str(row["data"]) for row in stored)
