@@ -7,6 +7,8 @@ consistent copy of the database (encrypted with the same key) while the bot may 
 configured key, `rekey --new-key-file FILE` changes the key (the bot stopped, for these three);
 `python -m bot audit [--family R-01] [--since 2026-11-01] --out FILE.csv` exports the access log;
 `python -m bot export-family R-01 --out FILE` writes everything held about one family as JSON.
+`python -m bot report …` and `python -m bot dossier …` write the centre's documents
+(bot/cli_documents.py).
 """
 
 from __future__ import annotations
@@ -103,10 +105,16 @@ OFFLINE: dict[str, Callable[[Settings, argparse.Namespace], str]] = {
     "audit": audit_cli.export,
     "export-family": export_command,  # bot/export_family.py (may run beside the bot)
 }
+DOCUMENT_COMMANDS = ("report", "dossier")  # bot/cli_documents.py: options of their own
 
 
 def main(argv: list[str] | None = None) -> int:
     """Parse the command, load settings, run; configuration problems are one clear line."""
+    words = sys.argv[1:] if argv is None else argv
+    if words and words[0] in DOCUMENT_COMMANDS:
+        from bot.cli_documents import main as documents  # noqa: PLC0415 (heavy: fpdf, matplotlib)
+
+        return documents(words[0], words[1:])
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     parser.add_argument("command", nargs="?", default="run", choices=[*COMMANDS, *OFFLINE])
     parser.add_argument(

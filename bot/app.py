@@ -28,11 +28,13 @@ from bot.handlers import (
     access,
     admin,
     agenda,
+    dossier,
     families,
     language,
     monitoring,
     plan,
     reminders,
+    reports,
     start,
 )
 from bot.handlers.context import SERVICES_KEY, BotContext
@@ -47,6 +49,7 @@ from bot.services.registry import Services
 from bot.storage.outbox import UnreachableNotice
 from bot.storage.persistence import SQLitePersistence
 from bot.ui import access_views, agenda_views, family_views
+from bot.ui.document_views import DOC_PREFIX
 
 log = logging.getLogger(__name__)
 
@@ -117,6 +120,8 @@ def _add_handlers(application: BotApplication) -> None:
         CommandHandler(names("plan"), plan.plan),
         CommandHandler(names("agenda"), agenda.agenda),
         CommandHandler(names("settings"), reminders.settings),
+        CommandHandler(names("report"), reports.report),
+        CommandHandler(names("dossier"), dossier.dossier),
         CommandHandler(names("lang"), language.choose_language),
         CommandHandler(names("invite"), admin.invite),
         CommandHandler(names("assign"), admin.assign),
@@ -131,6 +136,8 @@ def _add_handlers(application: BotApplication) -> None:
         CallbackQueryHandler(agenda.card_pressed, pattern=rf"^{agenda_views.CARD_PREFIX}:"),
         CallbackQueryHandler(agenda.cancel_pressed, pattern=rf"^{agenda_views.CANCEL_PREFIX}:"),
         CallbackQueryHandler(reminders.reminder_pressed, pattern=rf"^{REMINDER_PREFIX}:"),
+        CallbackQueryHandler(reports.report_pressed, pattern=rf"^{reports.REPORT_PREFIX}:"),
+        CallbackQueryHandler(dossier.document_pressed, pattern=rf"^{DOC_PREFIX}:"),
         CallbackQueryHandler(monitoring.monitoring_pressed, pattern=rf"^{MONITORING_PREFIX}:"),
         CallbackQueryHandler(
             reminders.settings_pressed, pattern=rf"^{reminders.SETTINGS_PREFIX}:"

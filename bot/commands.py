@@ -83,7 +83,7 @@ COMMANDS: tuple[Command, ...] = (
         "assessment",
         "ocena",
         N_("Periodic assessment"),
-        N_("/assessment (/ocena) — record the periodic assessment"),
+        N_("/assessment (/ocena) — the periodic assessment; /ocena R-01 dokument: its PDF"),
     ),
     Command(
         "resources",
@@ -126,6 +126,18 @@ COMMANDS: tuple[Command, ...] = (
         "wznow",
         N_("Work with a closed family again"),
         N_("/reopen R-01 (/wznow) — start the work with a closed family again"),
+    ),
+    Command(
+        "report",
+        "raport",
+        N_("Monthly work card"),
+        N_("/report (/raport) — the monthly work card as PDF, XLSX or CSV"),
+    ),
+    Command(
+        "dossier",
+        "teczka",
+        N_("A family's documentation"),
+        N_("/dossier R-01 (/teczka) — the family's whole record as one PDF"),
     ),
     Command(
         "settings",

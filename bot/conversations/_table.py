@@ -44,6 +44,7 @@ class End:
     """The walk is over: drop the draft and show this text in place of the question."""
 
     text: str
+    markup: InlineKeyboardMarkup | None = None  # e.g. the 📄 document of what was saved
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ The walk is the table `TABLE` below; `assessment.mmd` is drawn from it (`make di
 
 from __future__ import annotations
 
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import CommandHandler
 
 from bot.commands import names
@@ -16,6 +17,8 @@ from bot.domain.parsing import parse_date
 from bot.domain.plan import check_assessment_day
 from bot.domain.plan_walks import AssessmentDraft, AssessmentStep
 from bot.handlers.context import BotContext
+from bot.handlers.dossier import DOCUMENT_WORDS, send_assessment
+from bot.ui.document_views import document_button
 from bot.ui.plan_walk_questions import ASSESSMENT_PREFIX, assessment_question
 from bot.ui.text import esc
 
@@ -61,7 +64,8 @@ async def _save(turn: AssessmentTurn) -> Outcome:
     return End(
         tr.gettext("✅ Assessment saved. The next one is due on {date}.").format(
             date=esc(tr.fmt_date(due, "d MMM y"))
-        )
+        ),
+        InlineKeyboardMarkup([[document_button(tr, "assess", draft.family_id)]]),
     )
 
 
@@ -86,4 +90,16 @@ WALK = PlanWalk(
     NAME, ASSESSMENT_PREFIX, AssessmentDraft, TABLE, _question, starts=STARTS, saved=_is_saved
 )
 
-HANDLERS = WALK.handlers(CommandHandler(names("assessment"), entry(WALK, PICKER)))
+_walk_entry = entry(WALK, PICKER)
+
+
+async def _start(update: Update, context: BotContext) -> None:
+    """`/assessment R-01 document`: the latest assessment's PDF; otherwise the walk."""
+    args = context.args or []
+    if len(args) == 2 and args[1].lower() in DOCUMENT_WORDS:
+        await send_assessment(update, context, args[0])
+        return
+    await _walk_entry(update, context)
+
+
+HANDLERS = WALK.handlers(CommandHandler(names("assessment"), _start))

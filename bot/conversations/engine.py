@@ -255,8 +255,14 @@ class Walk(Generic[DraftT, StepT]):
             turn.step = self.steps(asked.step.value)
         raise RuntimeError(f"{self.name}: questions skip in a circle")  # pragma: no cover
 
-    async def end(self, update: Update, context: BotContext, text: str) -> None:
-        """Drop the draft and show the closing text in place of the question.
+    async def end(
+        self,
+        update: Update,
+        context: BotContext,
+        text: str,
+        markup: InlineKeyboardMarkup | None = None,
+    ) -> None:
+        """Drop the draft and show the closing text (and its buttons) in place of the question.
 
         The walk's typed texts and question copies then leave the chat; the closing text, with
         codes only, stays.
@@ -268,7 +274,7 @@ class Walk(Generic[DraftT, StepT]):
         token = _token_of(record)
         if token is not None:  # the text that ended it (a last typed answer) goes with it
             await _walk_messages(update, context, token, None)
-        _walk_over(context, record, await show(update, context, text))
+        _walk_over(context, record, await show(update, context, text, markup))
 
     async def refuse(
         self, update: Update, context: BotContext, draft: DraftT, step: StepT, error: DomainError
@@ -295,7 +301,7 @@ class Walk(Generic[DraftT, StepT]):
             return
         if isinstance(outcome, End):
             self._check_move(turn.step, None, on.to)
-            await self.end(update, context, outcome.text)
+            await self.end(update, context, outcome.text, outcome.markup)
             return
         if outcome.step not in on.to and outcome.step != turn.step:
             # A forged press can drive an action where the table does not go: ask again.

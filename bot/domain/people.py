@@ -8,7 +8,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
-from bot.domain.errors import NotAllowed
+from bot.domain.errors import DomainError, NotAllowed
 from bot.domain.visit import clean_text, shows_nothing
 
 INVITE_LIFETIME = timedelta(hours=72)
@@ -35,6 +35,12 @@ class Assistant(BaseModel):
     unreachable: bool = False  # blocked the bot: no reminders until they write again
     role: Role = Role.ASSISTANT
     active: bool = True  # False: left the centre; refused like a stranger, no reminders
+    document_name: str | None = None  # set in /settings for the documents; else display_name
+
+    @property
+    def signed_name(self) -> str:
+        """The name the assistant's documents carry."""
+        return self.document_name or self.display_name
 
 
 class Actor(BaseModel):
@@ -95,6 +101,19 @@ class Invite(BaseModel):
     def is_usable(self, now: datetime) -> bool:
         """Unused and not yet expired."""
         return self.used_by is None and now < self.expires_at
+
+
+DOCUMENT_NAME_MAX = 60
+
+
+def check_document_name(text: str) -> str:
+    """The name on the assistant's documents: cleaned, visible, at most DOCUMENT_NAME_MAX."""
+    cleaned = " ".join(clean_text(text).split())
+    if not cleaned or shows_nothing(cleaned):
+        raise DomainError("text_empty")
+    if len(cleaned) > DOCUMENT_NAME_MAX:
+        raise DomainError("document_name_long", limit=DOCUMENT_NAME_MAX)
+    return cleaned
 
 
 def shown_name(display_name: str, telegram_id: int) -> str:

@@ -12,8 +12,10 @@ from bot.domain.errors import DomainError
 from bot.handlers.common import answer_press, show
 from bot.handlers.context import BotContext
 from bot.handlers.language import LANG_PREFIX, LANGUAGE_NAMES
+from bot.handlers.reports import NAME_WORDS, document_name
 from bot.ui.callbacks import as_int, decode, encode, pressed_data, register
 from bot.ui.labels import describe_error
+from bot.ui.text import esc
 
 SETTINGS_PREFIX = register("st", {"digest", "quiet"})
 DIGEST_CHOICES = ("06:30", "07:00", "07:30", "08:00", "08:30", "09:00")
@@ -61,7 +63,10 @@ async def _snooze_until(context: BotContext, action: str) -> datetime:
 
 
 async def settings(update: Update, context: BotContext) -> None:
-    """/settings (/ustawienia): digest time, quiet hours, language."""
+    """/settings (/ustawienia): digest time, quiet hours, language; `name …`: documents' name."""
+    if context.args and context.args[0].lower() in NAME_WORDS:
+        await document_name(update, context)
+        return
     text, markup = await _settings_view(context)
     if update.message is not None:
         await update.message.reply_text(text, reply_markup=markup)
@@ -106,6 +111,10 @@ async def _settings_view(context: BotContext) -> tuple[str, InlineKeyboardMarkup
             ),
             _("Quiet hours: {hours} (reminders wait until they end)").format(hours=quiet),
             _("Language: the buttons at the bottom, or /lang"),
+            "",
+            _("Name on your documents: {name} (to change it: /settings name Anna Nowak)").format(
+                name=esc(await context.services.reports.document_name(context.actor))
+            ),
         ]
     )
     digest = [

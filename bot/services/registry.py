@@ -11,18 +11,21 @@ from bot.services.appointments import AppointmentService
 from bot.services.audit import AccessAudit
 from bot.services.chat_cleanup import ChatCleanupService
 from bot.services.clock import Clock
+from bot.services.dossiers import DossierService
 from bot.services.families import FamilyService
 from bot.services.family_edits import FamilyEditService
 from bot.services.lifecycle import CaseService
 from bot.services.membership import MembershipService
 from bot.services.plans import PlanService
 from bot.services.reminders import ReminderService
+from bot.services.reports import ReportService
 from bot.services.retention import RetentionService
 from bot.services.visits import VisitService
 from bot.storage.appointments import AppointmentRepository
 from bot.storage.audit import AccessLogReader, AuditRepository
 from bot.storage.chat_cleanup import ChatCleanupRepository
 from bot.storage.db import Database
+from bot.storage.dossiers import DossierRepository
 from bot.storage.erasure import ErasureRepository
 from bot.storage.families import FamilyRepository
 from bot.storage.family_edits import FamilyEdits
@@ -30,6 +33,7 @@ from bot.storage.lifecycle import CaseRepository
 from bot.storage.people import PeopleRepository
 from bot.storage.plans import PlanRepository
 from bot.storage.reminders import ReminderRepository
+from bot.storage.reports import ReportRepository
 from bot.storage.visits import VisitRepository
 
 
@@ -51,6 +55,8 @@ class Services:
     chat_cleanup: ChatCleanupService
     access_log: AccessLogService
     backups: ScheduledBackups | None  # None: BACKUP_DIR is not set
+    reports: ReportService
+    dossiers: DossierService
 
     @classmethod
     def build(cls, settings: Settings, db: Database, clock: Clock | None = None) -> Services:
@@ -91,6 +97,10 @@ class Services:
             ),
             access_log=AccessLogService(AccessLogReader(db), family_rows, audit),
             backups=_backups(settings, db, clock),
+            reports=ReportService(ReportRepository(db), people, audit, clock),
+            dossiers=DossierService(
+                DossierRepository(db), families, people, CaseRepository(db), clock
+            ),
         )
 
 

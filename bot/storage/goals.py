@@ -49,7 +49,7 @@ class GoalRecords:
         tasks = await self.db.fetch_all(
             "SELECT * FROM tasks WHERE goal_id = ? ORDER BY id", (goal_id,)
         )
-        return Goal.model_validate({**row, "tasks": tuple(_task(t) for t in tasks)})
+        return Goal.model_validate({**row, "tasks": tuple(task_from_row(t) for t in tasks)})
 
     async def goals(self, family_id: int) -> list[Goal]:
         """Every goal of the family's current plan with tasks, in plan order (two queries)."""
@@ -64,7 +64,7 @@ class GoalRecords:
         )
         tasks: dict[int, list[Task]] = {}
         for task_row in task_rows:
-            task = _task(task_row)
+            task = task_from_row(task_row)
             tasks.setdefault(task.goal_id, []).append(task)
         return sort_goals(
             [Goal.model_validate({**r, "tasks": tuple(tasks.get(r["id"], ()))}) for r in rows]
@@ -169,7 +169,7 @@ class GoalRecords:
     async def task(self, task_id: int) -> Task | None:
         """One task."""
         row = await self.db.fetch_one("SELECT * FROM tasks WHERE id = ?", (task_id,))
-        return None if row is None else _task(row)
+        return None if row is None else task_from_row(row)
 
     async def set_task_done(self, task_id: int, done: bool, stamp: Stamp) -> bool:
         """Tick or untick a task with a history entry on its goal; False if unchanged."""
@@ -263,7 +263,7 @@ async def add_event(
     )
 
 
-def _task(row: dict[str, Any]) -> Task:
+def task_from_row(row: dict[str, Any]) -> Task:
     """A task row with its owner columns folded into a TaskOwner."""
     owner = {
         "kind": row["owner_kind"],

@@ -10,8 +10,10 @@ from bot.storage.db import Database
 
 # Whether someone blocked the bot is kept with their reminder settings (absent row: no).
 _ASSISTANT = (
-    "SELECT a.*, coalesce(s.unreachable, 0) AS unreachable FROM assistants a "
-    "LEFT JOIN reminder_settings s ON s.telegram_id = a.telegram_id"
+    "SELECT a.*, coalesce(s.unreachable, 0) AS unreachable, d.name AS document_name "
+    "FROM assistants a "
+    "LEFT JOIN reminder_settings s ON s.telegram_id = a.telegram_id "
+    "LEFT JOIN document_names d ON d.telegram_id = a.telegram_id"
 )
 
 
@@ -78,6 +80,19 @@ class PeopleRepository:
         async with self.db.write() as conn:
             await conn.execute(
                 "UPDATE assistants SET locale = ? WHERE telegram_id = ?", (locale, telegram_id)
+            )
+
+    async def set_document_name(self, telegram_id: int, name: str | None) -> None:
+        """The name on a person's documents (None: their Telegram name)."""
+        async with self.db.write() as conn:
+            if name is None:
+                sql = "DELETE FROM document_names WHERE telegram_id = ?"
+                await conn.execute(sql, (telegram_id,))
+                return
+            await conn.execute(
+                "INSERT INTO document_names (telegram_id, name) VALUES (?, ?) "
+                "ON CONFLICT (telegram_id) DO UPDATE SET name = excluded.name",
+                (telegram_id, name),
             )
 
     async def add_invite(self, invite: Invite) -> None:

@@ -17,6 +17,7 @@ from bot.storage.lifecycle import ClosedFamily
 from bot.ui import labels
 from bot.ui.callbacks import encode, register
 from bot.ui.case_questions import reason_name
+from bot.ui.document_views import card_row
 from bot.ui.text import esc, shorten
 
 VISITS_PREFIX = register("vl", {"f"})  # /visits for the family
@@ -145,16 +146,19 @@ def family_card(
         (_("✏️ Edit"), EDIT_CARD_PREFIX),
         (_("🔒 Close the work"), CLOSE_CARD_PREFIX),
     ]
-    return lines, _card_buttons(family, actions)
+    return lines, _card_buttons(tr, family, actions)
 
 
-def _card_buttons(family: Family, actions: list[tuple[str, str]]) -> InlineKeyboardMarkup:
-    """A card's buttons, two to a row."""
+def _card_buttons(
+    tr: Translator, family: Family, actions: list[tuple[str, str]]
+) -> InlineKeyboardMarkup:
+    """A card's buttons, two to a row, then its documents (📈 chart, 📁 dossier)."""
     buttons = [
         InlineKeyboardButton(text, callback_data=encode(prefix, "-", "f", family.id))
         for text, prefix in actions
     ]
-    return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    return InlineKeyboardMarkup([*rows, card_row(tr, family.id)])
 
 
 def _closed_card(
@@ -187,7 +191,7 @@ def _closed_card(
     if monitored:
         actions.append((_("👁 Monitoring contact"), CONTACT_CARD_PREFIX))
     actions.append((_("🔓 Reopen"), REOPEN_CARD_PREFIX))
-    return lines, _card_buttons(family, actions)
+    return lines, _card_buttons(tr, family, actions)
 
 
 def visit_lines(tr: Translator, family: Family, recent: list[Visit]) -> list[str]:

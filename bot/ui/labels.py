@@ -178,6 +178,12 @@ ERROR_TEXTS: dict[str, str] = {
     "reminder_unknown": N_("I could not find that reminder. It may be out of date."),
     "reminder_closed": N_("This reminder is no longer active."),
     "working_days_empty": N_("Choose at least one working day."),
+    "month_format": N_("I could not read that month. Type it like 10.2026."),
+    "month_future": N_("That month has not begun yet. Type this month or an earlier one."),
+    "assessment_none": N_(
+        "Family {family_code} has no periodic assessment yet. Record one with /assessment."
+    ),
+    "document_name_long": N_("A name has at most {limit} characters."),
 }
 
 

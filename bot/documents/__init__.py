@@ -1,0 +1,1 @@
+"""Rendering the centre's documents (PDF, XLSX, CSV, charts) in memory from report models."""

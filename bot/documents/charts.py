@@ -1,0 +1,103 @@
+"""Charts drawn in memory with matplotlib's Agg canvas (no pyplot: no global state, no window)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from io import BytesIO
+
+import matplotlib as mpl
+
+mpl.use("Agg")
+
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+
+from bot.documents.pdf import printable
+
+DPI = 90  # sharp enough on A4 at 180 mm, and quick to draw
+BAR = "#4C72B0"
+TARGET = "#C44E52"
+
+
+def _png(figure: Figure) -> bytes:
+    """The figure as PNG bytes."""
+    buffer = BytesIO()
+    figure.savefig(buffer, format="png", dpi=DPI)  # no "tight" box: it draws twice
+    return buffer.getvalue()
+
+
+def team_weeks_png(
+    title: str,
+    *,
+    names: Sequence[str],
+    weeks: Sequence[date],
+    visits: Sequence[Sequence[int]],
+    minutes: Sequence[Sequence[int]],
+    legend: str,
+) -> bytes:
+    """A grid: one row per assistant, one column per week, shaded by hours, 'visits · h' in it."""
+    rows = max(len(names), 1)
+    figure = Figure(layout="constrained", figsize=(7.5, 1.2 + 0.32 * rows))
+    axes = figure.add_subplot()
+    hours = [[m / 60 for m in row] for row in minutes] or [[0.0] * len(weeks)]
+    image = axes.imshow(hours, aspect="auto", cmap="Blues", vmin=0)
+    axes.set_xticks(range(len(weeks)), [f"{w:%d.%m}" for w in weeks], fontsize=8)
+    axes.set_yticks(range(len(names)), [printable(n) for n in names], fontsize=7)
+    peak = max((h for row in hours for h in row), default=0) or 1
+    for y, row in enumerate(visits):
+        for x, count in enumerate(row):
+            shade = hours[y][x] / peak
+            axes.text(
+                x,
+                y,
+                f"{count} · {hours[y][x]:.1f}",
+                ha="center",
+                va="center",
+                fontsize=6,
+                color="white" if shade > 0.6 else "black",
+            )
+    axes.set_title(printable(title), fontsize=10)
+    figure.colorbar(image, ax=axes, label=legend, shrink=0.8)
+    return _png(figure)
+
+
+def family_weeks_png(
+    title: str, weeks: Sequence[date], visits: Sequence[int], target: int, labels: tuple[str, str]
+) -> bytes:
+    """Visits per week over a period as bars, with the family's target as a line."""
+    figure = Figure(layout="constrained", figsize=(7.5, 2.8))
+    axes = figure.add_subplot()
+    positions = list(range(len(weeks)))
+    axes.bar(positions, visits, color=BAR, label=labels[0])
+    axes.axhline(target, color=TARGET, linestyle="--", linewidth=1.2, label=labels[1])
+    step = max(1, len(weeks) // 12)
+    axes.set_xticks(positions[::step], [f"{w:%d.%m}" for w in weeks][::step], fontsize=7)
+    axes.set_ylim(0, max([target, *visits]) + 1)
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.set_title(printable(title), fontsize=10)
+    axes.legend(fontsize=7, loc="upper left")
+    return _png(figure)
+
+
+def independence_png(
+    title: str,
+    series: Sequence[tuple[str, Sequence[tuple[date, int]]]],
+    level_names: Sequence[str],
+    today: date,
+) -> bytes:
+    """Each task's independence level over time, as steps from 'shown' to 'alone'."""
+    figure = Figure(layout="constrained", figsize=(7.5, 2.8))
+    axes = figure.add_subplot()
+    for name, points in series:
+        days = [d for d, _ in points] + [today]
+        levels = [lv for _, lv in points] + [points[-1][1]]
+        axes.step(days, levels, where="post", label=printable(name[:40]), linewidth=1.5)  # type: ignore[arg-type]
+    axes.set_yticks(range(len(level_names)), list(level_names), fontsize=7)
+    axes.set_ylim(-0.5, len(level_names) - 0.5)
+    axes.tick_params(axis="x", labelsize=7)
+    axes.set_title(printable(title), fontsize=10)
+    if series:
+        axes.legend(fontsize=6, loc="upper left")
+    figure.autofmt_xdate()
+    return _png(figure)
