@@ -36,6 +36,7 @@ from bot.handlers import (
     reminders,
     reports,
     start,
+    team,
 )
 from bot.handlers.context import SERVICES_KEY, BotContext
 from bot.handlers.errors import on_error
@@ -48,7 +49,7 @@ from bot.safekeeping.job import schedule_backups
 from bot.services.registry import Services
 from bot.storage.outbox import UnreachableNotice
 from bot.storage.persistence import SQLitePersistence
-from bot.ui import access_views, agenda_views, family_views
+from bot.ui import access_views, agenda_views, family_views, team_views
 from bot.ui.document_views import DOC_PREFIX
 
 log = logging.getLogger(__name__)
@@ -125,10 +126,13 @@ def _add_handlers(application: BotApplication) -> None:
         CommandHandler(names("lang"), language.choose_language),
         CommandHandler(names("invite"), admin.invite),
         CommandHandler(names("assign"), admin.assign),
+        CommandHandler(names("team"), team.team),
         CommandHandler(names("access"), access.access),
         CommandHandler(names("cancel"), _cancel),
         CallbackQueryHandler(language.language_pressed, pattern=rf"^{language.LANG_PREFIX}:"),
         CallbackQueryHandler(admin.assign_pressed, pattern=rf"^{admin.ASSIGN_PREFIX}:"),
+        CallbackQueryHandler(admin.invite_pressed, pattern=rf"^{admin.INVITE_PREFIX}:"),
+        CallbackQueryHandler(team.team_pressed, pattern=rf"^{team_views.TEAM_PREFIX}:"),
         CallbackQueryHandler(access.access_pressed, pattern=rf"^{access_views.ACCESS_PREFIX}:"),
         CallbackQueryHandler(families.visits_pressed, pattern=rf"^{family_views.VISITS_PREFIX}:"),
         CallbackQueryHandler(families.card_pressed, pattern=rf"^{family_views.CARD_PREFIX}:"),

@@ -16,6 +16,7 @@ class Audience(StrEnum):
     """Who sees a command in the menu and in /help."""
 
     MEMBER = "member"
+    TEAM = "team"  # coordinators and admins
     ADMIN = "admin"
 
 
@@ -155,17 +156,24 @@ COMMANDS: tuple[Command, ...] = (
     Command("help", "pomoc", N_("What the bot can do")),
     Command("start"),
     Command(
+        "team",
+        "zespol",
+        N_("The team at a glance"),
+        N_("/team (/zespol) — the team at a glance, each caseload, people and roles"),
+        Audience.TEAM,
+    ),
+    Command(
         "invite",
         None,
-        N_("Invite a new assistant"),
-        N_("/invite — a one-time invite for a new assistant (valid 72 hours)"),
+        N_("Invite an assistant or coordinator"),
+        N_("/invite — a one-time invite for an assistant or a coordinator (valid 72 hours)"),
         Audience.ADMIN,
     ),
     Command(
         "assign",
         "przypisz",
         N_("Hand a family to an assistant"),
-        N_("/assign R-01 — hand a family to another assistant"),
+        N_("/assign R-01 — hand a family to another assistant, for good or as holiday cover"),
         Audience.ADMIN,
     ),
     Command(

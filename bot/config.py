@@ -33,6 +33,7 @@ class Settings(BaseSettings):
     admin_telegram_ids: Annotated[frozenset[int], NoDecode] = Field(default_factory=frozenset)
     timezone: str = "Europe/Warsaw"
     default_locale: Locale = "pl"
+    escalate_after_days: int = Field(default=14, ge=1, le=365)  # no visit this long: escalate
     # How long a closed family's data is kept: the centre decides, with its data protection
     # officer, by the rules for its documentation (README, "Keep or erase").
     retention_years: int = Field(default=10, ge=1, le=100)

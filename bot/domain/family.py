@@ -51,6 +51,8 @@ class Family(BaseModel):
     members: tuple[Member, ...] = ()  # those in the household now
     former_members: tuple[Member, ...] = ()  # those who left (named by older visits and tasks)
     active: bool = True  # in the caseload: the work goes on (False: closed)
+    cover_until: date | None = None  # on holiday cover until this day, then back to cover_for
+    cover_for: int | None = None  # the family's own assistant while another covers
     erased_at: datetime | None = None  # personal data and free text erased
 
     @property

@@ -1,58 +1,118 @@
-"""Admin commands: /invite a new assistant, /assign a family to an assistant."""
+"""Admin commands: /invite an assistant or a coordinator, /assign a family (or cover it)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.domain.errors import DomainError
+from bot.domain.parsing import YearPreference, parse_date
+from bot.domain.people import Role
 from bot.handlers.common import answer_press, show
 from bot.handlers.context import BotContext
 from bot.ui.callbacks import as_int, encode, pressed_data, register
 from bot.ui.labels import describe_error
 from bot.ui.text import esc, shorten
 
-ASSIGN_PREFIX = register("as", {"to"})
+# to: the assistant chosen; go: for good; c7 / c14 / c28: cover for that many days
+ASSIGN_PREFIX = register("as", {"to", "go", "c7", "c14", "c28"})
+INVITE_PREFIX = register("iv", {role.value for role in Role})
+COVER_BUTTON_DAYS = {"c7": 7, "c14": 14, "c28": 28}
+# `/invite koordynator` skips the question (either language's word for either role)
+ROLE_WORDS = {
+    "assistant": Role.ASSISTANT,
+    "asystent": Role.ASSISTANT,
+    "coordinator": Role.COORDINATOR,
+    "koordynator": Role.COORDINATOR,
+}
 
 
 async def invite(update: Update, context: BotContext) -> None:
-    """Answer with a one-time invite code and its deep link."""
+    """Ask which role the invite is for (or take it from `/invite koordynator`)."""
     message = update.message
     if message is None:
         return
     _ = context.tr.gettext
+    word = (context.args or [""])[0].lower()
+    if word in ROLE_WORDS:
+        await message.reply_text(await _invite_text(context, ROLE_WORDS[word]))
+        return
     try:
-        created = await context.services.membership.create_invite(context.actor)
+        await context.services.membership.check_may_invite(context.actor)
     except DomainError as error:
         await message.reply_text(esc(describe_error(context.tr, error)))
         return
-    link = f"https://t.me/{context.bot.username}?start={created.code}"
-    expires = _local(created.expires_at, context)
+    buttons = [
+        InlineKeyboardButton(
+            _("Assistant"), callback_data=encode(INVITE_PREFIX, "-", "assistant")
+        ),
+        InlineKeyboardButton(
+            _("Coordinator"), callback_data=encode(INVITE_PREFIX, "-", "coordinator")
+        ),
+    ]
     await message.reply_text(
-        _(
-            "Invite for a new assistant, valid until {expires}, usable once:\n{link}\n\n"
-            "Or they send me: <code>/start {code}</code>"
-        ).format(
-            expires=esc(context.tr.fmt_datetime(expires)), link=esc(link), code=esc(created.code)
-        )
+        _("Who is the invite for?"), reply_markup=InlineKeyboardMarkup([buttons])
     )
 
 
+async def invite_pressed(update: Update, context: BotContext) -> None:
+    """The role was chosen: the one-time link replaces the question."""
+    press = pressed_data(update)
+    if press is None:
+        await answer_press(update, context.tr.gettext("This button is no longer active."))
+        return
+    await answer_press(update)
+    await show(update, context, await _invite_text(context, Role(press.action)))
+
+
+async def _invite_text(context: BotContext, role: Role) -> str:
+    """A new one-time invite for a role, as the admin forwards it (or why there is none)."""
+    _ = context.tr.gettext
+    try:
+        created = await context.services.membership.create_invite(context.actor, role)
+    except DomainError as error:
+        return esc(describe_error(context.tr, error))
+    link = f"https://t.me/{context.bot.username}?start={created.code}"
+    expires = esc(context.tr.fmt_datetime(_local(created.expires_at, context)))
+    if role is Role.COORDINATOR:
+        text = _(
+            "Invite for a new coordinator, valid until {expires}, usable once:\n{link}\n\n"
+            "Or they send me: <code>/start {code}</code>"
+        )
+    else:
+        text = _(
+            "Invite for a new assistant, valid until {expires}, usable once:\n{link}\n\n"
+            "Or they send me: <code>/start {code}</code>"
+        )
+    return text.format(expires=expires, link=esc(link), code=esc(created.code))
+
+
 async def assign(update: Update, context: BotContext) -> None:
-    """`/assign R-01` shows the assistants as buttons; `/assign R-01 <id>` assigns at once."""
+    """`/assign R-01`: the assistants as buttons; `/assign R-01 <id>` for good at once;
+    `/assign R-01 <id> 24.12`: holiday cover until that day."""
     message = update.message
     if message is None:
         return
     _ = context.tr.gettext
     args = context.args or []
     if not args:
-        await message.reply_text(_("Type the family code: /assign R-01"))
+        await message.reply_text(
+            _("Type the family code: /assign R-01 (add an id and a date for a cover)")
+        )
         return
     try:
         if len(args) >= 2 and args[1].isdigit():
-            family = await context.services.families.assign(context.actor, args[0], int(args[1]))
-            await message.reply_text(_assigned_text(context, family.code, int(args[1])))
+            assistant_id = int(args[1])
+            if len(args) >= 3:
+                until = parse_date(args[2], context.services.clock.today(), YearPreference.FUTURE)
+                code = await context.services.team.cover(
+                    context.actor, args[0], assistant_id, until
+                )
+                await message.reply_text(_covered_text(context, code, assistant_id, until))
+                return
+            family = await context.services.families.assign(context.actor, args[0], assistant_id)
+            await message.reply_text(_assigned_text(context, family.code, assistant_id))
             return
         family = await context.services.families.open_by_code(
             context.actor, args[0], "read.assign"
@@ -82,29 +142,80 @@ async def assign(update: Update, context: BotContext) -> None:
 
 
 async def assign_pressed(update: Update, context: BotContext) -> None:
-    """An assistant was chosen for a family; the service re-checks everything."""
+    """An assistant was chosen (then: for good, or a cover); the service re-checks everything."""
     press = pressed_data(update)
     family_id = None if press is None else as_int(press.token)
     assistant_id = None if press is None else as_int(press.arg)
-    if family_id is None or assistant_id is None:
+    if press is None or family_id is None or assistant_id is None:
         await answer_press(update, context.tr.gettext("This button is no longer active."))
         return
+    _ = context.tr.gettext
+    services = context.services
     try:
-        family = await context.services.families.open_family(
-            context.actor, family_id, "read.assign"
-        )
-        family = await context.services.families.assign(context.actor, family.code, assistant_id)
+        family = await services.families.open_family(context.actor, family_id, "read.assign")
+        if press.action == "to":
+            context.actor.check_admin()
+            await answer_press(update)
+            await show(
+                update,
+                context,
+                _("Hand {code} over for good, or cover it for a while?").format(
+                    code=esc(family.code)
+                ),
+                _how_long(context, family_id, assistant_id),
+            )
+            return
+        if press.action in COVER_BUTTON_DAYS:
+            until = services.clock.today() + timedelta(days=COVER_BUTTON_DAYS[press.action])
+            code = await services.team.cover(context.actor, family.code, assistant_id, until)
+            text = _covered_text(context, code, assistant_id, until)
+        else:
+            family = await services.families.assign(context.actor, family.code, assistant_id)
+            text = _assigned_text(context, family.code, assistant_id)
     except DomainError as error:
         await answer_press(update, describe_error(context.tr, error))
         return
     await answer_press(update)
-    await show(update, context, _assigned_text(context, family.code, assistant_id))
+    await show(update, context, text)
+
+
+def _how_long(context: BotContext, family_id: int, assistant_id: int) -> InlineKeyboardMarkup:
+    """For good, or a holiday cover of one, two or four weeks."""
+    _ = context.tr.gettext
+    choices = [
+        ("go", _("For good")),
+        ("c7", _("Cover 1 week")),
+        ("c14", _("Cover 2 weeks")),
+        ("c28", _("Cover 4 weeks")),
+    ]
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    text, callback_data=encode(ASSIGN_PREFIX, family_id, action, assistant_id)
+                )
+            ]
+            for action, text in choices
+        ]
+    )
 
 
 def _assigned_text(context: BotContext, code: str, assistant_id: int) -> str:
     """Confirmation of a (re)assignment."""
     return context.tr.gettext("Family {code} is now with assistant {assistant}.").format(
         code=esc(code), assistant=f"<code>{assistant_id}</code>"
+    )
+
+
+def _covered_text(context: BotContext, code: str, assistant_id: int, until: date) -> str:
+    """Confirmation of a holiday cover."""
+    return context.tr.gettext(
+        "Family {code} is with {assistant} until {date}, then it goes back by itself. "
+        "Both assistants are told."
+    ).format(
+        code=esc(code),
+        assistant=f"<code>{assistant_id}</code>",
+        date=esc(context.tr.fmt_date(until, "d MMM yyyy")),
     )
 
 

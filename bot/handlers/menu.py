@@ -1,4 +1,4 @@
-"""The command menus Telegram shows, per language, and the admins' own menu."""
+"""The command menus Telegram shows, per language, and the admins' and coordinators' own."""
 
 from __future__ import annotations
 
@@ -19,10 +19,19 @@ log = logging.getLogger(__name__)
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 
 
-def command_menu(locale: str, *, admin_menu: bool = False) -> list[BotCommand]:
-    """The command menu in one language; Polish shows the Polish aliases."""
+def command_menu(
+    locale: str, *, admin_menu: bool = False, team_menu: bool = False
+) -> list[BotCommand]:
+    """The command menu in one language; Polish shows the Polish aliases.
+
+    `team_menu` adds /team (coordinators); `admin_menu` adds it and the admins' commands.
+    """
     _ = translator(locale).gettext
-    shown = for_audience(Audience.MEMBER) + (for_audience(Audience.ADMIN) if admin_menu else [])
+    shown = for_audience(Audience.MEMBER)
+    if team_menu or admin_menu:
+        shown += for_audience(Audience.TEAM)
+    if admin_menu:
+        shown += for_audience(Audience.ADMIN)
     return [BotCommand(c.shown_name(locale), _(c.menu)) for c in shown if c.menu]
 
 
@@ -50,3 +59,19 @@ async def publish_admin_commands(application: AnyApplication, admin_id: int, loc
         )
     except TelegramError as exc:
         log.info("admin menu for %s not set: %s", admin_id, exc)
+
+
+async def publish_member_commands(
+    application: AnyApplication, telegram_id: int, locale: str, *, coordinator: bool
+) -> None:
+    """A person's own menu after a role change: /team for a coordinator, the default else."""
+    bot = application.bot
+    try:
+        if coordinator:
+            await bot.set_my_commands(
+                command_menu(locale, team_menu=True), scope=BotCommandScopeChat(telegram_id)
+            )
+        else:
+            await bot.delete_my_commands(scope=BotCommandScopeChat(telegram_id))
+    except TelegramError as exc:
+        log.info("menu for %s not set: %s", telegram_id, exc)

@@ -6,19 +6,24 @@ from telegram import Update
 
 from bot.commands import Audience, for_audience
 from bot.domain.errors import DomainError
+from bot.domain.people import Actor
 from bot.handlers.common import answer_press
 from bot.handlers.context import BotContext
+from bot.handlers.menu import publish_member_commands
 from bot.i18n import Translator
 from bot.ui.labels import describe_error
 from bot.ui.text import esc
 
 
-def help_text(tr: Translator, is_admin: bool) -> str:
-    """What the bot can do, command by command (from the command registry)."""
+def help_text(tr: Translator, actor: Actor) -> str:
+    """What the bot can do for this person, command by command (from the command registry)."""
     _ = tr.gettext
     lines = [_("<b>What I can do</b>")]
     lines += [_(c.help) for c in for_audience(Audience.MEMBER) if c.help]
-    if is_admin:
+    if actor.sees_team:
+        lines += ["", _("<b>For coordinators</b>")]
+        lines += [_(c.help) for c in for_audience(Audience.TEAM) if c.help]
+    if actor.is_admin:
         lines += ["", _("<b>For admins</b>")]
         lines += [_(c.help) for c in for_audience(Audience.ADMIN) if c.help]
     return "\n".join(lines)
@@ -41,10 +46,14 @@ async def start(update: Update, context: BotContext) -> None:
             return
         actor = await context.services.membership.actor(user.id)
         context.actor = actor
+        if actor.is_coordinator:
+            await publish_member_commands(
+                context.application, user.id, context.tr.locale, coordinator=True
+            )
         await message.reply_text(
             _("Welcome, {name}! You can now use the bot.").format(name=esc(user.first_name))
             + "\n\n"
-            + help_text(context.tr, actor.is_admin)
+            + help_text(context.tr, actor)
         )
         return
     # Someone who had blocked the bot comes back through /start: their reminders resume.
@@ -52,14 +61,14 @@ async def start(update: Update, context: BotContext) -> None:
     await message.reply_text(
         _("Hello, {name}!").format(name=esc(user.first_name))
         + "\n\n"
-        + help_text(context.tr, actor.is_admin)
+        + help_text(context.tr, actor)
     )
 
 
 async def help_command(update: Update, context: BotContext) -> None:
     """List the commands."""
     if update.message is not None:
-        await update.message.reply_text(help_text(context.tr, context.actor.is_admin))
+        await update.message.reply_text(help_text(context.tr, context.actor))
 
 
 async def cancel_nothing(update: Update, context: BotContext) -> None:

@@ -27,6 +27,7 @@ async def reminder_tick(context: Any) -> None:
     dispatcher: Dispatcher = context.application.bot_data[DISPATCHER_KEY]
     try:
         added = await services.reminders.tick()
+        added += await services.team.tick()
         report = await dispatcher.dispatch()
         now = services.clock.now()
         if now.hour == PURGE_HOUR_UTC and now.minute == 0:  # once a day, at a quiet hour

@@ -7,23 +7,58 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
+from bot.domain.reminders.facts import EscalationCase
 from bot.domain.reminders.kinds import ReminderKind
 from bot.i18n import translator
 from bot.services.reminders import RecipientGone, SendLater
 from bot.storage.outbox import OutboxItem, UnreachableNotice
 from bot.ui.callbacks import encode, register
-from bot.ui.family_views import CONTACT_CARD_PREFIX, START_VISIT_PREFIX
+from bot.ui.family_views import CARD_PREFIX, CONTACT_CARD_PREFIX, START_VISIT_PREFIX
 from bot.ui.reminder_texts import render, render_unreachable
+from bot.ui.team_views import TEAM_PREFIX
 
 REMINDER_PREFIX = register("rm", {"1h", "tomorrow", "done"})
 MONITORING_PREFIX = register("mn", {"finish", "extend"})  # handlers/monitoring.py
 OUTCOME_PREFIX = register("ao", {"attended", "not_attended", "rescheduled"})
 VISIT_KINDS = {ReminderKind.OVERDUE_VISIT}
+# The centre's pushes: their own buttons, no snoozing (bot/ui/team_texts.py renders them).
+TEAM_KINDS = {
+    ReminderKind.ESCALATION,
+    ReminderKind.ESCALATION_TOLD,
+    ReminderKind.TEAM_DIGEST,
+    ReminderKind.COVER_STARTS,
+    ReminderKind.COVER_ENDS,
+}
 NETWORK_RETRY_SECONDS = 60.0
 
 
-def reminder_buttons(item: OutboxItem) -> InlineKeyboardMarkup:
+def team_buttons(item: OutboxItem) -> InlineKeyboardMarkup | None:
+    """An escalation's "Open" (the family's card, or the assistant's caseload); the assistant
+    told of a family not seen gets "Record a visit"."""
+    _ = translator(item.locale).gettext
+    case = item.facts.escalation
+    if case is None:
+        return None
+    if item.kind is ReminderKind.ESCALATION:
+        if case.family_id is not None:
+            data = encode(CARD_PREFIX, "-", "f", case.family_id)
+        else:
+            data = encode(TEAM_PREFIX, "-", "c", case.assistant_id)
+        return InlineKeyboardMarkup(
+            [[InlineKeyboardButton("🔎 " + _("Open"), callback_data=data)]]
+        )
+    if case.case is EscalationCase.NO_VISIT and case.family_id is not None:
+        data = encode(START_VISIT_PREFIX, "-", "f", case.family_id)
+        return InlineKeyboardMarkup(
+            [[InlineKeyboardButton(_("📝 Record a visit"), callback_data=data)]]
+        )
+    return None
+
+
+def reminder_buttons(item: OutboxItem) -> InlineKeyboardMarkup | None:
     """Buttons where they help: record a visit, how did it go, snooze, tomorrow, done."""
+    if item.kind in TEAM_KINDS:
+        return team_buttons(item)
     tr = translator(item.locale)
     _ = tr.gettext
     rows: list[list[InlineKeyboardButton]] = []

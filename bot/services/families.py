@@ -260,23 +260,35 @@ class FamilyService:
         raise NotFound("family_unknown", family_code=family.code)
 
     async def assign(self, actor: Actor, code: str, assistant_id: int) -> Family:
-        """Move a family to another assistant (admins only)."""
+        """Move a family to another assistant for good (admins only); any cover ends with it."""
+        family = await self.checked_assignment(actor, code, assistant_id, "family.assign")
+        await self.families.assign(family.id, assistant_id)
+        await self.audit.allowed(actor.telegram_id, "family.assign", family.id, str(assistant_id))
+        return family.model_copy(
+            update={"assistant_id": assistant_id, "cover_for": None, "cover_until": None}
+        )
+
+    async def checked_assignment(
+        self, actor: Actor, code: str, assistant_id: int, action: str
+    ) -> Family:
+        """The family an admin hands to an active person (assign, cover); refusals audited."""
         normal = normalise_code(code)
         family = None if normal is None else await self.families.by_code(normal)
         if not actor.is_admin or family is None:
             await self.audit.denied(
                 actor.telegram_id,
-                "family.assign",
+                action,
                 family_id=None if family is None else family.id,
                 subject=code_subject(normal),
             )
             actor.check_admin()
             raise NotFound("family_unknown", family_code=code)
-        if await self.people.get_assistant(assistant_id) is None:
+        person = await self.people.get_assistant(assistant_id)
+        if person is None:
             raise NotFound("assistant_unknown")
-        await self.families.assign(family.id, assistant_id)
-        await self.audit.allowed(actor.telegram_id, "family.assign", family.id, str(assistant_id))
-        return family.model_copy(update={"assistant_id": assistant_id})
+        if not person.active:
+            raise DomainError("person_inactive")
+        return family
 
 
 def code_subject(normal: str | None) -> str:

@@ -62,6 +62,10 @@ class MembershipService:
             name = shown_name(display_name, actor.telegram_id)
             await self.people.add_assistant(actor.telegram_id, name, self.clock.now())
 
+    async def check_may_invite(self, actor: Actor) -> None:
+        """Before asking an invite's role: admins only, anyone else's attempt audited."""
+        await self._admin_only(actor, "invite.create")
+
     async def create_invite(self, actor: Actor, role: Role = Role.ASSISTANT) -> Invite:
         """A new one-time invite code for an assistant or a coordinator (admins only).
 

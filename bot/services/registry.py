@@ -20,6 +20,7 @@ from bot.services.plans import PlanService
 from bot.services.reminders import ReminderService
 from bot.services.reports import ReportService
 from bot.services.retention import RetentionService
+from bot.services.team import TeamService
 from bot.services.visits import VisitService
 from bot.storage.appointments import AppointmentRepository
 from bot.storage.audit import AccessLogReader, AuditRepository
@@ -34,6 +35,7 @@ from bot.storage.people import PeopleRepository
 from bot.storage.plans import PlanRepository
 from bot.storage.reminders import ReminderRepository
 from bot.storage.reports import ReportRepository
+from bot.storage.team import TeamRepository
 from bot.storage.visits import VisitRepository
 
 
@@ -49,6 +51,7 @@ class Services:
     plans: PlanService
     appointments: AppointmentService
     reminders: ReminderService
+    team: TeamService
     cases: CaseService
     retention: RetentionService
     family_edits: FamilyEditService
@@ -82,6 +85,15 @@ class Services:
                 AppointmentRepository(db), plans, reminders, families, clock
             ),
             reminders=ReminderService(reminders, families, clock),
+            team=TeamService(
+                TeamRepository(db, timezone=settings.timezone),
+                people,
+                families,
+                reminders,
+                clock,
+                settings.admin_telegram_ids,
+                settings.escalate_after_days,
+            ),
             cases=CaseService(cases, families, clock, settings.monitoring_months),
             retention=RetentionService(
                 ErasureRepository(db),

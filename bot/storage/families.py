@@ -117,10 +117,12 @@ class FamilyRepository:
         )
 
     async def assign(self, family_id: int, assistant_id: int) -> None:
-        """Hand a family to another assistant."""
+        """Hand a family to another assistant for good (a holiday cover ends with it)."""
         async with self.db.write() as conn:
             await conn.execute(
-                "UPDATE families SET assistant_id = ? WHERE id = ?", (assistant_id, family_id)
+                "UPDATE families SET assistant_id = ?, cover_for = NULL, cover_until = NULL "
+                "WHERE id = ?",
+                (assistant_id, family_id),
             )
 
     async def count_active(self, assistant_id: int) -> int:

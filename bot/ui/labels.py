@@ -145,6 +145,11 @@ ERROR_TEXTS: dict[str, str] = {
         "person changes that."
     ),
     "person_inactive": N_("That person has been deactivated. Reactivate them in /team first."),
+    "cover_past": N_("A cover ends on a day still to come. Type a later date, like 24.12."),
+    "cover_too_long": N_(
+        "A cover lasts at most {days} days. For longer, hand the family over for good."
+    ),
+    "cover_same": N_("The family is already with that assistant."),
     "not_found": N_("I could not find that."),
     "family_unknown": N_("I do not know that family among yours. Check the code in /families."),
     "assistant_unknown": N_("That person has not joined the bot yet."),

@@ -22,7 +22,7 @@ from bot.domain.reminders.facts import (
 from bot.domain.reminders.kinds import PlanItemKind, ReminderKind
 from bot.i18n import Translator
 from bot.storage.outbox import OutboxItem, UnreachableNotice
-from bot.ui import labels
+from bot.ui import labels, team_texts
 from bot.ui.text import MESSAGE_LIMIT, esc, telegram_length
 
 DATE_FORMAT = "EEE d MMM"
@@ -93,6 +93,12 @@ def _lines(
         return digest_lines(tr, facts.digest, zone, late=late)
     if kind is ReminderKind.CATCH_UP:
         return _catch_up_lines(tr, facts, zone)
+    if facts.escalation is not None:
+        return team_texts.escalation_lines(tr, kind, facts.escalation)
+    if facts.team_digest is not None:
+        return team_texts.team_digest_lines(tr, facts.team_digest)
+    if facts.cover is not None:
+        return team_texts.cover_lines(tr, kind, facts.cover)
     if facts.appointment is not None:
         return _appointment_lines(tr, kind, facts.appointment, zone)
     if facts.visit_gap is not None:

@@ -29,7 +29,7 @@ async def test_stranger_is_refused_in_polish_by_default(harness: BotHarness) -> 
 
 async def test_invite_lets_an_assistant_in_once(harness: BotHarness) -> None:
     admin = await harness.admin()
-    await admin.send("/invite")
+    await admin.send("/invite assistant")
     text = harness.fake.last_text(admin.chat_id)
     assert "https://t.me/family_test_bot?start=" in text
     code = text.split("/start ")[-1].strip()
@@ -47,7 +47,7 @@ async def test_invite_lets_an_assistant_in_once(harness: BotHarness) -> None:
 
 async def test_expired_and_unknown_codes_are_refused(harness: BotHarness) -> None:
     admin = await harness.admin()
-    await admin.send("/invite")
+    await admin.send("/invite assistant")
     code = harness.fake.last_text(admin.chat_id).split("/start ")[-1].strip()
     late = harness.user(2003, language_code="en")
     with time_machine.travel(timedelta(hours=73)):
@@ -59,7 +59,7 @@ async def test_expired_and_unknown_codes_are_refused(harness: BotHarness) -> Non
 
 async def test_only_admins_invite(harness: BotHarness) -> None:
     assistant = await harness.assistant(language_code="en")
-    await assistant.send("/invite")
+    await assistant.send("/invite assistant")
     assert "Only the centre's admins" in harness.fake.last_text(assistant.chat_id)
 
 

@@ -63,7 +63,7 @@ async def test_a_strangers_bad_start_code_is_audited(harness: BotHarness) -> Non
         Denial(actor_id=4242, action="invite.join", family_id=None, detail="invite_unknown")
     ]
     admin = await harness.admin()
-    await admin.send("/invite")
+    await admin.send("/invite assistant")
     code = harness.fake.last_text(admin.chat_id).split("/start ")[-1].strip()
     await stranger.send(f"/start {code}")
     assert "Welcome" in harness.fake.last_text(stranger.chat_id)

@@ -241,3 +241,22 @@ async def test_the_goal_card_and_its_typed_texts_leave_the_chat(
     await tick(harness)
     assert not anywhere(harness, sim, "Repay the debt")
     assert harness.fake.errors == []
+
+
+@pytest.mark.parametrize("down", [timedelta(minutes=31), timedelta(hours=49)])
+async def test_a_document_leaves_the_chat_or_its_caption_is_stubbed(
+    harness: BotHarness, clock: time_machine.Coordinates, down: timedelta
+) -> None:
+    sim = await assistant_with_family(harness)
+    await sim.send("/dossier R-01")
+    [document] = [m for m in harness.fake.messages(sim.chat_id) if "document" in m]
+    await harness.crash_and_restart()
+    clock.shift(down)
+    await tick(harness)
+    left = harness.fake.message(sim.chat_id, document["message_id"])
+    if down < timedelta(hours=48):
+        assert left is None
+    else:  # too old to delete: the file stays, its caption says why it should not be there
+        assert left is not None
+        assert STUB in left["caption"]
+    assert harness.fake.errors == []

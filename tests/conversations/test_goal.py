@@ -171,6 +171,7 @@ async def test_a_family_moved_away_mid_walk_ends_it_saying_why(harness: BotHarne
     admin = harness.user(500, language_code="en")
     await admin.send("/assign R-01")
     await admin.press("Ola")
+    await admin.press("For good")
     await sim.press("Status")  # the status question reads the goal: no longer this assistant's
     assert "do not know that family" in harness.fake.last_text(sim.chat_id)
     await sim.send("typed after the walk ended")

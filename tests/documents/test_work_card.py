@@ -14,6 +14,7 @@ from pypdf import PdfReader
 from bot.config import Settings
 from bot.documents.work_card import card_csv, card_pdf, card_xlsx
 from bot.domain.errors import NotAllowed
+from bot.domain.people import Actor
 from bot.domain.reports import ContactKind, Month
 from bot.i18n import translator
 from bot.services.registry import Services
@@ -143,3 +144,13 @@ async def test_the_document_name_replaces_the_telegram_name(services: Services) 
     assert card.assistant_name == "mgr Zofia Łęcka"
     await services.reports.set_document_name(ASSISTANT, None)
     assert await services.reports.document_name(ASSISTANT) == ASSISTANT_NAME
+
+
+async def test_a_coordinator_reads_the_team_and_changes_nothing(services: Services) -> None:
+    coordinator = Actor(telegram_id=700, is_coordinator=True)
+    team = await services.reports.team_report(coordinator, NOVEMBER)
+    assert [c.assistant_name for c in team.cards] == ["Marek Nowak", ASSISTANT_NAME]
+    assert (team.visits, team.minutes) == (5, 305)
+    assert (await services.reports.work_card(coordinator, NOVEMBER, 1001)).visits == 4
+    record = await services.dossiers.dossier(coordinator, "R-01")
+    assert record.family.code == "R-01"

@@ -67,7 +67,7 @@ async def own_reply(user: SimUser) -> str:
 async def join(api: LocalBotApi, user_id: int = 1001) -> tuple[SimUser, SimUser]:
     """The admin invites, a new assistant joins with the deep-link code."""
     admin = api.user(ADMIN_ID, language_code="en", first_name="Ewa")
-    await admin.send("/invite")
+    await admin.send("/invite assistant")
     text = await admin.wait_for("?start=", REPLY)
     code = text.split("?start=")[1].split()[0]
     assistant = api.user(user_id, language_code="en")
@@ -380,7 +380,7 @@ async def test_another_assistants_plan_is_refused_and_audited(
     await launch(bot, api)
     admin, owner = await join(api)
     await new_family(owner)
-    await admin.send("/invite")
+    await admin.send("/invite assistant")
     code = (await admin.wait_for("?start=", REPLY)).split("?start=")[1].split()[0]
     other = api.user(1002, language_code="en")
     await other.send(f"/start {code}")

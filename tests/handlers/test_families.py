@@ -84,6 +84,7 @@ async def test_admin_reassigns_a_family(harness: BotHarness) -> None:
     admin = harness.user(500, language_code="en")
     await admin.send("/assign R-01")
     await admin.press("Ola")
+    await admin.press("For good")
     assert "now with assistant" in harness.fake.last_text(admin.chat_id)
     await second.send("/visits R-01")
     assert "last visits" in harness.fake.last_text(second.chat_id)

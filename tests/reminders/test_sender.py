@@ -48,7 +48,9 @@ class RaisingBot:
 
 
 def test_overdue_visit_offers_to_record_one() -> None:
-    rows = reminder_buttons(overdue_item()).inline_keyboard
+    markup = reminder_buttons(overdue_item())
+    assert markup is not None
+    rows = markup.inline_keyboard
     assert rows[0][0].callback_data == "fv:-:f:7"
     assert [b.callback_data for b in rows[-1]] == ["rm:42:1h:", "rm:42:tomorrow:", "rm:42:done:"]
 

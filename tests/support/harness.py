@@ -77,7 +77,7 @@ class BotHarness:
     async def assistant(self, user_id: int = ASSISTANT_ID, **kwargs: Any) -> UserSim:
         """An assistant let in through a real /invite and /start <code>."""
         admin = await self.admin()
-        await admin.send("/invite")
+        await admin.send("/invite assistant")
         text = self.fake.last_text(admin.chat_id)
         code = text.split("/start ")[-1].strip()
         sim = self.user(user_id, **kwargs)

@@ -13,7 +13,7 @@ from bot.config import Settings
 from bot.domain.appointment import AppointmentStatus, Institution, NewAppointment
 from bot.domain.family import Member, NewFamily
 from bot.domain.lifecycle import CloseReason, Closure, ContactForm
-from bot.domain.people import Actor
+from bot.domain.people import Actor, Role
 from bot.domain.plan import TaskOwner
 from bot.domain.reminders.facts import (
     AppointmentFact,
@@ -33,11 +33,14 @@ from bot.storage.outbox import OutboxItem, UnreachableNotice
 from bot.storage.people import PeopleRepository
 from bot.ui.reminder_texts import render, render_unreachable
 from bot.ui.text import MESSAGE_LIMIT, telegram_length
+from tests.support.harness import ADMIN_ID
 from tests.support.telegram_rules import check_text
 
 WARSAW = ZoneInfo("Europe/Warsaw")
 MONDAY = date(2026, 12, 7)
 OWNER = Actor(telegram_id=1001, is_assistant=True)
+ADMIN = Actor(telegram_id=ADMIN_ID, is_admin=True)
+COORDINATOR, COVER = 3001, 1002
 SECRETS = [
     "Zbigniewqx",  # member names
     "Genowefaqx",
@@ -162,6 +165,12 @@ async def _build_world(services: Services, db: Database, clock: time_machine.Coo
             goal_id=goal.id,
         )
 
+    # The centre's pushes: a coordinator hears of R-02 (never visited, assessment late) and gets
+    # the Monday digest; R-02 goes on holiday cover to another assistant until Tuesday.
+    await PeopleRepository(db).add_assistant(COORDINATOR, "Coordinator", local(MONDAY, 6))
+    await PeopleRepository(db).set_role(COORDINATOR, Role.COORDINATOR)
+    await PeopleRepository(db).add_assistant(COVER, "Cover", local(MONDAY, 6))
+    await services.team.cover(ADMIN, "R-02", COVER, tuesday)
     clock.move_to(local(MONDAY - timedelta(days=3), 9))
     await services.appointments.create(OWNER, appointment(local(tuesday, 10), True))
     await services.appointments.create(OWNER, appointment(local(MONDAY, 9), False))
@@ -208,6 +217,7 @@ async def _every_item(
     while moment <= local(MONDAY + timedelta(days=1), 14):
         clock.move_to(moment)
         await services.reminders.tick()
+        await services.team.tick()
         await dispatcher.dispatch()
         moment += timedelta(minutes=15)
     # Down until Monday a week later: what fell due meanwhile comes as one catch-up.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
@@ -102,6 +103,77 @@ class DigestFacts(BaseModel):
         )
 
 
+class EscalationCase(StrEnum):
+    """Why the coordinators are told."""
+
+    NO_VISIT = "no_visit"
+    ASSESSMENT = "assessment"
+    UNREACHABLE = "unreachable"
+
+
+class EscalationFact(BaseModel):
+    """A case for the coordinators: a family not seen, an assessment late, an assistant gone.
+
+    Family cases carry the family's code; the unreachable case the assistant's name (staff,
+    not a family member).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    case: EscalationCase
+    assistant_id: int
+    assistant_name: str = ""
+    family_id: int | None = None
+    family_code: str | None = None
+    days: int = 0  # days without a visit, days an assessment is late, working days gone
+    due_on: date | None = None  # the assessment's due day
+    visited: bool = True  # False: never visited, `days` counts from the registration
+
+
+class TeamDigestRow(BaseModel):
+    """One assistant's last week in the weekly team digest."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    assistant_name: str
+    completed: int
+    target: int
+    minutes: int
+    missed: int
+    not_seen: tuple[str, ...] = ()  # codes of families without a completed visit that week
+
+
+class DatedCode(BaseModel):
+    """A family code with a day (an assessment due, a contract ending)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    family_code: str
+    day: date
+
+
+class TeamDigestFacts(BaseModel):
+    """The weekly team digest: last week per assistant, what comes in the next 30 days."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    monday: date  # of the week reported
+    rows: tuple[TeamDigestRow, ...] = ()
+    assessments: tuple[DatedCode, ...] = ()
+    contracts: tuple[DatedCode, ...] = ()
+
+
+class CoverFact(BaseModel):
+    """A family on holiday cover: it starts, or it ended and the family went back."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    family_id: int
+    family_code: str
+    until: date
+    covering: bool  # True: the recipient covers; False: the recipient is the family's own
+
+
 class ReminderFacts(BaseModel):
     """Everything a reminder's text may show; exactly the part for its kind is set."""
 
@@ -115,6 +187,11 @@ class ReminderFacts(BaseModel):
     monitoring: MonitoringFact | None = None
     digest: DigestFacts | None = None
     missed: tuple[MissedReminder, ...] = ()
+    # The centre's view. Not in family_id below on purpose: a coordinator holds no family,
+    # and the dispatcher withdraws a row whose family its recipient no longer holds.
+    escalation: EscalationFact | None = None
+    team_digest: TeamDigestFacts | None = None
+    cover: CoverFact | None = None
 
     @property
     def family_code(self) -> str | None:

@@ -20,6 +20,12 @@ OVERDUE_AFTER_DAYS = {1: 7, 2: 4}  # visits a week -> days without a visit that 
 NOTICE_DAYS = 14  # assessments and contract ends are announced this many days ahead
 DUE_SOON_DAYS = 7  # the digest lists goals and tasks due within a week (and overdue ones)
 WORK_WEEK = frozenset(range(5))  # Monday (0) to Friday (4)
+ESCALATE_AFTER_DAYS = 14  # no visit for this long reaches the coordinators (ESCALATE_AFTER_DAYS)
+ASSESSMENT_ESCALATE_DAYS = 14  # an assessment overdue by more than this reaches them too
+UNREACHABLE_WORKING_DAYS = 2  # an assistant out of reach this many working days, too
+TEAM_CHECK_AT = time(8, 0)  # escalations are looked for once a working day from this time
+TEAM_DIGEST_AT = time(8, 0)  # the weekly team digest, Mondays
+TEAM_DIGEST_WINDOW = timedelta(days=2)  # a digest missed by a downtime still goes till then
 
 
 class ReminderKind(StrEnum):
@@ -38,6 +44,13 @@ class ReminderKind(StrEnum):
     CATCH_UP = "catch_up"  # several reminders missed while the bot was down, in one message
     MONITORING_DUE = "monitoring_due"  # monthly, after a closure: record a monitoring contact
     MONITORING_ENDS = "monitoring_ends"  # the monitoring period is over: finish or extend?
+    # The centre's view (bot/domain/reminders/escalation.py): to coordinators and admins,
+    # and to the assistant whose family or silence was escalated.
+    ESCALATION = "escalation"
+    ESCALATION_TOLD = "escalation_told"
+    TEAM_DIGEST = "team_digest"
+    COVER_STARTS = "cover_starts"
+    COVER_ENDS = "cover_ends"
 
 
 URGENT_KINDS = frozenset({ReminderKind.APPOINTMENT_SOON})
