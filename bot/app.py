@@ -23,7 +23,8 @@ from telegram.request import BaseRequest
 
 from bot.commands import names
 from bot.conversations import walk_handlers
-from bot.conversations.engine import clean_up_ended_walks, route_cancel, route_typed
+from bot.conversations._switch import switch_pressed
+from bot.conversations.engine import SWITCH_PREFIX, clean_up_ended_walks, route_cancel, route_typed
 from bot.handlers import (
     access,
     admin,
@@ -31,6 +32,7 @@ from bot.handlers import (
     dossier,
     families,
     language,
+    main_menu,
     monitoring,
     plan,
     reminders,
@@ -146,8 +148,10 @@ def _add_handlers(application: BotApplication) -> None:
         CallbackQueryHandler(
             reminders.settings_pressed, pattern=rf"^{reminders.SETTINGS_PREFIX}:"
         ),
+        main_menu.handler(),  # before the typed-text router: a menu tap is never a walk's answer
         MessageHandler(~filters.COMMAND & ~filters.StatusUpdate.ALL, _typed),
         MessageHandler(filters.ALL & ~filters.StatusUpdate.ALL, start.unknown_text),
+        CallbackQueryHandler(switch_pressed, pattern=rf"^{SWITCH_PREFIX}:"),
         CallbackQueryHandler(start.stale_button),
     ]
     application.add_handlers(main, group=MAIN_GROUP)

@@ -6,6 +6,7 @@ first, unless the command names one (`/visit R-01`) or a family's button started
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, TypeVar
@@ -23,6 +24,7 @@ from bot.ui.labels import describe_error
 
 FamilyDraftT = TypeVar("FamilyDraftT", bound=FamilyDraft)
 FamilyTurn = Turn[FamilyDraft, Any]
+Chosen = Callable[[BotContext, Any], Awaitable[None]]
 
 
 async def family_of(turn: Turn[FamilyDraftT, Any]) -> Family | None:
@@ -39,11 +41,15 @@ async def _page(turn: FamilyTurn) -> Outcome:
 
 @dataclass(frozen=True)
 class FamilyPicker:
-    """The walk's picker step, the step a chosen family leads to, and how opening it is logged."""
+    """The walk's picker step, the step a chosen family leads to, and how opening it is logged.
+
+    `chosen` fills a new draft once its family is known (the visit: like the last one).
+    """
 
     at: StrEnum
     then: StrEnum
     audit: str
+    chosen: Chosen | None = None
 
     def stage(self) -> Stage:
         """The picker's step: a family (the service checks it is the actor's), or a page."""
@@ -54,6 +60,8 @@ class FamilyPicker:
                 raise NotFound()
             family = await turn.services.families.open_family(turn.actor, family_id, self.audit)
             turn.draft.family_id = family.id
+            if self.chosen is not None:
+                await self.chosen(turn.context, turn.draft)
             return Go(self.then)
 
         return Stage(
@@ -91,4 +99,6 @@ class FamilyPicker:
             return
         if opened is not None:
             draft.family_id = opened.id
+            if self.chosen is not None:
+                await self.chosen(context, draft)
         await walk.go(update, context, draft, self.at if opened is None else self.then)

@@ -15,6 +15,7 @@ from telegram import Update
 from bot.conversations._family import FamilyDraftT, FamilyPicker
 from bot.conversations._table import End, On, Outcome, StepT, Turn
 from bot.conversations.engine import Walk
+from bot.domain.drafts import ItemsDraft
 from bot.handlers.context import BotContext
 
 SIBLINGS = frozenset({"assessment", "resources"})
@@ -25,6 +26,11 @@ Entry = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
 async def finish(turn: Turn[Any, Any]) -> Outcome:
     """✔ Finish from any step, and /cancel: everything typed into them is saved already."""
     return End(turn.tr.gettext("Done. /plan shows the whole plan."))
+
+
+async def item_saved(context: BotContext, draft: ItemsDraft) -> bool:
+    """The item the draft was saving is saved already (a crash came before the walk moved on)."""
+    return await context.services.plans.item_saved(context.actor, draft.item_token)
 
 
 FINISH = {"finish": On(finish, (None,), "✔ Finish")}

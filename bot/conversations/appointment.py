@@ -31,6 +31,7 @@ from bot.domain.errors import DomainError
 from bot.domain.plan import check_required_text
 from bot.domain.when import parse_when
 from bot.handlers.context import BotContext
+from bot.i18n import N_
 from bot.ui.appointment_questions import PREFIX, appointment_question, saved_text
 from bot.ui.callbacks import as_int
 
@@ -144,7 +145,8 @@ TABLE: dict[Step, Stage] = {
         {
             "yes": moves(S.ACCOMPANY, "✅ Yes"),
             "again": moves(S.WHEN, "✏️ Type again"),
-        }
+        },
+        typed=On(_typed_when, (S.CONFIRM_WHEN,), "typed again"),
     ),
     S.ACCOMPANY: Stage({"acc": On(_accompany, (S.PURPOSE,), "goes along / not")}),
     S.PURPOSE: Stage(typed=On(_typed_purpose, (S.GOAL,), "typed purpose")),
@@ -165,7 +167,17 @@ async def _is_saved(context: BotContext, draft: AppointmentDraft) -> bool:
 
 
 STARTS = {"/appointment": (S.FAMILY,), "/appointment R-01": (S.MEMBERS,)}
-WALK = Walk(NAME, PREFIX, AppointmentDraft, TABLE, _question, starts=STARTS, saved=_is_saved)
+WALK = Walk(
+    NAME,
+    PREFIX,
+    AppointmentDraft,
+    TABLE,
+    _question,
+    starts=STARTS,
+    saved=_is_saved,
+    started=N_("the appointment you started"),
+    wanted=N_("a new appointment"),
+)
 
 
 # --- entries --------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from bot.domain.errors import DomainError
 from bot.domain.when import parse_when
 from bot.handlers.common import answer_press, show
 from bot.handlers.context import BotContext
+from bot.i18n import N_
 from bot.reminders.sender import OUTCOME_PREFIX
 from bot.ui import labels
 from bot.ui.agenda_views import MOVE_PREFIX
@@ -127,7 +128,8 @@ TABLE: dict[Step, Stage] = {
         {
             "again": On(_again, (S.WHEN,), "✏️ Type again"),
             "yes": On(_yes, (None, S.NOTE), "✅ Yes (moved, or rescheduled: the note)"),
-        }
+        },
+        typed=On(_typed_when, (S.CONFIRM,), "typed again"),
     ),
     S.NOTE: Stage(
         {"skip": On(_skip, (None,), "Skip — outcome saved")},
@@ -140,7 +142,17 @@ STARTS = {
     "✅ Attended / ❌ Not attended (reminder)": (S.NOTE,),
 }
 ANYWHERE = {"cancel": On(_cancel, (None,), "✖ Cancel")}
-WALK = Walk(NAME, PREFIX, ChangeDraft, TABLE, _question, starts=STARTS, anywhere=ANYWHERE)
+WALK = Walk(
+    NAME,
+    PREFIX,
+    ChangeDraft,
+    TABLE,
+    _question,
+    starts=STARTS,
+    anywhere=ANYWHERE,
+    started=N_("the appointment change you started"),
+    wanted=N_("changing an appointment"),
+)
 
 
 # --- entries --------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from bot.domain.plan import check_assessment_day
 from bot.domain.plan_walks import AssessmentDraft, AssessmentStep
 from bot.handlers.context import BotContext
 from bot.handlers.dossier import DOCUMENT_WORDS, send_assessment
+from bot.i18n import N_
 from bot.ui.document_views import document_button
 from bot.ui.plan_walk_questions import ASSESSMENT_PREFIX, assessment_question
 from bot.ui.text import esc
@@ -87,7 +88,15 @@ async def _is_saved(context: BotContext, draft: AssessmentDraft) -> bool:
 
 STARTS = {"/assessment": (S.FAMILY,), "/assessment R-01": (S.WHEN,)}
 WALK = PlanWalk(
-    NAME, ASSESSMENT_PREFIX, AssessmentDraft, TABLE, _question, starts=STARTS, saved=_is_saved
+    NAME,
+    ASSESSMENT_PREFIX,
+    AssessmentDraft,
+    TABLE,
+    _question,
+    starts=STARTS,
+    saved=_is_saved,
+    started=N_("the assessment you started"),
+    wanted=N_("an assessment"),
 )
 
 _walk_entry = entry(WALK, PICKER)

@@ -25,7 +25,7 @@ from enum import StrEnum
 from typing import Any, Generic
 
 from pydantic import ValidationError
-from telegram import InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
@@ -41,15 +41,17 @@ from bot.conversations._table import (
     Turn,
 )
 from bot.domain.chat_cleanup import MessageKind, ShownMessage
+from bot.domain.drafts import ItemsDraft
 from bot.domain.errors import DomainError, NotAllowed, NotFound
 from bot.domain.visit import clean_text
 from bot.handlers.common import answer_press, show
 from bot.handlers.context import BotContext
 from bot.handlers.start import stale_button
-from bot.i18n import Translator
+from bot.i18n import N_, Translator
 from bot.reminders.chat_cleanup import sweep
-from bot.ui.callbacks import pressed_data, register
+from bot.ui.callbacks import encode, pressed_data, register
 from bot.ui.labels import describe_error
+from bot.ui.main_menu import MENU_KEY, main_menu
 from bot.ui.text import esc
 
 log = logging.getLogger(__name__)
@@ -65,6 +67,11 @@ def new_token() -> str:
     long enough (64 bits) that two drafts never share one.
     """
     return secrets.token_hex(8)
+
+
+def next_item(draft: ItemsDraft) -> None:
+    """After a walk saved an item: the next item it saves gets a token of its own."""
+    draft.item = new_token()
 
 
 Handler = BaseHandler[Update, BotContext, Any]
@@ -88,16 +95,61 @@ async def stale(update: Update, context: BotContext) -> None:
     )
 
 
-async def tell_busy(update: Update, context: BotContext) -> None:
-    """Refuse to start a second walk while one is unfinished (nothing is thrown away)."""
-    if update.effective_message is not None:
-        await update.effective_message.reply_text(
-            context.tr.gettext(
-                "You have not finished what you started. Answer the last question above, "
-                "or send /cancel to drop it."
-            )
-        )
+SWITCH_KEY = "switch"  # user_data: {"token", "update"}: a start waiting for "Yes, drop it"
+SWITCH_PREFIX = register("sw", {"yes", "no"})  # its buttons (conversations/_switch.py)
+
+
+def abandon_walk(context: BotContext) -> None:
+    """The one place a walk is abandoned: its draft is gone, its messages leave the chat.
+
+    Called when the user confirmed dropping it for another (never silently): whatever the
+    walk held unsaved is lost on purpose, what it saved stays.
+    """
+    context.data.pop(SWITCH_KEY, None)
+    _walk_over(context, context.data.pop(WALK_KEY, None), None)
+
+
+def _start_kept(update: Update) -> dict[str, Any]:
+    """The start to run after "Yes", without the content of the message a button was on.
+
+    (A family card's text names members: it is not copied into user_data.)
+    """
+    kept = update.to_dict()
+    pressed_on = kept.get("callback_query", {}).get("message")
+    if isinstance(pressed_on, dict):
+        keys = ("message_id", "chat", "date")
+        kept["callback_query"]["message"] = {k: pressed_on[k] for k in keys if k in pressed_on}
+    kept.get("message", {}).pop("reply_to_message", None)
+    return kept
+
+
+async def ask_to_abandon(
+    update: Update, context: BotContext, started: Walk[Any, Any], wanted: Walk[Any, Any]
+) -> None:
+    """A start while another walk is open: ask before dropping it; the start waits for Yes."""
+    _ = context.tr.gettext
+    record = context.data.get(WALK_KEY)
+    token = _token_of(record) or "-"
+    context.data[SWITCH_KEY] = {"token": token, "update": _start_kept(update)}
+    text = _("Drop {started} and start {wanted}?").format(
+        started=_(started.started), wanted=_(wanted.wanted)
+    )
+    markup = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    _("Yes, drop it"), callback_data=encode(SWITCH_PREFIX, token, "yes")
+                ),
+                InlineKeyboardButton(
+                    _("No, go back"), callback_data=encode(SWITCH_PREFIX, token, "no")
+                ),
+            ]
+        ]
+    )
     await answer_press(update)
+    chat = update.effective_chat
+    if chat is not None:
+        await context.bot.send_message(chat.id, esc(text), reply_markup=markup)
 
 
 @dataclass(eq=False)
@@ -107,7 +159,8 @@ class Walk(Generic[DraftT, StepT]):
     `anywhere` are the buttons every step takes; the one among them that ends the walk is
     also what /cancel does. `saved` says whether a draft was saved already (a crash right
     after saving), `gone` what ends the walk when the family is no longer the actor's, and
-    `replaces` the walks this one may be started over without a refusal.
+    `replaces` the walks this one may be started over without asking; `started` and `wanted`
+    name it in "Drop {started} and start {wanted}?" (N_ strings, translated when asked).
     """
 
     name: str
@@ -121,6 +174,8 @@ class Walk(Generic[DraftT, StepT]):
     saved: SavedCheck | None = None
     gone: Callable[[Translator], str] | None = None
     replaces: frozenset[str] = frozenset()
+    started: str = N_("what you started")  # "Drop {started} and start {wanted}?"
+    wanted: str = N_("something new")
 
     def __post_init__(self) -> None:
         self.steps: type[StepT] = type(next(iter(self.table)))
@@ -175,6 +230,7 @@ class Walk(Generic[DraftT, StepT]):
             message = None
         if _token_of(record) not in (None, draft.token):
             _walk_over(context, record, None)
+        context.data.pop(SWITCH_KEY, None)  # the walk moved on: a "Drop …?" asked is stale
         context.data[WALK_KEY] = {
             "name": self.name,
             "step": step.value,
@@ -193,16 +249,16 @@ class Walk(Generic[DraftT, StepT]):
         return other is not None and other != self.name
 
     async def blocked(self, update: Update, context: BotContext, *, keep: bool = False) -> bool:
-        """A start while another walk is unfinished (with `keep`, this one's too): say so."""
+        """A start while another walk is unfinished (with `keep`, this one's too): ask first."""
         other = _WALKS.get(open_walk(context) or "")
         if other is not None and other is not self and not await other.waiting(context):
             # saved already, or unreadable: nothing to finish
             _walk_over(context, context.data.pop(WALK_KEY, None), None)
-        if self.busy(context) and open_walk(context) not in self.replaces:
-            await tell_busy(update, context)
+        if self.busy(context) and other is not None and other.name not in self.replaces:
+            await ask_to_abandon(update, context, other, self)
             return True
         if keep and await self.unfinished(context) is not None:
-            await tell_busy(update, context)
+            await ask_to_abandon(update, context, self, self)
             return True
         return False
 
@@ -275,6 +331,7 @@ class Walk(Generic[DraftT, StepT]):
         if token is not None:  # the text that ended it (a last typed answer) goes with it
             await _walk_messages(update, context, token, None)
         _walk_over(context, record, await show(update, context, text, markup))
+        await _main_menu_once(update, context)
 
     async def refuse(
         self, update: Update, context: BotContext, draft: DraftT, step: StepT, error: DomainError
@@ -342,6 +399,10 @@ class Walk(Generic[DraftT, StepT]):
             await stale(update, context)
             return
         if pressed_at != step.value and press.action not in self.anywhere:
+            if await self.unfinished(context) is None:  # a button shown after a save, then a crash
+                await answer_press(update)
+                await show(update, context, esc(saved_already(context.tr)))
+                return
             await stale(update, context)  # a second tap, or an older message
             await self.go(update, context, draft, step, fresh=True)
             return
@@ -408,9 +469,12 @@ async def _route(
     elif walk.load(context) is None or await walk.unfinished(context):
         await act(walk)  # an unreadable draft: the walk itself says it lost track
     elif update.effective_message is not None:
-        await update.effective_message.reply_text(
-            context.tr.gettext("✅ That was saved already; nothing is waiting for an answer.")
-        )
+        await update.effective_message.reply_text(saved_already(context.tr))
+
+
+def saved_already(tr: Translator) -> str:
+    """What a draft left behind by a crash right after its save answers."""
+    return tr.gettext("✅ That was saved already; nothing is waiting for an answer.")
 
 
 async def route_typed(update: Update, context: BotContext, fallback: Fallback) -> None:
@@ -443,6 +507,20 @@ async def _one_live_question(update: Update, context: BotContext, message_id: in
 
 
 # --- the walk's messages leave the chat when it ends ------------------------------------------
+
+
+async def _main_menu_once(update: Update, context: BotContext) -> None:
+    """After a walk: the main menu under the text field, unless it is there in this language.
+
+    The keyboard is persistent, so once sent it stays; it is sent again only to someone who
+    never had it (from before it existed) or has since changed the language.
+    """
+    chat = update.effective_chat
+    if chat is None or context.data.get(MENU_KEY) == context.tr.locale:
+        return
+    text = context.tr.gettext("The main menu is under the text field: ⬇")
+    await context.bot.send_message(chat.id, text, reply_markup=main_menu(context.tr))
+    context.data[MENU_KEY] = context.tr.locale
 
 
 def _token_of(record: object) -> str | None:

@@ -14,8 +14,10 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.commands import names
 from bot.conversations._family import FamilyPicker
+from bot.conversations._plan_walks import item_saved
 from bot.conversations._table import End, Go, On, Outcome, Question, Stage, Turn, moves, skips
-from bot.conversations.engine import Walk
+from bot.conversations.engine import Walk, next_item
+from bot.domain.day_words import span_after
 from bot.domain.errors import DomainError, NotFound
 from bot.domain.goal_steps import GoalDraft, Step
 from bot.domain.parsing import YearPreference, parse_date
@@ -35,6 +37,7 @@ from bot.domain.plan import (
 from bot.domain.vocabulary import Area
 from bot.handlers.common import answer_press
 from bot.handlers.context import BotContext
+from bot.i18n import N_
 from bot.ui.callbacks import as_int, pressed_data
 from bot.ui.family_views import GOALS_PREFIX
 from bot.ui.goal_questions import PREFIX, Shown, goal_question
@@ -84,8 +87,12 @@ def _future(turn: GoalTurn) -> date:
 
 
 def _due(turn: GoalTurn) -> date | None:
-    """The typed due date, or none when Skip was pressed."""
-    return _future(turn) if turn.text else None
+    """The typed due date, a span's button (`in a month`), or none when Skip was pressed."""
+    if turn.text:
+        return _future(turn)
+    if turn.arg:  # a span button (Skip carries none)
+        return check_due(span_after(turn.today, turn.arg), turn.today)
+    return None
 
 
 # --- from any step --------------------------------------------------------------------------
@@ -154,8 +161,15 @@ async def _add_goal(turn: GoalTurn) -> Outcome:
     if draft.family_id is None or draft.area is None or not draft.text:
         raise DomainError("draft_incomplete")
     goal = await turn.services.plans.add_goal(
-        turn.actor, draft.family_id, draft.area, draft.text, expected_effect=draft.effect, due=due
+        turn.actor,
+        draft.family_id,
+        draft.area,
+        draft.text,
+        expected_effect=draft.effect,
+        due=due,
+        token=draft.item_token,
     )
+    next_item(draft)
     draft.goal_id, draft.area, draft.text, draft.effect = goal.id, None, "", None
     return _saved(turn)
 
@@ -191,13 +205,19 @@ async def _confirm_status(turn: GoalTurn) -> Outcome:
 async def _typed_note(turn: GoalTurn) -> Outcome:
     """A progress note."""
     note = check_required_text(turn.text, PROGRESS_NOTE_MAX)
-    await turn.services.plans.add_progress_note(turn.actor, _goal_id(turn), note)
+    await turn.services.plans.add_progress_note(
+        turn.actor, _goal_id(turn), note, token=turn.draft.item_token
+    )
+    next_item(turn.draft)
     return _saved(turn)
 
 
 async def _typed_new_due(turn: GoalTurn) -> Outcome:
-    """A new due date."""
-    await turn.services.plans.change_due_date(turn.actor, _goal_id(turn), _future(turn))
+    """A new due date, typed or a span's button."""
+    due = _due(turn)
+    if due is None:  # a span button without its span
+        return _again(turn)
+    await turn.services.plans.change_due_date(turn.actor, _goal_id(turn), due)
     return _saved(turn)
 
 
@@ -245,8 +265,14 @@ async def _add_task(turn: GoalTurn) -> Outcome:
         if draft.task_owner.member_id not in {m.id for m in family.members}:
             raise DomainError("member_unknown")
     await turn.services.plans.add_task(
-        turn.actor, draft.goal_id, draft.task_text, draft.task_owner, due=due
+        turn.actor,
+        draft.goal_id,
+        draft.task_text,
+        draft.task_owner,
+        due=due,
+        token=draft.item_token,
     )
+    next_item(draft)
     draft.task_text, draft.task_owner = "", None
     return _saved(turn)
 
@@ -255,15 +281,16 @@ async def _add_task(turn: GoalTurn) -> Outcome:
 
 
 async def _tick(turn: GoalTurn) -> Outcome:
-    """Mark a task done, or open again."""
-    goal_id, task_id = _goal_id(turn), as_int(turn.arg)
-    if task_id is None:
+    """Mark a task done, or open again (the button names which: `<task>-1` done, `-0` open)."""
+    goal_id = _goal_id(turn)
+    task_part, _, done_part = turn.arg.partition("-")
+    task_id = as_int(task_part)
+    if task_id is None or done_part not in ("0", "1"):
         return _again(turn)
     goal = (await turn.services.plans.goal(turn.actor, goal_id)).goal
-    task = next((t for t in goal.tasks if t.id == task_id), None)
-    if task is None:
+    if all(t.id != task_id for t in goal.tasks):
         raise NotFound("task_unknown")
-    await turn.services.plans.set_task_done(turn.actor, task_id, not task.done)
+    await turn.services.plans.set_task_done(turn.actor, task_id, done_part == "1")
     return Go(Step.TICK)
 
 
@@ -302,7 +329,10 @@ TABLE: dict[Step, Stage] = {
         typed=On(_typed_effect, (S.DUE,), "typed effect"),
     ),
     S.DUE: Stage(
-        {"skip": On(_add_goal, (S.GOAL,), "Skip — goal saved")},
+        {
+            "skip": On(_add_goal, (S.GOAL,), "Skip — goal saved"),
+            "span": On(_add_goal, (S.GOAL,), "in a week / month / 3 / 6 months — goal saved"),
+        },
         typed=On(_add_goal, (S.GOAL,), "typed date (not past) — goal saved"),
     ),
     S.GOAL: Stage(
@@ -322,14 +352,20 @@ TABLE: dict[Step, Stage] = {
     S.CONFIRM: Stage({"confirm": On(_confirm_status, (S.GOAL,), "Yes, achieved (saved)")}),
     S.NOTE: Stage(typed=On(_typed_note, (S.GOAL,), "typed note (saved)")),
     S.NEW_DUE: Stage(
-        {"nodue": On(_remove_due, (S.GOAL,), "Remove the due date (saved)")},
+        {
+            "nodue": On(_remove_due, (S.GOAL,), "Remove the due date (saved)"),
+            "span": On(_typed_new_due, (S.GOAL,), "in a week … half a year (saved)"),
+        },
         typed=On(_typed_new_due, (S.GOAL,), "typed date (saved)"),
     ),
     S.TASK_TEXT: Stage(typed=On(_typed_task, (S.TASK_OWNER,), "typed task")),
     S.TASK_OWNER: Stage({"owner": On(_owner, (S.TASK_DUE, S.TASK_INSTITUTION), "who does it")}),
     S.TASK_INSTITUTION: Stage(typed=On(_typed_institution, (S.TASK_DUE,), "typed name")),
     S.TASK_DUE: Stage(
-        {"skip": On(_add_task, (S.GOAL,), "Skip (saved)")},
+        {
+            "skip": On(_add_task, (S.GOAL,), "Skip (saved)"),
+            "span": On(_add_task, (S.GOAL,), "in a week … half a year (saved)"),
+        },
         typed=On(_add_task, (S.GOAL,), "typed date (saved)"),
     ),
     S.TICK: Stage({"tick": On(_tick, (), "task toggled (saved)")}),
@@ -342,7 +378,18 @@ ANYWHERE = {
     "back": On(_back, (S.GOAL,), "⬅ Back to the goal / No"),
 }
 STARTS = {"/goal": (S.FAMILY,), "/goal R-01, or 🎯 on a family card": (S.MENU,)}
-WALK = Walk(NAME, PREFIX, GoalDraft, TABLE, _question, starts=STARTS, anywhere=ANYWHERE)
+WALK = Walk(
+    NAME,
+    PREFIX,
+    GoalDraft,
+    TABLE,
+    _question,
+    starts=STARTS,
+    anywhere=ANYWHERE,
+    saved=item_saved,
+    started=N_("the goal you started"),
+    wanted=N_("work on a goal"),
+)
 
 
 # --- entries --------------------------------------------------------------------------------

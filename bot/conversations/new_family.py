@@ -12,19 +12,21 @@ from telegram.ext import CommandHandler
 from bot.commands import names
 from bot.conversations._table import End, Go, On, Outcome, Question, Stage, Turn, moves, skips
 from bot.conversations.engine import Walk, new_token
+from bot.domain.day_words import span_after
 from bot.domain.errors import DomainError
 from bot.domain.family import (
     MEMBERS_MAX,
+    check_birth_year,
     check_contract_signed,
     check_contract_until,
     check_label,
     check_member_name,
-    valid_birth_year,
 )
 from bot.domain.family_steps import FamilyDraft, PendingMember, Step
 from bot.domain.parsing import YearPreference, parse_date
 from bot.domain.vocabulary import MemberRole
 from bot.handlers.context import BotContext
+from bot.i18n import N_
 from bot.ui import labels
 from bot.ui.new_family_questions import PREFIX, family_question
 from bot.ui.text import esc
@@ -78,7 +80,9 @@ async def _add_member(turn: FamilyTurn) -> Outcome:
 
 
 async def _typed_name(turn: FamilyTurn) -> Outcome:
-    """The member's first name or initials."""
+    """The member's first name or initials (typed at the list too: that adds a member)."""
+    if len(turn.draft.members) >= MEMBERS_MAX:
+        raise DomainError("members_max", limit=MEMBERS_MAX)
     turn.draft.pending = PendingMember(name=check_member_name(turn.text))
     return Go(Step.MEMBER_ROLE)
 
@@ -95,9 +99,9 @@ async def _role(turn: FamilyTurn) -> Outcome:
 async def _typed_year(turn: FamilyTurn) -> Outcome:
     """A plausible birth year; the member joins the list."""
     text = turn.text
-    if not (text.isascii() and text.isdigit() and valid_birth_year(int(text), turn.today)):
+    if not (text.isascii() and text.isdigit() and len(text) <= 4):
         raise DomainError("year_format")
-    turn.draft.add_pending(int(text))
+    turn.draft.add_pending(check_birth_year(int(text), turn.today))
     return Go(Step.MEMBERS)
 
 
@@ -135,6 +139,14 @@ async def _typed_until(turn: FamilyTurn) -> Outcome:
     """A typed end date: after the signing, not too far ahead."""
     draft = turn.draft
     until = parse_date(turn.text, turn.today, YearPreference.FUTURE)
+    draft.contract_valid_until = check_contract_until(until, draft.contract_signed_on, turn.today)
+    return Go(Step.CONFIRM)
+
+
+async def _until_span(turn: FamilyTurn) -> Outcome:
+    """Half a year or a year from the signing (from today when it was not given)."""
+    draft = turn.draft
+    until = span_after(draft.contract_signed_on or turn.today, turn.arg)
     draft.contract_valid_until = check_contract_until(until, draft.contract_signed_on, turn.today)
     return Go(Step.CONFIRM)
 
@@ -185,7 +197,8 @@ TABLE: dict[Step, Stage] = {
         {
             "add": On(_add_member, (S.MEMBER_NAME,), "➕ Add a member"),
             "done": moves(S.TARGET, "Done"),
-        }
+        },
+        typed=On(_typed_name, (S.MEMBER_ROLE,), "typed name (adds a member)"),
     ),
     S.MEMBER_NAME: Stage(typed=On(_typed_name, (S.MEMBER_ROLE,), "typed name")),
     S.MEMBER_ROLE: Stage({"role": On(_role, (S.MEMBER_YEAR,), "role")}),
@@ -202,7 +215,10 @@ TABLE: dict[Step, Stage] = {
         typed=On(_typed_signed, (S.UNTIL,), "typed date"),
     ),
     S.UNTIL: Stage(
-        {"skip": skips("contract_valid_until", S.CONFIRM)},
+        {
+            "skip": skips("contract_valid_until", S.CONFIRM),
+            "span": On(_until_span, (S.CONFIRM,), "for half a year / a year"),
+        },
         typed=On(_typed_until, (S.CONFIRM,), "typed date"),
     ),
     S.CONFIRM: Stage({"save": On(_save, (None, S.CODE), "💾 Save (code taken meanwhile → CODE)")}),
@@ -215,7 +231,17 @@ async def _is_saved(context: BotContext, draft: FamilyDraft) -> bool:
 
 
 STARTS = {"/newfamily": (S.CODE,)}
-WALK = Walk(NAME, PREFIX, FamilyDraft, TABLE, _question, starts=STARTS, saved=_is_saved)
+WALK = Walk(
+    NAME,
+    PREFIX,
+    FamilyDraft,
+    TABLE,
+    _question,
+    starts=STARTS,
+    saved=_is_saved,
+    started=N_("the family registration you started"),
+    wanted=N_("registering a family"),
+)
 
 
 # --- entries --------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from bot.domain.visit_steps import COMPLETED_FLOW, MISSED_FLOW, Step, next_step
 from bot.domain.vocabulary import Activity, Area, MissedReason, Place, VisitKind
 from bot.handlers.common import answer_press, show
 from bot.handlers.context import BotContext
-from bot.i18n import Translator
+from bot.i18n import N_, Translator
 from bot.ui import labels
 from bot.ui.callbacks import as_int, pressed_data
 from bot.ui.family_views import START_VISIT_PREFIX
@@ -215,7 +215,14 @@ async def _typed_next_steps(turn: VisitTurn) -> Outcome:
 # --- the table ------------------------------------------------------------------------------
 
 S = Step
-PICKER = FamilyPicker(at=S.FAMILY, then=S.DATE, audit="visit.start")
+
+
+async def _like_last(context: BotContext, draft: VisitDraft) -> None:
+    """A new visit's choices pre-selected from the family's last visit (all untickable)."""
+    await context.services.visits.like_last(context.actor, draft)
+
+
+PICKER = FamilyPicker(at=S.FAMILY, then=S.DATE, audit="visit.start", chosen=_like_last)
 EDITABLE: tuple[Step, ...] = (S.DATE, S.MISSED_REASON, S.DURATION, S.PLACE, S.PRESENT)
 EDITABLE += (S.AREAS, S.ACTIVITIES, S.GOALS, S.NOTE, S.NEXT_STEPS)
 _AFTER_DATE = (S.DURATION, S.NOTE, S.SUMMARY)
@@ -274,10 +281,21 @@ def _gone(tr: Translator) -> str:
 
 STARTS = {
     "/visit": (S.FAMILY,),
-    "/visit R-01, or 📝 under /families": (S.DATE,),
+    "/visit R-01, 📝 on a card or reminder, or one active family": (S.DATE,),
     "/visit while a draft exists": (S.RESUME,),
 }
-WALK = Walk(NAME, PREFIX, VisitDraft, TABLE, _question, starts=STARTS, saved=_is_saved, gone=_gone)
+WALK = Walk(
+    NAME,
+    PREFIX,
+    VisitDraft,
+    TABLE,
+    _question,
+    starts=STARTS,
+    saved=_is_saved,
+    gone=_gone,
+    started=N_("the visit you started"),
+    wanted=N_("a new visit"),
+)
 
 
 # --- entries --------------------------------------------------------------------------------
@@ -294,14 +312,16 @@ async def start(update: Update, context: BotContext) -> None:
             draft.resume_at = waiting.value
         await WALK.go(update, context, draft, Step.RESUME)
         return
-    if not await context.services.families.own_families(context.actor):
+    families = await context.services.families.own_families(context.actor)
+    if not families:
         WALK.drop(context)
         if update.effective_message is not None:
             await update.effective_message.reply_text(
                 context.tr.gettext("You have no families yet. Add one with /newfamily.")
             )
         return
-    await PICKER.begin(WALK, update, context)
+    only = families[0].id if len(families) == 1 and not context.args else None
+    await PICKER.begin(WALK, update, context, only)  # one active family: no picker
 
 
 async def start_from_list(update: Update, context: BotContext) -> None:
@@ -322,6 +342,7 @@ async def start_from_list(update: Update, context: BotContext) -> None:
         return
     draft = WALK.new_draft()
     draft.family_id = family.id
+    await _like_last(context, draft)
     await WALK.go(update, context, draft, Step.DATE, fresh=True)
 
 

@@ -1,7 +1,7 @@
 """/resources (/zasoby): the family's strengths the work builds on, added and removed.
 
 The walk is the table `TABLE` below; `resources.mmd` is drawn from it (`make diagrams`).
-Each resource is saved as it is typed, so the walk never holds anything unsaved.
+Each resource is saved as it is typed, with a token of its own (saved once after a crash).
 """
 
 from __future__ import annotations
@@ -10,17 +10,19 @@ from telegram.ext import CommandHandler
 
 from bot.commands import names
 from bot.conversations._family import FamilyPicker, family_of
-from bot.conversations._plan_walks import PlanWalk, entry
+from bot.conversations._plan_walks import PlanWalk, entry, item_saved
 from bot.conversations._table import Go, On, Outcome, Question, Stage, Turn
-from bot.domain.drafts import FamilyDraft
+from bot.conversations.engine import next_item
+from bot.domain.drafts import ItemsDraft
 from bot.domain.errors import DomainError, NotFound
 from bot.domain.plan_walks import ResourcesStep
+from bot.i18n import N_
 from bot.ui.callbacks import as_int
 from bot.ui.plan_walk_questions import RESOURCES_PREFIX, resources_question
 
 NAME = "resources"
 S = ResourcesStep
-ResourcesTurn = Turn[FamilyDraft, ResourcesStep]
+ResourcesTurn = Turn[ItemsDraft, ResourcesStep]
 
 
 async def _question(turn: ResourcesTurn, page_number: int) -> Question:
@@ -54,7 +56,10 @@ async def _typed(turn: ResourcesTurn) -> Outcome:
     """A typed resource, saved at once."""
     if turn.draft.family_id is None:
         raise DomainError("draft_incomplete")
-    await turn.services.plans.add_resource(turn.actor, turn.draft.family_id, turn.text)
+    await turn.services.plans.add_resource(
+        turn.actor, turn.draft.family_id, turn.text, token=turn.draft.item_token
+    )
+    next_item(turn.draft)
     return Go(S.RESOURCES, notice=turn.tr.gettext("Saved ✅"))
 
 
@@ -65,12 +70,23 @@ TABLE: dict[ResourcesStep, Stage] = {
         {
             "add": On(_add, (S.ADD,), "➕ Add a resource"),
             "remove": On(_remove, (), "✖ resource (removed, kept in history)"),
-        }
+        },
+        typed=On(_typed, (S.RESOURCES,), "typed resource (saved)"),
     ),
     S.ADD: Stage(typed=On(_typed, (S.RESOURCES,), "typed resource (saved)")),
 }
 
 STARTS = {"/resources": (S.FAMILY,), "/resources R-01": (S.RESOURCES,)}
-WALK = PlanWalk(NAME, RESOURCES_PREFIX, FamilyDraft, TABLE, _question, starts=STARTS)
+WALK = PlanWalk(
+    NAME,
+    RESOURCES_PREFIX,
+    ItemsDraft,
+    TABLE,
+    _question,
+    starts=STARTS,
+    saved=item_saved,
+    started=N_("the resources list you opened"),
+    wanted=N_("the resources list"),
+)
 
 HANDLERS = WALK.handlers(CommandHandler(names("resources"), entry(WALK, PICKER)))

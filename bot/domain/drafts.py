@@ -15,3 +15,19 @@ class FamilyDraft(Draft):
     """A walk that starts by picking the family: its token and the family once chosen."""
 
     family_id: int | None = None
+
+
+class ItemsDraft(FamilyDraft):
+    """A walk that saves item after item (/goal, /resources): each item has a token of its own.
+
+    `item` is the token the next saved item will carry ("" for the first: the draft's own);
+    the walk draws a new one after each save, so an item saved just before a crash is known
+    by the token the stored draft still holds.
+    """
+
+    item: str = ""
+
+    @property
+    def item_token(self) -> str:
+        """The token the next saved item carries."""
+        return self.item or self.token

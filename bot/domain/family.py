@@ -18,6 +18,7 @@ _TRAILING_NUMBER = re.compile(r"^(.*?)(\d+)$")
 LABEL_MAX = 40
 MEMBER_NAME_MAX = 30
 MEMBERS_MAX = 20
+BIRTH_YEARS_BACK = 120
 # A contract is typed in when the work starts: one signed over ten years ago, or running more
 # than three years ahead, is a typo in the year (1900, 2999), not a real contract.
 CONTRACT_YEARS_BACK = 10  # ui/labels.py names both numbers in words in the refusals
@@ -114,7 +115,16 @@ def next_free_code(wanted: str, existing: set[str]) -> str:
 
 def valid_birth_year(year: int, today: date) -> bool:
     """A plausible birth year: not in the future, not older than 120 years."""
-    return today.year - 120 <= year <= today.year
+    return today.year - BIRTH_YEARS_BACK <= year <= today.year
+
+
+def check_birth_year(year: int, today: date) -> int:
+    """A plausible birth year, or a refusal saying which way it is off."""
+    if year > today.year:
+        raise DomainError("year_future", year=year, this_year=today.year)
+    if year < today.year - BIRTH_YEARS_BACK:
+        raise DomainError("year_too_old", year=year, limit=BIRTH_YEARS_BACK)
+    return year
 
 
 def check_label(text: str | None) -> str | None:
@@ -147,7 +157,7 @@ def check_contract_signed(day: date, today: date) -> date:
 def check_contract_until(day: date, signed: date | None, today: date) -> date:
     """A contract ends on or after its signing, within ten years back and three years ahead."""
     if signed is not None and day < signed:
-        raise DomainError("contract_order")
+        raise DomainError("contract_order", signed=f"{signed:%d.%m.%Y}", date=f"{day:%d.%m.%Y}")
     if day < years_after(today, -CONTRACT_YEARS_BACK):
         raise DomainError("contract_too_old")
     if day > years_after(today, CONTRACT_YEARS_AHEAD):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from bot.domain.drafts import FamilyDraft
+from bot.domain.drafts import ItemsDraft
 from bot.domain.plan import GoalStatus, TaskOwner
 from bot.domain.vocabulary import Area
 
@@ -32,7 +32,7 @@ class Step(StrEnum):
     LEVEL = "level"
 
 
-class GoalDraft(FamilyDraft):
+class GoalDraft(ItemsDraft):
     """Where the walk is: the family, the goal, and what is being typed in."""
 
     goal_id: int | None = None

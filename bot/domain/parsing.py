@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import TypeVar
 
+from bot.domain.day_words import fold, read_day_words
 from bot.domain.errors import DomainError
 
 DayT = TypeVar("DayT", bound=date)  # a date, or a datetime keeping its time and zone
@@ -17,7 +18,7 @@ DURATION_MAX = 600
 
 _DAY_MONTH = re.compile(r"^(\d{1,2})[./-](\d{1,2})(?:[./-](\d{2}|\d{4}))?\.?$", re.ASCII)
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$", re.ASCII)
-_MINUTES = re.compile(r"^(\d{1,3})\s*(?:m|min|mins|minut|minuty|minutes)?\.?$", re.ASCII)
+_MINUTES = re.compile(r"^(\d{1,4})\s*(?:m|min|mins|minut|minuty|minutes)?\.?$", re.ASCII)
 _HOURS_MINUTES = re.compile(
     r"^(\d{1,2})\s*(?:h|godz\.?|g)\s*(?:(\d{1,2})\s*(?:m|min)?\.?)?$", re.ASCII
 )
@@ -33,20 +34,38 @@ class YearPreference(StrEnum):
 
 
 def parse_date(text: str, today: date, prefer: YearPreference = YearPreference.PAST) -> date:
-    """Parse `21.11`, `21.11.2026`, `21.11.26`, `21/11` or `2026-11-21`."""
+    """Parse `21.11`, `21.11.2026`, `21.11.26`, `21/11`, `2026-11-21`, or a day in words.
+
+    Words (day_words.py): `jutro`, `wczoraj`, `w piątek`, `za 2 tygodnie`, `za pół roku`,
+    `koniec lutego`, `do 15 marca`, `3 dni temu`, and the English `tomorrow`, `in 2 weeks`,
+    `end of February`, `by March 15`. A weekday is the next one for FUTURE, the last for PAST.
+    """
     cleaned = text.strip().replace(" ", "")
     iso = _ISO.match(cleaned)
     if iso:
         return _make_date(int(iso[1]), int(iso[2]), int(iso[3]))
     found = _DAY_MONTH.match(cleaned)
     if not found:
-        raise DomainError("date_format")
+        worded = read_day_words(
+            fold(text),
+            today,
+            lambda day, month: _without_year(day, month, today, prefer),
+            ahead=prefer is YearPreference.FUTURE,
+        )
+        if worded is None:
+            raise DomainError("date_format")
+        return worded
     day, month = int(found[1]), int(found[2])
     if found[3] is not None:
         year = int(found[3])
         if year < 100:
             year += 2000
         return _make_date(year, month, day)
+    return _without_year(day, month, today, prefer)
+
+
+def _without_year(day: int, month: int, today: date, prefer: YearPreference) -> date:
+    """The date a day and month typed without a year mean, by the caller's preference."""
     candidate = _make_date(today.year, month, day, allow_leap_shift=True)
     # Only a date far on the other side of today means another year (15.12 typed on 3 January
     # is last December); a few days off is a typo the caller should point out, not hide.
@@ -95,6 +114,8 @@ def parse_duration(text: str) -> int:
         minutes = int(found[1]) * 60 + round(fraction * 60)
     if minutes is None:
         raise DomainError("duration_format")
-    if not DURATION_MIN <= minutes <= DURATION_MAX:
-        raise DomainError("duration_range", low=DURATION_MIN, high=DURATION_MAX)
+    if minutes > DURATION_MAX:
+        raise DomainError("duration_too_long", minutes=minutes, hours=DURATION_MAX // 60)
+    if minutes < DURATION_MIN:
+        raise DomainError("duration_too_short", minutes=minutes, low=DURATION_MIN)
     return minutes

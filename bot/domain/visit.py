@@ -44,6 +44,7 @@ class VisitDraft(FamilyDraft):
     next_steps: str = ""
     editing: bool = False
     resume_at: str | None = None  # the step an unfinished draft waited at, while asked to resume
+    like_visit: date | None = None  # the day of the last visit its choices were pre-selected from
 
 
 class Visit(BaseModel):
@@ -65,6 +66,21 @@ class Visit(BaseModel):
     note: str = ""
     next_steps: str = ""
     created_at: datetime
+
+
+LIKE_LAST_DAYS = 30  # areas and activities are carried over only from a recent visit
+
+
+def like_last(draft: VisitDraft, last: Visit, members: set[int], today: date) -> None:
+    """Pre-select what the family's last visit had: people (still members), place, length;
+    areas and activities too when that visit was at most LIKE_LAST_DAYS ago."""
+    draft.like_visit = last.visit_date
+    draft.duration_min = last.duration_min
+    draft.place = last.place
+    draft.present = [m for m in last.present if m in members]
+    if (today - last.visit_date).days <= LIKE_LAST_DAYS:
+        draft.areas = list(last.areas)
+        draft.activities = list(last.activities)
 
 
 def check_past_day(day: date, today: date, oldest_days: int, future: str) -> date:

@@ -1,6 +1,8 @@
 """Appointment date-times as people type them in Polish and English: `jutro 10:30`, `pt 9`.
 
 Choices worth knowing (the tests pin each one):
+- Days in words are read as every typed date is (day_words.py): `za tydzień 10:00`,
+  `15 marca o 9`, `koniec lutego 12:00`, `in 2 weeks 9am`.
 - A time is required; the day is optional (no day means today) and may come before or after it.
 - A weekday means the next such day; today's weekday means today while the typed time is still
   ahead on today's clock, otherwise the same day next week. `w`, `we`, `on`, `next`, `this`,
@@ -25,37 +27,17 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import TypeVar
 
+from bot.domain.day_words import DAY_WORDS, WEEKDAYS, read_day_words
 from bot.domain.errors import DomainError
 from bot.domain.parsing import parse_date
 
 RECENT_PAST = timedelta(days=31)
 MAX_LENGTH = 80
 
-_DAY_WORDS: dict[str, int] = {
-    "dzis": 0,
-    "dzisiaj": 0,
-    "today": 0,
-    "jutro": 1,
-    "tomorrow": 1,
-    "pojutrze": 2,
-    "day after tomorrow": 2,
-    "the day after tomorrow": 2,
-}
-
-# Index is date.weekday(); Polish forms are written without diacritics, as text is folded first,
-# and include the accusative after `w` (`w środę`, `w sobotę`, `w niedzielę`).
-_WEEKDAY_FORMS: tuple[tuple[str, ...], ...] = (
-    ("poniedzialek", "pon", "pn", "monday", "mon"),
-    ("wtorek", "wt", "tuesday", "tue", "tues"),
-    ("sroda", "srode", "sr", "wednesday", "wed"),
-    ("czwartek", "czw", "cz", "thursday", "thu", "thur", "thurs"),
-    ("piatek", "pt", "friday", "fri"),
-    ("sobota", "sobote", "sob", "so", "saturday", "sat"),
-    ("niedziela", "niedziele", "niedz", "nd", "ndz", "sunday", "sun"),
-)
-_WEEKDAYS: dict[str, int] = {
-    form: weekday for weekday, forms in enumerate(_WEEKDAY_FORMS) for form in forms
-}
+# Polish forms are written without diacritics, as text is folded first, and include the
+# accusative after `w` (`w środę`, `w sobotę`, `w niedzielę`); day_words.py holds them.
+_DAY_WORDS = DAY_WORDS
+_WEEKDAYS = WEEKDAYS
 
 _WEEKDAY = re.compile(
     r"^(?:(?:w|we|on)\s)?(?:(?:next|this|najblizszy|najblizsza|najblizsze)\s)?([a-z]+)\.?$",
@@ -165,8 +147,10 @@ def _read_day(text: str, today: date) -> date | _NextWeekday | None:
     if weekday is not None:
         return _NextWeekday(weekday)
     found = _DATE.match(text)
-    if not found:
-        return None
+    if not found:  # `za 2 tygodnie`, `koniec lutego`, `15 marca`: the words every date takes
+        return read_day_words(
+            text, today, lambda day, month: _next_day_month(day, month, today), ahead=True
+        )
     named = _read_weekday(found["weekday"]) if found["weekday"] else None
     if found["weekday"] and named is None:
         return None

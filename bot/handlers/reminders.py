@@ -126,7 +126,8 @@ async def _settings_view(context: BotContext) -> tuple[str, InlineKeyboardMarkup
     ]
     quiet_buttons = [
         InlineKeyboardButton(
-            _("no quiet hours") if c == "00:00-00:00" else c.replace("-", "–"),
+            ("✅ " if _is_quiet_choice(c, prefs.quiet_start, prefs.quiet_end) else "")
+            + (_("no quiet hours") if c == "00:00-00:00" else c.replace("-", "–")),
             callback_data=encode(SETTINGS_PREFIX, "-", "quiet", c.replace(":", "")),
         )
         for c in QUIET_CHOICES
@@ -144,6 +145,14 @@ async def _settings_view(context: BotContext) -> tuple[str, InlineKeyboardMarkup
         languages,
     ]
     return text, InlineKeyboardMarkup(rows)
+
+
+def _is_quiet_choice(choice: str, start: time, end: time) -> bool:
+    """Whether a quiet-hours button is the active setting (any empty span is "none")."""
+    first, last = (_time(part.replace(":", "")) for part in choice.split("-"))
+    if first == last:
+        return start == end
+    return (first, last) == (start, end)
 
 
 def _keys(choices: tuple[str, ...]) -> set[str]:

@@ -12,6 +12,7 @@ from bot.handlers.context import BotContext
 from bot.handlers.menu import publish_member_commands
 from bot.i18n import Translator
 from bot.ui.labels import describe_error
+from bot.ui.main_menu import MENU_KEY, main_menu
 from bot.ui.text import esc
 
 
@@ -53,22 +54,29 @@ async def start(update: Update, context: BotContext) -> None:
         await message.reply_text(
             _("Welcome, {name}! You can now use the bot.").format(name=esc(user.first_name))
             + "\n\n"
-            + help_text(context.tr, actor)
+            + help_text(context.tr, actor),
+            reply_markup=main_menu(context.tr),
         )
+        context.data[MENU_KEY] = context.tr.locale
         return
     # Someone who had blocked the bot comes back through /start: their reminders resume.
     await context.services.reminders.mark_reachable(user.id)
     await message.reply_text(
         _("Hello, {name}!").format(name=esc(user.first_name))
         + "\n\n"
-        + help_text(context.tr, actor)
+        + help_text(context.tr, actor),
+        reply_markup=main_menu(context.tr),
     )
+    context.data[MENU_KEY] = context.tr.locale
 
 
 async def help_command(update: Update, context: BotContext) -> None:
     """List the commands."""
     if update.message is not None:
-        await update.message.reply_text(help_text(context.tr, context.actor))
+        await update.message.reply_text(
+            help_text(context.tr, context.actor), reply_markup=main_menu(context.tr)
+        )
+        context.data[MENU_KEY] = context.tr.locale
 
 
 async def cancel_nothing(update: Update, context: BotContext) -> None:

@@ -146,8 +146,12 @@ class PlanService:
         *,
         expected_effect: str | None = None,
         due: date | None = None,
+        token: str | None = None,
     ) -> Goal:
-        """Add a planned goal to the family's plan; its due date may not be in the past."""
+        """Add a planned goal to the family's plan; its due date may not be in the past.
+
+        A walk's item `token` saves one goal however often the same save comes (a crash).
+        """
         goal = NewGoal(
             area=area,
             text=check_required_text(text, GOAL_TEXT_MAX),
@@ -155,7 +159,7 @@ class PlanService:
             due=check_due(due, self.clock.today()),
         )
         async with self.families.acting(actor, family_id, "plan.goal.add") as family:
-            goal_id = await self.plans.add_goal(family.id, goal, self._stamp(actor))
+            goal_id = await self.plans.add_goal(family.id, goal, self._stamp(actor), token)
         return await self._goal(goal_id)
 
     async def change_status(
@@ -177,14 +181,23 @@ class PlanService:
         return await self._goal(goal_id)
 
     async def add_progress_note(
-        self, actor: Actor, goal_id: int, text: str, visit_id: int | None = None
+        self,
+        actor: Actor,
+        goal_id: int,
+        text: str,
+        visit_id: int | None = None,
+        *,
+        token: str | None = None,
     ) -> Goal:
-        """Add a dated progress note to a goal, optionally linked to one of the family's visits."""
+        """Add a dated progress note to a goal, optionally linked to one of the family's visits.
+
+        A walk's item `token` saves one note however often the same save comes (a crash).
+        """
         note = check_required_text(text, PROGRESS_NOTE_MAX)
         async with self._changing(actor, "goal", goal_id, "plan.goal.progress") as family:
             if visit_id is not None and await self.plans.family_of_visit(visit_id) != family.id:
                 raise NotFound("visit_unknown")
-            await self.plans.add_progress(goal_id, note, self._stamp(actor), visit_id)
+            await self.plans.add_progress(goal_id, note, self._stamp(actor), visit_id, token)
         return await self._goal(goal_id)
 
     async def change_due_date(self, actor: Actor, goal_id: int, due: date | None) -> Goal:
@@ -229,8 +242,9 @@ class PlanService:
         *,
         due: date | None = None,
         independence: Independence | None = None,
+        token: str | None = None,
     ) -> Task:
-        """Add a task to an open goal.
+        """Add a task to an open goal (a walk's item `token` saves it once).
 
         A task a family member does starts at "shown by the assistant" unless a level is given;
         for the assistant's and institutions' tasks the level stays unset unless given.
@@ -249,7 +263,7 @@ class PlanService:
             if not (await self._goal(goal_id)).is_open:
                 raise DomainError("goal_closed")
             task = NewTask(text=task_text, owner=owner, due=due, independence=independence)
-            task_id = await self.plans.add_task(goal_id, task, self._stamp(actor))
+            task_id = await self.plans.add_task(goal_id, task, self._stamp(actor), token)
         return await self._task(task_id)
 
     async def set_task_done(self, actor: Actor, task_id: int, done: bool) -> Task:
@@ -284,11 +298,17 @@ class PlanService:
         """Whether the actor's assessment draft with this token was saved already (a crash)."""
         return await self.plans.assessment_saved(token, actor.telegram_id)
 
-    async def add_resource(self, actor: Actor, family_id: int, text: str) -> Resource:
-        """Record one of the family's resources (strengths the work builds on)."""
+    async def add_resource(
+        self, actor: Actor, family_id: int, text: str, *, token: str | None = None
+    ) -> Resource:
+        """Record one of the family's resources (a walk's item `token` saves it once)."""
         cleaned = check_required_text(text, RESOURCE_MAX)
         async with self.families.acting(actor, family_id, "plan.resource.add") as family:
-            return await self.plans.add_resource(family.id, cleaned, self._stamp(actor))
+            return await self.plans.add_resource(family.id, cleaned, self._stamp(actor), token)
+
+    async def item_saved(self, actor: Actor, token: str) -> bool:
+        """Whether the actor saved a goal, task, note or resource with this item token."""
+        return await self.plans.item_saved(token, actor.telegram_id)
 
     async def remove_resource(self, actor: Actor, resource_id: int) -> None:
         """Take a resource off the family's list (the record of it is kept)."""

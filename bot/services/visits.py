@@ -17,6 +17,7 @@ from bot.domain.visit import (
     check_complete,
     check_note,
     check_visit_date,
+    like_last,
 )
 from bot.services.clock import Clock
 from bot.services.families import FamilyService
@@ -67,6 +68,15 @@ class VisitService:
         monday, sunday = week_bounds(visit.visit_date)
         tally = await self.visits.count_completed(family.id, monday, sunday)
         return SavedVisit(visit=visit, family=family, visits_this_week=tally, newly_saved=newly)
+
+    async def like_last(self, actor: Actor, draft: VisitDraft) -> None:
+        """Pre-select in a new draft what its family's last visit had (nothing if none)."""
+        if draft.family_id is None:
+            return
+        family = await self.families.peek(actor, draft.family_id)
+        last = await self.visits.last_completed(family.id)
+        if last is not None:
+            like_last(draft, last, {m.id for m in family.members}, self.clock.today())
 
     async def recent(self, actor: Actor, code: str, limit: int = 10) -> tuple[Family, list[Visit]]:
         """A family's latest visits, for its assistant (or an admin, read-only)."""

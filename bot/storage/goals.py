@@ -102,12 +102,28 @@ class GoalRecords:
         return True
 
     async def add_progress(
-        self, goal_id: int, text: str, stamp: Stamp, visit_id: int | None = None
+        self,
+        goal_id: int,
+        text: str,
+        stamp: Stamp,
+        visit_id: int | None = None,
+        token: str | None = None,
     ) -> None:
-        """Append a dated progress note to a goal, optionally linked to a saved visit."""
+        """Append a dated progress note to a goal, optionally linked to a saved visit.
+
+        A draft's token saves one note: the same token again adds nothing.
+        """
         async with self.db.write() as conn:
+            if await saved_with(conn, "goal_events", stamp.actor_id, token):
+                return
             await add_event(
-                conn, goal_id, GoalEventKind.PROGRESS, stamp, text=text, visit_id=visit_id
+                conn,
+                goal_id,
+                GoalEventKind.PROGRESS,
+                stamp,
+                text=text,
+                visit_id=visit_id,
+                token=token,
             )
 
     async def add_visit_progress(
@@ -135,14 +151,22 @@ class GoalRecords:
 
     # Tasks
 
-    async def add_task(self, goal_id: int, task: NewTask, stamp: Stamp) -> int:
-        """Save a task under a goal with a history entry on the goal; return the task's id."""
+    async def add_task(
+        self, goal_id: int, task: NewTask, stamp: Stamp, token: str | None = None
+    ) -> int:
+        """Save a task under a goal with a history entry on the goal; return the task's id.
+
+        A draft's token saves one task: the same token again returns the first task's id.
+        """
         async with self.db.write() as conn:
+            first = await saved_with(conn, "tasks", stamp.actor_id, token)
+            if first is not None:
+                return first
             task_id = await insert(
                 conn,
                 "INSERT INTO tasks (goal_id, text, owner_kind, owner_member_id, "
-                "owner_institution, due, independence, created_by, created_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "owner_institution, due, independence, created_by, draft_token, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     goal_id,
                     task.text,
@@ -152,6 +176,7 @@ class GoalRecords:
                     iso_day(task.due),
                     None if task.independence is None else task.independence.value,
                     stamp.actor_id,
+                    token,
                     stamp.at.isoformat(),
                 ),
             )
@@ -243,11 +268,12 @@ async def add_event(
     visit_id: int | None = None,
     old: str | None = None,
     new: str | None = None,
+    token: str | None = None,
 ) -> None:
     """Inside a write: append one history entry to a goal."""
     await conn.execute(
         "INSERT INTO goal_events (goal_id, task_id, visit_id, kind, day, at, actor_id, text, "
-        "old_value, new_value) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "old_value, new_value, draft_token) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             goal_id,
             task_id,
@@ -259,8 +285,31 @@ async def add_event(
             text,
             old,
             new,
+            token,
         ),
     )
+
+
+# The tables a walk saves items into, with the column of who saved them (never user input).
+_BY_AUTHOR = {
+    "goals": "created_by",
+    "tasks": "created_by",
+    "goal_events": "actor_id",
+    "resources": "added_by",
+}
+
+
+async def saved_with(
+    conn: aiosqlite.Connection, table: str, author_id: int, token: str | None
+) -> int | None:
+    """Inside a write: the id of the row this author saved with this draft token, if any."""
+    if token is None:
+        return None
+    author = _BY_AUTHOR[table]  # table and column names are ours, never typed
+    row = await first_row(
+        conn, f"SELECT id FROM {table} WHERE {author} = ? AND draft_token = ?", (author_id, token)
+    )
+    return None if row is None else int(row["id"])
 
 
 def task_from_row(row: dict[str, Any]) -> Task:

@@ -11,7 +11,7 @@ import aiosqlite
 
 from bot.domain.plan import Assessment, GoalEventKind, GoalStatus, NewGoal, Plan, Resource, Stamp
 from bot.storage.db import Database, first_row, insert, iso_day
-from bot.storage.goals import GoalRecords, add_event
+from bot.storage.goals import GoalRecords, add_event, saved_with
 
 
 class PlanRepository(GoalRecords):
@@ -106,17 +106,24 @@ class PlanRepository(GoalRecords):
 
     # Goals (the rest of them is in GoalRecords)
 
-    async def add_goal(self, family_id: int, goal: NewGoal, stamp: Stamp) -> int:
+    async def add_goal(
+        self, family_id: int, goal: NewGoal, stamp: Stamp, token: str | None = None
+    ) -> int:
         """Save a goal and its first history entry under the current plan; return its id.
 
-        The family's plan is started here, in the same transaction, if it has none yet.
+        The family's plan is started here, in the same transaction, if it has none yet. A
+        draft's token saves one goal: the same token again returns the first goal's id.
         """
         async with self.db.write() as conn:
+            first = await saved_with(conn, "goals", stamp.actor_id, token)
+            if first is not None:
+                return first
             plan_id = await _ensure_plan(conn, family_id, stamp)
             goal_id = await insert(
                 conn,
                 "INSERT INTO goals (family_id, plan_id, area, text, expected_effect, due, "
-                "status, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "status, created_by, draft_token, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     family_id,
                     plan_id,
@@ -126,6 +133,7 @@ class PlanRepository(GoalRecords):
                     iso_day(goal.due),
                     GoalStatus.PLANNED.value,
                     stamp.actor_id,
+                    token,
                     stamp.at.isoformat(),
                 ),
             )
@@ -141,16 +149,42 @@ class PlanRepository(GoalRecords):
 
     # Resources
 
-    async def add_resource(self, family_id: int, text: str, stamp: Stamp) -> Resource:
-        """Record one of the family's resources (starting the plan if needed)."""
+    async def add_resource(
+        self, family_id: int, text: str, stamp: Stamp, token: str | None = None
+    ) -> Resource:
+        """Record one of the family's resources (starting the plan if needed).
+
+        A draft's token saves one resource: the same token again returns the first one.
+        """
         async with self.db.write() as conn:
+            first = await saved_with(conn, "resources", stamp.actor_id, token)
+            if first is not None:
+                row = await first_row(
+                    conn,
+                    "SELECT id, family_id, text, added_at FROM resources WHERE id = ?",
+                    (first,),
+                )
+                return Resource.model_validate(row)
             await _ensure_plan(conn, family_id, stamp)
             resource_id = await insert(
                 conn,
-                "INSERT INTO resources (family_id, text, added_by, added_at) VALUES (?, ?, ?, ?)",
-                (family_id, text, stamp.actor_id, stamp.at.isoformat()),
+                "INSERT INTO resources (family_id, text, added_by, draft_token, added_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (family_id, text, stamp.actor_id, token, stamp.at.isoformat()),
             )
         return Resource(id=resource_id, family_id=family_id, text=text, added_at=stamp.at)
+
+    async def item_saved(self, token: str, actor_id: int) -> bool:
+        """Whether this actor's goal, task, progress note or resource has this draft token."""
+        row = await self.db.fetch_one(
+            "SELECT EXISTS (SELECT 1 FROM goals WHERE created_by = ?1 AND draft_token = ?2) "
+            "OR EXISTS (SELECT 1 FROM tasks WHERE created_by = ?1 AND draft_token = ?2) "
+            "OR EXISTS (SELECT 1 FROM goal_events WHERE actor_id = ?1 AND draft_token = ?2) "
+            "OR EXISTS (SELECT 1 FROM resources WHERE added_by = ?1 AND draft_token = ?2) "
+            "AS found",
+            (actor_id, token),
+        )
+        return row is not None and bool(row["found"])
 
     async def resources(self, family_id: int) -> list[Resource]:
         """The family's resources not removed, oldest first."""

@@ -78,6 +78,15 @@ class VisitRepository:
         )
         return [await self._complete(r) for r in rows]
 
+    async def last_completed(self, family_id: int) -> Visit | None:
+        """The family's latest visit that took place, if any."""
+        row = await self.db.fetch_one(
+            "SELECT * FROM visits WHERE family_id = ? AND kind = 'completed' "
+            "ORDER BY visit_date DESC, id DESC LIMIT 1",
+            (family_id,),
+        )
+        return None if row is None else await self._complete(row)
+
     async def get(self, visit_id: int) -> Visit | None:
         """One visit by id."""
         row = await self.db.fetch_one("SELECT * FROM visits WHERE id = ?", (visit_id,))

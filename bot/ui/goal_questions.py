@@ -7,6 +7,7 @@ from datetime import date
 from pydantic import BaseModel
 from telegram import InlineKeyboardMarkup
 
+from bot.domain.day_words import PLAN_SPANS
 from bot.domain.family import Family
 from bot.domain.goal_steps import GoalDraft, Step
 from bot.domain.plan import (
@@ -19,7 +20,7 @@ from bot.domain.plan import (
     sort_goals,
 )
 from bot.domain.vocabulary import Area
-from bot.i18n import Translator
+from bot.i18n import N_, Translator
 from bot.ui import labels
 from bot.ui.keyboards import StepButtons, in_rows
 from bot.ui.plan_view import STATUS_ICONS, goal_lines, independence, independence_bar, status
@@ -28,7 +29,11 @@ from bot.ui.text import esc, fitting
 PREFIX = "g"  # the /goal walk's buttons
 GOALS_LISTED = 40
 TASK_BUTTONS = 40  # with the step's own buttons, well under Telegram's 100
-CARD_BUDGET = 3000  # the goal card, plus the step's question, stays under 4096 characters
+CARD_BUDGET = 3000
+DUE_QUESTION = N_(
+    "By when? Press a span, type a date (31.03, end of February, in 2 weeks, by 15 March), "
+    "or Skip."
+)  # the goal card, plus the step's question, stays under 4096 characters
 
 
 class Shown(BaseModel):
@@ -77,8 +82,8 @@ def goal_question(
             "How will you know it is reached (the expected effect)? Type it, or Skip."
         ), InlineKeyboardMarkup([[b(_("Skip ➡"), "skip")], finish])
     if step is Step.DUE:
-        return f"{head}\n" + _("By when? Type a date (31.03), or Skip."), InlineKeyboardMarkup(
-            [[b(_("Skip ➡"), "skip")], finish]
+        return f"{head}\n" + _(DUE_QUESTION), InlineKeyboardMarkup(
+            [*in_rows(b.spans(tr, PLAN_SPANS), 2), [b(_("Skip ➡"), "skip")], finish]
         )
     card = fitting(goal_lines(tr, goal, family, today), CARD_BUDGET) if goal and family else []
     card_text = head + "\n\n" + "\n".join(card)
@@ -112,8 +117,11 @@ def goal_question(
             "Type the progress note (at most {limit} characters)."
         ).format(limit=PROGRESS_NOTE_MAX), InlineKeyboardMarkup([back])
     if step is Step.NEW_DUE:
-        return card_text + "\n\n" + _("Type the new due date (31.03), or remove it."), (
-            InlineKeyboardMarkup([[b(_("Remove the due date"), "nodue")], back])
+        return card_text + "\n\n" + _(
+            "New due date? Press a span, type a date (31.03, end of February, in 2 weeks), "
+            "or remove it."
+        ), InlineKeyboardMarkup(
+            [*in_rows(b.spans(tr, PLAN_SPANS), 2), [b(_("Remove the due date"), "nodue")], back]
         )
     if step is Step.TASK_TEXT:
         return card_text + "\n\n" + _(
@@ -130,13 +138,21 @@ def goal_question(
             "Which institution? Type a short name (OPS, PUP, school…)."
         ), InlineKeyboardMarkup([back])
     if step is Step.TASK_DUE:
-        return card_text + "\n\n" + _("By when? Type a date (31.03), or Skip."), (
-            InlineKeyboardMarkup([[b(_("Skip ➡"), "skip")], back])
+        return card_text + "\n\n" + _(DUE_QUESTION), InlineKeyboardMarkup(
+            [*in_rows(b.spans(tr, PLAN_SPANS), 2), [b(_("Skip ➡"), "skip")], back]
         )
     tasks = goal.tasks if goal else ()
     if step is Step.TICK:
         rows = [
-            [b(("☑ " if task.done else "☐ ") + task.text, "tick", task.id)]
+            # The button says what it makes the task (done or open), not "flip it": the same
+            # press delivered again after a crash changes nothing more.
+            [
+                b(
+                    ("☑ " if task.done else "☐ ") + task.text,
+                    "tick",
+                    f"{task.id}-{int(not task.done)}",
+                )
+            ]
             for task in tasks[:TASK_BUTTONS]
         ]
         return card_text + "\n\n" + _("Tap a task to mark it done or open."), (

@@ -8,11 +8,20 @@ from enum import StrEnum
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.domain.family import Family
+from bot.i18n import N_, Translator
 from bot.ui.callbacks import encode, step_token
 from bot.ui.text import shorten
 
 PAGE_SIZE = 8
 BUTTON_TEXT_MAX = 40
+SPAN_LABELS = {  # the keys of day_words.SPANS
+    "1w": N_("in a week"),
+    "1m": N_("in a month"),
+    "3m": N_("in 3 months"),
+    "6m": N_("in half a year"),
+    "1y": N_("in a year"),
+}
+CONTRACT_SPAN_LABELS = {"6m": N_("for half a year"), "1y": N_("for a year")}
 
 
 def button(
@@ -64,6 +73,10 @@ class StepButtons:
             for value, label in options
         ]
         return [*in_rows(buttons, per_row), [self(done_text, "done")]]
+
+    def spans(self, tr: Translator, keys: Sequence[str]) -> list[InlineKeyboardButton]:
+        """One row of the usual spans (`in a week`, `in a month`…) for a date step."""
+        return [self(tr.gettext(SPAN_LABELS[key]), "span", key) for key in keys]
 
     def family_picker(
         self,

@@ -71,7 +71,10 @@ INSTITUTION_LABELS: dict[Institution, str] = {
 }
 
 ERROR_TEXTS: dict[str, str] = {
-    "date_format": N_("I could not read that date. Type it like 21.11 or 21.11.2026."),
+    "date_format": N_(
+        "I could not read that date. Type it like 21.11 or 21.11.2026, or in words: "
+        "tomorrow, in 2 weeks, end of February, by 15 March."
+    ),
     "date_impossible": N_("That date does not exist. Check the day and the month."),
     "date_no_leap_day": N_("There is no 29 February in that year."),
     "date_future": N_(
@@ -83,7 +86,14 @@ ERROR_TEXTS: dict[str, str] = {
     "duration_format": N_(
         "I could not read that duration. Type minutes (45) or hours (1h30, 1:30)."
     ),
-    "duration_range": N_("A visit lasts between {low} and {high} minutes."),
+    "duration_too_long": N_(
+        "{minutes} minutes is over {hours} hours, longer than a visit lasts. "
+        "Type minutes (90) or hours (1h30)."
+    ),
+    "duration_too_short": N_(
+        "{minutes} minutes is too short for a visit (at least {low}). "
+        "Type minutes (45) or hours (1h30)."
+    ),
     "text_too_long": N_(
         "That text is too long: {length} characters, at most {limit}. "
         "Please shorten it and send it again."
@@ -100,7 +110,10 @@ ERROR_TEXTS: dict[str, str] = {
         "The code {family_code} is already used. {suggestion} is free: press it below, "
         "or type another code."
     ),
-    "contract_order": N_("The contract cannot end before it was signed."),
+    "contract_order": N_(
+        "The contract was signed on {signed}; it cannot end before that ({date}). "
+        "Type a later date."
+    ),
     "contract_future": N_(
         "That date is in the future. A contract is entered once it has been signed."
     ),
@@ -111,6 +124,12 @@ ERROR_TEXTS: dict[str, str] = {
     ),
     "name_format": N_("Type a first name or initials (at most 30 characters)."),
     "year_format": N_("Type a birth year like 2015, or press Skip."),
+    "year_future": N_(
+        "{year} has not come yet (this is {this_year}). Type the year the person was born, "
+        "or press Skip."
+    ),
+    "year_too_old": N_("{year} is more than {limit} years ago. Check the year, or press Skip."),
+    "members_max": N_("A family has at most {limit} members here. Press Done to go on."),
     "label_format": N_("A label has at most 40 characters."),
     # A family's case from start to end (closure, monitoring, reopening)
     "family_closed": N_(

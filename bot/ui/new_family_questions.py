@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardMarkup
 
+from bot.domain.day_words import CONTRACT_SPANS
 from bot.domain.family import LABEL_MAX, MEMBERS_MAX
 from bot.domain.family_steps import FamilyDraft, Step
 from bot.domain.vocabulary import MemberRole
 from bot.i18n import Translator
 from bot.ui import labels
-from bot.ui.keyboards import StepButtons, in_rows
+from bot.ui.keyboards import CONTRACT_SPAN_LABELS, StepButtons, in_rows
 from bot.ui.text import esc
 
 PREFIX = "nf"  # the /newfamily walk's buttons
@@ -35,6 +36,8 @@ def family_question(
         keys = [skip, cancel]
     elif step is Step.MEMBERS:
         text = _members(tr, draft)
+        if len(draft.members) < MEMBERS_MAX:
+            text += "\n\n" + _("Type a member's first name to add them, or press Done.")
         adds = [(_("➕ Add a member"), "add", "")] if len(draft.members) < MEMBERS_MAX else []
         keys = [b.row(*adds, (_("Done ➡"), "done", "")), cancel]
     elif step is Step.MEMBER_NAME:
@@ -55,8 +58,12 @@ def family_question(
         text = _("When was the contract signed? Type a date (21.11), press Today, or Skip.")
         keys = [b.row((_("Today"), "today", ""), (_("Skip ➡"), "skip", "")), cancel]
     elif step is Step.UNTIL:
-        text = _("Until when is the contract valid? Type a date, or Skip.")
-        keys = [skip, cancel]
+        text = _(
+            "Until when is the contract valid? Press a span (from the signing), type a date "
+            "(31.05.2027, end of May), or Skip."
+        )
+        spans = [b(_(CONTRACT_SPAN_LABELS[key]), "span", key) for key in CONTRACT_SPANS]
+        keys = [spans, skip, cancel]
     else:
         text = summary(tr, draft)
         keys = [b.row((_("💾 Save"), "save", ""), (_("✖ Cancel"), "cancel", ""))]

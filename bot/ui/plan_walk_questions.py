@@ -88,9 +88,9 @@ def resources_question(
         listed = listed or _("none yet")
         rows = [[b("✖ " + r.text, "remove", r.id)] for r in items[:RESOURCES_LISTED]]
         add = [b(_("➕ Add a resource"), "add")]
-        return f"{head} — " + _("the family's resources") + "\n" + listed, InlineKeyboardMarkup(
-            [*rows, add, finish]
-        )
+        hint = _("Type a strength of the family to add it, or press ✖ to take one off.")
+        text = f"{head} — " + _("the family's resources") + "\n" + listed + "\n\n" + hint
+        return text, InlineKeyboardMarkup([*rows, add, finish])
     return f"{head}\n" + _(
         "Type one strength or resource of the family (at most {limit} characters)."
     ).format(limit=RESOURCE_MAX), InlineKeyboardMarkup([finish])

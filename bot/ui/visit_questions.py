@@ -17,6 +17,7 @@ from bot.ui.keyboards import StepButtons, in_rows
 from bot.ui.text import esc, shorten
 
 PREFIX = "v"  # the /visit walk's buttons
+DURATIONS = (60, 90, 120)
 SUMMARY_NOTE_PREVIEW = 1500
 
 
@@ -76,34 +77,44 @@ def visit_question(
         reasons = [b.row((labels.name(tr, r), "reason", r.value)) for r in MissedReason]
         return head + "\n" + _("What happened?"), InlineKeyboardMarkup([*reasons, cancel_row])
     if step is Step.DURATION:
-        choices = b.row(*((_("{minutes} min").format(minutes=m), "dur", m) for m in (60, 90, 120)))
+        lengths = list(DURATIONS)
+        if draft.duration_min is not None and draft.duration_min not in lengths:
+            lengths.append(draft.duration_min)  # the last visit's own length, one tap away
+        choices = b.row(
+            *(
+                (_tick(m == draft.duration_min) + _("{minutes} min").format(minutes=m), "dur", m)
+                for m in lengths
+            )
+        )
         return head + "\n" + _(
             "How long did it last? Press a button or type minutes (45) or hours (1h30)."
-        ), InlineKeyboardMarkup([choices, cancel_row])
+        ) + _like(tr, draft), InlineKeyboardMarkup([choices, cancel_row])
     if step is Step.PLACE:
-        places = [b(labels.name(tr, p), "place", p.value) for p in Place]
-        return head + "\n" + _("Where?"), InlineKeyboardMarkup([*in_rows(places, 2), cancel_row])
+        places = [b(_tick(p is draft.place) + labels.name(tr, p), "place", p.value) for p in Place]
+        return head + "\n" + _("Where?") + _like(tr, draft), InlineKeyboardMarkup(
+            [*in_rows(places, 2), cancel_row]
+        )
     if step is Step.PRESENT:
         members = family.members if family else ()
         options = [(str(m.id), f"{m.name} ({labels.name(tr, m.role)})") for m in members]
         chosen = {str(m) for m in draft.present}
         rows = b.toggles(options, chosen, done_text=_("Done ➡"))
-        return head + "\n" + _("Who was present? Tap to mark, then Done."), InlineKeyboardMarkup(
-            [*rows, cancel_row]
-        )
+        return head + "\n" + _("Who was present? Tap to mark, then Done.") + _like(
+            tr, draft
+        ), InlineKeyboardMarkup([*rows, cancel_row])
     if step is Step.AREAS:
         options = [(a.value, labels.name(tr, a)) for a in Area]
         rows = b.toggles(options, {a.value for a in draft.areas}, done_text=_("Done ➡"))
-        return head + "\n" + _(
-            "Which areas did you work on? Tap to mark, then Done."
+        return head + "\n" + _("Which areas did you work on? Tap to mark, then Done.") + _like(
+            tr, draft
         ), InlineKeyboardMarkup([*rows, cancel_row])
     if step is Step.ACTIVITIES:
         options = [(a.value, labels.name(tr, a)) for a in Activity]
         chosen = {a.value for a in draft.activities}
         rows = b.toggles(options, chosen, done_text=_("Done ➡"), per_row=1)
-        return head + "\n" + _("What did you do? Tap to mark, then Done."), InlineKeyboardMarkup(
-            [*rows, cancel_row]
-        )
+        return head + "\n" + _("What did you do? Tap to mark, then Done.") + _like(
+            tr, draft
+        ), InlineKeyboardMarkup([*rows, cancel_row])
     if step is Step.GOALS:
         options = [(str(g.id), f"{labels.name(tr, g.area)}: {g.text}") for g in goals]
         chosen = {str(g) for g in draft.goals}
@@ -139,6 +150,21 @@ def visit_question(
             b.row((_("💾 Save"), "save", "")),
             b.row((_("✏️ Change a step"), "change", ""), (_("✖ Cancel"), "cancel", "")),
         ]
+    )
+
+
+def _tick(chosen: bool) -> str:
+    """The mark of a choice pre-selected (from the last visit) or chosen before."""
+    return "✅ " if chosen else ""
+
+
+def _like(tr: Translator, draft: VisitDraft) -> str:
+    """A line saying the choices come from the last visit, while they do."""
+    if draft.like_visit is None or draft.editing:
+        return ""
+    day = tr.fmt_date(draft.like_visit)
+    return "\n" + esc(
+        tr.gettext("Marked as on the last visit ({date}); change what differs.").format(date=day)
     )
 
 

@@ -36,6 +36,7 @@ async def test_forged_buttons_for_another_assistants_family_are_audited(
     await assistant_with_family(harness)
     other = await harness.assistant(2002, language_code="en")
     await register_family(other, code="Z-9")
+    await register_family(other, code="Z-8")  # two families: /visit shows the picker
     assert harness.services is not None
     family = await harness.services.families.families.by_code("R-01")
     assert family is not None

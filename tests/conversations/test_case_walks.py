@@ -280,7 +280,9 @@ async def test_the_monthly_reminders_button_starts_the_monitoring_contact(
     await close_r01(sim)
     await sim.press_data(1, f"fm:-:f:{family_id}")  # 👁 Record a contact, on a reminder
     assert "When was the contact?" in harness.fake.last_text(sim.chat_id)
-    await sim.send("tomorrow")
+    await sim.send("tomorrow")  # read as a day (day_words), refused as one still to come
+    assert "has not come yet" in harness.fake.last_text(sim.chat_id)
+    await sim.send("tomorrowish")
     assert "could not read" in harness.fake.last_text(sim.chat_id)
     await sim.press("Today")
     await sim.press("From the school")

@@ -102,8 +102,10 @@ async def test_starting_one_while_the_other_is_open_replaces_it(harness: BotHarn
     await sim.press("Add a resource")
     await sim.send("/ocena R-01")
     assert "When was this assessment made" in harness.fake.last_text(sim.chat_id)
-    await sim.send("/visit")  # another walk is refused while one is open, as always
-    assert "not finished" in harness.fake.last_text(sim.chat_id)
+    await sim.send("/visit")  # another walk asks before the open one is dropped
+    assert "Drop the assessment you started and start a new visit?" in harness.fake.last_text(
+        sim.chat_id
+    )
     assert harness.fake.errors == []
 
 
@@ -126,6 +128,6 @@ async def test_a_draft_from_before_the_split_blocks_nothing(harness: BotHarness)
     await sim.send("/resources R-01")
     assert "the family's resources" in harness.fake.last_text(sim.chat_id)
     await sim.press("Finish")
-    await sim.send("/visit")
-    assert "Which family did you visit" in harness.fake.last_text(sim.chat_id)
+    await sim.send("/visit")  # the one family, straight to the date
+    assert "R-01 — visit · 1/9" in harness.fake.last_text(sim.chat_id)
     assert harness.fake.errors == []

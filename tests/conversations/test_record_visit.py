@@ -33,8 +33,7 @@ async def assistant_with_family(harness: BotHarness) -> UserSim:
 
 async def walk_to_note(sim: UserSim) -> None:
     """/visit up to the note step, with buttons only."""
-    await sim.send("/visit")
-    await sim.press("R-01")
+    await sim.send("/visit")  # the one active family: no picker
     await sim.press("Today")
     await sim.press("90 min")
     await sim.press("Family's home")
@@ -125,7 +124,7 @@ async def test_typed_dates_and_durations_and_their_errors(harness: BotHarness) -
     await sim.send("ninety")
     assert "could not read that duration" in harness.fake.last_text(sim.chat_id)
     await sim.send("700")
-    assert "between 5 and 600" in harness.fake.last_text(sim.chat_id)
+    assert "700 minutes is over 10 hours" in harness.fake.last_text(sim.chat_id)
     await sim.send("1h30")
     await sim.send("here")  # a button step
     assert "use the buttons" in harness.fake.last_text(sim.chat_id)
@@ -162,6 +161,7 @@ async def test_edit_a_step_from_the_summary(harness: BotHarness) -> None:
 
 async def test_old_buttons_are_answered_and_ignored(harness: BotHarness) -> None:
     sim = await assistant_with_family(harness)
+    await register_family(sim, code="R-02")  # two families: the picker is shown
     await sim.send("/visit")
     family_msg, family_data = harness.fake.button(sim.chat_id, "R-01")
     await sim.press("R-01")
@@ -182,6 +182,7 @@ async def test_forged_button_for_another_assistants_family(harness: BotHarness) 
     owner = await assistant_with_family(harness)
     other = await harness.assistant(2002, language_code="en")
     await register_family(other, code="Z-9")
+    await register_family(other, code="Z-8")  # two families: the picker is shown
     assert harness.services is not None
     family = await harness.services.families.families.by_code("R-01")
     assert family is not None
@@ -200,8 +201,7 @@ async def test_forged_button_for_another_assistants_family(harness: BotHarness) 
 
 async def test_restart_in_the_middle_resumes_at_the_same_step(harness: BotHarness) -> None:
     sim = await assistant_with_family(harness)
-    await sim.send("/visit")
-    await sim.press("R-01")
+    await sim.send("/visit")  # the one active family: no picker
     await sim.press("Today")
     await sim.press("120 min")
     await harness.crash_and_restart()
@@ -251,7 +251,9 @@ async def test_visit_from_the_families_list(harness: BotHarness) -> None:
     assert "When was it" in harness.fake.last_text(sim.chat_id)
     await sim.press("Yesterday")
     await sim.send("/newfamily")
-    assert "not finished" in harness.fake.last_text(sim.chat_id)
+    assert "Drop the visit you started" in harness.fake.last_text(sim.chat_id)
+    await sim.press("No, go back")
+    assert "How long" in harness.fake.last_text(sim.chat_id)
     await sim.send("/visit")
     assert "unfinished" in harness.fake.last_text(sim.chat_id)
     await sim.press("Continue")

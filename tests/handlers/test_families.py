@@ -46,8 +46,7 @@ async def test_families_in_polish_with_plurals(harness: BotHarness) -> None:
     await sim.send("/rodziny")
     assert "Nie masz" in harness.fake.last_text(sim.chat_id)
     await register_family_pl(harness, sim.user_id)
-    await sim.send("/wizyta")
-    await sim.press("R-01")
+    await sim.send("/wizyta")  # the one active family: no picker
     await sim.send("20.11")
     await sim.press("60 min")
     await sim.press("Telefon")

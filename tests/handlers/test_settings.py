@@ -29,3 +29,22 @@ async def test_settings_change_by_buttons(harness: BotHarness) -> None:
     await sim.press("Polski")
     assert "po polsku" in harness.fake.last_text(sim.chat_id)
     assert harness.fake.errors == []
+
+
+def _ticked(harness: BotHarness, chat_id: int) -> list[str]:
+    """The buttons of the settings message that show the active choice."""
+    rows = harness.fake.last_markup(chat_id)
+    return [text for row in rows for text, _ in row if text.startswith("✅")]
+
+
+async def test_the_active_digest_time_and_quiet_hours_are_ticked(harness: BotHarness) -> None:
+    sim = await harness.assistant(language_code="en")
+    await sim.send("/settings")
+    assert _ticked(harness, sim.chat_id) == ["✅ 07:30", "✅ 20:00–07:00"]
+    await sim.press("22:00–06:00")
+    assert _ticked(harness, sim.chat_id) == ["✅ 07:30", "✅ 22:00–06:00"]
+    await sim.press("no quiet hours")
+    assert _ticked(harness, sim.chat_id) == ["✅ 07:30", "✅ no quiet hours"]
+    await sim.press("✅ no quiet hours")  # the active one pressed again: still the one ticked
+    assert _ticked(harness, sim.chat_id) == ["✅ 07:30", "✅ no quiet hours"]
+    assert all("not modified" in (c.error or "") for c in harness.fake.errors)
