@@ -27,6 +27,7 @@ os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 from telegram import Update
 
+from bot import logs
 from bot.app import build_application, start_up
 from bot.config import ConfigError, Settings, load_settings
 from bot.doctor import doctor
@@ -96,7 +97,7 @@ async def run(settings: Settings) -> None:
 
 
 COMMANDS = ["run", "migrate", "backup", "doctor"]
-# Commands that work on the files while the bot is stopped; each returns what it did, one line.
+# Commands on the files (encrypt, rekey and restore refuse a running bot); each returns one line.
 OFFLINE: dict[str, Callable[[Settings, argparse.Namespace], str]] = {
     "encrypt": lambda settings, _: keys.encrypt(settings),
     "rekey": lambda settings, args: keys.rekey(settings, args.new_key_file),
@@ -134,6 +135,7 @@ def main(argv: list[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     logging.getLogger("httpx").setLevel(logging.WARNING)  # it would log the token in URLs
+    logs.install(logging.getLogger())
     if args.command == "doctor":  # it reads the settings itself, and reports, not raises
         return asyncio.run(doctor())
     try:

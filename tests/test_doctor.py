@@ -151,6 +151,19 @@ async def test_a_world_readable_folder_is_a_problem(api: LocalBotApi, tmp_path: 
     assert f"chmod 700 {data}" in report.lines["data folder"]
     assert [report.status(n) for n in ALL_CHECKS if n != "data folder"] == ["OK"] * 6
     assert report.code == 1
+    assert "refuses to start" in report.lines["data folder"]
+
+
+async def test_a_database_file_others_can_read_is_a_problem(
+    api: LocalBotApi, tmp_path: Path
+) -> None:
+    data = tmp_path / "data"
+    await installed(data)
+    (data / "bot.sqlite3").chmod(0o644)
+    report = await doctor(environment(api, data), tmp_path)
+    assert report.status("data folder") == "PROBLEM"
+    assert "bot.sqlite3 644" in report.lines["data folder"]
+    assert report.code == 1
 
 
 async def test_a_token_telegram_refuses_is_a_problem_and_not_shown(

@@ -58,6 +58,8 @@ def export(settings: Settings, args: argparse.Namespace) -> str:
 
 async def _export(settings: Settings, code: str | None, since: datetime | None, out: Path) -> int:
     """Read the log and write it."""
+    if not settings.database_path.is_file():
+        raise DatabaseError(f"no database at {settings.database_path}: check DATABASE_PATH")
     db = await Database.open(settings.database_path, settings.key())
     try:
         audit = AccessAudit(AuditRepository(db), Clock(settings.tz))

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import getpass
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.config import ConfigError, Settings
 from bot.storage import copies
 from bot.storage.db import DatabaseError, newest_migration
+from bot.storage.files import private_folder
+
+RUNNING_WITHIN = timedelta(minutes=3)  # a tick this recent: the bot is most likely running
 
 
 def encrypt(settings: Settings) -> str:
@@ -30,6 +33,7 @@ def encrypt(settings: Settings) -> str:
         copies.check_copy(path, key)
         return f"{path} is already encrypted with the configured key: nothing to do"
     copies.check_copy(path, None, "no key (as a plain database)")
+    _stopped(path, None)
     copies.checkpoint(path, None)
     fresh = _scratch(path, "encrypting")
     copies.export(path, None, fresh, key)
@@ -50,6 +54,7 @@ def rekey(settings: Settings, new_key_file: Path | None) -> str:
         raise ConfigError("rekey: the new key is the same as the current one")
     path = _existing(settings.database_path)
     copies.check_copy(path, old)
+    _stopped(path, old)
     copies.checkpoint(path, old)
     fresh = _scratch(path, "rekeying")
     copies.export(path, old, fresh, new)
@@ -65,12 +70,15 @@ def restore(settings: Settings, backup: Path) -> str:
     key = settings.key()
     path = settings.database_path
     try:
+        if path.exists():
+            _stopped(path, key)
         version = copies.check_copy(backup, key)
         if version > newest_migration():
             raise DatabaseError(
                 f"{backup} has schema version {version}, newer than this code "
                 f"({newest_migration()}): install the release that wrote it"
             )
+        private_folder(path.parent)  # restoring onto a new machine: the folder may not exist
         fresh = _scratch(path, "restoring")
         copies.copy_file(backup, fresh)
         copies.check_copy(fresh, key)
@@ -80,6 +88,16 @@ def restore(settings: Settings, backup: Path) -> str:
     copies.swap_in(path, fresh)
     kept = "" if aside is None else f"; the previous database is kept as {aside}"
     return f"restored {backup} (schema version {version}) into {path}{kept}"
+
+
+def _stopped(path: Path, key: str | None) -> None:
+    """Refuse to work on the file under a running bot (its minute tick ran just now)."""
+    tick = copies.last_tick(path, key)
+    if tick is not None and datetime.now(UTC) - tick < RUNNING_WITHIN:
+        raise DatabaseError(
+            f"the bot seems to be running on {path} (its minute tick ran at "
+            f"{tick.astimezone(UTC):%H:%M:%S} UTC): stop it first, then run this again"
+        )
 
 
 def _existing(path: Path) -> Path:

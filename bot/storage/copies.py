@@ -116,6 +116,18 @@ def checkpoint(database: Path, key: str | None) -> None:
         conn.close()
 
 
+def last_tick(database: Path, key: str | None) -> datetime | None:
+    """When the running bot's minute tick last ran (None: never, or no such table yet)."""
+    conn = connect(database, key)
+    try:
+        row = conn.execute("SELECT last_tick_at FROM scheduler_state WHERE id = 1").fetchone()
+    except Exception:  # an old schema or an unreadable file: nothing to tell
+        return None
+    finally:
+        conn.close()
+    return None if row is None else datetime.fromisoformat(str(row[0]))
+
+
 def _quoted(key: str) -> str:
     """A key as an SQL string literal."""
     return "'" + key.replace("'", "''") + "'"

@@ -87,3 +87,8 @@ async def test_the_export_filters_by_family_and_day_and_holds_no_content(
     assert unknown.returncode == 2
     assert "R-77" in unknown.stderr
     assert audit(settings, "--since", "yesterday", "--out", "y.csv").returncode == 2
+    missing = settings.model_copy(update={"database_path": tmp_path / "none" / "x.sqlite3"})
+    nowhere = audit(missing, "--out", str(tmp_path / "z.csv"))
+    assert nowhere.returncode == 2
+    assert "no database" in nowhere.stderr
+    assert not (tmp_path / "none").exists()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -196,6 +197,13 @@ def test_restore_puts_a_checked_backup_back_and_keeps_the_old_database(tmp_path:
     [aside] = [p for p in database.parent.iterdir() if ".before-" in p.name]
     assert aside.stat().st_mode & 0o777 == 0o600
     assert run_bot(tmp_path, "migrate", DATABASE_KEY="k").returncode == 0
+    elsewhere = tmp_path / "new machine" / "data" / "bot.sqlite3"
+    fresh = run_bot(
+        tmp_path, "restore", str(backup), DATABASE_KEY="k", DATABASE_PATH=str(elsewhere)
+    )
+    assert fresh.returncode == 0, fresh.stderr
+    assert read_secret(elsewhere, "k") == SECRET
+    assert elsewhere.parent.stat().st_mode & 0o777 == 0o700
 
 
 def test_restore_refuses_a_damaged_backup(tmp_path: Path) -> None:
@@ -206,4 +214,30 @@ def test_restore_refuses_a_damaged_backup(tmp_path: Path) -> None:
     broken.write_bytes(b"SQLite format 3\x00" + b"\x00" * 100)
     line = one_line_error(run_bot(tmp_path, "restore", str(broken)))
     assert "nothing was replaced" in line
+    assert database.read_bytes() == before
+
+
+@pytest.mark.parametrize("command", ["encrypt", "rekey", "restore"])
+def test_nothing_is_done_under_a_running_bot(tmp_path: Path, command: str) -> None:
+    database = tmp_path / "data" / "bot.sqlite3"
+    key = None if command == "encrypt" else "k"
+    env = {} if key is None else {"DATABASE_KEY": key}
+    assert run_bot(tmp_path, "migrate", **env).returncode == 0
+    backup = tmp_path / "b.sqlite3"
+    assert run_bot(tmp_path, "backup", str(backup), **env).returncode == 0
+    conn = copies.connect(database, key)
+    conn.execute(  # the minute tick of a bot running right now
+        "INSERT INTO scheduler_state (id, last_tick_at) VALUES (1, ?)",
+        (datetime.now(UTC).isoformat(),),
+    )
+    conn.close()
+    before = database.read_bytes()
+    new = key_file(tmp_path, "new", "n")
+    args = {
+        "encrypt": ["encrypt"],
+        "rekey": ["rekey", "--new-key-file", str(new)],
+        "restore": ["restore", str(backup)],
+    }[command]
+    line = one_line_error(run_bot(tmp_path, *args, DATABASE_KEY="k"))
+    assert "stop it first" in line
     assert database.read_bytes() == before

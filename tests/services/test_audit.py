@@ -30,6 +30,7 @@ NOW = datetime.combine(MONDAY, time(8), tzinfo=WARSAW)  # after the 07:30 digest
 OWNER = Actor(telegram_id=1001, is_assistant=True)
 OTHER = Actor(telegram_id=1002, is_assistant=True)
 ADMIN = Actor(telegram_id=ADMIN_ID, is_admin=True)
+COORDINATOR = Actor(telegram_id=1003, is_coordinator=True)
 STRANGER_ID = 4242
 
 
@@ -336,14 +337,17 @@ async def test_forty_attempts_leave_forty_rows(world: World) -> None:
     assert {d.family_id for d in denials} == {world.family_id}
 
 
-async def test_an_admin_reads_are_audited_as_allowed_and_changes_denied(world: World) -> None:
+@pytest.mark.parametrize("reader", [ADMIN, COORDINATOR], ids=["admin", "coordinator"])
+async def test_a_readers_reads_are_audited_as_allowed_and_changes_denied(
+    world: World, reader: Actor
+) -> None:
     services = world.services
-    await services.plans.plan_for(ADMIN, "R-01")
-    await services.plans.goal(ADMIN, world.goal_id)
-    await services.plans.assessments(ADMIN, world.family_id)
-    await services.appointments.get(ADMIN, world.appointment_id)
-    await services.visits.recent(ADMIN, "R-01")
-    await services.families.open_family(ADMIN, world.family_id, "read.card")
+    await services.plans.plan_for(reader, "R-01")
+    await services.plans.goal(reader, world.goal_id)
+    await services.plans.assessments(reader, world.family_id)
+    await services.appointments.get(reader, world.appointment_id)
+    await services.visits.recent(reader, "R-01")
+    await services.families.open_family(reader, world.family_id, "read.card")
     log = await world.accesses()
     for action in (
         "read.plan",
@@ -353,13 +357,13 @@ async def test_an_admin_reads_are_audited_as_allowed_and_changes_denied(world: W
         "read.visits",
         "read.card",
     ):
-        assert (ADMIN_ID, action) in log
-    assert await world.denials(ADMIN) == []
+        assert (reader.telegram_id, action) in log
+    assert await world.denials(reader) == []
     with pytest.raises(NotAllowed, match="read_only"):
-        await services.plans.add_goal(ADMIN, world.family_id, Area.HEALTH, "x")
+        await services.plans.add_goal(reader, world.family_id, Area.HEALTH, "x")
     with pytest.raises(NotAllowed, match="read_only"):
-        await services.appointments.cancel(ADMIN, world.appointment_id)
-    assert [(d.action, d.family_id) for d in await world.denials(ADMIN)] == [
+        await services.appointments.cancel(reader, world.appointment_id)
+    assert [(d.action, d.family_id) for d in await world.denials(reader)] == [
         ("plan.goal.add", world.family_id),
         ("appointment.cancel", world.family_id),
     ]
