@@ -6,7 +6,7 @@ first, unless the command names one (`/visit R-01`) or a family's button started
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, TypeVar
@@ -18,13 +18,15 @@ from bot.conversations.engine import Walk
 from bot.domain.drafts import FamilyDraft
 from bot.domain.errors import DomainError, NotFound
 from bot.domain.family import Family
+from bot.handlers.common import answer_press
 from bot.handlers.context import BotContext
-from bot.ui.callbacks import as_int
+from bot.ui.callbacks import as_int, pressed_data
 from bot.ui.labels import describe_error
 
 FamilyDraftT = TypeVar("FamilyDraftT", bound=FamilyDraft)
 FamilyTurn = Turn[FamilyDraft, Any]
 Chosen = Callable[[BotContext, Any], Awaitable[None]]
+Entry = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
 
 
 async def family_of(turn: Turn[FamilyDraftT, Any]) -> Family | None:
@@ -102,3 +104,15 @@ class FamilyPicker:
             if self.chosen is not None:
                 await self.chosen(context, draft)
         await walk.go(update, context, draft, self.at if opened is None else self.then)
+
+    def entry(self, walk: Walk[FamilyDraftT, Any]) -> Entry:
+        """The walk's start for its command (`/close [code]`) and its family card button."""
+
+        async def start(update: Update, context: BotContext) -> None:
+            if await walk.blocked(update, context):
+                return
+            press = pressed_data(update)
+            await answer_press(update)
+            await self.begin(walk, update, context, None if press is None else as_int(press.arg))
+
+        return start

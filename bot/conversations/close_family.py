@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.commands import names
@@ -24,9 +23,7 @@ from bot.domain.lifecycle import (
 )
 from bot.domain.lifecycle_steps import CloseDraft, CloseStep
 from bot.domain.parsing import parse_date
-from bot.handlers.common import answer_press
-from bot.handlers.context import BotContext
-from bot.ui.callbacks import as_int, pressed_data
+from bot.ui.callbacks import as_int
 from bot.ui.case_questions import CLOSE_PREFIX, close_question, closed_text
 from bot.ui.family_views import CLOSE_CARD_PREFIX
 
@@ -131,13 +128,8 @@ STARTS = {"/close": (S.FAMILY,), "/close R-01, the card's 🔒": (S.DAY,)}
 WALK = Walk(NAME, CLOSE_PREFIX, CloseDraft, TABLE, _question, starts=STARTS)
 
 
-async def start(update: Update, context: BotContext) -> None:
-    """`/close [code]` or the 🔒 button of a family's card."""
-    if await WALK.blocked(update, context):
-        return
-    press = pressed_data(update)
-    await answer_press(update)
-    await PICKER.begin(WALK, update, context, None if press is None else as_int(press.arg))
+# `/close [code]` or the 🔒 button of a family's card.
+start = PICKER.entry(WALK)
 
 
 HANDLERS = WALK.handlers(

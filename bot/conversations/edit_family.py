@@ -6,7 +6,6 @@ is the table `TABLE` below; `edit_family.mmd` is drawn from it (`make diagrams`)
 
 from __future__ import annotations
 
-from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.commands import names
@@ -18,9 +17,7 @@ from bot.domain.family import check_member_name, valid_birth_year
 from bot.domain.lifecycle_steps import EditDraft, EditStep
 from bot.domain.parsing import parse_date
 from bot.domain.vocabulary import MemberRole
-from bot.handlers.common import answer_press
-from bot.handlers.context import BotContext
-from bot.ui.callbacks import as_int, pressed_data
+from bot.ui.callbacks import as_int
 from bot.ui.edit_family_questions import EDIT_PREFIX, edit_question
 from bot.ui.family_views import EDIT_CARD_PREFIX
 
@@ -199,13 +196,8 @@ WALK = Walk(
 )
 
 
-async def start(update: Update, context: BotContext) -> None:
-    """`/edit [code]` or the ✏️ button of a family's card."""
-    if await WALK.blocked(update, context):
-        return
-    press = pressed_data(update)
-    await answer_press(update)
-    await PICKER.begin(WALK, update, context, None if press is None else as_int(press.arg))
+# `/edit [code]` or the ✏️ button of a family's card.
+start = PICKER.entry(WALK)
 
 
 HANDLERS = WALK.handlers(
