@@ -24,7 +24,8 @@ from telegram.request import BaseRequest
 from bot.commands import names
 from bot.conversations import walk_handlers
 from bot.conversations._switch import switch_pressed
-from bot.conversations.engine import SWITCH_PREFIX, clean_up_ended_walks, route_cancel, route_typed
+from bot.conversations._walk_chat import SWITCH_PREFIX, clean_up_ended_walks
+from bot.conversations.engine import route_cancel, route_typed
 from bot.handlers import (
     access,
     admin,

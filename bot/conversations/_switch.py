@@ -1,7 +1,7 @@
 """A new command in the middle of a walk: "Drop … and start …?" [Yes, drop it] [No, go back].
 
 engine.ask_to_abandon asks and keeps the start that came (the update, as sent) in user_data;
-"Yes" abandons the open walk (engine.abandon_walk, the one place that does) and runs that
+"Yes" abandons the open walk (_walk_chat.abandon_walk, the one place that does) and runs that
 start as if it came now; "No" shows the open walk's question again. Nothing is dropped
 before "Yes".
 """
@@ -14,14 +14,8 @@ from typing import Any, cast
 from telegram import Update
 from telegram.ext import Application
 
-from bot.conversations.engine import (
-    SWITCH_KEY,
-    WALK_KEY,
-    Handler,
-    abandon_walk,
-    open_walk,
-    walks,
-)
+from bot.conversations._walk_chat import SWITCH_KEY, WALK_KEY, abandon_walk
+from bot.conversations.engine import Handler, open_walk, walks
 from bot.handlers.common import answer_press, show
 from bot.handlers.context import BotContext
 from bot.handlers.start import stale_button

@@ -10,8 +10,9 @@ question of a step; the step enum is the table's, and the usual ending (✖ Canc
 /cancel: "Cancelled. Nothing was saved.") is the default.
 
 Where the user is lives once, in user_data under `WALK_KEY`: the walk's name, its step, its
-draft and the message that holds the live question. PTB's persistence writes it with the
-update id after every update (see handlers/gate.py), so a restart resumes the same step.
+draft and the message that holds the live question (the chat side is in _walk_chat.py).
+PTB's persistence writes it with the update id after every update (see handlers/gate.py), so
+a restart resumes the same step.
 """
 
 from __future__ import annotations
@@ -20,13 +21,11 @@ import logging
 import secrets
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import KW_ONLY, dataclass, field
-from datetime import UTC
 from enum import StrEnum
 from typing import Any, Generic
 
 from pydantic import ValidationError
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot.conversations._table import (
@@ -40,7 +39,16 @@ from bot.conversations._table import (
     StepT,
     Turn,
 )
-from bot.domain.chat_cleanup import MessageKind, ShownMessage
+from bot.conversations._walk_chat import (
+    SWITCH_KEY,
+    WALK_KEY,
+    _main_menu_once,
+    _one_live_question,
+    _token_of,
+    _walk_messages,
+    _walk_over,
+    ask_to_abandon,
+)
 from bot.domain.drafts import ItemsDraft
 from bot.domain.errors import DomainError, NotAllowed, NotFound
 from bot.domain.visit import clean_text
@@ -48,15 +56,12 @@ from bot.handlers.common import answer_press, show
 from bot.handlers.context import BotContext
 from bot.handlers.start import stale_button
 from bot.i18n import N_, Translator
-from bot.reminders.chat_cleanup import sweep
-from bot.ui.callbacks import encode, pressed_data, register
+from bot.ui.callbacks import pressed_data, register
 from bot.ui.labels import describe_error
-from bot.ui.main_menu import MENU_KEY, main_menu
 from bot.ui.text import esc
 
 log = logging.getLogger(__name__)
 
-WALK_KEY = "walk"  # user_data: {"name", "step", "draft", "message"} of the open walk
 _WALKS: dict[str, Walk[Any, Any]] = {}
 
 
@@ -93,63 +98,6 @@ async def stale(update: Update, context: BotContext) -> None:
     await answer_press(
         update, context.tr.gettext("That button is from an older message; use the latest one.")
     )
-
-
-SWITCH_KEY = "switch"  # user_data: {"token", "update"}: a start waiting for "Yes, drop it"
-SWITCH_PREFIX = register("sw", {"yes", "no"})  # its buttons (conversations/_switch.py)
-
-
-def abandon_walk(context: BotContext) -> None:
-    """The one place a walk is abandoned: its draft is gone, its messages leave the chat.
-
-    Called when the user confirmed dropping it for another (never silently): whatever the
-    walk held unsaved is lost on purpose, what it saved stays.
-    """
-    context.data.pop(SWITCH_KEY, None)
-    _walk_over(context, context.data.pop(WALK_KEY, None), None)
-
-
-def _start_kept(update: Update) -> dict[str, Any]:
-    """The start to run after "Yes", without the content of the message a button was on.
-
-    (A family card's text names members: it is not copied into user_data.)
-    """
-    kept = update.to_dict()
-    pressed_on = kept.get("callback_query", {}).get("message")
-    if isinstance(pressed_on, dict):
-        keys = ("message_id", "chat", "date")
-        kept["callback_query"]["message"] = {k: pressed_on[k] for k in keys if k in pressed_on}
-    kept.get("message", {}).pop("reply_to_message", None)
-    return kept
-
-
-async def ask_to_abandon(
-    update: Update, context: BotContext, started: Walk[Any, Any], wanted: Walk[Any, Any]
-) -> None:
-    """A start while another walk is open: ask before dropping it; the start waits for Yes."""
-    _ = context.tr.gettext
-    record = context.data.get(WALK_KEY)
-    token = _token_of(record) or "-"
-    context.data[SWITCH_KEY] = {"token": token, "update": _start_kept(update)}
-    text = _("Drop {started} and start {wanted}?").format(
-        started=_(started.started), wanted=_(wanted.wanted)
-    )
-    markup = InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    _("Yes, drop it"), callback_data=encode(SWITCH_PREFIX, token, "yes")
-                ),
-                InlineKeyboardButton(
-                    _("No, go back"), callback_data=encode(SWITCH_PREFIX, token, "no")
-                ),
-            ]
-        ]
-    )
-    await answer_press(update)
-    chat = update.effective_chat
-    if chat is not None:
-        await context.bot.send_message(chat.id, esc(text), reply_markup=markup)
 
 
 @dataclass(eq=False)
@@ -485,93 +433,3 @@ async def route_typed(update: Update, context: BotContext, fallback: Fallback) -
 async def route_cancel(update: Update, context: BotContext, fallback: Fallback) -> None:
     """/cancel ends the open walk its own way; without one, `fallback` says so."""
     await _route(update, context, lambda walk: walk.cancelled(update, context), fallback)
-
-
-async def _one_live_question(update: Update, context: BotContext, message_id: int | None) -> None:
-    """Remember the message holding the question; older copies lose their buttons first.
-
-    Called with None before a new copy is sent, so the old one is stripped before it.
-    """
-    record = context.data.get(WALK_KEY)
-    chat = update.effective_chat
-    if not isinstance(record, dict) or chat is None:
-        return
-    previous = record.get("message")
-    record["message"] = message_id
-    if not isinstance(previous, int) or previous == message_id or message_id is not None:
-        return
-    try:
-        await context.bot.edit_message_reply_markup(chat.id, previous, reply_markup=None)
-    except BadRequest as exc:  # gone, too old, or already without buttons
-        log.debug("could not remove old buttons: %s", exc)
-
-
-# --- the walk's messages leave the chat when it ends ------------------------------------------
-
-
-async def _main_menu_once(update: Update, context: BotContext) -> None:
-    """After a walk: the main menu under the text field, unless it is there in this language.
-
-    The keyboard is persistent, so once sent it stays; it is sent again only to someone who
-    never had it (from before it existed) or has since changed the language.
-    """
-    chat = update.effective_chat
-    if chat is None or context.data.get(MENU_KEY) == context.tr.locale:
-        return
-    text = context.tr.gettext("The main menu is under the text field: ⬇")
-    await context.bot.send_message(chat.id, text, reply_markup=main_menu(context.tr))
-    context.data[MENU_KEY] = context.tr.locale
-
-
-def _token_of(record: object) -> str | None:
-    """The draft token of a stored walk record, read raw (also from an unreadable draft)."""
-    draft = record.get("draft") if isinstance(record, dict) else None
-    token = draft.get("token") if isinstance(draft, dict) else None
-    return token if isinstance(token, str) else None
-
-
-def _walk_over(context: BotContext, record: object, keep: int | None) -> None:
-    """A walk ended, was replaced or abandoned: its messages go once the update is handled."""
-    token = _token_of(record)
-    if token is not None:
-        context.ended_walks.append((token, keep))
-
-
-async def _walk_messages(
-    update: Update, context: BotContext, token: str, shown: int | None
-) -> None:
-    """Remember the question just shown and the text just typed, to remove them later."""
-    chat = update.effective_chat
-    if chat is None:
-        return
-    now = context.services.clock.now()
-    messages = []
-    if shown is not None:
-        pressed = update.callback_query.message if update.callback_query else None
-        sent_at = pressed.date if pressed and pressed.message_id == shown else now
-        messages.append(ShownMessage(chat.id, shown, MessageKind.TEXT, sent_at.astimezone(UTC)))
-    typed = update.message
-    if typed is not None and typed.text and not typed.text.startswith("/"):
-        user_message = ShownMessage(
-            chat.id, typed.message_id, MessageKind.USER, typed.date.astimezone(UTC)
-        )
-        messages.append(user_message)
-    await context.services.chat_cleanup.walk_step(chat.id, token, messages, context.tr.locale)
-
-
-async def clean_up_ended_walks(update: object, context: BotContext) -> None:
-    """After an update: the messages of the walks it ended leave the chat now.
-
-    Typed texts and question copies go; the message holding a walk's last word (codes only)
-    stays. A group of its own in app.py, so every way a walk ends goes through here.
-    """
-    chat = update.effective_chat if isinstance(update, Update) else None
-    ended, context.ended_walks = context.ended_walks, []
-    if chat is None or not ended:
-        return
-    cleanup = context.services.chat_cleanup
-    released = 0
-    for token, keep in ended:
-        released += await cleanup.walk_over(chat.id, token, keep)
-    if released:
-        await sweep(context.bot, cleanup, chat.id)

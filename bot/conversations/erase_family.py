@@ -12,7 +12,8 @@ from telegram.ext import CommandHandler
 
 from bot.commands import names
 from bot.conversations._table import End, Go, On, Outcome, Question, Stage, Turn
-from bot.conversations.engine import WALK_KEY, Walk
+from bot.conversations._walk_chat import WALK_KEY
+from bot.conversations.engine import Walk
 from bot.domain.errors import DomainError, NotFound
 from bot.domain.family import normalise_code
 from bot.domain.lifecycle_steps import EraseDraft, EraseStep

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.conversations.engine import WALK_KEY
+from bot.conversations._walk_chat import WALK_KEY
 from bot.services.registry import Services
 
 

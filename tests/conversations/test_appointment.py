@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 import time_machine
 
-from bot.conversations.engine import WALK_KEY
+from bot.conversations._walk_chat import WALK_KEY
 from bot.domain.appointment import Appointment, AppointmentStatus, Institution
 from tests.conversations.test_new_family import register_family
 from tests.support.harness import BotHarness

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 import time_machine
 
-from bot.conversations.engine import WALK_KEY
+from bot.conversations._walk_chat import WALK_KEY
 from tests.conversations.test_goal import with_family
 from tests.support.harness import BotHarness
 from tests.support.updates import UserSim
