@@ -5,7 +5,9 @@ appointments; then a tenth), gives a third of the goals and tasks a due date aro
 and times `ReminderService.tick` on a Monday at 08:00 in Warsaw: the first tick computes every
 assistant's morning batch at once (the day's worst minute), the next one a minute later finds
 it done (every other minute of the day). Usage: python -m benchmarks.scheduler_tick
-[--scale 1.0] [--keep DIR]. Prints one JSON line.
+[--scale 1.0] [--keep DIR]. With --keep the generated databases are kept in DIR and reused by
+the next run (each run ticks a fresh copy, so every run starts from the same untouched data;
+`generate_s` is then the figure of the run that built it). Prints one JSON line.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
+import shutil
 import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
@@ -55,9 +59,8 @@ async def _due_dates(db: Database) -> None:
         )
 
 
-async def measure(folder: Path, families: int, visits: int, appointments: int) -> dict[str, Any]:
-    """Generate one database and time a first and a second tick on it."""
-    path = folder / f"tick-{families}.sqlite3"
+async def _build(path: Path, families: int, visits: int, appointments: int) -> dict[str, Any]:
+    """Generate one database with its due dates; its counts and the time it took."""
     started = time.perf_counter()
     counts = await generate(
         path,
@@ -66,30 +69,110 @@ async def measure(folder: Path, families: int, visits: int, appointments: int) -
         appointments=appointments,
         today=TODAY,
     )
+    db = await Database.open(path)
+    try:
+        await _due_dates(db)
+    finally:
+        await db.close()
+    return {**counts, "generate_s": round(time.perf_counter() - started, 1)}
+
+
+async def measure(folder: Path, families: int, visits: int, appointments: int) -> dict[str, Any]:
+    """Generate one database (or reuse a kept one) and time a first and a second tick on it."""
+    pristine = folder / f"tick-{families}.sqlite3"
+    about = pristine.with_suffix(".json")
+    if pristine.exists() and about.exists():
+        counts = json.loads(about.read_text())
+    else:
+        pristine.unlink(missing_ok=True)
+        counts = await _build(pristine, families, visits, appointments)
+        about.write_text(json.dumps(counts))
+    path = folder / f"tick-{families}-run.sqlite3"
+    _fresh_copy(pristine, path)
     settings = load_settings(
         _env_file=None, telegram_bot_token="123456:TEST-TOKEN", database_path=path
     )
     db = await Database.open(path)
     try:
-        await _due_dates(db)
-        generated = time.perf_counter() - started
+        await db.migrate()  # a kept database may come from older code, like a bot's start
         services = Services.build(settings, db, FixedClock(settings.tz))
+        lock = db._write_lock = WatchedLock()
+        stalls = asyncio.ensure_future(_longest_stall())
         began = time.perf_counter()
         queued = await services.reminders.tick(TICK_AT)
         first = time.perf_counter() - began
+        stalls.cancel()
+        first_write, first_stall = lock.longest, await stalls
+        lock.longest = 0.0
         began = time.perf_counter()
         again = await services.reminders.tick(TICK_AT + timedelta(minutes=1))
         second = time.perf_counter() - began
     finally:
         await db.close()
+    _remove(path)
     return {
         **counts,
-        "generate_s": round(generated, 1),
         "first_tick_s": round(first, 3),
         "first_tick_queued": queued,
         "next_tick_s": round(second, 3),
         "next_tick_queued": again,
+        # How long a chat update could wait during the first tick: for the write lock (the
+        # longest write transaction), and for a turn of the event loop (the longest stretch
+        # of computing between two awaits, give or take a millisecond of the probe's own).
+        "first_tick_longest_write_ms": round(first_write * 1000, 1),
+        "first_tick_longest_stall_ms": round(first_stall * 1000, 1),
+        "next_tick_longest_write_ms": round(lock.longest * 1000, 1),
     }
+
+
+def _fresh_copy(pristine: Path, path: Path) -> None:
+    """A copy of the kept database to tick, written to disk before the clock starts.
+
+    Unsynced, the copy's gigabyte would be written out by the tick's first checkpoint.
+    """
+    _remove(path)
+    shutil.copyfile(pristine, path)  # closed cleanly: no -wal to copy with it
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def _remove(path: Path) -> None:
+    """A database file and its -wal and -shm."""
+    for leftover in path.parent.glob(f"{path.name}*"):
+        leftover.unlink()
+
+
+class WatchedLock(asyncio.Lock):
+    """The database's write lock, remembering the longest time it was held."""
+
+    longest = 0.0
+    _since = 0.0
+
+    async def acquire(self) -> bool:
+        """Take the lock and note when."""
+        taken = await super().acquire()
+        self._since = time.perf_counter()
+        return taken
+
+    def release(self) -> None:
+        """Give the lock back and keep the longest hold."""
+        self.longest = max(self.longest, time.perf_counter() - self._since)
+        super().release()
+
+
+async def _longest_stall(every: float = 0.005) -> float:
+    """Until cancelled: the longest a timer waiting `every` seconds came late (seconds)."""
+    worst = 0.0
+    try:
+        while True:
+            began = time.perf_counter()
+            await asyncio.sleep(every)
+            worst = max(worst, time.perf_counter() - began - every)
+    except asyncio.CancelledError:
+        return worst
 
 
 async def run(scale: float, keep: Path | None) -> dict[str, Any]:

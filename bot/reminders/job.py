@@ -9,8 +9,8 @@ from typing import Any
 from bot.domain.replay import REPLAY_WINDOW
 from bot.handlers.context import SERVICES_KEY
 from bot.reminders.erasure import erase_due
+from bot.services.dispatcher import Dispatcher
 from bot.services.registry import Services
-from bot.services.reminders import Dispatcher
 from bot.storage.persistence import SQLitePersistence
 
 log = logging.getLogger(__name__)

@@ -10,7 +10,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 from bot.domain.reminders.facts import EscalationCase
 from bot.domain.reminders.kinds import ReminderKind
 from bot.i18n import translator
-from bot.services.reminders import RecipientGone, SendLater
+from bot.services.dispatcher import RecipientGone, SendLater
 from bot.storage.outbox import OutboxItem, UnreachableNotice
 from bot.ui.callbacks import encode, register
 from bot.ui.family_views import CARD_PREFIX, CONTACT_CARD_PREFIX, START_VISIT_PREFIX

@@ -19,6 +19,7 @@ from bot.storage.files import new_private_file, private_file, private_folder, ti
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5000
+SYNCHRONOUS = "FULL"  # every commit waits for the disk (WAL)
 
 Q = TypeVar("Q")
 R = TypeVar("R")
@@ -69,7 +70,7 @@ class Database:
             await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             await conn.execute("PRAGMA foreign_keys = ON")
             await conn.execute("PRAGMA journal_mode = WAL")
-            await conn.execute("PRAGMA synchronous = FULL")
+            await conn.execute(f"PRAGMA synchronous = {SYNCHRONOUS}")
         except sqlite3.DatabaseError:
             await conn.close()
             raise DatabaseError(
@@ -118,6 +119,31 @@ class Database:
         async with self._write_lock:
             self.generation += 1
             await self._in_thread(_transaction, statements)
+
+    async def write_with(
+        self, work: Callable[[sqlite3.Connection, Q], R], arg: Q, *, durable: bool = True
+    ) -> R:
+        """Run `work(connection, arg)` as one BEGIN IMMEDIATE transaction, in one trip.
+
+        For a write that needs answers inside it (row counts, a row to merge): the write lock
+        is held only while SQLite works, never across a turn of the event loop. A write that
+        is not `durable` commits without waiting for the disk (synchronous = NORMAL for it
+        alone): a power cut may undo it, never corrupt anything, and the next durable commit
+        makes it durable too (the log is synced up to there). Only for rows the data can
+        give again, such as a tick's reminders.
+        """
+        async with self._write_lock:
+            self.generation += 1
+            running = asyncio.ensure_future(self._in_thread(_in_transaction, (work, arg, durable)))
+            try:
+                return await asyncio.shield(running)
+            except asyncio.CancelledError:
+                # The transaction runs to its end in SQLite's thread whatever happens here:
+                # the lock is kept until it has, or the next writer would BEGIN inside it.
+                await asyncio.wait([running])
+                raise
+            finally:
+                self.generation += 1
 
     async def fetch_all(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
         """Run a read query and return every row as a dict."""
@@ -249,6 +275,28 @@ def _transaction(
         if conn.in_transaction:  # SQLite rolls some failures back by itself
             conn.execute("ROLLBACK")
         raise
+
+
+def _in_transaction(
+    conn: sqlite3.Connection, job: tuple[Callable[[sqlite3.Connection, Q], R], Q, bool]
+) -> R:
+    """In the SQLite thread: one piece of work, committed, or rolled back if it fails."""
+    work, arg, durable = job
+    if not durable:
+        conn.execute("PRAGMA synchronous = NORMAL")
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            result = work(conn, arg)
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+    finally:
+        if not durable:  # every other write is synced, as Database.open set it
+            conn.execute(f"PRAGMA synchronous = {SYNCHRONOUS}")
+    return result
 
 
 def iso_day(day: date | None) -> str | None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import sqlite3
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
@@ -125,31 +127,26 @@ class OutboxRepository:
         )
         return [self._item(r) for r in rows]
 
-    async def enqueue(self, plan: CatchUp, now: datetime) -> int:
+    async def enqueue(self, plan: CatchUp, now: datetime, *, durable: bool = True) -> int:
         """Store a tick's result in one short transaction; return how many messages were queued.
 
         New reminders and catch-ups become pending rows (INSERT OR IGNORE: a key stored once
         stays once); reminders folded into a catch-up are stored as collapsed, so their keys
         are not computed again; folded backlog rows become collapsed; the tick time is kept.
+        The rows are made before the transaction, which runs in one trip to SQLite's thread.
+        A part of a tick need not be `durable` (see Database.write_with): the tick computes
+        it again if a power cut undoes it.
         """
         created = _utc(now)
-        async with self.db.write() as conn:
-            queued = await _insert(conn, plan.send, OutboxStatus.PENDING, created)
-            await _insert(conn, plan.collapsed, OutboxStatus.COLLAPSED, created)
-            await conn.execute(
-                "UPDATE outbox SET status = ? WHERE status = ? "
-                "AND key IN (SELECT value FROM json_each(?))",
-                (OutboxStatus.COLLAPSED.value, _PENDING, json.dumps(plan.folded_backlog)),
-            )
-            for catch_up in plan.catch_ups:
-                queued += await _insert_catch_up(conn, catch_up, created)
-            await conn.execute(
-                "INSERT INTO scheduler_state (id, last_tick_at) VALUES (1, ?) "
-                "ON CONFLICT (id) DO UPDATE SET "
-                "last_tick_at = max(last_tick_at, excluded.last_tick_at)",
-                (created,),
-            )
-        return queued
+        stamps: dict[datetime, str] = {}
+        queue = _Queue(
+            created=created,
+            send=[_row(r, OutboxStatus.PENDING, created, stamps) for r in plan.send],
+            collapsed=[_row(r, OutboxStatus.COLLAPSED, created, stamps) for r in plan.collapsed],
+            folded=plan.folded_backlog,
+            catch_ups=plan.catch_ups,
+        )
+        return await self.db.write_with(_store, queue, durable=durable)
 
     async def due(self, now: datetime, limit: int) -> list[OutboxItem]:
         """Pending rows whose time has come, oldest first."""
@@ -299,21 +296,52 @@ class OutboxRepository:
         )
 
 
-async def _insert(
-    conn: aiosqlite.Connection, reminders: tuple[Reminder, ...], status: OutboxStatus, now: str
-) -> int:
-    """Inside a write: INSERT OR IGNORE reminders; return how many rows were new."""
-    if not reminders:
-        return 0
-    cursor = await conn.executemany(
-        "INSERT OR IGNORE INTO outbox (key, assistant_id, kind, urgent, subject, payload, "
-        "due_at, created_at, next_attempt_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [_row(r, status, now) for r in reminders],
+_INSERT = (
+    "INSERT OR IGNORE INTO outbox (key, assistant_id, kind, urgent, subject, payload, "
+    "due_at, created_at, next_attempt_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Queue:
+    """One transaction of a tick: its rows made, its catch-ups still to join or insert."""
+
+    created: str
+    send: list[tuple[Any, ...]]
+    collapsed: list[tuple[Any, ...]]
+    folded: tuple[str, ...]
+    catch_ups: tuple[Reminder, ...]
+
+
+def _store(conn: sqlite3.Connection, queue: _Queue) -> int:
+    """In SQLite's thread, inside the write: store a tick's rows; how many were queued."""
+    queued = _insert(conn, queue.send)
+    _insert(conn, queue.collapsed)
+    if queue.folded:
+        conn.execute(
+            "UPDATE outbox SET status = ? WHERE status = ? "
+            "AND key IN (SELECT value FROM json_each(?))",
+            (OutboxStatus.COLLAPSED.value, _PENDING, json.dumps(queue.folded)),
+        )
+    for catch_up in queue.catch_ups:
+        queued += _store_catch_up(conn, catch_up, queue.created)
+    conn.execute(
+        "INSERT INTO scheduler_state (id, last_tick_at) VALUES (1, ?) "
+        "ON CONFLICT (id) DO UPDATE SET "
+        "last_tick_at = max(last_tick_at, excluded.last_tick_at)",
+        (queue.created,),
     )
-    return max(cursor.rowcount, 0)
+    return queued
 
 
-async def _insert_catch_up(conn: aiosqlite.Connection, catch_up: Reminder, now: str) -> int:
+def _insert(conn: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> int:
+    """Inside a write: INSERT OR IGNORE rows; return how many were new."""
+    if not rows:
+        return 0
+    return max(conn.executemany(_INSERT, rows).rowcount, 0)
+
+
+def _store_catch_up(conn: sqlite3.Connection, catch_up: Reminder, now: str) -> int:
     """Inside a write: store a catch-up; a second one in the same hour joins a pending first.
 
     Its key carries the tick's date and hour, so a re-run does not send two. Should a later
@@ -323,13 +351,13 @@ async def _insert_catch_up(conn: aiosqlite.Connection, catch_up: Reminder, now: 
     for number in range(1, CATCH_UP_SUFFIXES + 1):
         key = catch_up.key if number == 1 else f"{catch_up.key}:{number}"
         candidate = catch_up.model_copy(update={"key": key})
-        if await _insert(conn, (candidate,), OutboxStatus.PENDING, now):
+        if _insert(conn, [_row(candidate, OutboxStatus.PENDING, now, {})]):
             return 1
-        row = await first_row(conn, "SELECT status, payload FROM outbox WHERE key = ?", (key,))
+        row = conn.execute("SELECT status, payload FROM outbox WHERE key = ?", (key,)).fetchone()
         if row is not None and row["status"] == _PENDING:
             stored = ReminderFacts.model_validate_json(row["payload"])
             merged = stored.model_copy(update={"missed": stored.missed + catch_up.facts.missed})
-            await conn.execute(
+            conn.execute(
                 "UPDATE outbox SET payload = ?, urgent = max(urgent, ?) WHERE key = ?",
                 (merged.model_dump_json(exclude_defaults=True), int(catch_up.urgent), key),
             )
@@ -337,8 +365,15 @@ async def _insert_catch_up(conn: aiosqlite.Connection, catch_up: Reminder, now: 
     raise RuntimeError("too many catch-up messages in one hour")  # pragma: no cover
 
 
-def _row(reminder: Reminder, status: OutboxStatus, now: str) -> tuple[Any, ...]:
-    """The outbox columns of a reminder."""
+def _row(
+    reminder: Reminder, status: OutboxStatus, now: str, stamps: dict[datetime, str]
+) -> tuple[Any, ...]:
+    """The outbox columns of a reminder (`stamps`: instants already written as text)."""
+    due_at, send_time = reminder.due_at, reminder.send_time
+    if (due := stamps.get(due_at)) is None:
+        due = stamps[due_at] = _utc(due_at)
+    if (send := stamps.get(send_time)) is None:
+        send = stamps[send_time] = _utc(send_time)
     return (
         reminder.key,
         reminder.assistant_id,
@@ -346,9 +381,9 @@ def _row(reminder: Reminder, status: OutboxStatus, now: str) -> tuple[Any, ...]:
         int(reminder.urgent),
         reminder.subject,
         reminder.facts.model_dump_json(exclude_defaults=True),
-        _utc(reminder.due_at),
+        due,
         now,
-        _utc(reminder.send_time),
+        send,
         status.value,
     )
 

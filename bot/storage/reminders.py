@@ -7,6 +7,8 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from pydantic import TypeAdapter
+
 from bot.domain.lifecycle import MonitoredFamily
 from bot.domain.reminders.snapshots import (
     AppointmentSnapshot,
@@ -18,9 +20,7 @@ from bot.storage.lifecycle import CaseRepository
 from bot.storage.outbox import OutboxRepository
 
 _OPEN_GOAL = "g.status IN ('planned', 'in_progress')"
-_CURRENT_PLAN = (
-    "g.plan_id = (SELECT p.id FROM plans p WHERE p.family_id = g.family_id AND p.ended_on IS NULL)"
-)
+_CURRENT_PLANS = "families f CROSS JOIN plans p ON p.family_id = f.id AND p.ended_on IS NULL"
 _PREFS_COLUMNS = (
     "SELECT a.telegram_id, a.locale, s.digest_time, s.quiet_start, s.quiet_end, s.timezone, "
     "s.working_days, coalesce(s.unreachable, 0) AS unreachable FROM assistants a "
@@ -119,55 +119,26 @@ class ReminderRepository(OutboxRepository):
     # What a tick reads, in bulk
 
     async def family_snapshots(self, assistant_ids: list[int]) -> list[FamilySnapshot]:
-        """The active families of these assistants with last visit, plan and assessment.
-
-        One statement: the last completed visit, the current plan and the last assessment are
-        each one index seek per family (partial index on completed visits), not a loop here.
-        """
-        rows = await self.db.fetch_all(
-            "SELECT f.id AS family_id, f.code, f.assistant_id, f.visits_per_week, f.created_at, "
-            "  f.contract_valid_until, "
-            "  (SELECT max(v.visit_date) FROM visits v "
-            "     WHERE v.family_id = f.id AND v.kind = 'completed') AS last_visit, "
-            "  (SELECT p.started_on FROM plans p "
-            "     WHERE p.family_id = f.id AND p.ended_on IS NULL) AS plan_started_on, "
-            "  (SELECT max(s.day) FROM assessments s WHERE s.family_id = f.id) AS last_assessment "
-            "FROM families f WHERE f.active = 1 "
-            "AND f.assistant_id IN (SELECT value FROM json_each(?))",
-            (json.dumps(assistant_ids),),
-        )
-        zone = ZoneInfo(self.timezone)
-        return [
-            FamilySnapshot.model_validate(
-                {
-                    **r,
-                    "registered_on": datetime.fromisoformat(r["created_at"])
-                    .astimezone(zone)
-                    .date(),
-                }
-            )
-            for r in rows
-        ]
+        """The active families of these assistants with last visit, plan and assessment."""
+        rows = await self.db.fetch_all(_FAMILIES, (json.dumps(assistant_ids),))
+        return self._families(rows)
 
     async def plan_items(
         self, assistant_ids: list[int], due_until: date
     ) -> list[PlanItemSnapshot]:
         """Open goals and tasks of the current plans due on or before a day (overdue ones too)."""
-        rows = await self.db.fetch_all(
-            "SELECT 'goal' AS kind, g.id, g.id AS goal_id, g.family_id, f.code AS family_code, "
-            "  f.assistant_id, g.due "
-            "FROM goals g JOIN families f ON f.id = g.family_id "
-            f"WHERE g.due IS NOT NULL AND g.due <= ?1 AND {_OPEN_GOAL} AND {_CURRENT_PLAN} "
-            "  AND f.active = 1 AND f.assistant_id IN (SELECT value FROM json_each(?2)) "
-            "UNION ALL "
-            "SELECT 'task', t.id, t.goal_id, g.family_id, f.code, f.assistant_id, t.due "
-            "FROM tasks t JOIN goals g ON g.id = t.goal_id JOIN families f ON f.id = g.family_id "
-            f"WHERE t.due IS NOT NULL AND t.done = 0 AND t.due <= ?1 AND {_OPEN_GOAL} "
-            f"  AND {_CURRENT_PLAN} AND f.active = 1 "
-            "  AND f.assistant_id IN (SELECT value FROM json_each(?2))",
-            (due_until.isoformat(), json.dumps(assistant_ids)),
+        rows = await self.db.fetch_all(_ITEMS, (due_until.isoformat(), json.dumps(assistant_ids)))
+        return _PLAN_ITEMS.validate_python(rows)
+
+    async def morning_snapshots(
+        self, assistant_ids: list[int], due_until: date
+    ) -> tuple[list[FamilySnapshot], list[PlanItemSnapshot]]:
+        """What these assistants' morning batches read: families and plan items, in one trip."""
+        ids = json.dumps(assistant_ids)
+        families, items = await self.db.fetch_each(
+            (_FAMILIES, (ids,)), (_ITEMS, (due_until.isoformat(), ids))
         )
-        return [PlanItemSnapshot.model_validate(r) for r in rows]
+        return self._families(families), _PLAN_ITEMS.validate_python(items)
 
     async def appointment_snapshots(
         self, start: datetime, end: datetime
@@ -181,10 +152,53 @@ class ReminderRepository(OutboxRepository):
             "  AND f.active = 1 AND f.assistant_id IS NOT NULL",
             (_utc(start), _utc(end)),
         )
-        return [
-            AppointmentSnapshot.model_validate({**r, "accompany": bool(r["accompany"])})
-            for r in rows
-        ]
+        for row in rows:
+            row["accompany"] = bool(row["accompany"])
+        return _APPOINTMENTS.validate_python(rows)
+
+    def _families(self, rows: list[dict[str, Any]]) -> list[FamilySnapshot]:
+        """Family rows as snapshots, registered on the centre's local day."""
+        zone = ZoneInfo(self.timezone)
+        for row in rows:
+            row["registered_on"] = (
+                datetime.fromisoformat(row["created_at"]).astimezone(zone).date()
+            )
+        return _FAMILY_SNAPSHOTS.validate_python(rows)
+
+
+# One statement each: the last completed visit, the current plan and the last assessment are
+# each one index seek per family (partial index on completed visits), not a loop here.
+_FAMILIES = (
+    "SELECT f.id AS family_id, f.code, f.assistant_id, f.visits_per_week, f.created_at, "
+    "  f.contract_valid_until, "
+    "  (SELECT max(v.visit_date) FROM visits v "
+    "     WHERE v.family_id = f.id AND v.kind = 'completed') AS last_visit, "
+    "  (SELECT p.started_on FROM plans p "
+    "     WHERE p.family_id = f.id AND p.ended_on IS NULL) AS plan_started_on, "
+    "  (SELECT max(s.day) FROM assessments s WHERE s.family_id = f.id) AS last_assessment "
+    "FROM families f WHERE f.active = 1 "
+    "AND f.assistant_id IN (SELECT value FROM json_each(?))"
+)
+# Driven by the assistants' families (CROSS JOIN keeps that order: a due-date index would scan
+# the whole country's goals for each part of a morning); the current plan is found once per
+# family, not once per goal.
+_ITEMS = (
+    "SELECT 'goal' AS kind, g.id, g.id AS goal_id, f.id AS family_id, f.code AS family_code, "
+    "  f.assistant_id, g.due "
+    f"FROM {_CURRENT_PLANS} CROSS JOIN goals g ON g.family_id = f.id AND g.plan_id = p.id "
+    "WHERE f.active = 1 AND f.assistant_id IN (SELECT value FROM json_each(?2)) "
+    f"  AND g.due IS NOT NULL AND g.due <= ?1 AND {_OPEN_GOAL} "
+    "UNION ALL "
+    "SELECT 'task', t.id, t.goal_id, f.id, f.code, f.assistant_id, t.due "
+    f"FROM {_CURRENT_PLANS} CROSS JOIN goals g ON g.family_id = f.id AND g.plan_id = p.id "
+    "CROSS JOIN tasks t ON t.goal_id = g.id "
+    "WHERE f.active = 1 AND f.assistant_id IN (SELECT value FROM json_each(?2)) "
+    f"  AND t.due IS NOT NULL AND t.done = 0 AND t.due <= ?1 AND {_OPEN_GOAL}"
+)
+# Rows from our own database, checked in one call per read rather than one model at a time.
+_FAMILY_SNAPSHOTS = TypeAdapter(list[FamilySnapshot])
+_PLAN_ITEMS = TypeAdapter(list[PlanItemSnapshot])
+_APPOINTMENTS = TypeAdapter(list[AppointmentSnapshot])
 
 
 def _hhmm(at: time) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict
@@ -23,7 +24,29 @@ def defer_for_quiet_hours(reminder: Reminder, prefs: AssistantPrefs) -> Reminder
     An urgent one moves only when the end of quiet hours is still at least 30 minutes before
     its deadline; otherwise it goes at once (a 06:30 appointment is worth waking up for).
     """
-    end = prefs.quiet_until(reminder.send_time)
+    return _deferred(reminder, prefs.quiet_until(reminder.send_time))
+
+
+def defer_all(
+    reminders: Iterable[Reminder], prefs: Mapping[int, AssistantPrefs]
+) -> tuple[Reminder, ...]:
+    """Each reminder deferred for its assistant's quiet hours, like defer_for_quiet_hours.
+
+    A morning batch is many reminders due at one instant: the end of the quiet hours is found
+    once per assistant and instant, not once per reminder.
+    """
+    ends: dict[tuple[int, datetime], datetime | None] = {}
+    deferred = []
+    for reminder in reminders:
+        moment = (reminder.assistant_id, reminder.send_time)
+        if moment not in ends:
+            ends[moment] = prefs[reminder.assistant_id].quiet_until(reminder.send_time)
+        deferred.append(_deferred(reminder, ends[moment]))
+    return tuple(deferred)
+
+
+def _deferred(reminder: Reminder, end: datetime | None) -> Reminder:
+    """The reminder moved to the end of the quiet hours it falls in (`end`), if it may wait."""
     if end is None:
         return reminder
     if reminder.urgent and (reminder.deadline is None or end > reminder.deadline - URGENT_MARGIN):

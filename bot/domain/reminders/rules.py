@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import NamedTuple
 
 from bot.domain.reminders.calendar import (
     first_working_day_after,
@@ -15,8 +14,10 @@ from bot.domain.reminders.facts import (
     AssessmentFact,
     ContractFact,
     DigestFacts,
+    DueFact,
     Reminder,
     ReminderFacts,
+    VisitGapFact,
     appointment_fact,
     due_fact,
     gap_fact,
@@ -71,86 +72,188 @@ def _stamp(moment: datetime) -> str:
 # The morning batch
 
 
-class _Morning(NamedTuple):
-    """One occurrence a morning rule finds; the batch gives it its assistant and due time."""
-
-    kind: ReminderKind
-    key: str
-    subject: str
-    facts: ReminderFacts
-
-
-def _each_morning(
-    now: datetime, prefs: AssistantPrefs, found: Callable[[date], Iterator[_Morning]]
-) -> list[Reminder]:
-    """What one rule finds on the working day whose batch is due at `now`, due at its digest time.
-
-    Every morning rule opens the same way: no batch (a day off, before the digest time, past
-    the morning window) means nothing, and everything found is due that morning, once.
-    """
-    day = batch_day(now, prefs)
-    if day is None:
-        return []
-    due_at = prefs.at(day, prefs.digest_time)
-    return [
-        Reminder(
-            assistant_id=prefs.telegram_id,
-            kind=occurrence.kind,
-            key=occurrence.key,
-            due_at=due_at,
-            subject=occurrence.subject,
-            facts=occurrence.facts,
-        )
-        for occurrence in found(day)
-    ]
-
-
-def build_digest(
-    day: date,
+def morning_batch(
+    now: datetime,
     prefs: AssistantPrefs,
     families: list[FamilySnapshot],
     appointments: list[AppointmentSnapshot],
     items: list[PlanItemSnapshot],
-) -> DigestFacts:
-    """What the digest of `day` lists: today's appointments, overdue families, due soon."""
-    today_appointments = sorted(
-        (appointment_fact(a) for a in appointments if prefs.local_day(a.starts_at) == day),
-        key=lambda a: (a.starts_at, a.family_code),
-    )
-    overdue = sorted(
-        (gap_fact(f, day) for f in families if f.is_overdue(day)),
-        key=lambda g: (-g.days, g.family_code),
-    )
-    soon = day + timedelta(days=DUE_SOON_DAYS)
-    due = sorted(
-        (due_fact(i) for i in items if i.due <= soon),
-        key=lambda d: (d.due_on, d.family_code, d.item, d.item_id),
-    )
-    notice = day + timedelta(days=NOTICE_DAYS)
-    assessments = sorted(
-        (
-            AssessmentFact(family_id=f.family_id, family_code=f.code, due_on=when)
-            for f in families
-            if (when := f.assessment_due()) is not None and when <= notice
-        ),
-        key=lambda a: (a.due_on, a.family_code),
-    )
-    contracts = sorted(
-        (
-            ContractFact(family_id=f.family_id, family_code=f.code, ends_on=f.contract_valid_until)
-            for f in families
-            if f.contract_valid_until is not None and day <= f.contract_valid_until <= notice
-        ),
-        key=lambda c: (c.ends_on, c.family_code),
-    )
-    return DigestFacts(
+) -> list[Reminder]:
+    """The digest first, then the overdue visits, plan items, assessments and contract ends.
+
+    One pass over the families and one over the plan items: each fact is made once and shared
+    by the digest, which lists it, and the reminder about it (a national morning is 100,000 of
+    them). Everything is due at the morning's digest time, once per local working day.
+    """
+    day = batch_day(now, prefs)
+    if day is None:
+        return []
+    morning = _Morning(prefs, day)
+    listed = _Listed()
+    found = _Found()
+    for family in families:
+        morning.family(family, listed, found)
+    for item in items:
+        morning.plan_item(item, listed, found)
+    digest = DigestFacts(
         day=day,
-        appointments=tuple(today_appointments),
-        overdue=tuple(overdue),
-        due=tuple(due),
-        assessments=tuple(assessments),
-        contracts=tuple(contracts),
+        appointments=tuple(
+            sorted(
+                (appointment_fact(a) for a in appointments if prefs.local_day(a.starts_at) == day),
+                key=lambda a: (a.starts_at, a.family_code),
+            )
+        ),
+        overdue=tuple(sorted(listed.overdue, key=lambda g: (-g.days, g.family_code))),
+        due=tuple(sorted(listed.due, key=lambda d: (d.due_on, d.family_code, d.item, d.item_id))),
+        assessments=tuple(sorted(listed.assessments, key=lambda a: (a.due_on, a.family_code))),
+        contracts=tuple(sorted(listed.contracts, key=lambda c: (c.ends_on, c.family_code))),
     )
+    return [
+        morning.reminder(
+            ReminderKind.DIGEST,
+            digest_key(prefs.telegram_id, day),
+            "",
+            ReminderFacts(digest=digest),
+        ),
+        *found.visits,
+        *found.items,
+        *found.assessments,
+        *found.contracts,
+    ]
+
+
+@dataclass(slots=True)
+class _Listed:
+    """What the digest lists, in the order found (it sorts them)."""
+
+    overdue: list[VisitGapFact] = field(default_factory=list)
+    due: list[DueFact] = field(default_factory=list)
+    assessments: list[AssessmentFact] = field(default_factory=list)
+    contracts: list[ContractFact] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Found:
+    """The morning's reminders besides the digest, by kind, in the order found."""
+
+    visits: list[Reminder] = field(default_factory=list)
+    items: list[Reminder] = field(default_factory=list)
+    assessments: list[Reminder] = field(default_factory=list)
+    contracts: list[Reminder] = field(default_factory=list)
+
+
+class _Morning:
+    """One assistant's working day whose batch is due: the rules of each family and item."""
+
+    def __init__(self, prefs: AssistantPrefs, day: date) -> None:
+        self.prefs = prefs
+        self.day = day
+        self.stamp = day.isoformat()
+        self.due_at = prefs.at(day, prefs.digest_time)
+        self.soon = day + timedelta(days=DUE_SOON_DAYS)
+        self.notice = day + timedelta(days=NOTICE_DAYS)
+        self.weekly = day.weekday() == min(prefs.working_days)
+
+    def reminder(
+        self, kind: ReminderKind, key: str, subject: str, facts: ReminderFacts
+    ) -> Reminder:
+        """An occurrence due at this morning's digest time."""
+        return Reminder(
+            assistant_id=self.prefs.telegram_id,
+            kind=kind,
+            key=key,
+            due_at=self.due_at,
+            subject=subject,
+            facts=facts,
+        )
+
+    def family(self, family: FamilySnapshot, listed: _Listed, found: _Found) -> None:
+        """A family's overdue visit, assessment and contract end, each listed and reminded."""
+        day, tag = self.day, f"{self.prefs.telegram_id}:{family.family_id}"
+        subject = f"family:{family.family_id}"
+        # Overdue visit: once per working day per family.
+        if family.is_overdue(day):
+            gap = gap_fact(family, day)
+            listed.overdue.append(gap)
+            found.visits.append(
+                self.reminder(
+                    ReminderKind.OVERDUE_VISIT,
+                    f"overdue:{tag}:{self.stamp}",
+                    subject,
+                    ReminderFacts(visit_gap=gap),
+                )
+            )
+        # Assessment: due within 14 days (once); overdue the day after, then once a week.
+        due = family.assessment_due()
+        if due is not None:
+            occurrence = self._assessment(due, tag)
+            if occurrence is not None or due <= self.notice:
+                fact = AssessmentFact(
+                    family_id=family.family_id, family_code=family.code, due_on=due
+                )
+                if due <= self.notice:
+                    listed.assessments.append(fact)
+                if occurrence is not None:
+                    kind, key = occurrence
+                    found.assessments.append(
+                        self.reminder(kind, key, subject, ReminderFacts(assessment=fact))
+                    )
+        # Contract end: within 14 days, announced once.
+        ends = family.contract_valid_until
+        if ends is not None:
+            announced = _announced(day, ends, self.prefs)
+            if announced or day <= ends <= self.notice:
+                contract = ContractFact(
+                    family_id=family.family_id, family_code=family.code, ends_on=ends
+                )
+                if day <= ends <= self.notice:
+                    listed.contracts.append(contract)
+                if announced:
+                    found.contracts.append(
+                        self.reminder(
+                            ReminderKind.CONTRACT_ENDS,
+                            f"contract_ends:{tag}:{ends.isoformat()}",
+                            subject,
+                            ReminderFacts(contract=contract),
+                        )
+                    )
+
+    def _assessment(self, due: date, tag: str) -> tuple[ReminderKind, str] | None:
+        """The assessment occurrence of this morning, if one: due soon, or overdue."""
+        day = self.day
+        if _announced(day, due, self.prefs):
+            return ReminderKind.ASSESSMENT_DUE, f"assess_due:{tag}:{due}"
+        if day > due and (
+            self.weekly or day == first_working_day_after(due, self.prefs.working_days)
+        ):
+            return ReminderKind.ASSESSMENT_OVERDUE, f"assess_overdue:{tag}:{due}:{day}"
+        return None
+
+    def plan_item(self, item: PlanItemSnapshot, listed: _Listed, found: _Found) -> None:
+        """A goal or task: listed when due within a week (or overdue), reminded before its day.
+
+        Reminded from the last working day before the due date up to the due day.
+        """
+        day = self.day
+        reminded = working_day_before(item.due, self.prefs.working_days) <= day <= item.due
+        if not reminded and item.due > self.soon:
+            return
+        fact = due_fact(item)
+        if item.due <= self.soon:
+            listed.due.append(fact)
+        if reminded:
+            goal = item.kind is PlanItemKind.GOAL
+            found.items.append(
+                self.reminder(
+                    ReminderKind.GOAL_DUE if goal else ReminderKind.TASK_DUE,
+                    f"{item.kind.value}_due:{self.prefs.telegram_id}:{item.id}:{item.due.isoformat()}",
+                    f"{item.kind.value}:{item.id}",
+                    ReminderFacts(due=fact),
+                )
+            )
+
+
+# One kind of the morning batch at a time (each is a part of morning_batch).
 
 
 def digest_due(
@@ -161,120 +264,46 @@ def digest_due(
     items: list[PlanItemSnapshot],
 ) -> list[Reminder]:
     """The morning digest, on working days at the digest time (once per local day)."""
-
-    def found(day: date) -> Iterator[_Morning]:
-        digest = build_digest(day, prefs, families, appointments, items)
-        yield _Morning(
-            ReminderKind.DIGEST,
-            digest_key(prefs.telegram_id, day),
-            "",
-            ReminderFacts(digest=digest),
-        )
-
-    return _each_morning(now, prefs, found)
+    return _only(morning_batch(now, prefs, families, appointments, items), ReminderKind.DIGEST)
 
 
 def overdue_visits_due(
     now: datetime, prefs: AssistantPrefs, families: list[FamilySnapshot]
 ) -> list[Reminder]:
     """One reminder per family waiting too long for a visit, once per working day."""
-
-    def found(day: date) -> Iterator[_Morning]:
-        for f in families:
-            if f.is_overdue(day):
-                yield _Morning(
-                    ReminderKind.OVERDUE_VISIT,
-                    f"overdue:{prefs.telegram_id}:{f.family_id}:{day.isoformat()}",
-                    f"family:{f.family_id}",
-                    ReminderFacts(visit_gap=gap_fact(f, day)),
-                )
-
-    return _each_morning(now, prefs, found)
+    return _only(morning_batch(now, prefs, families, [], []), ReminderKind.OVERDUE_VISIT)
 
 
 def plan_items_due(
     now: datetime, prefs: AssistantPrefs, items: list[PlanItemSnapshot]
 ) -> list[Reminder]:
     """Goals and tasks due: from the last working day before the due date up to the due day."""
-
-    def found(day: date) -> Iterator[_Morning]:
-        for item in items:
-            if not working_day_before(item.due, prefs.working_days) <= day <= item.due:
-                continue
-            goal = item.kind is PlanItemKind.GOAL
-            yield _Morning(
-                ReminderKind.GOAL_DUE if goal else ReminderKind.TASK_DUE,
-                f"{item.kind.value}_due:{prefs.telegram_id}:{item.id}:{item.due.isoformat()}",
-                f"{item.kind.value}:{item.id}",
-                ReminderFacts(due=due_fact(item)),
-            )
-
-    return _each_morning(now, prefs, found)
+    return _only(
+        morning_batch(now, prefs, [], [], items), ReminderKind.GOAL_DUE, ReminderKind.TASK_DUE
+    )
 
 
 def assessments_due(
     now: datetime, prefs: AssistantPrefs, families: list[FamilySnapshot]
 ) -> list[Reminder]:
     """Assessments due within 14 days (once); overdue ones the day after, then once a week."""
-
-    def found(day: date) -> Iterator[_Morning]:
-        for family in families:
-            due = family.assessment_due()
-            if due is None:
-                continue
-            first_late = first_working_day_after(due, prefs.working_days)
-            if _announced(day, due, prefs):
-                kind = ReminderKind.ASSESSMENT_DUE
-                key = f"assess_due:{prefs.telegram_id}:{family.family_id}:{due}"
-            elif day > due and (day.weekday() == min(prefs.working_days) or day == first_late):
-                kind = ReminderKind.ASSESSMENT_OVERDUE
-                key = f"assess_overdue:{prefs.telegram_id}:{family.family_id}:{due}:{day}"
-            else:
-                continue
-            fact = AssessmentFact(family_id=family.family_id, family_code=family.code, due_on=due)
-            yield _Morning(kind, key, f"family:{family.family_id}", ReminderFacts(assessment=fact))
-
-    return _each_morning(now, prefs, found)
+    return _only(
+        morning_batch(now, prefs, families, [], []),
+        ReminderKind.ASSESSMENT_DUE,
+        ReminderKind.ASSESSMENT_OVERDUE,
+    )
 
 
 def contracts_due(
     now: datetime, prefs: AssistantPrefs, families: list[FamilySnapshot]
 ) -> list[Reminder]:
     """Contracts ending within 14 days, announced once."""
-
-    def found(day: date) -> Iterator[_Morning]:
-        for family in families:
-            ends = family.contract_valid_until
-            if ends is None:
-                continue
-            if not _announced(day, ends, prefs):
-                continue
-            fact = ContractFact(family_id=family.family_id, family_code=family.code, ends_on=ends)
-            yield _Morning(
-                ReminderKind.CONTRACT_ENDS,
-                f"contract_ends:{prefs.telegram_id}:{family.family_id}:{ends.isoformat()}",
-                f"family:{family.family_id}",
-                ReminderFacts(contract=fact),
-            )
-
-    return _each_morning(now, prefs, found)
+    return _only(morning_batch(now, prefs, families, [], []), ReminderKind.CONTRACT_ENDS)
 
 
-def morning_batch(
-    now: datetime,
-    prefs: AssistantPrefs,
-    families: list[FamilySnapshot],
-    appointments: list[AppointmentSnapshot],
-    items: list[PlanItemSnapshot],
-) -> list[Reminder]:
-    """The digest first, then everything else of the working day's morning batch."""
-    return [
-        *digest_due(now, prefs, families, appointments, items),
-        *overdue_visits_due(now, prefs, families),
-        *plan_items_due(now, prefs, items),
-        *assessments_due(now, prefs, families),
-        *contracts_due(now, prefs, families),
-    ]
+def _only(found: list[Reminder], *kinds: ReminderKind) -> list[Reminder]:
+    """The reminders of these kinds, in order."""
+    return [r for r in found if r.kind in kinds]
 
 
 # Appointments
