@@ -122,6 +122,11 @@ class MembershipService:
         actor.check_member()
         await self.people.set_locale(actor.telegram_id, locale)
 
+    async def coordinators(self) -> list[Assistant]:
+        """The active coordinators (their own command menus are set again at start-up)."""
+        people = await self.people.list_assistants()
+        return [p for p in people if p.role is Role.COORDINATOR]
+
     async def assistants(self, actor: Actor) -> list[Assistant]:
         """Everyone registered (admins only: for assigning families)."""
         await self._admin_only(actor, "read.assistants")

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import time_machine
 
+from bot.domain.people import Role
 from tests.support.harness import ADMIN_ID, BotHarness
 
 
@@ -75,6 +76,22 @@ async def test_admin_gets_their_menu(harness: BotHarness) -> None:
     await harness.admin()
     scopes = [c.params.get("scope") for c in harness.fake.calls if c.method == "setMyCommands"]
     assert {"type": "chat", "chat_id": ADMIN_ID} in scopes
+
+
+async def test_coordinators_get_their_menu_again_at_start_up(harness: BotHarness) -> None:
+    coordinator = await harness.assistant(3001, language_code="en")
+    assert harness.services is not None
+    await harness.services.membership.people.set_role(coordinator.user_id, Role.COORDINATOR)
+    harness.fake.calls.clear()
+    await harness.restart()
+    menus = [
+        c.params["commands"]
+        for c in harness.fake.calls
+        if c.method == "setMyCommands"
+        and c.params.get("scope") == {"type": "chat", "chat_id": 3001}
+    ]
+    assert menus
+    assert {"team", "zespol"} & {command["command"] for command in menus[-1]}
 
 
 async def test_wrong_invite_codes_are_tried_five_times_an_hour_then_quietly_refused(
