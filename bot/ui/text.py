@@ -16,7 +16,7 @@ def esc(text: object) -> str:
 
 def telegram_length(text: str) -> int:
     """Length as Telegram counts it: UTF-16 code units (an upper bound for HTML source)."""
-    return len(text.encode("utf-16-le")) // 2
+    return len(text) if text.isascii() else len(text.encode("utf-16-le")) // 2
 
 
 def visible_length(markup: str) -> int:
@@ -26,9 +26,11 @@ def visible_length(markup: str) -> int:
     `&amp;` is one character. Our HTML comes from `esc` and fixed tags, so a `<` is a tag and
     the entities are esc's three; any other entity is counted whole, which only errs long.
     """
-    text = _TAG.sub("", markup)
-    entities = 4 * text.count("&amp;") + 3 * (text.count("&lt;") + text.count("&gt;"))
-    return telegram_length(text) - entities
+    text = _TAG.sub("", markup) if "<" in markup else markup
+    length = telegram_length(text)
+    if "&" in text:
+        length -= 4 * text.count("&amp;") + 3 * (text.count("&lt;") + text.count("&gt;"))
+    return length
 
 
 def shorten(text: str, limit: int) -> str:
@@ -47,18 +49,18 @@ def split_lines(lines: list[str], limit: int = MESSAGE_LIMIT) -> list[str]:
     """
     messages: list[str] = []
     current: list[str] = []
-    size = 0
+    size = 0  # what the reader sees of `current`, the newlines between its lines included
     for raw in lines:
         line = raw
-        length = visible_length(line) + 1
+        length = visible_length(line)
         if length > limit:
-            line = _fit_as_plain(line, limit - 1)
-            length = visible_length(line) + 1
-        if current and size + length > limit:
+            line = _fit_as_plain(line, limit)
+            length = visible_length(line)
+        if current and size + 1 + length > limit:
             messages.append("\n".join(current))
             current, size = [], 0
+        size += length + 1 if current else length
         current.append(line)
-        size += length
     if current:
         messages.append("\n".join(current))
     return messages

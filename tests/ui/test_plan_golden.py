@@ -8,6 +8,7 @@ the plan's wording or layout, rewrite the file with `python -m tests.ui.test_pla
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 from datetime import date, timedelta
 from pathlib import Path
@@ -28,7 +29,7 @@ from bot.domain.plan import (
 from bot.domain.vocabulary import Area
 from bot.i18n import translator
 from bot.ui.plan_view import plan_lines
-from bot.ui.text import split_lines
+from bot.ui.text import MESSAGE_LIMIT, split_lines, visible_length
 from tests.ui.test_plan_view import FAMILY, NOW, PLAN, TODAY, hostile_view
 
 GOLDEN = Path(__file__).parent / "golden" / "plan_60_goals.json"
@@ -118,6 +119,14 @@ def test_big_plans_render_exactly_as_saved(golden: dict[str, list[str]], case: s
     assert len(digests) == len(golden[case]), "sent in another number of messages"
     differing = [n for n, (a, b) in enumerate(zip(digests, golden[case], strict=True)) if a != b]
     assert differing == [], f"messages {differing} differ from the saved ones"
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_no_message_could_have_taken_the_next_ones_first_line(case: str) -> None:
+    messages = rendered()[case]
+    for message, following in itertools.pairwise(messages):
+        first = following.split("\n", 1)[0]
+        assert visible_length(message) + 1 + visible_length(first) > MESSAGE_LIMIT
 
 
 if __name__ == "__main__":

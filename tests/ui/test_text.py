@@ -45,6 +45,14 @@ def test_the_limit_is_on_what_the_reader_sees() -> None:
     assert len(split_lines([*lines, "x"])) == 2
 
 
+def test_a_message_may_be_exactly_the_limit() -> None:
+    lines = ["x" * 1024, "<b>" + esc("&" * 1023) + "</b>", "🙂" * 511, "y" * 1024]
+    assert sum(visible_length(line) for line in lines) + 3 == MESSAGE_LIMIT
+    assert split_lines(lines) == ["\n".join(lines)]
+    check_text(split_lines(lines)[0], "HTML")  # the fake Bot API takes it, as Telegram does
+    assert split_lines([*lines[:-1], "y" * 1025]) == ["\n".join(lines[:-1]), "y" * 1025]
+
+
 def test_an_oversized_line_is_cut_as_plain_text() -> None:
     messages = split_lines(["<i>" + esc("<" * 5000) + "</i>"])
     assert len(messages) == 1
