@@ -35,8 +35,17 @@ def visible_length(markup: str) -> int:
 
 def shorten(text: str, limit: int) -> str:
     """Cut plain text to at most `limit` characters, marking the cut with an ellipsis."""
-    cleaned = " ".join(text.split())
+    cleaned = text if _single_spaced(text) else " ".join(text.split())
     return cleaned if len(cleaned) <= limit else cleaned[: limit - 1].rstrip() + "…"
+
+
+def _single_spaced(text: str) -> bool:
+    """Whether `" ".join(text.split())` would give the text back (saved text mostly is).
+
+    Every whitespace character but the plain space is unprintable, so a printable text is
+    split only at its spaces: it comes back whole when none is doubled, leading or trailing.
+    """
+    return text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " "
 
 
 def split_lines(lines: list[str], limit: int = MESSAGE_LIMIT) -> list[str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -24,6 +26,19 @@ def test_escape_and_length() -> None:
     assert telegram_length("🙂") == 2
     assert shorten("a  b\n c", 10) == "a b c"
     assert shorten("x" * 20, 10) == "x" * 9 + "…"
+
+
+@given(st.text(max_size=400), st.integers(min_value=1, max_value=300))
+def test_shorten_collapses_whitespace_then_cuts(text: str, limit: int) -> None:
+    cleaned = " ".join(text.split())
+    expected = cleaned if len(cleaned) <= limit else cleaned[: limit - 1].rstrip() + "…"
+    assert shorten(text, limit) == expected
+
+
+def test_every_whitespace_but_the_space_is_unprintable() -> None:
+    # shorten's shortcut for text that is already single-spaced rests on this.
+    spaces = [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()]
+    assert [c for c in spaces if c.isprintable()] == [" "]
 
 
 @given(st.lists(st.text(min_size=1, max_size=300).filter(str.strip), max_size=60))
