@@ -78,10 +78,10 @@ def independence_bar(value: Independence) -> str:
 
 @dataclass(slots=True)
 class _Wording:
-    """What one render says again and again, translated and escaped once (60 goals, 180 tasks).
+    """What a plan says again and again (a status, an owner, a due date), worked out once.
 
-    Member names, the labels of statuses, levels and owners, the templates and every date
-    are worked out the first time they are needed and reused for the rest of the plan.
+    A plan of 60 goals repeats a few labels, templates, names and dates in 180 tasks: each
+    is translated, formatted and escaped once per render instead of once per line.
     """
 
     tr: Translator
