@@ -31,7 +31,7 @@ class AuditRepository:
     ) -> None:
         """Append one entry."""
         entry = (now.isoformat(), actor_id, action, family_id, detail, outcome)
-        await self.db.write_all([(_APPEND, entry)])
+        await self.db.write_bookkeeping([(_APPEND, entry)])
 
     async def entries(self, family_id: int, outcome: Outcome = "allowed") -> list[tuple[int, str]]:
         """(actor, action) pairs for a family with that outcome, oldest first."""
