@@ -153,7 +153,8 @@ async def _walk_messages(
             chat.id, typed.message_id, MessageKind.USER, typed.date.astimezone(UTC)
         )
         messages.append(user_message)
-    await context.services.chat_cleanup.walk_step(chat.id, token, messages, context.tr.locale)
+    cleanup = context.services.chat_cleanup
+    context.update_writes += cleanup.walk_step(chat.id, token, messages, context.tr.locale)
 
 
 async def clean_up_ended_walks(update: object, context: BotContext) -> None:
@@ -167,6 +168,9 @@ async def clean_up_ended_walks(update: object, context: BotContext) -> None:
     if chat is None or not ended:
         return
     cleanup = context.services.chat_cleanup
+    if context.update_writes:  # a step of this update is to be released with its walk
+        await context.services.chat_cleanup.save_now(context.update_writes)
+        context.update_writes = []
     released = 0
     for token, keep in ended:
         released += await cleanup.walk_over(chat.id, token, keep)

@@ -305,9 +305,12 @@ def check_status_change(goal: Goal, status: GoalStatus, *, confirm_open_tasks: b
             raise DomainError("goal_open_tasks", count=count)
 
 
+_AREA_RANKS = {area: rank for rank, area in enumerate(Area)}
+
+
 def area_rank(area: Area) -> int:
     """An area's place in the seeds' order of work (basic, psychological, activation)."""
-    return list(Area).index(area)
+    return _AREA_RANKS[area]
 
 
 def sort_goals(goals: list[Goal] | tuple[Goal, ...]) -> list[Goal]:

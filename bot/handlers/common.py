@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Sequence
 from datetime import UTC
+from typing import Any
 
 from telegram import InlineKeyboardMarkup, Message, Update
+from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from bot.domain.chat_cleanup import MessageKind, ShownMessage
 from bot.handlers.context import BotContext
+from bot.ui.keyboards import markup_data
 from bot.ui.text import split_lines
 
 log = logging.getLogger(__name__)
@@ -29,21 +33,44 @@ async def show(
     Returns the id of the message that now shows the text (None when there is no chat).
     """
     query = update.callback_query
-    if query is not None and query.message is not None and not fresh:
-        try:
-            await query.edit_message_text(text, reply_markup=markup)
-        except BadRequest as exc:
-            if "not modified" in str(exc).lower():
-                return query.message.message_id
-            if "not found" not in str(exc).lower() and "can't be edited" not in str(exc).lower():
-                raise
-        else:
-            return query.message.message_id
     chat = update.effective_chat
     if chat is None:
         return None
-    sent = await context.bot.send_message(chat.id, text, reply_markup=markup)
-    return sent.message_id
+    pressed = query.message if query is not None and not fresh else None
+    if pressed is not None:
+        try:
+            where = {"chat_id": chat.id, "message_id": pressed.message_id}
+            await _question_call(context, "editMessageText", where, text, markup)
+        except BadRequest as exc:
+            if "not modified" in str(exc).lower():
+                return pressed.message_id
+            if "not found" not in str(exc).lower() and "can't be edited" not in str(exc).lower():
+                raise
+        else:
+            return pressed.message_id
+    sent = await _question_call(context, "sendMessage", {"chat_id": chat.id}, text, markup)
+    return int(sent["message_id"])
+
+
+async def _question_call(
+    context: BotContext,
+    method: str,
+    where: dict[str, int],
+    text: str,
+    markup: InlineKeyboardMarkup | None,
+) -> dict[str, Any]:
+    """Send or edit a walk's question through the Bot API, without building PTB objects.
+
+    A walk answers every press with one of these. PTB's `edit_message_text` turns the
+    keyboard into JSON through its generic `to_dict` and Telegram's answer back into a
+    `Message` nobody reads here: together more than the rest of a press costs. The
+    request still goes through the bot's own post (its rate limiter and error mapping).
+    """
+    data: dict[str, Any] = {**where, "text": text, "parse_mode": ParseMode.HTML}
+    if markup is not None:
+        data["reply_markup"] = markup_data(markup)
+    result = await context.bot._post(method, data)  # a private seam: see above
+    return result if isinstance(result, dict) else {}
 
 
 async def send_lines(
@@ -102,3 +129,12 @@ async def answer_press(update: Update, text: str | None = None) -> None:
         await query.answer(text)
     except BadRequest as exc:  # a query older than ~15 minutes cannot be answered any more
         log.debug("could not answer callback query: %s", exc)
+
+
+async def settle_reminder(update: Update, note: str) -> None:
+    """Answer a reminder's press with `note` and take its buttons away: it is dealt with."""
+    await answer_press(update, note)
+    query = update.callback_query
+    if query is not None:
+        with contextlib.suppress(BadRequest):
+            await query.edit_message_reply_markup(None)

@@ -9,6 +9,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bot.domain.people import Actor
 from bot.i18n import Translator, translator
 from bot.services.registry import Services
+from bot.storage.db import Statement
 
 SERVICES_KEY = "services"
 
@@ -30,6 +31,8 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
         # Walks this update ended or replaced (draft token, message keeping the last word):
         # their messages leave the chat once the update is handled (conversations/engine.py).
         self.ended_walks: list[tuple[str, int | None]] = []
+        # Writes that belong with this update's walk state: committed in its one transaction.
+        self.update_writes: list[Statement] = []
 
     @property
     def services(self) -> Services:

@@ -95,10 +95,14 @@ async def _finish(update: Update, context: BotContext) -> None:
     if isinstance(persistence, SQLitePersistence):
         now = context.services.clock.now()
         digest = context.update_fingerprint or fingerprint(update)
-        async with persistence.batch(update.update_id, digest, now):
+        writes, context.update_writes = context.update_writes, []
+        async with persistence.batch(update.update_id, digest, now, writes):
             await application.update_persistence()
     else:
         await application.update_persistence()
+        if context.update_writes:
+            await context.services.chat_cleanup.save_now(context.update_writes)
+            context.update_writes = []
 
 
 def fingerprint(update: Update) -> str:

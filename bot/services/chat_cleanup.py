@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from bot.domain.chat_cleanup import DueMessage, ShownMessage, due_at
 from bot.services.clock import Clock
 from bot.storage.chat_cleanup import ChatCleanupRepository
+from bot.storage.db import Statement
 
 SWEEP_LIMIT = 500  # rows per sweep; the rest waits a minute
 # A press that shows nothing new moves the walk's idle time-out on at most this often: one
@@ -38,20 +39,27 @@ class ChatCleanupService:
         due = [(m, due_at(m.kind, m.sent_at, now, self.minutes)) for m in shown]
         await self.repo.remember(due, walk=None, locale=locale)
 
-    async def walk_step(
+    def walk_step(
         self, chat_id: int, walk: str, shown: Sequence[ShownMessage], locale: str
-    ) -> None:
-        """A walk moved: remember its new messages; all of them go after idle minutes."""
+    ) -> list[Statement]:
+        """A walk moved: the writes that remember its new messages, all due after idle minutes.
+
+        The caller commits them with the update's walk state (see `handlers/gate.py`).
+        """
         now = self.clock.now()
         last = self._refreshed.get((chat_id, walk))
         if not shown and (self.minutes <= 0 or (last is not None and now - last < REFRESH_EVERY)):
-            return  # nothing new, and the idle time-out was moved on a moment ago
+            return []  # nothing new, and the idle time-out was moved on a moment ago
         if len(self._refreshed) > 10_000:  # walks left open for good: forget, refresh again
             self._refreshed.clear()
         self._refreshed[chat_id, walk] = now
         timed = now + timedelta(minutes=self.minutes) if self.minutes > 0 else None
         due = [(m, due_at(m.kind, m.sent_at, now, self.minutes)) for m in shown]
-        await self.repo.walk_step(chat_id, walk, due, timed=timed, locale=locale)
+        return self.repo.walk_step(chat_id, walk, due, timed=timed, locale=locale)
+
+    async def save_now(self, writes: Sequence[Statement]) -> None:
+        """Commit walk-step writes on their own (when there is no update's transaction)."""
+        await self.repo.save_now(writes)
 
     async def walk_over(self, chat_id: int, walk: str, keep: int | None = None) -> int:
         """A walk ended (saved, cancelled, replaced): its messages but `keep` are due now."""

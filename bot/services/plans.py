@@ -83,16 +83,17 @@ class PlanService:
             opened = await self.families.open_by_code(actor, family, "read.plan")
         else:
             opened = await self.families.open_family(actor, family, "read.plan")
-        plan = await self.plans.current_plan(opened.id)
+        contents = await self.plans.contents(opened.id)
+        plan = contents.plan
         if plan is None and self._may_write(actor, opened):
             # The plan starts the first time its assistant uses it; an admin's look starts nothing.
             plan = await self.plans.ensure_plan(opened.id, self._stamp(actor))
         return PlanView(
             family=opened,
             plan=plan,
-            last_assessment=await self.plans.last_assessment(opened.id),
-            goals=tuple(await self.plans.goals(opened.id)),
-            resources=tuple(await self.plans.resources(opened.id)),
+            last_assessment=contents.last_assessment,
+            goals=tuple(contents.goals),
+            resources=tuple(contents.resources),
             include_closed=include_closed,
         )
 

@@ -31,7 +31,7 @@ class AuditRepository:
     ) -> None:
         """Append one entry."""
         entry = (now.isoformat(), actor_id, action, family_id, detail, outcome)
-        await self.db.write_all([(_APPEND, entry)])
+        await self.db.write_bookkeeping([(_APPEND, entry)])
 
     async def record_each(
         self, now: datetime, actor_id: int, action: str, family_ids: list[int]

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import aiosqlite
 
 from bot.domain.chat_cleanup import DueMessage, MessageKind, ShownMessage, deadline
-from bot.storage.db import Database
+from bot.storage.db import Database, Statement
 
 _REMEMBER = (
     "INSERT INTO chat_cleanup (chat_id, message_id, kind, sent_at, deadline, due_at, walk, "
@@ -42,7 +42,7 @@ class ChatCleanupRepository:
         async with self.db.write() as conn:
             await _remember(conn, shown, walk, locale)
 
-    async def walk_step(
+    def walk_step(
         self,
         chat_id: int,
         walk: str,
@@ -50,17 +50,27 @@ class ChatCleanupRepository:
         *,
         timed: datetime | None,
         locale: str,
-    ) -> None:
-        """Store a walk's new messages and move all of them to `timed` (None: their deadline)."""
-        async with self.db.write() as conn:
-            await _remember(conn, shown, walk, locale)
-            await conn.execute(
+    ) -> list[Statement]:
+        """The writes that store a walk's new messages and move all of them to `timed`.
+
+        Returned, not run: they are committed with the update's walk state (one transaction).
+        None for `timed` means each message's deadline.
+        """
+        return [
+            *(_remember_statement(message, due, walk, locale) for message, due in shown),
+            (
                 "UPDATE chat_cleanup SET due_at = CASE "
                 "WHEN ? IS NULL THEN deadline "
                 "WHEN deadline IS NOT NULL AND deadline < ? THEN deadline ELSE ? END "
                 "WHERE chat_id = ? AND walk = ?",
                 (_iso(timed), _iso(timed), _iso(timed), chat_id, walk),
-            )
+            ),
+        ]
+
+    async def save_now(self, writes: Sequence[Statement]) -> None:
+        """Commit writes made by `walk_step` in one transaction of their own."""
+        if writes:
+            await self.db.write_bookkeeping(writes)
 
     async def walk_over(self, chat_id: int, walk: str, now: datetime, keep: int | None) -> int:
         """A walk ended: its messages are due now, except `keep` (the codes-only last word)."""
@@ -120,18 +130,24 @@ async def _remember(
 ) -> None:
     """Upsert the rows of `shown` inside a write."""
     await conn.executemany(
+        _REMEMBER, [_remember_statement(m, due, walk, locale)[1] for m, due in shown]
+    )
+
+
+def _remember_statement(
+    message: ShownMessage, due: datetime | None, walk: str | None, locale: str
+) -> Statement:
+    """The upsert of one message's row."""
+    return (
         _REMEMBER,
-        [
-            (
-                message.chat_id,
-                message.message_id,
-                message.kind.value,
-                _iso(message.sent_at),
-                _iso(deadline(message.kind, message.sent_at)),
-                _iso(due),
-                walk,
-                locale,
-            )
-            for message, due in shown
-        ],
+        (
+            message.chat_id,
+            message.message_id,
+            message.kind.value,
+            _iso(message.sent_at),
+            _iso(deadline(message.kind, message.sent_at)),
+            _iso(due),
+            walk,
+            locale,
+        ),
     )

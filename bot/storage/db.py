@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import Any, Generic, TypeVar, cast
 
 import aiosqlite
 
@@ -22,6 +22,12 @@ BUSY_TIMEOUT_MS = 5000
 
 Q = TypeVar("Q")
 R = TypeVar("R")
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+# One SQL statement with its parameters, for writes gathered and committed together.
+Statement = tuple[str, Sequence[Any]]
 
 
 class DatabaseError(Exception):
@@ -52,7 +58,8 @@ class Database:
         self.path = path
         self.encrypted = encrypted
         self._write_lock = asyncio.Lock()
-        # Bumped by every write: a memo of rows read at an older generation may be stale.
+        # Bumped by every write() (not by bookkeeping): a memo of rows read at an older
+        # generation may be stale.
         self.generation = 0
 
     @classmethod
@@ -65,11 +72,15 @@ class Database:
         await conn
         conn.row_factory = _row_factory  # type: ignore[assignment]
         try:
-            await conn.execute("SELECT count(*) FROM sqlite_master")
-            await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            await conn.execute("PRAGMA foreign_keys = ON")
-            await conn.execute("PRAGMA journal_mode = WAL")
-            await conn.execute("PRAGMA synchronous = FULL")
+            # Each read to its end: a statement left unread stays open (VACUUM refuses then).
+            for pragma in (
+                "SELECT count(*) FROM sqlite_master",
+                f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}",
+                "PRAGMA foreign_keys = ON",
+                "PRAGMA journal_mode = WAL",
+                "PRAGMA synchronous = FULL",
+            ):
+                await conn.execute_fetchall(pragma)
         except sqlite3.DatabaseError:
             await conn.close()
             raise DatabaseError(
@@ -109,14 +120,15 @@ class Database:
             finally:
                 self.generation += 1
 
-    async def write_all(self, statements: Sequence[tuple[str, Sequence[Any]]]) -> None:
+    async def write_bookkeeping(self, statements: Sequence[Statement]) -> None:
         """Run statements in one BEGIN IMMEDIATE transaction, in one trip to the SQLite thread.
 
-        For writes that need no answer (the end of every update): each trip to aiosqlite's
-        thread costs about as much as a small query, and `write()` takes one per statement.
+        Only for the bookkeeping tables no read memo holds (walk state, update ids, chat
+        clean-up, the access log), so `generation` stays: the family a walk shows is read
+        once, not once per press. Each trip to aiosqlite's thread costs about as much as a
+        small query, and `write()` takes one per statement.
         """
         async with self._write_lock:
-            self.generation += 1
             await self._in_thread(_transaction, statements)
 
     async def fetch_all(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
@@ -227,6 +239,34 @@ async def first_row(
     """Inside a write: the first row of a query, if any."""
     rows = list(await conn.execute_fetchall(sql, params))
     return dict(rows[0]) if rows else None
+
+
+class ReadMemo(Generic[K, V]):
+    """Rows read since the last `write()`: nothing can have changed them until the next one.
+
+    A walk asks for its actor and family at every press; bookkeeping writes (walk state,
+    update ids) leave the memo valid, so those are read once per change, not once per press.
+    """
+
+    def __init__(self, db: Database, limit: int = 1000) -> None:
+        self.db = db
+        self.limit = limit
+        self._rows: dict[K, V] = {}
+        self._at = -1
+
+    def get(self, key: K) -> tuple[bool, V | None]:
+        """(True, the row) if it was read at this generation, else (False, None)."""
+        if self._at == self.db.generation and key in self._rows:
+            return True, self._rows[key]
+        return False, None
+
+    def keep(self, read_at: int, key: K, row: V) -> None:
+        """Keep a row read at generation `read_at`, unless a write began or ended meanwhile."""
+        if read_at != self.db.generation:
+            return
+        if self._at != read_at or len(self._rows) >= self.limit:
+            self._rows, self._at = {}, read_at
+        self._rows[key] = row
 
 
 def _read_each(

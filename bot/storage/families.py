@@ -7,7 +7,7 @@ from datetime import date, datetime
 from bot.domain.cadence import FamilyCadence
 from bot.domain.errors import DomainError
 from bot.domain.family import Family, Member, NewFamily
-from bot.storage.db import Database, first_row, insert, iso_day
+from bot.storage.db import Database, ReadMemo, first_row, insert, iso_day
 
 
 class FamilyRepository:
@@ -15,10 +15,7 @@ class FamilyRepository:
 
     def __init__(self, db: Database) -> None:
         self.db = db
-        # Families read since the last write (of anything): one update asks for its family
-        # at every step of its work, and nothing can change it until the next write.
-        self._read: dict[int, Family] = {}
-        self._read_at = -1
+        self._read: ReadMemo[int, Family] = ReadMemo(db)
 
     async def codes(self) -> set[str]:
         """Every family code in use."""
@@ -94,9 +91,8 @@ class FamilyRepository:
 
     async def get(self, family_id: int) -> Family | None:
         """A family with its members, if it exists (closed ones too: `active` says which)."""
-        if self._read_at == self.db.generation and family_id in self._read:
-            return self._read[family_id]
-        return await self._one("f.id = ?", family_id)
+        known, family = self._read.get(family_id)
+        return family if known else await self._one("f.id = ?", family_id)
 
     async def by_code(self, code: str) -> Family | None:
         """A family by its code (case-insensitive), if it exists (closed ones too)."""
@@ -125,10 +121,7 @@ class FamilyRepository:
                 "former_members": tuple(m for m in members if m.left_on is not None),
             }
         )
-        if generation == self.db.generation:  # no write began or ended while reading
-            if self._read_at != generation:
-                self._read, self._read_at = {}, generation
-            self._read[family.id] = family
+        self._read.keep(generation, family.id, family)
         return family
 
     async def assign(self, family_id: int, assistant_id: int) -> None:

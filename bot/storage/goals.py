@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
+from operator import itemgetter
 from typing import Any
 
 import aiosqlite
+from pydantic import TypeAdapter
 
 from bot.domain.plan import (
     Goal,
@@ -16,6 +19,7 @@ from bot.domain.plan import (
     NewTask,
     Stamp,
     Task,
+    TaskOwner,
     sort_goals,
 )
 from bot.storage.db import Database, first_row, insert, iso_day
@@ -26,9 +30,21 @@ _GOAL_COLUMNS = (
     "AS last_progress_on"
 )
 # Goals of an ended plan stay in the database as history but are not part of the plan shown.
-_CURRENT = (
-    "g.plan_id = (SELECT p.id FROM plans p WHERE p.family_id = g.family_id AND p.ended_on IS NULL)"
+_CURRENT = "g.plan_id = (SELECT p.id FROM plans p WHERE p.family_id = ?1 AND p.ended_on IS NULL)"
+# What a Task holds, nothing more (not who typed it, nor the walk's draft token).
+_TASK_COLUMNS = (
+    "t.id, t.goal_id, t.text, t.owner_kind, t.owner_member_id, t.owner_institution, t.due, "
+    "t.done, t.independence, t.created_at"
 )
+# The current plan's goals and their tasks, for `fetch_each` with the family's id.
+GOALS_OF_PLAN = f"SELECT {_GOAL_COLUMNS} FROM goals g WHERE g.family_id = ?1 AND {_CURRENT}"
+# Not sorted in SQL: sorting the rows' long texts there costs more than goals_from_rows' sort.
+TASKS_OF_PLAN = (
+    f"SELECT {_TASK_COLUMNS} FROM goals g JOIN tasks t ON t.goal_id = g.id "
+    f"WHERE g.family_id = ?1 AND {_CURRENT}"
+)
+# One validation for every goal of a plan: one call instead of one for each goal and task.
+_GOALS = TypeAdapter(list[Goal])
 
 
 class GoalRecords:
@@ -41,36 +57,19 @@ class GoalRecords:
 
     async def goal(self, goal_id: int) -> Goal | None:
         """One goal with its tasks and last progress day."""
-        row = await self.db.fetch_one(
-            f"SELECT {_GOAL_COLUMNS} FROM goals g WHERE g.id = ?", (goal_id,)
+        rows, task_rows = await self.db.fetch_each(
+            (f"SELECT {_GOAL_COLUMNS} FROM goals g WHERE g.id = ?", (goal_id,)),
+            (f"SELECT {_TASK_COLUMNS} FROM tasks t WHERE t.goal_id = ?", (goal_id,)),
         )
-        if row is None:
-            return None
-        tasks = await self.db.fetch_all(
-            "SELECT * FROM tasks WHERE goal_id = ? ORDER BY id", (goal_id,)
-        )
-        return Goal.model_validate({**row, "tasks": tuple(task_from_row(t) for t in tasks)})
+        goals = goals_from_rows(rows, task_rows)
+        return goals[0] if goals else None
 
     async def goals(self, family_id: int) -> list[Goal]:
         """Every goal of the family's current plan with tasks, in plan order (one trip)."""
         rows, task_rows = await self.db.fetch_each(
-            (
-                f"SELECT {_GOAL_COLUMNS} FROM goals g WHERE g.family_id = ? AND {_CURRENT}",
-                (family_id,),
-            ),
-            (
-                "SELECT t.* FROM tasks t JOIN goals g ON g.id = t.goal_id "
-                f"WHERE g.family_id = ? AND {_CURRENT} ORDER BY t.id",
-                (family_id,),
-            ),
+            (GOALS_OF_PLAN, (family_id,)), (TASKS_OF_PLAN, (family_id,))
         )
-        tasks: dict[int, list[Task]] = {}
-        for task_row in task_rows:
-            task = task_from_row(task_row)
-            tasks.setdefault(task.goal_id, []).append(task)
-        return sort_goals(
-            [Goal.model_validate({**r, "tasks": tuple(tasks.get(r["id"], ()))}) for r in rows]
-        )
+        return goals_from_rows(rows, task_rows)
 
     async def events(self, goal_id: int) -> list[GoalEvent]:
         """A goal's whole history, oldest first."""
@@ -312,6 +311,32 @@ async def saved_with(
         conn, f"SELECT id FROM {table} WHERE {author} = ? AND draft_token = ?", (author_id, token)
     )
     return None if row is None else int(row["id"])
+
+
+def goals_from_rows(
+    goal_rows: Sequence[dict[str, Any]], task_rows: list[dict[str, Any]]
+) -> list[Goal]:
+    """Goal rows (of _GOAL_COLUMNS) with their task rows (of _TASK_COLUMNS), in plan order.
+
+    The rows are fresh from `fetch_each` and changed in place. A plan's tasks have a few
+    owners between them (the mother, the assistant, the school): each owner is built once.
+    """
+    owners: dict[tuple[str, int | None, str | None], TaskOwner] = {}
+    tasks: dict[int, list[dict[str, Any]]] = {}
+    task_rows.sort(key=itemgetter("id"))
+    for row in task_rows:
+        key = (row.pop("owner_kind"), row.pop("owner_member_id"), row.pop("owner_institution"))
+        owner = owners.get(key)
+        if owner is None:
+            owner = owners[key] = TaskOwner.model_validate(
+                {"kind": key[0], "member_id": key[1], "institution": key[2]}
+            )
+        row["owner"] = owner
+        row["done"] = bool(row["done"])
+        tasks.setdefault(row["goal_id"], []).append(row)
+    for row in goal_rows:
+        row["tasks"] = tasks.get(row["id"], ())
+    return sort_goals(_GOALS.validate_python(goal_rows))
 
 
 def task_from_row(row: dict[str, Any]) -> Task:

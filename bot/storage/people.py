@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.domain.people import Assistant, Invite, Role
-from bot.storage.db import Database
+from bot.storage.db import Database, ReadMemo
 
 # Whether someone blocked the bot is kept with their reminder settings (absent row: no).
 _ASSISTANT = (
@@ -22,11 +22,18 @@ class PeopleRepository:
 
     def __init__(self, db: Database) -> None:
         self.db = db
+        self._read: ReadMemo[int, Assistant | None] = ReadMemo(db)
 
     async def get_assistant(self, telegram_id: int) -> Assistant | None:
-        """The registered assistant with this Telegram id, if any."""
+        """The registered assistant with this Telegram id, if any (read once per change)."""
+        known, assistant = self._read.get(telegram_id)
+        if known:
+            return assistant
+        generation = self.db.generation
         row = await self.db.fetch_one(f"{_ASSISTANT} WHERE a.telegram_id = ?", (telegram_id,))
-        return None if row is None else _assistant(row)
+        assistant = None if row is None else _assistant(row)
+        self._read.keep(generation, telegram_id, assistant)
+        return assistant
 
     async def list_assistants(self, *, with_inactive: bool = False) -> list[Assistant]:
         """Every registered person, by name, with whether they blocked the bot.

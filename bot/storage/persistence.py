@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
@@ -12,7 +12,7 @@ from telegram.ext import BasePersistence, PersistenceInput
 from telegram.ext._utils.types import CDCData, ConversationDict, ConversationKey
 
 from bot.domain.replay import REPLAY_WINDOW, RecentUpdates
-from bot.storage.db import Database
+from bot.storage.db import Database, Statement
 
 _REMEMBER_UPDATE = (
     "INSERT INTO recent_updates (update_id, fingerprint, processed_at) VALUES (?, ?, ?) "
@@ -43,11 +43,14 @@ class SQLitePersistence(BasePersistence[UserData, ChatData, BotData]):
         self._batch: list[tuple[str, tuple[Any, ...]]] | None = None
 
     @asynccontextmanager
-    async def batch(self, update_id: int, fingerprint: str, at: datetime) -> AsyncIterator[None]:
+    async def batch(
+        self, update_id: int, fingerprint: str, at: datetime, writes: Sequence[Statement] = ()
+    ) -> AsyncIterator[None]:
         """Collect the writes of one update and commit them with its id in one transaction.
 
-        The conversation state, the draft and "this update is done" then land together or
-        not at all, so a crash can never leave a state without its draft.
+        The conversation state, the draft, the update's other `writes` and "this update is
+        done" then land together or not at all, so a crash can never leave a state without
+        its draft; and one update costs one commit.
         """
         self._batch = []
         try:
@@ -56,7 +59,7 @@ class SQLitePersistence(BasePersistence[UserData, ChatData, BotData]):
         finally:
             self._batch = None
         remember = (_REMEMBER_UPDATE, (update_id, fingerprint, at.isoformat()))
-        await self.db.write_all([*statements, remember])
+        await self.db.write_bookkeeping([*statements, *writes, remember])
         self.recent.remember(update_id, fingerprint, at)
 
     async def _write(self, sql: str, params: tuple[Any, ...]) -> None:
@@ -64,7 +67,7 @@ class SQLitePersistence(BasePersistence[UserData, ChatData, BotData]):
         if self._batch is not None:
             self._batch.append((sql, params))
             return
-        await self.db.write_all([(sql, params)])
+        await self.db.write_bookkeeping([(sql, params)])
 
     async def get_user_data(self) -> dict[int, UserData]:
         """All stored user_data, by user id."""

@@ -6,12 +6,53 @@ A goal's changes, its tasks and its history are in goals.py; PlanRepository hold
 from __future__ import annotations
 
 from datetime import date
+from typing import NamedTuple
 
 import aiosqlite
+from pydantic import TypeAdapter
 
-from bot.domain.plan import Assessment, GoalEventKind, GoalStatus, NewGoal, Plan, Resource, Stamp
+from bot.domain.plan import (
+    Assessment,
+    Goal,
+    GoalEventKind,
+    GoalStatus,
+    NewGoal,
+    Plan,
+    Resource,
+    Stamp,
+)
 from bot.storage.db import Database, first_row, insert, iso_day
-from bot.storage.goals import GoalRecords, add_event, saved_with
+from bot.storage.goals import (
+    GOALS_OF_PLAN,
+    TASKS_OF_PLAN,
+    GoalRecords,
+    add_event,
+    goals_from_rows,
+    saved_with,
+)
+
+_PLAN = (
+    "SELECT id, family_id, started_on, created_at FROM plans "
+    "WHERE family_id = ? AND ended_on IS NULL"
+)
+_LAST_ASSESSMENT = (
+    "SELECT id, family_id, day, summary, author_id, created_at FROM assessments "
+    "WHERE family_id = ? ORDER BY day DESC, id DESC LIMIT 1"
+)
+_RESOURCES = (
+    "SELECT id, family_id, text, added_at FROM resources "
+    "WHERE family_id = ? AND removed_at IS NULL ORDER BY id"
+)
+_RESOURCE_LIST = TypeAdapter(list[Resource])
+
+
+class PlanContents(NamedTuple):
+    """Everything in a family's current plan, read together."""
+
+    plan: Plan | None
+    last_assessment: Assessment | None
+    goals: list[Goal]
+    resources: list[Resource]
 
 
 class PlanRepository(GoalRecords):
@@ -22,13 +63,26 @@ class PlanRepository(GoalRecords):
 
     # Plans and assessments
 
+    async def contents(self, family_id: int) -> PlanContents:
+        """The current plan, its last assessment, goals with tasks and resources, in one trip."""
+        key = (family_id,)
+        plans, assessments, goals, tasks, resources = await self.db.fetch_each(
+            (_PLAN, key),
+            (_LAST_ASSESSMENT, key),
+            (GOALS_OF_PLAN, key),
+            (TASKS_OF_PLAN, key),
+            (_RESOURCES, key),
+        )
+        return PlanContents(
+            plan=Plan.model_validate(plans[0]) if plans else None,
+            last_assessment=Assessment.model_validate(assessments[0]) if assessments else None,
+            goals=goals_from_rows(goals, tasks),
+            resources=_RESOURCE_LIST.validate_python(resources),
+        )
+
     async def current_plan(self, family_id: int) -> Plan | None:
         """The family's current plan, if it has been started."""
-        row = await self.db.fetch_one(
-            "SELECT id, family_id, started_on, created_at FROM plans "
-            "WHERE family_id = ? AND ended_on IS NULL",
-            (family_id,),
-        )
+        row = await self.db.fetch_one(_PLAN, (family_id,))
         return None if row is None else Plan.model_validate(row)
 
     async def ensure_plan(self, family_id: int, stamp: Stamp) -> Plan:
@@ -98,10 +152,7 @@ class PlanRepository(GoalRecords):
 
     async def last_assessment(self, family_id: int) -> Assessment | None:
         """The assessment with the latest date, if any."""
-        row = await self.db.fetch_one(
-            "SELECT * FROM assessments WHERE family_id = ? ORDER BY day DESC, id DESC LIMIT 1",
-            (family_id,),
-        )
+        row = await self.db.fetch_one(_LAST_ASSESSMENT, (family_id,))
         return None if row is None else Assessment.model_validate(row)
 
     # Goals (the rest of them is in GoalRecords)
@@ -188,12 +239,7 @@ class PlanRepository(GoalRecords):
 
     async def resources(self, family_id: int) -> list[Resource]:
         """The family's resources not removed, oldest first."""
-        rows = await self.db.fetch_all(
-            "SELECT id, family_id, text, added_at FROM resources "
-            "WHERE family_id = ? AND removed_at IS NULL ORDER BY id",
-            (family_id,),
-        )
-        return [Resource.model_validate(r) for r in rows]
+        return _RESOURCE_LIST.validate_python(await self.db.fetch_all(_RESOURCES, (family_id,)))
 
     async def remove_resource(self, resource_id: int, stamp: Stamp) -> bool:
         """Mark a resource removed (the row stays, with who and when); False if it was not."""

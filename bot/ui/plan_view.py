@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date
 
 from bot.domain.family import LABEL_MAX, MEMBER_NAME_MAX, Family
@@ -75,16 +76,75 @@ def independence_bar(value: Independence) -> str:
     return "●" * step + "○" * (len(INDEPENDENCE_SCALE) - step)
 
 
-def owner(tr: Translator, value: TaskOwner, family: Family) -> str:
-    """Who does a task, as escaped HTML: the member's name, "assistant", or the institution."""
-    if value.kind is OwnerKind.MEMBER:
-        names = {m.id: m.name for m in family.everyone}
-        name = names.get(value.member_id or 0)
-        if name:
-            return esc(shorten(name, MEMBER_NAME_MAX))
-    if value.kind is OwnerKind.INSTITUTION and value.institution:
-        return esc(shorten(value.institution, INSTITUTION_MAX))
-    return esc(tr.gettext(OWNER_LABELS[value.kind]))
+@dataclass(slots=True)
+class _Wording:
+    """What a plan says again and again (a status, an owner, a due date), worked out once.
+
+    A plan of 60 goals repeats a few labels, templates, names and dates in 180 tasks: each
+    is translated, formatted and escaped once per render instead of once per line.
+    """
+
+    tr: Translator
+    today: date
+    names: dict[int, str]
+    statuses: dict[GoalStatus, str]
+    levels: dict[Independence, str]
+    owners: dict[OwnerKind, str]
+    expected_effect: str
+    last_progress: str
+    no_progress: str
+    due_on: str
+    was_due_on: str
+    dues: dict[tuple[date, bool], str] = field(default_factory=dict)
+    institutions: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, tr: Translator, family: Family, today: date) -> _Wording:
+        """The wording for one family's plan, in the reader's language, as of `today`."""
+        _ = tr.gettext
+        names = {m.id: esc(shorten(m.name, MEMBER_NAME_MAX)) for m in family.everyone if m.name}
+        return cls(
+            tr=tr,
+            today=today,
+            names=names,
+            statuses={s: esc(status(tr, s)) for s in GoalStatus},
+            levels={
+                level: f"{independence_bar(level)} {esc(independence(tr, level))}"
+                for level in Independence
+            },
+            owners={kind: esc(_(label)) for kind, label in OWNER_LABELS.items()},
+            expected_effect=_("Expected effect: {effect}"),
+            last_progress=_("last progress note {date}"),
+            no_progress=esc(_("no progress notes yet")),
+            due_on=_("due {date}"),
+            was_due_on=_("was due {date}"),
+        )
+
+    def owner(self, value: TaskOwner) -> str:
+        """Who does a task, as escaped HTML."""
+        if value.kind is OwnerKind.MEMBER:
+            name = self.names.get(value.member_id or 0)
+            if name:
+                return name
+        if value.kind is OwnerKind.INSTITUTION and value.institution:
+            name = self.institutions.get(value.institution)
+            if name is None:
+                name = esc(shorten(value.institution, INSTITUTION_MAX))
+                self.institutions[value.institution] = name
+            return name
+        return self.owners[value.kind]
+
+    def due(self, day: date, *, overdue: bool) -> str:
+        """A due date, marked when it has passed with the thing still open."""
+        key = (day, overdue)
+        text = self.dues.get(key)
+        if text is None:
+            if overdue:
+                text = "⚠️ " + self.was_due_on.format(date=_date(self.tr, day))
+            else:
+                text = "📅 " + self.due_on.format(date=_date(self.tr, day))
+            self.dues[key] = text
+        return text
 
 
 def plan_lines(tr: Translator, view: PlanView, today: date) -> list[str]:
@@ -97,20 +157,25 @@ def plan_lines(tr: Translator, view: PlanView, today: date) -> list[str]:
 
 def goal_lines(tr: Translator, goal: Goal, family: Family, today: date) -> list[str]:
     """One goal: status icon and text, expected effect, due date and last progress, tasks."""
-    _ = tr.gettext
+    return _goal_lines(_Wording.of(tr, family, today), goal)
+
+
+def _goal_lines(wording: _Wording, goal: Goal) -> list[str]:
+    """One goal in the render's wording."""
     lines = [f"{STATUS_ICONS[goal.status]} <b>{esc(shorten(goal.text, GOAL_TEXT_MAX))}</b>"]
     if goal.expected_effect:
         effect = esc(shorten(goal.expected_effect, EFFECT_MAX))
-        lines.append(INDENT + "🎯 " + _("Expected effect: {effect}").format(effect=effect))
-    facts = [esc(status(tr, goal.status))]
+        lines.append(INDENT + "🎯 " + wording.expected_effect.format(effect=effect))
+    facts = wording.statuses[goal.status]
     if goal.due is not None:
-        facts.append(_due(tr, goal.due, overdue=goal.is_overdue(today)))
+        facts += " · " + wording.due(goal.due, overdue=goal.is_overdue(wording.today))
     if goal.last_progress_on is not None:
-        facts.append(_("last progress note {date}").format(date=_date(tr, goal.last_progress_on)))
+        day = _date(wording.tr, goal.last_progress_on)
+        facts += " · " + wording.last_progress.format(date=day)
     else:
-        facts.append(esc(_("no progress notes yet")))
-    lines.append(INDENT + " · ".join(facts))
-    lines += [_task_line(tr, task, family, today) for task in goal.tasks]
+        facts += " · " + wording.no_progress
+    lines.append(INDENT + facts)
+    lines += [_task_line(wording, task) for task in goal.tasks]
     return lines
 
 
@@ -191,6 +256,7 @@ def _goal_section(tr: Translator, view: PlanView, today: date) -> list[str]:
         lines.append(esc(_("No goals yet. Add the first one with /goal.")))
     elif not shown:
         lines.append(esc(_("No open goals. Add one with /goal.")))
+    wording = _Wording.of(tr, view.family, today)
     area = None
     for goal in shown:
         if goal.area != area:
@@ -198,7 +264,7 @@ def _goal_section(tr: Translator, view: PlanView, today: date) -> list[str]:
             if lines:
                 lines.append("")
             lines.append(f"📂 <b>{esc(labels.name(tr, area))}</b>")
-        lines += goal_lines(tr, goal, view.family, today)
+        lines += _goal_lines(wording, goal)
     folded = view.folded_counts()
     if folded:
         counts = " · ".join(_folded_count(tr, s, n) for s, n in folded.items())
@@ -221,25 +287,16 @@ def _folded_count(tr: Translator, value: GoalStatus, count: int) -> str:
     return esc(text.format(n=count))
 
 
-def _task_line(tr: Translator, task: Task, family: Family, today: date) -> str:
+def _task_line(wording: _Wording, task: Task) -> str:
     """One task: done or not, what, who, by when, how independently."""
     mark = "☑️" if task.done else "◻️"
     text = esc(shorten(task.text, TASK_TEXT_MAX))
-    parts = [f"{INDENT}{mark} {text} — {owner(tr, task.owner, family)}"]
+    line = f"{INDENT}{mark} {text} — {wording.owner(task.owner)}"
     if task.due is not None:
-        parts.append(_due(tr, task.due, overdue=task.is_overdue(today)))
+        line += " · " + wording.due(task.due, overdue=task.is_overdue(wording.today))
     if task.independence is not None:
-        parts.append(
-            f"{independence_bar(task.independence)} {esc(independence(tr, task.independence))}"
-        )
-    return " · ".join(parts)
-
-
-def _due(tr: Translator, day: date, *, overdue: bool) -> str:
-    """A due date, marked when it has passed with the thing still open."""
-    if overdue:
-        return "⚠️ " + tr.gettext("was due {date}").format(date=_date(tr, day))
-    return "📅 " + tr.gettext("due {date}").format(date=_date(tr, day))
+        line += " · " + wording.levels[task.independence]
+    return line
 
 
 def _date(tr: Translator, day: date) -> str:

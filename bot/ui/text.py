@@ -16,7 +16,7 @@ def esc(text: object) -> str:
 
 def telegram_length(text: str) -> int:
     """Length as Telegram counts it: UTF-16 code units (an upper bound for HTML source)."""
-    return len(text.encode("utf-16-le")) // 2
+    return len(text) if text.isascii() else len(text.encode("utf-16-le")) // 2
 
 
 def visible_length(markup: str) -> int:
@@ -26,15 +26,26 @@ def visible_length(markup: str) -> int:
     `&amp;` is one character. Our HTML comes from `esc` and fixed tags, so a `<` is a tag and
     the entities are esc's three; any other entity is counted whole, which only errs long.
     """
-    text = _TAG.sub("", markup)
-    entities = 4 * text.count("&amp;") + 3 * (text.count("&lt;") + text.count("&gt;"))
-    return telegram_length(text) - entities
+    text = _TAG.sub("", markup) if "<" in markup else markup
+    length = telegram_length(text)
+    if "&" in text:
+        length -= 4 * text.count("&amp;") + 3 * (text.count("&lt;") + text.count("&gt;"))
+    return length
 
 
 def shorten(text: str, limit: int) -> str:
     """Cut plain text to at most `limit` characters, marking the cut with an ellipsis."""
-    cleaned = " ".join(text.split())
+    cleaned = text if _single_spaced(text) else " ".join(text.split())
     return cleaned if len(cleaned) <= limit else cleaned[: limit - 1].rstrip() + "…"
+
+
+def _single_spaced(text: str) -> bool:
+    """Whether `" ".join(text.split())` would give the text back (saved text mostly is).
+
+    Every whitespace character but the plain space is unprintable, so a printable text is
+    split only at its spaces: it comes back whole when none is doubled, leading or trailing.
+    """
+    return text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " "
 
 
 def split_lines(lines: list[str], limit: int = MESSAGE_LIMIT) -> list[str]:
@@ -47,18 +58,18 @@ def split_lines(lines: list[str], limit: int = MESSAGE_LIMIT) -> list[str]:
     """
     messages: list[str] = []
     current: list[str] = []
-    size = 0
+    size = 0  # what the reader sees of `current`, the newlines between its lines included
     for raw in lines:
         line = raw
-        length = visible_length(line) + 1
+        length = visible_length(line)
         if length > limit:
-            line = _fit_as_plain(line, limit - 1)
-            length = visible_length(line) + 1
-        if current and size + length > limit:
+            line = _fit_as_plain(line, limit)
+            length = visible_length(line)
+        if current and size + 1 + length > limit:
             messages.append("\n".join(current))
             current, size = [], 0
+        size += length + 1 if current else length
         current.append(line)
-        size += length
     if current:
         messages.append("\n".join(current))
     return messages

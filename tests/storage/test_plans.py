@@ -251,3 +251,49 @@ async def test_goals_of_an_ended_plan_are_history_not_the_current_plan(db: Datab
     plan = await plans.current_plan(family_id)
     assert plan is not None
     assert plan.started_on == TODAY + timedelta(days=40)
+
+
+async def test_a_plans_contents_in_one_read_are_what_the_single_reads_give(db: Database) -> None:
+    plans = PlanRepository(db)
+    family_id = await _family(db)
+    other = await _family(db, "R-02")
+    assert await plans.contents(family_id) == (None, None, [], [])
+    await plans.add_goal(family_id, NewGoal(area=Area.HOUSING, text="old plan's"), STAMP)
+    async with db.write() as conn:
+        await conn.execute("UPDATE plans SET ended_on = ? WHERE family_id = ?", ("2027-01-01", 1))
+    work = await plans.add_goal(family_id, NewGoal(area=Area.EMPLOYMENT, text="work"), later(1))
+    home = await plans.add_goal(family_id, NewGoal(area=Area.HOUSING, text="home"), later(1))
+    await plans.add_goal(other, NewGoal(area=Area.HOUSING, text="other family's"), later(1))
+    family = await FamilyRepository(db).get(family_id)
+    assert family is not None
+    member = family.members[0].id
+    owners = [TaskOwner.member(member), TaskOwner.assistant(), TaskOwner.of_institution("PUP")]
+    for n, goal_id in enumerate([work, home, work, home, work, home]):  # ids interleave goals
+        task = NewTask(text=f"task {n}", owner=owners[n % 3], independence=Independence.ALONE)
+        await plans.add_task(goal_id, task, later(2))
+    await plans.set_status(work, GoalStatus.ACHIEVED, later(3))
+    await plans.add_progress(home, "went well", later(4))
+    await plans.add_assessment(family_id, TODAY + timedelta(days=5), "latest", later(5))
+    await plans.add_assessment(family_id, TODAY + timedelta(days=2), "earlier", later(6))
+    kept = await plans.add_resource(family_id, "kept", later(6))
+    gone = await plans.add_resource(family_id, "gone", later(6))
+    await plans.remove_resource(gone.id, later(7))
+
+    contents = await plans.contents(family_id)
+    assert contents == (
+        await plans.current_plan(family_id),
+        await plans.last_assessment(family_id),
+        await plans.goals(family_id),
+        await plans.resources(family_id),
+    )
+    assert [g.text for g in contents.goals] == ["home", "work"]
+    assert [[t.text for t in g.tasks] for g in contents.goals] == [
+        ["task 1", "task 3", "task 5"],
+        ["task 0", "task 2", "task 4"],
+    ]
+    assert [t.owner for t in contents.goals[1].tasks] == [owners[0], owners[2], owners[1]]
+    assert contents.goals[0].last_progress_on == TODAY + timedelta(days=4)
+    assert contents.goals[0] == await plans.goal(home)
+    assert contents.last_assessment is not None
+    assert contents.last_assessment.summary == "latest"
+    assert contents.resources == [kept]

@@ -350,7 +350,7 @@ class FakeTelegram(BaseRequest):
         if markup and "inline_keyboard" in markup:
             message["reply_markup"] = markup
         self._messages[chat_id, message["message_id"]] = message
-        return copy.deepcopy(message)
+        return dict(message)  # a stored message only ever changes at its top level (_edit)
 
     def _stored(self, call: Call, action: str = "edit") -> dict[str, Any]:
         """Return the stored bot message an edit or delete refers to."""
@@ -386,7 +386,9 @@ class FakeTelegram(BaseRequest):
         message.update(new, edit_date=int(time.time()))
         if markup:
             message["reply_markup"] = markup
-        return copy.deepcopy(message)
+        # The parts inside (chat, keyboard) are replaced, never changed: a shallow copy
+        # keeps this answer as it was.
+        return dict(message)
 
     def _edit_message_text(self, call: Call) -> Any:
         """Handle editMessageText (no reply_markup means the keyboard is removed)."""

@@ -31,6 +31,7 @@ _ENTITY_TYPES = {
     "blockquote": "blockquote",
     "tg-emoji": "custom_emoji",
 }
+_PLAIN_RUN = re.compile(r"[^<&]+")  # text up to the next tag or entity, emitted at once
 _HTML_ENTITY = re.compile(r"&(?:#(\d{1,7})|#x([0-9a-fA-F]{1,6})|(lt|gt|amp|quot));")
 _NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
 _BUTTON_ACTIONS = [
@@ -149,8 +150,10 @@ class _HtmlParser:
                 decoded, pos = self.decode_entity(pos)
                 self.emit(decoded)
             elif char != "<":
-                self.emit(char)
-                pos += 1
+                plain = _PLAIN_RUN.match(src, pos)
+                assert plain is not None  # char itself is plain
+                self.emit(plain.group())
+                pos = plain.end()
             elif src.startswith("</", pos):
                 pos = self.end_tag(pos, stack)
             else:

@@ -1,0 +1,72 @@
+"""The update path stays light: a press mid-walk makes one trip to SQLite, and stays honest."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import aiosqlite.core
+
+from tests.conversations.test_record_visit import assistant_with_family
+from tests.support.harness import ADMIN_ID, BotHarness
+
+
+@contextmanager
+def sqlite_trips() -> Iterator[list[str]]:
+    """Every piece of work handed to aiosqlite's thread meanwhile, by the function's name."""
+    trips: list[str] = []
+    original = aiosqlite.core.Connection._execute
+
+    def counted(self: Any, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        trips.append(getattr(fn, "__name__", repr(fn)))
+        return original(self, fn, *args, **kwargs)
+
+    aiosqlite.core.Connection._execute = counted  # type: ignore[method-assign]
+    try:
+        yield trips
+    finally:
+        aiosqlite.core.Connection._execute = original  # type: ignore[method-assign]
+
+
+async def test_a_press_mid_walk_commits_once_and_reads_nothing(harness: BotHarness) -> None:
+    sim = await assistant_with_family(harness)
+    await sim.send("/visit")
+    await sim.press("Today")
+    await sim.press("90 min")
+    with sqlite_trips() as trips:
+        await sim.press("Family's home")  # a new question with a new copy to clean up later
+        await sim.press("Anna")  # a toggle
+    # Walk state, draft, the question's clean-up row and the update id: one transaction each.
+    assert trips == ["_transaction", "_transaction"]
+    assert harness.services is not None
+    pending = await harness.services.chat_cleanup.repo.pending(sim.chat_id)
+    assert any(row["walk"] for row in pending)  # the question copies are remembered
+
+
+async def test_a_family_moved_away_mid_walk_is_read_afresh(harness: BotHarness) -> None:
+    sim = await assistant_with_family(harness)
+    other = await harness.assistant(1002, language_code="en")
+    await sim.send("/visit")
+    await sim.press("Today")
+    services = harness.services
+    assert services is not None
+    admin = await services.membership.actor(ADMIN_ID)
+    await services.families.assign(admin, "R-01", other.user_id)
+    await sim.press("90 min")
+    text = harness.fake.last_text(sim.chat_id)
+    assert "no longer assigned to you" in text
+    assert "Where?" not in text
+    assert "Anna" not in text
+
+
+async def test_a_role_change_is_seen_at_the_next_update(harness: BotHarness) -> None:
+    sim = await assistant_with_family(harness)
+    await sim.send("/families")
+    assert "R-01" in harness.fake.last_text(sim.chat_id)
+    services = harness.services
+    assert services is not None
+    await services.membership.people.set_active(sim.user_id, False)
+    await sim.send("/families")
+    assert "R-01" not in harness.fake.last_text(sim.chat_id)
+    assert str(sim.user_id) in harness.fake.last_text(sim.chat_id)  # the stranger's answer
