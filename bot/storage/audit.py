@@ -38,7 +38,7 @@ class AuditRepository:
     ) -> None:
         """Append one allowed entry per family, all in one transaction (one commit)."""
         stamp = now.isoformat()
-        await self.db.write_all(
+        await self.db.write_bookkeeping(
             [(_APPEND, (stamp, actor_id, action, f, "", "allowed")) for f in family_ids]
         )
 
