@@ -14,7 +14,7 @@ from bot.conversations._table import End, Go, On, Outcome, Question, Stage, Turn
 from bot.conversations.engine import Walk, new_token, stale
 from bot.domain.appointment import OUTCOME_MAX, OUTCOME_STATUSES, AppointmentStatus, check_start
 from bot.domain.appointment_change_steps import ChangeDraft, Step, first_step
-from bot.domain.errors import DomainError
+from bot.domain.errors import DomainError, Settled
 from bot.domain.when import parse_when
 from bot.handlers.common import answer_press, show
 from bot.handlers.context import BotContext
@@ -180,7 +180,9 @@ async def start(update: Update, context: BotContext) -> None:
     await answer_press(update)
     try:
         card = await context.services.appointments.get(context.actor, appointment_id)
-    except DomainError as error:  # not the actor's (or gone): the card or reminder stays
+        if not card.appointment.is_open:  # answered already (an old reminder pressed again)
+            raise Settled("appointment_closed")
+    except DomainError as error:  # not the actor's, gone or closed: the card or reminder stays
         WALK.drop(context)
         await show(update, context, esc(labels.describe_error(context.tr, error)), fresh=True)
         return

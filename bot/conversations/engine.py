@@ -50,7 +50,7 @@ from bot.conversations._walk_chat import (
     ask_to_abandon,
 )
 from bot.domain.drafts import ItemsDraft
-from bot.domain.errors import DomainError, NotAllowed, NotFound
+from bot.domain.errors import DomainError, NotAllowed, NotFound, Settled
 from bot.domain.visit import clean_text
 from bot.handlers.common import answer_press, show
 from bot.handlers.context import BotContext
@@ -284,9 +284,13 @@ class Walk(Generic[DraftT, StepT]):
     async def refuse(
         self, update: Update, context: BotContext, draft: DraftT, step: StepT, error: DomainError
     ) -> None:
-        """A refused step: what is no longer the actor's ends the walk; else ask, saying why."""
-        if isinstance(error, NotAllowed | NotFound):
-            text = self.gone(context.tr) if self.gone else describe_error(context.tr, error)
+        """A refused step: what is no longer the actor's, or is settled, ends the walk; else ask.
+
+        Asking again says why.
+        """
+        if isinstance(error, NotAllowed | NotFound | Settled):
+            gone = None if isinstance(error, Settled) else self.gone
+            text = gone(context.tr) if gone else describe_error(context.tr, error)
             await self.end(update, context, esc(text))
             return
         await self.go(update, context, draft, step, notice=describe_error(context.tr, error))

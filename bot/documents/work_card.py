@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Sequence
 from io import BytesIO, StringIO
 from typing import Protocol
 
@@ -13,8 +14,26 @@ from openpyxl.worksheet.worksheet import Worksheet
 from bot.documents.pdf import Document
 from bot.documents.words import contact_cells, day_text, length_text, month_text
 from bot.domain.reports import WorkCard
-from bot.i18n import Translator
+from bot.i18n import N_, Translator
 
+CONTACT_COLUMNS = (
+    N_("Family"),
+    N_("Date"),
+    N_("Contact"),
+    N_("Minutes"),
+    N_("Place"),
+    N_("Areas"),
+    N_("Activities"),
+)
+SUMMARY_COLUMNS = (
+    N_("Family assistant"),
+    N_("Family"),
+    N_("Visits"),
+    N_("Missed visits"),
+    N_("Other contacts"),
+    N_("Minutes"),
+    N_("Hours"),
+)
 WIDTHS = (16, 20, 30, 13, 30, 37, 34)  # mm; landscape pages would not fit a signature line
 
 
@@ -131,19 +150,7 @@ def fill_card_sheet(sheet: Worksheet, tr: Translator, card: WorkCard) -> None:
     sheet.append([title(tr, card)])
     sheet.append([_("Family assistant: {name}").format(name=card.assistant_name)[:200]])
     sheet.append([])
-    sheet.append(
-        [
-            _("Family"),
-            _("Date"),
-            _("Contact"),
-            _("Minutes"),
-            _("Place"),
-            _("Areas"),
-            _("Activities"),
-        ]
-    )
-    for cell in sheet[4]:
-        cell.font = Font(bold=True)
+    _bold_row(sheet, [_(name) for name in CONTACT_COLUMNS])
     for family in card.families:
         for contact in family.contacts:
             kind, _length, place, areas, activities = contact_cells(tr, contact)
@@ -163,22 +170,17 @@ def fill_card_sheet(sheet: Worksheet, tr: Translator, card: WorkCard) -> None:
         sheet.column_dimensions[column].width = width
 
 
+def _bold_row(sheet: Worksheet, cells: Sequence[object]) -> None:
+    """Append a row in bold (a header or the totals)."""
+    sheet.append(cells)
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+
+
 def fill_summary_sheet(sheet: Worksheet, tr: Translator, cards: list[WorkCard]) -> None:
     """Per assistant and family: visits, missed, other contacts, minutes, hours; then totals."""
     _ = tr.gettext
-    sheet.append(
-        [
-            _("Family assistant"),
-            _("Family"),
-            _("Visits"),
-            _("Missed visits"),
-            _("Other contacts"),
-            _("Minutes"),
-            _("Hours"),
-        ]
-    )
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    _bold_row(sheet, [_(name) for name in SUMMARY_COLUMNS])
     for card in cards:
         for family in card.families:
             sheet.append(
@@ -193,19 +195,11 @@ def fill_summary_sheet(sheet: Worksheet, tr: Translator, cards: list[WorkCard]) 
                 ]
             )
     minutes = sum(c.minutes for c in cards)
-    sheet.append(
-        [
-            _("Total"),
-            "",
-            sum(c.visits for c in cards),
-            sum(c.missed for c in cards),
-            sum(c.other for c in cards),
-            minutes,
-            round(minutes / 60, 2),
-        ]
+    totals = (sum(c.visits for c in cards), sum(c.missed for c in cards))
+    _bold_row(
+        sheet,
+        [_("Total"), "", *totals, sum(c.other for c in cards), minutes, round(minutes / 60, 2)],
     )
-    for cell in sheet[sheet.max_row]:
-        cell.font = Font(bold=True)
     for column, width in zip("ABCDEFG", (28, 10, 8, 14, 14, 9, 8), strict=True):
         sheet.column_dimensions[column].width = width
 

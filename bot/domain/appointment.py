@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from bot.domain.errors import DomainError
+from bot.domain.errors import DomainError, Settled
 from bot.domain.parsing import years_after
 from bot.domain.plan import check_optional_text, check_required_text
 
@@ -134,7 +134,7 @@ def check_new_appointment(new: NewAppointment, now: datetime) -> NewAppointment:
 def check_open(appointment: Appointment) -> None:
     """Only a scheduled appointment may be moved, cancelled or given an outcome."""
     if not appointment.is_open:
-        raise DomainError("appointment_closed")
+        raise Settled("appointment_closed")
 
 
 def check_outcome(

@@ -24,3 +24,7 @@ class NotFound(DomainError):
 
     def __init__(self, code: str = "not_found", **details: object) -> None:
         super().__init__(code, **details)
+
+
+class Settled(DomainError):
+    """The thing is already done or closed: asking the same question again cannot help."""

@@ -14,6 +14,7 @@ from bot.domain.visit import clean_text, shows_nothing
 INVITE_LIFETIME = timedelta(hours=72)
 REFUSAL_INTERVAL = timedelta(hours=1)  # a stranger is told at most this often
 STRANGERS_REMEMBERED = 10_000  # bounds the memory a flood of strangers can take
+JOIN_TRIES = 5  # wrong invite codes a newcomer may try per REFUSAL_INTERVAL
 
 
 class Role(StrEnum):
@@ -152,3 +153,38 @@ class RefusalThrottle:
     def __len__(self) -> int:
         """How many strangers are remembered."""
         return len(self._last)
+
+
+class TryLimit:
+    """At most `tries` failed tries per person within `interval` (in memory only).
+
+    Keeps a newcomer typing wrong invite codes from costing a database read and an audit
+    row each time, and from guessing; a restart forgets, as with RefusalThrottle.
+    """
+
+    def __init__(
+        self,
+        tries: int = JOIN_TRIES,
+        interval: timedelta = REFUSAL_INTERVAL,
+        capacity: int = STRANGERS_REMEMBERED,
+    ) -> None:
+        self.tries = tries
+        self.interval = interval
+        self.capacity = capacity
+        self._failed: OrderedDict[int, list[datetime]] = OrderedDict()
+
+    def exhausted(self, telegram_id: int, now: datetime) -> bool:
+        """Whether this person used up their tries for now."""
+        recent = [t for t in self._failed.get(telegram_id, []) if now - t < self.interval]
+        if recent:
+            self._failed[telegram_id] = recent
+        else:
+            self._failed.pop(telegram_id, None)
+        return len(recent) >= self.tries
+
+    def failed(self, telegram_id: int, now: datetime) -> None:
+        """Count one failed try."""
+        self._failed.setdefault(telegram_id, []).append(now)
+        self._failed.move_to_end(telegram_id)
+        while len(self._failed) > self.capacity:
+            self._failed.popitem(last=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Sequence
 from datetime import UTC
@@ -128,3 +129,12 @@ async def answer_press(update: Update, text: str | None = None) -> None:
         await query.answer(text)
     except BadRequest as exc:  # a query older than ~15 minutes cannot be answered any more
         log.debug("could not answer callback query: %s", exc)
+
+
+async def settle_reminder(update: Update, note: str) -> None:
+    """Answer a reminder's press with `note` and take its buttons away: it is dealt with."""
+    await answer_press(update, note)
+    query = update.callback_query
+    if query is not None:
+        with contextlib.suppress(BadRequest):
+            await query.edit_message_reply_markup(None)

@@ -36,7 +36,10 @@ def command_menu(
 
 
 async def publish_commands(application: AnyApplication) -> None:
-    """set_my_commands per language, and the admin menu in each admin's chat."""
+    """set_my_commands per language, the admins' and the coordinators' menus in their chats.
+
+    Again at every start: a new release may have changed what the menus hold.
+    """
     bot = application.bot
     services: Services = application.bot_data[SERVICES_KEY]
     default_locale = services.settings.default_locale
@@ -49,6 +52,12 @@ async def publish_commands(application: AnyApplication) -> None:
         profile = await services.membership.profile(admin_id)
         if profile is not None:  # before their first message the chat does not exist yet
             await publish_admin_commands(application, admin_id, profile.locale or default_locale)
+    for person in await services.membership.coordinators():
+        if person.telegram_id not in services.settings.admin_telegram_ids:
+            locale = person.locale or default_locale
+            await publish_member_commands(
+                application, person.telegram_id, locale, coordinator=True
+            )
 
 
 async def publish_admin_commands(application: AnyApplication, admin_id: int, locale: str) -> None:

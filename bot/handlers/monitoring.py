@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
-
 from telegram import Update
-from telegram.error import BadRequest
 
 from bot.domain.errors import DomainError
-from bot.handlers.common import answer_press
+from bot.handlers.common import answer_press, settle_reminder
 from bot.handlers.context import BotContext
 from bot.ui.callbacks import as_int, pressed_data
 from bot.ui.labels import describe_error
@@ -34,6 +31,4 @@ async def monitoring_pressed(update: Update, context: BotContext) -> None:
     except DomainError as error:
         await answer_press(update, describe_error(tr, error))
         return
-    await answer_press(update, note)
-    with contextlib.suppress(BadRequest):  # dealt with: the reminder's buttons go away
-        await query.edit_message_reply_markup(None)
+    await settle_reminder(update, note)

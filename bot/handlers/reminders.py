@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
 from datetime import datetime, time, timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest
 
 from bot.domain.errors import DomainError
-from bot.handlers.common import answer_press, show
+from bot.handlers.common import answer_press, settle_reminder, show
 from bot.handlers.context import BotContext
 from bot.handlers.language import LANG_PREFIX, LANGUAGE_NAMES
 from bot.handlers.reports import NAME_WORDS, document_name
@@ -46,9 +44,7 @@ async def reminder_pressed(update: Update, context: BotContext) -> None:
     except DomainError as error:
         await answer_press(update, describe_error(tr, error))
         return
-    await answer_press(update, note)
-    with contextlib.suppress(BadRequest):  # dealt with: the reminder's buttons go away
-        await query.edit_message_reply_markup(None)
+    await settle_reminder(update, note)
 
 
 async def _snooze_until(context: BotContext, action: str) -> datetime:

@@ -43,7 +43,10 @@ async def start(update: Update, context: BotContext) -> None:
         try:
             await context.services.membership.join(code, user.id, user.full_name)
         except DomainError as error:
-            await message.reply_text(esc(describe_error(context.tr, error)))
+            # Too many wrong codes: said once an hour at most, like a stranger's refusal.
+            quiet = error.code == "invite_tries"
+            if not quiet or context.services.membership.tell_tries_now(user.id):
+                await message.reply_text(esc(describe_error(context.tr, error)))
             return
         actor = await context.services.membership.actor(user.id)
         context.actor = actor

@@ -19,7 +19,7 @@ from bot.domain.appointment import (
     check_outcome,
     check_start,
 )
-from bot.domain.errors import DomainError, NotFound
+from bot.domain.errors import DomainError, NotFound, Settled
 from bot.domain.family import Family
 from bot.domain.people import Actor
 from bot.domain.plan import check_optional_text
@@ -154,7 +154,7 @@ class AppointmentService:
             if not await self.appointments.close(
                 appointment_id, AppointmentStatus.CANCELLED, "", self.clock.now()
             ):
-                raise DomainError("appointment_closed")
+                raise Settled("appointment_closed")
             await self.reminders.withdraw(_subject(appointment_id))
         return await self._appointment(appointment_id)
 
@@ -168,7 +168,7 @@ class AppointmentService:
             if moment == appointment.starts_at:
                 return appointment
             if not await self.appointments.move(appointment_id, moment, now):
-                raise DomainError("appointment_closed")
+                raise Settled("appointment_closed")
             await self.reminders.withdraw(_subject(appointment_id))
         return await self._appointment(appointment_id)
 
@@ -202,9 +202,9 @@ class AppointmentService:
                     appointment_id, text, moment, actor.telegram_id, now
                 )
                 if follow_up_id is None:
-                    raise DomainError("appointment_closed")
+                    raise Settled("appointment_closed")
             elif not await self.appointments.close(appointment_id, status, text, now):
-                raise DomainError("appointment_closed")
+                raise Settled("appointment_closed")
             await self.reminders.withdraw(_subject(appointment_id))
         return OutcomeRecorded(
             appointment=await self._appointment(appointment_id),

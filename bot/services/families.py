@@ -172,6 +172,10 @@ class FamilyService:
             actor, family_id, action, subject=subject, write=True, closed_ok=closed_ok
         )
 
+    async def logged(self, actor: Actor, action: str, family_id: int) -> None:
+        """Log a change made after a `peek` (for changes that may turn out to be repeats)."""
+        await self.audit.allowed(actor.telegram_id, action, family_id)
+
     @asynccontextmanager
     async def acting(
         self,

@@ -13,6 +13,7 @@ from bot.domain.people import (
     Invite,
     RefusalThrottle,
     Role,
+    TryLimit,
     shown_name,
 )
 from bot.services.audit import AccessAudit
@@ -31,6 +32,8 @@ class MembershipService:
     clock: Clock
     audit: AccessAudit
     refusals: RefusalThrottle = field(default_factory=RefusalThrottle, init=False)
+    join_tries: TryLimit = field(default_factory=TryLimit, init=False)
+    tries_told: RefusalThrottle = field(default_factory=RefusalThrottle, init=False)
 
     async def actor(self, telegram_id: int) -> Actor:
         """Who this Telegram user is to the bot."""
@@ -47,6 +50,10 @@ class MembershipService:
             is_coordinator=active and assistant is not None and assistant.role is Role.COORDINATOR,
         )
         return actor, assistant
+
+    def tell_tries_now(self, telegram_id: int) -> bool:
+        """Whether to say "too many wrong codes" now: the first time, then once an hour."""
+        return self.tries_told.allow(telegram_id, self.clock.now())
 
     def refuse_stranger_now(self, telegram_id: int) -> bool:
         """Whether to answer a stranger's message: the first one, then once an hour."""
@@ -90,6 +97,8 @@ class MembershipService:
         when it is one of ours (used or expired), never the text a stranger typed.
         """
         now = self.clock.now()
+        if self.join_tries.exhausted(telegram_id, now):
+            raise DomainError("invite_tries")  # not read, not logged again: it was, each time
         invite = await self.people.get_invite(code.strip())
         try:
             if invite is None:
@@ -104,6 +113,7 @@ class MembershipService:
                 raise DomainError("invite_used")
         except DomainError as refusal:
             known = "" if invite is None else f" invite={invite.code}"
+            self.join_tries.failed(telegram_id, now)
             await self.audit.denied(telegram_id, "invite.join", subject=refusal.code + known)
             raise
 
@@ -111,6 +121,11 @@ class MembershipService:
         """Remember the language a member chose."""
         actor.check_member()
         await self.people.set_locale(actor.telegram_id, locale)
+
+    async def coordinators(self) -> list[Assistant]:
+        """The active coordinators (their own command menus are set again at start-up)."""
+        people = await self.people.list_assistants()
+        return [p for p in people if p.role is Role.COORDINATOR]
 
     async def assistants(self, actor: Actor) -> list[Assistant]:
         """Everyone registered (admins only: for assigning families)."""

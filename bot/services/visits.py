@@ -52,16 +52,18 @@ class VisitService:
         check_complete(draft)
         assert draft.family_id is not None
         assert draft.visit_date is not None
-        async with self.families.acting(actor, draft.family_id, "visit.record") as family:
-            check_visit_date(draft.visit_date, self.clock.today())
-            draft = draft.model_copy(
-                update={
-                    "note": check_note(draft.note),
-                    "next_steps": check_note(draft.next_steps, NEXT_STEPS_MAX),
-                    "present": [m for m in draft.present if m in {x.id for x in family.members}],
-                }
-            )
-            visit_id, newly = await self.visits.add(draft, actor.telegram_id, self.clock.now())
+        family = await self.families.peek(actor, draft.family_id, "visit.record")
+        check_visit_date(draft.visit_date, self.clock.today())
+        draft = draft.model_copy(
+            update={
+                "note": check_note(draft.note),
+                "next_steps": check_note(draft.next_steps, NEXT_STEPS_MAX),
+                "present": [m for m in draft.present if m in {x.id for x in family.members}],
+            }
+        )
+        visit_id, newly = await self.visits.add(draft, actor.telegram_id, self.clock.now())
+        if newly:  # a repeat (Save pressed again, a replayed update) was logged the first time
+            await self.families.logged(actor, "visit.record", family.id)
         visit = await self.visits.get(visit_id)
         if visit is None:  # pragma: no cover - just written in the same process
             raise DomainError("draft_incomplete")

@@ -72,11 +72,15 @@ class Database:
         await conn
         conn.row_factory = _row_factory  # type: ignore[assignment]
         try:
-            await conn.execute("SELECT count(*) FROM sqlite_master")
-            await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            await conn.execute("PRAGMA foreign_keys = ON")
-            await conn.execute("PRAGMA journal_mode = WAL")
-            await conn.execute("PRAGMA synchronous = FULL")
+            # Each read to its end: a statement left unread stays open (VACUUM refuses then).
+            for pragma in (
+                "SELECT count(*) FROM sqlite_master",
+                f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}",
+                "PRAGMA foreign_keys = ON",
+                "PRAGMA journal_mode = WAL",
+                "PRAGMA synchronous = FULL",
+            ):
+                await conn.execute_fetchall(pragma)
         except sqlite3.DatabaseError:
             await conn.close()
             raise DatabaseError(

@@ -175,6 +175,9 @@ ERROR_TEXTS: dict[str, str] = {
     "invite_unknown": N_("That invite code is not valid. Ask the centre for a new one."),
     "invite_used": N_("That invite code was already used. Ask the centre for a new one."),
     "invite_expired": N_("That invite code has expired. Ask the centre for a new one."),
+    "invite_tries": N_(
+        "Too many wrong invite codes. Try again in an hour, or ask the centre for a new link."
+    ),
     "goal_open_tasks": N_("This goal still has {count} open tasks."),
     "goal_closed": N_("This goal is closed. Change its status to planned or in progress first."),
     "assessment_future": N_("An assessment can only be recorded on or after the day it was made."),

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import time_machine
 
+from bot.domain.people import Role
 from tests.support.harness import ADMIN_ID, BotHarness
 
 
@@ -75,3 +76,46 @@ async def test_admin_gets_their_menu(harness: BotHarness) -> None:
     await harness.admin()
     scopes = [c.params.get("scope") for c in harness.fake.calls if c.method == "setMyCommands"]
     assert {"type": "chat", "chat_id": ADMIN_ID} in scopes
+
+
+async def test_coordinators_get_their_menu_again_at_start_up(harness: BotHarness) -> None:
+    coordinator = await harness.assistant(3001, language_code="en")
+    assert harness.services is not None
+    await harness.services.membership.people.set_role(coordinator.user_id, Role.COORDINATOR)
+    harness.fake.calls.clear()
+    await harness.restart()
+    menus = [
+        c.params["commands"]
+        for c in harness.fake.calls
+        if c.method == "setMyCommands"
+        and c.params.get("scope") == {"type": "chat", "chat_id": 3001}
+    ]
+    assert menus
+    assert {"team", "zespol"} & {command["command"] for command in menus[-1]}
+
+
+async def test_wrong_invite_codes_are_tried_five_times_an_hour_then_quietly_refused(
+    harness: BotHarness,
+) -> None:
+    admin = await harness.admin()
+    await admin.send("/invite assistant")
+    code = harness.fake.last_text(admin.chat_id).split("/start ")[-1].strip()
+    guesser = harness.user(2004, language_code="en")
+    for attempt in range(5):
+        await guesser.send(f"/start guess{attempt}")
+        assert "not valid" in harness.fake.last_text(guesser.chat_id)
+    await guesser.send(f"/start {code}")  # even the right code waits now
+    assert "Too many wrong invite codes" in harness.fake.last_text(guesser.chat_id)
+    answers = len(harness.fake.sent(guesser.chat_id))
+    for attempt in range(20):
+        await guesser.send(f"/start again{attempt}")
+    assert len(harness.fake.sent(guesser.chat_id)) == answers  # silence, no reads, no rows
+    assert harness.db is not None
+    rows = await harness.db.fetch_all(
+        "SELECT * FROM access_log WHERE actor_id = ? AND action = 'invite.join'",
+        (guesser.user_id,),
+    )
+    assert len(rows) == 5
+    with time_machine.travel(timedelta(hours=1, minutes=1)):
+        await guesser.send(f"/start {code}")
+        assert "Welcome" in harness.fake.last_text(guesser.chat_id)

@@ -62,3 +62,27 @@ async def test_a_family_reassigned_mid_walk_ends_it_with_the_reason(harness: Bot
         assert "did not understand" in harness.fake.last_text(sim.chat_id)
         assert await status(harness, second) == (AppointmentStatus.SCHEDULED, "")
     assert harness.fake.errors == []
+
+
+async def test_an_outcome_already_given_ends_the_walk_instead_of_asking_again(
+    harness: BotHarness,
+) -> None:
+    sim, message_id, appointment = await outcome_asked(harness)
+    with time_machine.travel(AFTER, tick=True):
+        await sim.press_data(message_id, f"ao:{appointment}:not_attended:")
+        assert "how it went" in harness.fake.last_text(sim.chat_id)
+        assert harness.services is not None
+        actor = await harness.services.membership.actor(sim.user_id)
+        await harness.services.appointments.record_outcome(
+            actor, appointment, AppointmentStatus.ATTENDED, "", new_starts_at=None
+        )
+        await sim.send("Nobody came")
+        assert "already closed" in harness.fake.last_text(sim.chat_id)
+        await sim.send("Nobody came")  # the walk is over, not asking again
+        assert "did not understand" in harness.fake.last_text(sim.chat_id)
+        assert await status(harness, sim) == (AppointmentStatus.ATTENDED, "")
+        await sim.press_data(message_id, f"ao:{appointment}:rescheduled:")  # the old reminder
+        assert "already closed" in harness.fake.last_text(sim.chat_id)
+        await sim.send("pt 9")
+        assert "did not understand" in harness.fake.last_text(sim.chat_id)
+    assert harness.fake.errors == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.domain.people import RefusalThrottle
+from bot.domain.people import RefusalThrottle, TryLimit
 
 NOW = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
 
@@ -25,3 +25,21 @@ def test_the_memory_is_bounded_and_forgets_the_oldest() -> None:
     assert len(throttle) == 3
     assert throttle.allow(0, NOW + timedelta(seconds=10))  # forgotten: refused once more
     assert not throttle.allow(4, NOW + timedelta(seconds=10))
+
+
+def test_wrong_tries_are_limited_per_person_and_per_hour() -> None:
+    limit = TryLimit(tries=3, capacity=10)
+    for minute in range(3):
+        assert not limit.exhausted(42, NOW + timedelta(minutes=minute))
+        limit.failed(42, NOW + timedelta(minutes=minute))
+    assert limit.exhausted(42, NOW + timedelta(minutes=30))
+    assert not limit.exhausted(7, NOW + timedelta(minutes=30))  # each person counts alone
+    assert not limit.exhausted(42, NOW + timedelta(hours=1))  # the first try is an hour old
+
+
+def test_the_tries_memory_is_bounded() -> None:
+    limit = TryLimit(tries=1, capacity=2)
+    for number in range(4):
+        limit.failed(number, NOW)
+    assert not limit.exhausted(0, NOW)  # forgotten
+    assert limit.exhausted(3, NOW)

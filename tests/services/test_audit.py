@@ -468,3 +468,14 @@ async def test_a_stranger_is_refused_outright_and_audited(world: World) -> None:
         ("plan.goal.add", world.family_id),
         ("read.visits", None),
     ]
+
+
+async def test_a_visit_saved_again_is_logged_once(world: World) -> None:
+    draft = _draft(world, "twice", MONDAY)
+    first = await world.services.visits.record(OWNER, draft)
+    again = await world.services.visits.record(OWNER, draft)  # Save pressed again, a replay
+    assert again.visit.id == first.visit.id
+    assert first.newly_saved
+    assert not again.newly_saved
+    log = await world.accesses()
+    assert log.count((OWNER.telegram_id, "visit.record")) == 2  # the world's own visit, this one
