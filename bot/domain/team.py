@@ -18,6 +18,7 @@ from bot.domain.reminders.snapshots import FamilySnapshot
 NOT_SEEN_DAYS = 7  # a family with no visit for this long is listed as not seen
 ASSESSMENT_NOTICE_DAYS = 14  # the team view lists assessments due within this many days
 DIGEST_NOTICE_DAYS = 30  # the weekly digest lists assessments and contracts this far ahead
+_ASSESSMENT_NOTICE = timedelta(days=ASSESSMENT_NOTICE_DAYS)
 
 
 class TeamFamily(FamilySnapshot):
@@ -36,7 +37,7 @@ class TeamFamily(FamilySnapshot):
     def assessment_pressing(self, today: date) -> bool:
         """The periodic assessment is overdue or due within ASSESSMENT_NOTICE_DAYS."""
         due = self.assessment_due()
-        return due is not None and due <= today + timedelta(days=ASSESSMENT_NOTICE_DAYS)
+        return due is not None and due <= today + _ASSESSMENT_NOTICE
 
 
 class TeamMember(BaseModel):
@@ -91,15 +92,26 @@ def assistant_figures(
     member: TeamMember, families: list[TeamFamily], today: date
 ) -> AssistantFigures:
     """The figures of one person's active families on `today`."""
-    ordered = sorted(families, key=lambda f: f.code)
+    # One pass over the families (the team view runs this for every family of the centre).
+    visits = target = overdue = 0
+    not_seen: list[str] = []
+    assessments: list[str] = []
+    for family in sorted(families, key=lambda f: f.code):
+        visits += family.visits_this_week
+        target += family.visits_per_week
+        overdue += family.overdue_items
+        if family.not_seen(today):
+            not_seen.append(family.code)
+        if family.assessment_pressing(today):
+            assessments.append(family.code)
     return AssistantFigures(
         member=member,
-        families=len(ordered),
-        visits_this_week=sum(f.visits_this_week for f in ordered),
-        target_this_week=sum(f.visits_per_week for f in ordered),
-        not_seen=tuple(f.code for f in ordered if f.not_seen(today)),
-        assessments=tuple(f.code for f in ordered if f.assessment_pressing(today)),
-        overdue_items=sum(f.overdue_items for f in ordered),
+        families=len(families),
+        visits_this_week=visits,
+        target_this_week=target,
+        not_seen=tuple(not_seen),
+        assessments=tuple(assessments),
+        overdue_items=overdue,
     )
 
 

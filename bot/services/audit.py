@@ -22,6 +22,11 @@ class AccessAudit:
         """Record an access (or a change) that happened."""
         await self.log.record(self.clock.now(), actor_id, action, family_id, detail=detail)
 
+    async def allowed_each(self, actor_id: int, action: str, family_ids: list[int]) -> None:
+        """Record the same access to several families at once (a list that shows each)."""
+        if family_ids:
+            await self.log.record_each(self.clock.now(), actor_id, action, family_ids)
+
     async def denied(
         self, actor_id: int, action: str, *, family_id: int | None = None, subject: str = ""
     ) -> None:

@@ -69,8 +69,9 @@ class TeamService:
         """The team at a glance: per person holding families, this week's figures."""
         actor.check_team()
         today = self.clock.today()
-        members = await self.team.members(self.admin_ids)
-        families = await self.team.families(today, self.clock.now())
+        members, families = await self.team.members_and_families(
+            self.admin_ids, today, self.clock.now()
+        )
         await self.audit.allowed(actor.telegram_id, "read.team", None, f"families={len(families)}")
         return team_overview(members, families, today)
 
@@ -79,20 +80,20 @@ class TeamService:
     ) -> tuple[TeamMember, list[FamilyFigures]]:
         """One person's families with their figures; each family read is audited."""
         actor.check_team()
-        member = next(
-            (m for m in await self.team.members(self.admin_ids) if m.telegram_id == assistant_id),
-            None,
+        today = self.clock.today()
+        members, families = await self.team.members_and_families(
+            self.admin_ids, today, self.clock.now(), assistant_id=assistant_id
         )
+        member = next((m for m in members if m.telegram_id == assistant_id), None)
         if member is None:
             await self.audit.denied(
                 actor.telegram_id, "read.caseload", subject=f"person={assistant_id}"
             )
             raise NotFound("assistant_unknown")
-        today = self.clock.today()
-        families = await self.team.families(today, self.clock.now(), assistant_id=assistant_id)
         rows = sorted((family_figures(f, today) for f in families), key=lambda r: r.code)
-        for row in rows:
-            await self.audit.allowed(actor.telegram_id, "read.caseload", row.family_id)
+        await self.audit.allowed_each(
+            actor.telegram_id, "read.caseload", [row.family_id for row in rows]
+        )
         return member, rows
 
     # What an admin does about people

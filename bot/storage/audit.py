@@ -33,6 +33,15 @@ class AuditRepository:
         entry = (now.isoformat(), actor_id, action, family_id, detail, outcome)
         await self.db.write_bookkeeping([(_APPEND, entry)])
 
+    async def record_each(
+        self, now: datetime, actor_id: int, action: str, family_ids: list[int]
+    ) -> None:
+        """Append one allowed entry per family, all in one transaction (one commit)."""
+        stamp = now.isoformat()
+        await self.db.write_bookkeeping(
+            [(_APPEND, (stamp, actor_id, action, f, "", "allowed")) for f in family_ids]
+        )
+
     async def entries(self, family_id: int, outcome: Outcome = "allowed") -> list[tuple[int, str]]:
         """(actor, action) pairs for a family with that outcome, oldest first."""
         rows = await self.db.fetch_all(

@@ -6,36 +6,45 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, TypeAdapter
 
 from bot.domain.people import Role
 from bot.domain.team import TeamFamily, TeamMember
 from bot.storage.db import Database
 
 _OPEN_GOAL = "g.status IN ('planned', 'in_progress')"
-_CURRENT_PLAN = (
-    "g.plan_id = (SELECT p.id FROM plans p WHERE p.family_id = g.family_id AND p.ended_on IS NULL)"
-)
-# One statement for every active family: each figure is an index seek per family.
+# One statement for every active family: each figure is an index seek per family. The current
+# plan is joined once per family; its open goals and their open tasks are counted from the
+# partial indexes goals_open_by_plan and tasks_open_by_goal (a goal's plan is its family's).
 _FAMILIES = (
     "SELECT f.id AS family_id, f.code, f.assistant_id, f.visits_per_week, f.created_at, "
-    "  f.contract_valid_until, f.cover_until, f.cover_for, "
+    "  f.contract_valid_until, f.cover_until, f.cover_for, p.started_on AS plan_started_on, "
     "  (SELECT max(v.visit_date) FROM visits v "
     "     WHERE v.family_id = f.id AND v.kind = 'completed') AS last_visit, "
     "  (SELECT count(*) FROM visits v WHERE v.family_id = f.id AND v.kind = 'completed' "
-    "     AND v.visit_date BETWEEN :monday AND :sunday) AS visits_this_week, "
-    "  (SELECT p.started_on FROM plans p "
-    "     WHERE p.family_id = f.id AND p.ended_on IS NULL) AS plan_started_on, "
+    "     AND v.visit_date BETWEEN ?1 AND ?2) AS visits_this_week, "
     "  (SELECT max(s.day) FROM assessments s WHERE s.family_id = f.id) AS last_assessment, "
     "  (SELECT count(*) FROM appointments a WHERE a.family_id = f.id "
-    "     AND a.status = 'scheduled' AND a.starts_at >= :now) AS open_appointments, "
-    "  (SELECT count(*) FROM goals g WHERE g.family_id = f.id AND g.due < :today "
-    f"     AND {_OPEN_GOAL} AND {_CURRENT_PLAN}) "
-    "  + (SELECT count(*) FROM tasks t JOIN goals g ON g.id = t.goal_id "
-    "     WHERE g.family_id = f.id AND t.done = 0 AND t.due < :today "
-    f"     AND {_OPEN_GOAL} AND {_CURRENT_PLAN}) AS overdue_items "
-    "FROM families f WHERE f.active = 1 AND f.assistant_id IS NOT NULL"
+    "     AND a.status = 'scheduled' AND a.starts_at >= ?4) AS open_appointments, "
+    "  (SELECT count(*) FROM goals g WHERE g.plan_id = p.id AND g.due < ?3 "
+    f"     AND {_OPEN_GOAL}) "
+    "  + (SELECT count(*) FROM goals g JOIN tasks t ON t.goal_id = g.id "
+    "     WHERE g.plan_id = p.id AND t.done = 0 AND t.due < ?3 "
+    f"     AND {_OPEN_GOAL}) AS overdue_items "
+    "FROM families f LEFT JOIN plans p ON p.family_id = f.id AND p.ended_on IS NULL "
+    "WHERE f.active = 1 AND f.assistant_id IS NOT NULL"
 )
+_ONE_CASELOAD = " AND f.assistant_id = ?5"
+_MEMBERS = (
+    "SELECT a.telegram_id, a.display_name, a.role, a.active, "
+    "  coalesce(s.unreachable, 0) AS unreachable, "
+    "  (SELECT max(l.at) FROM access_log l WHERE l.actor_id = a.telegram_id "
+    "     AND l.outcome = 'allowed') AS last_activity "
+    "FROM assistants a LEFT JOIN reminder_settings s ON s.telegram_id = a.telegram_id "
+    "ORDER BY a.display_name, a.telegram_id"
+)
+# Hundreds of families are checked in one call rather than one model at a time.
+_TEAM_FAMILIES = TypeAdapter(list[TeamFamily])
 
 
 class WeekOfVisits(BaseModel):
@@ -70,25 +79,21 @@ class TeamRepository:
 
     async def members(self, admin_ids: frozenset[int]) -> list[TeamMember]:
         """Every registered person by name, with role, state and their last recorded activity."""
-        rows = await self.db.fetch_all(
-            "SELECT a.telegram_id, a.display_name, a.role, a.active, "
-            "  coalesce(s.unreachable, 0) AS unreachable, "
-            "  (SELECT max(l.at) FROM access_log l WHERE l.actor_id = a.telegram_id "
-            "     AND l.outcome = 'allowed') AS last_activity "
-            "FROM assistants a LEFT JOIN reminder_settings s ON s.telegram_id = a.telegram_id "
-            "ORDER BY a.display_name, a.telegram_id"
+        return _members(await self.db.fetch_all(_MEMBERS), admin_ids)
+
+    async def members_and_families(
+        self,
+        admin_ids: frozenset[int],
+        today: date,
+        now: datetime,
+        *,
+        assistant_id: int | None = None,
+    ) -> tuple[list[TeamMember], list[TeamFamily]]:
+        """The two reads of the team view (or of one caseload) in one trip to the database."""
+        people, families = await self.db.fetch_each(
+            (_MEMBERS, ()), _families_query(today, now, assistant_id)
         )
-        return [
-            TeamMember.model_validate(
-                {
-                    **r,
-                    "active": bool(r["active"]),
-                    "unreachable": bool(r["unreachable"]),
-                    "is_admin": r["telegram_id"] in admin_ids,
-                }
-            )
-            for r in rows
-        ]
+        return _members(people, admin_ids), self._families(families)
 
     async def recipients(self, admin_ids: frozenset[int]) -> list[int]:
         """Who hears of escalations and gets the weekly digest: active coordinators and admins.
@@ -108,29 +113,16 @@ class TeamRepository:
         self, today: date, now: datetime, *, assistant_id: int | None = None
     ) -> list[TeamFamily]:
         """Every active family (or one person's) with the figures of the team view."""
-        monday = date.fromordinal(today.toordinal() - today.weekday())
-        params: dict[str, Any] = {
-            "monday": monday.isoformat(),
-            "sunday": date.fromordinal(monday.toordinal() + 6).isoformat(),
-            "today": today.isoformat(),
-            "now": now.isoformat(),
-        }
-        sql = _FAMILIES
-        if assistant_id is not None:
-            sql += " AND f.assistant_id = :assistant"
-            params["assistant"] = assistant_id
-        rows = await self.db.fetch_all(sql, params)
-        return [
-            TeamFamily.model_validate(
-                {
-                    **r,
-                    "registered_on": datetime.fromisoformat(r["created_at"])
-                    .astimezone(self.zone)
-                    .date(),
-                }
+        return self._families(await self.db.fetch_all(*_families_query(today, now, assistant_id)))
+
+    def _families(self, rows: list[dict[str, Any]]) -> list[TeamFamily]:
+        """Rows of the families query as the team view's snapshots (registered on a local day)."""
+        # The rows are this read's own: completing them in place spares a copy of each.
+        for r in rows:
+            r["registered_on"] = (
+                datetime.fromisoformat(r["created_at"]).astimezone(self.zone).date()
             )
-            for r in rows
-        ]
+        return _TEAM_FAMILIES.validate_python(rows)
 
     async def week_of_visits(self, monday: date, sunday: date) -> dict[int, WeekOfVisits]:
         """Per person who recorded visits in [monday, sunday]: completed, missed, minutes."""
@@ -205,3 +197,30 @@ class TeamRepository:
                 [(r["family_id"],) for r in rows],
             )
         return [CoverEnd.model_validate(r) for r in rows]
+
+
+def _families_query(
+    today: date, now: datetime, assistant_id: int | None
+) -> tuple[str, tuple[object, ...]]:
+    """The families query with its parameters: this ISO week, today, now, maybe one person."""
+    monday = date.fromordinal(today.toordinal() - today.weekday())
+    week = (monday.isoformat(), date.fromordinal(monday.toordinal() + 6).isoformat())
+    params = (*week, today.isoformat(), now.isoformat())
+    if assistant_id is None:
+        return _FAMILIES, params
+    return _FAMILIES + _ONE_CASELOAD, (*params, assistant_id)
+
+
+def _members(rows: list[dict[str, Any]], admin_ids: frozenset[int]) -> list[TeamMember]:
+    """Rows of the members query as team members (admins marked from the configuration)."""
+    return [
+        TeamMember.model_validate(
+            {
+                **r,
+                "active": bool(r["active"]),
+                "unreachable": bool(r["unreachable"]),
+                "is_admin": r["telegram_id"] in admin_ids,
+            }
+        )
+        for r in rows
+    ]
