@@ -53,15 +53,20 @@ QUEUE_ROWS = 400  # reminders per write transaction: the write lock is held a fe
 YIELD_EVERY = 500  # assistants' appointments looked at between two turns of the event loop
 
 
-async def tick(reminders: ReminderRepository, now: datetime) -> int:
+Mornings = set[tuple[int, date]]  # (assistant, local day) whose morning batch is stored
+
+
+async def tick(reminders: ReminderRepository, now: datetime, mornings: Mornings) -> int:
     """Store every reminder due now in the outbox; return how many messages were queued.
 
     Reminders that fell due while the bot was down (a gap since the last tick of more than
     LATE_AFTER) are collapsed with never-sent backlog into one catch-up per assistant;
-    the rest are deferred past each assistant's quiet hours unless urgent.
+    the rest are deferred past each assistant's quiet hours unless urgent. `mornings`
+    remembers, across ticks, the morning batches known to be stored (only ever true facts:
+    a digest row stays), so a later minute asks the outbox only about the others.
     """
     with _cyclic_gc_paused():
-        return await _tick(reminders, now)
+        return await _tick(reminders, now, mornings)
 
 
 @contextmanager
@@ -81,7 +86,7 @@ def _cyclic_gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-async def _tick(reminders: ReminderRepository, now: datetime) -> int:
+async def _tick(reminders: ReminderRepository, now: datetime, mornings: Mornings) -> int:
     """The tick itself."""
     prefs = {p.telegram_id: p for p in await reminders.reachable_prefs()}
     # Those who only monitor closed families get the monitoring reminders, no digest.
@@ -108,7 +113,7 @@ async def _tick(reminders: ReminderRepository, now: datetime) -> int:
         for item in await reminders.backlog(now - LATE_AFTER):
             if item.assistant_id in queue.prefs:
                 queue.backlog[item.assistant_id].append(item.as_reminder())
-    days = await _waiting(reminders, now, prefs)
+    days = await _waiting(reminders, now, prefs, mornings)
     if days:
         # A morning batch is new by construction (its digest key was absent): INSERT OR
         # IGNORE skips the few keys stored on earlier days, cheaper than asking for all.
@@ -130,6 +135,7 @@ async def _tick(reminders: ReminderRepository, now: datetime) -> int:
                 )
         await queue.flush()
     queue.fresh = False
+    mornings.update(days.items())
     for assistant_id in {**found, **monitoring, **queue.backlog}:
         await queue.add(
             assistant_id, [*found.get(assistant_id, []), *monitoring.get(assistant_id, [])]
@@ -189,7 +195,10 @@ class _Queue:
 
 
 async def _waiting(
-    reminders: ReminderRepository, now: datetime, prefs: dict[int, AssistantPrefs]
+    reminders: ReminderRepository,
+    now: datetime,
+    prefs: dict[int, AssistantPrefs],
+    mornings: Mornings,
 ) -> dict[int, date]:
     """The assistants whose morning batch is due and not done yet, with its day.
 
@@ -197,11 +206,20 @@ async def _waiting(
     assistant per working day, not every minute.
     """
     days: dict[int, date] = {}
+    batch_days: dict[tuple[object, ...], date | None] = {}  # most share the default settings
     for assistant_id, assistant in prefs.items():
-        day = batch_day(now, assistant)
-        if day is not None:
+        settings = (assistant.timezone, assistant.digest_time, assistant.working_days)
+        if settings not in batch_days:
+            batch_days[settings] = batch_day(now, assistant)
+        day = batch_days[settings]
+        if day is not None and (assistant_id, day) not in mornings:
             days[assistant_id] = day
+    if days:
+        earliest = min(days.values()) - timedelta(days=1)
+        for known in [m for m in mornings if m[1] < earliest]:
+            mornings.discard(known)  # yesterday's and older: no longer asked about
     done = await reminders.existing_keys([digest_key(a, d) for a, d in days.items()])
+    mornings.update((a, d) for a, d in days.items() if digest_key(a, d) in done)
     return {a: d for a, d in days.items() if digest_key(a, d) not in done}
 
 

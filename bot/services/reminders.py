@@ -6,7 +6,7 @@ dispatcher.py; the dispatcher's names are importable from here as before.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
 from bot.domain.errors import DomainError, NotFound
@@ -24,7 +24,7 @@ from bot.services.dispatcher import (
     SendLater,
 )
 from bot.services.families import FamilyService, Named
-from bot.services.reminder_tick import tick
+from bot.services.reminder_tick import Mornings, tick
 from bot.storage.outbox import OutboxItem, UnreachableNotice
 from bot.storage.reminders import ReminderRepository
 
@@ -48,12 +48,14 @@ class ReminderService:
     reminders: ReminderRepository
     families: FamilyService
     clock: Clock
+    # The morning batches this process knows are stored (see reminder_tick.tick).
+    mornings: Mornings = field(default_factory=set, compare=False, repr=False)
 
     # The tick
 
     async def tick(self, now: datetime | None = None) -> int:
         """Store every reminder due now in the outbox; return how many messages were queued."""
-        return await tick(self.reminders, now or self.clock.now())
+        return await tick(self.reminders, now or self.clock.now(), self.mornings)
 
     async def purge(self, keep: timedelta = KEEP_SENT) -> int:
         """Delete finished outbox rows older than `keep` (run it once a day)."""

@@ -181,3 +181,27 @@ async def test_a_chat_update_writes_between_two_parts(services: Services, db: Da
         patch.setattr(OutboxRepository, "enqueue", noted)
         await asyncio.gather(services.reminders.tick(), update())
     assert "update" in order[1:-1]  # after the first part, before the last
+
+
+async def test_a_later_minute_does_not_ask_again_about_stored_mornings(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[str] = []
+    existing_keys = OutboxRepository.existing_keys
+
+    async def noted(self: OutboxRepository, keys: list[str]) -> set[str]:
+        asked.extend(keys)
+        return await existing_keys(self, keys)
+
+    monkeypatch.setattr(OutboxRepository, "existing_keys", noted)
+    assert await services.reminders.tick() == 36
+    assert sum(k.startswith("digest:") for k in asked) == 12  # is each morning done? no
+    asked.clear()
+    with time_machine.travel(NOW + timedelta(minutes=1), tick=False):
+        assert await services.reminders.tick() == 0
+    assert not [k for k in asked if k.startswith("digest:")]
+    # A restarted bot does not know: it asks the outbox once, and stores nothing twice.
+    with time_machine.travel(NOW + timedelta(minutes=2), tick=False):
+        restarted = Services.build(services.settings, services.reminders.reminders.db)
+        assert await restarted.reminders.tick() == 0
+    assert sum(k.startswith("digest:") for k in asked) == 12

@@ -344,6 +344,8 @@ def appointment_reminders_due(
                 asked <= now < start + OUTCOME_WINDOW,
             ),
         )
+        if not any(is_due for *_, is_due in occurrences):
+            continue
         facts = ReminderFacts(appointment=appointment_fact(appointment))
         found += [
             Reminder(

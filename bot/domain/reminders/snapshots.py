@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, field_validator
@@ -96,7 +97,7 @@ class FamilySnapshot(BaseModel):
         """When the next periodic assessment is due, once the plan has started."""
         if self.plan_started_on is None:
             return None
-        return next_assessment_due(self.plan_started_on, self.last_assessment)
+        return _assessment_due(self.plan_started_on, self.last_assessment)
 
     def days_without_visit(self, day: date) -> int:
         """Days since the last completed visit (or since registration, if never visited)."""
@@ -107,6 +108,12 @@ class FamilySnapshot(BaseModel):
         """No completed visit for long enough, given the weekly target."""
         limit = OVERDUE_AFTER_DAYS.get(self.visits_per_week, OVERDUE_AFTER_DAYS[1])
         return self.days_without_visit(day) >= limit
+
+
+@lru_cache(maxsize=4096)
+def _assessment_due(started_on: date, last_assessment: date | None) -> date:
+    """next_assessment_due, remembered: a national morning asks it 60,000 times of few dates."""
+    return next_assessment_due(started_on, last_assessment)
 
 
 class AppointmentSnapshot(BaseModel):
