@@ -315,36 +315,8 @@ def appointment_reminders_due(
     """The evening before (18:00 local), 2 hours before, and the outcome question 2 hours after."""
     found = []
     for appointment in appointments:
-        start = appointment.starts_at
-        stamp = _stamp(start)
-        tag = f"{prefs.telegram_id}:{appointment.id}"
-        evening_day = prefs.local_day(start) - timedelta(days=1)
-        evening = prefs.at(evening_day, EVENING_AT)
-        soon = start - SOON_BEFORE
-        asked = start + OUTCOME_AFTER
-        # Set (created or moved) after an occurrence's time: that occurrence is skipped.
-        set_at = appointment.scheduled_at
-        occurrences = (
-            (
-                ReminderKind.APPOINTMENT_EVENING,
-                f"appt_evening:{tag}:{evening_day}:{stamp}",
-                evening,
-                set_at <= evening <= now < start,
-            ),
-            (
-                ReminderKind.APPOINTMENT_SOON,
-                f"appt_soon:{tag}:{stamp}",
-                soon,
-                set_at <= soon <= now < start,
-            ),
-            (
-                ReminderKind.OUTCOME_QUESTION,
-                f"appt_outcome:{tag}:{stamp}",
-                asked,
-                asked <= now < start + OUTCOME_WINDOW,
-            ),
-        )
-        if not any(is_due for *_, is_due in occurrences):
+        occurrences = _appointment_occurrences(now, prefs, appointment)
+        if not occurrences:
             continue
         facts = ReminderFacts(appointment=appointment_fact(appointment))
         found += [
@@ -356,10 +328,40 @@ def appointment_reminders_due(
                 urgent=kind in URGENT_KINDS,
                 subject=f"appointment:{appointment.id}",
                 # A reminder before the appointment is pointless once it has begun.
-                deadline=None if kind is ReminderKind.OUTCOME_QUESTION else start,
+                deadline=None if kind is ReminderKind.OUTCOME_QUESTION else appointment.starts_at,
                 facts=facts,
             )
-            for kind, key, due_at, is_due in occurrences
-            if is_due
+            for kind, key, due_at in occurrences
         ]
+    return found
+
+
+def _appointment_occurrences(
+    now: datetime, prefs: AssistantPrefs, appointment: AppointmentSnapshot
+) -> list[tuple[ReminderKind, str, datetime]]:
+    """An appointment's occurrences due at `now`: kind, key and due time, in that order."""
+    start = appointment.starts_at
+    tag = f"{prefs.telegram_id}:{appointment.id}"
+    if now >= start:  # begun: only the question how it went, from 2 hours after
+        asked = start + OUTCOME_AFTER
+        if not asked <= now < start + OUTCOME_WINDOW:
+            return []
+        return [(ReminderKind.OUTCOME_QUESTION, f"appt_outcome:{tag}:{_stamp(start)}", asked)]
+    stamp = _stamp(start)
+    evening_day = prefs.local_day(start) - timedelta(days=1)
+    evening = prefs.at(evening_day, EVENING_AT)
+    soon = start - SOON_BEFORE
+    # Set (created or moved) after an occurrence's time: that occurrence is skipped.
+    set_at = appointment.scheduled_at
+    found = []
+    if set_at <= evening <= now:
+        found.append(
+            (
+                ReminderKind.APPOINTMENT_EVENING,
+                f"appt_evening:{tag}:{evening_day}:{stamp}",
+                evening,
+            )
+        )
+    if set_at <= soon <= now:
+        found.append((ReminderKind.APPOINTMENT_SOON, f"appt_soon:{tag}:{stamp}", soon))
     return found
