@@ -5,19 +5,27 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from io import BytesIO
-
-import matplotlib as mpl
-
-mpl.use("Agg")
-
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
+from typing import TYPE_CHECKING
 
 from bot.documents.pdf import printable
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 DPI = 90  # sharp enough on A4 at 180 mm, and quick to draw
 BAR = "#4C72B0"
 TARGET = "#C44E52"
+
+
+def _figure(height: float) -> Figure:
+    """A new figure, 7.5 inches wide, laid out to fit its labels.
+
+    matplotlib is imported on the first chart, not at start-up: it is most of the bot's
+    import time (about 0.6 s) and most days nobody asks for a chart.
+    """
+    from matplotlib.figure import Figure  # noqa: PLC0415 (see above)
+
+    return Figure(layout="constrained", figsize=(7.5, height))
 
 
 def _png(figure: Figure) -> bytes:
@@ -38,7 +46,7 @@ def team_weeks_png(
 ) -> bytes:
     """A grid: one row per assistant, one column per week, shaded by hours, 'visits · h' in it."""
     rows = max(len(names), 1)
-    figure = Figure(layout="constrained", figsize=(7.5, 1.2 + 0.32 * rows))
+    figure = _figure(1.2 + 0.32 * rows)
     axes = figure.add_subplot()
     hours = [[m / 60 for m in row] for row in minutes] or [[0.0] * len(weeks)]
     image = axes.imshow(hours, aspect="auto", cmap="Blues", vmin=0)
@@ -66,7 +74,7 @@ def family_weeks_png(
     title: str, weeks: Sequence[date], visits: Sequence[int], target: int, labels: tuple[str, str]
 ) -> bytes:
     """Visits per week over a period as bars, with the family's target as a line."""
-    figure = Figure(layout="constrained", figsize=(7.5, 2.8))
+    figure = _figure(2.8)
     axes = figure.add_subplot()
     positions = list(range(len(weeks)))
     axes.bar(positions, visits, color=BAR, label=labels[0])
@@ -74,6 +82,8 @@ def family_weeks_png(
     step = max(1, len(weeks) // 12)
     axes.set_xticks(positions[::step], [f"{w:%d.%m}" for w in weeks][::step], fontsize=7)
     axes.set_ylim(0, max([target, *visits]) + 1)
+    from matplotlib.ticker import MaxNLocator  # noqa: PLC0415 (see _figure)
+
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_title(printable(title), fontsize=10)
     axes.legend(fontsize=7, loc="upper left")
@@ -87,7 +97,7 @@ def independence_png(
     today: date,
 ) -> bytes:
     """Each task's independence level over time, as steps from 'shown' to 'alone'."""
-    figure = Figure(layout="constrained", figsize=(7.5, 2.8))
+    figure = _figure(2.8)
     axes = figure.add_subplot()
     for name, points in series:
         days = [d for d, _ in points] + [today]

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cache
+from importlib.util import find_spec
 from io import BytesIO
 from pathlib import Path
 
-import matplotlib as mpl
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from fpdf.fonts import FontFace
@@ -24,9 +24,12 @@ LINE = 5.0  # mm per line of body text
 
 
 def font_path(bold: bool = False) -> Path:
-    """matplotlib's bundled DejaVu Sans (regular or bold)."""
+    """matplotlib's bundled DejaVu Sans (regular or bold), found without importing it."""
     name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
-    return Path(mpl.get_data_path()) / "fonts" / "ttf" / name
+    spec = find_spec("matplotlib")
+    assert spec is not None  # a dependency of the bot
+    assert spec.origin is not None
+    return Path(spec.origin).parent / "mpl-data" / "fonts" / "ttf" / name
 
 
 @cache
