@@ -168,9 +168,7 @@ async def clean_up_ended_walks(update: object, context: BotContext) -> None:
     if chat is None or not ended:
         return
     cleanup = context.services.chat_cleanup
-    if context.update_writes:  # a step of this update is to be released with its walk
-        await context.services.chat_cleanup.save_now(context.update_writes)
-        context.update_writes = []
+    await context.save_update_writes()  # a step of this update is released with its walk
     released = 0
     for token, keep in ended:
         released += await cleanup.walk_over(chat.id, token, keep)

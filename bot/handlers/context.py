@@ -34,6 +34,12 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
         # Writes that belong with this update's walk state: committed in its one transaction.
         self.update_writes: list[Statement] = []
 
+    async def save_update_writes(self) -> None:
+        """Commit this update's pending writes now, on their own (no walk state to ride with)."""
+        writes, self.update_writes = self.update_writes, []
+        if writes:
+            await self.services.chat_cleanup.save_now(writes)
+
     @property
     def services(self) -> Services:
         """The services wired in build_application."""

@@ -100,9 +100,7 @@ async def _finish(update: Update, context: BotContext) -> None:
             await application.update_persistence()
     else:
         await application.update_persistence()
-        if context.update_writes:
-            await context.services.chat_cleanup.save_now(context.update_writes)
-            context.update_writes = []
+        await context.save_update_writes()
 
 
 def fingerprint(update: Update) -> str:

@@ -268,7 +268,7 @@ async def first_row(
 
 
 class ReadMemo(Generic[K, V]):
-    """Rows read since the last `write()`: nothing can have changed them until the next one.
+    """Rows read since the last change (`write()`, `write_with()`): none can differ until the next.
 
     A walk asks for its actor and family at every press; bookkeeping writes (walk state,
     update ids) leave the memo valid, so those are read once per change, not once per press.
