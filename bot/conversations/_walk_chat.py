@@ -168,9 +168,11 @@ async def clean_up_ended_walks(update: object, context: BotContext) -> None:
     if chat is None or not ended:
         return
     cleanup = context.services.chat_cleanup
-    await context.save_update_writes()  # a step of this update is released with its walk
+    # A step of this update is released with its walk: its writes commit first, in one trip.
+    writes, context.update_writes = context.update_writes, []
     released = 0
     for token, keep in ended:
-        released += await cleanup.walk_over(chat.id, token, keep)
+        released += await cleanup.walk_over(chat.id, token, keep, writes)
+        writes = []
     if released:
         await sweep(context.bot, cleanup, chat.id)

@@ -52,7 +52,7 @@ from bot.conversations._walk_chat import (
 from bot.domain.drafts import ItemsDraft
 from bot.domain.errors import DomainError, NotAllowed, NotFound, Settled
 from bot.domain.visit import clean_text
-from bot.handlers.common import answer_press, show
+from bot.handlers.common import answer_press, answer_press_soon, show
 from bot.handlers.context import BotContext
 from bot.handlers.start import stale_button
 from bot.i18n import N_, Translator
@@ -363,7 +363,7 @@ class Walk(Generic[DraftT, StepT]):
             await stale(update, context)
             await self.go(update, context, draft, step, fresh=True)
             return
-        await answer_press(update)
+        answer_press_soon(update, context)
         await self._apply(Turn(update, context, draft, step, arg=press.arg), on)
 
     async def typed(self, update: Update, context: BotContext) -> None:
