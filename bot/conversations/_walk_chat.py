@@ -120,6 +120,18 @@ async def _main_menu_once(update: Update, context: BotContext) -> None:
     context.data[MENU_KEY] = context.tr.locale
 
 
+def remembered_question(context: BotContext, walk: str, token: str) -> int | None:
+    """The message holding this draft's question: remembered for the clean-up when shown.
+
+    (The live question's id and its clean-up row are committed in the same transaction.)
+    """
+    record = context.data.get(WALK_KEY)
+    if not isinstance(record, dict) or record.get("name") != walk or _token_of(record) != token:
+        return None
+    message = record.get("message")
+    return message if isinstance(message, int) else None
+
+
 def _token_of(record: object) -> str | None:
     """The draft token of a stored walk record, read raw (also from an unreadable draft)."""
     draft = record.get("draft") if isinstance(record, dict) else None

@@ -48,6 +48,7 @@ from bot.conversations._walk_chat import (
     _walk_messages,
     _walk_over,
     ask_to_abandon,
+    remembered_question,
 )
 from bot.domain.drafts import ItemsDraft
 from bot.domain.errors import DomainError, NotAllowed, NotFound, Settled
@@ -238,6 +239,7 @@ class Walk(Generic[DraftT, StepT]):
         except (NotAllowed, NotFound) as error:  # the family was handed over meanwhile
             await self.refuse(update, context, draft, step, error)
             return
+        remembered = remembered_question(context, self.name, draft.token)
         self.keep(context, draft, turn.step)
         text, markup = asked
         if notice:
@@ -247,7 +249,9 @@ class Walk(Generic[DraftT, StepT]):
             await _one_live_question(update, context, None)
         message_id = await show(update, context, text, markup, fresh=fresh)
         await _one_live_question(update, context, message_id)
-        await _walk_messages(update, context, draft.token, message_id)
+        # The same message edited again is remembered for the clean-up already.
+        shown = None if message_id == remembered else message_id
+        await _walk_messages(update, context, draft.token, shown)
 
     async def _ask(self, turn: Turn[DraftT, StepT], page: int) -> tuple[str, InlineKeyboardMarkup]:
         """The question of the turn's step, following skips (the turn moves with them)."""
