@@ -44,6 +44,21 @@ async def test_a_press_mid_walk_commits_once_and_reads_nothing(harness: BotHarne
     assert any(row["walk"] for row in pending)  # the question copies are remembered
 
 
+async def test_a_visit_starts_in_six_trips_its_last_visit_read_in_one(harness: BotHarness) -> None:
+    sim = await assistant_with_family(harness)
+    await walk_to_note(sim)
+    await sim.send("A note.")
+    await sim.press("Skip")
+    await sim.press("Save")
+    with sqlite_trips() as trips:
+        await sim.send("/visit")  # the one active family: straight to the date, like the last
+    # The actor, their families, the family, its access-log row, the last visit with its
+    # people, areas and activities, and the update (walk state, draft, clean-up, update id).
+    reads, each, logged = "_execute_fetchall", "_read_each", "_transaction"
+    assert trips == [reads, reads, each, logged, "_read_visits", "_transaction"]
+    assert "When was it?" in harness.fake.last_text(sim.chat_id)
+
+
 async def test_a_save_commits_the_visit_with_its_log_row_and_releases_the_walk(
     harness: BotHarness,
 ) -> None:
