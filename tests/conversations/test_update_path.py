@@ -69,18 +69,22 @@ async def test_a_save_commits_the_visit_with_its_log_row_and_releases_the_walk(
     with sqlite_trips() as trips:
         await sim.press("Save")
     # The visit with its access-log row, read back with the week's tally; the walk's messages
-    # released with this step's writes; what is due now; what left the chat; the update.
-    writes_with, reads, transactions = "_in_transaction", "_execute_fetchall", "_transaction"
-    assert trips == [writes_with, writes_with, reads, transactions, transactions]
+    # released with this step's writes; what is due now; the update, with what left the chat.
+    writes_with, reads = "_in_transaction", "_execute_fetchall"
+    assert trips == [writes_with, writes_with, reads, "_transaction"]
     assert harness.services is not None
     family = await harness.services.families.families.by_code("R-01")
     assert family is not None
     log = await harness.services.families.audit.entries(family.id)
     assert log.count((sim.user_id, "visit.record")) == 1
     assert "This week: 1 visit" in harness.fake.last_text(sim.chat_id)
+    # The walk's typed note and question copies left the chat, and their rows with them.
+    assert not await harness.services.chat_cleanup.due(sim.chat_id)
     assert not any(
         row["walk"] for row in await harness.services.chat_cleanup.repo.pending(sim.chat_id)
     )
+    deleted = [call for call in harness.fake.calls if call.method.startswith("deleteMessage")]
+    assert deleted
 
 
 async def test_a_family_moved_away_mid_walk_is_read_afresh(harness: BotHarness) -> None:
