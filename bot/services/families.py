@@ -23,6 +23,7 @@ from bot.domain.family import (
 from bot.domain.people import Actor
 from bot.services.audit import AccessAudit
 from bot.services.clock import Clock
+from bot.storage.db import Statement
 from bot.storage.families import FamilyRepository
 from bot.storage.people import PeopleRepository
 
@@ -175,6 +176,10 @@ class FamilyService:
     async def logged(self, actor: Actor, action: str, family_id: int) -> None:
         """Log a change made after a `peek` (for changes that may turn out to be repeats)."""
         await self.audit.allowed(actor.telegram_id, action, family_id)
+
+    def log_row(self, actor: Actor, action: str, family_id: int) -> Statement:
+        """The entry `logged` would write, for a change that commits it with itself."""
+        return self.audit.allowed_row(actor.telegram_id, action, family_id)
 
     @asynccontextmanager
     async def acting(

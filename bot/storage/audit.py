@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.domain.audit import AccessEntry, Denial, Outcome
-from bot.storage.db import Database
+from bot.storage.db import Database, Statement
 
 _APPEND = (
     "INSERT INTO access_log (at, actor_id, action, family_id, detail, outcome) "
@@ -32,6 +32,11 @@ class AuditRepository:
         """Append one entry."""
         entry = (now.isoformat(), actor_id, action, family_id, detail, outcome)
         await self.db.write_bookkeeping([(_APPEND, entry)])
+
+    @staticmethod
+    def allowed_row(now: datetime, actor_id: int, action: str, family_id: int) -> Statement:
+        """The append of one allowed entry, for a change to commit in its own transaction."""
+        return (_APPEND, (now.isoformat(), actor_id, action, family_id, "", "allowed"))
 
     async def record_each(
         self, now: datetime, actor_id: int, action: str, family_ids: list[int]
