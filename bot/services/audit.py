@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from bot.domain.audit import DETAIL_MAX, Denial, Outcome
 from bot.services.clock import Clock
 from bot.storage.audit import AuditRepository
+from bot.storage.db import Statement
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,10 @@ class AccessAudit:
     ) -> None:
         """Record an access (or a change) that happened."""
         await self.log.record(self.clock.now(), actor_id, action, family_id, detail=detail)
+
+    def allowed_row(self, actor_id: int, action: str, family_id: int) -> Statement:
+        """The row `allowed` would write, for a read that writes it in its own trip."""
+        return self.log.entry(self.clock.now(), actor_id, action, family_id)
 
     async def allowed_each(self, actor_id: int, action: str, family_ids: list[int]) -> None:
         """Record the same access to several families at once (a list that shows each)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.domain.audit import AccessEntry, Denial, Outcome
-from bot.storage.db import Database
+from bot.storage.db import Database, Statement
 
 _APPEND = (
     "INSERT INTO access_log (at, actor_id, action, family_id, detail, outcome) "
@@ -30,8 +30,21 @@ class AuditRepository:
         outcome: Outcome = "allowed",
     ) -> None:
         """Append one entry."""
-        entry = (now.isoformat(), actor_id, action, family_id, detail, outcome)
-        await self.db.write_bookkeeping([(_APPEND, entry)])
+        entry = self.entry(now, actor_id, action, family_id, detail=detail, outcome=outcome)
+        await self.db.write_bookkeeping([entry])
+
+    @staticmethod
+    def entry(
+        now: datetime,
+        actor_id: int,
+        action: str,
+        family_id: int | None,
+        *,
+        detail: str = "",
+        outcome: Outcome = "allowed",
+    ) -> Statement:
+        """The statement that appends one entry (for a trip that writes it with other work)."""
+        return _APPEND, (now.isoformat(), actor_id, action, family_id, detail, outcome)
 
     async def record_each(
         self, now: datetime, actor_id: int, action: str, family_ids: list[int]
