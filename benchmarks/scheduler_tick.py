@@ -4,7 +4,11 @@ Builds each database with benchmarks.synthetic (60,000 families, 3 million visit
 appointments; then a tenth), gives a third of the goals and tasks a due date around today,
 and times `ReminderService.tick` on a Monday at 08:00 in Warsaw: the first tick computes every
 assistant's morning batch at once (the day's worst minute), the next one a minute later finds
-it done (every other minute of the day). Usage: python -m benchmarks.scheduler_tick
+it done (every other minute of the day). The first tick stores each assistant's morning as one
+batch of inputs, which the dispatcher expands into outbox rows when it reaches it (at 25
+messages a second a national morning takes an hour to send): that work is timed too, after the
+ticks, batch by batch as the dispatcher does it (`expand_*`; `first_tick_rows_expanded` is what
+the tick and the expansions stored together). Usage: python -m benchmarks.scheduler_tick
 [--scale 1.0] [--keep DIR]. With --keep the generated databases are kept in DIR and reused by
 the next run (each run ticks a fresh copy, so every run starts from the same untouched data;
 `generate_s` is then the figure of the run that built it). Prints one JSON line.
@@ -31,6 +35,7 @@ from benchmarks.synthetic import (
 )
 from bot.config import load_settings
 from bot.services.clock import Clock
+from bot.services.morning_batches import expand
 from bot.services.registry import Services
 from bot.storage.db import Database
 
@@ -112,6 +117,9 @@ async def measure(folder: Path, families: int, visits: int, appointments: int) -
         began = time.perf_counter()
         again = await services.reminders.tick(TICK_AT + timedelta(minutes=1))
         second = time.perf_counter() - began
+        next_write = lock.longest
+        rows = await _count(db, "SELECT count(*) AS n FROM outbox")
+        expansion = await _expand_all(services, lock)
     finally:
         await db.close()
     _remove(path)
@@ -126,7 +134,42 @@ async def measure(folder: Path, families: int, visits: int, appointments: int) -
         # of computing between two awaits, give or take a millisecond of the probe's own).
         "first_tick_longest_write_ms": round(first_write * 1000, 1),
         "first_tick_longest_stall_ms": round(first_stall * 1000, 1),
-        "next_tick_longest_write_ms": round(lock.longest * 1000, 1),
+        "next_tick_longest_write_ms": round(next_write * 1000, 1),
+        "first_tick_rows": rows,
+        **expansion,
+        "first_tick_rows_expanded": rows + expansion["expand_rows"],
+    }
+
+
+async def _count(db: Database, sql: str) -> int:
+    """A count(*) AS n."""
+    row = await db.fetch_one(sql)
+    return 0 if row is None else int(row["n"])
+
+
+async def _expand_all(services: Services, lock: WatchedLock) -> dict[str, Any]:
+    """Expand every stored morning batch one by one, as the dispatcher does; its figures."""
+    outbox = services.reminders.reminders
+    later = TICK_AT + timedelta(hours=1)
+    lock.longest = 0.0
+    stalls = asyncio.ensure_future(_longest_stall())
+    times: list[float] = []
+    stored = 0
+    while (batch := await outbox.waiting_batch(later)) is not None:
+        began = time.perf_counter()
+        stored += await expand(outbox, batch, later)
+        times.append(time.perf_counter() - began)
+    stalls.cancel()
+    stall = await stalls
+    times.sort()
+    return {
+        "expand_batches": len(times),
+        "expand_rows": stored,
+        "expand_total_s": round(sum(times), 3),
+        "expand_one_ms_p50": round(times[len(times) // 2] * 1000, 2) if times else 0.0,
+        "expand_one_ms_max": round(times[-1] * 1000, 2) if times else 0.0,
+        "expand_longest_write_ms": round(lock.longest * 1000, 1),
+        "expand_longest_stall_ms": round(stall * 1000, 1),
     }
 
 

@@ -45,6 +45,7 @@ from bot.handlers.context import SERVICES_KEY, BotContext
 from bot.handlers.errors import on_error
 from bot.handlers.gate import gatekeeper, persist_after_update
 from bot.handlers.menu import publish_commands
+from bot.handlers.presses import routed
 from bot.reminders.chat_cleanup import schedule_cleanup
 from bot.reminders.job import schedule
 from bot.reminders.sender import MONITORING_PREFIX, REMINDER_PREFIX, TelegramSender, tell_admins
@@ -155,7 +156,7 @@ def _add_handlers(application: BotApplication) -> None:
         CallbackQueryHandler(switch_pressed, pattern=rf"^{SWITCH_PREFIX}:"),
         CallbackQueryHandler(start.stale_button),
     ]
-    application.add_handlers(main, group=MAIN_GROUP)
+    application.add_handlers(routed(main), group=MAIN_GROUP)
     application.add_handler(TypeHandler(Update, clean_up_ended_walks), group=CLEANUP_GROUP)
     application.add_handler(TypeHandler(Update, persist_after_update), group=PERSIST_GROUP)
     application.add_error_handler(on_error)

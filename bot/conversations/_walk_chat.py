@@ -120,6 +120,18 @@ async def _main_menu_once(update: Update, context: BotContext) -> None:
     context.data[MENU_KEY] = context.tr.locale
 
 
+def remembered_question(context: BotContext, walk: str, token: str) -> int | None:
+    """The message holding this draft's question: remembered for the clean-up when shown.
+
+    (The live question's id and its clean-up row are committed in the same transaction.)
+    """
+    record = context.data.get(WALK_KEY)
+    if not isinstance(record, dict) or record.get("name") != walk or _token_of(record) != token:
+        return None
+    message = record.get("message")
+    return message if isinstance(message, int) else None
+
+
 def _token_of(record: object) -> str | None:
     """The draft token of a stored walk record, read raw (also from an unreadable draft)."""
     draft = record.get("draft") if isinstance(record, dict) else None
@@ -168,9 +180,11 @@ async def clean_up_ended_walks(update: object, context: BotContext) -> None:
     if chat is None or not ended:
         return
     cleanup = context.services.chat_cleanup
-    await context.save_update_writes()  # a step of this update is released with its walk
+    # A step of this update is released with its walk: its writes commit first, in one trip.
+    writes, context.update_writes = context.update_writes, []
     released = 0
     for token, keep in ended:
-        released += await cleanup.walk_over(chat.id, token, keep)
+        released += await cleanup.walk_over(chat.id, token, keep, writes)
+        writes = []
     if released:
         await sweep(context.bot, cleanup, chat.id)

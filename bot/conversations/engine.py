@@ -48,11 +48,12 @@ from bot.conversations._walk_chat import (
     _walk_messages,
     _walk_over,
     ask_to_abandon,
+    remembered_question,
 )
 from bot.domain.drafts import ItemsDraft
 from bot.domain.errors import DomainError, NotAllowed, NotFound, Settled
 from bot.domain.visit import clean_text
-from bot.handlers.common import answer_press, show
+from bot.handlers.common import answer_press, answer_press_soon, show
 from bot.handlers.context import BotContext
 from bot.handlers.start import stale_button
 from bot.i18n import N_, Translator
@@ -238,6 +239,7 @@ class Walk(Generic[DraftT, StepT]):
         except (NotAllowed, NotFound) as error:  # the family was handed over meanwhile
             await self.refuse(update, context, draft, step, error)
             return
+        remembered = remembered_question(context, self.name, draft.token)
         self.keep(context, draft, turn.step)
         text, markup = asked
         if notice:
@@ -247,7 +249,9 @@ class Walk(Generic[DraftT, StepT]):
             await _one_live_question(update, context, None)
         message_id = await show(update, context, text, markup, fresh=fresh)
         await _one_live_question(update, context, message_id)
-        await _walk_messages(update, context, draft.token, message_id)
+        # The same message edited again is remembered for the clean-up already.
+        shown = None if message_id == remembered else message_id
+        await _walk_messages(update, context, draft.token, shown)
 
     async def _ask(self, turn: Turn[DraftT, StepT], page: int) -> tuple[str, InlineKeyboardMarkup]:
         """The question of the turn's step, following skips (the turn moves with them)."""
@@ -363,7 +367,7 @@ class Walk(Generic[DraftT, StepT]):
             await stale(update, context)
             await self.go(update, context, draft, step, fresh=True)
             return
-        await answer_press(update)
+        answer_press_soon(update, context)
         await self._apply(Turn(update, context, draft, step, arg=press.arg), on)
 
     async def typed(self, update: Update, context: BotContext) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import Sequence
@@ -10,7 +11,7 @@ from typing import Any
 
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
 
 from bot.domain.chat_cleanup import MessageKind, ShownMessage
 from bot.handlers.context import BotContext
@@ -129,6 +130,24 @@ async def answer_press(update: Update, text: str | None = None) -> None:
         await query.answer(text)
     except BadRequest as exc:  # a query older than ~15 minutes cannot be answered any more
         log.debug("could not answer callback query: %s", exc)
+
+
+def answer_press_soon(update: Update, context: BotContext) -> None:
+    """Acknowledge a press while the update goes on; it is awaited after the update's commit.
+
+    The answer and the edit of the pressed message then travel to Telegram side by side,
+    not one round trip after the other, and the answer's own work fills the wait for the disk.
+    """
+    if update.callback_query is not None and context.answering is None:
+        context.answering = asyncio.ensure_future(_answer_quietly(update))
+
+
+async def _answer_quietly(update: Update) -> None:
+    """answer_press, whose failure only logs: the spinner stops by itself, the edit says more."""
+    try:
+        await answer_press(update)
+    except TelegramError as error:
+        log.info("could not answer a press: %s", error)
 
 
 async def settle_reminder(update: Update, note: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from telegram.ext import Application, CallbackContext, ExtBot
@@ -33,6 +34,8 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
         self.ended_walks: list[tuple[str, int | None]] = []
         # Writes that belong with this update's walk state: committed in its one transaction.
         self.update_writes: list[Statement] = []
+        # The press's answer, sent while the update goes on; awaited once its state is saved.
+        self.answering: asyncio.Future[None] | None = None
 
     async def save_update_writes(self) -> None:
         """Commit this update's pending writes now, on their own (no walk state to ride with)."""

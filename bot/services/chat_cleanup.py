@@ -61,10 +61,19 @@ class ChatCleanupService:
         """Commit walk-step writes on their own (when there is no update's transaction)."""
         await self.repo.save_now(writes)
 
-    async def walk_over(self, chat_id: int, walk: str, keep: int | None = None) -> int:
-        """A walk ended (saved, cancelled, replaced): its messages but `keep` are due now."""
+    async def walk_over(
+        self,
+        chat_id: int,
+        walk: str,
+        keep: int | None = None,
+        before: Sequence[Statement] = (),
+    ) -> int:
+        """A walk ended (saved, cancelled, replaced): its messages but `keep` are due now.
+
+        `before`, the update's pending walk-step writes, is committed with it.
+        """
         self._refreshed.pop((chat_id, walk), None)
-        return await self.repo.walk_over(chat_id, walk, self.clock.now(), keep)
+        return await self.repo.walk_over(chat_id, walk, self.clock.now(), keep, before)
 
     async def due(self, chat_id: int | None = None) -> list[DueMessage]:
         """What must leave the chat now (one chat's, or everyone's)."""

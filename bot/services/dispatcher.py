@@ -1,7 +1,8 @@
 """The dispatcher: sends the outbox's pending rows whose time has come, paced, oldest first.
 
 `Dispatcher.dispatch` sends through a `Sender` (the Telegram adapter), and marks each row sent
-right after Telegram accepted it.
+right after Telegram accepted it. The morning batches it reaches are expanded into rows first
+(morning_batches.py), oldest first, a dispatch run's worth at a time.
 
 The one at-least-once window: if the process dies after Telegram accepted a message but
 before `sent_at` is committed (a few milliseconds between the HTTP answer and the next
@@ -29,6 +30,7 @@ from pydantic import BaseModel, ConfigDict
 
 from bot.domain.reminders.monitoring import MONITORING_KINDS
 from bot.services.clock import Clock
+from bot.services.morning_batches import expand_all_of, expand_due
 from bot.storage.outbox import OutboxItem, OutboxRepository, UnreachableNotice
 
 log = logging.getLogger(__name__)
@@ -122,7 +124,8 @@ class Dispatcher:
         return report
 
     async def _run(self, now: datetime) -> DispatchReport:
-        """One pass over the due rows."""
+        """One pass over the due rows (morning batches reached are expanded into rows first)."""
+        await expand_due(self.reminders, now, self.batch)
         items = await self.reminders.due(now, self.batch)
         sent = requeued = failed = dropped = 0
         notices: list[UnreachableNotice] = []
@@ -147,6 +150,8 @@ class Dispatcher:
                 requeued += 1
                 break  # flood control holds for the whole bot: the next run goes on
             except RecipientGone:
+                # Their waiting mornings are dropped like their rows, and counted with them.
+                await expand_all_of(self.reminders, item.assistant_id, self.clock.now())
                 name, count = await self.reminders.drop_unreachable(
                     item.assistant_id, self.clock.now(), "recipient_gone"
                 )

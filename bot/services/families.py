@@ -177,6 +177,10 @@ class FamilyService:
         """Log a change made after a `peek` (for changes that may turn out to be repeats)."""
         await self.audit.allowed(actor.telegram_id, action, family_id)
 
+    def log_row(self, actor: Actor, action: str, family_id: int) -> Statement:
+        """The entry `logged` would write, for a change that commits it with itself."""
+        return self.audit.allowed_row(actor.telegram_id, action, family_id)
+
     @asynccontextmanager
     async def acting(
         self,

@@ -45,11 +45,14 @@ from bot.domain.reminders.snapshots import (
     FamilySnapshot,
     PlanItemSnapshot,
 )
+from bot.services.morning_batches import expand_due
+from bot.storage.morning_batches import NewMorningBatch, batch_inputs
 from bot.storage.reminders import ReminderRepository
 
 APPOINTMENT_LOOKAHEAD = timedelta(days=2)  # covers "the evening before" in any zone and DST
 MORNING_PART = 100  # assistants whose families and plan items are read at once
 QUEUE_ROWS = 400  # reminders per write transaction: the write lock is held a few ms at a time
+BATCH_ROWS = 4  # what storing one morning batch weighs against QUEUE_ROWS (one row, more text)
 YIELD_EVERY = 500  # assistants' appointments looked at between two turns of the event loop
 
 
@@ -110,30 +113,16 @@ async def _tick(reminders: ReminderRepository, now: datetime, mornings: Mornings
     monitoring = await _monitoring(reminders, now, watchers)
     queue = _Queue(reminders, now, {**watchers, **prefs}, down_since)
     if down_since is not None:
+        # Batches the dispatcher had not reached before the gap are backlog like any row.
+        await expand_due(reminders, now - LATE_AFTER, None)
         for item in await reminders.backlog(now - LATE_AFTER):
             if item.assistant_id in queue.prefs:
                 queue.backlog[item.assistant_id].append(item.as_reminder())
     days = await _waiting(reminders, now, prefs, mornings)
-    if days:
-        # A morning batch is new by construction (its digest key was absent): INSERT OR
-        # IGNORE skips the few keys stored on earlier days, cheaper than asking for all.
-        queue.fresh = True
-        until = max(days.values()) + timedelta(days=DUE_SOON_DAYS)
-        for part in _parts(list(days), MORNING_PART):
-            families, items = await _morning_reads(reminders, part, until)
-            for assistant_id in part:
-                batch = morning_batch(
-                    now,
-                    prefs[assistant_id],
-                    families[assistant_id],
-                    appointments[assistant_id],
-                    items[assistant_id],
-                )
-                await queue.add(
-                    assistant_id,
-                    [*found.pop(assistant_id, []), *batch, *monitoring.pop(assistant_id, [])],
-                )
-        await queue.flush()
+    if days and down_since is None:
+        await _store_batches(queue, days, appointments, found, monitoring)
+    elif days:
+        await _compute_mornings(queue, days, appointments, found, monitoring)
     queue.fresh = False
     mornings.update(days.items())
     for assistant_id in {**found, **monitoring, **queue.backlog}:
@@ -141,6 +130,69 @@ async def _tick(reminders: ReminderRepository, now: datetime, mornings: Mornings
             assistant_id, [*found.get(assistant_id, []), *monitoring.get(assistant_id, [])]
         )
     return await queue.done()
+
+
+async def _store_batches(
+    queue: _Queue,
+    days: dict[int, date],
+    appointments: dict[int, list[AppointmentSnapshot]],
+    found: dict[int, list[Reminder]],
+    monitoring: dict[int, list[Reminder]],
+) -> None:
+    """Each waiting morning as one stored batch of inputs, with the assistant's other rows.
+
+    The dispatcher expands a batch into its reminders when it reaches it (morning_batches.py).
+    """
+    until = max(days.values()) + timedelta(days=DUE_SOON_DAYS)
+    for part in _parts(list(days), MORNING_PART):
+        inputs = await queue.reminders.morning_inputs(part, until)
+        for assistant_id in part:
+            assistant, day = queue.prefs[assistant_id], days[assistant_id]
+            families, items = inputs[assistant_id]
+            on_day = appointments[assistant_id]
+            today = [a for a in on_day if assistant.local_day(a.starts_at) == day]
+            due_at = assistant.at(day, assistant.digest_time)
+            batch = NewMorningBatch(
+                assistant_id=assistant_id,
+                day=day,
+                send_at=assistant.quiet_until(due_at) or due_at,
+                inputs=batch_inputs(assistant, families, items, today),
+            )
+            await queue.add(
+                assistant_id,
+                [*found.pop(assistant_id, []), *monitoring.pop(assistant_id, [])],
+                batch,
+            )
+    await queue.flush()
+
+
+async def _compute_mornings(
+    queue: _Queue,
+    days: dict[int, date],
+    appointments: dict[int, list[AppointmentSnapshot]],
+    found: dict[int, list[Reminder]],
+    monitoring: dict[int, list[Reminder]],
+) -> None:
+    """After a downtime: each waiting morning's reminders computed now, to fold what was missed."""
+    # A morning batch is new by construction (its digest key was absent): INSERT OR
+    # IGNORE skips the few keys stored on earlier days, cheaper than asking for all.
+    queue.fresh = True
+    until = max(days.values()) + timedelta(days=DUE_SOON_DAYS)
+    for part in _parts(list(days), MORNING_PART):
+        families, items = await _morning_reads(queue.reminders, part, until)
+        for assistant_id in part:
+            batch = morning_batch(
+                queue.now,
+                queue.prefs[assistant_id],
+                families[assistant_id],
+                appointments[assistant_id],
+                items[assistant_id],
+            )
+            await queue.add(
+                assistant_id,
+                [*found.pop(assistant_id, []), *batch, *monitoring.pop(assistant_id, [])],
+            )
+    await queue.flush()
 
 
 @dataclass
@@ -155,30 +207,41 @@ class _Queue:
     backlog: defaultdict[int, list[Reminder]] = field(default_factory=lambda: defaultdict(list))
     gathered: list[Reminder] = field(default_factory=list)
     folded: list[Reminder] = field(default_factory=list)  # backlog of the assistants gathered
+    batches: list[NewMorningBatch] = field(default_factory=list)
     queued: int = 0
 
-    async def add(self, assistant_id: int, found: list[Reminder]) -> None:
+    async def add(
+        self, assistant_id: int, found: list[Reminder], batch: NewMorningBatch | None = None
+    ) -> None:
         """One assistant's reminders; a transaction is started once enough are gathered."""
         self.gathered += found
         self.folded += self.backlog.pop(assistant_id, [])
-        if len(self.gathered) + len(self.folded) >= QUEUE_ROWS:
+        if batch is not None:
+            self.batches.append(batch)
+        gathered = len(self.gathered) + len(self.folded) + BATCH_ROWS * len(self.batches)
+        if gathered >= QUEUE_ROWS:
             await self.flush()
 
     async def flush(self) -> None:
         """Store what is gathered, in one transaction, then let chat updates in."""
-        if not self.gathered and not self.folded:
+        if not self.gathered and not self.folded and not self.batches:
             return
-        plan = await self._plan(self.gathered, self.folded)
-        self.gathered, self.folded = [], []
-        self.queued += await self.reminders.enqueue(plan, self.now, durable=False)
+        await self._store(durable=False)
         await asyncio.sleep(0)
 
     async def done(self) -> int:
         """Store the rest and the tick's time, synced to disk (and the parts before with it)."""
-        plan = await self._plan(self.gathered, self.folded)
-        self.gathered, self.folded = [], []
-        self.queued += await self.reminders.enqueue(plan, self.now)
+        await self._store(durable=True)
         return self.queued
+
+    async def _store(self, *, durable: bool) -> None:
+        """What is gathered, in one transaction; a morning batch counts as one message."""
+        plan = await self._plan(self.gathered, self.folded)
+        batches = tuple(self.batches)
+        self.gathered, self.folded, self.batches = [], [], []
+        self.queued += len(batches) + await self.reminders.enqueue(
+            plan, self.now, durable=durable, batches=batches
+        )
 
     async def _plan(self, found: list[Reminder], backlog: list[Reminder]) -> CatchUp:
         """Collapse what a downtime missed, defer for quiet hours."""
@@ -202,8 +265,8 @@ async def _waiting(
 ) -> dict[int, date]:
     """The assistants whose morning batch is due and not done yet, with its day.
 
-    The digest's key marks a day's batch as done, so the heavy reads happen once per
-    assistant per working day, not every minute.
+    A stored batch (or the digest's key) marks a day's batch as done, so the heavy reads
+    happen once per assistant per working day, not every minute.
     """
     days: dict[int, date] = {}
     batch_days: dict[tuple[object, ...], date | None] = {}  # most share the default settings
@@ -218,9 +281,14 @@ async def _waiting(
         earliest = min(days.values()) - timedelta(days=1)
         for known in [m for m in mornings if m[1] < earliest]:
             mornings.discard(known)  # yesterday's and older: no longer asked about
-    done = await reminders.existing_keys([digest_key(a, d) for a, d in days.items()])
-    mornings.update((a, d) for a, d in days.items() if digest_key(a, d) in done)
-    return {a: d for a, d in days.items() if digest_key(a, d) not in done}
+    # A stored batch marks the morning done; so does a digest row (stored after a downtime).
+    done = await reminders.mornings_stored(days)
+    digests = await reminders.existing_keys(
+        [digest_key(a, d) for a, d in days.items() if a not in done]
+    )
+    done.update(a for a, d in days.items() if digest_key(a, d) in digests)
+    mornings.update((a, d) for a, d in days.items() if a in done)
+    return {a: d for a, d in days.items() if a not in done}
 
 
 async def _morning_reads(

@@ -24,6 +24,7 @@ from bot.services.dispatcher import (
     SendLater,
 )
 from bot.services.families import FamilyService, Named
+from bot.services.morning_batches import expand_all_of
 from bot.services.reminder_tick import Mornings, tick
 from bot.storage.outbox import OutboxItem, UnreachableNotice
 from bot.storage.reminders import ReminderRepository
@@ -94,6 +95,8 @@ class ReminderService:
 
     async def mark_unreachable(self, telegram_id: int) -> UnreachableNotice | None:
         """Telegram refused an answer (403): stop reminders; a notice if that is news."""
+        # Their waiting mornings are dropped like their rows, and counted with them.
+        await expand_all_of(self.reminders, telegram_id, self.clock.now())
         dropped = await self.reminders.drop_newly_unreachable(
             telegram_id, self.clock.now(), "recipient_gone"
         )

@@ -6,8 +6,6 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict
 
-from bot.domain.cadence import week_bounds
-from bot.domain.errors import DomainError
 from bot.domain.family import Family
 from bot.domain.people import Actor
 from bot.domain.visit import (
@@ -61,15 +59,16 @@ class VisitService:
                 "present": [m for m in draft.present if m in {x.id for x in family.members}],
             }
         )
-        visit_id, newly = await self.visits.add(draft, actor.telegram_id, self.clock.now())
-        if newly:  # a repeat (Save pressed again, a replayed update) was logged the first time
-            await self.families.logged(actor, "visit.record", family.id)
-        visit = await self.visits.get(visit_id)
-        if visit is None:  # pragma: no cover - just written in the same process
-            raise DomainError("draft_incomplete")
-        monday, sunday = week_bounds(visit.visit_date)
-        tally = await self.visits.count_completed(family.id, monday, sunday)
-        return SavedVisit(visit=visit, family=family, visits_this_week=tally, newly_saved=newly)
+        # Logged with the visit itself; a repeat (Save pressed again, a replayed update) was
+        # logged the first time.
+        log_row = self.families.log_row(actor, "visit.record", family.id)
+        stored = await self.visits.add(draft, actor.telegram_id, self.clock.now(), [log_row])
+        return SavedVisit(
+            visit=stored.visit,
+            family=family,
+            visits_this_week=stored.week_tally,
+            newly_saved=stored.newly_saved,
+        )
 
     async def like_last(self, actor: Actor, draft: VisitDraft) -> None:
         """Pre-select in a new draft what its family's last visit had (nothing if none)."""

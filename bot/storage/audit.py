@@ -30,21 +30,13 @@ class AuditRepository:
         outcome: Outcome = "allowed",
     ) -> None:
         """Append one entry."""
-        entry = self.entry(now, actor_id, action, family_id, detail=detail, outcome=outcome)
-        await self.db.write_bookkeeping([entry])
+        entry = (now.isoformat(), actor_id, action, family_id, detail, outcome)
+        await self.db.write_bookkeeping([(_APPEND, entry)])
 
     @staticmethod
-    def entry(
-        now: datetime,
-        actor_id: int,
-        action: str,
-        family_id: int | None,
-        *,
-        detail: str = "",
-        outcome: Outcome = "allowed",
-    ) -> Statement:
-        """The statement that appends one entry (for a trip that writes it with other work)."""
-        return _APPEND, (now.isoformat(), actor_id, action, family_id, detail, outcome)
+    def allowed_row(now: datetime, actor_id: int, action: str, family_id: int) -> Statement:
+        """The append of one allowed entry, for a change to commit in its own transaction."""
+        return (_APPEND, (now.isoformat(), actor_id, action, family_id, "", "allowed"))
 
     async def record_each(
         self, now: datetime, actor_id: int, action: str, family_ids: list[int]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
@@ -72,19 +73,19 @@ class ChatCleanupRepository:
         if writes:
             await self.db.write_bookkeeping(writes)
 
-    async def walk_over(self, chat_id: int, walk: str, now: datetime, keep: int | None) -> int:
-        """A walk ended: its messages are due now, except `keep` (the codes-only last word)."""
-        async with self.db.write() as conn:
-            if keep is not None:
-                await conn.execute(
-                    "DELETE FROM chat_cleanup WHERE chat_id = ? AND message_id = ?",
-                    (chat_id, keep),
-                )
-            cursor = await conn.execute(
-                "UPDATE chat_cleanup SET due_at = ?, walk = NULL WHERE chat_id = ? AND walk = ?",
-                (_iso(now), chat_id, walk),
-            )
-            return max(cursor.rowcount, 0)
+    async def walk_over(
+        self,
+        chat_id: int,
+        walk: str,
+        now: datetime,
+        keep: int | None,
+        before: Sequence[Statement] = (),
+    ) -> int:
+        """A walk ended: its messages are due now, except `keep` (the codes-only last word).
+
+        `before` (the update's pending walk-step writes) commits first, in the same trip.
+        """
+        return await self.db.write_with(_walk_over, (before, chat_id, walk, _iso(now), keep))
 
     async def due(self, now: datetime, chat_id: int | None, limit: int) -> list[DueMessage]:
         """The messages whose time is over, oldest due first (one chat's, or everyone's)."""
@@ -110,16 +111,35 @@ class ChatCleanupRepository:
         """These messages are gone (or stubbed): forget them."""
         if not ids:
             return
-        async with self.db.write() as conn:
-            await conn.executemany(
-                "DELETE FROM chat_cleanup WHERE id = ?", [(row_id,) for row_id in ids]
-            )
+        # Bookkeeping no read memo holds: one trip, and the memos stay valid.
+        await self.db.write_bookkeeping(
+            [("DELETE FROM chat_cleanup WHERE id = ?", (row_id,)) for row_id in ids]
+        )
 
     async def pending(self, chat_id: int) -> list[dict[str, object]]:
         """Every stored row of a chat (for doctor-like checks and tests)."""
         return await self.db.fetch_all(
             "SELECT * FROM chat_cleanup WHERE chat_id = ? ORDER BY id", (chat_id,)
         )
+
+
+def _walk_over(
+    conn: sqlite3.Connection,
+    job: tuple[Sequence[Statement], int, str, str | None, int | None],
+) -> int:
+    """In the SQLite thread, inside the transaction: `walk_over`'s writes; the rows released."""
+    before, chat_id, walk, now, keep = job
+    for sql, params in before:
+        conn.execute(sql, params)
+    if keep is not None:
+        conn.execute(
+            "DELETE FROM chat_cleanup WHERE chat_id = ? AND message_id = ?", (chat_id, keep)
+        )
+    cursor = conn.execute(
+        "UPDATE chat_cleanup SET due_at = ?, walk = NULL WHERE chat_id = ? AND walk = ?",
+        (now, chat_id, walk),
+    )
+    return max(cursor.rowcount, 0)
 
 
 async def _remember(

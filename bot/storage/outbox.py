@@ -17,6 +17,12 @@ from bot.domain.reminders.facts import Reminder, ReminderFacts
 from bot.domain.reminders.kinds import DEFAULT_TIMEZONE, ReminderKind
 from bot.domain.reminders.quiet import CatchUp
 from bot.storage.db import Database, first_row
+from bot.storage.morning_batches import (
+    MorningBatchStore,
+    NewMorningBatch,
+    claim_batch,
+    store_batches,
+)
 
 CATCH_UP_SUFFIXES = 50  # more catch-ups than this in one hour for one person is a bug upstream
 _ITEM_COLUMNS = (
@@ -95,7 +101,7 @@ class UnreachableNotice(BaseModel):
     dropped: int  # pending reminders dropped
 
 
-class OutboxRepository:
+class OutboxRepository(MorningBatchStore):
     """The outbox rows: queued by a tick, sent, retried, snoozed, withdrawn, purged."""
 
     def __init__(self, db: Database, *, timezone: str, locale: str) -> None:
@@ -127,15 +133,26 @@ class OutboxRepository:
         )
         return [self._item(r) for r in rows]
 
-    async def enqueue(self, plan: CatchUp, now: datetime, *, durable: bool = True) -> int:
+    async def enqueue(
+        self,
+        plan: CatchUp,
+        now: datetime,
+        *,
+        durable: bool = True,
+        batches: tuple[NewMorningBatch, ...] = (),
+        expanding: tuple[int, datetime] | None = None,
+    ) -> int:
         """Store a tick's result in one short transaction; return how many messages were queued.
 
         New reminders and catch-ups become pending rows (INSERT OR IGNORE: a key stored once
         stays once); reminders folded into a catch-up are stored as collapsed, so their keys
-        are not computed again; folded backlog rows become collapsed; the tick time is kept.
-        The rows are made before the transaction, which runs in one trip to SQLite's thread.
-        A part of a tick need not be `durable` (see Database.write_with): the tick computes
-        it again if a power cut undoes it.
+        are not computed again; folded backlog rows become collapsed; the tick's morning
+        `batches` are stored with them; the tick time is kept. Or, `expanding` (a morning
+        batch's id, the moment): the batch's rows, stored only if the batch is claimed in the
+        same transaction (never twice), the tick time left alone. The rows are made before
+        the transaction, which runs in one trip to SQLite's thread. A part of a tick need not
+        be `durable` (see Database.write_with): the tick computes it again if a power cut
+        undoes it.
         """
         created = _utc(now)
         stamps: dict[datetime, str] = {}
@@ -145,6 +162,8 @@ class OutboxRepository:
             collapsed=[_row(r, OutboxStatus.COLLAPSED, created, stamps) for r in plan.collapsed],
             folded=plan.folded_backlog,
             catch_ups=plan.catch_ups,
+            batches=batches,
+            expanding=None if expanding is None else (expanding[0], _utc(expanding[1])),
         )
         return await self.db.write_with(_store, queue, durable=durable)
 
@@ -281,6 +300,10 @@ class OutboxRepository:
             cursor = await conn.execute(
                 "DELETE FROM outbox WHERE status != ? AND created_at < ?", (_PENDING, _utc(before))
             )
+            await conn.execute(
+                "DELETE FROM morning_batches WHERE expanded_at IS NOT NULL AND computed_at < ?",
+                (_utc(before),),
+            )
             return cursor.rowcount
 
     def _item(self, row: dict[str, Any]) -> OutboxItem:
@@ -311,10 +334,17 @@ class _Queue:
     collapsed: list[tuple[Any, ...]]
     folded: tuple[str, ...]
     catch_ups: tuple[Reminder, ...]
+    batches: tuple[NewMorningBatch, ...]
+    expanding: tuple[int, str] | None  # a morning batch's id and the moment it is expanded
 
 
 def _store(conn: sqlite3.Connection, queue: _Queue) -> int:
     """In SQLite's thread, inside the write: store a tick's rows; how many were queued."""
+    if queue.expanding is not None:
+        if not claim_batch(conn, *queue.expanding):
+            return 0  # expanded already (by another run, or before a restart)
+        return _insert(conn, queue.send)
+    store_batches(conn, queue.batches, queue.created)
     queued = _insert(conn, queue.send)
     _insert(conn, queue.collapsed)
     if queue.folded:
@@ -403,6 +433,12 @@ async def _drop_unreachable(
         (OutboxStatus.DROPPED_UNREACHABLE.value, error, assistant_id, _PENDING),
     )
     dropped = cursor.rowcount
+    # A batch stored meanwhile is dropped with the rest (the caller expanded those before).
+    await conn.execute(
+        "UPDATE morning_batches SET expanded_at = ?, inputs = NULL "
+        "WHERE assistant_id = ? AND expanded_at IS NULL",
+        (_utc(now), assistant_id),
+    )
     row = await first_row(
         conn, "SELECT display_name FROM assistants WHERE telegram_id = ?", (assistant_id,)
     )

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
+from bot.domain.cadence import week_bounds
 from bot.domain.visit import Visit, VisitDraft
-from bot.storage.db import Database, first_row, insert
+from bot.storage.db import Database, Statement
 
 
 class VisitRepository:
@@ -23,52 +26,25 @@ class VisitRepository:
         )
         return row is not None
 
-    async def add(self, draft: VisitDraft, assistant_id: int, now: datetime) -> tuple[int, bool]:
-        """Save a complete draft once; return (visit id, whether it was newly saved).
+    async def add(
+        self,
+        draft: VisitDraft,
+        assistant_id: int,
+        now: datetime,
+        also: Sequence[Statement] = (),
+    ) -> StoredVisit:
+        """Save a complete draft once, with `also` (its access-log row), in one transaction.
 
         The draft token is unique, so saving the same draft again (a double press, a
-        replayed update after a crash) returns the first visit instead of a copy.
+        replayed update after a crash) returns the first visit instead of a copy and runs
+        `also` no more. The visit is read back, with its week's tally, in the same trip.
         """
         assert draft.family_id is not None
         assert draft.visit_date is not None
-        async with self.db.write() as conn:
-            sql = "SELECT id FROM visits WHERE draft_token = ?"
-            first = await first_row(conn, sql, (draft.token,))
-            if first is not None:
-                return int(first["id"]), False
-            visit_id = await insert(
-                conn,
-                "INSERT INTO visits (family_id, assistant_id, kind, visit_date, duration_min, "
-                "place, missed_reason, note, next_steps, draft_token, created_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    draft.family_id,
-                    assistant_id,
-                    draft.kind.value,
-                    draft.visit_date.isoformat(),
-                    draft.duration_min,
-                    None if draft.place is None else draft.place.value,
-                    None if draft.missed_reason is None else draft.missed_reason.value,
-                    draft.note,
-                    draft.next_steps,
-                    draft.token,
-                    now.isoformat(),
-                ),
-            )
-            await conn.executemany(
-                "INSERT INTO visit_members (visit_id, member_id) "
-                "SELECT ?, id FROM members WHERE id = ? AND family_id = ?",
-                [(visit_id, m, draft.family_id) for m in dict.fromkeys(draft.present)],
-            )
-            await conn.executemany(
-                "INSERT INTO visit_areas (visit_id, area) VALUES (?, ?)",
-                [(visit_id, a.value) for a in dict.fromkeys(draft.areas)],
-            )
-            await conn.executemany(
-                "INSERT INTO visit_activities (visit_id, activity) VALUES (?, ?)",
-                [(visit_id, a.value) for a in dict.fromkeys(draft.activities)],
-            )
-        return visit_id, True
+        row, children, newly, tally = await self.db.write_with(
+            _add, (draft, assistant_id, now, also)
+        )
+        return StoredVisit(_visit(row, *children), newly, tally)
 
     async def recent(self, family_id: int, limit: int = 10) -> list[Visit]:
         """The family's latest visits and attempts, newest first."""
@@ -87,37 +63,102 @@ class VisitRepository:
         )
         return None if row is None else await self._complete(row)
 
-    async def get(self, visit_id: int) -> Visit | None:
-        """One visit by id."""
-        row = await self.db.fetch_one("SELECT * FROM visits WHERE id = ?", (visit_id,))
-        return None if row is None else await self._complete(row)
-
-    async def count_completed(self, family_id: int, first: date, last: date) -> int:
-        """Completed visits of a family between two dates, inclusive."""
-        row = await self.db.fetch_one(
-            "SELECT count(*) AS n FROM visits WHERE family_id = ? AND kind = 'completed' "
-            "AND visit_date BETWEEN ? AND ?",
-            (family_id, first.isoformat(), last.isoformat()),
-        )
-        return int(row["n"]) if row else 0
-
     async def _complete(self, row: dict[str, Any]) -> Visit:
-        """Attach members, areas and activities to a visit row."""
-        visit_id = row["id"]
-        present = await self.db.fetch_all(
-            "SELECT member_id FROM visit_members WHERE visit_id = ?", (visit_id,)
-        )
-        areas = await self.db.fetch_all(
-            "SELECT area FROM visit_areas WHERE visit_id = ?", (visit_id,)
-        )
-        activities = await self.db.fetch_all(
-            "SELECT activity FROM visit_activities WHERE visit_id = ?", (visit_id,)
-        )
-        return Visit.model_validate(
-            {
-                **row,
-                "present": tuple(r["member_id"] for r in present),
-                "areas": tuple(r["area"] for r in areas),
-                "activities": tuple(r["activity"] for r in activities),
-            }
-        )
+        """Attach members, areas and activities to a visit row (one trip for the three)."""
+        children = await self.db.fetch_each(*((sql, (row["id"],)) for sql in _CHILDREN))
+        return _visit(row, *children)
+
+
+class StoredVisit(NamedTuple):
+    """A visit just saved (or found saved): whether it is new, and its week's completed visits."""
+
+    visit: Visit
+    newly_saved: bool
+    week_tally: int
+
+
+_CHILDREN = (
+    "SELECT member_id FROM visit_members WHERE visit_id = ?",
+    "SELECT area FROM visit_areas WHERE visit_id = ?",
+    "SELECT activity FROM visit_activities WHERE visit_id = ?",
+)
+_WEEK_TALLY = (
+    "SELECT count(*) AS n FROM visits WHERE family_id = ? AND kind = 'completed' "
+    "AND visit_date BETWEEN ? AND ?"
+)
+Rows = list[dict[str, Any]]
+
+
+def _visit(row: dict[str, Any], present: Rows, areas: Rows, activities: Rows) -> Visit:
+    """A visit from its row and the rows of its three lists."""
+    return Visit.model_validate(
+        {
+            **row,
+            "present": tuple(r["member_id"] for r in present),
+            "areas": tuple(r["area"] for r in areas),
+            "activities": tuple(r["activity"] for r in activities),
+        }
+    )
+
+
+def _add(
+    conn: sqlite3.Connection,
+    job: tuple[VisitDraft, int, datetime, Sequence[Statement]],
+) -> tuple[dict[str, Any], list[Rows], bool, int]:
+    """In the SQLite thread, inside the transaction: insert unless saved, then read it back."""
+    draft, assistant_id, now, also = job
+    assert draft.family_id is not None
+    assert draft.visit_date is not None
+    first = conn.execute("SELECT id FROM visits WHERE draft_token = ?", (draft.token,)).fetchone()
+    if first is None:
+        visit_id = _insert(conn, draft, assistant_id, now)
+        for sql, params in also:
+            conn.execute(sql, params)
+    else:
+        visit_id = int(first["id"])
+    row = conn.execute("SELECT * FROM visits WHERE id = ?", (visit_id,)).fetchone()
+    children = [conn.execute(sql, (visit_id,)).fetchall() for sql in _CHILDREN]
+    monday, sunday = week_bounds(date.fromisoformat(row["visit_date"]))
+    week = (row["family_id"], monday.isoformat(), sunday.isoformat())
+    tally = int(conn.execute(_WEEK_TALLY, week).fetchone()["n"])
+    return row, children, first is None, tally
+
+
+def _insert(conn: sqlite3.Connection, draft: VisitDraft, assistant_id: int, now: datetime) -> int:
+    """The visit's row and its three lists; the new row's id."""
+    assert draft.family_id is not None
+    assert draft.visit_date is not None
+    cursor = conn.execute(
+        "INSERT INTO visits (family_id, assistant_id, kind, visit_date, duration_min, "
+        "place, missed_reason, note, next_steps, draft_token, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            draft.family_id,
+            assistant_id,
+            draft.kind.value,
+            draft.visit_date.isoformat(),
+            draft.duration_min,
+            None if draft.place is None else draft.place.value,
+            None if draft.missed_reason is None else draft.missed_reason.value,
+            draft.note,
+            draft.next_steps,
+            draft.token,
+            now.isoformat(),
+        ),
+    )
+    assert cursor.lastrowid is not None
+    visit_id = cursor.lastrowid
+    conn.executemany(
+        "INSERT INTO visit_members (visit_id, member_id) "
+        "SELECT ?, id FROM members WHERE id = ? AND family_id = ?",
+        [(visit_id, m, draft.family_id) for m in dict.fromkeys(draft.present)],
+    )
+    conn.executemany(
+        "INSERT INTO visit_areas (visit_id, area) VALUES (?, ?)",
+        [(visit_id, a.value) for a in dict.fromkeys(draft.areas)],
+    )
+    conn.executemany(
+        "INSERT INTO visit_activities (visit_id, activity) VALUES (?, ?)",
+        [(visit_id, a.value) for a in dict.fromkeys(draft.activities)],
+    )
+    return visit_id

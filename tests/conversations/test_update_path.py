@@ -8,7 +8,7 @@ from typing import Any
 
 import aiosqlite.core
 
-from tests.conversations.test_record_visit import assistant_with_family
+from tests.conversations.test_record_visit import assistant_with_family, walk_to_note
 from tests.support.harness import ADMIN_ID, BotHarness
 
 
@@ -42,6 +42,30 @@ async def test_a_press_mid_walk_commits_once_and_reads_nothing(harness: BotHarne
     assert harness.services is not None
     pending = await harness.services.chat_cleanup.repo.pending(sim.chat_id)
     assert any(row["walk"] for row in pending)  # the question copies are remembered
+
+
+async def test_a_save_commits_the_visit_with_its_log_row_and_releases_the_walk(
+    harness: BotHarness,
+) -> None:
+    sim = await assistant_with_family(harness)
+    await walk_to_note(sim)
+    await sim.send("A note.")
+    await sim.press("Skip")
+    with sqlite_trips() as trips:
+        await sim.press("Save")
+    # The visit with its access-log row, read back with the week's tally; the walk's messages
+    # released with this step's writes; what is due now; what left the chat; the update.
+    writes_with, reads, transactions = "_in_transaction", "_execute_fetchall", "_transaction"
+    assert trips == [writes_with, writes_with, reads, transactions, transactions]
+    assert harness.services is not None
+    family = await harness.services.families.families.by_code("R-01")
+    assert family is not None
+    log = await harness.services.families.audit.entries(family.id)
+    assert log.count((sim.user_id, "visit.record")) == 1
+    assert "This week: 1 visit" in harness.fake.last_text(sim.chat_id)
+    assert not any(
+        row["walk"] for row in await harness.services.chat_cleanup.repo.pending(sim.chat_id)
+    )
 
 
 async def test_a_family_moved_away_mid_walk_is_read_afresh(harness: BotHarness) -> None:

@@ -23,6 +23,7 @@ from bot.services.registry import Services
 from bot.storage.db import Database
 from bot.storage.people import PeopleRepository
 from tests.support.harness import ADMIN_ID
+from tests.support.mornings import expand_mornings
 
 WARSAW = ZoneInfo("Europe/Warsaw")
 MONDAY = date(2026, 12, 7)
@@ -104,6 +105,7 @@ async def world(settings: Settings, db: Database) -> World:
         ),
     )
     await services.reminders.tick()
+    await expand_mornings(services)
     [row] = await db.fetch_all(
         "SELECT id FROM outbox WHERE kind = 'overdue_visit' AND subject = ?",
         (f"family:{family_id}",),

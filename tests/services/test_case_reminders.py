@@ -23,6 +23,7 @@ from bot.storage.db import Database
 from bot.storage.outbox import OutboxItem
 from bot.storage.people import PeopleRepository
 from bot.ui.reminder_texts import render
+from tests.support.mornings import expand_mornings
 
 WARSAW = ZoneInfo("Europe/Warsaw")
 OWNER = Actor(telegram_id=1001, is_assistant=True)
@@ -107,6 +108,7 @@ async def tick_at(world: World, clock: time_machine.Coordinates, moment: datetim
     await world.services.reminders.tick()
     clock.move_to(moment)
     await world.services.reminders.tick()
+    await expand_mornings(world.services)
 
 
 def _stamp() -> object:

@@ -23,6 +23,7 @@ from bot.domain.people import Actor
 from bot.domain.reminders.kinds import ReminderKind
 from bot.domain.vocabulary import MemberRole
 from bot.i18n import translator
+from bot.services.morning_batches import expand_due
 from bot.services.registry import Services
 from bot.services.reminders import (
     MAX_ATTEMPTS,
@@ -127,7 +128,8 @@ class World:
         )
 
     async def outbox(self) -> list[dict[str, object]]:
-        """Every outbox row, oldest first."""
+        """Every outbox row, oldest first, once the dispatcher has expanded the mornings."""
+        await expand_due(self.services.reminders.reminders, NOW + timedelta(days=30), None)
         return await self.db.fetch_all("SELECT * FROM outbox ORDER BY id")
 
 
@@ -183,13 +185,15 @@ async def _appointment(world: World, starts_at: datetime, actor: Actor = OWNER) 
 async def test_tick_twice_stores_nothing_twice(world: World) -> None:
     reminders = world.services.reminders
     queued = await reminders.tick()
-    # Each assistant's digest, and one overdue visit per family never visited.
-    assert queued == 5
+    assert queued == 2  # each assistant's morning batch, expanded when the dispatcher gets to it
     assert await reminders.tick() == 0
     assert await reminders.tick(NOW + timedelta(minutes=1)) == 0
     rows = await world.outbox()
+    # Each assistant's digest, and one overdue visit per family never visited.
     assert len(rows) == 5
     assert len({r["key"] for r in rows}) == 5
+    assert await reminders.tick(NOW + timedelta(minutes=2)) == 0
+    assert len(await world.outbox()) == 5
     kinds = sorted(str(r["kind"]) for r in rows)
     assert kinds == ["digest", "digest", "overdue_visit", "overdue_visit", "overdue_visit"]
 
@@ -345,11 +349,14 @@ async def test_recipient_gone_stops_everything_for_them_and_tells_the_admins(
     assert {r["assistant_id"] for r in tuesday_rows} == {OTHER.telegram_id}
     # Once they write to the bot again, reminders resume.
     assert await reminders.mark_reachable(OWNER.telegram_id)
-    assert await reminders.tick(tuesday + timedelta(minutes=1)) == 3
+    assert await reminders.tick(tuesday + timedelta(minutes=1)) == 1  # their morning batch
+    tuesday_rows = [r for r in await world.outbox() if str(r["key"]).endswith("2026-12-08")]
+    assert len([r for r in tuesday_rows if r["assistant_id"] == OWNER.telegram_id]) == 3
 
 
 async def test_other_errors_back_off_then_fail(world: World) -> None:
     await world.services.reminders.tick()
+    await world.outbox()  # the mornings expanded, as the dispatcher's run would first
     reminders = world.services.reminders.reminders
     [first, *_] = await reminders.due(NOW, 10)
     await world.db.conn.execute(

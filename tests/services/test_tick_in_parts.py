@@ -1,6 +1,7 @@
 """A morning stored in parts: whole assistants per transaction, nothing lost or doubled by a crash.
 
-The tick reads and stores a national morning in many short transactions (reminder_tick.py);
+The tick reads and stores a national morning in many short transactions (reminder_tick.py),
+one morning batch per assistant, expanded into outbox rows when the dispatcher reaches it;
 here the parts are made tiny, so a dozen assistants' morning takes several of them.
 """
 
@@ -23,8 +24,10 @@ from bot.domain.reminders.quiet import CatchUp
 from bot.services import reminder_tick
 from bot.services.registry import Services
 from bot.storage.db import Database
+from bot.storage.morning_batches import NewMorningBatch
 from bot.storage.outbox import OutboxRepository
 from bot.storage.people import PeopleRepository
+from tests.support.mornings import expand_mornings
 
 WARSAW = ZoneInfo("Europe/Warsaw")
 MONDAY = date(2026, 12, 7)
@@ -74,13 +77,21 @@ async def _rows(db: Database) -> list[Row]:
     return [tuple(r.values()) for r in rows]
 
 
+async def _batches(db: Database) -> int:
+    """How many morning batches are stored."""
+    row = await db.fetch_one("SELECT count(*) AS stored FROM morning_batches")
+    return 0 if row is None else int(row["stored"])
+
+
 async def _reference(db: Database, settings: Settings, folder: Path) -> list[Row]:
-    """What one tick without a crash stores, on a copy of the database as it is now."""
+    """What one tick without a crash gives, once expanded, on a copy of the database now."""
     copy = folder / "reference.sqlite3"
     await db.backup(copy, settings.key())
     other = await Database.open(copy, settings.key())
     try:
-        await Services.build(settings, other).reminders.tick()
+        services = Services.build(settings, other)
+        await services.reminders.tick()
+        await expand_mornings(services)
         return await _rows(other)
     finally:
         await other.close()
@@ -95,28 +106,33 @@ def _by_assistant(rows: list[Row]) -> dict[object, list[Row]]:
 
 
 async def test_each_transaction_holds_whole_assistants_digest_first(
-    services: Services, monkeypatch: pytest.MonkeyPatch
+    services: Services, db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    parts: list[CatchUp] = []
+    parts: list[tuple[NewMorningBatch, ...]] = []
     enqueue = OutboxRepository.enqueue
 
-    async def watched(self: OutboxRepository, plan: CatchUp, now: datetime, **how: bool) -> int:
-        parts.append(plan)
-        return await enqueue(self, plan, now, **how)
+    async def watched(self: OutboxRepository, plan: CatchUp, now: datetime, **how: object) -> int:
+        batches = how.get("batches", ())
+        assert isinstance(batches, tuple)
+        parts.append(batches)
+        return await enqueue(self, plan, now, **how)  # type: ignore[arg-type]
 
     monkeypatch.setattr(OutboxRepository, "enqueue", watched)
-    assert await services.reminders.tick() == 36  # a digest and two overdue visits each
-    stored = [p for p in parts if p.send]
+    assert await services.reminders.tick() == 12  # one morning batch each
+    assert await _rows(db) == []  # nothing is made before the dispatcher reaches it
+    stored = [p for p in parts if p]
     assert len(stored) >= 6  # the morning went in parts
     seen: set[int] = set()
-    for plan in stored:
-        assistants = list(dict.fromkeys(r.assistant_id for r in plan.send))
-        assert not seen & set(assistants)  # nobody's batch is split across two transactions
+    for batches in stored:
+        assistants = [b.assistant_id for b in batches]
+        assert len(assistants) == len(set(assistants))
+        assert not seen & set(assistants)  # nobody's batch is stored twice
         seen |= set(assistants)
-        for assistant in assistants:
-            kinds = [r.kind.value for r in plan.send if r.assistant_id == assistant]
-            assert kinds == ["digest", "overdue_visit", "overdue_visit"]
     assert seen == {a.telegram_id for a in ASSISTANTS}
+    monkeypatch.setattr(OutboxRepository, "enqueue", enqueue)
+    assert await expand_mornings(services) == 36  # a digest and two overdue visits each
+    for rows in _by_assistant(await _rows(db)).values():
+        assert [row[2] for row in rows] == ["digest", "overdue_visit", "overdue_visit"]
 
 
 async def test_a_crash_midway_loses_nothing_and_stores_nothing_twice(
@@ -132,28 +148,30 @@ async def test_a_crash_midway_loses_nothing_and_stores_nothing_twice(
     enqueue = OutboxRepository.enqueue
 
     async def dies_on_the_third(
-        self: OutboxRepository, plan: CatchUp, now: datetime, **how: bool
+        self: OutboxRepository, plan: CatchUp, now: datetime, **how: object
     ) -> int:
         nonlocal calls
         calls += 1
         if calls == 3:
             raise Crash()
-        return await enqueue(self, plan, now, **how)
+        return await enqueue(self, plan, now, **how)  # type: ignore[arg-type]
 
     monkeypatch.setattr(OutboxRepository, "enqueue", dies_on_the_third)
     with pytest.raises(Crash):
         await services.reminders.tick()
     monkeypatch.setattr(OutboxRepository, "enqueue", enqueue)
-    half = await _rows(db)
-    assert 0 < len(half) < len(expected)
+    half = await _batches(db)
+    assert 0 < half < len(ASSISTANTS)
     # Whoever was stored was stored whole: their digest never without the rest of the batch.
+    await expand_mornings(services)
     reference = _by_assistant(expected)
-    for assistant, rows in _by_assistant(half).items():
+    for assistant, rows in _by_assistant(await _rows(db)).items():
         assert rows == reference[assistant]
     # A restart a minute later stores the rest, and nothing a second time.
     with time_machine.travel(NOW + timedelta(minutes=1), tick=False):
         again = await Services.build(settings, db).reminders.tick()
-    assert again == len(expected) - len(half)
+    assert again == len(ASSISTANTS) - half
+    await expand_mornings(services)
     after = await _rows(db)
     assert Counter(after) == Counter(expected)
     assert _by_assistant(after) == reference
@@ -165,8 +183,8 @@ async def test_a_chat_update_writes_between_two_parts(services: Services, db: Da
     begun = asyncio.Event()
     enqueue = OutboxRepository.enqueue
 
-    async def noted(self: OutboxRepository, plan: CatchUp, now: datetime, **how: bool) -> int:
-        queued = await enqueue(self, plan, now, **how)
+    async def noted(self: OutboxRepository, plan: CatchUp, now: datetime, **how: object) -> int:
+        queued = await enqueue(self, plan, now, **how)  # type: ignore[arg-type]
         order.append("tick part")
         begun.set()
         return queued
@@ -186,22 +204,27 @@ async def test_a_chat_update_writes_between_two_parts(services: Services, db: Da
 async def test_a_later_minute_does_not_ask_again_about_stored_mornings(
     services: Services, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    asked: list[str] = []
-    existing_keys = OutboxRepository.existing_keys
+    asked: list[int] = []
+    mornings_stored = OutboxRepository.mornings_stored
 
-    async def noted(self: OutboxRepository, keys: list[str]) -> set[str]:
-        asked.extend(keys)
-        return await existing_keys(self, keys)
+    async def noted(self: OutboxRepository, days: dict[int, date]) -> set[int]:
+        asked.extend(days)
+        return await mornings_stored(self, days)
 
-    monkeypatch.setattr(OutboxRepository, "existing_keys", noted)
-    assert await services.reminders.tick() == 36
-    assert sum(k.startswith("digest:") for k in asked) == 12  # is each morning done? no
+    monkeypatch.setattr(OutboxRepository, "mornings_stored", noted)
+    assert await services.reminders.tick() == 12
+    assert len(asked) == 12  # is each morning done? no
     asked.clear()
     with time_machine.travel(NOW + timedelta(minutes=1), tick=False):
         assert await services.reminders.tick() == 0
-    assert not [k for k in asked if k.startswith("digest:")]
-    # A restarted bot does not know: it asks the outbox once, and stores nothing twice.
+    assert asked == []
+    # A restarted bot does not know: it asks once, and stores nothing twice.
     with time_machine.travel(NOW + timedelta(minutes=2), tick=False):
         restarted = Services.build(services.settings, services.reminders.reminders.db)
         assert await restarted.reminders.tick() == 0
-    assert sum(k.startswith("digest:") for k in asked) == 12
+    assert len(asked) == 12
+    # Expanded mornings stay done too.
+    await expand_mornings(services)
+    with time_machine.travel(NOW + timedelta(minutes=3), tick=False):
+        restarted = Services.build(services.settings, services.reminders.reminders.db)
+        assert await restarted.reminders.tick() == 0

@@ -173,7 +173,7 @@ async def test_visit_progress_links_each_goal_once(db: Database) -> None:
     draft = VisitDraft(
         token="tok", family_id=family_id, visit_date=TODAY, duration_min=60, place=Place.HOME
     )
-    visit_id, _ = await VisitRepository(db).add(draft, ASSISTANT, NOW)
+    visit_id = (await VisitRepository(db).add(draft, ASSISTANT, NOW)).visit.id
     assert await plans.family_of_visit(visit_id) == family_id
     visit_day = Stamp(actor_id=ASSISTANT, day=date(2026, 11, 23), at=NOW)
     added = await plans.add_visit_progress(
