@@ -55,7 +55,7 @@ async def test_a_save_commits_the_visit_with_its_log_row_and_releases_the_walk(
         await sim.press("Save")
     # The visit with its access-log row, read back with the week's tally; the walk's messages
     # released with this step's writes; what is due now; what left the chat; the update.
-    writes_with, reads, transactions = "_in_transaction", "_execute_fetchall", "_transaction"
+    writes_with, reads, transactions = "_in_transaction", "_read_each", "_transaction"
     assert trips == [writes_with, writes_with, reads, transactions, transactions]
     assert harness.services is not None
     family = await harness.services.families.families.by_code("R-01")
