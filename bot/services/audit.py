@@ -24,7 +24,7 @@ class AccessAudit:
         await self.log.record(self.clock.now(), actor_id, action, family_id, detail=detail)
 
     def allowed_row(self, actor_id: int, action: str, family_id: int) -> Statement:
-        """The entry `allowed` would write, for a change that commits it with itself."""
+        """The entry `allowed` would write, for a change or a read that commits it with itself."""
         return self.log.allowed_row(self.clock.now(), actor_id, action, family_id)
 
     async def allowed_each(self, actor_id: int, action: str, family_ids: list[int]) -> None:

@@ -206,6 +206,27 @@ class FamilyService:
         self, actor: Actor, code: str, action: str, *, closed_ok: bool = False
     ) -> Family:
         """Same as open_family, by the family's code."""
+        family_id, subject = await self._code_to_id(actor, code, action)
+        return await self.open_family(
+            actor, family_id, action, subject=subject, closed_ok=closed_ok
+        )
+
+    async def read_access(
+        self, actor: Actor, family: int | str, action: str
+    ) -> tuple[Family, Statement]:
+        """A family (by id or code) the actor may read, and the access row to write with the read.
+
+        The caller writes the row in the same trip as its read (`Database.fetch_each(log=)`),
+        before the read: one trip to SQLite's thread for what open_family takes two.
+        """
+        subject = ""
+        if isinstance(family, str):
+            family, subject = await self._code_to_id(actor, family, action)
+        opened = await self._admit(actor, family, action, subject=subject, write=False)
+        return opened, self.audit.allowed_row(actor.telegram_id, action, opened.id)
+
+    async def _code_to_id(self, actor: Actor, code: str, action: str) -> tuple[int, str]:
+        """The id of the family a typed code names, and the code as a refusal's row names it."""
         normal = normalise_code(code)
         subject = code_subject(normal)
         family = None
@@ -215,9 +236,7 @@ class FamilyService:
             await self.audit.denied(actor.telegram_id, action, subject=subject)
             actor.check_member()
             raise NotFound("family_unknown", family_code=code)
-        return await self.open_family(
-            actor, family.id, action, subject=subject, closed_ok=closed_ok
-        )
+        return family.id, subject
 
     async def _admit(
         self,

@@ -79,11 +79,8 @@ class PlanService:
         self, actor: Actor, family: int | str, *, include_closed: bool = False
     ) -> PlanView:
         """The whole current plan of a family (by id or code); the read is logged."""
-        if isinstance(family, str):
-            opened = await self.families.open_by_code(actor, family, "read.plan")
-        else:
-            opened = await self.families.open_family(actor, family, "read.plan")
-        contents = await self.plans.contents(opened.id)
+        opened, access = await self.families.read_access(actor, family, "read.plan")
+        contents = await self.plans.contents(opened.id, (access,))
         plan = contents.plan
         if plan is None and self._may_write(actor, opened):
             # The plan starts the first time its assistant uses it; an admin's look starts nothing.

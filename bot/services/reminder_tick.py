@@ -34,7 +34,7 @@ from bot.domain.reminders.kinds import DUE_SOON_DAYS, LATE_AFTER, OUTCOME_AFTER,
 from bot.domain.reminders.monitoring import monitoring_due
 from bot.domain.reminders.quiet import CatchUp, collapse_missed, defer_all
 from bot.domain.reminders.rules import (
-    appointment_reminders_due,
+    appointment_reminders,
     batch_day,
     digest_key,
     morning_batch,
@@ -46,6 +46,7 @@ from bot.domain.reminders.snapshots import (
     PlanItemSnapshot,
 )
 from bot.services.morning_batches import expand_due
+from bot.services.tick_memo import TickMemo
 from bot.storage.morning_batches import NewMorningBatch, batch_inputs
 from bot.storage.reminders import ReminderRepository
 
@@ -59,17 +60,24 @@ YIELD_EVERY = 500  # assistants' appointments looked at between two turns of the
 Mornings = set[tuple[int, date]]  # (assistant, local day) whose morning batch is stored
 
 
-async def tick(reminders: ReminderRepository, now: datetime, mornings: Mornings) -> int:
+async def tick(
+    reminders: ReminderRepository,
+    now: datetime,
+    mornings: Mornings,
+    memo: TickMemo | None = None,
+) -> int:
     """Store every reminder due now in the outbox; return how many messages were queued.
 
     Reminders that fell due while the bot was down (a gap since the last tick of more than
     LATE_AFTER) are collapsed with never-sent backlog into one catch-up per assistant;
     the rest are deferred past each assistant's quiet hours unless urgent. `mornings`
     remembers, across ticks, the morning batches known to be stored (only ever true facts:
-    a digest row stays), so a later minute asks the outbox only about the others.
+    a batch row stays), so a later minute asks the outbox only about the others; `memo`
+    keeps the reads a later minute can know have not changed (tick_memo.py). A morning
+    batch stored counts as one message (the dispatcher expands it: morning_batches.py).
     """
     with _cyclic_gc_paused():
-        return await _tick(reminders, now, mornings)
+        return await _tick(reminders, now, mornings, memo or TickMemo())
 
 
 @contextmanager
@@ -89,29 +97,36 @@ def _cyclic_gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-async def _tick(reminders: ReminderRepository, now: datetime, mornings: Mornings) -> int:
+async def _tick(
+    reminders: ReminderRepository, now: datetime, mornings: Mornings, memo: TickMemo
+) -> int:
     """The tick itself."""
-    prefs = {p.telegram_id: p for p in await reminders.reachable_prefs()}
+    versions = await reminders.tick_versions()
+    reachable, watching = await memo.reachable(reminders, versions)
+    prefs = {p.telegram_id: p for p in reachable}
     # Those who only monitor closed families get the monitoring reminders, no digest.
-    watchers = {p.telegram_id: p for p in await reminders.monitoring_prefs()}
-    last = await reminders.last_tick()
+    watchers = {p.telegram_id: p for p in watching}
+    last = versions.last_tick
     down_since = last if last is not None and now - last > LATE_AFTER else None
     appointments = _by_assistant(
-        await reminders.appointment_snapshots(
-            now - OUTCOME_WINDOW - OUTCOME_AFTER, now + APPOINTMENT_LOOKAHEAD
+        await memo.appointments_in(
+            reminders, versions, now - OUTCOME_WINDOW - OUTCOME_AFTER, now + APPOINTMENT_LOOKAHEAD
         )
     )
+    stored = memo.known_keys(versions)
     # Per assistant, in the order they are stored: appointments, morning batch, monitoring.
     found: defaultdict[int, list[Reminder]] = defaultdict(list)
     for number, (assistant_id, assistant) in enumerate(prefs.items(), 1):
         if number % YIELD_EVERY == 0:
             await asyncio.sleep(0)  # thousands of assistants: let chat updates in between
-        if appointments[assistant_id]:
-            found[assistant_id] += appointment_reminders_due(
-                now, assistant, appointments[assistant_id]
-            )
+        for appointment in appointments.get(assistant_id, ()):
+            due = [
+                o for o in memo.occurrences_due(now, assistant, appointment) if o[1] not in stored
+            ]
+            if due:
+                found[assistant_id] += appointment_reminders(assistant, appointment, due)
     monitoring = await _monitoring(reminders, now, watchers)
-    queue = _Queue(reminders, now, {**watchers, **prefs}, down_since)
+    queue = _Queue(reminders, now, {**watchers, **prefs}, down_since, stored)
     if down_since is not None:
         # Batches the dispatcher had not reached before the gap are backlog like any row.
         await expand_due(reminders, now - LATE_AFTER, None)
@@ -203,6 +218,7 @@ class _Queue:
     now: datetime
     prefs: dict[int, AssistantPrefs]
     down_since: datetime | None
+    stored: set[str]  # keys known to be in the outbox (tick_memo.py)
     fresh: bool = False  # the reminders gathered need no look-up of stored keys
     backlog: defaultdict[int, list[Reminder]] = field(default_factory=lambda: defaultdict(list))
     gathered: list[Reminder] = field(default_factory=list)
@@ -242,12 +258,19 @@ class _Queue:
         self.queued += len(batches) + await self.reminders.enqueue(
             plan, self.now, durable=durable, batches=batches
         )
+        if not self.fresh:  # stored now (the few of a minute, not a whole morning's)
+            self.stored.update(r.key for r in (*plan.send, *plan.collapsed))
 
     async def _plan(self, found: list[Reminder], backlog: list[Reminder]) -> CatchUp:
         """Collapse what a downtime missed, defer for quiet hours."""
         if self.down_since is not None or not self.fresh:
-            existing = await self.reminders.existing_keys([r.key for r in found])
-            found = [r for r in found if r.key not in existing]
+            unknown = [r.key for r in found if r.key not in self.stored]
+            if not self.fresh:
+                self.stored.update(await self.reminders.existing_keys(unknown))
+                found = [r for r in found if r.key not in self.stored]
+            else:
+                existing = await self.reminders.existing_keys(unknown)
+                found = [r for r in found if r.key not in existing and r.key not in self.stored]
         plan = collapse_missed(found, self.now, down_since=self.down_since, backlog=backlog)
         return CatchUp(
             send=defer_all(plan.send, self.prefs),

@@ -26,6 +26,7 @@ from bot.services.dispatcher import (
 from bot.services.families import FamilyService, Named
 from bot.services.morning_batches import expand_all_of
 from bot.services.reminder_tick import Mornings, tick
+from bot.services.tick_memo import TickMemo
 from bot.storage.outbox import OutboxItem, UnreachableNotice
 from bot.storage.reminders import ReminderRepository
 
@@ -51,12 +52,14 @@ class ReminderService:
     clock: Clock
     # The morning batches this process knows are stored (see reminder_tick.tick).
     mornings: Mornings = field(default_factory=set, compare=False, repr=False)
+    # What a later minute's tick can know has not changed (see tick_memo.py).
+    memo: TickMemo = field(default_factory=TickMemo, compare=False, repr=False)
 
     # The tick
 
     async def tick(self, now: datetime | None = None) -> int:
         """Store every reminder due now in the outbox; return how many messages were queued."""
-        return await tick(self.reminders, now or self.clock.now(), self.mornings)
+        return await tick(self.reminders, now or self.clock.now(), self.mornings, self.memo)
 
     async def purge(self, keep: timedelta = KEEP_SENT) -> int:
         """Delete finished outbox rows older than `keep` (run it once a day)."""

@@ -16,6 +16,7 @@ class FamilyRepository:
     def __init__(self, db: Database) -> None:
         self.db = db
         self._read: ReadMemo[int, Family] = ReadMemo(db)
+        self._codes: ReadMemo[str, Family] = ReadMemo(db)  # by the code as it was asked for
 
     async def codes(self) -> set[str]:
         """Every family code in use."""
@@ -96,7 +97,14 @@ class FamilyRepository:
 
     async def by_code(self, code: str) -> Family | None:
         """A family by its code (case-insensitive), if it exists (closed ones too)."""
-        return await self._one("f.code = ?", code)
+        known, family = self._codes.get(code)
+        if known:
+            return family
+        generation = self.db.generation
+        family = await self._one("f.code = ?", code)
+        if family is not None:
+            self._codes.keep(generation, code, family)
+        return family
 
     async def _one(self, where: str, key: object) -> Family | None:
         """One family with its present and former members, in one trip, kept until a write."""

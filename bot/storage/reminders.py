@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -26,6 +27,16 @@ _PREFS_COLUMNS = (
     "s.working_days, coalesce(s.unreachable, 0) AS unreachable FROM assistants a "
     "LEFT JOIN reminder_settings s ON s.telegram_id = a.telegram_id"
 )
+
+
+@dataclass(frozen=True, slots=True)
+class TickVersions:
+    """The change counters behind a tick's reads (migration 0022), and the last tick."""
+
+    settings: int
+    appointments: int
+    outbox_keys: int
+    last_tick: datetime | None
 
 
 class ReminderRepository(OutboxRepository):
@@ -117,6 +128,23 @@ class ReminderRepository(OutboxRepository):
         return AssistantPrefs.model_validate(values)
 
     # What a tick reads, in bulk
+
+    async def tick_versions(self) -> TickVersions:
+        """The change counters and the last tick, in one read (before the data they guard)."""
+        row = await self.db.fetch_one(
+            "SELECT v.settings, v.appointments, v.outbox_keys, "
+            "(SELECT last_tick_at FROM scheduler_state WHERE id = 1) AS last_tick_at "
+            "FROM tick_versions v WHERE v.id = 1"
+        )
+        if row is None:  # pragma: no cover  (migration 0022 inserts the row)
+            raise RuntimeError("tick_versions has no row")
+        last = row["last_tick_at"]
+        return TickVersions(
+            settings=row["settings"],
+            appointments=row["appointments"],
+            outbox_keys=row["outbox_keys"],
+            last_tick=None if last is None else datetime.fromisoformat(last),
+        )
 
     async def family_snapshots(self, assistant_ids: list[int]) -> list[FamilySnapshot]:
         """The active families of these assistants with last visit, plan and assessment."""

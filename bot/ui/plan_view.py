@@ -25,7 +25,7 @@ from bot.domain.plan import (
 )
 from bot.i18n import N_, Translator
 from bot.ui import labels
-from bot.ui.text import esc, shorten
+from bot.ui.text import MeasuredLines, esc, shorten, telegram_length, visible_length
 
 DATE_FORMAT = "d MMM y"  # plans span years: the year is always shown
 INDENT = "   "
@@ -76,107 +76,155 @@ def independence_bar(value: Independence) -> str:
     return "●" * step + "○" * (len(INDEPENDENCE_SCALE) - step)
 
 
+Piece = tuple[str, int]  # escaped HTML and its visible length (see text.visible_length)
+_SEPARATOR = " · "
+_SEPARATOR_LENGTH = telegram_length(_SEPARATOR)
+_INDENT_LENGTH = telegram_length(INDENT)
+_TITLE_LENGTH = {icon: telegram_length(icon + " ") for icon in STATUS_ICONS.values()}
+_MARKS = {
+    done: (mark, telegram_length(f"{INDENT}{mark} ")) for done, mark in ((True, "☑️"), (False, "◻️"))
+}
+_OWNER_DASH = " — "
+_DASH_LENGTH = telegram_length(_OWNER_DASH)
+
+
+def _piece(markup: str) -> Piece:
+    """A piece of HTML with its visible length."""
+    return markup, visible_length(markup)
+
+
+def _user_piece(text: str, limit: int) -> Piece:
+    """User text shortened and escaped: it shows as long as the shortened text is."""
+    short = shorten(text, limit)
+    return esc(short), telegram_length(short)
+
+
 @dataclass(slots=True)
 class _Wording:
     """What a plan says again and again (a status, an owner, a due date), worked out once.
 
     A plan of 60 goals repeats a few labels, templates, names and dates in 180 tasks: each
-    is translated, formatted and escaped once per render instead of once per line.
+    is translated, formatted and escaped once per render instead of once per line, and its
+    visible length counted once, so the lines come with their lengths (text.MeasuredLines).
     """
 
     tr: Translator
     today: date
-    names: dict[int, str]
-    statuses: dict[GoalStatus, str]
-    levels: dict[Independence, str]
-    owners: dict[OwnerKind, str]
+    names: dict[int, Piece]
+    statuses: dict[GoalStatus, Piece]
+    levels: dict[Independence, Piece]
+    owners: dict[OwnerKind, Piece]
     expected_effect: str
+    expected_effect_length: int  # of the template without the effect
     last_progress: str
-    no_progress: str
+    no_progress: Piece
     due_on: str
     was_due_on: str
-    dues: dict[tuple[date, bool], str] = field(default_factory=dict)
-    institutions: dict[str, str] = field(default_factory=dict)
+    dues: dict[tuple[date, bool], Piece] = field(default_factory=dict)
+    progress_days: dict[date, Piece] = field(default_factory=dict)
+    institutions: dict[str, Piece] = field(default_factory=dict)
 
     @classmethod
     def of(cls, tr: Translator, family: Family, today: date) -> _Wording:
         """The wording for one family's plan, in the reader's language, as of `today`."""
         _ = tr.gettext
-        names = {m.id: esc(shorten(m.name, MEMBER_NAME_MAX)) for m in family.everyone if m.name}
+        effect = INDENT + "🎯 " + _("Expected effect: {effect}")
         return cls(
             tr=tr,
             today=today,
-            names=names,
-            statuses={s: esc(status(tr, s)) for s in GoalStatus},
+            names={m.id: _user_piece(m.name, MEMBER_NAME_MAX) for m in family.everyone if m.name},
+            statuses={s: _piece(esc(status(tr, s))) for s in GoalStatus},
             levels={
-                level: f"{independence_bar(level)} {esc(independence(tr, level))}"
+                level: _piece(f"{independence_bar(level)} {esc(independence(tr, level))}")
                 for level in Independence
             },
-            owners={kind: esc(_(label)) for kind, label in OWNER_LABELS.items()},
-            expected_effect=_("Expected effect: {effect}"),
+            owners={kind: _piece(esc(_(label))) for kind, label in OWNER_LABELS.items()},
+            expected_effect=effect,
+            expected_effect_length=visible_length(effect.format(effect="")),
             last_progress=_("last progress note {date}"),
-            no_progress=esc(_("no progress notes yet")),
+            no_progress=_piece(esc(_("no progress notes yet"))),
             due_on=_("due {date}"),
             was_due_on=_("was due {date}"),
         )
 
-    def owner(self, value: TaskOwner) -> str:
-        """Who does a task, as escaped HTML."""
+    def owner(self, value: TaskOwner) -> Piece:
+        """Who does a task."""
         if value.kind is OwnerKind.MEMBER:
             name = self.names.get(value.member_id or 0)
-            if name:
+            if name and name[0]:
                 return name
         if value.kind is OwnerKind.INSTITUTION and value.institution:
-            name = self.institutions.get(value.institution)
-            if name is None:
-                name = esc(shorten(value.institution, INSTITUTION_MAX))
-                self.institutions[value.institution] = name
-            return name
+            piece = self.institutions.get(value.institution)
+            if piece is None:
+                piece = self.institutions[value.institution] = _user_piece(
+                    value.institution, INSTITUTION_MAX
+                )
+            return piece
         return self.owners[value.kind]
 
-    def due(self, day: date, *, overdue: bool) -> str:
+    def due(self, day: date, *, overdue: bool) -> Piece:
         """A due date, marked when it has passed with the thing still open."""
         key = (day, overdue)
-        text = self.dues.get(key)
-        if text is None:
+        piece = self.dues.get(key)
+        if piece is None:
             if overdue:
                 text = "⚠️ " + self.was_due_on.format(date=_date(self.tr, day))
             else:
                 text = "📅 " + self.due_on.format(date=_date(self.tr, day))
-            self.dues[key] = text
-        return text
+            piece = self.dues[key] = _piece(text)
+        return piece
+
+    def progress(self, day: date) -> Piece:
+        """When the last progress note was made."""
+        piece = self.progress_days.get(day)
+        if piece is None:
+            text = self.last_progress.format(date=_date(self.tr, day))
+            piece = self.progress_days[day] = _piece(text)
+        return piece
 
 
-def plan_lines(tr: Translator, view: PlanView, today: date) -> list[str]:
+def plan_lines(tr: Translator, view: PlanView, today: date) -> MeasuredLines:
     """The whole plan as HTML lines for `split_lines`: header, resources, goals by area."""
-    lines = _header_lines(tr, view, today)
-    lines += ["", *_resource_lines(tr, view)]
-    lines += ["", *_goal_section(tr, view, today)]
+    lines = MeasuredLines()
+    for line in [*_header_lines(tr, view, today), "", *_resource_lines(tr, view), ""]:
+        lines.add(line)
+    _add_goal_section(tr, view, today, lines)
     return lines
 
 
 def goal_lines(tr: Translator, goal: Goal, family: Family, today: date) -> list[str]:
     """One goal: status icon and text, expected effect, due date and last progress, tasks."""
-    return _goal_lines(_Wording.of(tr, family, today), goal)
-
-
-def _goal_lines(wording: _Wording, goal: Goal) -> list[str]:
-    """One goal in the render's wording."""
-    lines = [f"{STATUS_ICONS[goal.status]} <b>{esc(shorten(goal.text, GOAL_TEXT_MAX))}</b>"]
-    if goal.expected_effect:
-        effect = esc(shorten(goal.expected_effect, EFFECT_MAX))
-        lines.append(INDENT + "🎯 " + wording.expected_effect.format(effect=effect))
-    facts = wording.statuses[goal.status]
-    if goal.due is not None:
-        facts += " · " + wording.due(goal.due, overdue=goal.is_overdue(wording.today))
-    if goal.last_progress_on is not None:
-        day = _date(wording.tr, goal.last_progress_on)
-        facts += " · " + wording.last_progress.format(date=day)
-    else:
-        facts += " · " + wording.no_progress
-    lines.append(INDENT + facts)
-    lines += [_task_line(wording, task) for task in goal.tasks]
+    lines = MeasuredLines()
+    _add_goal(_Wording.of(tr, family, today), goal, lines)
     return lines
+
+
+def _add_goal(wording: _Wording, goal: Goal, lines: MeasuredLines) -> None:
+    """One goal in the render's wording, each line with its length."""
+    icon = STATUS_ICONS[goal.status]
+    text, length = _user_piece(goal.text, GOAL_TEXT_MAX)
+    lines.add(f"{icon} <b>{text}</b>", _TITLE_LENGTH[icon] + length)
+    if goal.expected_effect:
+        effect, length = _user_piece(goal.expected_effect, EFFECT_MAX)
+        lines.add(
+            wording.expected_effect.format(effect=effect), wording.expected_effect_length + length
+        )
+    facts, length = wording.statuses[goal.status]
+    if goal.due is not None:
+        due, due_length = wording.due(goal.due, overdue=goal.is_overdue(wording.today))
+        facts += _SEPARATOR + due
+        length += _SEPARATOR_LENGTH + due_length
+    progress, progress_length = (
+        wording.no_progress
+        if goal.last_progress_on is None
+        else wording.progress(goal.last_progress_on)
+    )
+    lines.add(
+        INDENT + facts + _SEPARATOR + progress,
+        _INDENT_LENGTH + length + _SEPARATOR_LENGTH + progress_length,
+    )
+    for task in goal.tasks:
+        _add_task(wording, task, lines)
 
 
 def _header_lines(tr: Translator, view: PlanView, today: date) -> list[str]:
@@ -247,33 +295,30 @@ def _resource_lines(tr: Translator, view: PlanView) -> list[str]:
     return lines + [f"• {esc(shorten(r.text, RESOURCE_MAX))}" for r in view.resources]
 
 
-def _goal_section(tr: Translator, view: PlanView, today: date) -> list[str]:
+def _add_goal_section(tr: Translator, view: PlanView, today: date, lines: MeasuredLines) -> None:
     """Goals grouped under area headings in the order of work, then the folded closed goals."""
     _ = tr.gettext
     shown = view.shown_goals()
-    lines: list[str] = []
+    first = len(lines)
     if not view.goals:
-        lines.append(esc(_("No goals yet. Add the first one with /goal.")))
+        lines.add(esc(_("No goals yet. Add the first one with /goal.")))
     elif not shown:
-        lines.append(esc(_("No open goals. Add one with /goal.")))
+        lines.add(esc(_("No open goals. Add one with /goal.")))
     wording = _Wording.of(tr, view.family, today)
     area = None
     for goal in shown:
         if goal.area != area:
             area = goal.area
-            if lines:
-                lines.append("")
-            lines.append(f"📂 <b>{esc(labels.name(tr, area))}</b>")
-        lines += _goal_lines(wording, goal)
+            if len(lines) > first:
+                lines.add("", 0)
+            lines.add(f"📂 <b>{esc(labels.name(tr, area))}</b>")
+        _add_goal(wording, goal, lines)
     folded = view.folded_counts()
     if folded:
         counts = " · ".join(_folded_count(tr, s, n) for s, n in folded.items())
-        lines += [
-            "",
-            "📁 " + _("Closed goals not shown: {counts}.").format(counts=counts),
-            INDENT + _("To see them: /plan {code} all").format(code=esc(view.family.code)),
-        ]
-    return lines
+        lines.add("", 0)
+        lines.add("📁 " + _("Closed goals not shown: {counts}.").format(counts=counts))
+        lines.add(INDENT + _("To see them: /plan {code} all").format(code=esc(view.family.code)))
 
 
 def _folded_count(tr: Translator, value: GoalStatus, count: int) -> str:
@@ -287,16 +332,22 @@ def _folded_count(tr: Translator, value: GoalStatus, count: int) -> str:
     return esc(text.format(n=count))
 
 
-def _task_line(wording: _Wording, task: Task) -> str:
+def _add_task(wording: _Wording, task: Task, lines: MeasuredLines) -> None:
     """One task: done or not, what, who, by when, how independently."""
-    mark = "☑️" if task.done else "◻️"
-    text = esc(shorten(task.text, TASK_TEXT_MAX))
-    line = f"{INDENT}{mark} {text} — {wording.owner(task.owner)}"
+    mark, length = _MARKS[task.done]
+    text, text_length = _user_piece(task.text, TASK_TEXT_MAX)
+    owner, owner_length = wording.owner(task.owner)
+    line = f"{INDENT}{mark} {text}{_OWNER_DASH}{owner}"
+    length += text_length + _DASH_LENGTH + owner_length
     if task.due is not None:
-        line += " · " + wording.due(task.due, overdue=task.is_overdue(wording.today))
+        due, due_length = wording.due(task.due, overdue=task.is_overdue(wording.today))
+        line += _SEPARATOR + due
+        length += _SEPARATOR_LENGTH + due_length
     if task.independence is not None:
-        line += " · " + wording.levels[task.independence]
-    return line
+        level, level_length = wording.levels[task.independence]
+        line += _SEPARATOR + level
+        length += _SEPARATOR_LENGTH + level_length
+    lines.add(line, length)
 
 
 def _date(tr: Translator, day: date) -> str:

@@ -10,8 +10,9 @@ _TAG = re.compile(r"<[^>]*>")
 
 
 def esc(text: object) -> str:
-    """Escape anything for Telegram's HTML parse mode."""
-    return html.escape(str(text), quote=False)
+    """Escape anything for Telegram's HTML parse mode (html.escape without quotes, inlined)."""
+    plain = text if type(text) is str else str(text)
+    return plain.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def telegram_length(text: str) -> int:
@@ -48,6 +49,26 @@ def _single_spaced(text: str) -> bool:
     return text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " "
 
 
+class MeasuredLines(list[str]):
+    """HTML lines that carry their visible lengths, counted as they were built.
+
+    A builder that knows its parts' lengths (escaped user text is as long as the text) saves
+    `split_lines` counting every line again: for a 60-goal plan that was a fifth of a render.
+    Lines are only added with `add`, which keeps the lengths in step.
+    """
+
+    __slots__ = ("lengths",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lengths: list[int] = []
+
+    def add(self, line: str, length: int | None = None) -> None:
+        """Add a line; without its length, the length is counted."""
+        self.append(line)
+        self.lengths.append(visible_length(line) if length is None else length)
+
+
 def split_lines(lines: list[str], limit: int = MESSAGE_LIMIT) -> list[str]:
     """Pack well-formed HTML lines into messages within the limit, never splitting a line.
 
@@ -59,9 +80,9 @@ def split_lines(lines: list[str], limit: int = MESSAGE_LIMIT) -> list[str]:
     messages: list[str] = []
     current: list[str] = []
     size = 0  # what the reader sees of `current`, the newlines between its lines included
-    for raw in lines:
-        line = raw
-        length = visible_length(line)
+    lengths = lines.lengths if isinstance(lines, MeasuredLines) else map(visible_length, lines)
+    for raw, counted in zip(lines, lengths, strict=True):
+        line, length = raw, counted
         if length > limit:
             line = _fit_as_plain(line, limit)
             length = visible_length(line)

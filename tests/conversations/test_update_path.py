@@ -54,8 +54,8 @@ async def test_a_visit_starts_in_six_trips_its_last_visit_read_in_one(harness: B
         await sim.send("/visit")  # the one active family: straight to the date, like the last
     # The actor, their families, the family, its access-log row, the last visit with its
     # people, areas and activities, and the update (walk state, draft, clean-up, update id).
-    reads, each, logged = "_execute_fetchall", "_read_each", "_transaction"
-    assert trips == [reads, reads, each, logged, "_read_visits", "_transaction"]
+    reads, logged = "_read_each", "_transaction"
+    assert trips == [reads, reads, reads, logged, "_read_visits", "_transaction"]
     assert "When was it?" in harness.fake.last_text(sim.chat_id)
 
 
@@ -70,7 +70,7 @@ async def test_a_save_commits_the_visit_with_its_log_row_and_releases_the_walk(
         await sim.press("Save")
     # The visit with its access-log row, read back with the week's tally; the walk's messages
     # released with this step's writes; what is due now; the update, with what left the chat.
-    writes_with, reads = "_in_transaction", "_execute_fetchall"
+    writes_with, reads = "_in_transaction", "_read_each"
     assert trips == [writes_with, writes_with, reads, "_transaction"]
     assert harness.services is not None
     family = await harness.services.families.families.by_code("R-01")

@@ -15,6 +15,7 @@ from bot.domain.reminders.facts import Reminder, ReminderFacts
 from bot.domain.reminders.kinds import PlanItemKind, ReminderKind
 from bot.domain.reminders.quiet import collapse_missed, defer_for_quiet_hours
 from bot.domain.reminders.rules import (
+    appointment_occurrences,
     appointment_reminders_due,
     assessments_due,
     contracts_due,
@@ -548,3 +549,24 @@ def test_deferral_never_drops_and_lands_outside_quiet_hours(
     assert due <= moved.send_time < due + timedelta(days=1)
     if not urgent:
         assert not prefs.is_quiet(moved.send_time)
+
+
+@given(
+    start_minutes=st.integers(min_value=-20 * 24 * 60, max_value=3 * 24 * 60),
+    set_minutes=st.integers(min_value=0, max_value=20 * 24 * 60),
+    later_minutes=st.integers(min_value=0, max_value=20 * 24 * 60),
+)
+def test_appointment_occurrences_stay_the_same_until_the_instant_given(
+    start_minutes: int, set_minutes: int, later_minutes: int
+) -> None:
+    """Between `now` and the instant returned with them, the same occurrences are due."""
+    now = local(MONDAY, 12)
+    start = now + timedelta(minutes=start_minutes)
+    snapshot = appointment(start, scheduled_at=start - timedelta(minutes=set_minutes))
+    found, until = appointment_occurrences(now, PREFS, snapshot)
+    assert until > now
+    later = now + timedelta(minutes=later_minutes)
+    if later < until:
+        assert appointment_occurrences(later, PREFS, snapshot)[0] == found
+    else:  # at the instant itself the answer may change; the next instant is later again
+        assert appointment_occurrences(until, PREFS, snapshot)[1] > until

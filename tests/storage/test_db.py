@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -136,3 +137,62 @@ async def test_backup_is_a_readable_copy(tmp_path: Path, key: str | None) -> Non
     finally:
         await copy.close()
     assert (SECRET_NOTE.encode() in _all_bytes(target)) is (key is None)
+
+
+_ACCESS = (
+    "INSERT INTO access_log (at, actor_id, action, family_id, detail, outcome) "
+    "VALUES (?, ?, ?, NULL, '', ?)"
+)
+
+
+async def test_a_logged_read_writes_its_row_first_in_the_same_trip(db: Database) -> None:
+    generation = db.generation
+    (rows,) = await db.fetch_each(
+        ("SELECT actor_id, action FROM access_log", ()),
+        log=[(_ACCESS, (NOW.isoformat(), 7, "read.test", "allowed"))],
+    )
+    assert rows == [{"actor_id": 7, "action": "read.test"}]
+    # Bookkeeping: a memo of families or people read before stays valid.
+    assert db.generation == generation
+
+
+async def test_a_logged_read_whose_row_fails_reads_nothing_and_keeps_nothing(
+    db: Database,
+) -> None:
+    log = [
+        (_ACCESS, (NOW.isoformat(), 7, "read.test", "allowed")),
+        (_ACCESS, (NOW.isoformat(), 7, "read.test", "neither")),  # refused by the CHECK
+    ]
+    with pytest.raises(Exception, match="CHECK"):
+        await db.fetch_each(("SELECT 1 AS one", ()), log=log)
+    assert await db.fetch_all("SELECT * FROM access_log") == []
+    # The connection is usable again: no transaction was left open.
+    assert await db.fetch_each(("SELECT 1 AS one", ()), log=log[:1]) == [[{"one": 1}]]
+
+
+async def test_a_family_by_code_is_read_once_until_a_write(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await _store_secret(db)
+    families = FamilyRepository(db)
+    trips = 0
+    in_thread = db._in_thread
+
+    async def counted(work: Any, arg: Any) -> Any:
+        nonlocal trips
+        trips += 1
+        return await in_thread(work, arg)
+
+    monkeypatch.setattr(db, "_in_thread", counted)
+    first = await families.by_code("R-01")
+    again = await families.by_code("R-01")
+    assert first is not None
+    assert again == first
+    assert trips == 1
+    assert await families.by_code("R-02") is None
+    async with db.write() as conn:  # any change: the code may now name another family
+        await conn.execute("UPDATE families SET code = 'R-02' WHERE code = 'R-01'")
+    assert await families.by_code("R-01") is None
+    moved = await families.by_code("R-02")
+    assert moved is not None
+    assert moved.id == first.id

@@ -6,6 +6,8 @@ import html
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.domain.family import Family, Member
 from bot.domain.plan import (
@@ -216,3 +218,53 @@ def test_assessment_due_today_and_tomorrow() -> None:
     late = _plain(split_lines(plan_lines(tr, view, TODAY + timedelta(days=1))))
     assert "Assessment overdue: it was due 25 Nov 2026, 1 day ago" in late
     assert html.escape("&") not in late
+
+
+# Characters that change a text's length on screen or in HTML: entities, tags, astral emoji
+# (two UTF-16 units), Polish letters, spaces a shortening collapses, a zero-width joiner.
+_PIECES = [*"a ąŁ&;<>/b\n\t", "🙂", "👩‍👧", "&amp;", "&lt;", "\u200d"]
+_TRICKY = st.lists(st.sampled_from(_PIECES), max_size=300).map("".join)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    texts=st.lists(_TRICKY, min_size=4, max_size=4),
+    name=st.lists(st.sampled_from(_PIECES), min_size=1, max_size=6).map("".join),
+    institution=_TRICKY.filter(bool),
+    done=st.booleans(),
+    locale=st.sampled_from(["pl", "en"]),
+)
+def test_every_plan_line_carries_its_visible_length(
+    texts: list[str], name: str, institution: str, done: bool, locale: str
+) -> None:
+    """The lengths a plan's lines are built with are the ones split_lines would count."""
+    family = FAMILY.model_copy(
+        update={"members": (Member(id=5, name=name, role=MemberRole.MOTHER),)}
+    )
+    owners = [TaskOwner.member(5), TaskOwner.assistant(), TaskOwner.of_institution(institution)]
+    goal = Goal(
+        id=1,
+        family_id=1,
+        area=Area.HOUSING,
+        text=texts[0] or "x",
+        expected_effect=texts[1] or None,
+        due=TODAY - timedelta(days=3),
+        created_at=NOW,
+        last_progress_on=TODAY if done else None,
+        tasks=tuple(
+            Task(
+                id=k,
+                goal_id=1,
+                text=texts[2 + k % 2] or "y",
+                owner=owners[k],
+                due=TODAY + timedelta(days=k - 1) if k else None,
+                done=done,
+                independence=list(Independence)[k] if k != 1 else None,
+                created_at=NOW,
+            )
+            for k in range(3)
+        ),
+    )
+    view = PlanView(family=family, plan=PLAN, goals=(goal,))
+    lines = plan_lines(translator(locale), view, TODAY)
+    assert lines.lengths == [visible_length(line) for line in lines]

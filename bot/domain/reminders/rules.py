@@ -309,51 +309,69 @@ def _only(found: list[Reminder], *kinds: ReminderKind) -> list[Reminder]:
 # Appointments
 
 
+Occurrence = tuple[ReminderKind, str, datetime]  # kind, key, due time
+
+
 def appointment_reminders_due(
     now: datetime, prefs: AssistantPrefs, appointments: list[AppointmentSnapshot]
 ) -> list[Reminder]:
     """The evening before (18:00 local), 2 hours before, and the outcome question 2 hours after."""
     found = []
     for appointment in appointments:
-        occurrences = _appointment_occurrences(now, prefs, appointment)
-        if not occurrences:
-            continue
-        facts = ReminderFacts(appointment=appointment_fact(appointment))
-        found += [
-            Reminder(
-                assistant_id=prefs.telegram_id,
-                kind=kind,
-                key=key,
-                due_at=due_at,
-                urgent=kind in URGENT_KINDS,
-                subject=f"appointment:{appointment.id}",
-                # A reminder before the appointment is pointless once it has begun.
-                deadline=None if kind is ReminderKind.OUTCOME_QUESTION else appointment.starts_at,
-                facts=facts,
-            )
-            for kind, key, due_at in occurrences
-        ]
+        occurrences, _ = appointment_occurrences(now, prefs, appointment)
+        found += appointment_reminders(prefs, appointment, occurrences)
     return found
 
 
-def _appointment_occurrences(
+def appointment_reminders(
+    prefs: AssistantPrefs, appointment: AppointmentSnapshot, occurrences: list[Occurrence]
+) -> list[Reminder]:
+    """Occurrences of an appointment as the reminders stored for them."""
+    if not occurrences:
+        return []
+    facts = ReminderFacts(appointment=appointment_fact(appointment))
+    return [
+        Reminder(
+            assistant_id=prefs.telegram_id,
+            kind=kind,
+            key=key,
+            due_at=due_at,
+            urgent=kind in URGENT_KINDS,
+            subject=f"appointment:{appointment.id}",
+            # A reminder before the appointment is pointless once it has begun.
+            deadline=None if kind is ReminderKind.OUTCOME_QUESTION else appointment.starts_at,
+            facts=facts,
+        )
+        for kind, key, due_at in occurrences
+    ]
+
+
+def appointment_occurrences(
     now: datetime, prefs: AssistantPrefs, appointment: AppointmentSnapshot
-) -> list[tuple[ReminderKind, str, datetime]]:
-    """An appointment's occurrences due at `now`: kind, key and due time, in that order."""
+) -> tuple[list[Occurrence], datetime]:
+    """An appointment's occurrences due at `now`, in order, and until when they stay so.
+
+    The second is the next of the instants the answer turns on (the evening before, 2 hours
+    before, the start, 2 hours after, the end of the outcome window) after `now`: from `now`
+    until then the same occurrences are due, so a later minute need not work them out again.
+    """
     start = appointment.starts_at
     tag = f"{prefs.telegram_id}:{appointment.id}"
     if now >= start:  # begun: only the question how it went, from 2 hours after
-        asked = start + OUTCOME_AFTER
-        if not asked <= now < start + OUTCOME_WINDOW:
-            return []
-        return [(ReminderKind.OUTCOME_QUESTION, f"appt_outcome:{tag}:{_stamp(start)}", asked)]
+        asked, stale = start + OUTCOME_AFTER, start + OUTCOME_WINDOW
+        if now < asked:
+            return [], asked
+        if now >= stale:
+            return [], datetime.max.replace(tzinfo=UTC)
+        key = f"appt_outcome:{tag}:{_stamp(start)}"
+        return [(ReminderKind.OUTCOME_QUESTION, key, asked)], stale
     stamp = _stamp(start)
     evening_day = prefs.local_day(start) - timedelta(days=1)
     evening = prefs.at(evening_day, EVENING_AT)
     soon = start - SOON_BEFORE
     # Set (created or moved) after an occurrence's time: that occurrence is skipped.
     set_at = appointment.scheduled_at
-    found = []
+    found: list[Occurrence] = []
     if set_at <= evening <= now:
         found.append(
             (
@@ -364,4 +382,4 @@ def _appointment_occurrences(
         )
     if set_at <= soon <= now:
         found.append((ReminderKind.APPOINTMENT_SOON, f"appt_soon:{tag}:{stamp}", soon))
-    return found
+    return found, min(t for t in (evening, soon, start) if t > now)
