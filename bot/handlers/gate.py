@@ -97,10 +97,9 @@ async def _finish(update: Update, context: BotContext) -> None:
         # written here directly: PTB's update_persistence deep-copies every marked user's
         # data and gathers a task per write, a sixth of a press; the statement's JSON is the
         # copy. PTB's own minute-by-minute save and the one at shutdown still run.
-        data = {} if user is None else application.user_data.get(user.id, {})
         async with persistence.batch(update.update_id, digest, now, writes):
             if user is not None:
-                await persistence.update_user_data(user.id, data)
+                await persistence.update_user_data(user.id, application.user_data.get(user.id, {}))
     else:
         if user is not None:
             application.mark_data_for_update_persistence(user_ids=user.id)
