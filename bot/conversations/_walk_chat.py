@@ -186,5 +186,5 @@ async def clean_up_ended_walks(update: object, context: BotContext) -> None:
     for token, keep in ended:
         released += await cleanup.walk_over(chat.id, token, keep, writes)
         writes = []
-    if released:
-        await sweep(context.bot, cleanup, chat.id)
+    if released:  # what left the chat is forgotten with the update's state
+        await sweep(context.bot, cleanup, chat.id, context.update_writes)

@@ -20,6 +20,7 @@ from bot.handlers.context import SERVICES_KEY
 from bot.i18n import translator
 from bot.services.chat_cleanup import ChatCleanupService
 from bot.services.registry import Services
+from bot.storage.db import Statement
 
 log = logging.getLogger(__name__)
 
@@ -31,8 +32,18 @@ class _TryLater(Exception):
     """Telegram could not be asked now (network, flood control): keep the rows."""
 
 
-async def sweep(bot: Bot, cleanup: ChatCleanupService, chat_id: int | None = None) -> int:
-    """Remove every due message (of one chat, or all); return how many rows were settled."""
+async def sweep(
+    bot: Bot,
+    cleanup: ChatCleanupService,
+    chat_id: int | None = None,
+    settle_with: list[Statement] | None = None,
+) -> int:
+    """Remove every due message (of one chat, or all); return how many rows were settled.
+
+    With `settle_with` (an update's pending writes) the settled rows are forgotten in the
+    caller's transaction, not one of their own: a crash before it only has the next sweep
+    find those messages gone already.
+    """
     due = await cleanup.due(chat_id)
     now = cleanup.clock.now()
     by_chat: dict[int, list[DueMessage]] = defaultdict(list)
@@ -50,7 +61,10 @@ async def sweep(bot: Bot, cleanup: ChatCleanupService, chat_id: int | None = Non
     except _TryLater as reason:
         log.info("chat clean-up paused until the next run: %s", reason)
     finally:
-        await cleanup.settle(settled)
+        if settle_with is None:
+            await cleanup.settle(settled)
+        else:
+            settle_with += cleanup.settle_writes(settled)
     return len(settled)
 
 

@@ -82,3 +82,7 @@ class ChatCleanupService:
     async def settle(self, ids: Sequence[int]) -> None:
         """These are gone from the chat (deleted, stubbed, or beyond the bot's reach)."""
         await self.repo.settle(ids)
+
+    def settle_writes(self, ids: Sequence[int]) -> list[Statement]:
+        """The writes `settle` would commit, for a caller's transaction."""
+        return self.repo.settle_writes(ids)

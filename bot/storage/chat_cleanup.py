@@ -109,12 +109,13 @@ class ChatCleanupRepository:
 
     async def settle(self, ids: Sequence[int]) -> None:
         """These messages are gone (or stubbed): forget them."""
-        if not ids:
-            return
-        # Bookkeeping no read memo holds: one trip, and the memos stay valid.
-        await self.db.write_bookkeeping(
-            [("DELETE FROM chat_cleanup WHERE id = ?", (row_id,)) for row_id in ids]
-        )
+        if ids:  # bookkeeping no read memo holds: one trip, and the memos stay valid
+            await self.db.write_bookkeeping(self.settle_writes(ids))
+
+    @staticmethod
+    def settle_writes(ids: Sequence[int]) -> list[Statement]:
+        """The deletes that forget these rows."""
+        return [("DELETE FROM chat_cleanup WHERE id = ?", (row_id,)) for row_id in ids]
 
     async def pending(self, chat_id: int) -> list[dict[str, object]]:
         """Every stored row of a chat (for doctor-like checks and tests)."""

@@ -175,6 +175,10 @@ class Database:
         async with self._write_lock:
             return await self._in_thread(_logged_read, (log, queries))
 
+    async def read_with(self, work: Callable[[sqlite3.Connection, Q], R], arg: Q) -> R:
+        """Run `work(connection, arg)`, reads only, in one trip (a row, then the rows it names)."""
+        return await self._in_thread(work, arg)
+
     async def _in_thread(self, work: Callable[[sqlite3.Connection, Q], R], arg: Q) -> R:
         """Run `work(connection, arg)` in aiosqlite's thread, the one place that owns it."""
         # aiosqlite has no public way to run a function in its thread; _execute is that way.

@@ -48,25 +48,18 @@ class VisitRepository:
 
     async def recent(self, family_id: int, limit: int = 10) -> list[Visit]:
         """The family's latest visits and attempts, newest first."""
-        rows = await self.db.fetch_all(
-            "SELECT * FROM visits WHERE family_id = ? ORDER BY visit_date DESC, id DESC LIMIT ?",
-            (family_id, limit),
-        )
-        return [await self._complete(r) for r in rows]
+        sql = "SELECT * FROM visits WHERE family_id = ? ORDER BY visit_date DESC, id DESC LIMIT ?"
+        found = await self.db.read_with(_read_visits, (sql, (family_id, limit)))
+        return [_visit(row, *children) for row, children in found]
 
     async def last_completed(self, family_id: int) -> Visit | None:
         """The family's latest visit that took place, if any."""
-        row = await self.db.fetch_one(
+        sql = (
             "SELECT * FROM visits WHERE family_id = ? AND kind = 'completed' "
-            "ORDER BY visit_date DESC, id DESC LIMIT 1",
-            (family_id,),
+            "ORDER BY visit_date DESC, id DESC LIMIT 1"
         )
-        return None if row is None else await self._complete(row)
-
-    async def _complete(self, row: dict[str, Any]) -> Visit:
-        """Attach members, areas and activities to a visit row (one trip for the three)."""
-        children = await self.db.fetch_each(*((sql, (row["id"],)) for sql in _CHILDREN))
-        return _visit(row, *children)
+        found = await self.db.read_with(_read_visits, (sql, (family_id,)))
+        return next((_visit(row, *children) for row, children in found), None)
 
 
 class StoredVisit(NamedTuple):
@@ -99,6 +92,15 @@ def _visit(row: dict[str, Any], present: Rows, areas: Rows, activities: Rows) ->
             "activities": tuple(r["activity"] for r in activities),
         }
     )
+
+
+def _read_visits(
+    conn: sqlite3.Connection, query: tuple[str, Sequence[Any]]
+) -> list[tuple[dict[str, Any], list[Rows]]]:
+    """In the SQLite thread: the visit rows of a query, each with the rows of its lists."""
+    rows = conn.execute(*query).fetchall()
+    lists = [[conn.execute(sql, (row["id"],)).fetchall() for sql in _CHILDREN] for row in rows]
+    return list(zip(rows, lists, strict=True))
 
 
 def _add(

@@ -44,6 +44,21 @@ async def test_a_press_mid_walk_commits_once_and_reads_nothing(harness: BotHarne
     assert any(row["walk"] for row in pending)  # the question copies are remembered
 
 
+async def test_a_visit_starts_in_six_trips_its_last_visit_read_in_one(harness: BotHarness) -> None:
+    sim = await assistant_with_family(harness)
+    await walk_to_note(sim)
+    await sim.send("A note.")
+    await sim.press("Skip")
+    await sim.press("Save")
+    with sqlite_trips() as trips:
+        await sim.send("/visit")  # the one active family: straight to the date, like the last
+    # The actor, their families, the family, its access-log row, the last visit with its
+    # people, areas and activities, and the update (walk state, draft, clean-up, update id).
+    reads, logged = "_read_each", "_transaction"
+    assert trips == [reads, reads, reads, logged, "_read_visits", "_transaction"]
+    assert "When was it?" in harness.fake.last_text(sim.chat_id)
+
+
 async def test_a_save_commits_the_visit_with_its_log_row_and_releases_the_walk(
     harness: BotHarness,
 ) -> None:
@@ -54,18 +69,22 @@ async def test_a_save_commits_the_visit_with_its_log_row_and_releases_the_walk(
     with sqlite_trips() as trips:
         await sim.press("Save")
     # The visit with its access-log row, read back with the week's tally; the walk's messages
-    # released with this step's writes; what is due now; what left the chat; the update.
-    writes_with, reads, transactions = "_in_transaction", "_read_each", "_transaction"
-    assert trips == [writes_with, writes_with, reads, transactions, transactions]
+    # released with this step's writes; what is due now; the update, with what left the chat.
+    writes_with, reads = "_in_transaction", "_read_each"
+    assert trips == [writes_with, writes_with, reads, "_transaction"]
     assert harness.services is not None
     family = await harness.services.families.families.by_code("R-01")
     assert family is not None
     log = await harness.services.families.audit.entries(family.id)
     assert log.count((sim.user_id, "visit.record")) == 1
     assert "This week: 1 visit" in harness.fake.last_text(sim.chat_id)
+    # The walk's typed note and question copies left the chat, and their rows with them.
+    assert not await harness.services.chat_cleanup.due(sim.chat_id)
     assert not any(
         row["walk"] for row in await harness.services.chat_cleanup.repo.pending(sim.chat_id)
     )
+    deleted = [call for call in harness.fake.calls if call.method.startswith("deleteMessage")]
+    assert deleted
 
 
 async def test_a_family_moved_away_mid_walk_is_read_afresh(harness: BotHarness) -> None:
