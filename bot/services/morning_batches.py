@@ -15,6 +15,7 @@ mornings are not made all at once, and each expansion is one assistant's short w
 from __future__ import annotations
 
 import asyncio
+import logging
 from datetime import datetime
 
 from bot.domain.reminders.quiet import CatchUp, defer_all
@@ -22,13 +23,30 @@ from bot.domain.reminders.rules import morning_batch
 from bot.storage.morning_batches import MorningBatch, read_inputs
 from bot.storage.outbox import OutboxRepository
 
+log = logging.getLogger(__name__)
+
 
 async def expand(outbox: OutboxRepository, batch: MorningBatch, now: datetime) -> int:
-    """Store one batch's reminders as outbox rows; how many were new (0: expanded before)."""
-    inputs = read_inputs(batch.inputs, outbox.timezone)
-    found = morning_batch(
-        batch.computed_at, inputs.prefs, inputs.families, inputs.appointments, inputs.items
-    )
+    """Store one batch's reminders as outbox rows; how many were new (0: expanded before).
+
+    A batch that cannot be read (stored by code whose inputs differ, or damaged) is left
+    waiting, so nothing of it is lost, and passed over by this process, so the rest of the
+    outbox still goes out; the log says which (ids only), for IT to look at before a restart.
+    """
+    try:
+        inputs = read_inputs(batch.inputs, outbox.timezone)
+        found = morning_batch(
+            batch.computed_at, inputs.prefs, inputs.families, inputs.appointments, inputs.items
+        )
+    except (ValueError, TypeError, KeyError) as exc:  # pydantic's ValidationError included
+        outbox.unreadable.add(batch.id)
+        log.error(
+            "morning batch %s of assistant %s cannot be read (%s): left waiting",
+            batch.id,
+            batch.assistant_id,
+            type(exc).__name__,
+        )
+        return 0
     plan = CatchUp(send=defer_all(found, {inputs.prefs.telegram_id: inputs.prefs}))
     return await outbox.enqueue(plan, batch.computed_at, expanding=(batch.id, now))
 

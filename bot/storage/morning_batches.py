@@ -5,6 +5,8 @@ of their families, plan items and the day's appointments, as it read them), not 
 reminders themselves; the dispatcher expands a batch into outbox rows when it reaches it
 (bot/services/morning_batches.py). The row marks the day's morning as done. Claiming a batch
 and storing its rows is one transaction, so a batch is expanded once whatever happens.
+Changing FAMILY_COLUMNS, ITEM_COLUMNS or the snapshots leaves waiting batches unreadable
+(passed over and logged, never lost): deploy such a change when none waits (after the sending).
 """
 
 from __future__ import annotations
@@ -109,6 +111,7 @@ class MorningBatchStore:
     """The reads of stored morning batches (mixed into the outbox repository)."""
 
     db: Database
+    unreadable: set[int]  # batches this process could not read: passed over (expand)
 
     async def mornings_stored(self, days: dict[int, date]) -> set[int]:
         """Which of these assistants have their day's batch stored (expanded or not)."""
@@ -126,11 +129,11 @@ class MorningBatchStore:
         return stored
 
     async def waiting_batch(self, until: datetime) -> MorningBatch | None:
-        """The oldest batch not yet expanded whose time has come by `until`."""
+        """The oldest batch not yet expanded whose time has come by `until` (readable ones)."""
         row = await self.db.fetch_one(
             f"{_BATCH_COLUMNS} WHERE expanded_at IS NULL AND send_at <= ? "
-            "ORDER BY send_at, id LIMIT 1",
-            (_utc(until),),
+            "AND id NOT IN (SELECT value FROM json_each(?)) ORDER BY send_at, id LIMIT 1",
+            (_utc(until), json.dumps(sorted(self.unreadable))),
         )
         return None if row is None else _batch(row)
 
@@ -141,7 +144,7 @@ class MorningBatchStore:
             "ORDER BY send_at, id",
             (assistant_id,),
         )
-        return [_batch(r) for r in rows]
+        return [_batch(r) for r in rows if r["id"] not in self.unreadable]
 
     async def pending_count(self, until: datetime, enough: int) -> int:
         """How many pending rows may go out by `until`, counted up to `enough`."""

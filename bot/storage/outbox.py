@@ -108,6 +108,7 @@ class OutboxRepository(MorningBatchStore):
         self.db = db
         self.timezone = timezone  # the centre's zone and language, for whoever set none
         self.locale = locale
+        self.unreadable: set[int] = set()
 
     async def existing_keys(self, keys: list[str]) -> set[str]:
         """Which of these occurrence keys are already in the outbox (in any status)."""

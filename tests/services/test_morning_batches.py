@@ -344,3 +344,35 @@ async def _rules_on_the_data(services: Services, now: datetime) -> set[tuple[obj
                 )
             )
     return expected
+
+
+async def test_an_unreadable_batch_waits_and_the_rest_goes_out(
+    world: World, settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    await world.services.reminders.tick()
+    [row] = await world.db.fetch_all(
+        "SELECT inputs FROM morning_batches WHERE assistant_id = ?", (OWNER.telegram_id,)
+    )
+    async with world.db.write() as conn:  # as if stored by code with other inputs
+        await conn.execute(
+            "UPDATE morning_batches SET inputs = '{\"prefs\": {}}' WHERE assistant_id = ?",
+            (OWNER.telegram_id,),
+        )
+    sender = FakeSender()
+    with caplog.at_level("ERROR"):
+        assert (await world.dispatcher(sender).dispatch()).sent == 2
+    assert {chat for chat, _ in sender.sent} == {OTHER.telegram_id}
+    assert await world.waiting() == [OWNER.telegram_id]  # nothing of it lost
+    [record] = [r for r in caplog.records if "cannot be read" in r.getMessage()]
+    assert "Ola" not in record.getMessage()
+    assert (await world.dispatcher(sender).dispatch()).sent == 0  # passed over, not retried
+    # Put right, a restarted bot sends it.
+    async with world.db.write() as conn:
+        await conn.execute(
+            "UPDATE morning_batches SET inputs = ? WHERE assistant_id = ?",
+            (row["inputs"], OWNER.telegram_id),
+        )
+    restarted = Services.build(settings, world.db)
+    again = FakeSender()
+    assert (await world.dispatcher(again, restarted).dispatch()).sent == 3
+    assert {chat for chat, _ in again.sent} == {OWNER.telegram_id}
