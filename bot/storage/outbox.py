@@ -189,29 +189,25 @@ class OutboxRepository(MorningBatchStore):
 
     async def mark_sent(self, outbox_id: int, now: datetime) -> None:
         """Telegram took the message: never send this row again."""
-        async with self.db.write() as conn:
-            await conn.execute(
-                "UPDATE outbox SET status = ?, sent_at = ?, attempts = attempts + 1, "
-                "last_error = NULL WHERE id = ? AND status = ?",
-                (OutboxStatus.SENT.value, _utc(now), outbox_id, _PENDING),
-            )
+        sets = "status = ?, sent_at = ?, attempts = attempts + 1, last_error = NULL"
+        await self._change_pending(outbox_id, sets, OutboxStatus.SENT.value, _utc(now))
 
     async def retry_at(self, outbox_id: int, when: datetime, error: str) -> None:
         """Keep a row pending for another try at `when`."""
-        async with self.db.write() as conn:
-            await conn.execute(
-                "UPDATE outbox SET next_attempt_at = ?, attempts = attempts + 1, last_error = ? "
-                "WHERE id = ? AND status = ?",
-                (_utc(when), error, outbox_id, _PENDING),
-            )
+        sets = "next_attempt_at = ?, attempts = attempts + 1, last_error = ?"
+        await self._change_pending(outbox_id, sets, _utc(when), error)
 
     async def mark_failed(self, outbox_id: int, error: str) -> None:
         """Give up on a row after repeated errors."""
+        sets = "status = ?, attempts = attempts + 1, last_error = ?"
+        await self._change_pending(outbox_id, sets, OutboxStatus.FAILED.value, error)
+
+    async def _change_pending(self, outbox_id: int, sets: str, *values: object) -> None:
+        """Update a row that is still pending; one sent or withdrawn meanwhile stays as it is."""
         async with self.db.write() as conn:
             await conn.execute(
-                "UPDATE outbox SET status = ?, attempts = attempts + 1, last_error = ? "
-                "WHERE id = ? AND status = ?",
-                (OutboxStatus.FAILED.value, error, outbox_id, _PENDING),
+                f"UPDATE outbox SET {sets} WHERE id = ? AND status = ?",
+                (*values, outbox_id, _PENDING),
             )
 
     async def drop_unreachable(
@@ -275,11 +271,8 @@ class OutboxRepository(MorningBatchStore):
 
     async def withdraw_item(self, outbox_id: int) -> None:
         """Withdraw one pending row (its family moved to another assistant)."""
-        async with self.db.write() as conn:
-            await conn.execute(
-                "UPDATE outbox SET status = ?, key = key || '~' || id WHERE id = ? AND status = ?",
-                (OutboxStatus.WITHDRAWN.value, outbox_id, _PENDING),
-            )
+        sets = "status = ?, key = key || '~' || id"
+        await self._change_pending(outbox_id, sets, OutboxStatus.WITHDRAWN.value)
 
     async def holds_family(
         self, assistant_id: int, family_id: int, *, closed: bool = False
