@@ -7,6 +7,7 @@ import logging
 from telegram import Chat, Update
 from telegram.error import Forbidden, TelegramError
 
+from bot.handlers.common import answer_press
 from bot.handlers.context import BotContext
 from bot.handlers.gate import translator_for
 from bot.reminders.sender import tell_admins
@@ -33,9 +34,10 @@ async def on_error(update: object, context: BotContext) -> None:
         "Sorry, something went wrong on my side. What you saved before is safe; "
         "please try the last step again."
     )
+    # The press may have been answered before the error (a walk answers beside its edit):
+    # a second answer is refused, and that refusal must not swallow the apology.
+    await answer_press(update)
     try:
-        if update.callback_query is not None:
-            await update.callback_query.answer()
         await context.bot.send_message(update.effective_chat.id, text)
     except TelegramError:
         log.warning("could not tell chat %s about the error", update.effective_chat.id)

@@ -1,0 +1,96 @@
+"""Hostile presses through the real Application: the router, the answer beside the edit."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import pytest
+
+from bot.conversations import record_visit
+from bot.domain.visit_steps import Step
+from tests.conversations.test_record_visit import assistant_with_family
+from tests.support.fake_telegram import Call
+from tests.support.harness import BotHarness
+from tests.support.telegram_rules import TelegramRuleError
+
+
+def answers(harness: BotHarness, since: int) -> list[Call]:
+    """The press answers after call number `since`."""
+    return [c for c in harness.fake.calls[since:] if c.method == "answerCallbackQuery"]
+
+
+@pytest.mark.parametrize(
+    "data",
+    ["", ":", "::::", "zz:1:2", "v", "v:", "vx:1", "x" * 64, "sw:", "sw:-:yes:extra", "\u200f:"],
+)
+async def test_a_forged_press_mid_walk_is_answered_once_and_the_walk_goes_on(
+    harness: BotHarness, data: str
+) -> None:
+    sim = await assistant_with_family(harness)
+    await sim.send("/visit")
+    message_id, _ = harness.fake.button(sim.chat_id, "Today")
+    mark = len(harness.fake.calls)
+    await sim.press_data(message_id, data)
+    assert len(answers(harness, mark)) == 1
+    await sim.press("Today")
+    assert "How long" in harness.fake.last_text(sim.chat_id)
+    assert harness.fake.errors == []
+
+
+async def test_a_press_twice_is_answered_once_each(harness: BotHarness) -> None:
+    sim = await assistant_with_family(harness)
+    await sim.send("/visit")
+    message_id, data = harness.fake.button(sim.chat_id, "Today")
+    mark = len(harness.fake.calls)
+    await sim.press_data(message_id, data)
+    await sim.press_data(message_id, data)
+    assert len(answers(harness, mark)) == 2
+    assert harness.fake.errors == []
+
+
+async def test_a_press_after_a_crash_goes_on_where_it_was(harness: BotHarness) -> None:
+    sim = await assistant_with_family(harness)
+    await sim.send("/visit")
+    await sim.press("Today")
+    await harness.crash_and_restart()
+    sim = harness.user(sim.user_id, language_code="en")
+    await sim.press("90 min")
+    assert "Where" in harness.fake.last_text(sim.chat_id)
+    assert harness.fake.errors == []
+
+
+async def test_an_old_press_that_cannot_be_answered_still_moves_the_walk(
+    harness: BotHarness,
+) -> None:
+    sim = await assistant_with_family(harness)
+    await sim.send("/visit")
+
+    def too_old(call: Call) -> Any:
+        raise TelegramRuleError(
+            "Bad Request: query is too old and response timeout expired or query ID is invalid"
+        )
+
+    harness.fake.route("answerCallbackQuery", too_old)
+    await sim.press("Today")
+    assert "How long" in harness.fake.last_text(sim.chat_id)
+
+
+async def test_an_error_after_the_press_was_answered_still_apologises(
+    harness: BotHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sim = await assistant_with_family(harness)
+    sim.raise_errors = False
+    await sim.send("/visit")
+
+    async def broken(*args: Any, **kwargs: Any) -> Any:
+        assert harness.db is not None
+        await harness.db.fetch_all("SELECT 1")  # a real trip first: the answer goes meanwhile
+        raise RuntimeError("the database went away")
+
+    presses = record_visit.WALK.table[Step.DATE].presses
+    monkeypatch.setitem(presses, "date", replace(presses["date"], do=broken))
+    mark = len(harness.fake.calls)
+    await sim.press("Today")
+    assert [c.ok for c in answers(harness, mark)][:1] == [True]  # beside the edit, once
+    assert "something went wrong" in harness.fake.last_text(sim.chat_id)
