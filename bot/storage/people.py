@@ -56,7 +56,7 @@ class PeopleRepository:
         """Deactivate (or reactivate) a person; False if there is no such person.
 
         A deactivated person's waiting reminders are withdrawn with them (their keys freed,
-        as for any withdrawn row).
+        as for any withdrawn row), and so is their morning batch still waiting to be expanded.
         """
         async with self.db.write() as conn:
             cursor = await conn.execute(
@@ -69,6 +69,13 @@ class PeopleRepository:
                 await conn.execute(
                     "UPDATE outbox SET status = 'withdrawn', key = key || '~' || id "
                     "WHERE assistant_id = ? AND status = 'pending'",
+                    (telegram_id,),
+                )
+                # A morning the tick stored but the dispatcher has not reached yet holds
+                # their reminders too: it is closed without making them (as done as its rows).
+                await conn.execute(
+                    "UPDATE morning_batches SET expanded_at = computed_at, inputs = NULL "
+                    "WHERE assistant_id = ? AND expanded_at IS NULL",
                     (telegram_id,),
                 )
             return True
