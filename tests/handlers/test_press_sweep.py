@@ -94,3 +94,69 @@ async def test_an_error_after_the_press_was_answered_still_apologises(
     await sim.press("Today")
     assert [c.ok for c in answers(harness, mark)][:1] == [True]  # beside the edit, once
     assert "something went wrong" in harness.fake.last_text(sim.chat_id)
+
+
+async def test_a_stranger_s_press_on_a_walk_leaves_it_alone(harness: BotHarness) -> None:
+    sim = await assistant_with_family(harness)
+    await sim.send("/visit")
+    message_id, data = harness.fake.button(sim.chat_id, "Today")
+    stranger = harness.user(7777, language_code="en")
+    mark = len(harness.fake.calls)
+    await stranger.press_data(message_id, data)
+    assert len(answers(harness, mark)) == 1
+    assert "When was it" in harness.fake.last_text(sim.chat_id)  # not moved on
+    await sim.press("Today")
+    assert "How long" in harness.fake.last_text(sim.chat_id)
+    assert harness.fake.errors == []
+
+
+async def test_a_press_by_someone_else_on_the_assistant_s_message_is_refused(
+    harness: BotHarness,
+) -> None:
+    sim = await assistant_with_family(harness)
+    other = await harness.assistant(2002, language_code="en")
+    await sim.send("/visit")
+    message_id, data = harness.fake.button(sim.chat_id, "Today")
+    payload = sim.callback_payload(message_id, data)
+    payload["callback_query"]["from"] = other.user
+    mark = len(harness.fake.calls)
+    await other.process(other._update(payload))
+    said = answers(harness, mark)
+    assert [str(c.params.get("text")) for c in said] == ["That button does not belong to you."]
+    assert "When was it" in harness.fake.last_text(sim.chat_id)  # not moved on
+    assert harness.fake.errors == []
+
+
+async def test_a_press_in_a_group_is_answered_once_with_where_to_talk(
+    harness: BotHarness,
+) -> None:
+    sim = await assistant_with_family(harness)
+    await sim.send("/visit")
+    message_id, data = harness.fake.button(sim.chat_id, "Today")
+    payload = sim.callback_payload(message_id, data)
+    payload["callback_query"]["message"] = {
+        "message_id": 1,
+        "chat": sim.group_chat,
+        "date": 0,
+    }
+    mark = len(harness.fake.calls)
+    await sim.process(sim._update(payload))
+    said = answers(harness, mark)
+    assert len(said) == 1
+    assert "private chats" in str(said[0].params.get("text"))
+    assert "When was it" in harness.fake.last_text(sim.chat_id)
+    assert harness.fake.errors == []
+
+
+async def test_an_old_walk_s_press_while_another_walk_is_open(harness: BotHarness) -> None:
+    sim = await assistant_with_family(harness)
+    await sim.send("/visit")
+    message_id, data = harness.fake.button(sim.chat_id, "Today")
+    await sim.send("/cancel")
+    await sim.send("/newfamily")
+    asked = harness.fake.last_text(sim.chat_id)
+    mark = len(harness.fake.calls)
+    await sim.press_data(message_id, data)
+    assert len(answers(harness, mark)) == 1
+    assert harness.fake.last_text(sim.chat_id) == asked
+    assert harness.fake.errors == []
