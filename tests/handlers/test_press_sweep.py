@@ -9,7 +9,7 @@ import pytest
 
 from bot.conversations import record_visit
 from bot.domain.visit_steps import Step
-from tests.conversations.test_record_visit import assistant_with_family
+from tests.conversations.test_record_visit import assistant_with_family, walk_to_note
 from tests.support.fake_telegram import Call
 from tests.support.harness import BotHarness
 from tests.support.telegram_rules import TelegramRuleError
@@ -159,4 +159,23 @@ async def test_an_old_walk_s_press_while_another_walk_is_open(harness: BotHarnes
     await sim.press_data(message_id, data)
     assert len(answers(harness, mark)) == 1
     assert harness.fake.last_text(sim.chat_id) == asked
+    assert harness.fake.errors == []
+
+
+async def test_a_forged_edit_to_a_step_outside_the_visit_is_refused_once(
+    harness: BotHarness,
+) -> None:
+    sim = await assistant_with_family(harness)
+    await walk_to_note(sim)
+    await sim.send("note")
+    await sim.press("Skip")
+    await sim.press("Change a step")
+    message_id, data = harness.fake.button(sim.chat_id, "Duration")
+    mark = len(harness.fake.calls)
+    await sim.press_data(message_id, data.replace(":duration", ":family"))  # not in a visit
+    assert [c.ok for c in answers(harness, mark)] == [True]
+    assert "Some steps are missing" in harness.fake.last_text(sim.chat_id)
+    await sim.press("Duration")  # the question is asked again, and works
+    await sim.send("45")
+    assert "Duration: 45 min" in harness.fake.last_text(sim.chat_id)
     assert harness.fake.errors == []
