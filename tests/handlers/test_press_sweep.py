@@ -179,3 +179,31 @@ async def test_a_forged_edit_to_a_step_outside_the_visit_is_refused_once(
     await sim.send("45")
     assert "Duration: 45 min" in harness.fake.last_text(sim.chat_id)
     assert harness.fake.errors == []
+
+
+async def test_a_refused_edit_leaves_the_walk_usable(harness: BotHarness) -> None:
+    sim = await assistant_with_family(harness)
+    sim.raise_errors = False
+    await sim.send("/visit")
+    harness.fake.flood(1)  # the edit beside the answer meets Telegram's flood control
+    mark = len(harness.fake.calls)
+    await sim.press("Today")
+    assert [c.ok for c in answers(harness, mark)][:1] == [True]
+    await sim.press("Today")  # pressed again: the walk goes on from where it is
+    await sim.press("90 min")
+    assert "Where" in harness.fake.last_text(sim.chat_id)
+
+
+async def test_a_press_without_data_is_answered_once(harness: BotHarness) -> None:
+    sim = await assistant_with_family(harness)
+    await sim.send("/visit")
+    message_id, _ = harness.fake.button(sim.chat_id, "Today")
+    payload = sim.callback_payload(message_id, "")
+    del payload["callback_query"]["data"]
+    payload["callback_query"]["game_short_name"] = "forged"
+    mark = len(harness.fake.calls)
+    await sim.process(sim._update(payload))
+    assert [c.ok for c in answers(harness, mark)] == [True]
+    await sim.press("Today")
+    assert "How long" in harness.fake.last_text(sim.chat_id)
+    assert harness.fake.errors == []
