@@ -279,11 +279,12 @@ class OutboxRepository(MorningBatchStore):
     ) -> bool:
         """Whether the family is (still) assigned to this assistant, in the caseload.
 
-        With `closed`, a closed family counts too (monitoring reminders are about those).
+        With `closed`, a closed family counts too (monitoring reminders are about those), but
+        never an erased one: its reminders (pending, or in a waiting morning) are void.
         """
         row = await self.db.fetch_one(
             "SELECT 1 AS held FROM families WHERE id = ? AND assistant_id = ? "
-            "AND (active = 1 OR ?)",
+            "AND (active = 1 OR ?) AND erased_at IS NULL",
             (family_id, assistant_id, closed),
         )
         return row is not None
