@@ -18,10 +18,18 @@ class AccessAudit:
     clock: Clock
 
     async def allowed(
-        self, actor_id: int, action: str, family_id: int | None, detail: str = ""
+        self,
+        actor_id: int,
+        action: str,
+        family_id: int | None,
+        detail: str = "",
+        *,
+        durable: bool = True,
     ) -> None:
-        """Record an access (or a change) that happened."""
-        await self.log.record(self.clock.now(), actor_id, action, family_id, detail=detail)
+        """Record an access (or a change) that happened (`durable`: see write_bookkeeping)."""
+        await self.log.record(
+            self.clock.now(), actor_id, action, family_id, detail=detail, durable=durable
+        )
 
     def allowed_row(self, actor_id: int, action: str, family_id: int) -> Statement:
         """The entry `allowed` would write, for a change or a read that commits it with itself."""

@@ -23,7 +23,7 @@ from bot.domain.family import (
 from bot.domain.people import Actor
 from bot.services.audit import AccessAudit
 from bot.services.clock import Clock
-from bot.storage.db import Statement
+from bot.storage.db import Bookkeeping, Statement
 from bot.storage.families import FamilyRepository
 from bot.storage.people import PeopleRepository
 
@@ -153,7 +153,9 @@ class FamilyService:
         family = await self._admit(
             actor, family_id, action, subject=subject, write=write, closed_ok=closed_ok
         )
-        await self.audit.allowed(actor.telegram_id, action, family.id)
+        await self.audit.allowed(
+            actor.telegram_id, action, family.id, durable=not _own(actor, family)
+        )
         return family
 
     async def peek(
@@ -213,7 +215,7 @@ class FamilyService:
 
     async def read_access(
         self, actor: Actor, family: int | str, action: str
-    ) -> tuple[Family, Statement]:
+    ) -> tuple[Family, Bookkeeping]:
         """A family (by id or code) the actor may read, and the access row to write with the read.
 
         The caller writes the row in the same trip as its read (`Database.fetch_each(log=)`),
@@ -223,7 +225,8 @@ class FamilyService:
         if isinstance(family, str):
             family, subject = await self._code_to_id(actor, family, action)
         opened = await self._admit(actor, family, action, subject=subject, write=False)
-        return opened, self.audit.allowed_row(actor.telegram_id, action, opened.id)
+        row = self.audit.allowed_row(actor.telegram_id, action, opened.id)
+        return opened, Bookkeeping((row,), durable=not _own(actor, opened))
 
     async def _code_to_id(self, actor: Actor, code: str, action: str) -> tuple[int, str]:
         """The id of the family a typed code names, and the code as a refusal's row names it."""
@@ -317,6 +320,16 @@ class FamilyService:
         if not person.active:
             raise DomainError("person_inactive")
         return family
+
+
+def _own(actor: Actor, family: Family) -> bool:
+    """The family's own assistant is reading: its access row need not wait for the disk.
+
+    The rule audits every read by someone else, and those rows are durable like any record;
+    the assistant's own reads are logged beyond the rule, and a power cut may lose the last
+    second of them (write_bookkeeping).
+    """
+    return family.assistant_id == actor.telegram_id
 
 
 def code_subject(normal: str | None) -> str:

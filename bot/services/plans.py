@@ -80,7 +80,7 @@ class PlanService:
     ) -> PlanView:
         """The whole current plan of a family (by id or code); the read is logged."""
         opened, access = await self.families.read_access(actor, family, "read.plan")
-        contents = await self.plans.contents(opened.id, (access,))
+        contents = await self.plans.contents(opened.id, access)
         plan = contents.plan
         if plan is None and self._may_write(actor, opened):
             # The plan starts the first time its assistant uses it; an admin's look starts nothing.

@@ -28,10 +28,11 @@ class AuditRepository:
         *,
         detail: str = "",
         outcome: Outcome = "allowed",
+        durable: bool = True,
     ) -> None:
         """Append one entry."""
         entry = (now.isoformat(), actor_id, action, family_id, detail, outcome)
-        await self.db.write_bookkeeping([(_APPEND, entry)])
+        await self.db.write_bookkeeping([(_APPEND, entry)], durable=durable)
 
     @staticmethod
     def allowed_row(now: datetime, actor_id: int, action: str, family_id: int) -> Statement:

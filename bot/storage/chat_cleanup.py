@@ -85,7 +85,10 @@ class ChatCleanupRepository:
 
         `before` (the update's pending walk-step writes) commits first, in the same trip.
         """
-        return await self.db.write_with(_walk_over, (before, chat_id, walk, _iso(now), keep))
+        # Without new messages to remember this need not wait for the disk: the update's
+        # own commit comes next, and waits if it forgets any or changed records (gate._finish).
+        job = (before, chat_id, walk, _iso(now), keep)
+        return await self.db.bookkeep_with(_walk_over, job, durable=bool(before))
 
     async def due(self, now: datetime, chat_id: int | None, limit: int) -> list[DueMessage]:
         """The messages whose time is over, oldest due first (one chat's, or everyone's)."""
@@ -94,7 +97,10 @@ class ChatCleanupRepository:
         if chat_id is not None:
             sql += " AND chat_id = ?"
             params.append(chat_id)
-        rows = await self.db.fetch_all(sql + " ORDER BY due_at, id LIMIT ?", [*params, limit])
+        small = chat_id is not None  # one chat's (everyone's is the clean-up job's read)
+        rows = await self.db.fetch_all(
+            sql + " ORDER BY due_at, id LIMIT ?", [*params, limit], small=small
+        )
         return [
             DueMessage(
                 id=int(row["id"]),

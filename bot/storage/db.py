@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Any, Generic, TypeVar, cast
+from typing import Any, Generic, NamedTuple, TypeVar, cast
 
 import aiosqlite
 
@@ -19,7 +19,9 @@ from bot.storage.files import new_private_file, private_file, private_folder, ti
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5000
-SYNCHRONOUS = "FULL"  # every commit waits for the disk (WAL)
+SYNCHRONOUS = "FULL"  # every commit waits for the disk (WAL), except those said not to
+# A commit that does not wait for the disk is made durable by a checkpoint this much later.
+FLUSH_AFTER_S = 1.0
 
 Q = TypeVar("Q")
 R = TypeVar("R")
@@ -31,18 +33,26 @@ V = TypeVar("V")
 Statement = tuple[str, Sequence[Any]]
 
 
+class Bookkeeping(NamedTuple):
+    """Bookkeeping to commit with a read, and whether it waits for the disk (write_bookkeeping)."""
+
+    statements: Sequence[Statement]
+    durable: bool = True
+
+
 class DatabaseError(Exception):
     """The database cannot be opened as configured (wrong key, not a database, …)."""
 
 
-def _connector(path: Path, key: str | None) -> sqlite3.Connection:
-    """Open the raw connection in aiosqlite's worker thread."""
+def _connector(path: Path, key: str | None, *, same_thread: bool = True) -> sqlite3.Connection:
+    """Open a raw connection (in a worker thread: SQLCipher's key derivation takes a while)."""
     if key is None:
-        conn = sqlite3.connect(path, isolation_level=None)
+        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=same_thread)
     else:
         from sqlcipher3 import dbapi2 as sqlcipher  # noqa: PLC0415  (only needed with a key)
 
-        conn = cast(sqlite3.Connection, sqlcipher.connect(str(path), isolation_level=None))
+        opened = sqlcipher.connect(str(path), isolation_level=None, check_same_thread=same_thread)
+        conn = cast(sqlite3.Connection, opened)
         # A wrong key is reported as one line by Database.open; SQLCipher's own log would add
         # three lines of "hmac check failed" to stderr.
         conn.execute("PRAGMA cipher_log_level = NONE")
@@ -51,13 +61,41 @@ def _connector(path: Path, key: str | None) -> sqlite3.Connection:
     return conn
 
 
-class Database:
-    """An open database: one connection, one writer at a time, short transactions."""
+def _loop_connection(path: Path, key: str | None) -> sqlite3.Connection:
+    """The connection for commits that do not wait for the disk, used on the event loop's thread.
 
-    def __init__(self, conn: aiosqlite.Connection, path: Path, encrypted: bool) -> None:
+    Its commits take microseconds, so they run in place: a trip to aiosqlite's thread costs
+    more than the commit. It never checkpoints (that can take milliseconds): the flush does,
+    in aiosqlite's thread. A busy database answers at once, and the commit goes there too.
+    """
+    conn = _connector(path, key, same_thread=False)
+    conn.row_factory = _row_factory
+    for pragma in (
+        "PRAGMA busy_timeout = 0",
+        "PRAGMA foreign_keys = ON",
+        "PRAGMA synchronous = NORMAL",
+        "PRAGMA wal_autocheckpoint = 0",
+    ):
+        conn.execute(pragma).fetchall()
+    return conn
+
+
+class Database:
+    """An open database: one writer at a time, short transactions.
+
+    Two connections: aiosqlite's, whose thread does every read and every durable write, and
+    `here`, on the event loop's thread, for bookkeeping that need not wait for the disk.
+    """
+
+    def __init__(
+        self, conn: aiosqlite.Connection, path: Path, encrypted: bool, here: sqlite3.Connection
+    ) -> None:
         self.conn = conn
         self.path = path
         self.encrypted = encrypted
+        self.here = here
+        self._flush: asyncio.TimerHandle | None = None
+        self._flushing: asyncio.Future[None] | None = None
         self._write_lock = asyncio.Lock()
         # Bumped by every write() (not by bookkeeping): a memo of rows read at an older
         # generation may be stale.
@@ -98,11 +136,22 @@ class Database:
                 ) from None
             raise
         tighten(path)  # the -wal and -shm of a database created before files were private
-        return cls(conn, path, key is not None)
+        try:
+            here = await asyncio.to_thread(_loop_connection, path, key)
+        except BaseException:
+            await conn.close()
+            raise
+        return cls(conn, path, key is not None, here)
 
     async def close(self) -> None:
-        """Close the connection (aiosqlite's thread keeps the process alive otherwise)."""
-        await self.conn.close()
+        """Close both connections; the last to close checkpoints, so nothing waits unsynced."""
+        if self._flush is not None:
+            self._flush.cancel()
+            self._flush = None
+        if self._flushing is not None:
+            await asyncio.wait([self._flushing])
+        self.here.close()
+        await self.conn.close()  # aiosqlite's thread keeps the process alive otherwise
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[aiosqlite.Connection]:
@@ -121,16 +170,59 @@ class Database:
             finally:
                 self.generation += 1
 
-    async def write_bookkeeping(self, statements: Sequence[Statement]) -> None:
+    async def write_bookkeeping(
+        self, statements: Sequence[Statement], *, durable: bool = True
+    ) -> None:
         """Run statements in one BEGIN IMMEDIATE transaction, in one trip to the SQLite thread.
 
         Only for the bookkeeping tables no read memo holds (walk state, update ids, chat
         clean-up, the access log), so `generation` stays: the family a walk shows is read
         once, not once per press. Each trip to aiosqlite's thread costs about as much as a
         small query, and `write()` takes one per statement.
+
+        Bookkeeping that is not `durable` commits in place without waiting for the disk, and
+        a checkpoint FLUSH_AFTER_S later makes it durable: a power cut in between may undo
+        it (never corrupt anything; a kill of the process loses nothing). Only for what an
+        assistant can redo with a tap, such as a walk moved one step along.
         """
+        await self.bookkeep_with(_statements, statements, durable=durable)
+
+    async def bookkeep_with(
+        self, work: Callable[[sqlite3.Connection, Q], R], arg: Q, *, durable: bool = True
+    ) -> R:
+        """`write_bookkeeping` for bookkeeping that needs answers inside it (rows it changed)."""
         async with self._write_lock:
-            await self._in_thread(_transaction, statements)
+            if not durable:
+                try:
+                    return self._commit_here(work, arg)
+                except sqlite3.OperationalError as error:
+                    if not _busy(error):
+                        raise
+                    # another process writes: wait for it in aiosqlite's thread instead
+            return await self._in_thread(_in_transaction, (work, arg, True))
+
+    def _commit_here(self, work: Callable[[sqlite3.Connection, Q], R], arg: Q) -> R:
+        """Commit on the loop's connection (its commits never wait for the disk); flush soon."""
+        result = _in_transaction(self.here, (work, arg, True))
+        if self._flush is None:
+            self._flush = asyncio.get_running_loop().call_later(FLUSH_AFTER_S, self._flush_now)
+        return result
+
+    def _flush_now(self) -> None:
+        """Start the checkpoint that makes every commit so far durable."""
+        self._flushing = asyncio.ensure_future(self._checkpoint())
+
+    async def _checkpoint(self) -> None:
+        """A passive checkpoint: SQLite syncs the log first, then copies what it can."""
+        # Under the write lock (never inside another write's open transaction), so no commit
+        # lands meanwhile: one commit made while this waited for the lock is synced by it.
+        try:
+            async with self._write_lock:
+                await self._in_thread(_checkpoint, None)
+        except sqlite3.Error as error:  # the next commit schedules another
+            log.warning("could not sync the database log: %s", error)
+        finally:
+            self._flush = self._flushing = None
 
     async def write_with(
         self, work: Callable[[sqlite3.Connection, Q], R], arg: Q, *, durable: bool = True
@@ -157,27 +249,46 @@ class Database:
             finally:
                 self.generation += 1
 
-    async def fetch_all(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
-        """Run a read query and return every row as a dict."""
+    async def fetch_all(
+        self, sql: str, params: Any = (), *, small: bool = False
+    ) -> list[dict[str, Any]]:
+        """Run a read query and return every row as a dict (`small`: see `read`)."""
         # One trip to aiosqlite's thread; a cursor's execute, fetch and close take three.
-        return (await self._in_thread(_read_each, ((sql, params),)))[0]
+        return (await self.read(_read_each, ((sql, params),), small=small))[0]
+
+    async def read(
+        self, work: Callable[[sqlite3.Connection, Q], R], arg: Q, *, small: bool = False
+    ) -> R:
+        """Run `work(connection, arg)`, reads only, in one trip (a row, then the rows it names).
+
+        A `small` read (one person's or one family's rows, found by index, for the update at
+        hand) runs in place: waking SQLite's thread and being woken by it costs more than
+        such a read, up to half a millisecond on a quiet machine. Not while a write is open:
+        a read inside it must see its rows, so it queues behind it in the thread as before.
+        """
+        if small and not self._write_lock.locked():
+            try:
+                return work(self.here, arg)
+            except sqlite3.OperationalError as error:
+                if not _busy(error):
+                    raise
+        return await self._in_thread(work, arg)
 
     async def fetch_each(
-        self, *queries: Statement, log: Sequence[Statement] = ()
+        self, *queries: Statement, log: Bookkeeping | None = None, small: bool = False
     ) -> list[list[dict[str, Any]]]:
         """Run several read queries in one trip to the SQLite thread; their rows, in order.
 
-        `log` is bookkeeping (see write_bookkeeping: access rows) committed in the same trip,
-        before the queries run: a read that must be logged takes one trip, not two.
+        `log` is bookkeeping (see write_bookkeeping: access rows) committed before the queries
+        run: in place when it need not wait for the disk, else in the same trip as the read.
         """
-        if not log:
-            return await self._in_thread(_read_each, queries)
-        async with self._write_lock:
-            return await self._in_thread(_logged_read, (log, queries))
-
-    async def read_with(self, work: Callable[[sqlite3.Connection, Q], R], arg: Q) -> R:
-        """Run `work(connection, arg)`, reads only, in one trip (a row, then the rows it names)."""
-        return await self._in_thread(work, arg)
+        if log is None or not log.statements:
+            return await self.read(_read_each, queries, small=small)
+        if log.durable:
+            async with self._write_lock:
+                return await self._in_thread(_logged_read, (log.statements, queries))
+        await self.write_bookkeeping(log.statements, durable=False)
+        return await self.read(_read_each, queries, small=small)
 
     async def _in_thread(self, work: Callable[[sqlite3.Connection, Q], R], arg: Q) -> R:
         """Run `work(connection, arg)` in aiosqlite's thread, the one place that owns it."""
@@ -185,9 +296,11 @@ class Database:
         done = self.conn._execute(work, self.conn._conn, arg)  # type: ignore[no-untyped-call]
         return cast(R, await done)
 
-    async def fetch_one(self, sql: str, params: Any = ()) -> dict[str, Any] | None:
-        """Run a read query and return the first row, if any."""
-        rows = await self.fetch_all(sql, params)
+    async def fetch_one(
+        self, sql: str, params: Any = (), *, small: bool = False
+    ) -> dict[str, Any] | None:
+        """Run a read query and return the first row, if any (`small`: see `read`)."""
+        rows = await self.fetch_all(sql, params, small=small)
         return rows[0] if rows else None
 
     async def backup(self, target: Path, key: str | None) -> None:
@@ -342,19 +455,25 @@ def _dicts(conn: sqlite3.Connection, sql: str, params: Sequence[Any]) -> list[di
     return rows
 
 
-def _transaction(
-    conn: sqlite3.Connection, statements: Sequence[tuple[str, Sequence[Any]]]
-) -> None:
+def _transaction(conn: sqlite3.Connection, statements: Sequence[Statement]) -> None:
     """In the SQLite thread: the statements, committed together or rolled back together."""
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        for sql, params in statements:
-            conn.execute(sql, params)
-        conn.execute("COMMIT")
-    except BaseException:
-        if conn.in_transaction:  # SQLite rolls some failures back by itself
-            conn.execute("ROLLBACK")
-        raise
+    _in_transaction(conn, (_statements, statements, True))
+
+
+def _statements(conn: sqlite3.Connection, statements: Sequence[Statement]) -> None:
+    """Inside a transaction: run the statements in order."""
+    for sql, params in statements:
+        conn.execute(sql, params)
+
+
+def _busy(error: sqlite3.OperationalError) -> bool:
+    """Another connection holds the lock (the loop's connection never waits for it)."""
+    return "locked" in str(error) or "busy" in str(error)
+
+
+def _checkpoint(conn: sqlite3.Connection, _: None) -> None:
+    """In the SQLite thread: checkpoint, reading its answer (an unread row keeps it running)."""
+    conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
 
 
 def _in_transaction(

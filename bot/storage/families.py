@@ -116,6 +116,7 @@ class FamilyRepository:
                 f"JOIN families f ON f.id = m.family_id WHERE {where} ORDER BY m.position",
                 (key,),
             ),
+            small=True,
         )
         if not families:
             return None
@@ -154,6 +155,7 @@ class FamilyRepository:
         rows = await self.db.fetch_all(
             "SELECT * FROM families WHERE assistant_id = ? AND active = 1 ORDER BY code",
             (assistant_id,),
+            small=True,
         )
         return [Family.model_validate({**r, "active": True}) for r in rows]
 

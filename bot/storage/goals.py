@@ -60,6 +60,7 @@ class GoalRecords:
         rows, task_rows = await self.db.fetch_each(
             (f"SELECT {_GOAL_COLUMNS} FROM goals g WHERE g.id = ?", (goal_id,)),
             (f"SELECT {_TASK_COLUMNS} FROM tasks t WHERE t.goal_id = ?", (goal_id,)),
+            small=True,
         )
         goals = goals_from_rows(rows, task_rows)
         return goals[0] if goals else None
@@ -67,7 +68,7 @@ class GoalRecords:
     async def goals(self, family_id: int) -> list[Goal]:
         """Every goal of the family's current plan with tasks, in plan order (one trip)."""
         rows, task_rows = await self.db.fetch_each(
-            (GOALS_OF_PLAN, (family_id,)), (TASKS_OF_PLAN, (family_id,))
+            (GOALS_OF_PLAN, (family_id,)), (TASKS_OF_PLAN, (family_id,)), small=True
         )
         return goals_from_rows(rows, task_rows)
 

@@ -30,7 +30,9 @@ class PeopleRepository:
         if known:
             return assistant
         generation = self.db.generation
-        row = await self.db.fetch_one(f"{_ASSISTANT} WHERE a.telegram_id = ?", (telegram_id,))
+        row = await self.db.fetch_one(
+            f"{_ASSISTANT} WHERE a.telegram_id = ?", (telegram_id,), small=True
+        )
         assistant = None if row is None else _assistant(row)
         self._read.keep(generation, telegram_id, assistant)
         return assistant

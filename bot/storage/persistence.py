@@ -44,13 +44,19 @@ class SQLitePersistence(BasePersistence[UserData, ChatData, BotData]):
 
     @asynccontextmanager
     async def batch(
-        self, update_id: int, fingerprint: str, at: datetime, writes: Sequence[Statement] = ()
+        self,
+        update_id: int,
+        fingerprint: str,
+        at: datetime,
+        writes: Sequence[Statement] = (),
+        *,
+        durable: bool = True,
     ) -> AsyncIterator[None]:
         """Collect the writes of one update and commit them with its id in one transaction.
 
         The conversation state, the draft, the update's other `writes` and "this update is
         done" then land together or not at all, so a crash can never leave a state without
-        its draft; and one update costs one commit.
+        its draft; and one update costs one commit (`durable`: see write_bookkeeping).
         """
         self._batch = []
         try:
@@ -59,7 +65,7 @@ class SQLitePersistence(BasePersistence[UserData, ChatData, BotData]):
         finally:
             self._batch = None
         remember = (_REMEMBER_UPDATE, (update_id, fingerprint, at.isoformat()))
-        await self.db.write_bookkeeping([*statements, *writes, remember])
+        await self.db.write_bookkeeping([*statements, *writes, remember], durable=durable)
         self.recent.remember(update_id, fingerprint, at)
 
     async def _write(self, sql: str, params: tuple[Any, ...]) -> None:

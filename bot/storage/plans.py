@@ -5,7 +5,6 @@ A goal's changes, its tasks and its history are in goals.py; PlanRepository hold
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date
 from typing import NamedTuple
 
@@ -22,7 +21,7 @@ from bot.domain.plan import (
     Resource,
     Stamp,
 )
-from bot.storage.db import Database, Statement, first_row, insert, iso_day
+from bot.storage.db import Bookkeeping, Database, first_row, insert, iso_day
 from bot.storage.goals import (
     GOALS_OF_PLAN,
     TASKS_OF_PLAN,
@@ -64,7 +63,7 @@ class PlanRepository(GoalRecords):
 
     # Plans and assessments
 
-    async def contents(self, family_id: int, log: Sequence[Statement] = ()) -> PlanContents:
+    async def contents(self, family_id: int, log: Bookkeeping | None = None) -> PlanContents:
         """The current plan, its last assessment, goals with tasks and resources, in one trip.
 
         `log`: the read's access row, written in the same trip before it.
@@ -77,6 +76,7 @@ class PlanRepository(GoalRecords):
             (TASKS_OF_PLAN, key),
             (_RESOURCES, key),
             log=log,
+            small=True,
         )
         return PlanContents(
             plan=Plan.model_validate(plans[0]) if plans else None,

@@ -23,6 +23,7 @@ class VisitRepository:
         row = await self.db.fetch_one(
             "SELECT 1 AS found FROM visits WHERE draft_token = ? AND assistant_id = ?",
             (token, assistant_id),
+            small=True,
         )
         return row is not None
 
@@ -49,7 +50,7 @@ class VisitRepository:
     async def recent(self, family_id: int, limit: int = 10) -> list[Visit]:
         """The family's latest visits and attempts, newest first."""
         sql = "SELECT * FROM visits WHERE family_id = ? ORDER BY visit_date DESC, id DESC LIMIT ?"
-        found = await self.db.read_with(_read_visits, (sql, (family_id, limit)))
+        found = await self.db.read(_read_visits, (sql, (family_id, limit)), small=True)
         return [_visit(row, *children) for row, children in found]
 
     async def last_completed(self, family_id: int) -> Visit | None:
@@ -58,7 +59,7 @@ class VisitRepository:
             "SELECT * FROM visits WHERE family_id = ? AND kind = 'completed' "
             "ORDER BY visit_date DESC, id DESC LIMIT 1"
         )
-        found = await self.db.read_with(_read_visits, (sql, (family_id,)))
+        found = await self.db.read(_read_visits, (sql, (family_id,)), small=True)
         return next((_visit(row, *children) for row, children in found), None)
 
 
