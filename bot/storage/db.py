@@ -268,11 +268,15 @@ class Database:
         """
         if small and not self._write_lock.locked():
             try:
-                return work(self.here, arg)
+                return self._read_here(work, arg)
             except sqlite3.OperationalError as error:
                 if not _busy(error):
                     raise
         return await self._in_thread(work, arg)
+
+    def _read_here(self, work: Callable[[sqlite3.Connection, Q], R], arg: Q) -> R:
+        """Run a small read on the loop's connection."""
+        return work(self.here, arg)
 
     async def fetch_each(
         self, *queries: Statement, log: Bookkeeping | None = None, small: bool = False

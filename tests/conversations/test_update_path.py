@@ -1,4 +1,4 @@
-"""The update path stays light: a press mid-walk makes one trip to SQLite, and stays honest."""
+"""The update path stays light: a press mid-walk commits once in place, and stays honest."""
 
 from __future__ import annotations
 
@@ -6,30 +6,40 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-import aiosqlite.core
-
+from bot.storage.db import Database
 from tests.conversations.test_record_visit import assistant_with_family, walk_to_note
 from tests.support.harness import ADMIN_ID, BotHarness
 
 
 @contextmanager
 def sqlite_trips() -> Iterator[list[str]]:
-    """Every piece of work handed to aiosqlite's thread meanwhile, by the function's name."""
+    """SQLite work meanwhile: "thread:<fn>" (aiosqlite's thread) or "here:<fn>" (in place)."""
     trips: list[str] = []
-    original = aiosqlite.core.Connection._execute
+    patched = {
+        "_in_thread": ("thread", Database._in_thread),
+        "_read_here": ("here", Database._read_here),
+        "_commit_here": ("here", Database._commit_here),
+    }
 
-    def counted(self: Any, fn: Any, *args: Any, **kwargs: Any) -> Any:
-        trips.append(getattr(fn, "__name__", repr(fn)))
-        return original(self, fn, *args, **kwargs)
+    def counting(where: str, original: Any) -> Any:
+        def counted(self: Database, work: Any, arg: Any) -> Any:
+            trips.append(f"{where}:{work.__name__}")
+            return original(self, work, arg)
 
-    aiosqlite.core.Connection._execute = counted  # type: ignore[method-assign]
+        return counted
+
+    for name, (where, original) in patched.items():
+        setattr(Database, name, counting(where, original))
     try:
         yield trips
     finally:
-        aiosqlite.core.Connection._execute = original  # type: ignore[method-assign]
+        for name, (_, original) in patched.items():
+            setattr(Database, name, original)
 
 
-async def test_a_press_mid_walk_commits_once_and_reads_nothing(harness: BotHarness) -> None:
+async def test_a_press_mid_walk_commits_once_in_place_and_reads_nothing(
+    harness: BotHarness,
+) -> None:
     sim = await assistant_with_family(harness)
     await sim.send("/visit")
     await sim.press("Today")
@@ -37,14 +47,15 @@ async def test_a_press_mid_walk_commits_once_and_reads_nothing(harness: BotHarne
     with sqlite_trips() as trips:
         await sim.press("Family's home")  # a new question with a new copy to clean up later
         await sim.press("Anna")  # a toggle
-    # Walk state, draft, the question's clean-up row and the update id: one transaction each.
-    assert trips == ["_transaction", "_transaction"]
+    # Walk state, draft and the update id: one transaction each, committed in place without
+    # waiting for the disk (no records changed, no message to clean up: db.write_bookkeeping).
+    assert trips == ["here:_statements", "here:_statements"]
     assert harness.services is not None
     pending = await harness.services.chat_cleanup.repo.pending(sim.chat_id)
     assert any(row["walk"] for row in pending)  # the question copies are remembered
 
 
-async def test_a_visit_starts_in_six_trips_its_last_visit_read_in_one(harness: BotHarness) -> None:
+async def test_a_visit_starts_with_one_trip_its_reads_in_place(harness: BotHarness) -> None:
     sim = await assistant_with_family(harness)
     await walk_to_note(sim)
     await sim.send("A note.")
@@ -52,10 +63,11 @@ async def test_a_visit_starts_in_six_trips_its_last_visit_read_in_one(harness: B
     await sim.press("Save")
     with sqlite_trips() as trips:
         await sim.send("/visit")  # the one active family: straight to the date, like the last
-    # The actor, their families, the family, its access-log row, the last visit with its
-    # people, areas and activities, and the update (walk state, draft, clean-up, update id).
-    reads, logged = "_read_each", "_transaction"
-    assert trips == [reads, reads, reads, logged, "_read_visits", "_transaction"]
+    # The actor, their families, the family, its access-log row (its own assistant's: in
+    # place), the last visit with its people, areas and activities, all in place; then the
+    # update (walk state, draft, the question's clean-up row, update id) waits for the disk.
+    reads, logged = "here:_read_each", "here:_statements"
+    assert trips == [reads, reads, reads, logged, "here:_read_visits", "thread:_in_transaction"]
     assert "When was it?" in harness.fake.last_text(sim.chat_id)
 
 
@@ -68,10 +80,11 @@ async def test_a_save_commits_the_visit_with_its_log_row_and_releases_the_walk(
     await sim.press("Skip")
     with sqlite_trips() as trips:
         await sim.press("Save")
-    # The visit with its access-log row, read back with the week's tally; the walk's messages
-    # released with this step's writes; what is due now; the update, with what left the chat.
-    writes_with, reads = "_in_transaction", "_read_each"
-    assert trips == [writes_with, writes_with, reads, "_transaction"]
+    # The visit with its access-log row, read back with the week's tally (waits for the
+    # disk); the walk's messages released, what is due now (both in place); the update, with
+    # what left the chat (waits for the disk: a visit was saved, messages forgotten).
+    durable = "thread:_in_transaction"
+    assert trips == [durable, "here:_walk_over", "here:_read_each", durable]
     assert harness.services is not None
     family = await harness.services.families.families.by_code("R-01")
     assert family is not None

@@ -143,3 +143,15 @@ async def test_the_database_holds_one_family_per_draft_token(
                 "INSERT INTO families (code, draft_token, created_at) VALUES ('R-09', ?, ?)",
                 ("4" * 16, NOW.isoformat()),
             )
+
+
+async def test_only_the_own_assistants_reads_are_logged_without_waiting_for_the_disk(
+    services: Services,
+) -> None:
+    coordinator = Actor(telegram_id=1003, is_coordinator=True)
+    await services.families.register(OWNER, NewFamily(code="R-01"))
+    family, own = await services.families.read_access(OWNER, "R-01", "read.plan")
+    _, others = await services.families.read_access(coordinator, family.id, "read.plan")
+    # The rule audits every read by someone else: that row is durable like any record.
+    assert (own.durable, others.durable) == (False, True)
+    assert [len(own.statements), len(others.statements)] == [1, 1]

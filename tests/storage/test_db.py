@@ -10,7 +10,7 @@ import pytest
 
 from bot.domain.family import Member, NewFamily
 from bot.domain.vocabulary import MemberRole
-from bot.storage.db import Database, DatabaseError
+from bot.storage.db import Bookkeeping, Database, DatabaseError
 from bot.storage.families import FamilyRepository
 from bot.storage.people import PeopleRepository
 
@@ -149,7 +149,7 @@ async def test_a_logged_read_writes_its_row_first_in_the_same_trip(db: Database)
     generation = db.generation
     (rows,) = await db.fetch_each(
         ("SELECT actor_id, action FROM access_log", ()),
-        log=[(_ACCESS, (NOW.isoformat(), 7, "read.test", "allowed"))],
+        log=Bookkeeping([(_ACCESS, (NOW.isoformat(), 7, "read.test", "allowed"))]),
     )
     assert rows == [{"actor_id": 7, "action": "read.test"}]
     # Bookkeeping: a memo of families or people read before stays valid.
@@ -159,15 +159,18 @@ async def test_a_logged_read_writes_its_row_first_in_the_same_trip(db: Database)
 async def test_a_logged_read_whose_row_fails_reads_nothing_and_keeps_nothing(
     db: Database,
 ) -> None:
-    log = [
+    rows = [
         (_ACCESS, (NOW.isoformat(), 7, "read.test", "allowed")),
         (_ACCESS, (NOW.isoformat(), 7, "read.test", "neither")),  # refused by the CHECK
     ]
-    with pytest.raises(Exception, match="CHECK"):
-        await db.fetch_each(("SELECT 1 AS one", ()), log=log)
-    assert await db.fetch_all("SELECT * FROM access_log") == []
-    # The connection is usable again: no transaction was left open.
-    assert await db.fetch_each(("SELECT 1 AS one", ()), log=log[:1]) == [[{"one": 1}]]
+    for durable in (True, False):  # in the read's trip, or in place before it
+        with pytest.raises(Exception, match="CHECK"):
+            await db.fetch_each(("SELECT 1 AS one", ()), log=Bookkeeping(rows, durable))
+        assert await db.fetch_all("SELECT * FROM access_log") == []
+        # The connection is usable again: no transaction was left open.
+        again = Bookkeeping(rows[:1], durable)
+        assert await db.fetch_each(("SELECT 1 AS one", ()), log=again) == [[{"one": 1}]]
+        await db.write_bookkeeping([("DELETE FROM access_log", ())])
 
 
 async def test_a_family_by_code_is_read_once_until_a_write(
@@ -176,14 +179,14 @@ async def test_a_family_by_code_is_read_once_until_a_write(
     await _store_secret(db)
     families = FamilyRepository(db)
     trips = 0
-    in_thread = db._in_thread
+    read_here = db._read_here
 
-    async def counted(work: Any, arg: Any) -> Any:
+    def counted(work: Any, arg: Any) -> Any:
         nonlocal trips
         trips += 1
-        return await in_thread(work, arg)
+        return read_here(work, arg)
 
-    monkeypatch.setattr(db, "_in_thread", counted)
+    monkeypatch.setattr(db, "_read_here", counted)  # a family is a small read, in place
     first = await families.by_code("R-01")
     again = await families.by_code("R-01")
     assert first is not None

@@ -1,0 +1,117 @@
+"""The loop's own connection: bookkeeping that need not wait for the disk, and small reads."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.storage import db as db_module
+from bot.storage.db import Bookkeeping, Database
+
+INSERT = "INSERT INTO recent_updates (update_id, fingerprint, processed_at) VALUES (?, ?, ?)"
+
+
+def _row(update_id: int) -> tuple[str, tuple[Any, ...]]:
+    """The bookkeeping row of one processed update."""
+    return INSERT, (update_id, "f", "2026-12-01T09:00:00+00:00")
+
+
+async def _ids(db: Database) -> list[int]:
+    """The update ids stored, read in aiosqlite's thread."""
+    rows = await db.fetch_all("SELECT update_id FROM recent_updates ORDER BY update_id")
+    return [int(r["update_id"]) for r in rows]
+
+
+@pytest.fixture
+def checkpoints(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every flush's checkpoint, counted; flushes come 10 ms after a commit in place."""
+    seen: list[str] = []
+    original = db_module._checkpoint
+
+    def counted(conn: sqlite3.Connection, arg: None) -> None:
+        seen.append("checkpoint")
+        original(conn, arg)
+
+    monkeypatch.setattr(db_module, "_checkpoint", counted)
+    monkeypatch.setattr(db_module, "FLUSH_AFTER_S", 0.01)
+    return seen
+
+
+async def test_the_two_connections_sync_as_said(db: Database) -> None:
+    assert (await db.fetch_one("PRAGMA synchronous")) == {"synchronous": 2}  # FULL
+    assert db.here.execute("PRAGMA synchronous").fetchall() == [{"synchronous": 1}]  # NORMAL
+    assert db.here.execute("PRAGMA wal_autocheckpoint").fetchall() == [{"wal_autocheckpoint": 0}]
+    assert db.here.execute("PRAGMA foreign_keys").fetchall() == [{"foreign_keys": 1}]
+
+
+async def test_commits_in_place_are_synced_by_one_checkpoint_soon(
+    db: Database, checkpoints: list[str]
+) -> None:
+    for update_id in range(1, 6):
+        await db.write_bookkeeping([_row(update_id)], durable=False)
+    assert await _ids(db) == [1, 2, 3, 4, 5]  # seen at once by the other connection
+    assert checkpoints == []
+    await asyncio.sleep(0.1)
+    assert checkpoints == ["checkpoint"]  # five commits, one flush
+    await db.write_bookkeeping([_row(6)], durable=False)
+    await asyncio.sleep(0.1)
+    assert checkpoints == ["checkpoint", "checkpoint"]
+    await db.write_bookkeeping([_row(7)])  # a durable one waits for the disk itself
+    await asyncio.sleep(0.1)
+    assert len(checkpoints) == 2
+
+
+async def test_a_failing_commit_in_place_leaves_nothing(db: Database) -> None:
+    with pytest.raises(sqlite3.IntegrityError):
+        await db.write_bookkeeping([_row(1), _row(1)], durable=False)
+    assert await _ids(db) == []
+    await db.write_bookkeeping([_row(2)], durable=False)  # the connection is usable again
+    assert await _ids(db) == [2]
+
+
+async def test_a_busy_database_makes_the_commit_wait_in_the_thread(db: Database) -> None:
+    other = sqlite3.connect(db.path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+    writing = asyncio.ensure_future(db.write_bookkeeping([_row(1)], durable=False))
+    await asyncio.sleep(0.2)
+    assert not writing.done()  # waiting in aiosqlite's thread, not refused
+    other.execute("COMMIT")
+    other.close()
+    await writing
+    assert await _ids(db) == [1]
+
+
+async def test_a_small_read_inside_an_open_write_sees_its_rows(db: Database) -> None:
+    async with db.write() as conn:
+        await conn.execute(*_row(1))
+        seen = await db.fetch_all("SELECT update_id FROM recent_updates", small=True)
+    assert seen == [{"update_id": 1}]  # in the thread, inside the transaction
+    assert await db.fetch_all("SELECT update_id FROM recent_updates", small=True) == seen
+
+
+async def test_a_logged_read_commits_its_row_first_either_way(db: Database) -> None:
+    query = ("SELECT update_id FROM recent_updates", ())
+    for update_id, durable in ((1, True), (2, False)):
+        log = Bookkeeping([_row(update_id)], durable=durable)
+        [rows] = await db.fetch_each(query, log=log, small=True)
+        assert rows[-1] == {"update_id": update_id}
+
+
+async def test_what_was_committed_in_place_survives_close_and_reopen(
+    tmp_path: Path, checkpoints: list[str]
+) -> None:
+    path = tmp_path / "a.sqlite3"
+    db = await Database.open(path)
+    await db.migrate()
+    await db.write_bookkeeping([_row(1)], durable=False)
+    await db.close()  # before the flush: closing cancels it, the last close checkpoints
+    assert checkpoints == []
+    again = await Database.open(path)
+    try:
+        assert await _ids(again) == [1]
+    finally:
+        await again.close()
