@@ -21,6 +21,7 @@ from bot.domain.people import Actor
 from bot.handlers.context import BotContext
 from bot.i18n import Translator
 from bot.services.registry import Services
+from bot.ui.keyboards import Markup
 
 DraftT = TypeVar("DraftT", bound=Draft)
 StepT = TypeVar("StepT", bound=StrEnum)
@@ -55,7 +56,7 @@ class Skip:
 
 
 Outcome = Go | End
-Question = tuple[str, InlineKeyboardMarkup] | Skip
+Question = tuple[str, Markup] | Skip
 
 
 @dataclass

@@ -58,6 +58,7 @@ from bot.handlers.context import BotContext
 from bot.handlers.start import stale_button
 from bot.i18n import N_, Translator
 from bot.ui.callbacks import pressed_data, register
+from bot.ui.keyboards import Markup
 from bot.ui.labels import describe_error
 from bot.ui.text import esc
 
@@ -253,7 +254,7 @@ class Walk(Generic[DraftT, StepT]):
         shown = None if message_id == remembered else message_id
         await _walk_messages(update, context, draft.token, shown)
 
-    async def _ask(self, turn: Turn[DraftT, StepT], page: int) -> tuple[str, InlineKeyboardMarkup]:
+    async def _ask(self, turn: Turn[DraftT, StepT], page: int) -> tuple[str, Markup]:
         """The question of the turn's step, following skips (the turn moves with them)."""
         for _hop in range(len(self.table)):
             asked = await self.question(turn, page)

@@ -15,7 +15,7 @@ from telegram.error import BadRequest, TelegramError
 
 from bot.domain.chat_cleanup import MessageKind, ShownMessage
 from bot.handlers.context import BotContext
-from bot.ui.keyboards import markup_data
+from bot.ui.keyboards import Markup, markup_data
 from bot.ui.text import split_lines
 
 log = logging.getLogger(__name__)
@@ -25,7 +25,7 @@ async def show(
     update: Update,
     context: BotContext,
     text: str,
-    markup: InlineKeyboardMarkup | None = None,
+    markup: Markup | None = None,
     *,
     fresh: bool = False,
 ) -> int | None:
@@ -58,7 +58,7 @@ async def _question_call(
     method: str,
     where: dict[str, int],
     text: str,
-    markup: InlineKeyboardMarkup | None,
+    markup: Markup | None,
 ) -> dict[str, Any]:
     """Send or edit a walk's question through the Bot API, without building PTB objects.
 

@@ -5,15 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from telegram import InlineKeyboardMarkup
-
 from bot.domain.appointment import INSTITUTION_NAME_MAX, PURPOSE_MAX, Institution
 from bot.domain.appointment_steps import AppointmentDraft, Step
 from bot.domain.family import Family
 from bot.domain.plan import Goal
 from bot.i18n import Translator
 from bot.ui import labels
-from bot.ui.keyboards import StepButtons, in_rows
+from bot.ui.keyboards import Keyboard, StepButtons, in_rows
 from bot.ui.text import esc, shorten
 
 PREFIX = "ap"  # the /appointment walk's buttons
@@ -30,7 +28,7 @@ def appointment_question(
     *,
     page: int = 0,
     goals: Sequence[Goal] = (),
-) -> tuple[str, InlineKeyboardMarkup]:
+) -> tuple[str, Keyboard]:
     """The question and the buttons of a step."""
     _ = tr.gettext
     b = StepButtons(PREFIX, draft.token, step)
@@ -46,41 +44,41 @@ def appointment_question(
         chosen = {str(m) for m in draft.member_ids}
         rows = b.toggles(options, chosen, done_text=_("Done ➡"), per_row=3)
         return f"{head}\n" + _("Who from the family goes? Tap to mark, then Done."), (
-            InlineKeyboardMarkup([*rows, cancel])
+            Keyboard([*rows, cancel])
         )
     if step is Step.INSTITUTION:
         kinds = [b(labels.name(tr, i), "inst", i.value) for i in Institution]
-        return f"{head}\n" + _("Where?"), InlineKeyboardMarkup([*in_rows(kinds, 2), cancel])
+        return f"{head}\n" + _("Where?"), Keyboard([*in_rows(kinds, 2), cancel])
     if step is Step.NAME:
         return f"{head}\n" + _(
             "The institution's short name (e.g. SP 12, MOPS Wola), or Skip. "
             "At most {limit} characters."
-        ).format(limit=INSTITUTION_NAME_MAX), InlineKeyboardMarkup([skip, cancel])
+        ).format(limit=INSTITUTION_NAME_MAX), Keyboard([skip, cancel])
     if step is Step.WHEN:
         return f"{head}\n" + _(
             "When? Type a day and a time: jutro 10:30, pt 9, 12.12 14:00, tomorrow 10."
-        ), InlineKeyboardMarkup([cancel])
+        ), Keyboard([cancel])
     if step is Step.CONFIRM_WHEN:
         when = local_text(tr, draft.starts_at)
         return f"{head}\n" + _("Is this right: <b>{when}</b>?").format(when=esc(when)), (
-            InlineKeyboardMarkup([[b(_("✅ Yes"), "yes"), b(_("✏️ Type again"), "again")], cancel])
+            Keyboard([[b(_("✅ Yes"), "yes"), b(_("✏️ Type again"), "again")], cancel])
         )
     if step is Step.ACCOMPANY:
-        return f"{head}\n" + _("Do you go along?"), InlineKeyboardMarkup(
+        return f"{head}\n" + _("Do you go along?"), Keyboard(
             [[b(_("Yes, I go along"), "acc", 1), b(_("No"), "acc", 0)], cancel]
         )
     if step is Step.PURPOSE:
         return f"{head}\n" + _(
             "What is it for? A short purpose (at most {limit} characters)."
-        ).format(limit=PURPOSE_MAX), InlineKeyboardMarkup([cancel])
+        ).format(limit=PURPOSE_MAX), Keyboard([cancel])
     if step is Step.GOAL:
         rows = [
             [b(f"{labels.name(tr, g.area)}: {g.text}", "goal", g.id)] for g in goals[:GOALS_SHOWN]
         ]
-        return f"{head}\n" + _("Does it serve a goal of the plan?"), InlineKeyboardMarkup(
+        return f"{head}\n" + _("Does it serve a goal of the plan?"), Keyboard(
             [*rows, skip, cancel]
         )
-    return summary(tr, draft, family), InlineKeyboardMarkup(
+    return summary(tr, draft, family), Keyboard(
         [[b(_("💾 Save"), "save"), b(_("✖ Cancel"), "cancel")]]
     )
 

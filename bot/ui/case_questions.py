@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, tzinfo
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-
 from bot.domain.family import Family
 from bot.domain.lifecycle import (
     CONTACT_NOTE_MAX,
@@ -29,7 +27,7 @@ from bot.domain.lifecycle_steps import (
 from bot.i18n import N_, Translator
 from bot.storage.lifecycle import ClosureOutcome
 from bot.ui import labels
-from bot.ui.keyboards import StepButtons, in_rows
+from bot.ui.keyboards import Key, Keyboard, StepButtons, in_rows
 from bot.ui.text import esc, shorten
 
 CLOSE_PREFIX = "cl"  # the /close walk's buttons
@@ -89,7 +87,7 @@ def close_question(
     *,
     page: int = 0,
     default_months: int = 0,
-) -> tuple[str, InlineKeyboardMarkup]:
+) -> tuple[str, Keyboard]:
     """A step of /close: the family, the day, the reason, the summary, monitoring, confirm."""
     _ = tr.gettext
     b = StepButtons(CLOSE_PREFIX, draft.token, step)
@@ -101,16 +99,16 @@ def close_question(
     head = _head("🔒", family, _("closing the work"))
     if step is CloseStep.DAY:
         return head + _("On which day did the work end? Press Today or type a date."), (
-            InlineKeyboardMarkup([[b(_("Today"), "today")], cancel])
+            Keyboard([[b(_("Today"), "today")], cancel])
         )
     if step is CloseStep.REASON:
         rows = [[b(reason_name(tr, r), "reason", r.value)] for r in CloseReason]
-        return head + _("Why does the work end?"), InlineKeyboardMarkup([*rows, cancel])
+        return head + _("Why does the work end?"), Keyboard([*rows, cancel])
     if step is CloseStep.SUMMARY:
         return head + _(
             "Type a short closing summary: what changed, what the family reached, what is left "
             "(at most {limit} characters)."
-        ).format(limit=SUMMARY_MAX), InlineKeyboardMarkup([cancel])
+        ).format(limit=SUMMARY_MAX), Keyboard([cancel])
     if step is CloseStep.MONITOR:
         choices = [*MONITORING_MONTHS, 0]
         buttons = [
@@ -120,7 +118,7 @@ def close_question(
         return head + _(
             "Will you monitor the family after the work ends, and for how long? "
             "(⭐ is the centre's usual choice.)"
-        ), InlineKeyboardMarkup([*in_rows(buttons, 2), cancel])
+        ), Keyboard([*in_rows(buttons, 2), cancel])
     return _close_summary(tr, draft, family, b, cancel)
 
 
@@ -129,8 +127,8 @@ def _close_summary(
     draft: CloseDraft,
     family: Family,
     b: StepButtons,
-    cancel: list[InlineKeyboardButton],
-) -> tuple[str, InlineKeyboardMarkup]:
+    cancel: list[Key],
+) -> tuple[str, Keyboard]:
     """The confirmation: everything chosen, and what closing does."""
     _ = tr.gettext
     assert draft.day is not None
@@ -148,7 +146,7 @@ def _close_summary(
             "readable. Close the work?"
         ),
     ]
-    return "\n".join(lines), InlineKeyboardMarkup([[b(_("✅ Close the work"), "confirm")], cancel])
+    return "\n".join(lines), Keyboard([[b(_("✅ Close the work"), "confirm")], cancel])
 
 
 def closed_text(
@@ -201,7 +199,7 @@ def reopen_question(
     *,
     page: int = 0,
     period: CasePeriod | None = None,
-) -> tuple[str, InlineKeyboardMarkup]:
+) -> tuple[str, Keyboard]:
     """A step of /reopen: the family, the new start, confirm."""
     _ = tr.gettext
     b = StepButtons(REOPEN_PREFIX, draft.token, step)
@@ -220,15 +218,13 @@ def reopen_question(
         )
     if step is ReopenStep.DAY:
         return head + _("From which day does the work start again? Press Today or type a date."), (
-            InlineKeyboardMarkup([[b(_("Today"), "today")], cancel])
+            Keyboard([[b(_("Today"), "today")], cancel])
         )
     assert draft.day is not None
     return head + _(
         "The work starts again on {date} with a new plan; everything so far stays in the file. "
         "Reopen?"
-    ).format(date=_day(tr, draft.day)), InlineKeyboardMarkup(
-        [[b(_("✅ Reopen"), "confirm")], cancel]
-    )
+    ).format(date=_day(tr, draft.day)), Keyboard([[b(_("✅ Reopen"), "confirm")], cancel])
 
 
 def contact_question(
@@ -239,33 +235,29 @@ def contact_question(
     families: Sequence[Family] = (),
     *,
     page: int = 0,
-) -> tuple[str, InlineKeyboardMarkup]:
+) -> tuple[str, Keyboard]:
     """A step of the monitoring contact: the family, the day, the form, a short note."""
     _ = tr.gettext
     b = StepButtons(CONTACT_PREFIX, draft.token, step)
     cancel = [b(_("✖ Cancel"), "cancel")]
     if step is ContactStep.FAMILY or family is None:
         if not families:
-            return _("None of your closed families is being monitored."), InlineKeyboardMarkup(
-                [cancel]
-            )
+            return _("None of your closed families is being monitored."), Keyboard([cancel])
         return _("👁 A monitoring contact with which family?"), b.family_picker(
             families, page, extra=[cancel]
         )
     head = _head("👁", family, _("monitoring contact"))
     if step is ContactStep.DAY:
         return head + _("When was the contact? Press Today or type a date."), (
-            InlineKeyboardMarkup([[b(_("Today"), "today")], cancel])
+            Keyboard([[b(_("Today"), "today")], cancel])
         )
     if step is ContactStep.FORM:
         rows = in_rows([b(form_name(tr, f), "form", f.value) for f in ContactForm], 2)
-        return head + _("What kind of contact?"), InlineKeyboardMarkup([*rows, cancel])
+        return head + _("What kind of contact?"), Keyboard([*rows, cancel])
     return head + _(
         "Type a short note on how the family is doing (at most {limit} characters), "
         "or press Save without a note."
-    ).format(limit=CONTACT_NOTE_MAX), InlineKeyboardMarkup(
-        [[b(_("💾 Save without a note"), "save")], cancel]
-    )
+    ).format(limit=CONTACT_NOTE_MAX), Keyboard([[b(_("💾 Save without a note"), "save")], cancel])
 
 
 ERASE_PREFIX = "er"  # an admin's /erase walk
@@ -273,7 +265,7 @@ ERASE_PREFIX = "er"  # an admin's /erase walk
 
 def erase_question(
     tr: Translator, draft: EraseDraft, step: EraseStep, family: Family
-) -> tuple[str, InlineKeyboardMarkup]:
+) -> tuple[str, Keyboard]:
     """The two confirmations of /erase: type the code back, then press Erase."""
     _ = tr.gettext
     b = StepButtons(ERASE_PREFIX, draft.token, step)
@@ -285,7 +277,7 @@ def erase_question(
             "task, summary and purpose, for good; only counts, dates and reasons stay for the "
             "statistics. A family still in a caseload is closed first. To go on, type the "
             "family's code."
-        ), InlineKeyboardMarkup([cancel])
+        ), Keyboard([cancel])
     return head + _("Last check: erase the data of {code} now? This cannot be undone.").format(
         code=esc(family.code)
-    ), InlineKeyboardMarkup([[b(_("🗑 Erase now"), "erase")], cancel])
+    ), Keyboard([[b(_("🗑 Erase now"), "erase")], cancel])

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from telegram import InlineKeyboardMarkup
-
 from bot.domain.family import LABEL_MAX, Family
 from bot.domain.lifecycle_steps import EditDraft, EditStep
 from bot.domain.vocabulary import MemberRole
 from bot.i18n import Translator
 from bot.ui import labels
-from bot.ui.keyboards import StepButtons, in_rows
+from bot.ui.keyboards import Keyboard, StepButtons, in_rows
 from bot.ui.text import esc
 
 EDIT_PREFIX = "ed"  # the /edit walk's buttons
@@ -44,7 +42,7 @@ def edit_question(
     families: Sequence[Family] = (),
     *,
     page: int = 0,
-) -> tuple[str, InlineKeyboardMarkup]:
+) -> tuple[str, Keyboard]:
     """A step of /edit."""
     _ = tr.gettext
     b = StepButtons(EDIT_PREFIX, draft.token, step)
@@ -67,54 +65,44 @@ def edit_question(
             2,
         )
         text = head + "\n".join(_facts(tr, family)) + "\n\n" + _("What do you change?")
-        return text, InlineKeyboardMarkup([*rows, finish])
+        return text, Keyboard([*rows, finish])
     if step is EditStep.LABEL:
         return head + _(
             "Type the new label (no surnames or addresses; at most {limit} characters), "
             "or remove it."
-        ).format(limit=LABEL_MAX), InlineKeyboardMarkup(
-            [[b(_("Remove the label"), "clear")], back]
-        )
+        ).format(limit=LABEL_MAX), Keyboard([[b(_("Remove the label"), "clear")], back])
     if step is EditStep.MEMBERS:
         left = [b("🚪 " + m.name, "left", m.id) for m in family.members[:MEMBERS_SHOWN]]
         text = head + _(
             "Add a member, or tap someone who no longer lives with the family "
             "(they stay in the history)."
         )
-        return text, InlineKeyboardMarkup(
-            [*in_rows(left, 2), [b(_("➕ Add a member"), "add")], back]
-        )
+        return text, Keyboard([*in_rows(left, 2), [b(_("➕ Add a member"), "add")], back])
     if step is EditStep.MEMBER_LEFT:
         member = next((m for m in family.members if m.id == draft.member_id), None)
         name = member.name if member else "?"
         return head + _(
             "{name} no longer lives with the family? They stay in the visits and the plan "
             "already written, and are no longer offered."
-        ).format(name=esc(name)), InlineKeyboardMarkup(
-            [[b(_("✅ Yes, moved out"), "confirm")], back]
-        )
+        ).format(name=esc(name)), Keyboard([[b(_("✅ Yes, moved out"), "confirm")], back])
     if step is EditStep.MEMBER_NAME:
-        return head + _("Type the new member's first name or initials."), InlineKeyboardMarkup(
-            [back]
-        )
+        return head + _("Type the new member's first name or initials."), Keyboard([back])
     if step is EditStep.MEMBER_ROLE:
         roles = [b(labels.name(tr, r), "role", r.value) for r in MemberRole]
         return head + _("Who is {name} in the family?").format(
             name=esc(draft.name or "")
-        ), InlineKeyboardMarkup([*in_rows(roles, 3), back])
+        ), Keyboard([*in_rows(roles, 3), back])
     if step is EditStep.MEMBER_YEAR:
-        return head + _("Birth year (like 2015), or Skip."), InlineKeyboardMarkup(
+        return head + _("Birth year (like 2015), or Skip."), Keyboard(
             [[b(_("Skip ➡"), "skip")], back]
         )
     if step is EditStep.VISITS:
-        return head + _("How many visits a week should this family get?"), InlineKeyboardMarkup(
+        return head + _("How many visits a week should this family get?"), Keyboard(
             [b.row(("1", "visits", 1), ("2", "visits", 2)), back]
         )
     if step is EditStep.CONTRACT:
         return head + _(
             "Renewing the contract: type the new valid-until date. It counts as signed today; "
             "the contract so far is kept in the history."
-        ), InlineKeyboardMarkup([back])
-    return head + _("Type the family's new code (letters, digits and -)."), InlineKeyboardMarkup(
-        [back]
-    )
+        ), Keyboard([back])
+    return head + _("Type the family's new code (letters, digits and -)."), Keyboard([back])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple, TypeVar
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -23,18 +23,52 @@ SPAN_LABELS = {  # the keys of day_words.SPANS
     "1y": N_("in a year"),
 }
 CONTRACT_SPAN_LABELS = {"6m": N_("for half a year"), "1y": N_("for a year")}
+B = TypeVar("B")
 
 
-def button(
-    text: str, prefix: str, token: str, action: str, arg: object = ""
-) -> InlineKeyboardButton:
+class Key(NamedTuple):
+    """A callback button of a walk's question: a label and its data, and nothing else.
+
+    PTB's InlineKeyboardButton checks and freezes a dozen attributes as it is made (15 us
+    each here, and a question has up to 14); a walk's buttons never need them.
+    """
+
+    text: str
+    callback_data: str
+
+
+Button = Key | InlineKeyboardButton
+
+
+class Keyboard(NamedTuple):
+    """A walk question's rows of buttons, sent as the Bot API's JSON (`markup_data`)."""
+
+    inline_keyboard: Sequence[Sequence[Button]]
+
+    def markup(self) -> InlineKeyboardMarkup:
+        """The same buttons as PTB's markup, for a call through PTB's own methods."""
+        return InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton(b.text, callback_data=b.callback_data)
+                    if isinstance(b, Key)
+                    else b
+                    for b in row
+                ]
+                for row in self.inline_keyboard
+            ]
+        )
+
+
+Markup = Keyboard | InlineKeyboardMarkup  # what a question may show
+
+
+def button(text: str, prefix: str, token: str, action: str, arg: object = "") -> Key:
     """One callback button with a shortened label."""
-    return InlineKeyboardButton(
-        shorten(text, BUTTON_TEXT_MAX), callback_data=encode(prefix, token, action, arg)
-    )
+    return Key(shorten(text, BUTTON_TEXT_MAX), encode(prefix, token, action, arg))
 
 
-def markup_data(markup: InlineKeyboardMarkup) -> dict[str, Any]:
+def markup_data(markup: Markup) -> dict[str, Any]:
     """A keyboard as the Bot API's JSON object, built directly.
 
     Every button here has a text and callback data only; PTB's generic `to_dict` inspects
@@ -52,9 +86,7 @@ def markup_data(markup: InlineKeyboardMarkup) -> dict[str, Any]:
     return {"inline_keyboard": rows}
 
 
-def in_rows(
-    buttons: Sequence[InlineKeyboardButton], per_row: int
-) -> list[list[InlineKeyboardButton]]:
+def in_rows(buttons: Sequence[B], per_row: int) -> list[list[B]]:
     """Lay buttons out `per_row` to a row."""
     return [list(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row)]
 
@@ -70,11 +102,11 @@ class StepButtons:
         self.prefix = prefix
         self.token = step_token(draft_token, step)
 
-    def __call__(self, text: str, action: str, arg: object = "") -> InlineKeyboardButton:
+    def __call__(self, text: str, action: str, arg: object = "") -> Key:
         """One button of the step."""
         return button(text, self.prefix, self.token, action, arg)
 
-    def row(self, *buttons: tuple[str, str, object]) -> list[InlineKeyboardButton]:
+    def row(self, *buttons: tuple[str, str, object]) -> list[Key]:
         """Buttons side by side, each given as (text, action, arg)."""
         return [self(text, action, arg) for text, action, arg in buttons]
 
@@ -85,7 +117,7 @@ class StepButtons:
         *,
         done_text: str,
         per_row: int = 2,
-    ) -> list[list[InlineKeyboardButton]]:
+    ) -> list[list[Key]]:
         """Toggle buttons (✅ marks chosen ones), then a Done button on its own row."""
         buttons = [
             self(("✅ " if value in chosen else "▫️ ") + label, "tog", value)
@@ -93,7 +125,7 @@ class StepButtons:
         ]
         return [*in_rows(buttons, per_row), [self(done_text, "done")]]
 
-    def spans(self, tr: Translator, keys: Sequence[str]) -> list[InlineKeyboardButton]:
+    def spans(self, tr: Translator, keys: Sequence[str]) -> list[Key]:
         """One row of the usual spans (`in a week`, `in a month`…) for a date step."""
         return [self(tr.gettext(SPAN_LABELS[key]), "span", key) for key in keys]
 
@@ -101,8 +133,8 @@ class StepButtons:
         self,
         families: Sequence[Family],
         page: int,
-        extra: Sequence[list[InlineKeyboardButton]] = (),
-    ) -> InlineKeyboardMarkup:
+        extra: Sequence[Sequence[Button]] = (),
+    ) -> Keyboard:
         """Families two to a row, PAGE_SIZE a page, with ◀ ▶ when there is more than one page."""
         pages = max(1, -(-len(families) // PAGE_SIZE))
         page = min(max(page, 0), pages - 1)
@@ -117,4 +149,4 @@ class StepButtons:
             if page < pages - 1:
                 nav.append(self("▶", "page", page + 1))
             rows.append(nav)
-        return InlineKeyboardMarkup([*rows, *extra])
+        return Keyboard([*rows, *extra])

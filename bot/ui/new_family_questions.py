@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardMarkup
-
 from bot.domain.day_words import CONTRACT_SPANS
 from bot.domain.family import LABEL_MAX, MEMBERS_MAX
 from bot.domain.family_steps import FamilyDraft, Step
 from bot.domain.vocabulary import MemberRole
 from bot.i18n import Translator
 from bot.ui import labels
-from bot.ui.keyboards import CONTRACT_SPAN_LABELS, StepButtons, in_rows
+from bot.ui.keyboards import CONTRACT_SPAN_LABELS, Keyboard, StepButtons, in_rows
 from bot.ui.text import esc
 
 PREFIX = "nf"  # the /newfamily walk's buttons
 
 
-def family_question(
-    tr: Translator, draft: FamilyDraft, step: Step
-) -> tuple[str, InlineKeyboardMarkup]:
+def family_question(tr: Translator, draft: FamilyDraft, step: Step) -> tuple[str, Keyboard]:
     """The question and buttons of a step."""
     _ = tr.gettext
     b = StepButtons(PREFIX, draft.token, step)
@@ -67,7 +63,7 @@ def family_question(
     else:
         text = summary(tr, draft)
         keys = [b.row((_("💾 Save"), "save", ""), (_("✖ Cancel"), "cancel", ""))]
-    return f"{head}\n{text}", InlineKeyboardMarkup(keys)
+    return f"{head}\n{text}", Keyboard(keys)
 
 
 def _members(tr: Translator, draft: FamilyDraft) -> str:

@@ -5,14 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-
 from bot.domain.drafts import FamilyDraft
 from bot.domain.family import Family
 from bot.domain.plan import RESOURCE_MAX, SUMMARY_MAX, Resource, days_until
 from bot.domain.plan_walks import AssessmentDraft, AssessmentStep, ResourcesStep
 from bot.i18n import Translator
-from bot.ui.keyboards import StepButtons
+from bot.ui.keyboards import Key, Keyboard, StepButtons
 from bot.ui.text import esc, fitting, shorten
 
 # Before the split both walks were one conversation under "pn"; /assessment keeps it.
@@ -22,14 +20,14 @@ RESOURCES_LISTED = 40  # ✖ buttons at most
 LIST_BUDGET = 3000  # the listed resources, with the question and a notice, stay under 4096
 
 
-def _finish(tr: Translator, b: StepButtons) -> list[InlineKeyboardButton]:
+def _finish(tr: Translator, b: StepButtons) -> list[Key]:
     """The ✔ Finish row under every question of both walks."""
     return [b(tr.gettext("✔ Finish"), "finish")]
 
 
 def _family(
     tr: Translator, families: Sequence[Family], page: int, b: StepButtons
-) -> tuple[str, InlineKeyboardMarkup]:
+) -> tuple[str, Keyboard]:
     """The first question of both walks: which family."""
     return tr.gettext("Which family?"), b.family_picker(families, page, extra=[_finish(tr, b)])
 
@@ -44,7 +42,7 @@ def assessment_question(
     page: int = 0,
     due: date | None = None,
     today: date | None = None,
-) -> tuple[str, InlineKeyboardMarkup]:
+) -> tuple[str, Keyboard]:
     """A step's question: the family, the day (with when the next is due), the summary."""
     _ = tr.gettext
     b = StepButtons(ASSESSMENT_PREFIX, draft.token, step)
@@ -59,11 +57,11 @@ def assessment_question(
             "The next one is due on {date} ({days} days from today). "
             "When was this assessment made? Press Today or type a date."
         ).format(date=esc(tr.fmt_date(due, "d MMM y")), days=days_until(due, today)), (
-            InlineKeyboardMarkup([[b(_("Today"), "today")], finish])
+            Keyboard([[b(_("Today"), "today")], finish])
         )
     return head + _(
         "Type a short summary of the family's situation (at most {limit} characters)."
-    ).format(limit=SUMMARY_MAX), InlineKeyboardMarkup([finish])
+    ).format(limit=SUMMARY_MAX), Keyboard([finish])
 
 
 def resources_question(
@@ -75,7 +73,7 @@ def resources_question(
     *,
     page: int = 0,
     items: Sequence[Resource] = (),
-) -> tuple[str, InlineKeyboardMarkup]:
+) -> tuple[str, Keyboard]:
     """A step's question: the family, its resources (✖ removes one), a new one to type."""
     _ = tr.gettext
     b = StepButtons(RESOURCES_PREFIX, draft.token, step)
@@ -90,7 +88,7 @@ def resources_question(
         add = [b(_("➕ Add a resource"), "add")]
         hint = _("Type a strength of the family to add it, or press ✖ to take one off.")
         text = f"{head} — " + _("the family's resources") + "\n" + listed + "\n\n" + hint
-        return text, InlineKeyboardMarkup([*rows, add, finish])
+        return text, Keyboard([*rows, add, finish])
     return f"{head}\n" + _(
         "Type one strength or resource of the family (at most {limit} characters)."
-    ).format(limit=RESOURCE_MAX), InlineKeyboardMarkup([finish])
+    ).format(limit=RESOURCE_MAX), Keyboard([finish])

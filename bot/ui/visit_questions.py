@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from telegram import InlineKeyboardMarkup
-
 from bot.domain.family import Family
 from bot.domain.plan import Goal
 from bot.domain.visit import NOTE_MAX, VisitDraft
@@ -13,7 +11,7 @@ from bot.domain.visit_steps import COMPLETED_FLOW, MISSED_FLOW, Step
 from bot.domain.vocabulary import Activity, Area, MissedReason, Place, VisitKind
 from bot.i18n import Translator
 from bot.ui import labels
-from bot.ui.keyboards import StepButtons, in_rows
+from bot.ui.keyboards import Keyboard, StepButtons, in_rows
 from bot.ui.text import esc, shorten
 
 PREFIX = "v"  # the /visit walk's buttons
@@ -44,7 +42,7 @@ def visit_question(
     *,
     page: int = 0,
     goals: Sequence[Goal] = (),
-) -> tuple[str, InlineKeyboardMarkup]:
+) -> tuple[str, Keyboard]:
     """The question and the buttons of a step."""
     _ = tr.gettext
     b = StepButtons(PREFIX, draft.token, step)
@@ -56,7 +54,7 @@ def visit_question(
     if step is Step.RESUME:
         return (
             _("You have an unfinished visit record. Continue it or start over?"),
-            InlineKeyboardMarkup(
+            Keyboard(
                 [
                     b.row(
                         (_("▶ Continue"), "resume", "resume"),
@@ -71,11 +69,11 @@ def visit_question(
         if draft.kind is VisitKind.COMPLETED and not draft.editing:
             buttons.append(b.row((_("✖ The visit did not take place"), "missed", "")))
         return head + "\n" + _("When was it? Press a button or type a date (21.11)."), (
-            InlineKeyboardMarkup([*buttons, cancel_row])
+            Keyboard([*buttons, cancel_row])
         )
     if step is Step.MISSED_REASON:
         reasons = [b.row((labels.name(tr, r), "reason", r.value)) for r in MissedReason]
-        return head + "\n" + _("What happened?"), InlineKeyboardMarkup([*reasons, cancel_row])
+        return head + "\n" + _("What happened?"), Keyboard([*reasons, cancel_row])
     if step is Step.DURATION:
         lengths = list(DURATIONS)
         if draft.duration_min is not None and draft.duration_min not in lengths:
@@ -88,10 +86,10 @@ def visit_question(
         )
         return head + "\n" + _(
             "How long did it last? Press a button or type minutes (45) or hours (1h30)."
-        ) + _like(tr, draft), InlineKeyboardMarkup([choices, cancel_row])
+        ) + _like(tr, draft), Keyboard([choices, cancel_row])
     if step is Step.PLACE:
         places = [b(_tick(p is draft.place) + labels.name(tr, p), "place", p.value) for p in Place]
-        return head + "\n" + _("Where?") + _like(tr, draft), InlineKeyboardMarkup(
+        return head + "\n" + _("Where?") + _like(tr, draft), Keyboard(
             [*in_rows(places, 2), cancel_row]
         )
     if step is Step.PRESENT:
@@ -101,37 +99,37 @@ def visit_question(
         rows = b.toggles(options, chosen, done_text=_("Done ➡"))
         return head + "\n" + _("Who was present? Tap to mark, then Done.") + _like(
             tr, draft
-        ), InlineKeyboardMarkup([*rows, cancel_row])
+        ), Keyboard([*rows, cancel_row])
     if step is Step.AREAS:
         options = [(a.value, labels.name(tr, a)) for a in Area]
         rows = b.toggles(options, {a.value for a in draft.areas}, done_text=_("Done ➡"))
         return head + "\n" + _("Which areas did you work on? Tap to mark, then Done.") + _like(
             tr, draft
-        ), InlineKeyboardMarkup([*rows, cancel_row])
+        ), Keyboard([*rows, cancel_row])
     if step is Step.ACTIVITIES:
         options = [(a.value, labels.name(tr, a)) for a in Activity]
         chosen = {a.value for a in draft.activities}
         rows = b.toggles(options, chosen, done_text=_("Done ➡"), per_row=1)
         return head + "\n" + _("What did you do? Tap to mark, then Done.") + _like(
             tr, draft
-        ), InlineKeyboardMarkup([*rows, cancel_row])
+        ), Keyboard([*rows, cancel_row])
     if step is Step.GOALS:
         options = [(str(g.id), f"{labels.name(tr, g.area)}: {g.text}") for g in goals]
         chosen = {str(g) for g in draft.goals}
         rows = b.toggles(options, chosen, done_text=_("Done ➡"), per_row=1)
         return head + "\n" + _(
             "Which goals of the plan did you work on? Tap to mark, then Done."
-        ), InlineKeyboardMarkup([*rows, cancel_row])
+        ), Keyboard([*rows, cancel_row])
     if step is Step.NOTE:
         if draft.kind is VisitKind.MISSED:
-            return head + "\n" + _("Type a short note, or press Skip."), InlineKeyboardMarkup(
+            return head + "\n" + _("Type a short note, or press Skip."), Keyboard(
                 [b.row((_("Skip ➡"), "skip", "")), cancel_row]
             )
         return head + "\n" + _("Type a note about the visit (at most {limit} characters).").format(
             limit=NOTE_MAX
-        ), InlineKeyboardMarkup([cancel_row])
+        ), Keyboard([cancel_row])
     if step is Step.NEXT_STEPS:
-        return head + "\n" + _("Next steps? Type them, or press Skip."), InlineKeyboardMarkup(
+        return head + "\n" + _("Next steps? Type them, or press Skip."), Keyboard(
             [b.row((_("Skip ➡"), "skip", "")), cancel_row]
         )
     if step is Step.EDIT:
@@ -142,10 +140,10 @@ def visit_question(
             for s in flow
             if not (s is Step.PRESENT and family is not None and not family.members)
         ]
-        return head + "\n" + _("Which step do you want to change?"), InlineKeyboardMarkup(
+        return head + "\n" + _("Which step do you want to change?"), Keyboard(
             [*in_rows(steps, 2), b.row((_("⬅ Back to the summary"), "back", ""))]
         )
-    return summary(tr, draft, family), InlineKeyboardMarkup(
+    return summary(tr, draft, family), Keyboard(
         [
             b.row((_("💾 Save"), "save", "")),
             b.row((_("✏️ Change a step"), "change", ""), (_("✖ Cancel"), "cancel", "")),
