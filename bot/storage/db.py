@@ -62,18 +62,19 @@ def _connector(path: Path, key: str | None, *, same_thread: bool = True) -> sqli
 
 
 def _loop_connection(path: Path, key: str | None) -> sqlite3.Connection:
-    """The connection for commits that do not wait for the disk, used on the event loop's thread.
+    """The connection used in place, on the event loop's thread, for an update's small work.
 
-    Its commits take microseconds, so they run in place: a trip to aiosqlite's thread costs
-    more than the commit. It never checkpoints (that can take milliseconds): the flush does,
-    in aiosqlite's thread. A busy database answers at once, and the commit goes there too.
+    Waking aiosqlite's thread and being woken by it costs more than a small read or a commit
+    that need not wait for the disk (up to half a millisecond against 15 us here). It never
+    checkpoints (that can take milliseconds): the flush does, in aiosqlite's thread. A busy
+    database answers at once, and the work goes to that thread instead, to wait there.
     """
     conn = _connector(path, key, same_thread=False)
     conn.row_factory = _row_factory
     for pragma in (
         "PRAGMA busy_timeout = 0",
         "PRAGMA foreign_keys = ON",
-        "PRAGMA synchronous = NORMAL",
+        f"PRAGMA synchronous = {SYNCHRONOUS}",
         "PRAGMA wal_autocheckpoint = 0",
     ):
         conn.execute(pragma).fetchall()
@@ -83,8 +84,10 @@ def _loop_connection(path: Path, key: str | None) -> sqlite3.Connection:
 class Database:
     """An open database: one writer at a time, short transactions.
 
-    Two connections: aiosqlite's, whose thread does every read and every durable write, and
-    `here`, on the event loop's thread, for bookkeeping that need not wait for the disk.
+    Two connections: aiosqlite's, whose thread does the work that takes long (the reminder
+    tick, documents, lists of everyone, backups) and every change of records; and `here`, on
+    the event loop's thread, for an update's bookkeeping and small reads. Updates are handled
+    one at a time, so the loop has nothing else to do while one waits for the disk.
     """
 
     def __init__(
@@ -173,16 +176,15 @@ class Database:
     async def write_bookkeeping(
         self, statements: Sequence[Statement], *, durable: bool = True
     ) -> None:
-        """Run statements in one BEGIN IMMEDIATE transaction, in one trip to the SQLite thread.
+        """Run statements in one BEGIN IMMEDIATE transaction, in place (see `here`).
 
         Only for the bookkeeping tables no read memo holds (walk state, update ids, chat
         clean-up, the access log), so `generation` stays: the family a walk shows is read
-        once, not once per press. Each trip to aiosqlite's thread costs about as much as a
-        small query, and `write()` takes one per statement.
+        once, not once per press.
 
-        Bookkeeping that is not `durable` commits in place without waiting for the disk, and
-        a checkpoint FLUSH_AFTER_S later makes it durable: a power cut in between may undo
-        it (never corrupt anything; a kill of the process loses nothing). Only for what an
+        Bookkeeping that is not `durable` commits without waiting for the disk, and a
+        checkpoint FLUSH_AFTER_S later makes it durable: a power cut in between may undo it
+        (never corrupt anything; a kill of the process loses nothing). Only for what an
         assistant can redo with a tap, such as a walk moved one step along.
         """
         await self.bookkeep_with(_statements, statements, durable=durable)
@@ -192,19 +194,18 @@ class Database:
     ) -> R:
         """`write_bookkeeping` for bookkeeping that needs answers inside it (rows it changed)."""
         async with self._write_lock:
-            if not durable:
-                try:
-                    return self._commit_here(work, arg)
-                except sqlite3.OperationalError as error:
-                    if not _busy(error):
-                        raise
-                    # another process writes: wait for it in aiosqlite's thread instead
-            return await self._in_thread(_in_transaction, (work, arg, True))
+            try:
+                return self._commit_here(work, arg, durable)
+            except sqlite3.OperationalError as error:
+                if not _busy(error):
+                    raise
+            # another process writes: wait for it in aiosqlite's thread instead
+            return await self._in_thread(_in_transaction, (work, arg, durable))
 
-    def _commit_here(self, work: Callable[[sqlite3.Connection, Q], R], arg: Q) -> R:
-        """Commit on the loop's connection (its commits never wait for the disk); flush soon."""
-        result = _in_transaction(self.here, (work, arg, True))
-        if self._flush is None:
+    def _commit_here(self, work: Callable[[sqlite3.Connection, Q], R], arg: Q, durable: bool) -> R:
+        """Commit on the loop's connection; what did not wait for the disk is flushed soon."""
+        result = _in_transaction(self.here, (work, arg, durable))
+        if not durable and self._flush is None:
             self._flush = asyncio.get_running_loop().call_later(FLUSH_AFTER_S, self._flush_now)
         return result
 
@@ -281,17 +282,12 @@ class Database:
     async def fetch_each(
         self, *queries: Statement, log: Bookkeeping | None = None, small: bool = False
     ) -> list[list[dict[str, Any]]]:
-        """Run several read queries in one trip to the SQLite thread; their rows, in order.
+        """Run several read queries in one go (`small`: see `read`); their rows, in order.
 
-        `log` is bookkeeping (see write_bookkeeping: access rows) committed before the queries
-        run: in place when it need not wait for the disk, else in the same trip as the read.
+        `log` is bookkeeping (see write_bookkeeping: access rows) committed before they run.
         """
-        if log is None or not log.statements:
-            return await self.read(_read_each, queries, small=small)
-        if log.durable:
-            async with self._write_lock:
-                return await self._in_thread(_logged_read, (log.statements, queries))
-        await self.write_bookkeeping(log.statements, durable=False)
+        if log is not None and log.statements:
+            await self.write_bookkeeping(log.statements, durable=log.durable)
         return await self.read(_read_each, queries, small=small)
 
     async def _in_thread(self, work: Callable[[sqlite3.Connection, Q], R], arg: Q) -> R:
@@ -432,15 +428,6 @@ def _read_each(
     return [_dicts(conn, sql, params) for sql, params in queries]
 
 
-def _logged_read(
-    conn: sqlite3.Connection, job: tuple[Sequence[Statement], Sequence[Statement]]
-) -> list[list[dict[str, Any]]]:
-    """In the SQLite thread: the bookkeeping committed, then the queries' rows."""
-    log, queries = job
-    _transaction(conn, log)
-    return _read_each(conn, queries)
-
-
 def _dicts(conn: sqlite3.Connection, sql: str, params: Sequence[Any]) -> list[dict[str, Any]]:
     """One query's rows as dicts, the column names looked up once for all of them.
 
@@ -457,11 +444,6 @@ def _dicts(conn: sqlite3.Connection, sql: str, params: Sequence[Any]) -> list[di
     rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
     cursor.close()
     return rows
-
-
-def _transaction(conn: sqlite3.Connection, statements: Sequence[Statement]) -> None:
-    """In the SQLite thread: the statements, committed together or rolled back together."""
-    _in_transaction(conn, (_statements, statements, True))
 
 
 def _statements(conn: sqlite3.Connection, statements: Sequence[Statement]) -> None:

@@ -22,9 +22,9 @@ def sqlite_trips() -> Iterator[list[str]]:
     }
 
     def counting(where: str, original: Any) -> Any:
-        def counted(self: Database, work: Any, arg: Any) -> Any:
+        def counted(self: Database, work: Any, *args: Any) -> Any:
             trips.append(f"{where}:{work.__name__}")
-            return original(self, work, arg)
+            return original(self, work, *args)
 
         return counted
 
@@ -55,7 +55,7 @@ async def test_a_press_mid_walk_commits_once_in_place_and_reads_nothing(
     assert any(row["walk"] for row in pending)  # the question copies are remembered
 
 
-async def test_a_visit_starts_with_one_trip_its_reads_in_place(harness: BotHarness) -> None:
+async def test_a_visit_starts_all_in_place(harness: BotHarness) -> None:
     sim = await assistant_with_family(harness)
     await walk_to_note(sim)
     await sim.send("A note.")
@@ -63,11 +63,11 @@ async def test_a_visit_starts_with_one_trip_its_reads_in_place(harness: BotHarne
     await sim.press("Save")
     with sqlite_trips() as trips:
         await sim.send("/visit")  # the one active family: straight to the date, like the last
-    # The actor, their families, the family, its access-log row (its own assistant's: in
-    # place), the last visit with its people, areas and activities, all in place; then the
-    # update (walk state, draft, the question's clean-up row, update id) waits for the disk.
+    # The actor, their families, the family, its access-log row, the last visit with its
+    # people, areas and activities; then the update (walk state, draft, the question's
+    # clean-up row, update id), which waits for the disk. All in place.
     reads, logged = "here:_read_each", "here:_statements"
-    assert trips == [reads, reads, reads, logged, "here:_read_visits", "thread:_in_transaction"]
+    assert trips == [reads, reads, reads, logged, "here:_read_visits", logged]
     assert "When was it?" in harness.fake.last_text(sim.chat_id)
 
 
@@ -80,11 +80,11 @@ async def test_a_save_commits_the_visit_with_its_log_row_and_releases_the_walk(
     await sim.press("Skip")
     with sqlite_trips() as trips:
         await sim.press("Save")
-    # The visit with its access-log row, read back with the week's tally (waits for the
-    # disk); the walk's messages released, what is due now (both in place); the update, with
-    # what left the chat (waits for the disk: a visit was saved, messages forgotten).
-    durable = "thread:_in_transaction"
-    assert trips == [durable, "here:_walk_over", "here:_read_each", durable]
+    # The visit with its access-log row, read back with the week's tally (a record: in the
+    # thread); the walk's messages released, what is due now, and the update with what
+    # left the chat (in place).
+    walk_over, due, update = "here:_walk_over", "here:_read_each", "here:_statements"
+    assert trips == ["thread:_in_transaction", walk_over, due, update]
     assert harness.services is not None
     family = await harness.services.families.families.by_code("R-01")
     assert family is not None
@@ -126,3 +126,43 @@ async def test_a_role_change_is_seen_at_the_next_update(harness: BotHarness) -> 
     await sim.send("/families")
     assert "R-01" not in harness.fake.last_text(sim.chat_id)
     assert str(sim.user_id) in harness.fake.last_text(sim.chat_id)  # the stranger's answer
+
+
+async def test_only_a_step_that_changes_nothing_else_commits_without_waiting_for_the_disk(
+    harness: BotHarness, monkeypatch: Any
+) -> None:
+    waits: list[bool] = []
+    original = Database._commit_here
+
+    def noted(self: Database, work: Any, arg: Any, durable: bool) -> Any:
+        if work.__name__ == "_statements":
+            waits.append(durable)
+        return original(self, work, arg, durable)
+
+    monkeypatch.setattr(Database, "_commit_here", noted)
+    sim = await assistant_with_family(harness)
+    waits.clear()
+    await sim.send("/visit")  # a new question message to clean up later: waits
+    assert waits[-1] is True
+    await sim.press("Today")  # the walk moved along, nothing else: does not wait
+    assert waits[-1] is False
+    steps = (
+        "90 min",
+        "Family's home",
+        "Anna",
+        "Done",
+        "Housing",
+        "Done",
+        "Motivational talk",
+        "Done",
+    )
+    for label in steps:
+        await sim.press(label)
+    assert not any(waits[2:])
+    await sim.send("A note.")  # the typed note is remembered, to leave the chat: waits
+    assert waits[-1] is True
+    await sim.press("Skip")
+    assert waits[-1] is False
+    await sim.press("Save")  # a visit saved: its draft must not come back after a power cut
+    assert waits[-1] is True
+    assert "This week: 1 visit" in harness.fake.last_text(sim.chat_id)

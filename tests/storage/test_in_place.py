@@ -43,7 +43,7 @@ def checkpoints(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 async def test_the_two_connections_sync_as_said(db: Database) -> None:
     assert (await db.fetch_one("PRAGMA synchronous")) == {"synchronous": 2}  # FULL
-    assert db.here.execute("PRAGMA synchronous").fetchall() == [{"synchronous": 1}]  # NORMAL
+    assert db.here.execute("PRAGMA synchronous").fetchall() == [{"synchronous": 2}]
     assert db.here.execute("PRAGMA wal_autocheckpoint").fetchall() == [{"wal_autocheckpoint": 0}]
     assert db.here.execute("PRAGMA foreign_keys").fetchall() == [{"foreign_keys": 1}]
 
