@@ -13,7 +13,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
 from bot.domain.chat_cleanup import MessageKind, ShownMessage
-from bot.handlers.common import answer_press
+from bot.handlers.common import answer_press, strip_buttons
 from bot.handlers.context import BotContext
 from bot.reminders.chat_cleanup import sweep
 from bot.ui.callbacks import encode, register
@@ -98,7 +98,7 @@ async def _one_live_question(update: Update, context: BotContext, message_id: in
     if not isinstance(previous, int) or previous == message_id or message_id is not None:
         return
     try:
-        await context.bot.edit_message_reply_markup(chat.id, previous, reply_markup=None)
+        await strip_buttons(context, chat.id, previous)
     except BadRequest as exc:  # gone, too old, or already without buttons
         log.debug("could not remove old buttons: %s", exc)
 

@@ -74,6 +74,13 @@ async def _question_call(
     return result if isinstance(result, dict) else {}
 
 
+async def strip_buttons(context: BotContext, chat_id: int, message_id: int) -> None:
+    """Take a message's buttons away (an older copy of a question), like `_question_call`."""
+    await context.bot._post(
+        "editMessageReplyMarkup", {"chat_id": chat_id, "message_id": message_id}
+    )
+
+
 async def send_lines(
     update: Update,
     context: BotContext,

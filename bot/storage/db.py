@@ -226,7 +226,12 @@ class Database:
             self._flush = self._flushing = None
 
     async def write_with(
-        self, work: Callable[[sqlite3.Connection, Q], R], arg: Q, *, durable: bool = True
+        self,
+        work: Callable[[sqlite3.Connection, Q], R],
+        arg: Q,
+        *,
+        durable: bool = True,
+        small: bool = False,
     ) -> R:
         """Run `work(connection, arg)` as one BEGIN IMMEDIATE transaction, in one trip.
 
@@ -235,18 +240,29 @@ class Database:
         is not `durable` commits without waiting for the disk (synchronous = NORMAL for it
         alone): a power cut may undo it, never corrupt anything, and the next durable commit
         makes it durable too (the log is synced up to there). Only for rows the data can
-        give again, such as a tick's reminders.
+        give again, such as a tick's reminders. A `small` write (one family's rows, for the
+        update at hand) runs in place, as a small read does.
         """
         async with self._write_lock:
             self.generation += 1
-            running = asyncio.ensure_future(self._in_thread(_in_transaction, (work, arg, durable)))
             try:
-                return await asyncio.shield(running)
-            except asyncio.CancelledError:
-                # The transaction runs to its end in SQLite's thread whatever happens here:
-                # the lock is kept until it has, or the next writer would BEGIN inside it.
-                await asyncio.wait([running])
-                raise
+                if small:
+                    try:
+                        return self._commit_here(work, arg, durable)
+                    except sqlite3.OperationalError as error:
+                        if not _busy(error):
+                            raise
+                running = asyncio.ensure_future(
+                    self._in_thread(_in_transaction, (work, arg, durable))
+                )
+                try:
+                    return await asyncio.shield(running)
+                except asyncio.CancelledError:
+                    # The transaction runs to its end in SQLite's thread whatever happens
+                    # here: the lock is kept until it has, or the next writer would BEGIN
+                    # inside it.
+                    await asyncio.wait([running])
+                    raise
             finally:
                 self.generation += 1
 

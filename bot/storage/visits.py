@@ -43,7 +43,7 @@ class VisitRepository:
         assert draft.family_id is not None
         assert draft.visit_date is not None
         row, children, newly, tally = await self.db.write_with(
-            _add, (draft, assistant_id, now, also)
+            _add, (draft, assistant_id, now, also), small=True
         )
         return StoredVisit(_visit(row, *children), newly, tally)
 

@@ -80,11 +80,10 @@ async def test_a_save_commits_the_visit_with_its_log_row_and_releases_the_walk(
     await sim.press("Skip")
     with sqlite_trips() as trips:
         await sim.press("Save")
-    # The visit with its access-log row, read back with the week's tally (a record: in the
-    # thread); the walk's messages released, what is due now, and the update with what
-    # left the chat (in place).
+    # The visit with its access-log row, read back with the week's tally; the walk's
+    # messages released; what is due now; the update, with what left the chat. All in place.
     walk_over, due, update = "here:_walk_over", "here:_read_each", "here:_statements"
-    assert trips == ["thread:_in_transaction", walk_over, due, update]
+    assert trips == ["here:_add", walk_over, due, update]
     assert harness.services is not None
     family = await harness.services.families.families.by_code("R-01")
     assert family is not None
