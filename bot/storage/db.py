@@ -74,7 +74,7 @@ def _loop_connection(path: Path, key: str | None) -> sqlite3.Connection:
     for pragma in (
         "PRAGMA busy_timeout = 0",
         "PRAGMA foreign_keys = ON",
-        f"PRAGMA synchronous = {SYNCHRONOUS}",
+        "PRAGMA synchronous = NORMAL",  # most of its commits; a durable one sets FULL for itself
         "PRAGMA wal_autocheckpoint = 0",
     ):
         conn.execute(pragma).fetchall()
@@ -204,7 +204,13 @@ class Database:
 
     def _commit_here(self, work: Callable[[sqlite3.Connection, Q], R], arg: Q, durable: bool) -> R:
         """Commit on the loop's connection; what did not wait for the disk is flushed soon."""
-        result = _in_transaction(self.here, (work, arg, durable))
+        if durable:
+            self.here.execute(f"PRAGMA synchronous = {SYNCHRONOUS}")
+        try:
+            result = _in_transaction(self.here, (work, arg, True))  # as the connection is set
+        finally:
+            if durable:
+                self.here.execute("PRAGMA synchronous = NORMAL")
         if not durable and self._flush is None:
             self._flush = asyncio.get_running_loop().call_later(FLUSH_AFTER_S, self._flush_now)
         return result

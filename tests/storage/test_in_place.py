@@ -43,9 +43,24 @@ def checkpoints(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 async def test_the_two_connections_sync_as_said(db: Database) -> None:
     assert (await db.fetch_one("PRAGMA synchronous")) == {"synchronous": 2}  # FULL
-    assert db.here.execute("PRAGMA synchronous").fetchall() == [{"synchronous": 2}]
+    assert db.here.execute("PRAGMA synchronous").fetchall() == [{"synchronous": 1}]  # NORMAL
     assert db.here.execute("PRAGMA wal_autocheckpoint").fetchall() == [{"wal_autocheckpoint": 0}]
     assert db.here.execute("PRAGMA foreign_keys").fetchall() == [{"foreign_keys": 1}]
+
+
+def _synchronous(conn: sqlite3.Connection, _: None) -> object:
+    """Inside a transaction: how its commit will sync."""
+    return conn.execute("PRAGMA synchronous").fetchone()
+
+
+async def test_a_durable_commit_in_place_waits_for_the_disk_and_the_rest_do_not(
+    db: Database,
+) -> None:
+    assert await db.bookkeep_with(_synchronous, None, durable=True) == {"synchronous": 2}
+    assert await db.bookkeep_with(_synchronous, None, durable=False) == {"synchronous": 1}
+    assert await db.write_with(_synchronous, None, small=True) == {"synchronous": 2}
+    assert await db.write_with(_synchronous, None) == {"synchronous": 2}  # in the thread
+    assert await db.write_with(_synchronous, None, durable=False) == {"synchronous": 1}
 
 
 async def test_commits_in_place_are_synced_by_one_checkpoint_soon(
