@@ -166,7 +166,9 @@ async def _walk_messages(
         )
         messages.append(user_message)
     cleanup = context.services.chat_cleanup
-    context.update_writes += cleanup.walk_step(chat.id, token, messages, context.tr.locale)
+    writes = cleanup.walk_step(chat.id, token, messages, context.tr.locale)
+    context.update_writes += writes
+    context.update_remembers = context.update_remembers or bool(writes)
 
 
 async def clean_up_ended_walks(update: object, context: BotContext) -> None:

@@ -36,9 +36,9 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
         self.update_writes: list[Statement] = []
         # The press's answer, sent while the update goes on; awaited once its state is saved.
         self.answering: asyncio.Future[None] | None = None
-        # The database's generation when the gate saw the update: if it moved, the update
-        # changed records, and its walk state must reach the disk before it is done.
-        self.generation_seen: int | None = None
+        # Whether this update remembers a message for the chat clean-up: then its commit
+        # waits for the disk, or a power cut could leave that message in the chat for good.
+        self.update_remembers = False
 
     async def save_update_writes(self) -> None:
         """Commit this update's pending writes now, on their own (no walk state to ride with)."""

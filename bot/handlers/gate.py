@@ -93,11 +93,11 @@ async def _finish(update: Update, context: BotContext) -> None:
         now = context.services.clock.now()
         digest = context.update_fingerprint or fingerprint(update)
         writes, context.update_writes = context.update_writes, []
-        # A walk moved one step along (no records changed, no message to clean up later)
-        # need not wait for the disk: a power cut can only take the step back. Anything
-        # else would come back wrong: a draft already saved as a visit, a shown message
-        # nobody remembers to remove.
-        durable = bool(writes) or context.generation_seen != persistence.db.generation
+        # Walk state and update ids need not wait for the disk: a power cut can only take a
+        # walk a step back, or bring back a draft whose record was saved (its own commit
+        # waited), which the draft's token marks as saved, as after a crash between the two
+        # commits. A message remembered for the clean-up must not be lost: it would stay.
+        durable = context.update_remembers
         # Only this user's data can have changed (no handler touches another's), so it is
         # written here directly: PTB's update_persistence deep-copies every marked user's
         # data and gathers a task per write, a sixth of a press; the statement's JSON is the
@@ -160,7 +160,6 @@ def _is_replay(update: Update, context: BotContext) -> bool:
     if not isinstance(persistence, SQLitePersistence):
         return False
     recent = persistence.recent
-    context.generation_seen = persistence.db.generation  # see _finish
     context.update_fingerprint = fingerprint(update)
     if recent.is_replay(update.update_id, context.update_fingerprint):
         log.info("skipping update %s: already processed before a restart", update.update_id)
