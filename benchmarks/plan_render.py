@@ -2,7 +2,8 @@
 
 Builds the plan through the real services in a temporary SQLite file (60 goals over every
 area, 3 tasks each, full-length texts with characters that need escaping, progress notes),
-then times whole renders. Usage: python -m benchmarks.plan_render [--runs N]. One JSON line.
+then times whole renders, in a heap settled as the bot's is once started (app.settle_heap).
+Usage: python -m benchmarks.plan_render [--runs N]. One JSON line.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from bot.app import settle_heap
 from bot.config import load_settings
 from bot.domain.family import Member, NewFamily
 from bot.domain.people import Actor
@@ -97,6 +99,7 @@ async def measure(runs: int) -> dict[str, Any]:
             services = Services.build(settings, db)
             await build_plan(services, db)
             tr = translator("pl")
+            settle_heap()  # as the bot does once started (app.prepare)
             timings: list[float] = []
             messages = 0
             for _ in range(runs):

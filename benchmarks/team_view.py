@@ -3,7 +3,8 @@
 Fills a temporary SQLite file (two visits a week per family for a year, a plan with goals
 and tasks, an assessment, appointments, a year of access-log rows), then times whole renders
 as the handler does them: the service read (with its audit row), overview_lines, the
-buttons and split_lines. Usage: python -m benchmarks.team_view [--runs N]. One JSON line.
+buttons and split_lines, in a heap settled as the bot's is once started (app.settle_heap).
+Usage: python -m benchmarks.team_view [--runs N]. One JSON line.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from bot.app import settle_heap
 from bot.config import load_settings
 from bot.domain.people import Actor
 from bot.i18n import translator
@@ -124,6 +126,7 @@ async def measure(runs: int) -> dict[str, Any]:
             services = Services.build(settings, db)
             admin = Actor(telegram_id=ADMIN_ID, is_admin=True, is_assistant=True)
             tr = translator("pl")
+            settle_heap()  # as the bot does once started (app.prepare)
             timings: list[float] = []
             messages: list[str] = []
             for _ in range(runs):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from typing import Any
 
@@ -184,3 +185,15 @@ async def prepare(application: BotApplication) -> None:
     if isinstance(persistence, SQLitePersistence):
         await persistence.load_recent_updates(application.bot_data[SERVICES_KEY].clock.now())
     await publish_commands(application)
+    settle_heap()
+
+
+def settle_heap() -> None:
+    """Take what start-up made out of the garbage collector's way, for as long as the bot runs.
+
+    The catalogs, PTB's objects, the handlers and Babel's locale data live as long as the
+    process; scanning them made each full collection 15-30 ms, a pause any update could
+    meet (a `/plan` of 60 goals meets one about every hundred renders).
+    """
+    gc.collect()
+    gc.freeze()
