@@ -46,6 +46,16 @@ class Translator:
         return format_datetime(moment, fmt, tzinfo=moment.tzinfo, locale=self.locale)
 
 
+def warm_up() -> None:
+    """Load every catalog and Babel's locale data now, so no first answer waits for them.
+
+    Babel reads and merges a language's data at its first date (18 ms for Polish here).
+    """
+    for locale in LOCALES:
+        translator(locale)
+        format_date(date(2026, 1, 1), "EEEE d MMMM y", locale=locale)
+
+
 @lru_cache(maxsize=4096)
 def _format_date(day: date, fmt: str, locale: str) -> str:
     """Babel's date text, kept: Babel parses the pattern and the locale on every call."""
