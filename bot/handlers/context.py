@@ -10,7 +10,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bot.domain.people import Actor
 from bot.i18n import Translator, translator
 from bot.services.registry import Services
-from bot.storage.db import Statement
+from bot.storage.sqlite_work import Statement
 
 SERVICES_KEY = "services"
 

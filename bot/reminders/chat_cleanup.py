@@ -20,7 +20,7 @@ from bot.handlers.context import SERVICES_KEY
 from bot.i18n import translator
 from bot.services.chat_cleanup import ChatCleanupService
 from bot.services.registry import Services
-from bot.storage.db import Statement
+from bot.storage.sqlite_work import Statement
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from bot.domain.audit import DETAIL_MAX, Denial, Outcome
 from bot.services.clock import Clock
 from bot.storage.audit import AuditRepository
-from bot.storage.db import Statement
+from bot.storage.sqlite_work import Statement
 
 
 @dataclass(frozen=True)

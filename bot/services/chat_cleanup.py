@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from bot.domain.chat_cleanup import DueMessage, ShownMessage, due_at
 from bot.services.clock import Clock
 from bot.storage.chat_cleanup import ChatCleanupRepository
-from bot.storage.db import Statement
+from bot.storage.sqlite_work import Statement
 
 SWEEP_LIMIT = 500  # rows per sweep; the rest waits a minute
 # A press that shows nothing new moves the walk's idle time-out on at most this often: one

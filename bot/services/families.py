@@ -23,9 +23,10 @@ from bot.domain.family import (
 from bot.domain.people import Actor
 from bot.services.audit import AccessAudit
 from bot.services.clock import Clock
-from bot.storage.db import Bookkeeping, Statement
+from bot.storage.db import Bookkeeping
 from bot.storage.families import FamilyRepository
 from bot.storage.people import PeopleRepository
+from bot.storage.sqlite_work import Statement
 
 
 class Named(NamedTuple):

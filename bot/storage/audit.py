@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.domain.audit import AccessEntry, Denial, Outcome
-from bot.storage.db import Database, Statement
+from bot.storage.db import Database
+from bot.storage.sqlite_work import Statement
 
 _APPEND = (
     "INSERT INTO access_log (at, actor_id, action, family_id, detail, outcome) "

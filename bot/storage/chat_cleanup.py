@@ -9,7 +9,8 @@ from datetime import UTC, datetime
 import aiosqlite
 
 from bot.domain.chat_cleanup import DueMessage, MessageKind, ShownMessage, deadline
-from bot.storage.db import Database, Statement
+from bot.storage.db import Database
+from bot.storage.sqlite_work import Statement
 
 _REMEMBER = (
     "INSERT INTO chat_cleanup (chat_id, message_id, kind, sent_at, deadline, due_at, walk, "
@@ -134,7 +135,7 @@ def _walk_over(
     conn: sqlite3.Connection,
     job: tuple[Sequence[Statement], int, str, str | None, int | None],
 ) -> int:
-    """In the SQLite thread, inside the transaction: `walk_over`'s writes; the rows released."""
+    """On the raw connection, inside the transaction: `walk_over`'s writes; the rows released."""
     before, chat_id, walk, now, keep = job
     for sql, params in before:
         conn.execute(sql, params)

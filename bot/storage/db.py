@@ -1,4 +1,4 @@
-"""The one SQLite connection (SQLCipher when a key is set), its pragmas and transactions."""
+"""The database: its two connections (SQLCipher when a key is set), pragmas and transactions."""
 
 from __future__ import annotations
 
@@ -10,27 +10,22 @@ from contextlib import asynccontextmanager
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Any, Generic, NamedTuple, TypeVar, cast
+from typing import Any, NamedTuple, TypeVar, cast
 
 import aiosqlite
 
+from bot.storage import sqlite_work
 from bot.storage.files import new_private_file, private_file, private_folder, tighten
+from bot.storage.sqlite_work import SYNCHRONOUS, Statement
 
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5000
-SYNCHRONOUS = "FULL"  # every commit waits for the disk (WAL), except those said not to
 # A commit that does not wait for the disk is made durable by a checkpoint this much later.
 FLUSH_AFTER_S = 1.0
 
 Q = TypeVar("Q")
 R = TypeVar("R")
-K = TypeVar("K")
-V = TypeVar("V")
-
-
-# One SQL statement with its parameters, for writes gathered and committed together.
-Statement = tuple[str, Sequence[Any]]
 
 
 class Bookkeeping(NamedTuple):
@@ -42,43 +37,6 @@ class Bookkeeping(NamedTuple):
 
 class DatabaseError(Exception):
     """The database cannot be opened as configured (wrong key, not a database, …)."""
-
-
-def _connector(path: Path, key: str | None, *, same_thread: bool = True) -> sqlite3.Connection:
-    """Open a raw connection (in a worker thread: SQLCipher's key derivation takes a while)."""
-    if key is None:
-        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=same_thread)
-    else:
-        from sqlcipher3 import dbapi2 as sqlcipher  # noqa: PLC0415  (only needed with a key)
-
-        opened = sqlcipher.connect(str(path), isolation_level=None, check_same_thread=same_thread)
-        conn = cast(sqlite3.Connection, opened)
-        # A wrong key is reported as one line by Database.open; SQLCipher's own log would add
-        # three lines of "hmac check failed" to stderr.
-        conn.execute("PRAGMA cipher_log_level = NONE")
-        quoted = key.replace("'", "''")
-        conn.execute(f"PRAGMA key = '{quoted}'")
-    return conn
-
-
-def _loop_connection(path: Path, key: str | None) -> sqlite3.Connection:
-    """The connection used in place, on the event loop's thread, for an update's small work.
-
-    Waking aiosqlite's thread and being woken by it costs more than a small read or a commit
-    that need not wait for the disk (up to half a millisecond against 15 us here). It never
-    checkpoints (that can take milliseconds): the flush does, in aiosqlite's thread. A busy
-    database answers at once, and the work goes to that thread instead, to wait there.
-    """
-    conn = _connector(path, key, same_thread=False)
-    conn.row_factory = _row_factory
-    for pragma in (
-        "PRAGMA busy_timeout = 0",
-        "PRAGMA foreign_keys = ON",
-        "PRAGMA synchronous = NORMAL",  # most of its commits; a durable one sets FULL for itself
-        "PRAGMA wal_autocheckpoint = 0",
-    ):
-        conn.execute(pragma).fetchall()
-    return conn
 
 
 class Database:
@@ -110,9 +68,9 @@ class Database:
         private_folder(path.parent)
         private_file(path)  # before SQLite creates it 0644; its -wal and -shm take its mode
         tighten(path)
-        conn = aiosqlite.Connection(lambda: _connector(path, key), iter_chunk_size=64)
+        conn = aiosqlite.Connection(lambda: sqlite_work.connect(path, key), iter_chunk_size=64)
         await conn
-        conn.row_factory = _row_factory  # type: ignore[assignment]
+        conn.row_factory = sqlite_work.row_factory  # type: ignore[assignment]
         try:
             # Each read to its end: a statement left unread stays open (VACUUM refuses then).
             for pragma in (
@@ -140,7 +98,7 @@ class Database:
             raise
         tighten(path)  # the -wal and -shm of a database created before files were private
         try:
-            here = await asyncio.to_thread(_loop_connection, path, key)
+            here = await asyncio.to_thread(sqlite_work.connect_in_place, path, key)
         except BaseException:
             await conn.close()
             raise
@@ -187,7 +145,7 @@ class Database:
         (never corrupt anything; a kill of the process loses nothing). Only for what an
         assistant can redo with a tap, such as a walk moved one step along.
         """
-        await self.bookkeep_with(_statements, statements, durable=durable)
+        await self.bookkeep_with(sqlite_work.run_statements, statements, durable=durable)
 
     async def bookkeep_with(
         self, work: Callable[[sqlite3.Connection, Q], R], arg: Q, *, durable: bool = True
@@ -197,17 +155,19 @@ class Database:
             try:
                 return self._commit_here(work, arg, durable)
             except sqlite3.OperationalError as error:
-                if not _busy(error):
+                if not sqlite_work.is_busy(error):
                     raise
             # another process writes: wait for it in aiosqlite's thread instead
-            return await self._in_thread(_in_transaction, (work, arg, durable))
+            return await self._in_thread(sqlite_work.in_transaction, (work, arg, durable))
 
     def _commit_here(self, work: Callable[[sqlite3.Connection, Q], R], arg: Q, durable: bool) -> R:
         """Commit on the loop's connection; what did not wait for the disk is flushed soon."""
         if durable:
             self.here.execute(f"PRAGMA synchronous = {SYNCHRONOUS}")
         try:
-            result = _in_transaction(self.here, (work, arg, True))  # as the connection is set
+            result = sqlite_work.in_transaction(
+                self.here, (work, arg, True)
+            )  # as the connection is set
         finally:
             if durable:
                 self.here.execute("PRAGMA synchronous = NORMAL")
@@ -225,7 +185,7 @@ class Database:
         # lands meanwhile: one commit made while this waited for the lock is synced by it.
         try:
             async with self._write_lock:
-                await self._in_thread(_checkpoint, None)
+                await self._in_thread(sqlite_work.checkpoint, None)
         except sqlite3.Error as error:  # the next commit schedules another
             log.warning("could not sync the database log: %s", error)
         finally:
@@ -256,10 +216,10 @@ class Database:
                     try:
                         return self._commit_here(work, arg, durable)
                     except sqlite3.OperationalError as error:
-                        if not _busy(error):
+                        if not sqlite_work.is_busy(error):
                             raise
                 running = asyncio.ensure_future(
-                    self._in_thread(_in_transaction, (work, arg, durable))
+                    self._in_thread(sqlite_work.in_transaction, (work, arg, durable))
                 )
                 try:
                     return await asyncio.shield(running)
@@ -277,7 +237,7 @@ class Database:
     ) -> list[dict[str, Any]]:
         """Run a read query and return every row as a dict (`small`: see `read`)."""
         # One trip to aiosqlite's thread; a cursor's execute, fetch and close take three.
-        return (await self.read(_read_each, ((sql, params),), small=small))[0]
+        return (await self.read(sqlite_work.read_each, ((sql, params),), small=small))[0]
 
     async def read(
         self, work: Callable[[sqlite3.Connection, Q], R], arg: Q, *, small: bool = False
@@ -293,7 +253,7 @@ class Database:
             try:
                 return self._read_here(work, arg)
             except sqlite3.OperationalError as error:
-                if not _busy(error):
+                if not sqlite_work.is_busy(error):
                     raise
         return await self._in_thread(work, arg)
 
@@ -310,7 +270,7 @@ class Database:
         """
         if log is not None and log.statements:
             await self.write_bookkeeping(log.statements, durable=log.durable)
-        return await self.read(_read_each, queries, small=small)
+        return await self.read(sqlite_work.read_each, queries, small=small)
 
     async def _in_thread(self, work: Callable[[sqlite3.Connection, Q], R], arg: Q) -> R:
         """Run `work(connection, arg)` in aiosqlite's thread, the one place that owns it."""
@@ -415,105 +375,9 @@ async def first_row(
     return dict(rows[0]) if rows else None
 
 
-class ReadMemo(Generic[K, V]):
-    """Rows read since the last change (`write()`, `write_with()`): none can differ until the next.
-
-    A walk asks for its actor and family at every press; bookkeeping writes (walk state,
-    update ids) leave the memo valid, so those are read once per change, not once per press.
-    """
-
-    def __init__(self, db: Database, limit: int = 1000) -> None:
-        self.db = db
-        self.limit = limit
-        self._rows: dict[K, V] = {}
-        self._at = -1
-
-    def get(self, key: K) -> tuple[bool, V | None]:
-        """(True, the row) if it was read at this generation, else (False, None)."""
-        if self._at == self.db.generation and key in self._rows:
-            return True, self._rows[key]
-        return False, None
-
-    def keep(self, read_at: int, key: K, row: V) -> None:
-        """Keep a row read at generation `read_at`, unless a write began or ended meanwhile."""
-        if read_at != self.db.generation:
-            return
-        if self._at != read_at or len(self._rows) >= self.limit:
-            self._rows, self._at = {}, read_at
-        self._rows[key] = row
-
-
-def _read_each(
-    conn: sqlite3.Connection, queries: Sequence[tuple[str, Sequence[Any]]]
-) -> list[list[dict[str, Any]]]:
-    """In the SQLite thread: every query's rows, as dicts."""
-    return [_dicts(conn, sql, params) for sql, params in queries]
-
-
-def _dicts(conn: sqlite3.Connection, sql: str, params: Sequence[Any]) -> list[dict[str, Any]]:
-    """One query's rows as dicts, the column names looked up once for all of them.
-
-    The connection's row factory builds each row's names again from the cursor: for a plan's
-    180 tasks that was a third of the query's time.
-    """
-    cursor = conn.cursor()
-    cursor.row_factory = None
-    cursor.execute(sql, params)
-    description = cursor.description
-    if description is None:  # a statement that returns no rows (a PRAGMA that sets)
-        return []
-    names = [column[0] for column in description]
-    rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-    cursor.close()
-    return rows
-
-
-def _statements(conn: sqlite3.Connection, statements: Sequence[Statement]) -> None:
-    """Inside a transaction: run the statements in order."""
-    for sql, params in statements:
-        conn.execute(sql, params)
-
-
-def _busy(error: sqlite3.OperationalError) -> bool:
-    """Another connection holds the lock (the loop's connection never waits for it)."""
-    return "locked" in str(error) or "busy" in str(error)
-
-
-def _checkpoint(conn: sqlite3.Connection, _: None) -> None:
-    """In the SQLite thread: checkpoint, reading its answer (an unread row keeps it running)."""
-    conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
-
-
-def _in_transaction(
-    conn: sqlite3.Connection, job: tuple[Callable[[sqlite3.Connection, Q], R], Q, bool]
-) -> R:
-    """In the SQLite thread: one piece of work, committed, or rolled back if it fails."""
-    work, arg, durable = job
-    if not durable:
-        conn.execute("PRAGMA synchronous = NORMAL")
-    try:
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            result = work(conn, arg)
-            conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
-    finally:
-        if not durable:  # every other write is synced, as Database.open set it
-            conn.execute(f"PRAGMA synchronous = {SYNCHRONOUS}")
-    return result
-
-
 def iso_day(day: date | None) -> str | None:
     """A date as ISO text, or NULL."""
     return None if day is None else day.isoformat()
-
-
-def _row_factory(cursor: Any, row: tuple[Any, ...]) -> dict[str, Any]:
-    """Rows as plain dicts (works for sqlite3 and sqlcipher3 alike)."""
-    return {column[0]: value for column, value in zip(cursor.description, row, strict=True)}
 
 
 def newest_migration() -> int:

@@ -7,7 +7,8 @@ from datetime import date, datetime
 from bot.domain.cadence import FamilyCadence
 from bot.domain.errors import DomainError
 from bot.domain.family import Family, Member, NewFamily
-from bot.storage.db import Database, ReadMemo, first_row, insert, iso_day
+from bot.storage.db import Database, first_row, insert, iso_day
+from bot.storage.read_memo import ReadMemo
 
 
 class FamilyRepository:

@@ -6,7 +6,8 @@ from datetime import datetime
 from typing import Any
 
 from bot.domain.people import Assistant, Invite, Role
-from bot.storage.db import Database, ReadMemo
+from bot.storage.db import Database
+from bot.storage.read_memo import ReadMemo
 
 # Whether someone blocked the bot is kept with their reminder settings (absent row: no).
 _ASSISTANT = (

@@ -12,7 +12,8 @@ from telegram.ext import BasePersistence, PersistenceInput
 from telegram.ext._utils.types import CDCData, ConversationDict, ConversationKey
 
 from bot.domain.replay import REPLAY_WINDOW, RecentUpdates
-from bot.storage.db import Database, Statement
+from bot.storage.db import Database
+from bot.storage.sqlite_work import Statement
 
 _REMEMBER_UPDATE = (
     "INSERT INTO recent_updates (update_id, fingerprint, processed_at) VALUES (?, ?, ?) "

@@ -9,7 +9,8 @@ from typing import Any, NamedTuple
 
 from bot.domain.cadence import week_bounds
 from bot.domain.visit import Visit, VisitDraft
-from bot.storage.db import Database, Statement
+from bot.storage.db import Database
+from bot.storage.sqlite_work import Statement
 
 
 class VisitRepository:
@@ -98,7 +99,7 @@ def _visit(row: dict[str, Any], present: Rows, areas: Rows, activities: Rows) ->
 def _read_visits(
     conn: sqlite3.Connection, query: tuple[str, Sequence[Any]]
 ) -> list[tuple[dict[str, Any], list[Rows]]]:
-    """In the SQLite thread: the visit rows of a query, each with the rows of its lists."""
+    """On the raw connection: the visit rows of a query, each with the rows of its lists."""
     rows = conn.execute(*query).fetchall()
     lists = [[conn.execute(sql, (row["id"],)).fetchall() for sql in _CHILDREN] for row in rows]
     return list(zip(rows, lists, strict=True))
@@ -108,7 +109,7 @@ def _add(
     conn: sqlite3.Connection,
     job: tuple[VisitDraft, int, datetime, Sequence[Statement]],
 ) -> tuple[dict[str, Any], list[Rows], bool, int]:
-    """In the SQLite thread, inside the transaction: insert unless saved, then read it back."""
+    """On the raw connection, inside the transaction: insert unless saved, then read it back."""
     draft, assistant_id, now, also = job
     assert draft.family_id is not None
     assert draft.visit_date is not None

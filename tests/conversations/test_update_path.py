@@ -53,7 +53,7 @@ async def test_a_press_mid_walk_commits_once_in_place_and_reads_nothing(
         await sim.press("Anna")  # a toggle
     # Walk state, draft and the update id: one transaction each, committed in place without
     # waiting for the disk (no records changed, no message to clean up: db.write_bookkeeping).
-    assert trips == ["here:_statements", "here:_statements"]
+    assert trips == ["here:run_statements", "here:run_statements"]
     assert harness.services is not None
     pending = await harness.services.chat_cleanup.repo.pending(sim.chat_id)
     assert any(row["walk"] for row in pending)  # the question copies are remembered
@@ -70,7 +70,7 @@ async def test_a_visit_starts_all_in_place(harness: BotHarness) -> None:
     # The actor, their families, the family, its access-log row, the last visit with its
     # people, areas and activities; then the update (walk state, draft, the question's
     # clean-up row, update id), which waits for the disk. All in place.
-    reads, logged = "here:_read_each", "here:_statements"
+    reads, logged = "here:read_each", "here:run_statements"
     assert trips == [reads, reads, reads, logged, "here:_read_visits", logged]
     assert "When was it?" in harness.fake.last_text(sim.chat_id)
 
@@ -86,7 +86,7 @@ async def test_a_save_commits_the_visit_with_its_log_row_and_releases_the_walk(
         await sim.press("Save")
     # The visit with its access-log row, read back with the week's tally; the walk's
     # messages released; what is due now; the update, with what left the chat. All in place.
-    walk_over, due, update = "here:_walk_over", "here:_read_each", "here:_statements"
+    walk_over, due, update = "here:_walk_over", "here:read_each", "here:run_statements"
     assert trips == ["here:_add", walk_over, due, update]
     assert harness.services is not None
     family = await harness.services.families.families.by_code("R-01")
@@ -145,19 +145,19 @@ async def test_only_an_update_that_remembers_a_message_for_the_clean_up_waits_fo
     sim = await assistant_with_family(harness)
     waits.clear()
     await sim.send("/visit")  # a new question message, to clean up later: waits
-    assert waits[-1] == ("_statements", True)
+    assert waits[-1] == ("run_statements", True)
     waits.clear()
     steps = ("Today", "90 min", "Family's home", "Anna", "Done", "Housing", "Done")
     for label in (*steps, "Motivational talk", "Done"):
         await sim.press(label)  # the walk moved along, nothing else: none waits
-    assert waits == [("_statements", False)] * 9
+    assert waits == [("run_statements", False)] * 9
     await sim.send("A note.")  # the typed note is remembered, to leave the chat: waits
-    assert waits[-1] == ("_statements", True)
+    assert waits[-1] == ("run_statements", True)
     await sim.press("Skip")
     waits.clear()
     await sim.press("Save")
     # The visit waits for the disk before "Saved" is shown; the walk's release and the
     # update do not: a draft a power cut brings back is known saved by its token.
-    assert waits == [("_add", True), ("_walk_over", False), ("_statements", False)]
+    assert waits == [("_add", True), ("_walk_over", False), ("run_statements", False)]
     assert "This week: 1 visit" in harness.fake.last_text(sim.chat_id)
     assert len(await saved_visits(harness)) == 1

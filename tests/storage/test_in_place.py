@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from bot.storage import db as db_module
+from bot.storage import sqlite_work
 from bot.storage.db import Bookkeeping, Database
 
 INSERT = "INSERT INTO recent_updates (update_id, fingerprint, processed_at) VALUES (?, ?, ?)"
@@ -30,13 +31,13 @@ async def _ids(db: Database) -> list[int]:
 def checkpoints(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Every flush's checkpoint, counted; flushes come 10 ms after a commit in place."""
     seen: list[str] = []
-    original = db_module._checkpoint
+    original = sqlite_work.checkpoint
 
     def counted(conn: sqlite3.Connection, arg: None) -> None:
         seen.append("checkpoint")
         original(conn, arg)
 
-    monkeypatch.setattr(db_module, "_checkpoint", counted)
+    monkeypatch.setattr(sqlite_work, "checkpoint", counted)
     monkeypatch.setattr(db_module, "FLUSH_AFTER_S", 0.01)
     return seen
 
