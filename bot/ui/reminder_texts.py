@@ -33,7 +33,13 @@ SECTION_MAX = 15  # a caseload is at most 15 families; more lines are summed up
 
 def render(tr: Translator, item: OutboxItem) -> str:
     """The whole message for one outbox row, within Telegram's length limit."""
-    return _fit(tr, _lines(tr, item.kind, item.facts, item.zone))
+    # A digest cut short points to where the rest is: the team's to /team, an assistant's own
+    # to their appointments and families.
+    if item.facts.team_digest is not None:
+        rest = tr.gettext("The rest is in /team.")
+    else:
+        rest = tr.gettext("The rest is in /agenda and /families.")
+    return _fit(_lines(tr, item.kind, item.facts, item.zone), rest)
 
 
 def digest_lines(
@@ -258,13 +264,13 @@ def _capped(tr: Translator, lines: list[str]) -> list[str]:
     return [*lines[:SECTION_MAX], more]
 
 
-def _fit(tr: Translator, lines: list[str]) -> str:
-    """The lines as one message; too long, whole lines go from the end with a pointer."""
+def _fit(lines: list[str], rest: str) -> str:
+    """The lines as one message; too long, whole lines go from the end, `rest` points on."""
     # Dropping whole lines keeps the HTML balanced: every line closes the tags it opens.
     text = "\n".join(lines)
     if telegram_length(text) <= MESSAGE_LIMIT:
         return text
-    tail = "…\n" + tr.gettext("The rest is in /agenda and /families.")
+    tail = "…\n" + rest
     kept = list(lines)
     while kept and telegram_length("\n".join([*kept, tail])) > MESSAGE_LIMIT:
         kept.pop()

@@ -20,6 +20,8 @@ from bot.domain.reminders.facts import (
     DigestFacts,
     MissedReminder,
     ReminderFacts,
+    TeamDigestFacts,
+    TeamDigestRow,
     VisitGapFact,
 )
 from bot.domain.reminders.kinds import ReminderKind
@@ -318,3 +320,26 @@ def test_family_codes_and_names_are_escaped() -> None:
     admin_text = render_unreachable(translator("pl"), notice)
     assert "&lt;b&gt;Ola&lt;/b&gt; &amp; co" in admin_text
     check_text(admin_text, "HTML")
+
+
+@pytest.mark.parametrize(("locale", "pointer"), [("en", "/team"), ("pl", "/zespol")])
+def test_a_team_digest_cut_short_points_to_the_team_view(locale: str, pointer: str) -> None:
+    codes = tuple(f"R-{n:03}" for n in range(15))
+    rows = tuple(
+        TeamDigestRow(
+            assistant_name=f"Assistant {n} " + "x" * 60,
+            completed=1,
+            target=15,
+            minutes=90,
+            missed=0,
+            not_seen=codes,
+        )
+        for n in range(120)  # a large centre: more than one message holds
+    )
+    facts = ReminderFacts(team_digest=TeamDigestFacts(monday=MONDAY, rows=rows))
+    text = render(translator(locale), _item(ReminderKind.TEAM_DIGEST, facts))
+    check_text(text, "HTML")
+    assert telegram_length(text) <= MESSAGE_LIMIT
+    assert text.endswith(pointer + ".")
+    assert "/agenda" not in text
+    assert "/terminy" not in text
