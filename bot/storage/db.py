@@ -164,10 +164,8 @@ class Database:
         """Commit on the loop's connection; what did not wait for the disk is flushed soon."""
         if durable:
             self.here.execute(f"PRAGMA synchronous = {SYNCHRONOUS}")
-        try:
-            result = sqlite_work.in_transaction(
-                self.here, (work, arg, True)
-            )  # as the connection is set
+        try:  # durable=True here: commit as the connection is set now, toggling nothing
+            result = sqlite_work.in_transaction(self.here, (work, arg, True))
         finally:
             if durable:
                 self.here.execute("PRAGMA synchronous = NORMAL")

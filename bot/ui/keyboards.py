@@ -45,20 +45,6 @@ class Keyboard(NamedTuple):
 
     inline_keyboard: Sequence[Sequence[Button]]
 
-    def markup(self) -> InlineKeyboardMarkup:
-        """The same buttons as PTB's markup, for a call through PTB's own methods."""
-        return InlineKeyboardMarkup(
-            [
-                [
-                    InlineKeyboardButton(b.text, callback_data=b.callback_data)
-                    if isinstance(b, Key)
-                    else b
-                    for b in row
-                ]
-                for row in self.inline_keyboard
-            ]
-        )
-
 
 Markup = Keyboard | InlineKeyboardMarkup  # what a question may show
 
