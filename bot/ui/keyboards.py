@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from enum import StrEnum
-from typing import Any, NamedTuple, TypeVar
+from typing import NamedTuple, TypeVar
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -41,7 +42,7 @@ Button = Key | InlineKeyboardButton
 
 
 class Keyboard(NamedTuple):
-    """A walk question's rows of buttons, sent as the Bot API's JSON (`markup_data`)."""
+    """A walk question's rows of buttons, sent as the Bot API's JSON (`markup_json`)."""
 
     inline_keyboard: Sequence[Sequence[Button]]
 
@@ -54,11 +55,12 @@ def button(text: str, prefix: str, token: str, action: str, arg: object = "") ->
     return Key(shorten(text, BUTTON_TEXT_MAX), encode(prefix, token, action, arg))
 
 
-def markup_data(markup: Markup) -> dict[str, Any]:
-    """A keyboard as the Bot API's JSON object, built directly.
+def markup_json(markup: Markup) -> str:
+    """A keyboard as the Bot API's JSON text, built directly and encoded once.
 
     Every button here has a text and callback data only; PTB's generic `to_dict` inspects
-    every attribute of every button and cost a fifth of a press.
+    every attribute of every button and cost a fifth of a press. Given as text, the keyboard
+    is not encoded again by PTB's request (which encodes each value twice).
     """
     rows = [
         [
@@ -69,7 +71,7 @@ def markup_data(markup: Markup) -> dict[str, Any]:
         ]
         for row in markup.inline_keyboard
     ]
-    return {"inline_keyboard": rows}
+    return json.dumps({"inline_keyboard": rows}, ensure_ascii=False, separators=(",", ":"))
 
 
 def in_rows(buttons: Sequence[B], per_row: int) -> list[list[B]]:
