@@ -85,6 +85,14 @@ async def persist_after_update(update: object, context: BotContext) -> None:
 
 
 async def _finish(update: Update, context: BotContext) -> None:
+    """Save the update's work, then wait for the press's answer, even if the save failed."""
+    try:
+        await _save(update, context)
+    finally:
+        await _answered(context)
+
+
+async def _save(update: Update, context: BotContext) -> None:
     """Save the user's data with the update's writes, remember the update as processed."""
     application = context.application
     user = update.effective_user
@@ -110,7 +118,6 @@ async def _finish(update: Update, context: BotContext) -> None:
             application.mark_data_for_update_persistence(user_ids=user.id)
         await application.update_persistence()
         await context.save_update_writes()
-    await _answered(context)
 
 
 async def _answered(context: BotContext) -> None:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import sqlite3
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 import time_machine
 
+from tests.conversations.test_record_visit import assistant_with_family
 from tests.support.harness import BotHarness
 
 NOON = datetime(2026, 11, 25, 11, 0, tzinfo=UTC)
@@ -76,3 +80,39 @@ async def test_a_stranger_who_blocked_the_bot_costs_one_quiet_line(
         await stranger.send("/families")  # raise_errors: nothing reaches the error handler
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert [c.error_code for c in harness.fake.calls if c.chat_id == 4343] == [403]
+
+
+async def test_a_press_is_answered_even_when_its_bookkeeping_fails(harness: BotHarness) -> None:
+    sim = await assistant_with_family(harness)
+    await sim.send("/visit")
+    sim.raise_errors = False
+    assert harness.db is not None
+    write, receive = harness.db.write_bookkeeping, harness.fake.do_request
+
+    async def failing(*args: object, **kwargs: object) -> None:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    async def slow_answer(url: str, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+        if url.endswith("/answerCallbackQuery"):
+            await asyncio.sleep(0.05)  # a slow network: the answer is still on its way
+        return await receive(url, *args, **kwargs)
+
+    harness.db.write_bookkeeping = failing  # type: ignore[method-assign]
+    harness.fake.do_request = slow_answer  # type: ignore[method-assign]
+    harness.fake.clear()
+    try:
+        await sim.press("Today")
+    finally:
+        harness.db.write_bookkeeping = write  # type: ignore[method-assign]
+        harness.fake.do_request = receive  # type: ignore[method-assign]
+    assert isinstance(sim.handler_errors[-1], sqlite3.OperationalError)
+    # The answer sent beside the update was awaited before the error handler ran: nothing is
+    # left on its way after the update. The apology's own answer is then refused, and said.
+    methods = [call.method for call in harness.fake.calls]
+    assert methods == [
+        "editMessageText",
+        "answerCallbackQuery",
+        "answerCallbackQuery",
+        "sendMessage",
+    ]
+    assert [call.ok for call in harness.fake.calls] == [True, True, False, True]
