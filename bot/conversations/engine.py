@@ -97,9 +97,12 @@ def open_walk(context: BotContext) -> str | None:
 
 async def stale(update: Update, context: BotContext) -> None:
     """Answer a press of a button from an older message or step."""
-    await answer_press(
-        update, context.tr.gettext("That button is from an older message; use the latest one.")
-    )
+    await answer_press(update, _older_message(context))
+
+
+def _older_message(context: BotContext) -> str:
+    """What a stale press is told."""
+    return context.tr.gettext("That button is from an older message; use the latest one.")
 
 
 @dataclass(eq=False)
@@ -319,9 +322,10 @@ class Walk(Generic[DraftT, StepT]):
             return
         if outcome.step not in on.to and outcome.step != turn.step:
             # A forged press can drive an action where the table does not go: ask again.
+            # The press was answered already (answer_press_soon): the question says it.
             log.error("%s: %s -> %s is not in the table", self.name, turn.step, outcome.step)
-            await stale(update, context)
-            await self.go(update, context, turn.draft, turn.step, fresh=True)
+            notice = _older_message(context)
+            await self.go(update, context, turn.draft, turn.step, notice=notice, fresh=True)
             return
         step = self.steps(outcome.step.value)
         await self.go(

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
+from typing import Any
 
+import pytest
+
+from bot.conversations import record_visit
+from bot.conversations._table import Go
+from bot.domain.visit_steps import Step
 from tests.conversations.test_record_visit import assistant_with_family, saved_visits, walk_to_note
 from tests.support.fake_telegram import keyboard_rows
 from tests.support.harness import BotHarness
@@ -90,3 +97,28 @@ async def test_many_long_resources_still_fit_one_message(harness: BotHarness) ->
     assert "the family's resources" in harness.fake.last_text(sim.chat_id)
     assert "…" in harness.fake.last_text(sim.chat_id)
     assert harness.fake.errors == []
+
+
+async def test_a_press_driven_off_the_table_is_asked_again_with_a_word_why(
+    harness: BotHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sim = await assistant_with_family(harness)
+    await sim.send("/visit R-01")
+    presses = record_visit.WALK.table[Step.DATE].presses
+    real = presses["date"]
+
+    async def off_the_table(turn: Any) -> Go:
+        return Go(Step.PLACE)  # what a forged argument could make an action return
+
+    monkeypatch.setitem(presses, "date", dataclasses.replace(real, do=off_the_table))  # type: ignore[arg-type]
+    harness.fake.clear()
+    await sim.press("Today")
+    # The press was answered beside the update; the question, asked again, says why.
+    assert [c.method for c in harness.fake.calls].count("answerCallbackQuery") == 1
+    assert harness.fake.errors == []
+    text = harness.fake.last_text(sim.chat_id)
+    assert text.startswith("That button is from an older message")
+    assert "When was it" in text
+    monkeypatch.setitem(presses, "date", real)  # type: ignore[arg-type]
+    await sim.press("Today")
+    assert "How long" in harness.fake.last_text(sim.chat_id)
