@@ -7,7 +7,7 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
-from bot.domain.reminders.facts import EscalationCase
+from bot.domain.reminders.facts import EscalationCase, MissedReminder
 from bot.domain.reminders.kinds import ReminderKind
 from bot.i18n import translator
 from bot.services.dispatcher import RecipientGone, SendLater
@@ -16,11 +16,14 @@ from bot.ui.callbacks import encode, register
 from bot.ui.family_views import CARD_PREFIX, CONTACT_CARD_PREFIX, START_VISIT_PREFIX
 from bot.ui.reminder_texts import render, render_unreachable
 from bot.ui.team_views import TEAM_PREFIX
+from bot.ui.text import shorten
 
 REMINDER_PREFIX = register("rm", {"1h", "tomorrow", "done"})
 MONITORING_PREFIX = register("mn", {"finish", "extend"})  # handlers/monitoring.py
 OUTCOME_PREFIX = register("ao", {"attended", "not_attended", "rescheduled"})
 VISIT_KINDS = {ReminderKind.OVERDUE_VISIT}
+SUBJECT_MAX = 24  # a family code or an assistant's name on a catch-up's button
+CATCH_UP_BUTTONS = 8  # ways in kept from the reminders folded into one catch-up (more: /team)
 # The centre's pushes: their own buttons, no snoozing (bot/ui/team_texts.py renders them).
 TEAM_KINDS = {
     ReminderKind.ESCALATION,
@@ -61,7 +64,7 @@ def reminder_buttons(item: OutboxItem) -> InlineKeyboardMarkup | None:
         return team_buttons(item)
     tr = translator(item.locale)
     _ = tr.gettext
-    rows: list[list[InlineKeyboardButton]] = []
+    rows = _folded_ways_in(item)
     family_id = item.facts.family_id
     if item.kind in VISIT_KINDS and family_id is not None:
         rows.append(
@@ -102,6 +105,45 @@ def reminder_buttons(item: OutboxItem) -> InlineKeyboardMarkup | None:
         ]
     )
     return InlineKeyboardMarkup(rows)
+
+
+def _folded_ways_in(item: OutboxItem) -> list[list[InlineKeyboardButton]]:
+    """A catch-up's buttons: each folded reminder's own, named by its family or person.
+
+    An escalation keeps its Open, an overdue visit its Record a visit, an appointment its
+    outcome, monitoring its contact or its finish and extend: the catch-up's own snooze
+    row stands for theirs. At most CATCH_UP_BUTTONS rows; the rest is in /team, /families.
+    """
+    rows: list[list[InlineKeyboardButton]] = []
+    seen: set[tuple[str, ...]] = set()
+    for missed in item.facts.missed:
+        single = item.model_copy(update={"kind": missed.kind, "facts": missed.facts})
+        markup = reminder_buttons(single)
+        subject = shorten(_subject(missed), SUBJECT_MAX)
+        for row in () if markup is None else markup.inline_keyboard:
+            data = tuple(str(button.callback_data) for button in row)
+            if data[0].startswith(f"{REMINDER_PREFIX}:") or data in seen:
+                continue  # its snooze row, or a way in already offered
+            seen.add(data)
+            rows.append(
+                [
+                    InlineKeyboardButton(f"{button.text} · {subject}", callback_data=key)
+                    if subject
+                    else button
+                    for button, key in zip(row, data, strict=True)
+                ]
+            )
+            if len(rows) == CATCH_UP_BUTTONS:
+                return rows
+    return rows
+
+
+def _subject(missed: MissedReminder) -> str:
+    """Whom a folded reminder is about: a family's code, or the assistant an escalation names."""
+    case = missed.facts.escalation
+    if case is not None:
+        return case.family_code or case.assistant_name
+    return missed.facts.family_code or ""
 
 
 def _monitoring_buttons(item: OutboxItem) -> list[list[InlineKeyboardButton]]:

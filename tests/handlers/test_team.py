@@ -8,7 +8,15 @@ from datetime import UTC, datetime
 import pytest
 import time_machine
 
+from bot.domain.reminders.facts import (
+    EscalationCase,
+    EscalationFact,
+    MissedReminder,
+    ReminderFacts,
+)
+from bot.domain.reminders.kinds import ReminderKind
 from bot.reminders.sender import TelegramSender
+from bot.storage.outbox import OutboxItem
 from tests.conversations.test_new_family import register_family
 from tests.support.harness import BotHarness
 from tests.support.updates import UserSim
@@ -120,3 +128,39 @@ async def test_a_cover_by_button_tells_both_and_goes_back(harness: BotHarness) -
     assert "last visits" in harness.fake.last_text(owner.chat_id)
     await admin.send("/assign R-01 1002 1.1.2020")
     assert "day still to come" in harness.fake.last_text(admin.chat_id)
+
+
+async def test_an_escalation_folded_into_a_catch_up_still_opens_the_family(
+    harness: BotHarness,
+) -> None:
+    assistant = await harness.assistant(1001, language_code="en", first_name="Ala")
+    await register_family(assistant)
+    boss = await coordinator(harness)
+    assert harness.services is not None
+    assert harness.app is not None
+    family = await harness.services.families.families.by_code("R-01")
+    assert family is not None
+    now = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
+    case = EscalationFact(
+        case=EscalationCase.NO_VISIT, assistant_id=1001, family_id=family.id, family_code="R-01"
+    )
+    missed = MissedReminder(
+        kind=ReminderKind.ESCALATION, due_at=now, facts=ReminderFacts(escalation=case)
+    )
+    catch_up = OutboxItem(
+        id=1,
+        key="catch_up:3001:2026-11-25T09",
+        assistant_id=boss.user_id,
+        kind=ReminderKind.CATCH_UP,
+        facts=ReminderFacts(missed=(missed,)),
+        due_at=now,
+        next_attempt_at=now,
+        created_at=now,
+        locale="en",
+    )
+    await TelegramSender(harness.app.bot).send(boss.chat_id, catch_up)
+    assert "While I was offline" in harness.fake.last_text(boss.chat_id)
+    await boss.press("🔎 Open · R-01")
+    assert "R-01" in harness.fake.last_text(boss.chat_id)
+    assert (boss.user_id, "read.card") in await harness.services.families.audit.entries(family.id)
+    assert harness.fake.errors == []

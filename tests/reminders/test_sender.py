@@ -8,9 +8,17 @@ from typing import Any
 import pytest
 from telegram.error import Forbidden, RetryAfter, TimedOut
 
-from bot.domain.reminders.facts import ReminderFacts, VisitGapFact
+from bot.domain.appointment import Institution
+from bot.domain.reminders.facts import (
+    AppointmentFact,
+    EscalationCase,
+    EscalationFact,
+    MissedReminder,
+    ReminderFacts,
+    VisitGapFact,
+)
 from bot.domain.reminders.kinds import ReminderKind
-from bot.reminders.sender import TelegramSender, reminder_buttons
+from bot.reminders.sender import CATCH_UP_BUTTONS, TelegramSender, reminder_buttons
 from bot.services.reminders import RecipientGone, SendLater
 from bot.storage.outbox import OutboxItem
 
@@ -75,3 +83,87 @@ async def test_telegram_errors_become_dispatcher_signals(
 ) -> None:
     with pytest.raises(expected):
         await TelegramSender(RaisingBot(error)).send(1001, overdue_item())
+
+
+def _folded(kind: ReminderKind, facts: ReminderFacts, minutes: int = 0) -> MissedReminder:
+    """A reminder folded into a catch-up."""
+    return MissedReminder(kind=kind, due_at=NOW + timedelta(minutes=minutes), facts=facts)
+
+
+def catch_up_item(*missed: MissedReminder, locale: str = "en") -> OutboxItem:
+    """A catch-up holding the given reminders."""
+    return overdue_item().model_copy(
+        update={
+            "kind": ReminderKind.CATCH_UP,
+            "facts": ReminderFacts(missed=missed),
+            "key": "catch_up:1001:2026-11-25T06",
+            "locale": locale,
+        }
+    )
+
+
+def _escalation(case: EscalationCase, **fields: Any) -> ReminderFacts:
+    return ReminderFacts(escalation=EscalationFact(case=case, assistant_id=1002, **fields))
+
+
+def test_a_catch_up_keeps_each_folded_reminder_s_way_in() -> None:
+    gap = VisitGapFact(family_id=7, family_code="R-07", days=9, visited=True, visits_per_week=1)
+    appointment = AppointmentFact(
+        appointment_id=5,
+        family_id=7,
+        family_code="R-07",
+        institution=Institution.COURT,
+        starts_at=NOW - timedelta(hours=3),
+        accompany=False,
+    )
+    item = catch_up_item(
+        _folded(
+            ReminderKind.ESCALATION,
+            _escalation(EscalationCase.NO_VISIT, family_id=3, family_code="R-03"),
+        ),
+        _folded(
+            ReminderKind.ESCALATION, _escalation(EscalationCase.UNREACHABLE, assistant_name="Ola")
+        ),
+        _folded(ReminderKind.OVERDUE_VISIT, ReminderFacts(visit_gap=gap)),
+        _folded(ReminderKind.OVERDUE_VISIT, ReminderFacts(visit_gap=gap), minutes=60),  # again
+        _folded(ReminderKind.OUTCOME_QUESTION, ReminderFacts(appointment=appointment)),
+    )
+    markup = reminder_buttons(item)
+    assert markup is not None
+    rows = [[(b.text, b.callback_data) for b in row] for row in markup.inline_keyboard]
+    assert rows[:4] == [
+        [("🔎 Open · R-03", "fc:-:f:3")],
+        [("🔎 Open · Ola", "tm:-:c:1002")],
+        [("📝 Record a visit · R-07", "fv:-:f:7")],  # once, though folded twice
+        [
+            ("✅ Attended · R-07", "ao:5:attended:"),
+            ("❌ Not attended · R-07", "ao:5:not_attended:"),
+            ("📅 Rescheduled · R-07", "ao:5:rescheduled:"),
+        ],
+    ]
+    # The catch-up's own snooze row, once, stands for the folded reminders' rows.
+    assert [data for _, data in rows[4]] == ["rm:42:1h:", "rm:42:tomorrow:", "rm:42:done:"]
+    assert len(rows) == 5
+    polish = reminder_buttons(catch_up_item(*item.facts.missed, locale="pl"))
+    assert polish is not None
+    assert polish.inline_keyboard[0][0].text == "🔎 Otwórz · R-03"
+
+
+def test_a_long_catch_up_keeps_a_few_ways_in() -> None:
+    folded = [
+        _folded(
+            ReminderKind.OVERDUE_VISIT,
+            ReminderFacts(
+                visit_gap=VisitGapFact(
+                    family_id=n, family_code=f"R-{n:02}", days=9, visited=True, visits_per_week=1
+                )
+            ),
+            minutes=n,
+        )
+        for n in range(1, 30)
+    ]
+    markup = reminder_buttons(catch_up_item(*folded))
+    assert markup is not None
+    rows = markup.inline_keyboard
+    assert len(rows) == CATCH_UP_BUTTONS + 1  # and the catch-up's own snooze row
+    assert rows[CATCH_UP_BUTTONS - 1][0].text.endswith("R-08")
