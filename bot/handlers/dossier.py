@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.documents.assessment import assessment_pdf
-from bot.documents.dossier import dossier_pdf, family_chart
 from bot.domain.errors import DomainError
 from bot.handlers.common import answer_press, send_lines
 from bot.handlers.context import BotContext
-from bot.handlers.documents import send_document
+from bot.handlers.documents import documents_ready, send_document
 from bot.ui import labels
 from bot.ui.callbacks import as_int, pressed_data
 from bot.ui.document_views import dossier_picker
@@ -39,6 +37,9 @@ async def send_dossier(update: Update, context: BotContext, family: int | str) -
     except DomainError as error:
         await send_lines(update, context, [esc(labels.describe_error(tr, error))])
         return
+    await documents_ready(charts=True)
+    from bot.documents.dossier import dossier_pdf  # noqa: PLC0415 (see documents_ready)
+
     zone = context.services.settings.timezone
     stem = tr.gettext("dossier")
     name = f"{stem}-{record.family.code}-{record.made_on.isoformat()}.pdf"
@@ -53,6 +54,9 @@ async def send_assessment(update: Update, context: BotContext, family: int | str
     except DomainError as error:
         await send_lines(update, context, [esc(labels.describe_error(tr, error))])
         return
+    await documents_ready(charts=True)
+    from bot.documents.assessment import assessment_pdf  # noqa: PLC0415 (see documents_ready)
+
     code, day = doc.record.family.code, doc.assessment.day.isoformat()
     stem = tr.gettext("assessment")
     name = f"{stem}-{code}-{day}.pdf"
@@ -67,6 +71,9 @@ async def send_chart(update: Update, context: BotContext, family_id: int) -> Non
     except DomainError as error:
         await send_lines(update, context, [esc(labels.describe_error(tr, error))])
         return
+    await documents_ready(charts=True)
+    from bot.documents.dossier import family_chart  # noqa: PLC0415 (see documents_ready)
+
     stem = tr.gettext("visits")
     name = f"{stem}-{record.family.code}-{record.made_on.isoformat()}.png"
     await send_document(update, context, family_chart(tr, record), name, name)

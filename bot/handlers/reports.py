@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
-from bot.documents import work_card
-from bot.documents.half_year import half_year_csv, half_year_xlsx
-from bot.documents.team import team_pdf, team_xlsx
 from bot.domain.errors import DomainError
 from bot.domain.reports import HalfYear, Month, parse_month
 from bot.handlers.common import answer_press, show
 from bot.handlers.context import BotContext
-from bot.handlers.documents import send_document
+from bot.handlers.documents import documents_ready, send_document
 from bot.i18n import Translator
 from bot.services.reports import sees_team
 from bot.ui.callbacks import encode, pressed_data, register
@@ -104,6 +101,10 @@ async def report_pressed(update: Update, context: BotContext) -> None:
 
 async def _send(update: Update, context: BotContext, scope: str, month: Month, fmt: str) -> None:
     """Build the document the press or the command asked for and send it."""
+    await documents_ready()
+    from bot.documents import work_card  # noqa: PLC0415 (see documents_ready)
+    from bot.documents.team import team_pdf, team_xlsx  # noqa: PLC0415
+
     tr = context.tr
     reports = context.services.reports
     try:
@@ -210,6 +211,9 @@ async def _send_half(update: Update, context: BotContext, half: HalfYear, fmt: s
     except DomainError as error:
         await show(update, context, esc(describe_error(tr, error)), fresh=True)
         return
+    await documents_ready()
+    from bot.documents.half_year import half_year_csv, half_year_xlsx  # noqa: PLC0415
+
     content = half_year_csv(tr, figures) if fmt == "csv" else half_year_xlsx(tr, figures)
     stem = tr.gettext("half-year")
     name = f"{stem}-{half.key}.{'csv' if fmt == 'csv' else 'xlsx'}"
