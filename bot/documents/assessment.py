@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.documents.dossier import owner_text
+from bot.documents.dossier import family_chart, independence_chart, owner_text
 from bot.documents.pdf import Document
 from bot.documents.words import day_text, length_text
 from bot.domain.dossier import AssessmentDocument
@@ -19,7 +19,7 @@ def title(tr: Translator, doc: AssessmentDocument) -> str:
 
 
 def assessment_pdf(tr: Translator, doc: AssessmentDocument) -> bytes:
-    """Family, period, goals and progress, tasks then and now, visits, the text, signatures."""
+    """Family, period, visits and a chart of their weeks, goals, tasks and a chart of levels."""
     _ = tr.gettext
     record, period = doc.record, doc.period
     made = _("Made on {day}").format(day=day_text(record.made_on))
@@ -45,6 +45,8 @@ def assessment_pdf(tr: Translator, doc: AssessmentDocument) -> bytes:
             visits=len(visits), hours=length_text(doc.minutes), missed=missed
         )
     )
+    if visits:  # the period's weeks against the family's target
+        pdf.picture(family_chart(tr, record, period.first, period.last))
     pdf.ln(2)
     pdf.heading(_("Goals of the help plan"), 11)
     rows = []
@@ -72,6 +74,7 @@ def assessment_pdf(tr: Translator, doc: AssessmentDocument) -> bytes:
             )
         headings = [_("Task"), _("Who"), _("At the start of the period"), _("Now")]
         pdf.table_of(headings, task_rows, (70, 30, 40, 40), size=8)
+        pdf.picture(independence_chart(tr, record))
     pdf.heading(_("Assessment of the family's situation"), 11)
     pdf.paragraph(doc.assessment.summary)
     pdf.signatures([_("Family assistant's signature"), _("Head of the centre's signature")])

@@ -123,9 +123,11 @@ def charts_section(pdf: Document, tr: Translator, record: FamilyRecord) -> None:
         pdf.picture(independence_chart(tr, record))
 
 
-def family_chart(tr: Translator, record: FamilyRecord) -> bytes:
-    """Visits per week since the work began, with the family's target line."""
-    weeks, counts = visits_per_week(record, record.first_day(), record.made_on)
+def family_chart(
+    tr: Translator, record: FamilyRecord, first: date | None = None, last: date | None = None
+) -> bytes:
+    """Visits per week since the work began (or from `first` to `last`), with the target line."""
+    weeks, counts = visits_per_week(record, first or record.first_day(), last or record.made_on)
     return family_weeks_png(
         tr.gettext("Visits per week, family {code}").format(code=record.family.code),
         weeks,

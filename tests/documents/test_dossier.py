@@ -117,7 +117,8 @@ async def test_the_dossier_is_read_through_the_family_access_check(services: Ser
 async def test_the_assessment_document_covers_its_own_period(services: Services) -> None:
     doc = await services.dossiers.assessment_document(ASSISTANT, "R-01")
     assert (doc.period.first, doc.period.last) == (date(2026, 10, 6), date(2026, 11, 30))
-    text = pdf_text(assessment_pdf(translator("pl"), doc))
+    content = assessment_pdf(translator("pl"), doc)
+    text = pdf_text(content)
     assert "Okresowa ocena sytuacji rodziny R-01" in text
     assert "Okres: 06.10.2026 – 30.11.2026" in text
     assert "Rodzina robi postępy w planowaniu wydatków." in text
@@ -128,6 +129,9 @@ async def test_the_assessment_document_covers_its_own_period(services: Services)
     assert "rodzina ze wsparciem" in text.replace("\n", " ")  # and now
     assert "Podpis kierownika ośrodka" in text
     assert "Grażyna (matka)" in text
+    # The period's visits per week and the tasks' levels over time, as pictures.
+    pictures = [image for page in PdfReader(io.BytesIO(content)).pages for image in page.images]
+    assert len(pictures) == 2
 
 
 async def test_no_assessment_yet_is_said_plainly(services: Services) -> None:
