@@ -22,6 +22,8 @@ REMINDER_PREFIX = register("rm", {"1h", "tomorrow", "done"})
 MONITORING_PREFIX = register("mn", {"finish", "extend"})  # handlers/monitoring.py
 OUTCOME_PREFIX = register("ao", {"attended", "not_attended", "rescheduled"})
 VISIT_KINDS = {ReminderKind.OVERDUE_VISIT}
+# The presses that answer in a new message, leaving the one pressed (see _folded_ways_in).
+ANSWERED_ANEW = frozenset({CARD_PREFIX, START_VISIT_PREFIX, OUTCOME_PREFIX})
 SUBJECT_MAX = 24  # a family code or an assistant's name on a catch-up's button
 CATCH_UP_BUTTONS = 8  # ways in kept from the reminders folded into one catch-up (more: /team)
 # The centre's pushes: their own buttons, no snoozing (bot/ui/team_texts.py renders them).
@@ -110,9 +112,10 @@ def reminder_buttons(item: OutboxItem) -> InlineKeyboardMarkup | None:
 def _folded_ways_in(item: OutboxItem) -> list[list[InlineKeyboardButton]]:
     """A catch-up's buttons: each folded reminder's own, named by its family or person.
 
-    An escalation keeps its Open, an overdue visit its Record a visit, an appointment its
-    outcome, monitoring its contact or its finish and extend: the catch-up's own snooze
-    row stands for theirs. At most CATCH_UP_BUTTONS rows; the rest is in /team, /families.
+    Only buttons that answer in a message of their own (a family's card, a visit to record,
+    an appointment's outcome): the others (a caseload, a monitoring contact, finish or
+    extend) edit or settle the message pressed, which here would wipe the whole catch-up.
+    The catch-up's own snooze row stands for the folded ones'. At most CATCH_UP_BUTTONS rows.
     """
     rows: list[list[InlineKeyboardButton]] = []
     seen: set[tuple[str, ...]] = set()
@@ -122,8 +125,8 @@ def _folded_ways_in(item: OutboxItem) -> list[list[InlineKeyboardButton]]:
         subject = shorten(_subject(missed), SUBJECT_MAX)
         for row in () if markup is None else markup.inline_keyboard:
             data = tuple(str(button.callback_data) for button in row)
-            if data[0].startswith(f"{REMINDER_PREFIX}:") or data in seen:
-                continue  # its snooze row, or a way in already offered
+            if data[0].split(":", 1)[0] not in ANSWERED_ANEW or data in seen:
+                continue
             seen.add(data)
             rows.append(
                 [

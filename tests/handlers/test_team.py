@@ -160,7 +160,11 @@ async def test_an_escalation_folded_into_a_catch_up_still_opens_the_family(
     )
     await TelegramSender(harness.app.bot).send(boss.chat_id, catch_up)
     assert "While I was offline" in harness.fake.last_text(boss.chat_id)
+    shown = harness.fake.messages(boss.chat_id)[-1]["message_id"]
     await boss.press("🔎 Open · R-01")
     assert "R-01" in harness.fake.last_text(boss.chat_id)
+    kept = harness.fake.message(boss.chat_id, shown)
+    assert kept is not None
+    assert "While I was offline" in kept["text"]  # the card came as a message of its own
     assert (boss.user_id, "read.card") in await harness.services.families.audit.entries(family.id)
     assert harness.fake.errors == []
