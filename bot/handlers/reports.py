@@ -101,7 +101,7 @@ async def report_pressed(update: Update, context: BotContext) -> None:
 
 async def _send(update: Update, context: BotContext, scope: str, month: Month, fmt: str) -> None:
     """Build the document the press or the command asked for and send it."""
-    await documents_ready()
+    await documents_ready(charts=scope == "t" and fmt == "pdf")  # the team PDF draws charts
     from bot.documents import work_card  # noqa: PLC0415 (see documents_ready)
     from bot.documents.team import team_pdf, team_xlsx  # noqa: PLC0415
 
