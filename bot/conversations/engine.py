@@ -322,9 +322,9 @@ class Walk(Generic[DraftT, StepT]):
             return
         if outcome.step not in on.to and outcome.step != turn.step:
             # A forged press can drive an action where the table does not go: ask again.
-            # The press was answered already (answer_press_soon): the question says it.
+            # A press was answered already (answer_press_soon): the question says it.
             log.error("%s: %s -> %s is not in the table", self.name, turn.step, outcome.step)
-            notice = _older_message(context)
+            notice = _older_message(context) if update.callback_query else None
             await self.go(update, context, turn.draft, turn.step, notice=notice, fresh=True)
             return
         step = self.steps(outcome.step.value)
