@@ -16,8 +16,8 @@ from bot.domain.reminders.facts import (
 )
 from bot.domain.reminders.kinds import ReminderKind
 from bot.reminders.sender import TelegramSender
-from bot.storage.outbox import OutboxItem
 from tests.conversations.test_new_family import register_family
+from tests.reminders.test_sender import catch_up_item
 from tests.support.harness import BotHarness
 from tests.support.updates import UserSim
 
@@ -147,17 +147,7 @@ async def test_an_escalation_folded_into_a_catch_up_still_opens_the_family(
     missed = MissedReminder(
         kind=ReminderKind.ESCALATION, due_at=now, facts=ReminderFacts(escalation=case)
     )
-    catch_up = OutboxItem(
-        id=1,
-        key="catch_up:3001:2026-11-25T09",
-        assistant_id=boss.user_id,
-        kind=ReminderKind.CATCH_UP,
-        facts=ReminderFacts(missed=(missed,)),
-        due_at=now,
-        next_attempt_at=now,
-        created_at=now,
-        locale="en",
-    )
+    catch_up = catch_up_item(missed)
     await TelegramSender(harness.app.bot).send(boss.chat_id, catch_up)
     assert "While I was offline" in harness.fake.last_text(boss.chat_id)
     shown = harness.fake.messages(boss.chat_id)[-1]["message_id"]

@@ -16,8 +16,8 @@ from bot.domain.reminders.facts import (
 )
 from bot.domain.reminders.kinds import ReminderKind
 from bot.reminders.sender import TelegramSender
-from bot.storage.outbox import OutboxItem
 from tests.conversations.test_new_family import register_family
+from tests.reminders.test_sender import catch_up_item
 from tests.support.fake_telegram import keyboard_rows
 from tests.support.harness import BotHarness
 
@@ -57,17 +57,7 @@ async def test_a_press_on_a_catch_up_leaves_the_catch_up(harness: BotHarness, bu
             kind=ReminderKind.MONITORING_DUE, due_at=NOW, facts=ReminderFacts(monitoring=contact)
         ),
     )
-    item = OutboxItem(
-        id=1,
-        key="catch_up:1001:2026-11-25T09",
-        assistant_id=sim.user_id,
-        kind=ReminderKind.CATCH_UP,
-        facts=ReminderFacts(missed=missed),
-        due_at=NOW,
-        next_attempt_at=NOW,
-        created_at=NOW,
-        locale="en",
-    )
+    item = catch_up_item(*missed)
     await TelegramSender(harness.app.bot).send(sim.chat_id, item)
     catch_up = harness.fake.messages(sim.chat_id)[-1]
     rows = keyboard_rows(catch_up)
