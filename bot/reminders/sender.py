@@ -24,7 +24,7 @@ OUTCOME_PREFIX = register("ao", {"attended", "not_attended", "rescheduled"})
 VISIT_KINDS = {ReminderKind.OVERDUE_VISIT}
 # The presses that answer in a new message, leaving the one pressed (see _folded_ways_in).
 ANSWERED_ANEW = frozenset({CARD_PREFIX, START_VISIT_PREFIX, OUTCOME_PREFIX})
-SUBJECT_MAX = 24  # a family code or an assistant's name on a catch-up's button
+CODE_MAX = 24  # a family code on a catch-up's button
 CATCH_UP_BUTTONS = 8  # ways in kept from the reminders folded into one catch-up (more: /team)
 # The centre's pushes: their own buttons, no snoozing (bot/ui/team_texts.py renders them).
 TEAM_KINDS = {
@@ -110,7 +110,7 @@ def reminder_buttons(item: OutboxItem) -> InlineKeyboardMarkup | None:
 
 
 def _folded_ways_in(item: OutboxItem) -> list[list[InlineKeyboardButton]]:
-    """A catch-up's buttons: each folded reminder's own, named by its family or person.
+    """A catch-up's buttons: each folded reminder's own, named by its family's code.
 
     Only buttons that answer in a message of their own (a family's card, a visit to record,
     an appointment's outcome): the others (a caseload, a monitoring contact, finish or
@@ -122,7 +122,7 @@ def _folded_ways_in(item: OutboxItem) -> list[list[InlineKeyboardButton]]:
     for missed in item.facts.missed:
         single = item.model_copy(update={"kind": missed.kind, "facts": missed.facts})
         markup = reminder_buttons(single)
-        subject = shorten(_subject(missed), SUBJECT_MAX)
+        code = shorten(_family_code(missed), CODE_MAX)
         for row in () if markup is None else markup.inline_keyboard:
             data = tuple(str(button.callback_data) for button in row)
             if data[0].split(":", 1)[0] not in ANSWERED_ANEW or data in seen:
@@ -130,9 +130,7 @@ def _folded_ways_in(item: OutboxItem) -> list[list[InlineKeyboardButton]]:
             seen.add(data)
             rows.append(
                 [
-                    InlineKeyboardButton(f"{button.text} · {subject}", callback_data=key)
-                    if subject
-                    else button
+                    InlineKeyboardButton(f"{button.text} · {code}", callback_data=key)
                     for button, key in zip(row, data, strict=True)
                 ]
             )
@@ -141,12 +139,11 @@ def _folded_ways_in(item: OutboxItem) -> list[list[InlineKeyboardButton]]:
     return rows
 
 
-def _subject(missed: MissedReminder) -> str:
-    """Whom a folded reminder is about: a family's code, or the assistant an escalation names."""
+def _family_code(missed: MissedReminder) -> str:
+    """The family a folded reminder is about (every button kept in a catch-up has one)."""
     case = missed.facts.escalation
-    if case is not None:
-        return case.family_code or case.assistant_name
-    return missed.facts.family_code or ""
+    code = case.family_code if case is not None else missed.facts.family_code
+    return code or ""
 
 
 def _monitoring_buttons(item: OutboxItem) -> list[list[InlineKeyboardButton]]:
