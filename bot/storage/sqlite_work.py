@@ -90,9 +90,14 @@ def is_busy(error: sqlite3.OperationalError) -> bool:
     return "locked" in str(error) or "busy" in str(error)
 
 
-def checkpoint(conn: sqlite3.Connection, _: None) -> None:
-    """Checkpoint, reading its answer (an unread row keeps it running)."""
-    conn.execute("PRAGMA walcheckpoint(PASSIVE)").fetchall()
+def checkpoint(conn: sqlite3.Connection, _: None) -> tuple[int, int, int]:
+    """Checkpoint: (1 if a reader kept it from the end, frames in the log, frames copied)."""
+    cursor = conn.cursor()
+    cursor.row_factory = None
+    # Read to the end (an unread row keeps it running). SQLite answers a pragma it does not
+    # know with no row at all: unpacking one makes a misspelt name fail, not pass silently.
+    [(busy, log, copied)] = cursor.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+    return int(busy), int(log), int(copied)
 
 
 def in_transaction(

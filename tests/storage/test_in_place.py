@@ -28,14 +28,14 @@ async def _ids(db: Database) -> list[int]:
 
 
 @pytest.fixture
-def checkpoints(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Every flush's checkpoint, counted; flushes come 10 ms after a commit in place."""
-    seen: list[str] = []
+def checkpoints(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, int, int]]:
+    """Every flush's checkpoint, with SQLite's answer; flushes come 10 ms after a commit."""
+    seen: list[tuple[int, int, int]] = []
     original = sqlite_work.checkpoint
 
-    def counted(conn: sqlite3.Connection, arg: None) -> None:
-        seen.append("checkpoint")
-        original(conn, arg)
+    def counted(conn: sqlite3.Connection, arg: None) -> tuple[int, int, int]:
+        seen.append(original(conn, arg))
+        return seen[-1]
 
     monkeypatch.setattr(sqlite_work, "checkpoint", counted)
     monkeypatch.setattr(db_module, "FLUSH_AFTER_S", 0.01)
@@ -65,20 +65,37 @@ async def test_a_durable_commit_in_place_waits_for_the_disk_and_the_rest_do_not(
 
 
 async def test_commits_in_place_are_synced_by_one_checkpoint_soon(
-    db: Database, checkpoints: list[str]
+    db: Database, checkpoints: list[tuple[int, int, int]]
 ) -> None:
     for update_id in range(1, 6):
         await db.write_bookkeeping([_row(update_id)], durable=False)
     assert await _ids(db) == [1, 2, 3, 4, 5]  # seen at once by the other connection
     assert checkpoints == []
     await asyncio.sleep(0.1)
-    assert checkpoints == ["checkpoint"]  # five commits, one flush
+    [(busy, logged, copied)] = checkpoints  # five commits, one flush
+    assert busy == 0
+    assert logged == copied > 0  # the whole log synced and in the file
     await db.write_bookkeeping([_row(6)], durable=False)
     await asyncio.sleep(0.1)
-    assert checkpoints == ["checkpoint", "checkpoint"]
+    assert len(checkpoints) == 2
+    assert checkpoints[1][1] == checkpoints[1][2] > 0
     await db.write_bookkeeping([_row(7)])  # a durable one waits for the disk itself
     await asyncio.sleep(0.1)
     assert len(checkpoints) == 2
+
+
+def test_a_checkpoint_tells_what_it_copied(tmp_path: Path) -> None:
+    conn = sqlite_work.connect(tmp_path / "c.sqlite3", None)
+    try:
+        conn.execute("PRAGMA journal_mode = WAL").fetchall()
+        conn.execute("CREATE TABLE t (v TEXT)")
+        conn.execute("INSERT INTO t VALUES ('x')")
+        busy, logged, copied = sqlite_work.checkpoint(conn, None)
+        assert busy == 0
+        assert logged == copied > 0
+        assert sqlite_work.checkpoint(conn, None)[0] == 0  # nothing new: still an answer
+    finally:
+        conn.close()
 
 
 async def test_a_failing_commit_in_place_leaves_nothing(db: Database) -> None:
@@ -118,7 +135,7 @@ async def test_a_logged_read_commits_its_row_first_either_way(db: Database) -> N
 
 
 async def test_what_was_committed_in_place_survives_close_and_reopen(
-    tmp_path: Path, checkpoints: list[str]
+    tmp_path: Path, checkpoints: list[tuple[int, int, int]]
 ) -> None:
     path = tmp_path / "a.sqlite3"
     db = await Database.open(path)
