@@ -6,16 +6,19 @@ is the table `TABLE` below; `edit_family.mmd` is drawn from it (`make diagrams`)
 
 from __future__ import annotations
 
+from datetime import date
+
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.commands import names
 from bot.conversations._family import FamilyPicker
 from bot.conversations._table import End, Go, On, Outcome, Question, Stage, Turn, moves
 from bot.conversations.engine import Walk
+from bot.domain.day_words import span_after
 from bot.domain.errors import DomainError
-from bot.domain.family import check_member_name, valid_birth_year
+from bot.domain.family import check_member_name, read_birth_year
 from bot.domain.lifecycle_steps import EditDraft, EditStep
-from bot.domain.parsing import parse_date
+from bot.domain.parsing import YearPreference, parse_date
 from bot.domain.vocabulary import MemberRole
 from bot.ui.callbacks import as_int
 from bot.ui.edit_family_questions import EDIT_PREFIX, edit_question
@@ -65,11 +68,20 @@ async def _visits(turn: EditTurn) -> Outcome:
     return Go(S.MENU, notice=_saved(turn))
 
 
-async def _contract(turn: EditTurn) -> Outcome:
-    """The renewed contract's valid-until date."""
-    until = parse_date(turn.text, turn.today)
+async def _renew(turn: EditTurn, until: date) -> Outcome:
+    """Renew the contract until that day (it counts as signed today)."""
     await turn.services.family_edits.renew_contract(turn.actor, _family_id(turn), until)
     return Go(S.MENU, notice=_saved(turn))
+
+
+async def _contract(turn: EditTurn) -> Outcome:
+    """The renewed contract's typed valid-until date (a day ahead: `15.03` is next March)."""
+    return await _renew(turn, parse_date(turn.text, turn.today, YearPreference.FUTURE))
+
+
+async def _contract_span(turn: EditTurn) -> Outcome:
+    """Half a year or a year from today, the renewal's signing."""
+    return await _renew(turn, span_after(turn.today, turn.arg))
 
 
 async def _code(turn: EditTurn) -> Outcome:
@@ -126,11 +138,8 @@ async def _add_member(turn: EditTurn, year: int | None) -> Outcome:
 
 
 async def _member_year(turn: EditTurn) -> Outcome:
-    """A plausible birth year."""
-    text = turn.text.strip()
-    if not (text.isascii() and text.isdigit() and valid_birth_year(int(text), turn.today)):
-        raise DomainError("year_format")
-    return await _add_member(turn, int(text))
+    """A plausible birth year (a refusal says which way it is off)."""
+    return await _add_member(turn, read_birth_year(turn.text, turn.today))
 
 
 async def _skip_year(turn: EditTurn) -> Outcome:
@@ -166,7 +175,8 @@ TABLE: dict[EditStep, Stage] = {
             "left": On(_pick_left, (S.MEMBER_LEFT,), "🚪 a member"),
             "add": moves(S.MEMBER_NAME, "➕ Add a member"),
             **BACK_TO_MENU,
-        }
+        },
+        typed=On(_member_name, (S.MEMBER_ROLE,), "typed name (adds a member)"),
     ),
     S.MEMBER_LEFT: Stage(
         {"confirm": On(_confirm_left, (S.MEMBERS,), "✅ moved out — saved"), **BACK_TO_MEMBERS}
@@ -180,7 +190,13 @@ TABLE: dict[EditStep, Stage] = {
         typed=On(_member_year, (S.MEMBERS,), "typed year — saved"),
     ),
     S.VISITS: Stage({"visits": On(_visits, (S.MENU,), "1 / 2 — saved"), **BACK_TO_MENU}),
-    S.CONTRACT: Stage(BACK_TO_MENU, typed=On(_contract, (S.MENU,), "typed valid-until — saved")),
+    S.CONTRACT: Stage(
+        {
+            "span": On(_contract_span, (S.MENU,), "for half a year / a year — saved"),
+            **BACK_TO_MENU,
+        },
+        typed=On(_contract, (S.MENU,), "typed valid-until — saved"),
+    ),
     S.CODE: Stage(BACK_TO_MENU, typed=On(_code, (S.MENU,), "typed code (unique) — saved")),
 }
 

@@ -16,11 +16,11 @@ from bot.domain.day_words import span_after
 from bot.domain.errors import DomainError
 from bot.domain.family import (
     MEMBERS_MAX,
-    check_birth_year,
     check_contract_signed,
     check_contract_until,
     check_label,
     check_member_name,
+    read_birth_year,
 )
 from bot.domain.family_steps import FamilyDraft, PendingMember, Step
 from bot.domain.parsing import YearPreference, parse_date
@@ -98,10 +98,7 @@ async def _role(turn: FamilyTurn) -> Outcome:
 
 async def _typed_year(turn: FamilyTurn) -> Outcome:
     """A plausible birth year; the member joins the list."""
-    text = turn.text
-    if not (text.isascii() and text.isdigit() and len(text) <= 4):
-        raise DomainError("year_format")
-    turn.draft.add_pending(check_birth_year(int(text), turn.today))
+    turn.draft.add_pending(read_birth_year(turn.text, turn.today))
     return Go(Step.MEMBERS)
 
 

@@ -113,9 +113,12 @@ def next_free_code(wanted: str, existing: set[str]) -> str:
     return suggest_code(taken)
 
 
-def valid_birth_year(year: int, today: date) -> bool:
-    """A plausible birth year: not in the future, not older than 120 years."""
-    return today.year - BIRTH_YEARS_BACK <= year <= today.year
+def read_birth_year(text: str, today: date) -> int:
+    """A typed birth year: four digits at most, then as `check_birth_year`."""
+    cleaned = text.strip()
+    if not (cleaned.isascii() and cleaned.isdigit() and len(cleaned) <= 4):
+        raise DomainError("year_format")
+    return check_birth_year(int(cleaned), today)
 
 
 def check_birth_year(year: int, today: date) -> int:

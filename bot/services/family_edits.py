@@ -10,12 +10,12 @@ from bot.domain.family import (
     MEMBERS_MAX,
     Family,
     Member,
+    check_birth_year,
     check_contract_until,
     check_label,
     check_member_name,
     next_free_code,
     normalise_code,
-    valid_birth_year,
 )
 from bot.domain.people import Actor
 from bot.domain.plan import Stamp
@@ -74,8 +74,8 @@ class FamilyEditService:
     ) -> Family:
         """A new member of the household."""
         cleaned = check_member_name(name)
-        if birth_year is not None and not valid_birth_year(birth_year, self.clock.today()):
-            raise DomainError("year_format")
+        if birth_year is not None:
+            check_birth_year(birth_year, self.clock.today())
         async with self.families.acting(actor, family_id, "family.edit.member_add") as family:
             if len(family.members) >= MEMBERS_MAX:
                 raise DomainError("members_full")

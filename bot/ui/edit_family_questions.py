@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.domain.day_words import CONTRACT_SPANS
 from bot.domain.family import LABEL_MAX, Family
 from bot.domain.lifecycle_steps import EditDraft, EditStep
 from bot.domain.vocabulary import MemberRole
 from bot.i18n import Translator
 from bot.ui import labels
-from bot.ui.keyboards import Keyboard, StepButtons, in_rows
+from bot.ui.keyboards import CONTRACT_SPAN_LABELS, Keyboard, StepButtons, in_rows
 from bot.ui.text import esc
 
 EDIT_PREFIX = "ed"  # the /edit walk's buttons
@@ -74,8 +75,8 @@ def edit_question(
     if step is EditStep.MEMBERS:
         left = [b("🚪 " + m.name, "left", m.id) for m in family.members[:MEMBERS_SHOWN]]
         text = head + _(
-            "Add a member, or tap someone who no longer lives with the family "
-            "(they stay in the history)."
+            "Add a member (or type their first name), or tap someone who no longer lives "
+            "with the family (they stay in the history)."
         )
         return text, Keyboard([*in_rows(left, 2), [b(_("➕ Add a member"), "add")], back])
     if step is EditStep.MEMBER_LEFT:
@@ -101,8 +102,10 @@ def edit_question(
             [b.row(("1", "visits", 1), ("2", "visits", 2)), back]
         )
     if step is EditStep.CONTRACT:
+        spans = [b(_(CONTRACT_SPAN_LABELS[key]), "span", key) for key in CONTRACT_SPANS]
         return head + _(
-            "Renewing the contract: type the new valid-until date. It counts as signed today; "
-            "the contract so far is kept in the history."
-        ), Keyboard([back])
+            "Renewing the contract: press a span or type the new valid-until date "
+            "(31.05.2027, end of May). It counts as signed today; the contract so far is kept "
+            "in the history."
+        ), Keyboard([spans, back])
     return head + _("Type the family's new code (letters, digits and -)."), Keyboard([back])

@@ -192,6 +192,43 @@ async def test_editing_a_family_saves_each_change_and_keeps_history(harness: Bot
     } <= actions
 
 
+async def test_editing_forgives_typed_names_and_days_ahead_and_says_why_it_refuses(
+    harness: BotHarness,
+) -> None:
+    sim, family_id = await _with_family(harness)
+    services = harness.services
+    assert services is not None
+    await sim.send("/edit R-01")
+    await sim.press("Members")
+    await sim.send("Kuba")  # typed at the list: adds a member, as in /newfamily
+    assert "Who is Kuba in the family?" in harness.fake.last_text(sim.chat_id)
+    await sim.press("child")
+    await sim.send("2030")
+    assert "2030 has not come yet (this is 2026)" in harness.fake.last_text(sim.chat_id)
+    await sim.send("1800")
+    assert "more than 120 years ago" in harness.fake.last_text(sim.chat_id)
+    await sim.send("2015")
+    await sim.press("Back")
+    renewals = (
+        ("do 15 marca", "2027-03-15"),  # a day ahead, not last March
+        ("15.03", "2027-03-15"),
+        ("koniec lutego", "2027-02-28"),
+        ("for a year", "2027-12-01"),  # a span button, from today's signing
+        ("for half a year", "2027-06-01"),
+    )
+    for answer, until in renewals:
+        await sim.press("Renew the contract")
+        if answer.startswith("for "):
+            await sim.press(answer)
+        else:
+            await sim.send(answer)
+        assert "✅ Saved." in harness.fake.last_text(sim.chat_id), answer
+        family = await services.families.families.get(family_id)
+        assert family is not None
+        assert str(family.contract_valid_until) == until, answer
+    assert [(m.name, m.birth_year) for m in family.members] == [("Anna", None), ("Kuba", 2015)]
+
+
 async def test_a_code_in_use_is_refused_on_edit(harness: BotHarness) -> None:
     sim, _family_id = await _with_family(harness)
     await register_family(sim)

@@ -142,6 +142,29 @@ async def test_a_reminders_and_a_cards_button_skip_the_picker(harness: BotHarnes
     assert "When was it" in harness.fake.last_text(sim.chat_id)
     await sim.press("Today")
     assert _ticked(harness, sim) == ["✅ 75 min"]
+    await sim.send("/cancel")
+    assert harness.services is not None
+    family = await harness.services.families.families.by_code("R-02")
+    assert family is not None
+    # A reminder's 📝 Record a visit (its data pinned in tests/reminders/test_sender.py),
+    # for the second of two families: straight to the day, no picker.
+    await sim.press_data(1, f"fv:-:f:{family.id}")
+    assert "R-02" in harness.fake.last_text(sim.chat_id)
+    assert "When was it" in harness.fake.last_text(sim.chat_id)
+    assert "Which family" not in harness.fake.last_text(sim.chat_id)
+    assert harness.fake.errors == []
+
+
+async def test_areas_carry_over_from_a_visit_thirty_days_ago(harness: BotHarness) -> None:
+    sim = await _family(harness)
+    await _first_visit(sim)
+    with time_machine.travel(datetime(2026, 12, 25, 9, 30, tzinfo=UTC), tick=True):
+        await sim.send("/visit")
+        await sim.press("Today")
+        await sim.press("✅ 75 min")
+        await sim.press("✅ Outdoors")
+        await sim.press("Done")
+        assert _ticked(harness, sim) == ["✅ Housing", "✅ Health"]  # 30 days: still recent
     assert harness.fake.errors == []
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.domain.cadence import FamilyCadence, week_bounds
-from bot.domain.family import next_free_code, normalise_code, suggest_code, valid_birth_year
+from bot.domain.errors import DomainError
+from bot.domain.family import next_free_code, normalise_code, read_birth_year, suggest_code
 
 
 def test_codes_are_suggested_in_order_filling_gaps() -> None:
@@ -47,11 +49,16 @@ def test_cadence_counts_days_and_target() -> None:
     assert never.week_done()
 
 
-def test_birth_years_are_plausible() -> None:
+def test_a_typed_birth_year_is_plausible_or_refused_with_the_reason() -> None:
     today = date(2026, 11, 25)
-    assert valid_birth_year(2015, today)
-    assert not valid_birth_year(2027, today)
-    assert not valid_birth_year(1890, today)
+    assert read_birth_year(" 2015 ", today) == 2015
+    for text, code in (("2027", "year_future"), ("1890", "year_too_old"), ("20x5", "year_format")):
+        with pytest.raises(DomainError) as refused:
+            read_birth_year(text, today)
+        assert refused.value.code == code
+    for text in ("٢٠١٥", "20155", ""):  # Arabic-Indic digits, five digits, nothing
+        with pytest.raises(DomainError, match="year_format"):
+            read_birth_year(text, today)
 
 
 def test_a_taken_code_leads_to_the_nearest_free_one() -> None:
