@@ -17,6 +17,7 @@ from typing import Any, Generic, TypeVar
 from telegram import InlineKeyboardMarkup, Update
 
 from bot.domain.drafts import Draft
+from bot.domain.parsing import parse_date
 from bot.domain.people import Actor
 from bot.handlers.context import BotContext
 from bot.i18n import Translator
@@ -129,6 +130,21 @@ class Stage:
     presses: Mapping[str, On] = field(default_factory=dict)
     typed: On | None = None
     skips_to: tuple[StrEnum, ...] = ()
+
+
+DayCheck = Callable[[Turn[Any, Any], date], Awaitable[Outcome]]
+
+
+def day_stage(check: DayCheck, step: StrEnum, typed_label: str) -> Stage:
+    """A day asked with a Today button or typed; `check` takes either and moves to `step`."""
+
+    async def today(turn: Turn[Any, Any]) -> Outcome:
+        return await check(turn, turn.today)
+
+    async def typed(turn: Turn[Any, Any]) -> Outcome:
+        return await check(turn, parse_date(turn.text, turn.today))
+
+    return Stage({"today": On(today, (step,), "Today")}, typed=On(typed, (step,), typed_label))
 
 
 async def cancel_unsaved(turn: Turn[Any, Any]) -> Outcome:
