@@ -123,6 +123,18 @@ def skips(field: str, step: StrEnum, label: str = "Skip") -> On:
     return On(skip, (step,), label)
 
 
+def picks(field: str, values: type[StrEnum], step: StrEnum, label: str) -> On:
+    """A press naming one of `values`: the draft's `field` takes it; a forged one is re-asked."""
+
+    async def pick(turn: Turn[Any, Any]) -> Outcome:
+        if turn.arg not in values._value2member_map_:
+            return Go(turn.step)
+        setattr(turn.draft, field, values(turn.arg))
+        return Go(step)
+
+    return On(pick, (step,), label)
+
+
 @dataclass(frozen=True)
 class Stage:
     """A step: the buttons it takes, what typed text does, where its question may skip to."""

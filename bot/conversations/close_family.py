@@ -11,7 +11,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.commands import names
 from bot.conversations._family import FamilyPicker, family_of
-from bot.conversations._table import End, Go, On, Outcome, Question, Stage, Turn, day_stage
+from bot.conversations._table import End, Go, On, Outcome, Question, Stage, Turn, day_stage, picks
 from bot.conversations.engine import Walk
 from bot.domain.errors import DomainError
 from bot.domain.lifecycle import (
@@ -55,14 +55,6 @@ async def _check_day(turn: CloseTurn, day: date) -> Outcome:
     return Go(S.REASON)
 
 
-async def _reason(turn: CloseTurn) -> Outcome:
-    """One of the reasons (a forged value is re-asked)."""
-    if turn.arg not in CloseReason._value2member_map_:
-        return Go(S.REASON)
-    turn.draft.reason = CloseReason(turn.arg)
-    return Go(S.SUMMARY)
-
-
 async def _summary(turn: CloseTurn) -> Outcome:
     """The typed closing summary."""
     turn.draft.summary = check_summary(turn.text)
@@ -104,7 +96,7 @@ PICKER = FamilyPicker(at=S.FAMILY, then=S.DAY, audit="family.close.start")
 TABLE: dict[CloseStep, Stage] = {
     S.FAMILY: PICKER.stage(),
     S.DAY: day_stage(_check_day, S.REASON, "typed date (from the start, not ahead)"),
-    S.REASON: Stage({"reason": On(_reason, (S.SUMMARY,), "a reason")}),
+    S.REASON: Stage({"reason": picks("reason", CloseReason, S.SUMMARY, "a reason")}),
     S.SUMMARY: Stage(typed=On(_summary, (S.MONITOR,), "typed summary")),
     S.MONITOR: Stage({"months": On(_months, (S.CONFIRM,), "3 / 6 / 12 months / not monitored")}),
     S.CONFIRM: Stage({"confirm": On(_confirm, (None,), "✅ Close — leaves the caseload")}),

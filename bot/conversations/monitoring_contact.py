@@ -12,7 +12,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.commands import names
 from bot.conversations._case import ClosedPicker
-from bot.conversations._table import End, Go, On, Outcome, Question, Stage, Turn, day_stage
+from bot.conversations._table import End, Go, On, Outcome, Question, Stage, Turn, day_stage, picks
 from bot.conversations.engine import Walk
 from bot.domain.errors import DomainError
 from bot.domain.family import Family
@@ -51,14 +51,6 @@ async def _check_day(turn: ContactTurn, day: date) -> Outcome:
     return Go(S.FORM)
 
 
-async def _form(turn: ContactTurn) -> Outcome:
-    """Visit, phone, the social worker or the school (a forged value is re-asked)."""
-    if turn.arg not in ContactForm._value2member_map_:
-        return Go(S.FORM)
-    turn.draft.form = ContactForm(turn.arg)
-    return Go(S.NOTE)
-
-
 async def _save(turn: ContactTurn) -> Outcome:
     """Save with the typed note, or without one (once per draft)."""
     draft, tr = turn.draft, turn.tr
@@ -84,7 +76,9 @@ PICKER = ClosedPicker(at=S.FAMILY, then=S.DAY, audit="monitoring.open", offered=
 TABLE: dict[ContactStep, Stage] = {
     S.FAMILY: PICKER.stage(),
     S.DAY: day_stage(_check_day, S.FORM, "typed date (after the closure, not ahead)"),
-    S.FORM: Stage({"form": On(_form, (S.NOTE,), "visit / phone / social worker / school")}),
+    S.FORM: Stage(
+        {"form": picks("form", ContactForm, S.NOTE, "visit / phone / social worker / school")}
+    ),
     S.NOTE: Stage(
         {"save": On(_save, (None,), "💾 Save without a note")},
         typed=On(_save, (None,), "typed note — saved"),
