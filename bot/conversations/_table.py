@@ -17,6 +17,7 @@ from typing import Any, Generic, TypeVar
 from telegram import InlineKeyboardMarkup, Update
 
 from bot.domain.drafts import Draft
+from bot.domain.parsing import parse_date
 from bot.domain.people import Actor
 from bot.handlers.context import BotContext
 from bot.i18n import Translator
@@ -122,6 +123,18 @@ def skips(field: str, step: StrEnum, label: str = "Skip") -> On:
     return On(skip, (step,), label)
 
 
+def picks(field: str, values: type[StrEnum], step: StrEnum, label: str) -> On:
+    """A press naming one of `values`: the draft's `field` takes it; a forged one is re-asked."""
+
+    async def pick(turn: Turn[Any, Any]) -> Outcome:
+        if turn.arg not in values._value2member_map_:
+            return Go(turn.step)
+        setattr(turn.draft, field, values(turn.arg))
+        return Go(step)
+
+    return On(pick, (step,), label)
+
+
 @dataclass(frozen=True)
 class Stage:
     """A step: the buttons it takes, what typed text does, where its question may skip to."""
@@ -129,6 +142,21 @@ class Stage:
     presses: Mapping[str, On] = field(default_factory=dict)
     typed: On | None = None
     skips_to: tuple[StrEnum, ...] = ()
+
+
+DayCheck = Callable[[Turn[Any, Any], date], Awaitable[Outcome]]
+
+
+def day_stage(check: DayCheck, step: StrEnum, typed_label: str) -> Stage:
+    """A day asked with a Today button or typed; `check` takes either and moves to `step`."""
+
+    async def today(turn: Turn[Any, Any]) -> Outcome:
+        return await check(turn, turn.today)
+
+    async def typed(turn: Turn[Any, Any]) -> Outcome:
+        return await check(turn, parse_date(turn.text, turn.today))
+
+    return Stage({"today": On(today, (step,), "Today")}, typed=On(typed, (step,), typed_label))
 
 
 async def cancel_unsaved(turn: Turn[Any, Any]) -> Outcome:

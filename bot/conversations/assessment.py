@@ -5,15 +5,16 @@ The walk is the table `TABLE` below; `assessment.mmd` is drawn from it (`make di
 
 from __future__ import annotations
 
+from datetime import date
+
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import CommandHandler
 
 from bot.commands import names
 from bot.conversations._family import FamilyPicker, family_of
 from bot.conversations._plan_walks import PlanWalk, entry
-from bot.conversations._table import End, Go, On, Outcome, Question, Stage, Turn
+from bot.conversations._table import End, Go, On, Outcome, Question, Stage, Turn, day_stage
 from bot.domain.errors import DomainError
-from bot.domain.parsing import parse_date
 from bot.domain.plan import check_assessment_day
 from bot.domain.plan_walks import AssessmentDraft, AssessmentStep
 from bot.handlers.context import BotContext
@@ -40,17 +41,10 @@ async def _question(turn: AssessmentTurn, page_number: int) -> Question:
     )
 
 
-async def _today(turn: AssessmentTurn) -> Outcome:
-    """Made today."""
+async def _check_day(turn: AssessmentTurn, day: date) -> Outcome:
+    """The day it was made: not in the future, not over a year back."""
     await family_of(turn)  # still the actor's: a refusal ends the walk here, not in the question
-    turn.draft.day = turn.today
-    return Go(S.SUMMARY)
-
-
-async def _typed_day(turn: AssessmentTurn) -> Outcome:
-    """A typed date: not in the future, not over a year back."""
-    await family_of(turn)
-    turn.draft.day = check_assessment_day(parse_date(turn.text, turn.today), turn.today)
+    turn.draft.day = check_assessment_day(day, turn.today)
     return Go(S.SUMMARY)
 
 
@@ -73,10 +67,7 @@ async def _save(turn: AssessmentTurn) -> Outcome:
 PICKER = FamilyPicker(at=S.FAMILY, then=S.WHEN, audit="plan.open")
 TABLE: dict[AssessmentStep, Stage] = {
     S.FAMILY: PICKER.stage(),
-    S.WHEN: Stage(
-        {"today": On(_today, (S.SUMMARY,), "Today")},
-        typed=On(_typed_day, (S.SUMMARY,), "typed date (not ahead, at most a year back)"),
-    ),
+    S.WHEN: day_stage(_check_day, S.SUMMARY, "typed date (not ahead, at most a year back)"),
     S.SUMMARY: Stage(typed=On(_save, (None,), "typed summary — saved, next due date shown")),
 }
 

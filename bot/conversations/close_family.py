@@ -11,7 +11,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.commands import names
 from bot.conversations._family import FamilyPicker, family_of
-from bot.conversations._table import End, Go, On, Outcome, Question, Stage, Turn
+from bot.conversations._table import End, Go, On, Outcome, Question, Stage, Turn, day_stage, picks
 from bot.conversations.engine import Walk
 from bot.domain.errors import DomainError
 from bot.domain.lifecycle import (
@@ -22,7 +22,6 @@ from bot.domain.lifecycle import (
     check_summary,
 )
 from bot.domain.lifecycle_steps import CloseDraft, CloseStep
-from bot.domain.parsing import parse_date
 from bot.ui.callbacks import as_int
 from bot.ui.case_questions import CLOSE_PREFIX, close_question, closed_text
 from bot.ui.family_views import CLOSE_CARD_PREFIX
@@ -54,24 +53,6 @@ async def _check_day(turn: CloseTurn, day: date) -> Outcome:
     period = await turn.services.cases.open_period(turn.actor, family.id)
     turn.draft.day = check_close_day(day, period.started_on, turn.today)
     return Go(S.REASON)
-
-
-async def _today(turn: CloseTurn) -> Outcome:
-    """Closed today."""
-    return await _check_day(turn, turn.today)
-
-
-async def _typed_day(turn: CloseTurn) -> Outcome:
-    """A typed closing day."""
-    return await _check_day(turn, parse_date(turn.text, turn.today))
-
-
-async def _reason(turn: CloseTurn) -> Outcome:
-    """One of the reasons (a forged value is re-asked)."""
-    if turn.arg not in CloseReason._value2member_map_:
-        return Go(S.REASON)
-    turn.draft.reason = CloseReason(turn.arg)
-    return Go(S.SUMMARY)
 
 
 async def _summary(turn: CloseTurn) -> Outcome:
@@ -114,11 +95,8 @@ async def _confirm(turn: CloseTurn) -> Outcome:
 PICKER = FamilyPicker(at=S.FAMILY, then=S.DAY, audit="family.close.start")
 TABLE: dict[CloseStep, Stage] = {
     S.FAMILY: PICKER.stage(),
-    S.DAY: Stage(
-        {"today": On(_today, (S.REASON,), "Today")},
-        typed=On(_typed_day, (S.REASON,), "typed date (from the start, not ahead)"),
-    ),
-    S.REASON: Stage({"reason": On(_reason, (S.SUMMARY,), "a reason")}),
+    S.DAY: day_stage(_check_day, S.REASON, "typed date (from the start, not ahead)"),
+    S.REASON: Stage({"reason": picks("reason", CloseReason, S.SUMMARY, "a reason")}),
     S.SUMMARY: Stage(typed=On(_summary, (S.MONITOR,), "typed summary")),
     S.MONITOR: Stage({"months": On(_months, (S.CONFIRM,), "3 / 6 / 12 months / not monitored")}),
     S.CONFIRM: Stage({"confirm": On(_confirm, (None,), "✅ Close — leaves the caseload")}),

@@ -12,7 +12,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.commands import names
 from bot.conversations._family import FamilyPicker
-from bot.conversations._table import End, Go, On, Outcome, Question, Stage, Turn, moves
+from bot.conversations._table import End, Go, On, Outcome, Question, Stage, Turn, moves, picks
 from bot.conversations.engine import Walk
 from bot.domain.day_words import span_after
 from bot.domain.errors import DomainError
@@ -117,14 +117,6 @@ async def _member_name(turn: EditTurn) -> Outcome:
     return Go(S.MEMBER_ROLE)
 
 
-async def _member_role(turn: EditTurn) -> Outcome:
-    """The new member's role (a forged value is re-asked)."""
-    if turn.arg not in MemberRole._value2member_map_:
-        return Go(S.MEMBER_ROLE)
-    turn.draft.role = MemberRole(turn.arg)
-    return Go(S.MEMBER_YEAR)
-
-
 async def _add_member(turn: EditTurn, year: int | None) -> Outcome:
     """Save the new member."""
     draft = turn.draft
@@ -183,7 +175,7 @@ TABLE: dict[EditStep, Stage] = {
     ),
     S.MEMBER_NAME: Stage(BACK_TO_MEMBERS, typed=On(_member_name, (S.MEMBER_ROLE,), "typed name")),
     S.MEMBER_ROLE: Stage(
-        {"role": On(_member_role, (S.MEMBER_YEAR,), "a role"), **BACK_TO_MEMBERS}
+        {"role": picks("role", MemberRole, S.MEMBER_YEAR, "a role"), **BACK_TO_MEMBERS}
     ),
     S.MEMBER_YEAR: Stage(
         {"skip": On(_skip_year, (S.MEMBERS,), "Skip — saved"), **BACK_TO_MEMBERS},

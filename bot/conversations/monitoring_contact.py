@@ -12,13 +12,12 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.commands import names
 from bot.conversations._case import ClosedPicker
-from bot.conversations._table import End, Go, On, Outcome, Question, Stage, Turn
+from bot.conversations._table import End, Go, On, Outcome, Question, Stage, Turn, day_stage, picks
 from bot.conversations.engine import Walk
 from bot.domain.errors import DomainError
 from bot.domain.family import Family
 from bot.domain.lifecycle import ContactForm, check_contact_day
 from bot.domain.lifecycle_steps import ContactDraft, ContactStep
-from bot.domain.parsing import parse_date
 from bot.domain.people import Actor
 from bot.handlers.context import BotContext
 from bot.services.registry import Services
@@ -52,24 +51,6 @@ async def _check_day(turn: ContactTurn, day: date) -> Outcome:
     return Go(S.FORM)
 
 
-async def _today(turn: ContactTurn) -> Outcome:
-    """Today."""
-    return await _check_day(turn, turn.today)
-
-
-async def _typed_day(turn: ContactTurn) -> Outcome:
-    """A typed day."""
-    return await _check_day(turn, parse_date(turn.text, turn.today))
-
-
-async def _form(turn: ContactTurn) -> Outcome:
-    """Visit, phone, the social worker or the school (a forged value is re-asked)."""
-    if turn.arg not in ContactForm._value2member_map_:
-        return Go(S.FORM)
-    turn.draft.form = ContactForm(turn.arg)
-    return Go(S.NOTE)
-
-
 async def _save(turn: ContactTurn) -> Outcome:
     """Save with the typed note, or without one (once per draft)."""
     draft, tr = turn.draft, turn.tr
@@ -94,11 +75,10 @@ async def _is_saved(context: BotContext, draft: ContactDraft) -> bool:
 PICKER = ClosedPicker(at=S.FAMILY, then=S.DAY, audit="monitoring.open", offered=_monitored)
 TABLE: dict[ContactStep, Stage] = {
     S.FAMILY: PICKER.stage(),
-    S.DAY: Stage(
-        {"today": On(_today, (S.FORM,), "Today")},
-        typed=On(_typed_day, (S.FORM,), "typed date (after the closure, not ahead)"),
+    S.DAY: day_stage(_check_day, S.FORM, "typed date (after the closure, not ahead)"),
+    S.FORM: Stage(
+        {"form": picks("form", ContactForm, S.NOTE, "visit / phone / social worker / school")}
     ),
-    S.FORM: Stage({"form": On(_form, (S.NOTE,), "visit / phone / social worker / school")}),
     S.NOTE: Stage(
         {"save": On(_save, (None,), "💾 Save without a note")},
         typed=On(_save, (None,), "typed note — saved"),

@@ -11,13 +11,12 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.commands import names
 from bot.conversations._case import ClosedPicker
-from bot.conversations._table import End, Go, On, Outcome, Question, Stage, Turn
+from bot.conversations._table import End, Go, On, Outcome, Question, Stage, Turn, day_stage
 from bot.conversations.engine import Walk
 from bot.domain.errors import DomainError
 from bot.domain.family import CASELOAD_LIMIT, Family
 from bot.domain.lifecycle import check_reopen_day
 from bot.domain.lifecycle_steps import ReopenDraft, ReopenStep
-from bot.domain.parsing import parse_date
 from bot.domain.people import Actor
 from bot.services.registry import Services
 from bot.ui.case_questions import REOPEN_PREFIX, reopen_question
@@ -58,16 +57,6 @@ async def _check_day(turn: ReopenTurn, day: date) -> Outcome:
     return Go(S.CONFIRM)
 
 
-async def _today(turn: ReopenTurn) -> Outcome:
-    """From today."""
-    return await _check_day(turn, turn.today)
-
-
-async def _typed_day(turn: ReopenTurn) -> Outcome:
-    """A typed day."""
-    return await _check_day(turn, parse_date(turn.text, turn.today))
-
-
 async def _confirm(turn: ReopenTurn) -> Outcome:
     """Reopen: the family is back in the caseload with a new plan."""
     draft, tr = turn.draft, turn.tr
@@ -89,10 +78,7 @@ async def _confirm(turn: ReopenTurn) -> Outcome:
 PICKER = ClosedPicker(at=S.FAMILY, then=S.DAY, audit="family.reopen.start", offered=_closed)
 TABLE: dict[ReopenStep, Stage] = {
     S.FAMILY: PICKER.stage(),
-    S.DAY: Stage(
-        {"today": On(_today, (S.CONFIRM,), "Today")},
-        typed=On(_typed_day, (S.CONFIRM,), "typed date (from the closure, not ahead)"),
-    ),
+    S.DAY: day_stage(_check_day, S.CONFIRM, "typed date (from the closure, not ahead)"),
     S.CONFIRM: Stage({"confirm": On(_confirm, (None,), "✅ Reopen — a new period and plan")}),
 }
 

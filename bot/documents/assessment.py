@@ -22,9 +22,7 @@ def assessment_pdf(tr: Translator, doc: AssessmentDocument) -> bytes:
     """Family, period, visits and a chart of their weeks, goals, tasks and a chart of levels."""
     _ = tr.gettext
     record, period = doc.record, doc.period
-    made = _("Made on {day}").format(day=day_text(record.made_on))
-    pdf = Document(tr, title(tr, doc), made)
-    pdf.heading(title(tr, doc), 14)
+    pdf = Document(tr, title(tr, doc), record.made_on)
     pdf.paragraph(_("Family assistant: {name}").format(name=record.assistant_name))
     pdf.paragraph(
         _("Period: {first} – {last}").format(

@@ -44,9 +44,7 @@ def title(tr: Translator, record: FamilyRecord) -> str:
 def dossier_pdf(tr: Translator, record: FamilyRecord, zone_name: str = "Europe/Warsaw") -> bytes:
     """The whole record: the family, the plan, the charts, then every entry by date."""
     _ = tr.gettext
-    made = _("Made on {day}").format(day=day_text(record.made_on))
-    pdf = Document(tr, title(tr, record), made)
-    pdf.heading(title(tr, record), 14)
+    pdf = Document(tr, title(tr, record), record.made_on)
     family_section(pdf, tr, record)
     plan_section(pdf, tr, record)
     charts_section(pdf, tr, record)

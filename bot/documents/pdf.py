@@ -8,6 +8,7 @@ downloaded or installed at run time. Everything is built in memory.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from functools import cache
 from importlib.util import find_spec
 from io import BytesIO
@@ -17,6 +18,7 @@ from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
+from bot.documents.words import day_text
 from bot.i18n import Translator
 
 FAMILY = "DejaVu"
@@ -50,11 +52,11 @@ def printable(text: str) -> str:
 class Document(FPDF):
     """An A4 page with the document's title at the top, page x of n and the date at the foot."""
 
-    def __init__(self, tr: Translator, title: str, made: str) -> None:
+    def __init__(self, tr: Translator, title: str, made_on: date) -> None:
         super().__init__(orientation="portrait", unit="mm", format="A4")
         self.tr = tr
         self.title_line = printable(title)
-        self.made_line = printable(made)
+        self.made_line = printable(tr.gettext("Made on {day}").format(day=day_text(made_on)))
         self.add_font(FAMILY, "", str(font_path()))
         self.add_font(FAMILY, "B", str(font_path(bold=True)))
         self.set_title(self.title_line)
@@ -63,9 +65,10 @@ class Document(FPDF):
         self.set_margins(15, 15, 15)
         self._widths: dict[tuple[str, int], dict[str, float]] = {}
         self.add_page()
+        self.heading(title, 14)
 
     def header(self) -> None:
-        """The title, small, on every page but the first (which has it large)."""
+        """The title, small, on every page but the first (which opens with it large)."""
         if self.page_no() > 1:
             self.set_font(FAMILY, "", 8)
             self.cell(0, 5, self.title_line, new_x="LMARGIN", new_y="NEXT")

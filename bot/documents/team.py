@@ -8,7 +8,7 @@ from openpyxl import Workbook
 
 from bot.documents.charts import team_weeks_png
 from bot.documents.pdf import Document
-from bot.documents.words import day_text, length_text, month_text
+from bot.documents.words import length_text, month_text
 from bot.documents.work_card import (
     family_summary,
     fill_card_sheet,
@@ -56,11 +56,8 @@ def _sheet_name(card: WorkCard, taken: set[str]) -> str:
 def team_pdf(tr: Translator, team: TeamReport) -> bytes:
     """Per assistant: families, visits, missed, hours; the chart of visits and hours by week."""
     _ = tr.gettext
-    made = _("Made on {day}").format(
-        day=day_text(max([c.made_on for c in team.cards], default=team.month.last))
-    )
-    pdf = Document(tr, title(tr, team), made)
-    pdf.heading(title(tr, team), 14)
+    made_on = max([c.made_on for c in team.cards], default=team.month.last)
+    pdf = Document(tr, title(tr, team), made_on)
     rows = [
         [
             card.assistant_name,

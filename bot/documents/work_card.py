@@ -61,9 +61,7 @@ def headings(tr: Translator) -> list[str]:
 def card_pdf(tr: Translator, card: WorkCard) -> bytes:
     """The card on A4: a line per contact, each family's totals, the month's, and signatures."""
     _ = tr.gettext
-    made = _("Made on {day}").format(day=day_text(card.made_on))
-    pdf = Document(tr, title(tr, card), made)
-    pdf.heading(title(tr, card), 14)
+    pdf = Document(tr, title(tr, card), card.made_on)
     pdf.paragraph(_("Family assistant: {name}").format(name=card.assistant_name))
     pdf.paragraph(
         _("Period: {first} – {last}").format(

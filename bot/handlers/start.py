@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import Message, Update
 
 from bot.commands import Audience, for_audience
 from bot.domain.errors import DomainError
@@ -54,32 +54,25 @@ async def start(update: Update, context: BotContext) -> None:
             await publish_member_commands(
                 context.application, user.id, context.tr.locale, coordinator=True
             )
-        await message.reply_text(
-            _("Welcome, {name}! You can now use the bot.").format(name=esc(user.first_name))
-            + "\n\n"
-            + help_text(context.tr, actor),
-            reply_markup=main_menu(context.tr),
-        )
-        context.data[MENU_KEY] = context.tr.locale
+        welcome = _("Welcome, {name}! You can now use the bot.").format(name=esc(user.first_name))
+        await _reply_with_menu(message, context, welcome + "\n\n" + help_text(context.tr, actor))
         return
     # Someone who had blocked the bot comes back through /start: their reminders resume.
     await context.services.reminders.mark_reachable(user.id)
-    await message.reply_text(
-        _("Hello, {name}!").format(name=esc(user.first_name))
-        + "\n\n"
-        + help_text(context.tr, actor),
-        reply_markup=main_menu(context.tr),
-    )
-    context.data[MENU_KEY] = context.tr.locale
+    hello = _("Hello, {name}!").format(name=esc(user.first_name))
+    await _reply_with_menu(message, context, hello + "\n\n" + help_text(context.tr, actor))
 
 
 async def help_command(update: Update, context: BotContext) -> None:
     """List the commands."""
     if update.message is not None:
-        await update.message.reply_text(
-            help_text(context.tr, context.actor), reply_markup=main_menu(context.tr)
-        )
-        context.data[MENU_KEY] = context.tr.locale
+        await _reply_with_menu(update.message, context, help_text(context.tr, context.actor))
+
+
+async def _reply_with_menu(message: Message, context: BotContext, text: str) -> None:
+    """Reply with the main menu under the text field (and remember its language)."""
+    await message.reply_text(text, reply_markup=main_menu(context.tr))
+    context.data[MENU_KEY] = context.tr.locale
 
 
 async def cancel_nothing(update: Update, context: BotContext) -> None:

@@ -18,6 +18,7 @@ from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from bot.domain.chat_cleanup import BATCH, DueMessage, MessageKind, deletable
 from bot.handlers.context import SERVICES_KEY
 from bot.i18n import translator
+from bot.jobs import run_every
 from bot.services.chat_cleanup import ChatCleanupService
 from bot.services.registry import Services
 from bot.storage.sqlite_work import Statement
@@ -147,12 +148,4 @@ async def cleanup_tick(context: Any) -> None:
 
 def schedule_cleanup(application: Any) -> None:
     """Run the sweep every minute, the first one right after start (a restart catches up)."""
-    if application.job_queue is None:  # pragma: no cover - the job-queue extra is a dependency
-        raise RuntimeError("python-telegram-bot[job-queue] is required for chat clean-up")
-    application.job_queue.run_repeating(
-        cleanup_tick,
-        interval=TICK_SECONDS,
-        first=1,
-        name=JOB_NAME,
-        job_kwargs={"misfire_grace_time": 30, "coalesce": True, "max_instances": 1},
-    )
+    run_every(application, cleanup_tick, JOB_NAME, seconds=TICK_SECONDS, first=1, grace=30)

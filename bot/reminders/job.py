@@ -8,6 +8,7 @@ from typing import Any
 
 from bot.domain.replay import REPLAY_WINDOW
 from bot.handlers.context import SERVICES_KEY
+from bot.jobs import run_every
 from bot.reminders.erasure import erase_due
 from bot.services.dispatcher import Dispatcher
 from bot.services.registry import Services
@@ -58,12 +59,4 @@ async def _forget_old_updates(application: Any, now: datetime) -> None:
 def schedule(application: Any, dispatcher: Dispatcher) -> None:
     """Run the tick every minute; a late run is coalesced and allowed a grace period."""
     application.bot_data[DISPATCHER_KEY] = dispatcher
-    if application.job_queue is None:  # pragma: no cover - the job-queue extra is a dependency
-        raise RuntimeError("python-telegram-bot[job-queue] is required for reminders")
-    application.job_queue.run_repeating(
-        reminder_tick,
-        interval=TICK_SECONDS,
-        first=5,
-        name=JOB_NAME,
-        job_kwargs={"misfire_grace_time": 30, "coalesce": True, "max_instances": 1},
-    )
+    run_every(application, reminder_tick, JOB_NAME, seconds=TICK_SECONDS, first=5, grace=30)

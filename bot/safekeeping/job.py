@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from bot.jobs import run_every
 from bot.safekeeping.backups import ScheduledBackups
 
 log = logging.getLogger(__name__)
@@ -26,12 +27,4 @@ async def backup_job(context: Any) -> None:
 def schedule_backups(application: Any, backups: ScheduledBackups) -> None:
     """Check every hour, the first time a minute after start."""
     application.bot_data[BACKUPS_KEY] = backups
-    if application.job_queue is None:  # pragma: no cover - the job-queue extra is a dependency
-        raise RuntimeError("python-telegram-bot[job-queue] is required for backups")
-    application.job_queue.run_repeating(
-        backup_job,
-        interval=CHECK_SECONDS,
-        first=60,
-        name=JOB_NAME,
-        job_kwargs={"misfire_grace_time": 600, "coalesce": True, "max_instances": 1},
-    )
+    run_every(application, backup_job, JOB_NAME, seconds=CHECK_SECONDS, first=60, grace=600)

@@ -33,11 +33,7 @@ def encrypt(settings: Settings) -> str:
         copies.check_copy(path, key)
         return f"{path} is already encrypted with the configured key: nothing to do"
     copies.check_copy(path, None, "no key (as a plain database)")
-    _stopped(path, None)
-    copies.checkpoint(path, None)
-    fresh = _scratch(path, "encrypting")
-    copies.export(path, None, fresh, key)
-    _replace(path, fresh, key)
+    _rewrite(path, None, key, "encrypting")
     return (
         f"{path} is now encrypted with the configured key. Backups made before are still "
         "plain: delete them or replace them with a new `python -m bot backup`"
@@ -54,11 +50,7 @@ def rekey(settings: Settings, new_key_file: Path | None) -> str:
         raise ConfigError("rekey: the new key is the same as the current one")
     path = _existing(settings.database_path)
     copies.check_copy(path, old)
-    _stopped(path, old)
-    copies.checkpoint(path, old)
-    fresh = _scratch(path, "rekeying")
-    copies.export(path, old, fresh, new)
-    _replace(path, fresh, new)
+    _rewrite(path, old, new, "rekeying")
     return (
         f"{path} is now encrypted with the new key: put it in DATABASE_KEY or "
         "DATABASE_KEY_FILE before the next start. Backups made before keep the old key"
@@ -112,6 +104,15 @@ def _scratch(path: Path, purpose: str) -> Path:
     fresh = path.with_name(f"{path.name}.{purpose}")
     fresh.unlink(missing_ok=True)
     return fresh
+
+
+def _rewrite(path: Path, old: str | None, new: str, purpose: str) -> None:
+    """Copy the stopped database into a new file under the `new` key, then swap it in."""
+    _stopped(path, old)
+    copies.checkpoint(path, old)
+    fresh = _scratch(path, purpose)
+    copies.export(path, old, fresh, new)
+    _replace(path, fresh, new)
 
 
 def _replace(path: Path, fresh: Path, key: str) -> None:
