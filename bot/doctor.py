@@ -7,9 +7,10 @@ migrated. The token and the key are never printed, not even inside an error mess
 
 from __future__ import annotations
 
+import importlib
 import stat
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from telegram import Bot
@@ -17,6 +18,7 @@ from telegram.error import InvalidToken, TelegramError
 from telegram.request import HTTPXRequest
 
 from bot.config import ConfigError, Settings, load_settings
+from bot.handlers.documents import CHART_MODULES, DOCUMENT_MODULES
 from bot.reminders.job import TICK_SECONDS
 from bot.services.clock import Clock
 from bot.storage.db import Database, DatabaseError, newest_migration
@@ -59,6 +61,7 @@ class Doctor:
             for name in ("encryption", "data folder", "database", "schema", "telegram"):
                 self._add(name, None, "needs a valid configuration")
             self._add("reminders", None, "needs a valid configuration")
+            self._documents()
             return self.checks
         self._secrets = [s for s in (_token(settings), settings.key()) if s]
         clock = self.clock or Clock(settings.tz)
@@ -81,6 +84,7 @@ class Doctor:
         finally:
             if db is not None:
                 await db.close()
+        self._documents()
         return self.checks
 
     def _passed(self, name: str) -> bool:
@@ -263,6 +267,48 @@ class Doctor:
             )
         else:
             self._add("reminders", True, f"last tick at {when}, {_ago(age)}")
+
+    def _documents(self) -> None:
+        """The bot loads its document libraries at the first document: try them all now."""
+        try:
+            for name in (*DOCUMENT_MODULES, *CHART_MODULES):
+                importlib.import_module(name)
+            made = _make_documents()
+        except Exception as exc:  # whatever fails, the IT person is told what
+            self._add(
+                "documents",
+                False,
+                f"cannot make documents ({type(exc).__name__}: {exc}): reinstall the bot's "
+                "packages (`make install`, or `pip install --require-hashes -r "
+                "requirements.lock`)",
+            )
+        else:
+            self._add("documents", True, made)
+
+
+def _make_documents() -> str:
+    """A one-page PDF with a chart, and a workbook, made in memory; what made them."""
+    from io import BytesIO  # noqa: PLC0415 - imported here, like the libraries
+
+    import fpdf  # noqa: PLC0415
+    import matplotlib  # noqa: PLC0415
+    import openpyxl  # noqa: PLC0415
+
+    from bot.documents.charts import family_weeks_png  # noqa: PLC0415
+    from bot.documents.pdf import Document  # noqa: PLC0415
+    from bot.i18n import translator  # noqa: PLC0415
+
+    today = datetime.now(UTC).date()
+    pdf = Document(translator("en"), "doctor", today)
+    pdf.picture(family_weeks_png("doctor", [today], [1], 1, ("visits", "target")))
+    if not bytes(pdf.output()).startswith(b"%PDF"):
+        raise ValueError("the PDF came out empty")
+    book = BytesIO()
+    openpyxl.Workbook().save(book)
+    return (
+        f"PDF (fpdf2 {fpdf.__version__}, DejaVu Sans), charts (matplotlib "
+        f"{matplotlib.__version__}) and XLSX (openpyxl {openpyxl.__version__}) are made"
+    )
 
 
 def _token(settings: Settings) -> str | None:

@@ -20,7 +20,7 @@ from tests.support.bot_api_server import LocalBotApi
 REPO = Path(__file__).resolve().parents[1]
 KEY = "doctor's passphrase 'quoted'"
 CHECKS = ["configuration", "encryption", "data folder", "database", "schema", "telegram"]
-ALL_CHECKS = [*CHECKS, "reminders"]
+ALL_CHECKS = [*CHECKS, "reminders", "documents"]
 
 
 @dataclass
@@ -149,7 +149,7 @@ async def test_a_world_readable_folder_is_a_problem(api: LocalBotApi, tmp_path: 
     report = await doctor(environment(api, data), tmp_path)
     assert report.status("data folder") == "PROBLEM"
     assert f"chmod 700 {data}" in report.lines["data folder"]
-    assert [report.status(n) for n in ALL_CHECKS if n != "data folder"] == ["OK"] * 6
+    assert [report.status(n) for n in ALL_CHECKS if n != "data folder"] == ["OK"] * 7
     assert report.code == 1
     assert "refuses to start" in report.lines["data folder"]
 
@@ -227,6 +227,27 @@ async def test_a_bad_configuration_is_one_line_and_the_rest_is_skipped(
     report = await doctor(environment(api, tmp_path / "data", TIMEZONE="Mars/Olympus"), tmp_path)
     assert report.status("configuration") == "PROBLEM"
     assert "TIMEZONE" in report.lines["configuration"]
-    assert [report.status(n) for n in ALL_CHECKS[1:]] == ["SKIP"] * 6
+    assert [report.status(n) for n in ALL_CHECKS[1:-1]] == ["SKIP"] * 6
+    assert report.status("documents") == "OK"  # needs nothing configured
+    assert report.code == 1
+    assert_no_secrets(report, api.token, KEY)
+
+
+async def test_a_missing_document_library_is_a_problem_at_once(
+    api: LocalBotApi, tmp_path: Path
+) -> None:
+    data = tmp_path / "data"
+    await installed(data)
+    broken = tmp_path / "site"
+    (broken / "openpyxl").mkdir(parents=True)  # shadows the installed one, as if it were gone
+    (broken / "openpyxl" / "__init__.py").write_text(
+        "raise ModuleNotFoundError(\"No module named 'openpyxl'\")\n"
+    )
+    env = environment(api, data, PYTHONPATH=f"{broken}{os.pathsep}{REPO}")
+    report = await doctor(env, tmp_path)
+    assert report.status("documents") == "PROBLEM"
+    assert "No module named 'openpyxl'" in report.lines["documents"]
+    assert "requirements.lock" in report.lines["documents"]
+    assert [report.status(name) for name in ALL_CHECKS[:-1]] == ["OK"] * (len(ALL_CHECKS) - 1)
     assert report.code == 1
     assert_no_secrets(report, api.token, KEY)
