@@ -184,10 +184,10 @@ WALK = Walk(
 
 
 async def start(update: Update, context: BotContext) -> None:
-    """`/appointment [code]`: pick a family (or take the one named); always a new draft."""
+    """`/appointment [code]`: pick a family (or take the one named); an open draft asks first."""
     if await WALK.blocked(update, context):
         return
-    # An unfinished draft is replaced; first a saved one left by a crash is let go, so its
+    # A draft dropped after "Yes", or a saved one left by a crash, is let go first, so its
     # message (already "saved") is not touched again.
     await WALK.unfinished(context)
     await PICKER.begin(WALK, update, context)

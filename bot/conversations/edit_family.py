@@ -20,6 +20,7 @@ from bot.domain.family import check_member_name, read_birth_year
 from bot.domain.lifecycle_steps import EditDraft, EditStep
 from bot.domain.parsing import YearPreference, parse_date
 from bot.domain.vocabulary import MemberRole
+from bot.i18n import N_
 from bot.ui.callbacks import as_int
 from bot.ui.edit_family_questions import EDIT_PREFIX, edit_question
 from bot.ui.family_views import EDIT_CARD_PREFIX
@@ -201,6 +202,10 @@ WALK = Walk(
     _question,
     starts=STARTS,
     anywhere={"finish": On(_finish, (None,), "✔ Finish")},
+    started=N_("the change you started"),
+    wanted=N_("editing a family"),
+    # Every change is saved as it is made: only a member half added waits.
+    resting=frozenset(S) - {S.MEMBER_ROLE, S.MEMBER_YEAR},
 )
 
 

@@ -114,6 +114,8 @@ class Walk(Generic[DraftT, StepT]):
     after saving), `gone` what ends the walk when the family is no longer the actor's, and
     `replaces` the walks this one may be started over without asking; `started` and `wanted`
     name it in "Drop {started} and start {wanted}?" (N_ strings, translated when asked).
+    `resting` are the steps (values) where nothing chosen or typed waits to be saved, so the
+    walk started again there asks nothing: the family picker's, and a menu over saved work.
     """
 
     name: str
@@ -129,6 +131,7 @@ class Walk(Generic[DraftT, StepT]):
     replaces: frozenset[str] = frozenset()
     started: str = N_("what you started")  # "Drop {started} and start {wanted}?"
     wanted: str = N_("something new")
+    resting: frozenset[str] = frozenset({"family"})
 
     def __post_init__(self) -> None:
         self.steps: type[StepT] = type(next(iter(self.table)))
@@ -201,23 +204,28 @@ class Walk(Generic[DraftT, StepT]):
         other = open_walk(context)
         return other is not None and other != self.name
 
-    async def blocked(self, update: Update, context: BotContext, *, keep: bool = False) -> bool:
-        """A start while another walk is unfinished (with `keep`, this one's too): ask first."""
+    async def blocked(self, update: Update, context: BotContext, *, keep: bool = True) -> bool:
+        """A start while a walk is unfinished, this one too (unless `keep` is off): ask first.
+
+        Only a walk that resumes its own draft (`/newfamily`, `/visit`) turns `keep` off: for
+        every other, starting it again would drop what was typed without a word.
+        """
         other = _WALKS.get(open_walk(context) or "")
-        if other is not None and other is not self and not await other.waiting(context):
-            # saved already, or unreadable: nothing to finish
+        if other is not None and other is not self and not await other.holds_work(context):
+            # saved already, unreadable, or resting: nothing to finish
             _walk_over(context, context.data.pop(WALK_KEY, None), None)
         if self.busy(context) and other is not None and other.name not in self.replaces:
             await ask_to_abandon(update, context, other, self)
             return True
-        if keep and await self.unfinished(context) is not None:
+        if keep and await self.holds_work(context):
             await ask_to_abandon(update, context, self, self)
             return True
         return False
 
-    async def waiting(self, context: BotContext) -> bool:
-        """This walk's draft is readable and not saved yet: the user may still answer it."""
-        return self.load(context) is not None and await self.unfinished(context) is not None
+    async def holds_work(self, context: BotContext) -> bool:
+        """This walk's draft holds something chosen or typed, not saved yet (not `resting`)."""
+        found = await self.unfinished(context)
+        return found is not None and found[1].value not in self.resting
 
     def new_draft(self) -> DraftT:
         """An empty draft with a token of its own."""

@@ -389,6 +389,7 @@ WALK = Walk(
     saved=item_saved,
     started=N_("the goal you started"),
     wanted=N_("work on a goal"),
+    resting=frozenset({S.FAMILY, S.MENU, S.GOAL, S.TICK, S.LEVEL_TASK}),  # each tap saved
 )
 
 

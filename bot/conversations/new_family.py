@@ -246,7 +246,7 @@ WALK = Walk(
 
 async def start(update: Update, context: BotContext) -> None:
     """`/newfamily`: offer a free code; an unfinished draft is asked again where it stopped."""
-    if await WALK.blocked(update, context):
+    if await WALK.blocked(update, context, keep=False):  # its own draft: resumed below
         return
     existing = await WALK.unfinished(context)
     if existing is not None:

@@ -303,7 +303,7 @@ WALK = Walk(
 
 async def start(update: Update, context: BotContext) -> None:
     """`/visit [code]`: pick a family (or take the one named), or offer to resume a draft."""
-    if await WALK.blocked(update, context):
+    if await WALK.blocked(update, context, keep=False):  # its own draft: offered to resume
         return
     existing = await WALK.unfinished(context)
     if existing is not None and existing[0].family_id is not None:
@@ -326,7 +326,7 @@ async def start(update: Update, context: BotContext) -> None:
 
 async def start_from_list(update: Update, context: BotContext) -> None:
     """A family's 📝 button under /families: start a visit for that family, below the list."""
-    if await WALK.blocked(update, context, keep=True):
+    if await WALK.blocked(update, context):
         return
     await answer_press(update)
     press = pressed_data(update)

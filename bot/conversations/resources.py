@@ -87,6 +87,7 @@ WALK = PlanWalk(
     saved=item_saved,
     started=N_("the resources list you opened"),
     wanted=N_("the resources list"),
+    resting=frozenset({S.FAMILY, S.RESOURCES}),
 )
 
 HANDLERS = WALK.handlers(CommandHandler(names("resources"), entry(WALK, PICKER)))

@@ -127,3 +127,55 @@ async def test_a_restart_between_the_question_and_yes_keeps_both(harness: BotHar
     assert "When was this assessment made" in harness.fake.last_text(sim.chat_id)
     assert _open_walk(harness, sim) == "assessment"
     assert harness.fake.errors == []
+
+
+async def test_the_same_command_again_asks_before_dropping_what_was_typed(
+    harness: BotHarness,
+) -> None:
+    sim = await with_family(harness)
+    await sim.send("/goal R-01")
+    await sim.press("New goal")
+    await sim.press("Housing")
+    await sim.send("Pay the rent on time")  # typed, not saved yet
+    await sim.send("/cel R-01")
+    assert (
+        harness.fake.last_text(sim.chat_id)
+        == "Drop the goal you started and start work on a goal?"
+    )
+    await sim.press("No, go back")
+    await sim.send("No arrears")  # the effect: the goal's text was kept
+    await sim.press("Skip")
+    assert "Pay the rent on time" in harness.fake.last_text(sim.chat_id)
+    await sim.send("/goal R-01")  # at the goal's menu nothing waits: no question
+    assert "Drop" not in harness.fake.last_text(sim.chat_id)
+    await sim.send("/termin R-01")
+    await sim.press("Done")
+    await sim.press("Court")
+    await sim.send("SR Wola")
+    await sim.send("/termin R-01")
+    assert (
+        harness.fake.last_text(sim.chat_id)
+        == "Drop the appointment you started and start a new appointment?"
+    )
+    await sim.press("Yes, drop it")
+    assert "Who from the family goes" in harness.fake.last_text(sim.chat_id)
+    assert harness.fake.errors == []
+
+
+async def test_editing_again_asks_only_while_a_member_is_half_added(harness: BotHarness) -> None:
+    sim = await with_family(harness)
+    await sim.send("/edytuj R-01")
+    await sim.press("Members")
+    await sim.send("/edytuj R-01")  # every change so far is saved: start again, no question
+    assert "What do you change?" in harness.fake.last_text(sim.chat_id)
+    await sim.press("Members")
+    await sim.send("Kuba")
+    await sim.press("child")
+    await sim.send("/edytuj R-01")
+    assert (
+        harness.fake.last_text(sim.chat_id)
+        == "Drop the change you started and start editing a family?"
+    )
+    await sim.press("No, go back")
+    await sim.send("2015")
+    assert "✅ Saved." in harness.fake.last_text(sim.chat_id)
