@@ -16,7 +16,7 @@ from bot.conversations._table import End, Go, On, Outcome, Question, Stage, Turn
 from bot.conversations.engine import Walk
 from bot.domain.day_words import span_after
 from bot.domain.errors import DomainError
-from bot.domain.family import check_member_name, read_birth_year
+from bot.domain.family import MEMBERS_MAX, check_member_name, read_birth_year
 from bot.domain.lifecycle_steps import EditDraft, EditStep
 from bot.domain.parsing import YearPreference, parse_date
 from bot.domain.vocabulary import MemberRole
@@ -85,10 +85,28 @@ async def _contract_span(turn: EditTurn) -> Outcome:
     return await _renew(turn, span_after(turn.today, turn.arg))
 
 
-async def _code(turn: EditTurn) -> Outcome:
-    """The typed new code (unique)."""
-    await turn.services.family_edits.set_code(turn.actor, _family_id(turn), turn.text)
+async def _set_code(turn: EditTurn, code: str) -> Outcome:
+    """A new code (unique); a taken one offers the nearest free one as a button."""
+    try:
+        await turn.services.family_edits.set_code(turn.actor, _family_id(turn), code)
+    except DomainError as error:
+        suggestion = error.details.get("suggestion")
+        turn.draft.suggested = None if suggestion is None else str(suggestion)
+        raise
+    turn.draft.suggested = None
     return Go(S.MENU, notice=_saved(turn))
+
+
+async def _code(turn: EditTurn) -> Outcome:
+    """The typed new code."""
+    return await _set_code(turn, turn.text)
+
+
+async def _suggested_code(turn: EditTurn) -> Outcome:
+    """The free code offered after a taken one."""
+    if turn.draft.suggested is None:
+        return Go(S.CODE)
+    return await _set_code(turn, turn.draft.suggested)
 
 
 async def _pick_left(turn: EditTurn) -> Outcome:
@@ -113,7 +131,10 @@ async def _confirm_left(turn: EditTurn) -> Outcome:
 
 
 async def _member_name(turn: EditTurn) -> Outcome:
-    """The new member's name."""
+    """The new member's name (typed at the list too), while the family has room for one."""
+    family = await turn.services.families.peek(turn.actor, _family_id(turn))
+    if len(family.members) >= MEMBERS_MAX:
+        raise DomainError("members_full")
     turn.draft.name = check_member_name(turn.text)
     return Go(S.MEMBER_ROLE)
 
@@ -190,7 +211,13 @@ TABLE: dict[EditStep, Stage] = {
         },
         typed=On(_contract, (S.MENU,), "typed valid-until — saved"),
     ),
-    S.CODE: Stage(BACK_TO_MENU, typed=On(_code, (S.MENU,), "typed code (unique) — saved")),
+    S.CODE: Stage(
+        {
+            "suggested": On(_suggested_code, (S.MENU,), "Use K-3 (after a taken one)"),
+            **BACK_TO_MENU,
+        },
+        typed=On(_code, (S.MENU,), "typed code (unique) — saved"),
+    ),
 }
 
 STARTS = {"/edit": (S.FAMILY,), "/edit R-01, the card's ✏️": (S.MENU,)}

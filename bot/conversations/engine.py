@@ -17,6 +17,7 @@ a restart resumes the same step.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import secrets
 from collections.abc import Awaitable, Callable, Mapping
@@ -58,7 +59,7 @@ from bot.handlers.context import BotContext
 from bot.handlers.start import stale_button
 from bot.i18n import N_, Translator
 from bot.ui.callbacks import pressed_data, register
-from bot.ui.keyboards import Markup
+from bot.ui.keyboards import Markup, markup_json
 from bot.ui.labels import describe_error
 from bot.ui.text import esc
 
@@ -252,15 +253,25 @@ class Walk(Generic[DraftT, StepT]):
             await self.refuse(update, context, draft, step, error)
             return
         remembered = remembered_question(context, self.name, draft.token)
+        before = _shown(context) if remembered is not None else None
         self.keep(context, draft, turn.step)
         text, markup = asked
         if notice:
             text = f"{esc(notice)}\n\n{text}"
+        keyboard = markup_json(markup)
+        digest = _digest(text, keyboard)
         query = update.callback_query
-        if fresh or query is None or query.message is None:  # a new copy is coming
+        pressed = None if fresh or query is None or query.message is None else query.message
+        if pressed is None:  # a new copy is coming
             await _one_live_question(update, context, None)
-        message_id = await show(update, context, text, markup, fresh=fresh)
+        if pressed is not None and pressed.message_id == remembered and digest == before:
+            # A second tap asked the same again (a refusal, a page, a tick): the message
+            # shows it already, and Telegram refuses an edit that changes nothing.
+            message_id: int | None = remembered
+        else:
+            message_id = await show(update, context, text, keyboard, fresh=fresh)
         await _one_live_question(update, context, message_id)
+        context.data[WALK_KEY]["shown"] = digest
         # The same message edited again is remembered for the clean-up already.
         shown = None if message_id == remembered else message_id
         await _walk_messages(update, context, draft.token, shown)
@@ -454,3 +465,15 @@ async def route_typed(update: Update, context: BotContext, fallback: Fallback) -
 async def route_cancel(update: Update, context: BotContext, fallback: Fallback) -> None:
     """/cancel ends the open walk its own way; without one, `fallback` says so."""
     await _route(update, context, lambda walk: walk.cancelled(update, context), fallback)
+
+
+def _shown(context: BotContext) -> str | None:
+    """The digest of what the live question shows (stored with the walk)."""
+    record = context.data.get(WALK_KEY)
+    shown = record.get("shown") if isinstance(record, dict) else None
+    return shown if isinstance(shown, str) else None
+
+
+def _digest(text: str, keyboard: str) -> str:
+    """A short digest of a question: equal when an edit would change nothing."""
+    return hashlib.blake2b(f"{text}\x00{keyboard}".encode(), digest_size=8).hexdigest()

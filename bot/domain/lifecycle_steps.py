@@ -88,8 +88,9 @@ class EditStep(StrEnum):
 
 
 class EditDraft(FamilyDraft):
-    """What is being changed: a new member's name and role, the member who left."""
+    """What is being changed: a new member's name and role, the member who left, a free code."""
 
     name: str | None = None
     role: MemberRole | None = None
     member_id: int | None = None
+    suggested: str | None = None  # the free code offered when the one typed was taken

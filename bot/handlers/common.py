@@ -25,11 +25,13 @@ async def show(
     update: Update,
     context: BotContext,
     text: str,
-    markup: Markup | None = None,
+    markup: Markup | str | None = None,
     *,
     fresh: bool = False,
 ) -> int | None:
     """Edit the pressed message when answering a button, otherwise (or if fresh) send anew.
+
+    `markup` may be given as its JSON already (`markup_json`).
 
     Returns the id of the message that now shows the text (None when there is no chat).
     """
@@ -58,7 +60,7 @@ async def _question_call(
     method: str,
     where: dict[str, int],
     text: str,
-    markup: Markup | None,
+    markup: Markup | str | None,
 ) -> dict[str, Any]:
     """Send or edit a walk's question through the Bot API, without building PTB objects.
 
@@ -70,7 +72,7 @@ async def _question_call(
     data["text"] = text
     data["parse_mode"] = ParseMode.HTML.value
     if markup is not None:
-        data["reply_markup"] = markup_json(markup)
+        data["reply_markup"] = markup if isinstance(markup, str) else markup_json(markup)
     result = await _bot_call(context, method, data)
     return result if isinstance(result, dict) else {}
 

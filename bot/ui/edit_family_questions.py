@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.domain.day_words import CONTRACT_SPANS
-from bot.domain.family import LABEL_MAX, Family
+from bot.domain.family import LABEL_MAX, MEMBERS_MAX, Family
 from bot.domain.lifecycle_steps import EditDraft, EditStep
 from bot.domain.vocabulary import MemberRole
 from bot.i18n import Translator
@@ -14,7 +14,7 @@ from bot.ui.keyboards import CONTRACT_SPAN_LABELS, Keyboard, StepButtons, in_row
 from bot.ui.text import esc
 
 EDIT_PREFIX = "ed"  # the /edit walk's buttons
-MEMBERS_SHOWN = 20  # a family has at most 20 members
+MEMBERS_SHOWN = MEMBERS_MAX  # every member fits
 
 
 def _facts(tr: Translator, family: Family) -> list[str]:
@@ -74,6 +74,12 @@ def edit_question(
         ).format(limit=LABEL_MAX), Keyboard([[b(_("Remove the label"), "clear")], back])
     if step is EditStep.MEMBERS:
         left = [b("🚪 " + m.name, "left", m.id) for m in family.members[:MEMBERS_SHOWN]]
+        if len(family.members) >= MEMBERS_MAX:  # full: only moving out is offered
+            text = head + _(
+                "The family has {limit} members, the most there can be. Tap someone who no "
+                "longer lives with the family (they stay in the history)."
+            ).format(limit=MEMBERS_MAX)
+            return text, Keyboard([*in_rows(left, 2), back])
         text = head + _(
             "Add a member (or type their first name), or tap someone who no longer lives "
             "with the family (they stay in the history)."
@@ -108,4 +114,7 @@ def edit_question(
             "(31.05.2027, end of May). It counts as signed today; the contract so far is kept "
             "in the history."
         ), Keyboard([spans, back])
-    return head + _("Type the family's new code (letters, digits and -)."), Keyboard([back])
+    offered = [[b(_("Use {code}").format(code=draft.suggested), "suggested")]]
+    return head + _("Type the family's new code (letters, digits and -)."), Keyboard(
+        [*(offered if draft.suggested else []), back]
+    )

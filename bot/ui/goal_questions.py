@@ -85,12 +85,9 @@ def goal_question(
     card = fitting(goal_lines(tr, goal, family, today), CARD_BUDGET) if goal and family else []
     card_text = head + "\n\n" + "\n".join(card)
     if step is Step.GOAL:
-        actions = [
-            b(_("Status"), "status"),
-            b(_("Progress note"), "note"),
-            b(_("Due date"), "due"),
-            b(_("➕ Task"), "task"),
-        ]
+        actions = [b(_("Status"), "status"), b(_("Progress note"), "note")]
+        if goal is None or goal.is_open:  # a closed goal takes no new task or due date
+            actions += [b(_("Due date"), "due"), b(_("➕ Task"), "task")]
         if goal and goal.tasks:
             actions += [b(_("☑ Tick a task"), "tick"), b(_("Independence"), "level")]
         rows = [*in_rows(actions, 2), [b(_("⬅ All goals"), "menu")], finish]

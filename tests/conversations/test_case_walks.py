@@ -229,6 +229,39 @@ async def test_editing_forgives_typed_names_and_days_ahead_and_says_why_it_refus
     assert [(m.name, m.birth_year) for m in family.members] == [("Anna", None), ("Kuba", 2015)]
 
 
+async def test_a_full_family_offers_no_new_member_and_a_taken_code_offers_a_free_one(
+    harness: BotHarness,
+) -> None:
+    sim, family_id = await _with_family(harness)
+    services = harness.services
+    assert services is not None
+    await register_family(sim, code="K-2")
+    await sim.send("/edit R-01")
+    await sim.press("Members")
+    for n in range(19):  # Anna and 19 more: the most a family can have
+        await sim.send(f"M{n}")
+        await sim.press("child")
+        await sim.press("Skip")
+    assert "the most there can be" in harness.fake.last_text(sim.chat_id)
+    labels = [text for row in harness.fake.last_markup(sim.chat_id) for text, _ in row]
+    assert "➕ Add a member" not in labels
+    await sim.send("Extra")  # typed at the full list: refused at once, with the reason
+    assert "at most 20 members" in harness.fake.last_text(sim.chat_id)
+    family = await services.families.families.get(family_id)
+    assert family is not None
+    assert len(family.members) == 20
+    await sim.press("Back")
+    await sim.press("Code")
+    await sim.send("k-2")
+    assert "K-3 is free" in harness.fake.last_text(sim.chat_id)
+    await sim.press("Use K-3")
+    assert "✅ Saved." in harness.fake.last_text(sim.chat_id)
+    family = await services.families.families.get(family_id)
+    assert family is not None
+    assert family.code == "K-3"
+    assert harness.fake.errors == []
+
+
 async def test_a_code_in_use_is_refused_on_edit(harness: BotHarness) -> None:
     sim, _family_id = await _with_family(harness)
     await register_family(sim)

@@ -194,3 +194,25 @@ async def test_an_old_back_button_with_no_goal_open_asks_the_current_step(
     await sim.press("Finish")
     assert "Every change is saved" in harness.fake.last_text(sim.chat_id)
     assert harness.fake.errors == []
+
+
+async def test_a_closed_goal_offers_no_task_or_due_date_and_a_double_tick_edits_once(
+    harness: BotHarness,
+) -> None:
+    sim = await with_family(harness)
+    await add_goal(sim)
+    await sim.press("➕ Task")
+    await sim.send("Call the landlord")
+    await sim.press("Anna")
+    await sim.press("Skip")
+    await sim.press("Tick a task")
+    message_id, data = harness.fake.button(sim.chat_id, "Call the landlord")
+    await sim.press_data(message_id, data)
+    await sim.press_data(message_id, data)  # a double tap: the same list, not edited again
+    assert harness.fake.errors == []
+    await sim.press("Back")
+    await sim.press("Status")
+    await sim.press("✅ achieved")
+    labels = [text for row in harness.fake.last_markup(sim.chat_id) for text, _ in row]
+    assert "Progress note" in labels
+    assert not {"➕ Task", "Due date"} & set(labels)  # the service would refuse them
