@@ -22,6 +22,7 @@ from bot.domain.lifecycle import (
     check_summary,
 )
 from bot.domain.lifecycle_steps import CloseDraft, CloseStep
+from bot.i18n import N_
 from bot.ui.callbacks import as_int
 from bot.ui.case_questions import CLOSE_PREFIX, close_question, closed_text
 from bot.ui.family_views import CLOSE_CARD_PREFIX
@@ -103,7 +104,16 @@ TABLE: dict[CloseStep, Stage] = {
 }
 
 STARTS = {"/close": (S.FAMILY,), "/close R-01, the card's 🔒": (S.DAY,)}
-WALK = Walk(NAME, CLOSE_PREFIX, CloseDraft, TABLE, _question, starts=STARTS)
+WALK = Walk(
+    NAME,
+    CLOSE_PREFIX,
+    CloseDraft,
+    TABLE,
+    _question,
+    starts=STARTS,
+    started=N_("the closing you started"),
+    wanted=N_("closing a family's work"),
+)
 
 
 # `/close [code]` or the 🔒 button of a family's card.

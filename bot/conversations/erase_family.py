@@ -18,6 +18,7 @@ from bot.domain.errors import DomainError, NotFound
 from bot.domain.family import normalise_code
 from bot.domain.lifecycle_steps import EraseDraft, EraseStep
 from bot.handlers.context import BotContext
+from bot.i18n import N_
 from bot.reminders.erasure import forget_drafts_of
 from bot.ui.case_questions import ERASE_PREFIX, erase_question
 from bot.ui.labels import describe_error
@@ -77,7 +78,16 @@ TABLE: dict[EraseStep, Stage] = {
 }
 
 STARTS = {"/erase R-01 (admins)": (S.CODE,)}
-WALK = Walk(NAME, ERASE_PREFIX, EraseDraft, TABLE, _question, starts=STARTS)
+WALK = Walk(
+    NAME,
+    ERASE_PREFIX,
+    EraseDraft,
+    TABLE,
+    _question,
+    starts=STARTS,
+    started=N_("the erasure you started"),
+    wanted=N_("erasing a family"),
+)
 
 
 async def start(update: Update, context: BotContext) -> None:

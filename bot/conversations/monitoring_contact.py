@@ -20,6 +20,7 @@ from bot.domain.lifecycle import ContactForm, check_contact_day
 from bot.domain.lifecycle_steps import ContactDraft, ContactStep
 from bot.domain.people import Actor
 from bot.handlers.context import BotContext
+from bot.i18n import N_
 from bot.services.registry import Services
 from bot.ui.case_questions import CONTACT_PREFIX, contact_question
 from bot.ui.family_views import CONTACT_CARD_PREFIX
@@ -86,7 +87,17 @@ TABLE: dict[ContactStep, Stage] = {
 }
 
 STARTS = {"/monitoring": (S.FAMILY,), "/monitoring R-01, the card's 👁, a reminder": (S.DAY,)}
-WALK = Walk(NAME, CONTACT_PREFIX, ContactDraft, TABLE, _question, starts=STARTS, saved=_is_saved)
+WALK = Walk(
+    NAME,
+    CONTACT_PREFIX,
+    ContactDraft,
+    TABLE,
+    _question,
+    starts=STARTS,
+    saved=_is_saved,
+    started=N_("the monitoring contact you started"),
+    wanted=N_("a monitoring contact"),
+)
 
 HANDLERS = WALK.handlers(
     CommandHandler(names("monitoring"), PICKER.entry(WALK)),

@@ -18,6 +18,7 @@ from bot.domain.family import CASELOAD_LIMIT, Family
 from bot.domain.lifecycle import check_reopen_day
 from bot.domain.lifecycle_steps import ReopenDraft, ReopenStep
 from bot.domain.people import Actor
+from bot.i18n import N_
 from bot.services.registry import Services
 from bot.ui.case_questions import REOPEN_PREFIX, reopen_question
 from bot.ui.family_views import REOPEN_CARD_PREFIX
@@ -83,7 +84,16 @@ TABLE: dict[ReopenStep, Stage] = {
 }
 
 STARTS = {"/reopen": (S.FAMILY,), "/reopen R-01, the card's 🔓": (S.DAY,)}
-WALK = Walk(NAME, REOPEN_PREFIX, ReopenDraft, TABLE, _question, starts=STARTS)
+WALK = Walk(
+    NAME,
+    REOPEN_PREFIX,
+    ReopenDraft,
+    TABLE,
+    _question,
+    starts=STARTS,
+    started=N_("the reopening you started"),
+    wanted=N_("reopening a family's work"),
+)
 
 HANDLERS = WALK.handlers(
     CommandHandler(names("reopen"), PICKER.entry(WALK)),

@@ -66,13 +66,13 @@ def parse_date(text: str, today: date, prefer: YearPreference = YearPreference.P
 
 def _without_year(day: int, month: int, today: date, prefer: YearPreference) -> date:
     """The date a day and month typed without a year mean, by the caller's preference."""
-    candidate = _make_date(today.year, month, day, allow_leap_shift=True)
+    candidate = _make_date(today.year, month, day)
     # Only a date far on the other side of today means another year (15.12 typed on 3 January
     # is last December); a few days off is a typo the caller should point out, not hide.
     if prefer is YearPreference.PAST and candidate > today + YEAR_SWITCH:
-        candidate = _make_date(today.year - 1, month, day, allow_leap_shift=True)
+        candidate = _make_date(today.year - 1, month, day)
     elif prefer is YearPreference.FUTURE and candidate < today - YEAR_SWITCH:
-        candidate = _make_date(today.year + 1, month, day, allow_leap_shift=True)
+        candidate = _make_date(today.year + 1, month, day)
     return candidate
 
 
@@ -84,12 +84,12 @@ def years_after(day: DayT, years: int) -> DayT:
         return day.replace(year=day.year + years, day=28)
 
 
-def _make_date(year: int, month: int, day: int, *, allow_leap_shift: bool = False) -> date:
+def _make_date(year: int, month: int, day: int) -> date:
     """Build a date or raise a DomainError for impossible ones (31.02, 29.02 in 2026)."""
     try:
         return date(year, month, day)
     except ValueError:
-        if allow_leap_shift and (month, day) == (2, 29):
+        if (month, day) == (2, 29):
             raise DomainError("date_no_leap_day") from None
         raise DomainError("date_impossible") from None
 

@@ -94,6 +94,8 @@ class FamilyEditService:
     async def renew_contract(self, actor: Actor, family_id: int, valid_until: date) -> Family:
         """A renewed contract, signed today, valid until the given day; the old one is kept."""
         today = self.clock.today()
+        if valid_until < today:  # said as a renewal: "signed on <today>" would puzzle
+            raise DomainError("renewal_past", date=f"{valid_until:%d.%m.%Y}")
         until = check_contract_until(valid_until, today, today)
         stamp = Stamp(actor_id=actor.telegram_id, day=today, at=self.clock.now())
         async with self.families.acting(actor, family_id, "family.edit.contract") as family:

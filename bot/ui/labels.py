@@ -110,6 +110,10 @@ ERROR_TEXTS: dict[str, str] = {
         "The code {family_code} is already used. {suggestion} is free: press it below, "
         "or type another code."
     ),
+    "renewal_past": N_(
+        "A renewed contract counts as signed today, so it cannot end on {date}, a day gone "
+        "by. Press a span or type a later date."
+    ),
     "contract_order": N_(
         "The contract was signed on {signed}; it cannot end before that ({date}). "
         "Type a later date."

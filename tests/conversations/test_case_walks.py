@@ -216,6 +216,10 @@ async def test_editing_forgives_typed_names_and_days_ahead_and_says_why_it_refus
         ("for a year", "2027-12-01"),  # a span button, from today's signing
         ("for half a year", "2027-06-01"),
     )
+    await sim.press("Renew the contract")
+    await sim.send("01.11.2026")
+    assert "cannot end on 01.11.2026, a day gone by" in harness.fake.last_text(sim.chat_id)
+    await sim.press("Back")
     for answer, until in renewals:
         await sim.press("Renew the contract")
         if answer.startswith("for "):
