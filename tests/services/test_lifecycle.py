@@ -151,7 +151,7 @@ async def test_edits_check_their_values_and_keep_history(services: Services) -> 
     assert [m.name for m in family.members] == ["Kuba"]
     with pytest.raises(NotFound, match="member_unknown"):
         await edits.member_left(OWNER, family_id, anna.id)
-    with pytest.raises(DomainError, match="contract_order"):
+    with pytest.raises(DomainError, match="renewal_past"):
         await edits.renew_contract(OWNER, family_id, date(2026, 11, 30))
     await edits.renew_contract(OWNER, family_id, date(2027, 6, 30))
     await edits.renew_contract(OWNER, family_id, date(2027, 12, 31))
