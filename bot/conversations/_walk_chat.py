@@ -5,6 +5,7 @@ Kept apart from the engine (engine.py), which calls these at every step and ever
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from datetime import UTC
 from typing import TYPE_CHECKING, Any
@@ -13,10 +14,11 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
 from bot.domain.chat_cleanup import MessageKind, ShownMessage
-from bot.handlers.common import answer_press, strip_buttons
+from bot.handlers.common import answer_press, show, strip_buttons
 from bot.handlers.context import BotContext
 from bot.reminders.chat_cleanup import sweep
 from bot.ui.callbacks import encode, register
+from bot.ui.keyboards import Markup, markup_json
 from bot.ui.main_menu import MENU_KEY, main_menu
 from bot.ui.text import esc
 
@@ -25,7 +27,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-WALK_KEY = "walk"  # user_data: {"name", "step", "draft", "message"} of the open walk
+WALK_KEY = "walk"  # user_data: {"name", "step", "draft", "message", "shown"} of the open walk
 
 SWITCH_KEY = "switch"  # user_data: {"token", "update"}: a start waiting for "Yes, drop it"
 SWITCH_PREFIX = register("sw", {"yes", "no"})  # its buttons (conversations/_switch.py)
@@ -120,16 +122,46 @@ async def _main_menu_once(update: Update, context: BotContext) -> None:
     context.data[MENU_KEY] = context.tr.locale
 
 
-def remembered_question(context: BotContext, walk: str, token: str) -> int | None:
-    """The message holding this draft's question: remembered for the clean-up when shown.
-
-    (The live question's id and its clean-up row are committed in the same transaction.)
-    """
+def live_question(context: BotContext, walk: str, token: str) -> tuple[int | None, str | None]:
+    """This draft's live question: its message, and a digest of what that shows."""
+    # The live question's id and its clean-up row are committed in the same transaction.
     record = context.data.get(WALK_KEY)
     if not isinstance(record, dict) or record.get("name") != walk or _token_of(record) != token:
-        return None
-    message = record.get("message")
-    return message if isinstance(message, int) else None
+        return None, None
+    message, shown = record.get("message"), record.get("shown")
+    if not isinstance(message, int):
+        return None, None
+    return message, shown if isinstance(shown, str) else None
+
+
+async def put_question(
+    update: Update,
+    context: BotContext,
+    token: str,
+    live: tuple[int | None, str | None],
+    question: tuple[str, Markup],
+    *,
+    fresh: bool,
+) -> None:
+    """Show a walk's question in the pressed message (or anew), and remember where it is."""
+    remembered, before = live
+    text, markup = question
+    keyboard = markup_json(markup)  # made once: for the digest and for the call
+    digest = hashlib.blake2b(f"{text}\x00{keyboard}".encode(), digest_size=8).hexdigest()
+    query = update.callback_query
+    pressed = None if fresh or query is None or query.message is None else query.message
+    if pressed is None:  # a new copy is coming
+        await _one_live_question(update, context, None)
+    if pressed is not None and pressed.message_id == remembered and digest == before:
+        # A second tap asked the same again (a refusal, a page, a tick): the message shows
+        # it already, and Telegram refuses an edit that changes nothing.
+        message_id: int | None = remembered
+    else:
+        message_id = await show(update, context, text, keyboard, fresh=fresh)
+    await _one_live_question(update, context, message_id)
+    context.data[WALK_KEY]["shown"] = digest
+    # The same message edited again is remembered for the clean-up already.
+    await _walk_messages(update, context, token, None if message_id == remembered else message_id)
 
 
 def _token_of(record: object) -> str | None:

@@ -17,7 +17,6 @@ a restart resumes the same step.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import secrets
 from collections.abc import Awaitable, Callable, Mapping
@@ -49,7 +48,8 @@ from bot.conversations._walk_chat import (
     _walk_messages,
     _walk_over,
     ask_to_abandon,
-    remembered_question,
+    live_question,
+    put_question,
 )
 from bot.domain.drafts import ItemsDraft
 from bot.domain.errors import DomainError, NotAllowed, NotFound, Settled
@@ -59,7 +59,7 @@ from bot.handlers.context import BotContext
 from bot.handlers.start import stale_button
 from bot.i18n import N_, Translator
 from bot.ui.callbacks import pressed_data, register
-from bot.ui.keyboards import Markup, markup_json
+from bot.ui.keyboards import Markup
 from bot.ui.labels import describe_error
 from bot.ui.text import esc
 
@@ -252,29 +252,12 @@ class Walk(Generic[DraftT, StepT]):
         except (NotAllowed, NotFound) as error:  # the family was handed over meanwhile
             await self.refuse(update, context, draft, step, error)
             return
-        remembered = remembered_question(context, self.name, draft.token)
-        before = _shown(context) if remembered is not None else None
+        live = live_question(context, self.name, draft.token)
         self.keep(context, draft, turn.step)
         text, markup = asked
         if notice:
             text = f"{esc(notice)}\n\n{text}"
-        keyboard = markup_json(markup)
-        digest = _digest(text, keyboard)
-        query = update.callback_query
-        pressed = None if fresh or query is None or query.message is None else query.message
-        if pressed is None:  # a new copy is coming
-            await _one_live_question(update, context, None)
-        if pressed is not None and pressed.message_id == remembered and digest == before:
-            # A second tap asked the same again (a refusal, a page, a tick): the message
-            # shows it already, and Telegram refuses an edit that changes nothing.
-            message_id: int | None = remembered
-        else:
-            message_id = await show(update, context, text, keyboard, fresh=fresh)
-        await _one_live_question(update, context, message_id)
-        context.data[WALK_KEY]["shown"] = digest
-        # The same message edited again is remembered for the clean-up already.
-        shown = None if message_id == remembered else message_id
-        await _walk_messages(update, context, draft.token, shown)
+        await put_question(update, context, draft.token, live, (text, markup), fresh=fresh)
 
     async def _ask(self, turn: Turn[DraftT, StepT], page: int) -> tuple[str, Markup]:
         """The question of the turn's step, following skips (the turn moves with them)."""
@@ -465,15 +448,3 @@ async def route_typed(update: Update, context: BotContext, fallback: Fallback) -
 async def route_cancel(update: Update, context: BotContext, fallback: Fallback) -> None:
     """/cancel ends the open walk its own way; without one, `fallback` says so."""
     await _route(update, context, lambda walk: walk.cancelled(update, context), fallback)
-
-
-def _shown(context: BotContext) -> str | None:
-    """The digest of what the live question shows (stored with the walk)."""
-    record = context.data.get(WALK_KEY)
-    shown = record.get("shown") if isinstance(record, dict) else None
-    return shown if isinstance(shown, str) else None
-
-
-def _digest(text: str, keyboard: str) -> str:
-    """A short digest of a question: equal when an edit would change nothing."""
-    return hashlib.blake2b(f"{text}\x00{keyboard}".encode(), digest_size=8).hexdigest()
