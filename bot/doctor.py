@@ -10,8 +10,9 @@ from __future__ import annotations
 import importlib
 import stat
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from telegram import Bot
 from telegram.error import InvalidToken, TelegramError
@@ -273,7 +274,7 @@ class Doctor:
         try:
             for name in (*DOCUMENT_MODULES, *CHART_MODULES):
                 importlib.import_module(name)
-            made = _make_documents()
+            made = _make_documents((self.clock or Clock(ZoneInfo("UTC"))).now().date())
         except Exception as exc:  # whatever fails, the IT person is told what
             self._add(
                 "documents",
@@ -286,7 +287,7 @@ class Doctor:
             self._add("documents", True, made)
 
 
-def _make_documents() -> str:
+def _make_documents(today: date) -> str:
     """A one-page PDF with a chart, and a workbook, made in memory; what made them."""
     from io import BytesIO  # noqa: PLC0415 - imported here, like the libraries
 
@@ -298,7 +299,6 @@ def _make_documents() -> str:
     from bot.documents.pdf import Document  # noqa: PLC0415
     from bot.i18n import translator  # noqa: PLC0415
 
-    today = datetime.now(UTC).date()
     pdf = Document(translator("en"), "doctor", today)
     pdf.picture(family_weeks_png("doctor", [today], [1], 1, ("visits", "target")))
     if not bytes(pdf.output()).startswith(b"%PDF"):

@@ -6,11 +6,18 @@ Kept apart from the engine (engine.py), which calls these at every step and ever
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from datetime import UTC
 from typing import TYPE_CHECKING, Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    MaybeInaccessibleMessage,
+    Message,
+    Update,
+)
 from telegram.error import BadRequest
 
 from bot.domain.chat_cleanup import MessageKind, ShownMessage
@@ -36,8 +43,9 @@ SWITCH_PREFIX = register("sw", {"yes", "no"})  # its buttons (conversations/_swi
 def abandon_walk(context: BotContext) -> None:
     """The one place a walk is abandoned: its draft is gone, its messages leave the chat.
 
-    Called when the user confirmed dropping it for another (never silently): whatever the
-    walk held unsaved is lost on purpose, what it saved stays.
+    Called when the user confirmed dropping it for another: whatever the walk held unsaved
+    is lost on purpose, what it saved stays. (A walk with nothing unsaved, resting, saved or
+    unreadable, is let go without asking: `Walk.blocked`.)
     """
     context.data.pop(SWITCH_KEY, None)
     _walk_over(context, context.data.pop(WALK_KEY, None), None)
@@ -87,9 +95,11 @@ async def ask_to_abandon(
 
 
 async def _one_live_question(update: Update, context: BotContext, message_id: int | None) -> None:
-    """Remember the message holding the question; older copies lose their buttons first.
+    """Remember the message holding the question; the copy it replaces loses its buttons.
 
-    Called with None before a new copy is sent, so the old one is stripped before it.
+    Called with None before a new copy is sent, so the old one is stripped before it; called
+    with another message than the live one (the question asked in a "Drop …?" message after
+    "No", or in an older copy pressed), the live one is stripped after.
     """
     record = context.data.get(WALK_KEY)
     chat = update.effective_chat
@@ -97,7 +107,7 @@ async def _one_live_question(update: Update, context: BotContext, message_id: in
         return
     previous = record.get("message")
     record["message"] = message_id
-    if not isinstance(previous, int) or previous == message_id or message_id is not None:
+    if not isinstance(previous, int) or previous == message_id:
         return
     try:
         await strip_buttons(context, chat.id, previous)
@@ -120,6 +130,12 @@ async def _main_menu_once(update: Update, context: BotContext) -> None:
     text = context.tr.gettext("The main menu is under the text field: ⬇")
     await context.bot.send_message(chat.id, text, reply_markup=main_menu(context.tr))
     context.data[MENU_KEY] = context.tr.locale
+
+
+def _keyboard_of(message: MaybeInaccessibleMessage) -> object:
+    """The pressed message's keyboard as Telegram sent it with the press (None if none)."""
+    markup = message.reply_markup if isinstance(message, Message) else None
+    return None if markup is None else markup.to_dict()
 
 
 def live_question(context: BotContext, walk: str, token: str) -> tuple[int | None, str | None]:
@@ -152,9 +168,16 @@ async def put_question(
     pressed = None if fresh or query is None or query.message is None else query.message
     if pressed is None:  # a new copy is coming
         await _one_live_question(update, context, None)
-    if pressed is not None and pressed.message_id == remembered and digest == before:
+    if (
+        pressed is not None
+        and pressed.message_id == remembered
+        and digest == before
+        and _keyboard_of(pressed) == json.loads(keyboard)
+    ):
         # A second tap asked the same again (a refusal, a page, a tick): the message shows
-        # it already, and Telegram refuses an edit that changes nothing.
+        # it already, and Telegram refuses an edit that changes nothing. Its keyboard, as
+        # the press brought it, is checked too: the stored digest may be older than the chat
+        # (a crash after an edit and before its commit).
         message_id: int | None = remembered
     else:
         message_id = await show(update, context, text, keyboard, fresh=fresh)

@@ -14,7 +14,7 @@ from bot.commands import names
 from bot.conversations._family import FamilyPicker
 from bot.conversations._table import End, Go, On, Outcome, Question, Stage, Turn, moves, picks
 from bot.conversations.engine import Walk
-from bot.domain.day_words import span_after
+from bot.domain.day_words import contract_span_after
 from bot.domain.errors import DomainError
 from bot.domain.family import MEMBERS_MAX, check_member_name, read_birth_year
 from bot.domain.lifecycle_steps import EditDraft, EditStep
@@ -82,7 +82,7 @@ async def _contract(turn: EditTurn) -> Outcome:
 
 async def _contract_span(turn: EditTurn) -> Outcome:
     """Half a year or a year from today, the renewal's signing."""
-    return await _renew(turn, span_after(turn.today, turn.arg))
+    return await _renew(turn, contract_span_after(turn.today, turn.arg))
 
 
 async def _set_code(turn: EditTurn, code: str) -> Outcome:
@@ -95,6 +95,12 @@ async def _set_code(turn: EditTurn, code: str) -> Outcome:
         raise
     turn.draft.suggested = None
     return Go(S.MENU, notice=_saved(turn))
+
+
+async def _open_code(turn: EditTurn) -> Outcome:
+    """The code step, without a free code offered for an earlier attempt."""
+    turn.draft.suggested = None
+    return Go(S.CODE)
 
 
 async def _code(turn: EditTurn) -> Outcome:
@@ -134,7 +140,7 @@ async def _member_name(turn: EditTurn) -> Outcome:
     """The new member's name (typed at the list too), while the family has room for one."""
     family = await turn.services.families.peek(turn.actor, _family_id(turn))
     if len(family.members) >= MEMBERS_MAX:
-        raise DomainError("members_full")
+        raise DomainError("members_full", limit=MEMBERS_MAX)
     turn.draft.name = check_member_name(turn.text)
     return Go(S.MEMBER_ROLE)
 
@@ -177,7 +183,7 @@ TABLE: dict[EditStep, Stage] = {
             "members": moves(S.MEMBERS, "Members"),
             "visits": moves(S.VISITS, "Visits a week"),
             "contract": moves(S.CONTRACT, "Renew the contract"),
-            "code": moves(S.CODE, "Code"),
+            "code": On(_open_code, (S.CODE,), "Code"),
         }
     ),
     S.LABEL: Stage(
@@ -231,8 +237,9 @@ WALK = Walk(
     anywhere={"finish": On(_finish, (None,), "✔ Finish")},
     started=N_("the change you started"),
     wanted=N_("editing a family"),
-    # Every change is saved as it is made: only a member half added waits.
-    resting=frozenset(S) - {S.MEMBER_ROLE, S.MEMBER_YEAR},
+    # Every change is saved as it is made: only a member half added, or one tapped as moved
+    # out and not confirmed yet, waits.
+    resting=frozenset(S) - {S.MEMBER_ROLE, S.MEMBER_YEAR, S.MEMBER_LEFT},
 )
 
 

@@ -12,7 +12,7 @@ from telegram.ext import CommandHandler
 from bot.commands import names
 from bot.conversations._table import End, Go, On, Outcome, Question, Stage, Turn, moves, skips
 from bot.conversations.engine import Walk, new_token
-from bot.domain.day_words import span_after
+from bot.domain.day_words import contract_span_after
 from bot.domain.errors import DomainError
 from bot.domain.family import (
     MEMBERS_MAX,
@@ -143,7 +143,7 @@ async def _typed_until(turn: FamilyTurn) -> Outcome:
 async def _until_span(turn: FamilyTurn) -> Outcome:
     """Half a year or a year from the signing (from today when it was not given)."""
     draft = turn.draft
-    until = span_after(draft.contract_signed_on or turn.today, turn.arg)
+    until = contract_span_after(draft.contract_signed_on or turn.today, turn.arg)
     draft.contract_valid_until = check_contract_until(until, draft.contract_signed_on, turn.today)
     return Go(Step.CONFIRM)
 

@@ -158,6 +158,13 @@ PLAN_SPANS = ("1w", "1m", "3m", "6m")  # goal and task due dates
 CONTRACT_SPANS = ("6m", "1y")  # how long a contract runs from its signing
 
 
+def contract_span_after(start: date, key: str) -> date:
+    """The end of a contract a usual span after its signing (a plan's spans are refused)."""
+    if key not in CONTRACT_SPANS:
+        raise DomainError("date_format")
+    return span_after(start, key)
+
+
 def span_after(start: date, key: str) -> date:
     """The day a usual span after `start` (a forged key is refused like an unreadable date)."""
     if key not in SPANS:

@@ -66,14 +66,17 @@ def parse_date(text: str, today: date, prefer: YearPreference = YearPreference.P
 
 def _without_year(day: int, month: int, today: date, prefer: YearPreference) -> date:
     """The date a day and month typed without a year mean, by the caller's preference."""
-    candidate = _make_date(today.year, month, day)
+    # The year is chosen by where the day falls in this one (29 February as the 28th, so a
+    # leap day means the nearest year that has one), and only then is the date made.
+    near = _make_date(today.year, month, 28 if (month, day) == (2, 29) else day)
+    year = today.year
     # Only a date far on the other side of today means another year (15.12 typed on 3 January
     # is last December); a few days off is a typo the caller should point out, not hide.
-    if prefer is YearPreference.PAST and candidate > today + YEAR_SWITCH:
-        candidate = _make_date(today.year - 1, month, day)
-    elif prefer is YearPreference.FUTURE and candidate < today - YEAR_SWITCH:
-        candidate = _make_date(today.year + 1, month, day)
-    return candidate
+    if prefer is YearPreference.PAST and near > today + YEAR_SWITCH:
+        year -= 1
+    elif prefer is YearPreference.FUTURE and near < today - YEAR_SWITCH:
+        year += 1
+    return _make_date(year, month, day)
 
 
 def years_after(day: DayT, years: int) -> DayT:

@@ -78,7 +78,7 @@ class FamilyEditService:
             check_birth_year(birth_year, self.clock.today())
         async with self.families.acting(actor, family_id, "family.edit.member_add") as family:
             if len(family.members) >= MEMBERS_MAX:
-                raise DomainError("members_full")
+                raise DomainError("members_full", limit=MEMBERS_MAX)
             member = Member(name=cleaned, role=role, birth_year=birth_year)
             await self.edits.add_member(family.id, member)
         return await self._reread(actor, family_id)

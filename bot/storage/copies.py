@@ -111,7 +111,7 @@ def checkpoint(database: Path, key: str | None) -> None:
     """Fold the -wal into the file and remove it (the last connection's close does that)."""
     conn = connect(database, key)
     try:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()  # read: it runs to the end
     finally:
         conn.close()
 

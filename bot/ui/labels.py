@@ -150,7 +150,7 @@ ERROR_TEXTS: dict[str, str] = {
     "day_future": N_("That day has not come yet."),
     "family_erased": N_("This family's data was erased; the case cannot be reopened."),
     "visits_per_week": N_("Choose one or two visits a week."),
-    "members_full": N_("A family has at most 20 members here."),
+    "members_full": N_("A family has at most {limit} members here."),
     "code_mismatch": N_("That is not the family's code. Nothing was erased."),
     "not_allowed": N_("You are not allowed to do that."),
     "admin_only": N_("Only the centre's admins can do that."),

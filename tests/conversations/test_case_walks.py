@@ -220,6 +220,11 @@ async def test_editing_forgives_typed_names_and_days_ahead_and_says_why_it_refus
     await sim.send("01.11.2026")
     assert "cannot end on 01.11.2026, a day gone by" in harness.fake.last_text(sim.chat_id)
     await sim.press("Back")
+    await sim.press("Renew the contract")
+    message_id, data = harness.fake.button(sim.chat_id, "for a year")
+    await sim.press_data(message_id, data.replace(":1y", ":1w"))  # a plan's span, forged
+    assert "could not read" in harness.fake.last_text(sim.chat_id)
+    await sim.press("Back")
     for answer, until in renewals:
         await sim.press("Renew the contract")
         if answer.startswith("for "):
@@ -258,6 +263,11 @@ async def test_a_full_family_offers_no_new_member_and_a_taken_code_offers_a_free
     await sim.press("Code")
     await sim.send("k-2")
     assert "K-3 is free" in harness.fake.last_text(sim.chat_id)
+    await sim.press("Back")
+    await sim.press("Code")  # the offer belonged to that refusal
+    labels = [text for row in harness.fake.last_markup(sim.chat_id) for text, _ in row]
+    assert "Use K-3" not in labels
+    await sim.send("k-2")
     await sim.press("Use K-3")
     assert "✅ Saved." in harness.fake.last_text(sim.chat_id)
     family = await services.families.families.get(family_id)

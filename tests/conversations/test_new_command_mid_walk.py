@@ -176,6 +176,16 @@ async def test_editing_again_asks_only_while_a_member_is_half_added(harness: Bot
         harness.fake.last_text(sim.chat_id)
         == "Drop the change you started and start editing a family?"
     )
-    await sim.press("No, go back")
+    await sim.press("No, go back")  # the question comes back in the "Drop …?" message
+    live = [
+        m["message_id"]
+        for m in harness.fake.messages(sim.chat_id)
+        if any(
+            b.get("callback_data", "").startswith("ed:")
+            for row in m.get("reply_markup", {}).get("inline_keyboard", [])
+            for b in row
+        )
+    ]
+    assert len(live) == 1  # the copy it replaced lost its buttons: one live question
     await sim.send("2015")
     assert "✅ Saved." in harness.fake.last_text(sim.chat_id)

@@ -125,3 +125,11 @@ def test_durations_round_trip(minutes: int) -> None:
     assert parse_duration(f"{hours}:{rest:02d}") == minutes
     if hours:
         assert parse_duration(f"{hours}h{rest:02d}") == minutes
+
+
+def test_29_february_without_a_year_is_the_nearest_leap_day_the_caller_means() -> None:
+    ahead = parse_date("29.02", date(2027, 12, 1), YearPreference.FUTURE)
+    assert ahead == date(2028, 2, 29)  # a contract until then, typed the December before
+    assert parse_date("29.02", date(2024, 3, 5)) == date(2024, 2, 29)
+    with pytest.raises(DomainError, match="date_no_leap_day"):
+        parse_date("29.02", date(2026, 11, 25))  # 2026 has none, and it is the year meant
