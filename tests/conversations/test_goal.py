@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
@@ -216,3 +217,23 @@ async def test_a_closed_goal_offers_no_task_or_due_date_and_a_double_tick_edits_
     labels = [text for row in harness.fake.last_markup(sim.chat_id) for text, _ in row]
     assert "Progress note" in labels
     assert not {"➕ Task", "Due date"} & set(labels)  # the service would refuse them
+
+
+async def test_a_step_lost_by_a_crash_is_shown_again_though_its_digest_is_stored(
+    harness: BotHarness,
+) -> None:
+    sim = await with_family(harness)
+    await add_goal(sim)
+    await sim.press("All goals")
+    await sim.press("Pay the rent on time")  # the card, with no notice above it
+    assert harness.app is not None
+    kept = copy.deepcopy(harness.app.user_data[sim.user_id]["walk"])  # at the goal's card
+    await sim.press("Status")
+    assert "New status?" in harness.fake.last_text(sim.chat_id)
+    # As after a crash between Telegram's edit and the update's commit: the stored walk is
+    # the card's (with the card's digest), while the chat shows the status question.
+    harness.app.user_data[sim.user_id]["walk"] = kept
+    await sim.press("Back")
+    assert "New status?" not in harness.fake.last_text(sim.chat_id)  # the card, shown again
+    assert "Pay the rent on time" in harness.fake.last_text(sim.chat_id)
+    assert harness.fake.errors == []
