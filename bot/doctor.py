@@ -274,7 +274,7 @@ class Doctor:
         try:
             for name in (*DOCUMENT_MODULES, *CHART_MODULES):
                 importlib.import_module(name)
-            made = _make_documents((self.clock or Clock(ZoneInfo("UTC"))).now().date())
+            made = _make_documents((self.clock or Clock(ZoneInfo("UTC"))).today())
         except Exception as exc:  # whatever fails, the IT person is told what
             self._add(
                 "documents",

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.domain.day_words import CONTRACT_SPANS
 from bot.domain.family import LABEL_MAX, MEMBERS_MAX, Family
 from bot.domain.lifecycle_steps import EditDraft, EditStep
 from bot.domain.vocabulary import MemberRole
 from bot.i18n import Translator
 from bot.ui import labels
-from bot.ui.keyboards import CONTRACT_SPAN_LABELS, Keyboard, StepButtons, in_rows
+from bot.ui.keyboards import Keyboard, StepButtons, in_rows
 from bot.ui.text import esc
 
 EDIT_PREFIX = "ed"  # the /edit walk's buttons
@@ -108,7 +107,7 @@ def edit_question(
             [b.row(("1", "visits", 1), ("2", "visits", 2)), back]
         )
     if step is EditStep.CONTRACT:
-        spans = [b(_(CONTRACT_SPAN_LABELS[key]), "span", key) for key in CONTRACT_SPANS]
+        spans = b.contract_spans(tr)
         return head + _(
             "Renewing the contract: press a span or type the new valid-until date "
             "(31.05.2027, end of May). It counts as signed today; the contract so far is kept "

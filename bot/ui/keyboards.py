@@ -9,6 +9,7 @@ from typing import NamedTuple, TypeVar
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.domain.day_words import CONTRACT_SPANS
 from bot.domain.family import Family
 from bot.i18n import N_, Translator
 from bot.ui.callbacks import encode, step_token
@@ -116,6 +117,10 @@ class StepButtons:
     def spans(self, tr: Translator, keys: Sequence[str]) -> list[Key]:
         """One row of the usual spans (`in a week`, `in a month`…) for a date step."""
         return [self(tr.gettext(SPAN_LABELS[key]), "span", key) for key in keys]
+
+    def contract_spans(self, tr: Translator) -> list[Key]:
+        """One row of a contract's usual lengths (`for half a year`, `for a year`)."""
+        return [self(tr.gettext(CONTRACT_SPAN_LABELS[key]), "span", key) for key in CONTRACT_SPANS]
 
     def family_picker(
         self,

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from bot.domain.day_words import CONTRACT_SPANS
 from bot.domain.family import LABEL_MAX, MEMBERS_MAX
 from bot.domain.family_steps import FamilyDraft, Step
 from bot.domain.vocabulary import MemberRole
 from bot.i18n import Translator
 from bot.ui import labels
-from bot.ui.keyboards import CONTRACT_SPAN_LABELS, Keyboard, StepButtons, in_rows
+from bot.ui.keyboards import Keyboard, StepButtons, in_rows
 from bot.ui.text import esc
 
 PREFIX = "nf"  # the /newfamily walk's buttons
@@ -58,7 +57,7 @@ def family_question(tr: Translator, draft: FamilyDraft, step: Step) -> tuple[str
             "Until when is the contract valid? Press a span (from the signing), type a date "
             "(31.05.2027, end of May), or Skip."
         )
-        spans = [b(_(CONTRACT_SPAN_LABELS[key]), "span", key) for key in CONTRACT_SPANS]
+        spans = b.contract_spans(tr)
         keys = [spans, skip, cancel]
     else:
         text = summary(tr, draft)
