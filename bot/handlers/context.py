@@ -36,8 +36,8 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
         self.update_writes: list[Statement] = []
         # The press's answer, sent while the update goes on; awaited once its state is saved.
         self.answering: asyncio.Future[None] | None = None
-        # Whether this update remembers a message for the chat clean-up: then its commit
-        # waits for the disk, or a power cut could leave that message in the chat for good.
+        # Whether this update remembers a message for the chat clean-up: then its commit is
+        # synced at once (storage/log_sync.py), or a power cut could leave it in the chat.
         self.update_remembers = False
 
     async def save_update_writes(self) -> None:

@@ -104,7 +104,8 @@ async def _save(update: Update, context: BotContext) -> None:
         # Walk state and update ids need not wait for the disk: a power cut can only take a
         # walk a step back, or bring back a draft whose record was saved (its own commit
         # waited), which the draft's token marks as saved, as after a crash between the two
-        # commits. A message remembered for the clean-up must not be lost: it would stay.
+        # commits. A message remembered for the clean-up must not be lost (it would stay):
+        # then the log is synced at once, in the log syncer's thread (storage/log_sync.py).
         durable = context.update_remembers
         # Only this user's data can have changed (no handler touches another's), so it is
         # written here directly: PTB's update_persistence deep-copies every marked user's

@@ -324,9 +324,9 @@ class FamilyService:
 
 
 def _own(actor: Actor, family: Family) -> bool:
-    """The family's own assistant is reading: its access row need not wait for the disk.
+    """The family's own assistant is reading: its access row need not be synced at once.
 
-    The rule audits every read by someone else, and those rows are durable like any record;
+    The rule audits every read by someone else, and those rows are synced at once (log_sync);
     the assistant's own reads are logged beyond the rule, and a power cut may lose the last
     second of them (write_bookkeeping).
     """

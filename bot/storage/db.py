@@ -16,6 +16,7 @@ import aiosqlite
 
 from bot.storage import sqlite_work
 from bot.storage.files import new_private_file, private_file, private_folder, tighten
+from bot.storage.log_sync import LogSync
 from bot.storage.sqlite_work import SYNCHRONOUS, Statement
 
 log = logging.getLogger(__name__)
@@ -61,6 +62,7 @@ class Database:
         # Bumped by every write() (not by bookkeeping): a memo of rows read at an older
         # generation may be stale.
         self.generation = 0
+        self.log_sync = LogSync(path)
 
     @classmethod
     async def open(cls, path: Path, key: str | None = None) -> Database:
@@ -111,6 +113,7 @@ class Database:
             self._flush = None
         if self._flushing is not None:
             await asyncio.wait([self._flushing])
+        await asyncio.to_thread(self.log_sync.close)
         self.here.close()
         await self.conn.close()  # aiosqlite's thread keeps the process alive otherwise
 
@@ -140,10 +143,12 @@ class Database:
         clean-up, the access log), so `generation` stays: the family a walk shows is read
         once, not once per press.
 
-        Bookkeeping that is not `durable` commits without waiting for the disk, and a
-        checkpoint FLUSH_AFTER_S later makes it durable: a power cut in between may undo it
-        (never corrupt anything; a kill of the process loses nothing). Only for what an
-        assistant can redo with a tap, such as a walk moved one step along.
+        No bookkeeping waits for the disk. `durable` bookkeeping is synced at once by the
+        log syncer's thread (storage/log_sync.py), while the update goes on: it is on the disk
+        one fsync later. The rest is made durable by a checkpoint FLUSH_AFTER_S later: a power
+        cut in between may undo it (never corrupt anything; a kill of the process loses
+        nothing). Only for what an assistant can redo with a tap, such as a walk moved one
+        step along.
         """
         await self.bookkeep_with(sqlite_work.run_statements, statements, durable=durable)
 
@@ -153,25 +158,32 @@ class Database:
         """`write_bookkeeping` for bookkeeping that needs answers inside it (rows it changed)."""
         async with self._write_lock:
             try:
-                return self._commit_here(work, arg, durable)
+                result = self._commit_here(work, arg, False)
             except sqlite3.OperationalError as error:
                 if not sqlite_work.is_busy(error):
                     raise
-            # another process writes: wait for it in aiosqlite's thread instead
-            return await self._in_thread(sqlite_work.in_transaction, (work, arg, durable))
+                # another process writes: wait for it in aiosqlite's thread instead
+                return await self._in_thread(sqlite_work.in_transaction, (work, arg, durable))
+            if durable:
+                self.log_sync.ask()
+            else:
+                self._flush_soon()
+            return result
 
-    def _commit_here(self, work: Callable[[sqlite3.Connection, Q], R], arg: Q, durable: bool) -> R:
-        """Commit on the loop's connection; what did not wait for the disk is flushed soon."""
-        if durable:
+    def _commit_here(self, work: Callable[[sqlite3.Connection, Q], R], arg: Q, waits: bool) -> R:
+        """Commit on the loop's connection, waiting for the disk only if it `waits`."""
+        if waits:
             self.here.execute(f"PRAGMA synchronous = {SYNCHRONOUS}")
         try:  # durable=True here: commit as the connection is set now, toggling nothing
-            result = sqlite_work.in_transaction(self.here, (work, arg, True))
+            return sqlite_work.in_transaction(self.here, (work, arg, True))
         finally:
-            if durable:
+            if waits:
                 self.here.execute("PRAGMA synchronous = NORMAL")
-        if not durable and self._flush is None:
+
+    def _flush_soon(self) -> None:
+        """Make the commits that did not wait for the disk durable FLUSH_AFTER_S from now."""
+        if self._flush is None:
             self._flush = asyncio.get_running_loop().call_later(FLUSH_AFTER_S, self._flush_now)
-        return result
 
     def _flush_now(self) -> None:
         """Start the checkpoint that makes every commit so far durable."""
@@ -212,10 +224,14 @@ class Database:
             try:
                 if small:
                     try:
-                        return self._commit_here(work, arg, durable)
+                        result = self._commit_here(work, arg, durable)
                     except sqlite3.OperationalError as error:
                         if not sqlite_work.is_busy(error):
                             raise
+                    else:
+                        if not durable:
+                            self._flush_soon()
+                        return result
                 running = asyncio.ensure_future(
                     self._in_thread(sqlite_work.in_transaction, (work, arg, durable))
                 )

@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from bot.storage.db import Database
+from bot.storage.log_sync import LogSync
 from tests.conversations.test_record_visit import (
     assistant_with_family,
     saved_visits,
@@ -131,33 +132,38 @@ async def test_a_role_change_is_seen_at_the_next_update(harness: BotHarness) -> 
     assert str(sim.user_id) in harness.fake.last_text(sim.chat_id)  # the stranger's answer
 
 
-async def test_only_an_update_that_remembers_a_message_for_the_clean_up_waits_for_the_disk(
+async def test_only_a_record_waits_for_the_disk_and_a_message_to_clean_up_is_synced_at_once(
     harness: BotHarness, monkeypatch: Any
 ) -> None:
-    waits: list[tuple[str, bool]] = []
+    commits: list[tuple[str, str]] = []  # (work, how it reaches the disk)
     original = Database._commit_here
 
-    def noted(self: Database, work: Any, arg: Any, durable: bool) -> Any:
-        waits.append((work.__name__, durable))
-        return original(self, work, arg, durable)
+    def noted(self: Database, work: Any, arg: Any, waits: bool) -> Any:
+        commits.append((work.__name__, "waits" if waits else "later"))
+        return original(self, work, arg, waits)
+
+    def asked(self: LogSync) -> None:
+        name, _ = commits[-1]
+        commits[-1] = (name, "synced at once")
 
     monkeypatch.setattr(Database, "_commit_here", noted)
+    monkeypatch.setattr(LogSync, "ask", asked)
     sim = await assistant_with_family(harness)
-    waits.clear()
-    await sim.send("/visit")  # a new question message, to clean up later: waits
-    assert waits[-1] == ("run_statements", True)
-    waits.clear()
+    commits.clear()
+    await sim.send("/visit")  # a new question message, to clean up later
+    assert commits[-1] == ("run_statements", "synced at once")
+    commits.clear()
     steps = ("Today", "90 min", "Family's home", "Anna", "Done", "Housing", "Done")
     for label in (*steps, "Motivational talk", "Done"):
-        await sim.press(label)  # the walk moved along, nothing else: none waits
-    assert waits == [("run_statements", False)] * 9
-    await sim.send("A note.")  # the typed note is remembered, to leave the chat: waits
-    assert waits[-1] == ("run_statements", True)
+        await sim.press(label)  # the walk moved along, nothing else: flushed within a second
+    assert commits == [("run_statements", "later")] * 9
+    await sim.send("A note.")  # the typed note is remembered, to leave the chat
+    assert commits[-1] == ("run_statements", "synced at once")
     await sim.press("Skip")
-    waits.clear()
+    commits.clear()
     await sim.press("Save")
     # The visit waits for the disk before "Saved" is shown; the walk's release and the
     # update do not: a draft a power cut brings back is known saved by its token.
-    assert waits == [("_add", True), ("_walk_over", False), ("run_statements", False)]
+    assert commits == [("_add", "waits"), ("_walk_over", "later"), ("run_statements", "later")]
     assert "This week: 1 visit" in harness.fake.last_text(sim.chat_id)
     assert len(await saved_visits(harness)) == 1

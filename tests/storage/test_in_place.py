@@ -54,11 +54,13 @@ def _synchronous(conn: sqlite3.Connection, _: None) -> object:
     return conn.execute("PRAGMA synchronous").fetchone()
 
 
-async def test_a_durable_commit_in_place_waits_for_the_disk_and_the_rest_do_not(
+async def test_a_record_in_place_waits_for_the_disk_and_bookkeeping_does_not(
     db: Database,
 ) -> None:
-    assert await db.bookkeep_with(_synchronous, None, durable=True) == {"synchronous": 2}
+    # Durable bookkeeping is synced by the log syncer's thread (test_log_sync.py).
+    assert await db.bookkeep_with(_synchronous, None, durable=True) == {"synchronous": 1}
     assert await db.bookkeep_with(_synchronous, None, durable=False) == {"synchronous": 1}
+    assert db.log_sync.asked == 1
     assert await db.write_with(_synchronous, None, small=True) == {"synchronous": 2}
     assert await db.write_with(_synchronous, None) == {"synchronous": 2}  # in the thread
     assert await db.write_with(_synchronous, None, durable=False) == {"synchronous": 1}
@@ -79,9 +81,10 @@ async def test_commits_in_place_are_synced_by_one_checkpoint_soon(
     await asyncio.sleep(0.1)
     assert len(checkpoints) == 2
     assert checkpoints[1][1] == checkpoints[1][2] > 0
-    await db.write_bookkeeping([_row(7)])  # a durable one waits for the disk itself
+    await db.write_bookkeeping([_row(7)])  # a durable one is synced by the log syncer
     await asyncio.sleep(0.1)
     assert len(checkpoints) == 2
+    assert db.log_sync.asked == 1
 
 
 def test_a_checkpoint_tells_what_it_copied(tmp_path: Path) -> None:

@@ -1,0 +1,153 @@
+"""The log syncer: durable bookkeeping reaches the disk in a thread, the loop does not wait."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.storage import log_sync as log_sync_module
+from bot.storage.db import Database
+from bot.storage.log_sync import LogSync
+
+INSERT = "INSERT INTO recent_updates (update_id, fingerprint, processed_at) VALUES (?, ?, ?)"
+
+
+def _row(update_id: int) -> tuple[str, tuple[Any, ...]]:
+    """The bookkeeping row of one processed update."""
+    return INSERT, (update_id, "f", "2026-12-01T09:00:00+00:00")
+
+
+REAL_FDATASYNC = os.fdatasync
+
+
+class Disk:
+    """os.fdatasync, recorded by inode; `hold` keeps each call waiting until released."""
+
+    def __init__(self) -> None:
+        self.synced: list[int] = []
+        self.hold = threading.Event()
+        self.hold.set()
+        self.entered = threading.Event()
+
+    def fdatasync(self, descriptor: int) -> None:
+        self.entered.set()
+        self.hold.wait(5)
+        REAL_FDATASYNC(descriptor)
+        self.synced.append(os.fstat(descriptor).st_ino)
+
+
+@pytest.fixture
+def disk(monkeypatch: pytest.MonkeyPatch) -> Disk:
+    """Every fdatasync the syncer makes."""
+    recorder = Disk()
+    monkeypatch.setattr(log_sync_module.os, "fdatasync", recorder.fdatasync)
+    return recorder
+
+
+async def test_durable_bookkeeping_returns_before_the_disk_and_the_log_is_synced(
+    db: Database, disk: Disk
+) -> None:
+    disk.hold.clear()  # the disk is slow
+    await asyncio.wait_for(db.write_bookkeeping([_row(1)]), 1)  # not waiting for it
+    assert await asyncio.to_thread(disk.entered.wait, 5)
+    assert disk.synced == []
+    disk.hold.set()
+    await asyncio.to_thread(db.log_sync.wait)
+    wal = db.path.with_name(db.path.name + "-wal")
+    assert disk.synced == [os.stat(wal).st_ino]  # the log SQLite wrote the commit to
+    rows = await db.fetch_all("SELECT update_id FROM recent_updates")
+    assert rows == [{"update_id": 1}]
+
+
+async def test_bookkeeping_that_need_not_last_asks_no_sync(db: Database, disk: Disk) -> None:
+    await db.write_bookkeeping([_row(1)], durable=False)
+    await asyncio.sleep(0.05)
+    assert (db.log_sync.asked, disk.synced) == (0, [])
+
+
+async def test_asks_made_while_the_disk_works_are_covered_by_one_more_sync(
+    db: Database, disk: Disk
+) -> None:
+    disk.hold.clear()
+    await db.write_bookkeeping([_row(1)])
+    assert await asyncio.to_thread(disk.entered.wait, 5)
+    for update_id in range(2, 7):  # five commits while the first sync is on the disk
+        await db.write_bookkeeping([_row(update_id)])
+    disk.hold.set()
+    await asyncio.to_thread(db.log_sync.wait)
+    assert db.log_sync.asked == db.log_sync.synced == 6
+    assert len(disk.synced) == 2
+
+
+async def test_close_waits_for_the_last_sync(tmp_path: Path, disk: Disk) -> None:
+    db = await Database.open(tmp_path / "c.sqlite3")
+    await db.migrate()
+    disk.hold.clear()
+    await db.write_bookkeeping([_row(1)])
+    closing = asyncio.ensure_future(db.close())
+    await asyncio.sleep(0.05)
+    assert not closing.done()
+    disk.hold.set()
+    await asyncio.wait_for(closing, 5)
+    assert len(disk.synced) == 1
+
+
+def test_a_log_made_anew_is_opened_again_and_no_log_syncs_the_file(
+    tmp_path: Path, disk: Disk
+) -> None:
+    database = tmp_path / "d.sqlite3"
+    database.write_bytes(b"db")
+    syncer = LogSync(database)
+    try:
+        syncer.ask()  # no log yet: the database file itself
+        syncer.wait()
+        wal = database.with_name("d.sqlite3-wal")
+        wal.write_bytes(b"first")
+        syncer.ask()
+        syncer.wait()
+        wal.unlink()
+        wal.write_bytes(b"second")  # the same name, a new file
+        syncer.ask()
+        syncer.wait()
+        inodes = [os.stat(database).st_ino, 0, os.stat(wal).st_ino]
+        assert disk.synced[0] == inodes[0]
+        assert disk.synced[2] == inodes[2] != disk.synced[1]
+    finally:
+        syncer.close()
+
+
+def test_a_failing_disk_is_logged_and_the_syncer_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    database = tmp_path / "e.sqlite3"
+    database.write_bytes(b"db")
+    calls: list[int] = []
+
+    def failing(descriptor: int) -> None:
+        calls.append(descriptor)
+        if len(calls) == 1:
+            raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(log_sync_module.os, "fdatasync", failing)
+    syncer = LogSync(database)
+    try:
+        syncer.ask()
+        syncer.wait()
+        syncer.ask()
+        syncer.wait()
+    finally:
+        syncer.close()
+    assert len(calls) == 2
+    assert "could not sync the database log" in caplog.text
+
+
+def test_a_closed_syncer_refuses_asks(tmp_path: Path) -> None:
+    syncer = LogSync(tmp_path / "f.sqlite3")
+    syncer.close()  # never asked: no thread was started
+    with pytest.raises(RuntimeError):
+        syncer.ask()
