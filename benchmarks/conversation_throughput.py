@@ -32,6 +32,7 @@ os.environ.setdefault("PTB_TIMEDELTA", "true")
 from telegram import Update
 from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filters
 
+from bot.app import settle_heap
 from bot.config import load_settings
 from bot.domain.family import Member, NewFamily
 from bot.domain.vocabulary import MemberRole
@@ -145,6 +146,7 @@ async def run(walks: int, folder: Path) -> tuple[list[float], list[float]]:
     harness, visit_sim = await _visit_bot(folder)
     echo_app, echo_sim = _echo_bot()
     await echo_app.initialize()
+    settle_heap()  # as the bot does once started (app.prepare); the echo's heap with it
     visit: list[float] = []
     echo: list[float] = []
     try:
