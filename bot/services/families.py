@@ -324,9 +324,10 @@ class FamilyService:
 
 
 def _own(actor: Actor, family: Family) -> bool:
-    """The family's own assistant is reading: its access row need not be synced at once.
+    """The family's own assistant is reading: its access row need not be on the disk at once.
 
-    The rule audits every read by someone else, and those rows are synced at once (log_sync);
+    The rule audits every read by someone else, and those rows are on the disk before the read
+    is returned (Database.fetch_each, AuditRepository.record);
     the assistant's own reads are logged beyond the rule, and a power cut may lose the last
     second of them (write_bookkeeping).
     """

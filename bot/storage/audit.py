@@ -31,9 +31,11 @@ class AuditRepository:
         outcome: Outcome = "allowed",
         durable: bool = True,
     ) -> None:
-        """Append one entry."""
+        """Append one entry; a `durable` one is on the disk when this returns."""
         entry = (now.isoformat(), actor_id, action, family_id, detail, outcome)
         await self.db.write_bookkeeping([(_APPEND, entry)], durable=durable)
+        if durable:
+            await self.db.synced()
 
     @staticmethod
     def allowed_row(now: datetime, actor_id: int, action: str, family_id: int) -> Statement:
@@ -43,11 +45,12 @@ class AuditRepository:
     async def record_each(
         self, now: datetime, actor_id: int, action: str, family_ids: list[int]
     ) -> None:
-        """Append one allowed entry per family, all in one transaction (one commit)."""
+        """Append one allowed entry per family, all in one transaction, on the disk at return."""
         stamp = now.isoformat()
         await self.db.write_bookkeeping(
             [(_APPEND, (stamp, actor_id, action, f, "", "allowed")) for f in family_ids]
         )
+        await self.db.synced()
 
     async def entries(self, family_id: int, outcome: Outcome = "allowed") -> list[tuple[int, str]]:
         """(actor, action) pairs for a family with that outcome, oldest first."""

@@ -30,7 +30,8 @@ R = TypeVar("R")
 
 
 class Bookkeeping(NamedTuple):
-    """Bookkeeping to commit with a read, and whether it waits for the disk (write_bookkeeping)."""
+    """Bookkeeping to commit with a read, and whether it must be on the disk before the read
+    is returned (fetch_each)."""
 
     statements: Sequence[Statement]
     durable: bool = True
@@ -56,13 +57,15 @@ class Database:
         self.path = path
         self.encrypted = encrypted
         self.here = here
+        # sqlite3's or sqlcipher3's: their exceptions are classes of their own
+        self.api = sqlite_work.api_of(here)
         self._flush: asyncio.TimerHandle | None = None
         self._flushing: asyncio.Future[None] | None = None
         self._write_lock = asyncio.Lock()
         # Bumped by every write() (not by bookkeeping): a memo of rows read at an older
         # generation may be stale.
         self.generation = 0
-        self.log_sync = LogSync(path)
+        self.log_sync = LogSync(sqlite_work.log_file(here))
 
     @classmethod
     async def open(cls, path: Path, key: str | None = None) -> Database:
@@ -79,10 +82,10 @@ class Database:
                 "SELECT count(*) FROM sqlite_master",
                 f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}",
                 "PRAGMA foreign_keys = ON",
-                "PRAGMA journal_mode = WAL",
                 f"PRAGMA synchronous = {SYNCHRONOUS}",
             ):
                 await conn.execute_fetchall(pragma)
+            [mode] = await conn.execute_fetchall("PRAGMA journal_mode = WAL")
         except sqlite3.DatabaseError:
             await conn.close()
             raise DatabaseError(
@@ -98,6 +101,13 @@ class Database:
                     "(then run `python -m bot encrypt` once)"
                 ) from None
             raise
+        if mode["journal_mode"] != "wal":
+            await conn.close()
+            # What does not wait for the disk is made durable through the log (log_sync.py).
+            raise DatabaseError(
+                f"cannot keep {path} in WAL mode (it stays {mode['journal_mode']}): put it on "
+                "a local disk, not a network share"
+            )
         tighten(path)  # the -wal and -shm of a database created before files were private
         try:
             here = await asyncio.to_thread(sqlite_work.connect_in_place, path, key)
@@ -143,12 +153,13 @@ class Database:
         clean-up, the access log), so `generation` stays: the family a walk shows is read
         once, not once per press.
 
-        No bookkeeping waits for the disk. `durable` bookkeeping is synced at once by the
-        log syncer's thread (storage/log_sync.py), while the update goes on: it is on the disk
-        one fsync later. The rest is made durable by a checkpoint FLUSH_AFTER_S later: a power
-        cut in between may undo it (never corrupt anything; a kill of the process loses
-        nothing). Only for what an assistant can redo with a tap, such as a walk moved one
-        step along.
+        No bookkeeping waits for the disk here. `durable` bookkeeping is synced at once by
+        the log syncer's thread (storage/log_sync.py) while the update goes on, and is on the
+        disk one fsync later; what must be there before the bot goes on awaits `synced()`
+        (the access log does). The rest is made durable by a checkpoint FLUSH_AFTER_S later:
+        a power cut in between may undo it (never corrupt anything; a kill of the process
+        loses nothing). Only for what an assistant can redo with a tap, such as a walk moved
+        one step along.
         """
         await self.bookkeep_with(sqlite_work.run_statements, statements, durable=durable)
 
@@ -159,11 +170,15 @@ class Database:
         async with self._write_lock:
             try:
                 result = self._commit_here(work, arg, False)
-            except sqlite3.OperationalError as error:
+            except self.api.OperationalError as error:
                 if not sqlite_work.is_busy(error):
                     raise
-                # another process writes: wait for it in aiosqlite's thread instead
-                return await self._in_thread(sqlite_work.in_transaction, (work, arg, durable))
+                # another process writes: wait for it in aiosqlite's thread instead (a durable
+                # commit there waits for the disk)
+                result = await self._in_thread(sqlite_work.in_transaction, (work, arg, durable))
+                if not durable:
+                    self._flush_soon()
+                return result
             if durable:
                 self.log_sync.ask()
             else:
@@ -196,7 +211,7 @@ class Database:
         try:
             async with self._write_lock:
                 await self._in_thread(sqlite_work.checkpoint, None)
-        except sqlite3.Error as error:  # the next commit schedules another
+        except self.api.Error as error:  # the next commit schedules another
             log.warning("could not sync the database log: %s", error)
         finally:
             self._flush = self._flushing = None
@@ -225,7 +240,7 @@ class Database:
                 if small:
                     try:
                         result = self._commit_here(work, arg, durable)
-                    except sqlite3.OperationalError as error:
+                    except self.api.OperationalError as error:
                         if not sqlite_work.is_busy(error):
                             raise
                     else:
@@ -266,7 +281,7 @@ class Database:
         if small and not self._write_lock.locked():
             try:
                 return self._read_here(work, arg)
-            except sqlite3.OperationalError as error:
+            except self.api.OperationalError as error:
                 if not sqlite_work.is_busy(error):
                     raise
         return await self._in_thread(work, arg)
@@ -280,11 +295,21 @@ class Database:
     ) -> list[list[dict[str, Any]]]:
         """Run several read queries in one go (`small`: see `read`); their rows, in order.
 
-        `log` is bookkeeping (see write_bookkeeping: access rows) committed before they run.
+        `log` is bookkeeping (see write_bookkeeping: access rows) committed before they run;
+        a durable `log` is on the disk before the rows are returned (its sync meets the read).
         """
-        if log is not None and log.statements:
-            await self.write_bookkeeping(log.statements, durable=log.durable)
-        return await self.read(sqlite_work.read_each, queries, small=small)
+        if log is None or not log.statements:
+            return await self.read(sqlite_work.read_each, queries, small=small)
+        await self.write_bookkeeping(log.statements, durable=log.durable)
+        rows = await self.read(sqlite_work.read_each, queries, small=small)
+        if log.durable:
+            await self.synced()
+        return rows
+
+    async def synced(self) -> None:
+        """Wait until the durable bookkeeping committed so far is on the disk (log_sync)."""
+        if self.log_sync.pending():
+            await asyncio.to_thread(self.log_sync.wait)
 
     async def _in_thread(self, work: Callable[[sqlite3.Connection, Q], R], arg: Q) -> R:
         """Run `work(connection, arg)` in aiosqlite's thread, the one place that owns it."""

@@ -7,8 +7,10 @@ the event loop's thread (`Database.here`); the `Database` decides which (see sto
 from __future__ import annotations
 
 import sqlite3
+import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from types import ModuleType
 from typing import Any, TypeVar, cast
 
 Q = TypeVar("Q")
@@ -47,7 +49,7 @@ def connect_in_place(path: Path, key: str | None) -> sqlite3.Connection:
     for pragma in (
         "PRAGMA busy_timeout = 0",
         "PRAGMA foreign_keys = ON",
-        "PRAGMA synchronous = NORMAL",  # most of its commits; a durable one sets FULL for itself
+        "PRAGMA synchronous = NORMAL",  # a record's commit sets FULL for itself (log_sync.py)
         "PRAGMA wal_autocheckpoint = 0",
     ):
         conn.execute(pragma).fetchall()
@@ -85,7 +87,26 @@ def run_statements(conn: sqlite3.Connection, statements: Sequence[Statement]) ->
         conn.execute(sql, params)
 
 
-def is_busy(error: sqlite3.OperationalError) -> bool:
+def api_of(conn: sqlite3.Connection) -> ModuleType:
+    """The DB-API module of a connection (sqlite3 or sqlcipher3's), for its exception classes.
+
+    sqlcipher3's exceptions are classes of its own, not sqlite3's: an `except
+    sqlite3.OperationalError` never sees a busy encrypted database.
+    """
+    return sys.modules[type(conn).__module__]
+
+
+def log_file(conn: sqlite3.Connection) -> Path:
+    """The write-ahead log of the connection's database, where SQLite keeps it.
+
+    SQLite names it after the database file it opened, symbolic links resolved.
+    """
+    rows = conn.execute("PRAGMA database_list").fetchall()
+    [main] = [row for row in rows if row["name"] == "main"]
+    return Path(str(main["file"]) + "-wal")
+
+
+def is_busy(error: Exception) -> bool:
     """Another connection holds the lock (the loop's connection never waits for it)."""
     return "locked" in str(error) or "busy" in str(error)
 

@@ -152,6 +152,6 @@ async def test_only_the_own_assistants_reads_are_logged_without_waiting_for_the_
     await services.families.register(OWNER, NewFamily(code="R-01"))
     family, own = await services.families.read_access(OWNER, "R-01", "read.plan")
     _, others = await services.families.read_access(coordinator, family.id, "read.plan")
-    # The rule audits every read by someone else: that row is durable like any record.
+    # The rule audits every read by someone else: that row is on the disk before the read.
     assert (own.durable, others.durable) == (False, True)
     assert [len(own.statements), len(others.statements)] == [1, 1]

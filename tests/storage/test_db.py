@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import aiosqlite
 import pytest
 
 from bot.domain.family import Member, NewFamily
@@ -35,6 +36,22 @@ async def test_pragmas_on_every_connection(db: Database) -> None:
     assert (await db.fetch_one("PRAGMA journal_mode")) == {"journal_mode": "wal"}
     assert (await db.fetch_one("PRAGMA synchronous")) == {"synchronous": 2}
     assert (await db.fetch_one("PRAGMA busy_timeout")) == {"timeout": 5000}
+
+
+async def test_a_database_that_cannot_keep_a_log_is_refused_at_open(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As on a network share: SQLite answers the WAL pragma with the mode it kept.
+    original = aiosqlite.Connection.execute_fetchall
+
+    async def no_wal(self: aiosqlite.Connection, sql: str, *args: Any) -> Any:
+        if sql == "PRAGMA journal_mode = WAL":
+            return [{"journal_mode": "delete"}]
+        return await original(self, sql, *args)
+
+    monkeypatch.setattr(aiosqlite.Connection, "execute_fetchall", no_wal)
+    with pytest.raises(DatabaseError, match=r"WAL mode .*local disk"):
+        await Database.open(tmp_path / "share.sqlite3")
 
 
 async def _insert_then_fail(db: Database) -> None:

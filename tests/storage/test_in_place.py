@@ -109,16 +109,27 @@ async def test_a_failing_commit_in_place_leaves_nothing(db: Database) -> None:
     assert await _ids(db) == [2]
 
 
-async def test_a_busy_database_makes_the_commit_wait_in_the_thread(db: Database) -> None:
-    other = sqlite3.connect(db.path, isolation_level=None)
-    other.execute("BEGIN IMMEDIATE")  # another process holds the write lock
-    writing = asyncio.ensure_future(db.write_bookkeeping([_row(1)], durable=False))
-    await asyncio.sleep(0.2)
-    assert not writing.done()  # waiting in aiosqlite's thread, not refused
-    other.execute("COMMIT")
-    other.close()
-    await writing
-    assert await _ids(db) == [1]
+@pytest.mark.parametrize("key", [None, "a key"])
+async def test_a_busy_database_makes_the_commit_wait_in_the_thread(
+    tmp_path: Path, key: str | None, checkpoints: list[tuple[int, int, int]]
+) -> None:
+    db = await Database.open(tmp_path / "busy.sqlite3", key)
+    try:
+        await db.migrate()
+        # another process holds the write lock (sqlcipher3 raises errors of its own classes)
+        other = sqlite_work.connect(db.path, key)
+        other.execute("BEGIN IMMEDIATE")
+        writing = asyncio.ensure_future(db.write_bookkeeping([_row(1)], durable=False))
+        await asyncio.sleep(0.2)
+        assert not writing.done()  # waiting in aiosqlite's thread, not refused
+        other.execute("COMMIT")
+        other.close()
+        await writing
+        assert await _ids(db) == [1]
+        await asyncio.sleep(0.1)
+        assert len(checkpoints) == 1  # what did not wait for the disk is flushed as ever
+    finally:
+        await db.close()
 
 
 async def test_a_small_read_inside_an_open_write_sees_its_rows(db: Database) -> None:
