@@ -101,9 +101,10 @@ def log_file(conn: sqlite3.Connection) -> Path:
 
     SQLite names it after the database file it opened, symbolic links resolved.
     """
-    rows = conn.execute("PRAGMA database_list").fetchall()
-    [main] = [row for row in rows if row["name"] == "main"]
-    return Path(str(main["file"]) + "-wal")
+    cursor = conn.cursor()
+    cursor.row_factory = None  # (seq, name, file), whatever the connection's row factory
+    [file] = [file for _, name, file in cursor.execute("PRAGMA database_list") if name == "main"]
+    return Path(f"{file}-wal")
 
 
 def is_busy(error: Exception) -> bool:

@@ -16,7 +16,7 @@ from bot.storage.db import Bookkeeping, Database
 INSERT = "INSERT INTO recent_updates (update_id, fingerprint, processed_at) VALUES (?, ?, ?)"
 
 
-def _row(update_id: int) -> tuple[str, tuple[Any, ...]]:
+def update_row(update_id: int) -> tuple[str, tuple[Any, ...]]:
     """The bookkeeping row of one processed update."""
     return INSERT, (update_id, "f", "2026-12-01T09:00:00+00:00")
 
@@ -70,18 +70,18 @@ async def test_commits_in_place_are_synced_by_one_checkpoint_soon(
     db: Database, checkpoints: list[tuple[int, int, int]]
 ) -> None:
     for update_id in range(1, 6):
-        await db.write_bookkeeping([_row(update_id)], durable=False)
+        await db.write_bookkeeping([update_row(update_id)], durable=False)
     assert await _ids(db) == [1, 2, 3, 4, 5]  # seen at once by the other connection
     assert checkpoints == []
     await asyncio.sleep(0.1)
     [(busy, logged, copied)] = checkpoints  # five commits, one flush
     assert busy == 0
     assert logged == copied > 0  # the whole log synced and in the file
-    await db.write_bookkeeping([_row(6)], durable=False)
+    await db.write_bookkeeping([update_row(6)], durable=False)
     await asyncio.sleep(0.1)
     assert len(checkpoints) == 2
     assert checkpoints[1][1] == checkpoints[1][2] > 0
-    await db.write_bookkeeping([_row(7)])  # a durable one is synced by the log syncer
+    await db.write_bookkeeping([update_row(7)])  # a durable one is synced by the log syncer
     await asyncio.sleep(0.1)
     assert len(checkpoints) == 2
     assert db.log_sync.asked == 1
@@ -103,9 +103,9 @@ def test_a_checkpoint_tells_what_it_copied(tmp_path: Path) -> None:
 
 async def test_a_failing_commit_in_place_leaves_nothing(db: Database) -> None:
     with pytest.raises(sqlite3.IntegrityError):
-        await db.write_bookkeeping([_row(1), _row(1)], durable=False)
+        await db.write_bookkeeping([update_row(1), update_row(1)], durable=False)
     assert await _ids(db) == []
-    await db.write_bookkeeping([_row(2)], durable=False)  # the connection is usable again
+    await db.write_bookkeeping([update_row(2)], durable=False)  # the connection is usable again
     assert await _ids(db) == [2]
 
 
@@ -119,7 +119,7 @@ async def test_a_busy_database_makes_the_commit_wait_in_the_thread(
         # another process holds the write lock (sqlcipher3 raises errors of its own classes)
         other = sqlite_work.connect(db.path, key)
         other.execute("BEGIN IMMEDIATE")
-        writing = asyncio.ensure_future(db.write_bookkeeping([_row(1)], durable=False))
+        writing = asyncio.ensure_future(db.write_bookkeeping([update_row(1)], durable=False))
         await asyncio.sleep(0.2)
         assert not writing.done()  # waiting in aiosqlite's thread, not refused
         other.execute("COMMIT")
@@ -134,7 +134,7 @@ async def test_a_busy_database_makes_the_commit_wait_in_the_thread(
 
 async def test_a_small_read_inside_an_open_write_sees_its_rows(db: Database) -> None:
     async with db.write() as conn:
-        await conn.execute(*_row(1))
+        await conn.execute(*update_row(1))
         seen = await db.fetch_all("SELECT update_id FROM recent_updates", small=True)
     assert seen == [{"update_id": 1}]  # in the thread, inside the transaction
     assert await db.fetch_all("SELECT update_id FROM recent_updates", small=True) == seen
@@ -143,7 +143,7 @@ async def test_a_small_read_inside_an_open_write_sees_its_rows(db: Database) -> 
 async def test_a_logged_read_commits_its_row_first_either_way(db: Database) -> None:
     query = ("SELECT update_id FROM recent_updates", ())
     for update_id, durable in ((1, True), (2, False)):
-        log = Bookkeeping([_row(update_id)], durable=durable)
+        log = Bookkeeping([update_row(update_id)], durable=durable)
         [rows] = await db.fetch_each(query, log=log, small=True)
         assert rows[-1] == {"update_id": update_id}
 
@@ -154,7 +154,7 @@ async def test_what_was_committed_in_place_survives_close_and_reopen(
     path = tmp_path / "a.sqlite3"
     db = await Database.open(path)
     await db.migrate()
-    await db.write_bookkeeping([_row(1)], durable=False)
+    await db.write_bookkeeping([update_row(1)], durable=False)
     await db.close()  # before the flush: closing cancels it, the last close checkpoints
     assert checkpoints == []
     again = await Database.open(path)

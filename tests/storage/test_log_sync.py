@@ -15,14 +15,7 @@ from bot.storage import log_sync as log_sync_module
 from bot.storage.audit import AuditRepository
 from bot.storage.db import Bookkeeping, Database
 from bot.storage.log_sync import LogSync
-
-INSERT = "INSERT INTO recent_updates (update_id, fingerprint, processed_at) VALUES (?, ?, ?)"
-
-
-def _row(update_id: int) -> tuple[str, tuple[Any, ...]]:
-    """The bookkeeping row of one processed update."""
-    return INSERT, (update_id, "f", "2026-12-01T09:00:00+00:00")
-
+from tests.storage.test_in_place import update_row
 
 REAL_FDATASYNC = os.fdatasync
 
@@ -55,7 +48,7 @@ async def test_durable_bookkeeping_returns_before_the_disk_and_the_log_is_synced
     db: Database, disk: Disk
 ) -> None:
     disk.hold.clear()  # the disk is slow
-    await asyncio.wait_for(db.write_bookkeeping([_row(1)]), 1)  # not waiting for it
+    await asyncio.wait_for(db.write_bookkeeping([update_row(1)]), 1)  # not waiting for it
     assert await asyncio.to_thread(disk.entered.wait, 5)
     assert disk.synced == []
     disk.hold.set()
@@ -67,7 +60,7 @@ async def test_durable_bookkeeping_returns_before_the_disk_and_the_log_is_synced
 
 
 async def test_bookkeeping_that_need_not_last_asks_no_sync(db: Database, disk: Disk) -> None:
-    await db.write_bookkeeping([_row(1)], durable=False)
+    await db.write_bookkeeping([update_row(1)], durable=False)
     await asyncio.sleep(0.05)
     assert (db.log_sync.asked, disk.synced) == (0, [])
 
@@ -76,10 +69,10 @@ async def test_asks_made_while_the_disk_works_are_covered_by_one_more_sync(
     db: Database, disk: Disk
 ) -> None:
     disk.hold.clear()
-    await db.write_bookkeeping([_row(1)])
+    await db.write_bookkeeping([update_row(1)])
     assert await asyncio.to_thread(disk.entered.wait, 5)
     for update_id in range(2, 7):  # five commits while the first sync is on the disk
-        await db.write_bookkeeping([_row(update_id)])
+        await db.write_bookkeeping([update_row(update_id)])
     disk.hold.set()
     await asyncio.to_thread(db.log_sync.wait)
     assert db.log_sync.asked == db.log_sync.synced == 6
@@ -90,7 +83,7 @@ async def test_close_waits_for_the_last_sync(tmp_path: Path, disk: Disk) -> None
     db = await Database.open(tmp_path / "c.sqlite3")
     await db.migrate()
     disk.hold.clear()
-    await db.write_bookkeeping([_row(1)])
+    await db.write_bookkeeping([update_row(1)])
     closing = asyncio.ensure_future(db.close())
     await asyncio.sleep(0.05)
     assert not closing.done()
@@ -148,7 +141,7 @@ async def test_a_database_reached_by_a_link_syncs_the_log_sqlite_writes(
     db = await Database.open(link)
     try:
         await db.migrate()
-        await db.write_bookkeeping([_row(1)])
+        await db.write_bookkeeping([update_row(1)])
         await db.synced()
         assert db.log_sync.log_file == real / "db.sqlite3-wal"
         assert disk.synced[-1] == os.stat(real / "db.sqlite3-wal").st_ino
@@ -161,14 +154,14 @@ async def test_a_logged_read_returns_only_once_its_access_row_is_on_the_disk(
 ) -> None:
     disk.hold.clear()
     query = ("SELECT count(*) AS n FROM recent_updates", ())
-    reading = asyncio.ensure_future(db.fetch_each(query, log=Bookkeeping([_row(1)])))
+    reading = asyncio.ensure_future(db.fetch_each(query, log=Bookkeeping([update_row(1)])))
     assert await asyncio.to_thread(disk.entered.wait, 5)
     await asyncio.sleep(0.05)
     assert not reading.done()
     disk.hold.set()
     assert await asyncio.wait_for(reading, 5) == [[{"n": 1}]]
     assert db.log_sync.synced == db.log_sync.asked == 1
-    not_kept = Bookkeeping([_row(2)], durable=False)  # the own assistant's read: no wait
+    not_kept = Bookkeeping([update_row(2)], durable=False)  # the own assistant's read: no wait
     await db.fetch_each(query, log=not_kept)
     assert db.log_sync.asked == 1
 
