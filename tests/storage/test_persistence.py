@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+import pytest
+
+from bot.storage import db as db_module
 from bot.storage.db import Database
 from bot.storage.persistence import SQLitePersistence
 
@@ -46,3 +50,25 @@ async def test_recent_updates_survive_a_restart_within_the_window(db: Database) 
     after_a_week = await SQLitePersistence(db).load_recent_updates(NOW + timedelta(days=7))
     assert after_a_week.highest == 8
     assert after_a_week.went_back(1)
+
+
+def _log_size(db: Database) -> int:
+    """Bytes in the write-ahead log."""
+    return Path(f"{db.path}-wal").stat().st_size
+
+
+async def test_an_update_commits_two_pages(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The user's data and the update's row, and no index page (migration 0023)."""
+    monkeypatch.setattr(db_module, "FLUSH_AFTER_S", 3600.0)  # no checkpoint restarts the log
+    persistence = SQLitePersistence(db)
+    async with persistence.batch(1, "one", NOW):
+        await persistence.update_user_data(10, {"walk": {"step": "date"}})
+    before = _log_size(db)
+    async with persistence.batch(2, "two", NOW + timedelta(seconds=1)):
+        await persistence.update_user_data(10, {"walk": {"step": "duration"}})
+    row = await db.fetch_one("PRAGMA page_size")
+    assert row is not None
+    frame = int(row["page_size"]) + 24  # each page in the log has a 24-byte header
+    assert (_log_size(db) - before) / frame == 2
+    recent = await SQLitePersistence(db).load_recent_updates(NOW + timedelta(days=3))
+    assert recent.highest == 2  # forgetting still finds the newest row without the index
