@@ -168,8 +168,7 @@ class FamilyRepository:
             "SELECT f.id AS family_id, f.code, f.label, f.visits_per_week, "
             "  (SELECT count(*) FROM visits v WHERE v.family_id = f.id AND v.kind = 'completed' "
             "     AND v.visit_date BETWEEN ? AND ?) AS visits_this_week, "
-            "  (SELECT max(v.visit_date) FROM visits v WHERE v.family_id = f.id "
-            "     AND v.kind = 'completed') AS last_visit "
+            "  f.last_visit_on AS last_visit "
             "FROM families f WHERE f.assistant_id = ? AND f.active = 1 ORDER BY f.code",
             (monday.isoformat(), sunday.isoformat(), assistant_id),
         )

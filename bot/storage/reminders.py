@@ -213,13 +213,12 @@ class ReminderRepository(OutboxRepository):
         return _FAMILY_SNAPSHOTS.validate_python(rows)
 
 
-# One statement each: the last completed visit, the current plan and the last assessment are
-# each one index seek per family (partial index on completed visits), not a loop here.
+# One statement each: the last completed visit is on the family's row (migration 0024), the
+# current plan and the last assessment are each one index seek per family, not a loop here.
 _FAMILIES = (
     "SELECT f.id AS family_id, f.code, f.assistant_id, f.visits_per_week, f.created_at, "
     "  f.contract_valid_until, "
-    "  (SELECT max(v.visit_date) FROM visits v "
-    "     WHERE v.family_id = f.id AND v.kind = 'completed') AS last_visit, "
+    "  f.last_visit_on AS last_visit, "
     "  (SELECT p.started_on FROM plans p "
     "     WHERE p.family_id = f.id AND p.ended_on IS NULL) AS plan_started_on, "
     "  (SELECT max(s.day) FROM assessments s WHERE s.family_id = f.id) AS last_assessment "
@@ -245,8 +244,7 @@ _ITEMS = (
 _FAMILY_INPUTS = (
     "SELECT f.assistant_id, json_group_array(json_array(f.id, f.code, f.assistant_id, "
     "  f.visits_per_week, f.created_at, f.contract_valid_until, "
-    "  (SELECT max(v.visit_date) FROM visits v "
-    "     WHERE v.family_id = f.id AND v.kind = 'completed'), "
+    "  f.last_visit_on, "
     "  (SELECT p.started_on FROM plans p WHERE p.family_id = f.id AND p.ended_on IS NULL), "
     "  (SELECT max(s.day) FROM assessments s WHERE s.family_id = f.id))) AS rows "
     "FROM families f WHERE f.active = 1 "

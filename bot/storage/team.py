@@ -13,14 +13,14 @@ from bot.domain.team import TeamFamily, TeamMember
 from bot.storage.db import Database
 
 _OPEN_GOAL = "g.status IN ('planned', 'in_progress')"
-# One statement for every active family: each figure is an index seek per family. The current
-# plan is joined once per family; its open goals and their open tasks are counted from the
-# partial indexes goals_open_by_plan and tasks_open_by_goal (a goal's plan is its family's).
+# One statement for every active family: each figure is an index seek per family, and the last
+# completed visit is on the family's row (migration 0024). The current plan is joined once per
+# family; its open goals and their open tasks are counted from the partial indexes
+# goals_open_by_plan and tasks_open_by_goal (a goal's plan is its family's).
 _FAMILIES = (
     "SELECT f.id AS family_id, f.code, f.assistant_id, f.visits_per_week, f.created_at, "
     "  f.contract_valid_until, f.cover_until, f.cover_for, p.started_on AS plan_started_on, "
-    "  (SELECT max(v.visit_date) FROM visits v "
-    "     WHERE v.family_id = f.id AND v.kind = 'completed') AS last_visit, "
+    "  f.last_visit_on AS last_visit, "
     "  (SELECT count(*) FROM visits v WHERE v.family_id = f.id AND v.kind = 'completed' "
     "     AND v.visit_date BETWEEN ?1 AND ?2) AS visits_this_week, "
     "  (SELECT max(s.day) FROM assessments s WHERE s.family_id = f.id) AS last_assessment, "
