@@ -71,6 +71,23 @@ class Visit(BaseModel):
 LIKE_LAST_DAYS = 30  # areas and activities are carried over only from a recent visit
 
 
+def attempt_only(draft: VisitDraft) -> VisitDraft:
+    """A visit that did not take place keeps none of a visit's choices: no length, place,
+    people, areas, activities or goals (a draft pre-selected like the last visit has them)."""
+    if draft.kind is not VisitKind.MISSED:
+        return draft
+    return draft.model_copy(
+        update={
+            "duration_min": None,
+            "place": None,
+            "present": [],
+            "areas": [],
+            "activities": [],
+            "goals": [],
+        }
+    )
+
+
 def like_last(draft: VisitDraft, last: Visit, members: set[int], today: date) -> None:
     """Pre-select what the family's last visit had: people (still members), place, length;
     areas and activities too when that visit was at most LIKE_LAST_DAYS ago."""

@@ -12,6 +12,7 @@ from bot.domain.visit import (
     NEXT_STEPS_MAX,
     Visit,
     VisitDraft,
+    attempt_only,
     check_complete,
     check_note,
     check_visit_date,
@@ -59,6 +60,7 @@ class VisitService:
                 "present": [m for m in draft.present if m in {x.id for x in family.members}],
             }
         )
+        draft = attempt_only(draft)
         # Logged with the visit itself; a repeat (Save pressed again, a replayed update) was
         # logged the first time.
         log_row = self.families.log_row(actor, "visit.record", family.id)
