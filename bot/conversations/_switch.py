@@ -32,10 +32,13 @@ async def switch_pressed(update: Update, context: BotContext) -> None:
     record = context.data.get(WALK_KEY)
     draft = record.get("draft") if isinstance(record, dict) else None
     token = draft.get("token") if isinstance(draft, dict) else "-"
+    query = update.callback_query
+    pressed_on = None if query is None or query.message is None else query.message.message_id
     if (
         press is None
         or not isinstance(pending, dict)
         or pending.get("token") != press.token
+        or pending.get("message", pressed_on) != pressed_on  # an older question's answer
         or press.token != (token if open_walk(context) else "-")
     ):
         await stale_button(update, context)  # answered already, or the walk moved on

@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 
 WALK_KEY = "walk"  # user_data: {"name", "step", "draft", "message", "shown"} of the open walk
 
-SWITCH_KEY = "switch"  # user_data: {"token", "update"}: a start waiting for "Yes, drop it"
+SWITCH_KEY = "switch"  # user_data: {"token", "update", "message"}: a start waiting for "Yes"
 SWITCH_PREFIX = register("sw", {"yes", "no"})  # its buttons (conversations/_switch.py)
 
 
@@ -72,7 +72,9 @@ async def ask_to_abandon(
     _ = context.tr.gettext
     record = context.data.get(WALK_KEY)
     token = _token_of(record) or "-"
-    context.data[SWITCH_KEY] = {"token": token, "update": _start_kept(update)}
+    asked_before = context.data.get(SWITCH_KEY)
+    pending: dict[str, Any] = {"token": token, "update": _start_kept(update)}
+    context.data[SWITCH_KEY] = pending
     text = _("Drop {started} and start {wanted}?").format(
         started=_(started.started), wanted=_(wanted.wanted)
     )
@@ -90,8 +92,16 @@ async def ask_to_abandon(
     )
     await answer_press(update)
     chat = update.effective_chat
-    if chat is not None:
-        await context.bot.send_message(chat.id, esc(text), reply_markup=markup)
+    if chat is None:
+        return
+    sent = await context.bot.send_message(chat.id, esc(text), reply_markup=markup)
+    pending["message"] = sent.message_id  # only this message's answer counts
+    older = asked_before.get("message") if isinstance(asked_before, dict) else None
+    if isinstance(older, int):  # the question it replaces (another start) loses its buttons
+        try:
+            await strip_buttons(context, chat.id, older)
+        except BadRequest as exc:  # gone, too old, or already without buttons
+            log.debug("could not remove an older question's buttons: %s", exc)
 
 
 async def _one_live_question(update: Update, context: BotContext, message_id: int | None) -> None:

@@ -48,3 +48,40 @@ async def test_a_missed_visit_after_a_real_one_keeps_none_of_its_choices(
     attempt = max(visits, key=lambda v: v.id)
     assert (attempt.duration_min, attempt.place, attempt.present) == (None, None, ())
     assert harness.fake.errors == []
+
+
+async def test_an_older_drop_question_does_not_start_the_newer_command(
+    harness: BotHarness,
+) -> None:
+    sim = await harness.assistant(language_code="pl")
+    await sim.send("/lang")
+    await sim.press("English")
+    await register_family(sim, members=(("Anna", "mother"),))
+    await sim.send("/lang")
+    await sim.press("Polski")
+    await sim.send("/wizyta R-01")
+    await sim.press("Dziś")
+    await sim.press("90 min")
+    await sim.send("/cel R-01")
+    goal_question, yes = harness.fake.button(sim.chat_id, "Tak, przerwij")
+    assert harness.fake.last_text(sim.chat_id) == (
+        "Przerwać rozpoczętą wizytę i zacząć pracę nad celem?"
+    )
+    await sim.send("/termin R-01")  # a third command while the question is shown
+    assert harness.fake.last_text(sim.chat_id) == (
+        "Przerwać rozpoczętą wizytę i zacząć nowy termin?"
+    )
+    old = harness.fake.message(sim.chat_id, goal_question)
+    assert old is not None
+    assert not old.get("reply_markup", {}).get("inline_keyboard")  # one live question
+    await sim.press_data(goal_question, yes)  # "Yes" under "…work on a goal?"
+    assert harness.fake.last_text(sim.chat_id) == (  # no appointment walk started
+        "Przerwać rozpoczętą wizytę i zacząć nowy termin?"
+    )
+    answers = [c.params.get("text") for c in harness.fake.calls]
+    assert answers[-1] == "Ten przycisk jest już nieaktywny. Zacznij od nowa, wpisując polecenie."
+    await sim.press("Nie, wróć")  # the newest question still answers
+    assert "Gdzie?" in harness.fake.last_text(sim.chat_id)
+    await sim.press("Dom rodziny")  # nothing chosen so far was lost
+    assert "Kto był obecny" in harness.fake.last_text(sim.chat_id)
+    assert harness.fake.errors == []
