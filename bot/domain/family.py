@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -79,8 +80,12 @@ class NewFamily(BaseModel):
 
 
 def normalise_code(text: str) -> str | None:
-    """Return the family code in canonical upper case, or None if it is not a valid code."""
-    code = text.strip().upper()
+    """Return the family code in canonical upper case, or None if it is not a valid code.
+
+    Invisible format characters (zero-width spaces, direction marks) that come along when a
+    code is copied from a message are not part of it.
+    """
+    code = "".join(c for c in text if unicodedata.category(c) != "Cf").strip().upper()
     return code if CODE_PATTERN.match(code) else None
 
 

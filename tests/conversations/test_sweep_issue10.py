@@ -85,3 +85,15 @@ async def test_an_older_drop_question_does_not_start_the_newer_command(
     await sim.press("Dom rodziny")  # nothing chosen so far was lost
     assert "Kto był obecny" in harness.fake.last_text(sim.chat_id)
     assert harness.fake.errors == []
+
+
+@pytest.mark.parametrize("typed", ["R-01\u200b", "\u200fR-01", "\u200er-01\u200e", "\ufeffR-01"])
+async def test_a_code_pasted_with_invisible_marks_names_the_family(
+    harness: BotHarness, typed: str
+) -> None:
+    sim = await harness.assistant(language_code="en")
+    await register_family(sim, members=(("Anna", "mother"),))
+    await register_family(sim, code="R-02")
+    await sim.send(f"/visit {typed}")
+    assert harness.fake.last_text(sim.chat_id).startswith("📝 R-01 — visit · 1/9\nWhen was it?")
+    assert harness.fake.errors == []
