@@ -18,12 +18,15 @@ DURATION_MAX = 600
 
 _DAY_MONTH = re.compile(r"^(\d{1,2})[./-](\d{1,2})(?:[./-](\d{2}|\d{4}))?\.?$", re.ASCII)
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$", re.ASCII)
-_MINUTES = re.compile(r"^(\d{1,4})\s*(?:m|min|mins|minut|minuty|minutes)?\.?$", re.ASCII)
+# Units as typed, in Polish and English: 90 minut, 2 godziny, 1 godzina 30 minut, 2 hours.
+_MINUTE_WORD = r"(?:minut[aęy]?|minutes?|mins?|m)"
+_HOUR_WORD = r"(?:godzin[aęy]?|godz\.?|hours?|hrs?|h|g)"
+_MINUTES = re.compile(rf"^(\d{{1,4}})\s*{_MINUTE_WORD}?\.?$", re.ASCII)
 _HOURS_MINUTES = re.compile(
-    r"^(\d{1,2})\s*(?:h|godz\.?|g)\s*(?:(\d{1,2})\s*(?:m|min)?\.?)?$", re.ASCII
+    rf"^(\d{{1,2}})\s*{_HOUR_WORD}\s*(?:(\d{{1,2}})\s*{_MINUTE_WORD}?\.?)?$", re.ASCII
 )
 _CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$", re.ASCII)
-_DECIMAL_HOURS = re.compile(r"^(\d{1,2})[.,](\d{1,2})\s*(?:h|godz\.?|g)$", re.ASCII)
+_DECIMAL_HOURS = re.compile(rf"^(\d{{1,2}})[.,](\d{{1,2}})\s*{_HOUR_WORD}$", re.ASCII)
 
 
 class YearPreference(StrEnum):
@@ -98,7 +101,7 @@ def _make_date(year: int, month: int, day: int) -> date:
 
 
 def parse_duration(text: str) -> int:
-    """Parse `45`, `90 min`, `1h30`, `1h`, `1:30` or `1,5h` into minutes (5–600)."""
+    """Parse `45`, `90 min`, `1h30`, `1:30`, `1,5h` or `2 godziny` into minutes (5–600)."""
     cleaned = text.strip().lower()
     minutes: int | None = None
     if found := _MINUTES.match(cleaned):

@@ -97,3 +97,46 @@ async def test_a_code_pasted_with_invisible_marks_names_the_family(
     await sim.send(f"/visit {typed}")
     assert harness.fake.last_text(sim.chat_id).startswith("📝 R-01 — visit · 1/9\nWhen was it?")
     assert harness.fake.errors == []
+
+
+async def _polish_family(harness: BotHarness) -> UserSim:
+    """An assistant holding R-01 (Anna), talking Polish."""
+    sim = await harness.assistant(language_code="pl")
+    await sim.send("/lang")
+    await sim.press("English")
+    await register_family(sim, members=(("Anna", "mother"),))
+    await sim.send("/jezyk")
+    await sim.press("Polski")
+    return sim
+
+
+@pytest.mark.parametrize(
+    ("typed", "minutes"), [("2 godziny", 120), ("1 godzina 30 minut", 90), ("1,5 godziny", 90)]
+)
+async def test_a_length_typed_in_words_is_understood(
+    harness: BotHarness, typed: str, minutes: int
+) -> None:
+    sim = await _polish_family(harness)
+    await sim.send("/wizyta")
+    await sim.press("Dziś")
+    await sim.send(typed)
+    assert harness.fake.last_text(sim.chat_id).endswith("wizyta · 3/9\nGdzie?")
+    await sim.press("Dom rodziny")
+    await sim.press("Gotowe")
+    await sim.press("Gotowe")
+    await sim.press("Gotowe")
+    await sim.send("Notatka")
+    await sim.press("Pomiń")
+    assert f"{minutes} min" in harness.fake.last_text(sim.chat_id)
+    assert harness.fake.errors == []
+
+
+async def test_eleven_hours_in_words_is_refused_with_the_reason(harness: BotHarness) -> None:
+    sim = await _polish_family(harness)
+    await sim.send("/wizyta")
+    await sim.press("Dziś")
+    await sim.send("11 godzin")
+    assert harness.fake.last_text(sim.chat_id).startswith(
+        "660 minut to ponad 10 godzin — wizyta tyle nie trwa."
+    )
+    assert harness.fake.errors == []
