@@ -95,9 +95,11 @@ async def _settings_view(context: BotContext) -> tuple[str, InlineKeyboardMarkup
     _ = tr.gettext
     prefs = await context.services.reminders.prefs(context.actor)
     quiet = (
-        _("none")
+        _("Quiet hours: none")
         if prefs.quiet_start == prefs.quiet_end
-        else f"{prefs.quiet_start:%H:%M}–{prefs.quiet_end:%H:%M}"
+        else _("Quiet hours: {hours} (reminders wait until they end)").format(
+            hours=f"{prefs.quiet_start:%H:%M}–{prefs.quiet_end:%H:%M}"
+        )
     )
     text = "\n".join(
         [
@@ -105,7 +107,7 @@ async def _settings_view(context: BotContext) -> tuple[str, InlineKeyboardMarkup
             _("Morning digest on working days at {time}").format(
                 time=f"{prefs.digest_time:%H:%M}"
             ),
-            _("Quiet hours: {hours} (reminders wait until they end)").format(hours=quiet),
+            quiet,
             _("Language: the buttons at the bottom, or /lang"),
             "",
             _("Name on your documents: {name} (to change it: /settings name Anna Nowak)").format(

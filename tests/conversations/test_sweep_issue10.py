@@ -140,3 +140,18 @@ async def test_eleven_hours_in_words_is_refused_with_the_reason(harness: BotHarn
         "660 minut to ponad 10 godzin — wizyta tyle nie trwa."
     )
     assert harness.fake.errors == []
+
+
+async def test_no_quiet_hours_is_not_said_to_end(harness: BotHarness) -> None:
+    sim = await harness.assistant(language_code="pl")
+    await sim.send("/ustawienia")
+    await sim.press("bez ciszy nocnej")
+    lines = harness.fake.last_text(sim.chat_id).splitlines()
+    assert "Cisza nocna: brak" in lines  # not "brak (przypomnienia czekają do jej końca)"
+    ticked = [t for row in harness.fake.last_markup(sim.chat_id) for t, _ in row if "✅" in t]
+    assert ticked == ["✅ 07:30", "✅ bez ciszy nocnej"]
+    await sim.press("22:00–06:00")
+    assert "Cisza nocna: 22:00–06:00 (przypomnienia czekają do jej końca)" in (
+        harness.fake.last_text(sim.chat_id)
+    )
+    assert harness.fake.errors == []
