@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import pytest
 import time_machine
 
+from tests.conversations.test_case_walks import close_r01
 from tests.conversations.test_new_family import register_family
 from tests.conversations.test_visit_like_last import _first_visit
 from tests.support.harness import BotHarness
@@ -154,4 +155,47 @@ async def test_no_quiet_hours_is_not_said_to_end(harness: BotHarness) -> None:
     assert "Cisza nocna: 22:00–06:00 (przypomnienia czekają do jej końca)" in (
         harness.fake.last_text(sim.chat_id)
     )
+    assert harness.fake.errors == []
+
+
+async def test_a_member_moved_out_is_not_pre_ticked_and_a_crash_keeps_the_ticks(
+    harness: BotHarness,
+) -> None:
+    sim = await _visited_family(harness)
+    await sim.send("/edit R-01")
+    await sim.press("Members")
+    await sim.press("Anna")
+    await sim.press("Yes, moved out")
+    await sim.send("/cancel")
+    await sim.send("/visit")
+    await sim.press("Today")
+    await sim.press("✅ 75 min")
+    await sim.press("✅ Outdoors")
+    rows = [t for row in harness.fake.last_markup(sim.chat_id) for t, _ in row]
+    assert rows[0] == "▫️ Tomek (child)"  # Anna left: not offered, not ticked
+    await sim.press("Tomek")
+    await harness.crash_and_restart()
+    sim = harness.user(sim.user_id, language_code="en")
+    await sim.press("Done")
+    ticked = [t for row in harness.fake.last_markup(sim.chat_id) for t, _ in row if "✅" in t]
+    assert ticked == ["✅ Housing", "✅ Health"]
+    assert harness.fake.errors == []
+
+
+@pytest.mark.parametrize("code", ["K-07", "R-01"])
+async def test_another_assistants_or_a_closed_familys_code_says_why(
+    harness: BotHarness, code: str
+) -> None:
+    sim = await harness.assistant(language_code="en")
+    await register_family(sim, members=(("Anna", "mother"),))
+    await register_family(sim, code="R-02")
+    other = await harness.assistant(2002, language_code="en")
+    await register_family(other, code="K-07")
+    await close_r01(sim)
+    await sim.send(f"/visit {code}")
+    text = harness.fake.last_text(sim.chat_id)
+    expected = "closed" if code == "R-01" else "I do not know that family among yours"
+    assert expected in text
+    assert "Which family did you visit?" in text  # the picker, with the one left open
+    assert next(t for row in harness.fake.last_markup(sim.chat_id) for t, _ in row) == "R-02"
     assert harness.fake.errors == []
