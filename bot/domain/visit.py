@@ -72,8 +72,8 @@ LIKE_LAST_DAYS = 30  # areas and activities are carried over only from a recent 
 
 
 def attempt_only(draft: VisitDraft) -> VisitDraft:
-    """A visit that did not take place keeps none of a visit's choices: no length, place,
-    people, areas, activities or goals (a draft pre-selected like the last visit has them)."""
+    """A missed visit's draft without the length, place, people, areas, activities, goals."""
+    # A draft pre-selected like the last visit has them; an attempt that failed keeps none.
     if draft.kind is not VisitKind.MISSED:
         return draft
     return draft.model_copy(
