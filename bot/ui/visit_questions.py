@@ -86,10 +86,10 @@ def visit_question(
         )
         return head + "\n" + _(
             "How long did it last? Press a button or type minutes (45) or hours (1h30)."
-        ) + _like(tr, draft), Keyboard([choices, cancel_row])
+        ) + _like(tr, draft, draft.duration_min), Keyboard([choices, cancel_row])
     if step is Step.PLACE:
         places = [b(_tick(p is draft.place) + labels.name(tr, p), "place", p.value) for p in Place]
-        return head + "\n" + _("Where?") + _like(tr, draft), Keyboard(
+        return head + "\n" + _("Where?") + _like(tr, draft, draft.place), Keyboard(
             [*in_rows(places, 2), cancel_row]
         )
     if step is Step.PRESENT:
@@ -98,20 +98,20 @@ def visit_question(
         chosen = {str(m) for m in draft.present}
         rows = b.toggles(options, chosen, done_text=_("Done ➡"))
         return head + "\n" + _("Who was present? Tap to mark, then Done.") + _like(
-            tr, draft
+            tr, draft, draft.present
         ), Keyboard([*rows, cancel_row])
     if step is Step.AREAS:
         options = [(a.value, labels.name(tr, a)) for a in Area]
         rows = b.toggles(options, {a.value for a in draft.areas}, done_text=_("Done ➡"))
         return head + "\n" + _("Which areas did you work on? Tap to mark, then Done.") + _like(
-            tr, draft
+            tr, draft, draft.areas
         ), Keyboard([*rows, cancel_row])
     if step is Step.ACTIVITIES:
         options = [(a.value, labels.name(tr, a)) for a in Activity]
         chosen = {a.value for a in draft.activities}
         rows = b.toggles(options, chosen, done_text=_("Done ➡"), per_row=1)
         return head + "\n" + _("What did you do? Tap to mark, then Done.") + _like(
-            tr, draft
+            tr, draft, draft.activities
         ), Keyboard([*rows, cancel_row])
     if step is Step.GOALS:
         options = [(str(g.id), f"{labels.name(tr, g.area)}: {g.text}") for g in goals]
@@ -156,9 +156,9 @@ def _tick(chosen: bool) -> str:
     return "✅ " if chosen else ""
 
 
-def _like(tr: Translator, draft: VisitDraft) -> str:
-    """A line saying the choices come from the last visit, while they do."""
-    if draft.like_visit is None or draft.editing:
+def _like(tr: Translator, draft: VisitDraft, marked: object) -> str:
+    """A line saying the step's choices come from the last visit, while it has some."""
+    if draft.like_visit is None or draft.editing or not marked:
         return ""
     day = tr.fmt_date(draft.like_visit)
     return "\n" + esc(

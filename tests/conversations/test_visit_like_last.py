@@ -105,10 +105,13 @@ async def test_after_a_month_only_people_place_and_length_carry_over(
         await sim.press("✅ 75 min")
         await sim.press("✅ Outdoors")
         assert _ticked(harness, sim) == ["✅ Anna (mother)"]
+        assert "as on the last visit (Wed 25 Nov)" in harness.fake.last_text(sim.chat_id)
         await sim.press("Done")
         assert _ticked(harness, sim) == []  # 35 days ago: areas are chosen anew
+        assert "as on the last visit" not in harness.fake.last_text(sim.chat_id)  # none is
         await sim.press("Done")
         assert _ticked(harness, sim) == []
+        assert "as on the last visit" not in harness.fake.last_text(sim.chat_id)
     assert harness.fake.errors == []
 
 
