@@ -13,18 +13,22 @@ LANG_PREFIX = register("lang", {"set"})
 LANGUAGE_NAMES = {"pl": "Polski", "en": "English"}
 
 
+def language_buttons(active: str) -> list[InlineKeyboardButton]:
+    """A button per language, the one the bot speaks now ticked."""
+    return [
+        InlineKeyboardButton(
+            ("✅ " if code == active else "") + LANGUAGE_NAMES[code],
+            callback_data=encode(LANG_PREFIX, "-", "set", code),
+        )
+        for code in LOCALES
+    ]
+
+
 async def choose_language(update: Update, context: BotContext) -> None:
     """Offer the languages as buttons."""
     if update.message is None:
         return
-    rows = [
-        [
-            InlineKeyboardButton(
-                LANGUAGE_NAMES[code], callback_data=encode(LANG_PREFIX, "-", "set", code)
-            )
-        ]
-        for code in LOCALES
-    ]
+    rows = [[button] for button in language_buttons(context.tr.locale)]
     await update.message.reply_text(
         context.tr.gettext("Choose a language:"), reply_markup=InlineKeyboardMarkup(rows)
     )

@@ -9,7 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from bot.domain.errors import DomainError
 from bot.handlers.common import answer_press, settle_reminder, show
 from bot.handlers.context import BotContext
-from bot.handlers.language import LANG_PREFIX, LANGUAGE_NAMES
+from bot.handlers.language import language_buttons
 from bot.handlers.reports import NAME_WORDS, document_name
 from bot.ui.callbacks import as_int, decode, encode, pressed_data, register
 from bot.ui.labels import describe_error
@@ -130,10 +130,7 @@ async def _settings_view(context: BotContext) -> tuple[str, InlineKeyboardMarkup
         )
         for c in QUIET_CHOICES
     ]
-    languages = [
-        InlineKeyboardButton(name, callback_data=encode(LANG_PREFIX, "-", "set", code))
-        for code, name in LANGUAGE_NAMES.items()
-    ]
+    languages = language_buttons(tr.locale)
     rows = [
         digest[:3],
         digest[3:],

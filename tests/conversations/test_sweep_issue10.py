@@ -150,7 +150,7 @@ async def test_no_quiet_hours_is_not_said_to_end(harness: BotHarness) -> None:
     lines = harness.fake.last_text(sim.chat_id).splitlines()
     assert "Cisza nocna: brak" in lines  # not "brak (przypomnienia czekają do jej końca)"
     ticked = [t for row in harness.fake.last_markup(sim.chat_id) for t, _ in row if "✅" in t]
-    assert ticked == ["✅ 07:30", "✅ bez ciszy nocnej"]
+    assert ticked == ["✅ 07:30", "✅ bez ciszy nocnej", "✅ Polski"]
     await sim.press("22:00–06:00")
     assert "Cisza nocna: 22:00–06:00 (przypomnienia czekają do jej końca)" in (
         harness.fake.last_text(sim.chat_id)

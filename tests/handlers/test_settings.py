@@ -40,11 +40,25 @@ def _ticked(harness: BotHarness, chat_id: int) -> list[str]:
 async def test_the_active_digest_time_and_quiet_hours_are_ticked(harness: BotHarness) -> None:
     sim = await harness.assistant(language_code="en")
     await sim.send("/settings")
-    assert _ticked(harness, sim.chat_id) == ["✅ 07:30", "✅ 20:00–07:00"]
+    assert _ticked(harness, sim.chat_id) == ["✅ 07:30", "✅ 20:00–07:00", "✅ English"]
     await sim.press("22:00–06:00")
-    assert _ticked(harness, sim.chat_id) == ["✅ 07:30", "✅ 22:00–06:00"]
+    assert _ticked(harness, sim.chat_id) == ["✅ 07:30", "✅ 22:00–06:00", "✅ English"]
     await sim.press("no quiet hours")
-    assert _ticked(harness, sim.chat_id) == ["✅ 07:30", "✅ no quiet hours"]
+    assert _ticked(harness, sim.chat_id) == ["✅ 07:30", "✅ no quiet hours", "✅ English"]
     await sim.press("✅ no quiet hours")  # the active one pressed again: still the one ticked
-    assert _ticked(harness, sim.chat_id) == ["✅ 07:30", "✅ no quiet hours"]
+    assert _ticked(harness, sim.chat_id) == ["✅ 07:30", "✅ no quiet hours", "✅ English"]
     assert all("not modified" in (c.error or "") for c in harness.fake.errors)
+
+
+async def test_the_language_the_bot_speaks_is_ticked(harness: BotHarness) -> None:
+    sim = await harness.assistant(language_code="en")
+    await sim.send("/settings")
+    assert "✅ English" in _ticked(harness, sim.chat_id)
+    await sim.press("Polski")
+    await sim.send("/ustawienia")
+    assert _ticked(harness, sim.chat_id)[-1] == "✅ Polski"
+    await sim.send("/jezyk")
+    assert _ticked(harness, sim.chat_id) == ["✅ Polski"]
+    await sim.press("✅ Polski")  # the active one pressed again: still Polish
+    assert "po polsku" in harness.fake.last_text(sim.chat_id)
+    assert harness.fake.errors == []
