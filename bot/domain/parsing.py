@@ -27,6 +27,19 @@ _HOURS_MINUTES = re.compile(
 )
 _CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$", re.ASCII)
 _DECIMAL_HOURS = re.compile(rf"^(\d{{1,2}})[.,](\d{{1,2}})\s*{_HOUR_WORD}$", re.ASCII)
+# Lengths said in words, without a number (spaces folded, a final full stop dropped).
+_SPOKEN_LENGTHS = {
+    "pół godziny": 30,
+    "godzina": 60,
+    "godzinę": 60,
+    "półtorej godziny": 90,
+    "półtora godziny": 90,  # said so, if not written so
+    "half an hour": 30,
+    "an hour": 60,
+    "one hour": 60,
+    "an hour and a half": 90,
+    "one and a half hours": 90,
+}
 
 
 class YearPreference(StrEnum):
@@ -101,10 +114,12 @@ def _make_date(year: int, month: int, day: int) -> date:
 
 
 def parse_duration(text: str) -> int:
-    """Parse `45`, `90 min`, `1h30`, `1:30`, `1,5h` or `2 godziny` into minutes (5–600)."""
+    """Parse `45`, `90 min`, `1h30`, `1:30`, `1,5h`, `2 godziny` or `półtorej godziny` (5–600)."""
     cleaned = text.strip().lower()
     minutes: int | None = None
-    if found := _MINUTES.match(cleaned):
+    if (spoken := _SPOKEN_LENGTHS.get(" ".join(cleaned.split()).rstrip("."))) is not None:
+        minutes = spoken
+    elif found := _MINUTES.match(cleaned):
         minutes = int(found[1])
     elif found := _HOURS_MINUTES.match(cleaned):
         extra = int(found[2]) if found[2] else 0
