@@ -85,7 +85,7 @@ async def test_the_migration_fills_in_families_visited_before_it(
         await _visit(db, 1, "2026-11-02")
         await _visit(db, 1, "2026-10-30")
         await _visit(db, 2, "2026-11-03", "missed")
-        monkeypatch.setattr(db_module, "_migrations", lambda: shipped)
+        monkeypatch.setattr(db_module, "_migrations", lambda: [m for m in shipped if m[0] <= 24])
         assert await db.migrate() == 24
         assert await _last_visits(db) == {1: "2026-11-02", 2: None, 3: None}
         await _visit(db, 2, "2026-11-04")
