@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.config import Settings
-from bot.storage import db as db_module
 from bot.storage.db import Database
+from tests.support.migrations import migrated_up_to
 
 _NOW = "2026-11-23T07:00:00+00:00"
 _TRUTH = (
@@ -75,20 +75,12 @@ async def test_the_last_completed_visit_follows_every_write_to_visits(db: Databa
 async def test_the_migration_fills_in_families_visited_before_it(
     settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    shipped = db_module._migrations()
-    monkeypatch.setattr(db_module, "_migrations", lambda: [m for m in shipped if m[0] <= 23])
-    settings.database_path.parent.mkdir(parents=True, exist_ok=True)
-    db = await Database.open(settings.database_path, settings.key())
-    try:
-        assert await db.migrate() == 23
+    async with migrated_up_to(settings, monkeypatch, 23) as (db, migrate_to):
         await _families(db, 3)
         await _visit(db, 1, "2026-11-02")
         await _visit(db, 1, "2026-10-30")
         await _visit(db, 2, "2026-11-03", "missed")
-        monkeypatch.setattr(db_module, "_migrations", lambda: [m for m in shipped if m[0] <= 24])
-        assert await db.migrate() == 24
+        assert await migrate_to(24) == 24
         assert await _last_visits(db) == {1: "2026-11-02", 2: None, 3: None}
         await _visit(db, 2, "2026-11-04")
         assert await _last_visits(db) == {1: "2026-11-02", 2: "2026-11-04", 3: None}
-    finally:
-        await db.close()

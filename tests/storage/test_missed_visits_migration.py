@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.config import Settings
-from bot.storage import db as db_module
 from bot.storage.db import Database
+from tests.support.migrations import migrated_up_to
 
 _NOW = "2026-11-23T07:00:00+00:00"
 
@@ -42,12 +42,7 @@ async def _choices(db: Database, visit: int) -> tuple[object, ...]:
 async def test_a_missed_visit_loses_the_choices_a_visit_keeps(
     settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    shipped = db_module._migrations()
-    monkeypatch.setattr(db_module, "_migrations", lambda: [m for m in shipped if m[0] <= 24])
-    settings.database_path.parent.mkdir(parents=True, exist_ok=True)
-    db = await Database.open(settings.database_path, settings.key())
-    try:
-        assert await db.migrate() == 24
+    async with migrated_up_to(settings, monkeypatch, 24) as (db, migrate_to):
         async with db.write() as conn:
             await conn.execute(
                 "INSERT INTO assistants (telegram_id, display_name, joined_at) VALUES (1, 'A', ?)",
@@ -63,9 +58,6 @@ async def test_a_missed_visit_loses_the_choices_a_visit_keeps(
                 "VALUES (1, 1, 'Anna', 'mother', 0)"
             )
         visit, missed = await _saved(db, "completed"), await _saved(db, "missed")
-        monkeypatch.setattr(db_module, "_migrations", lambda: shipped)
-        assert await db.migrate() >= 25
+        assert await migrate_to(25) == 25
         assert await _choices(db, visit) == (75, "outdoors", 1, 1, 1)
         assert await _choices(db, missed) == (None, None, 0, 0, 0)
-    finally:
-        await db.close()

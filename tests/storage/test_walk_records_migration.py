@@ -7,20 +7,14 @@ import json
 import pytest
 
 from bot.config import Settings
-from bot.storage import db as db_module
-from bot.storage.db import Database
+from tests.support.migrations import migrated_up_to
 
 
 async def test_an_open_draft_is_carried_over_and_old_keys_go(
     settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Only the migrations up to 0010: the later ones must not run twice over this database.
-    shipped = db_module._migrations()
-    monkeypatch.setattr(db_module, "_migrations", lambda: [m for m in shipped if m[0] <= 10])
-    settings.database_path.parent.mkdir(parents=True, exist_ok=True)
-    db = await Database.open(settings.database_path, settings.key())
-    try:
-        await db.migrate()
+    # Up to 0010, then 0010 again over the rows as 0009 held them.
+    async with migrated_up_to(settings, monkeypatch, 10) as (db, migrate_to):
         await db.conn.execute("PRAGMA user_version = 9")
         old_visit = {
             "active": "record_visit",
@@ -39,7 +33,7 @@ async def test_an_open_draft_is_carried_over_and_old_keys_go(
                 "INSERT INTO ptb_conversations (name, key, state) "
                 "VALUES ('goal', '[1,1]', '\"menu\"')"
             )
-        assert await db.migrate() == 10
+        assert await migrate_to(10) == 10
         rows = {
             r["user_id"]: json.loads(r["data"])
             for r in await db.fetch_all("SELECT user_id, data FROM ptb_user_data")
@@ -61,5 +55,3 @@ async def test_an_open_draft_is_carried_over_and_old_keys_go(
             }
         }
         assert await db.fetch_all("SELECT * FROM ptb_conversations") == []
-    finally:
-        await db.close()
