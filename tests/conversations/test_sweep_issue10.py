@@ -54,12 +54,7 @@ async def test_a_missed_visit_after_a_real_one_keeps_none_of_its_choices(
 async def test_an_older_drop_question_does_not_start_the_newer_command(
     harness: BotHarness,
 ) -> None:
-    sim = await harness.assistant(language_code="pl")
-    await sim.send("/lang")
-    await sim.press("English")
-    await register_family(sim, members=(("Anna", "mother"),))
-    await sim.send("/lang")
-    await sim.press("Polski")
+    sim = await _polish_family(harness)
     await sim.send("/wizyta R-01")
     await sim.press("Dziś")
     await sim.press("90 min")

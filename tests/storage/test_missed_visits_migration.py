@@ -6,6 +6,7 @@ import pytest
 
 from bot.config import Settings
 from bot.storage.db import Database
+from tests.storage.test_family_last_visit import _families as families
 from tests.support.migrations import migrated_up_to
 
 _NOW = "2026-11-23T07:00:00+00:00"
@@ -43,16 +44,8 @@ async def test_a_missed_visit_loses_the_choices_a_visit_keeps(
     settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     async with migrated_up_to(settings, monkeypatch, 24) as (db, migrate_to):
+        await families(db, 1)
         async with db.write() as conn:
-            await conn.execute(
-                "INSERT INTO assistants (telegram_id, display_name, joined_at) VALUES (1, 'A', ?)",
-                (_NOW,),
-            )
-            await conn.execute(
-                "INSERT INTO families (id, code, assistant_id, visits_per_week, created_at) "
-                "VALUES (1, 'R-01', 1, 1, ?)",
-                (_NOW,),
-            )
             await conn.execute(
                 "INSERT INTO members (id, family_id, name, role, position) "
                 "VALUES (1, 1, 'Anna', 'mother', 0)"
