@@ -32,6 +32,7 @@ from bot.app import build_application, start_up
 from bot.config import ConfigError, Settings, load_settings
 from bot.doctor import doctor
 from bot.export_family import export_command
+from bot.reminders.job import stop_sending
 from bot.safekeeping import audit_cli, keys
 from bot.services.registry import Services
 from bot.storage.db import Database, DatabaseError
@@ -90,6 +91,7 @@ async def run(settings: Settings) -> None:
             log.info("bot @%s is running", application.bot.username)
             await stop.wait()
             log.info("stopping")
+            stop_sending(application)  # PTB's stop waits for the running tick
             await application.updater.stop()
             await application.stop()
     finally:

@@ -56,6 +56,13 @@ async def _forget_old_updates(application: Any, now: datetime) -> None:
         await persistence.forget_updates_before(now - REPLAY_WINDOW)
 
 
+def stop_sending(application: Any) -> None:
+    """At shutdown: end the dispatcher's run after the message in flight (a run may last 53 s)."""
+    dispatcher: Dispatcher | None = application.bot_data.get(DISPATCHER_KEY)
+    if dispatcher is not None:
+        dispatcher.stop()
+
+
 def schedule(application: Any, dispatcher: Dispatcher) -> None:
     """Run the tick every minute; a late run is coalesced and allowed a grace period."""
     application.bot_data[DISPATCHER_KEY] = dispatcher

@@ -2,7 +2,9 @@
 
 `Dispatcher.dispatch` sends through a `Sender` (the Telegram adapter), and marks each row sent
 right after Telegram accepted it. The morning batches it reaches are expanded into rows first
-(morning_batches.py), oldest first, a dispatch run's worth at a time.
+(morning_batches.py), oldest first, a pass's worth at a time. A run takes pass after pass
+while a whole batch came due and its time (`RUN_SECONDS`) lasts: at the paced 25 a second, a
+Monday's morning for thousands of assistants goes out in minutes, not 200 rows a minute.
 
 The one at-least-once window: if the process dies after Telegram accepted a message but
 before `sent_at` is committed (a few milliseconds between the HTTP answer and the next
@@ -23,6 +25,7 @@ import asyncio
 import logging
 import time as monotonic_time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -40,7 +43,8 @@ RETRY_BASE = timedelta(minutes=1)
 RETRY_MAX = timedelta(hours=1)
 PER_CHAT_INTERVAL = 1.0  # seconds between two messages to one chat (Telegram: about 1/s)
 OVERALL_PER_SECOND = 25  # below Telegram's 30/s for the whole bot
-DISPATCH_BATCH = 200
+DISPATCH_BATCH = 200  # rows read per pass (8 s of sending at the overall pace)
+RUN_SECONDS = 45.0  # no new pass after this: a pass (8 s) ends before the minute's next tick
 
 
 class SendLater(Exception):
@@ -80,9 +84,10 @@ class DispatchReport(BaseModel):
 class Dispatcher:
     """Sends pending outbox rows whose time has come, paced, oldest first.
 
-    Pacing within one run: at most one message per `per_chat_interval` seconds to one chat
-    and `overall_per_second` overall (the adapter may add PTB's AIORateLimiter on top). Runs
-    do not overlap: a call while one is running returns an empty report at once.
+    Pacing within one run, over all its passes: at most one message per `per_chat_interval`
+    seconds to one chat and `overall_per_second` overall (the adapter may add PTB's
+    AIORateLimiter on top). Runs do not overlap: a call while one is running returns an
+    empty report at once.
     """
 
     def __init__(
@@ -97,6 +102,7 @@ class Dispatcher:
         per_chat_interval: float = PER_CHAT_INTERVAL,
         overall_per_second: float = OVERALL_PER_SECOND,
         batch: int = DISPATCH_BATCH,
+        run_seconds: float = RUN_SECONDS,
     ) -> None:
         self.reminders = reminders
         self.sender = sender
@@ -107,11 +113,17 @@ class Dispatcher:
         self.per_chat_interval = per_chat_interval
         self.overall_interval = 1 / overall_per_second
         self.batch = batch
+        self.run_seconds = run_seconds
         self._running = asyncio.Lock()
+        self._stopping = False
+
+    def stop(self) -> None:
+        """Send nothing more: a run in progress ends after the message in flight (shutdown)."""
+        self._stopping = True
 
     async def dispatch(self, now: datetime | None = None) -> DispatchReport:
         """Send what is due; return what happened (admins are notified of unreachable people)."""
-        if self._running.locked():
+        if self._running.locked() or self._stopping:
             return DispatchReport()
         async with self._running:
             report = await self._run(now or self.clock.now())
@@ -124,22 +136,31 @@ class Dispatcher:
         return report
 
     async def _run(self, now: datetime) -> DispatchReport:
-        """One pass over the due rows (morning batches reached are expanded into rows first)."""
-        await expand_due(self.reminders, now, self.batch)
-        items = await self.reminders.due(now, self.batch)
-        sent = requeued = failed = dropped = 0
-        notices: list[UnreachableNotice] = []
-        started = self.monotonic()
-        for offset, item in self._schedule(items):
-            delay = started + offset - self.monotonic()
+        """Passes over the rows due at `now` while a whole batch comes and the run has time."""
+        tally = _Tally()
+        pace = _Pace(self.per_chat_interval, self.overall_interval, self.monotonic())
+        while True:
+            # Morning batches reached are expanded into rows first, a pass's worth.
+            await expand_due(self.reminders, now, self.batch)
+            items = await self.reminders.due(now, self.batch)
+            held = await self._pass(items, pace, tally)
+            if held or self._stopping or len(items) < self.batch:
+                break  # flood control holds for the whole bot, or nothing more is due
+            if self.monotonic() - pace.started >= self.run_seconds:
+                break
+        return tally.report()
+
+    async def _pass(self, items: list[OutboxItem], pace: _Pace, tally: _Tally) -> bool:
+        """Send a pass's rows in their slots; True when Telegram asked the bot to wait."""
+        for offset, item in pace.slots(items):
+            delay = pace.started + offset - self.monotonic()
             if delay > 0:
                 await self.sleep(delay)
+            if self._stopping:
+                return False  # the rows left stay pending for the next start
             if not await self.reminders.is_pending(item.id):
                 continue  # done, withdrawn or dropped while this run was waiting
-            family_id = item.facts.family_id
-            if family_id is not None and not await self.reminders.holds_family(
-                item.assistant_id, family_id, closed=item.kind in MONITORING_KINDS
-            ):  # reassigned (or closed) meanwhile: a new assistant gets their own copy
+            if not await self._still_true(item):
                 await self.reminders.withdraw_item(item.id)
                 continue
             try:
@@ -147,16 +168,16 @@ class Dispatcher:
             except SendLater as exc:
                 when = self.clock.now() + timedelta(seconds=max(exc.seconds, 1))
                 await self.reminders.retry_at(item.id, when, "retry_after")
-                requeued += 1
-                break  # flood control holds for the whole bot: the next run goes on
+                tally.requeued += 1
+                return True  # flood control holds for the whole bot: the next run goes on
             except RecipientGone:
                 # Their waiting mornings are dropped like their rows, and counted with them.
                 await expand_all_of(self.reminders, item.assistant_id, self.clock.now())
                 name, count = await self.reminders.drop_unreachable(
                     item.assistant_id, self.clock.now(), "recipient_gone"
                 )
-                dropped += count
-                notices.append(
+                tally.dropped += count
+                tally.notices.append(
                     UnreachableNotice(
                         assistant_id=item.assistant_id, display_name=name, dropped=count
                     )
@@ -166,40 +187,84 @@ class Dispatcher:
                 log.warning("reminder %s not sent: %s", item.id, error)
                 if item.attempts + 1 >= MAX_ATTEMPTS:
                     await self.reminders.mark_failed(item.id, error)
-                    failed += 1
+                    tally.failed += 1
                 else:
                     backoff = min(RETRY_BASE * 2**item.attempts, RETRY_MAX)
                     await self.reminders.retry_at(item.id, self.clock.now() + backoff, error)
-                    requeued += 1
+                    tally.requeued += 1
             else:
                 await self.reminders.mark_sent(item.id, self.clock.now())
-                sent += 1
+                tally.sent += 1
+        return False
+
+    async def _still_true(self, item: OutboxItem) -> bool:
+        """Whether the reminder still holds: its family is the recipient's, its gap still open.
+
+        A family reassigned (or closed) meanwhile: a new assistant gets their own copy. A visit
+        recorded since the tick (a snoozed reminder, a morning sent late): no nagging.
+        """
+        family_id = item.facts.family_id
+        if family_id is None:
+            return True
+        held = await self.reminders.held_family(
+            item.assistant_id, family_id, closed=item.kind in MONITORING_KINDS
+        )
+        if held is None:
+            return False
+        gap = item.facts.visit_gap
+        return gap is None or not gap.visited_since(held.last_visit)
+
+
+@dataclass
+class _Tally:
+    """What a run has done so far, over its passes."""
+
+    sent: int = 0
+    requeued: int = 0
+    failed: int = 0
+    dropped: int = 0
+    notices: list[UnreachableNotice] = field(default_factory=list)
+
+    def report(self) -> DispatchReport:
+        """The run's report."""
         return DispatchReport(
-            sent=sent,
-            requeued=requeued,
-            failed=failed,
-            dropped=dropped,
-            unreachable=tuple(notices),
+            sent=self.sent,
+            requeued=self.requeued,
+            failed=self.failed,
+            dropped=self.dropped,
+            unreachable=tuple(self.notices),
         )
 
-    def _schedule(self, items: list[OutboxItem]) -> list[tuple[float, OutboxItem]]:
-        """Each row's send offset (seconds from the start of the run), in send order.
+
+@dataclass
+class _Pace:
+    """A run's send slots, in seconds from its start, over all its passes."""
+
+    # Kept from pass to pass: a chat whose rows end one pass and begin the next still gets
+    # them a second apart.
+
+    per_chat_interval: float
+    overall_interval: float
+    started: float
+    offset: float = 0.0
+    free_at: dict[int, float] = field(default_factory=dict)
+
+    def slots(self, items: list[OutboxItem]) -> list[tuple[float, OutboxItem]]:
+        """Each row's send offset, in send order, after the slots of the passes before.
 
         Oldest first, except that a chat's next message waits for its own slot while other
-        chats' messages go ahead; overall the slots are `1 / overall_per_second` apart.
+        chats' messages go ahead; overall the slots are `overall_interval` apart.
         """
         remaining = list(items)
-        free_at: dict[int, float] = {}
-        offset = 0.0
         slots: list[tuple[float, OutboxItem]] = []
         while remaining:
             for position, item in enumerate(remaining):
-                if free_at.get(item.assistant_id, 0.0) <= offset:
-                    slots.append((offset, item))
-                    free_at[item.assistant_id] = offset + self.per_chat_interval
-                    offset += self.overall_interval
+                if self.free_at.get(item.assistant_id, 0.0) <= self.offset:
+                    slots.append((self.offset, item))
+                    self.free_at[item.assistant_id] = self.offset + self.per_chat_interval
+                    self.offset += self.overall_interval
                     del remaining[position]
                     break
             else:
-                offset = min(free_at[item.assistant_id] for item in remaining)
+                self.offset = min(self.free_at[item.assistant_id] for item in remaining)
         return slots

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -99,6 +99,13 @@ class UnreachableNotice(BaseModel):
     assistant_id: int
     display_name: str
     dropped: int  # pending reminders dropped
+
+
+@dataclass(frozen=True, slots=True)
+class HeldFamily:
+    """What the dispatcher checks of a reminder's family before sending it."""
+
+    last_visit: date | None  # the last completed visit (migration 0024 keeps it on the row)
 
 
 class OutboxRepository(MorningBatchStore):
@@ -274,20 +281,23 @@ class OutboxRepository(MorningBatchStore):
         sets = "status = ?, key = key || '~' || id"
         await self._change_pending(outbox_id, sets, OutboxStatus.WITHDRAWN.value)
 
-    async def holds_family(
+    async def held_family(
         self, assistant_id: int, family_id: int, *, closed: bool = False
-    ) -> bool:
-        """Whether the family is (still) assigned to this assistant, in the caseload.
+    ) -> HeldFamily | None:
+        """The family, if it is (still) assigned to this assistant, in the caseload.
 
         With `closed`, a closed family counts too (monitoring reminders are about those), but
         never an erased one: its reminders (pending, or in a waiting morning) are void.
         """
         row = await self.db.fetch_one(
-            "SELECT 1 AS held FROM families WHERE id = ? AND assistant_id = ? "
+            "SELECT last_visit_on FROM families WHERE id = ? AND assistant_id = ? "
             "AND (active = 1 OR ?) AND erased_at IS NULL",
             (family_id, assistant_id, closed),
         )
-        return row is not None
+        if row is None:
+            return None
+        last = row["last_visit_on"]
+        return HeldFamily(last_visit=None if last is None else date.fromisoformat(last))
 
     async def purge(self, before: datetime) -> int:
         """Delete finished rows created before a moment (their keys' windows are long over)."""

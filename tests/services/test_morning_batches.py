@@ -10,8 +10,9 @@ from the stored inputs that differ from what the rules give on the data itself.
 from __future__ import annotations
 
 import asyncio
+import itertools
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -31,7 +32,7 @@ from bot.services.dispatcher import Dispatcher
 from bot.services.morning_batches import expand
 from bot.services.registry import Services
 from bot.storage.db import Database
-from bot.storage.outbox import OutboxRepository, OutboxStatus
+from bot.storage.outbox import OutboxItem, OutboxRepository, OutboxStatus
 from bot.storage.people import PeopleRepository
 from tests.services.test_reminders import Crash, FakeSender, FakeTime
 from tests.support.mornings import expand_mornings
@@ -68,11 +69,20 @@ class World:
     family_id: int
 
     def dispatcher(
-        self, sender: FakeSender, services: Services | None = None, batch: int = 200
+        self,
+        sender: FakeSender,
+        services: Services | None = None,
+        batch: int = 200,
+        *,
+        run_seconds: float = 0.0,
+        time: FakeTime | None = None,
     ) -> Dispatcher:
-        """A dispatcher with fake pacing time, sending up to `batch` rows a run."""
+        """A dispatcher with fake pacing time, sending `batch` rows a pass, one pass a run.
+
+        `run_seconds` lets a run take more passes while it lasts (on `time`'s fake clock).
+        """
         services = services or self.services
-        fake = FakeTime()
+        fake = time or FakeTime()
         return Dispatcher(
             services.reminders.reminders,
             sender,
@@ -80,6 +90,7 @@ class World:
             sleep=fake.sleep,
             monotonic=fake.monotonic,
             batch=batch,
+            run_seconds=run_seconds,
         )
 
     async def rows(self) -> list[dict[str, object]]:
@@ -135,6 +146,71 @@ async def test_a_dispatch_run_expands_only_what_it_can_send(world: World) -> Non
     assert (await world.dispatcher(sender, batch=2).dispatch()).sent == 1
     assert len(sender.sent) == 5
     assert len({item.key for _, item in sender.sent}) == 5
+
+
+@dataclass
+class TimedSender(FakeSender):
+    """A sender that notes the fake time of every message it accepts."""
+
+    time: FakeTime = field(default_factory=FakeTime)
+    times: list[float] = field(default_factory=list)
+
+    async def send(self, chat_id: int, reminder: OutboxItem) -> None:
+        """Deliver, and note when."""
+        await super().send(chat_id, reminder)
+        self.times.append(self.time.now)
+
+
+async def test_a_run_takes_pass_after_pass_while_whole_batches_come(world: World) -> None:
+    await world.services.reminders.tick()  # five rows in two mornings
+    time = FakeTime()
+    sender = TimedSender(time=time)
+    # Passes of two rows: three passes in one run (the third finds one row and ends it).
+    dispatcher = world.dispatcher(sender, batch=2, run_seconds=40, time=time)
+    assert (await dispatcher.dispatch()).sent == 5
+    assert await world.waiting() == []
+    assert {r["status"] for r in await world.rows()} == {OutboxStatus.SENT}
+    # The pace holds over passes: the owner's three rows (two in the first pass, one in the
+    # second) are a second apart, the other's two as well.
+    for assistant, gaps in ((OWNER, [1.0, 1.0]), (OTHER, [1.0])):
+        times = [
+            t
+            for (chat, _), t in zip(sender.sent, sender.times, strict=True)
+            if chat == assistant.telegram_id
+        ]
+        assert [round(b - a, 2) for a, b in itertools.pairwise(times)] == gaps
+    assert sorted(sender.times) == sender.times
+
+
+async def test_a_run_takes_no_new_pass_once_its_time_is_spent(world: World) -> None:
+    await world.services.reminders.tick()
+    time = FakeTime()
+    sender = FakeSender()
+    # The first pass's two rows (the owner's, a second apart) spend the run's half second.
+    first = world.dispatcher(sender, batch=2, run_seconds=0.5, time=time)
+    assert (await first.dispatch()).sent == 2
+    # The next run's first pass takes two chats' rows at once: its time lasts for one more.
+    second = world.dispatcher(sender, batch=2, run_seconds=0.5, time=time)
+    assert (await second.dispatch()).sent == 3
+
+
+async def test_a_stopped_dispatcher_ends_its_run_after_the_message_in_flight(world: World) -> None:
+    await world.services.reminders.tick()
+    dispatcher: Dispatcher | None = None
+
+    @dataclass
+    class StoppingSender(FakeSender):
+        async def send(self, chat_id: int, reminder: OutboxItem) -> None:
+            await super().send(chat_id, reminder)
+            assert dispatcher is not None
+            dispatcher.stop()  # the shutdown comes while this message is sent
+
+    sender = StoppingSender()
+    dispatcher = world.dispatcher(sender, batch=200, run_seconds=40)
+    assert (await dispatcher.dispatch()).sent == 1
+    assert (await dispatcher.dispatch()).sent == 0  # stopped: nothing more
+    # What was not sent waits for the next start.
+    assert (await world.dispatcher(FakeSender()).dispatch()).sent == 4
 
 
 async def test_a_crash_while_expanding_leaves_the_batch_waiting(

@@ -21,7 +21,8 @@ from bot.domain.errors import DomainError, NotAllowed, NotFound
 from bot.domain.family import Member, NewFamily
 from bot.domain.people import Actor
 from bot.domain.reminders.kinds import ReminderKind
-from bot.domain.vocabulary import MemberRole
+from bot.domain.visit import VisitDraft
+from bot.domain.vocabulary import MemberRole, MissedReason, Place, VisitKind
 from bot.i18n import translator
 from bot.services.morning_batches import expand_due
 from bot.services.registry import Services
@@ -474,6 +475,87 @@ async def test_snooze_and_done(world: World) -> None:
     with pytest.raises(DomainError) as closed:
         await reminders.snooze(OWNER, item.id, NOW + timedelta(hours=3))
     assert closed.value.code == "reminder_closed"
+
+
+async def _visit(
+    world: World, family_id: int, day: date, kind: VisitKind = VisitKind.COMPLETED
+) -> None:
+    """The owner records a visit (or a missed one) on `day`, now."""
+    draft = VisitDraft(
+        token=f"{family_id}-{day}-{kind}", family_id=family_id, visit_date=day, kind=kind
+    )
+    if kind is VisitKind.COMPLETED:
+        draft.duration_min, draft.place, draft.note = 60, Place.HOME, "A visit."
+    else:
+        draft.missed_reason = MissedReason.NOBODY_HOME
+    await world.services.visits.record(OWNER, draft)
+
+
+def _overdue_codes(sender: FakeSender) -> list[str]:
+    """The families whose overdue-visit reminders were sent, in order."""
+    return [
+        item.facts.family_code
+        for _, item in sender.sent
+        if item.kind is ReminderKind.OVERDUE_VISIT
+    ]
+
+
+async def test_a_visit_recorded_after_the_tick_withdraws_its_overdue_reminder(
+    world: World,
+) -> None:
+    await world.services.reminders.tick()  # R-01, R-03 (the owner's) and R-02 wait for a visit
+    await _visit(world, world.family_id, MONDAY)  # R-01 is visited before the sending
+    sender = FakeSender()
+    report = await world.dispatcher(sender).dispatch()
+    assert _overdue_codes(sender) == ["R-02", "R-03"]
+    assert report.sent == 4
+    [row] = [r for r in await world.outbox() if r["subject"] == f"family:{world.family_id}"]
+    assert row["status"] == OutboxStatus.WITHDRAWN
+
+
+async def test_a_snoozed_overdue_reminder_does_not_come_after_the_visit(world: World) -> None:
+    reminders = world.services.reminders
+    await reminders.tick()
+    sender = FakeSender()
+    await world.dispatcher(sender).dispatch()
+    [item] = [i for _, i in sender.sent if i.facts.family_id == world.family_id]
+    await reminders.snooze(OWNER, item.id, NOW + timedelta(hours=1))
+    await _visit(world, world.family_id, MONDAY)
+    again = FakeSender()
+    with time_machine.travel(NOW + timedelta(hours=1), tick=False):
+        assert (await world.dispatcher(again).dispatch()).sent == 0
+    stored = await reminders.reminders.get(item.id)
+    assert stored is not None
+    assert stored.status is OutboxStatus.WITHDRAWN
+
+
+async def test_only_a_later_completed_visit_closes_the_gap(
+    world: World, frozen_clock: time_machine.Coordinates
+) -> None:
+    # R-01 was last visited ten days ago: overdue this morning, counted from that visit.
+    await _visit(world, world.family_id, MONDAY - timedelta(days=10))
+    await world.services.reminders.tick()
+    [row] = [r for r in await world.outbox() if r["subject"] == f"family:{world.family_id}"]
+    item = await world.services.reminders.reminders.get(int(str(row["id"])))
+    assert item is not None
+    gap = item.facts.visit_gap
+    assert gap is not None
+    assert gap.last_visit == MONDAY - timedelta(days=10)
+    # A missed visit today and a visit of two weeks ago typed in late leave it open...
+    await _visit(world, world.family_id, MONDAY, VisitKind.MISSED)
+    await _visit(world, world.family_id, MONDAY - timedelta(days=14))
+    sender = FakeSender()
+    await world.dispatcher(sender).dispatch()
+    assert _overdue_codes(sender) == ["R-01", "R-02", "R-03"]
+    # ...and a rule on the fact: a later visit closes it, a first one closes a never-visited gap.
+    assert gap.visited_since(MONDAY - timedelta(days=9))
+    assert not gap.visited_since(MONDAY - timedelta(days=10))
+    assert not gap.visited_since(None)
+    never = gap.model_copy(update={"visited": False, "last_visit": None})
+    assert never.visited_since(MONDAY - timedelta(days=30))
+    # A row queued before the date was kept tells nothing: it is sent.
+    legacy = gap.model_copy(update={"last_visit": None})
+    assert not legacy.visited_since(MONDAY)
 
 
 async def test_snooze_into_quiet_hours_waits_for_their_end(world: World) -> None:

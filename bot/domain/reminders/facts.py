@@ -38,6 +38,17 @@ class VisitGapFact(BaseModel):
     days: int
     visited: bool  # False: never visited, `days` counts from the registration
     visits_per_week: int
+    # The visit `days` counts from. None when never visited, or in a row queued before it was
+    # kept (visited: then nothing can be told from it, see `visited_since`).
+    last_visit: date | None = None
+
+    def visited_since(self, last_visit: date | None) -> bool:
+        """Whether the family's last completed visit now is a later one: the gap is closed."""
+        if last_visit is None:
+            return False
+        if not self.visited:
+            return True
+        return self.last_visit is not None and last_visit > self.last_visit
 
 
 class DueFact(BaseModel):
@@ -291,6 +302,7 @@ def gap_fact(family: FamilySnapshot, day: date) -> VisitGapFact:
         days=family.days_without_visit(day),
         visited=family.last_visit is not None,
         visits_per_week=family.visits_per_week,
+        last_visit=family.last_visit,
     )
 
 
