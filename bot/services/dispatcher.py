@@ -152,16 +152,17 @@ class Dispatcher:
 
     async def _pass(self, items: list[OutboxItem], pace: _Pace, tally: _Tally) -> bool:
         """Send a pass's rows in their slots; True when Telegram asked the bot to wait."""
-        for offset, item in pace.slots(items):
+        for offset, queued in pace.slots(items):
             delay = pace.started + offset - self.monotonic()
             if delay > 0:
                 await self.sleep(delay)
             if self._stopping:
                 return False  # the rows left stay pending for the next start
-            if not await self.reminders.is_pending(item.id):
+            if not await self.reminders.is_pending(queued.id):
                 continue  # done, withdrawn or dropped while this run was waiting
-            if not await self._still_true(item):
-                await self.reminders.withdraw_item(item.id)
+            item = await self._as_now(queued)
+            if item is None:
+                await self.reminders.withdraw_item(queued.id)
                 continue
             try:
                 await self.sender.send(item.assistant_id, item)
@@ -197,22 +198,28 @@ class Dispatcher:
                 tally.sent += 1
         return False
 
-    async def _still_true(self, item: OutboxItem) -> bool:
-        """Whether the reminder still holds: its family is the recipient's, its gap still open.
+    async def _as_now(self, item: OutboxItem) -> OutboxItem | None:
+        """The reminder as it holds now; None when it no longer does (it is withdrawn).
 
         A family reassigned (or closed) meanwhile: a new assistant gets their own copy. A visit
-        recorded since the tick (a snoozed reminder, a morning sent late): no nagging.
+        recorded since the tick (a snoozed reminder, a morning sent late): no nagging. A
+        digest leaves out what was dealt with since.
         """
+        digest = item.facts.digest
+        if digest is not None and not digest.is_empty:
+            now = await self.reminders.digest_now(item.assistant_id, digest)
+            facts = item.facts.model_copy(update={"digest": digest.as_of(now)})
+            return item.model_copy(update={"facts": facts})
         family_id = item.facts.family_id
         if family_id is None:
-            return True
+            return item
         held = await self.reminders.held_family(
             item.assistant_id, family_id, closed=item.kind in MONITORING_KINDS
         )
         if held is None:
-            return False
+            return None
         gap = item.facts.visit_gap
-        return gap is None or not gap.visited_since(held.last_visit)
+        return None if gap is not None and gap.visited_since(held.last_visit) else item
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -23,6 +23,7 @@ from bot.storage.morning_batches import (
     claim_batch,
     store_batches,
 )
+from bot.storage.sending_checks import SendingChecks
 
 CATCH_UP_SUFFIXES = 50  # more catch-ups than this in one hour for one person is a bug upstream
 _ITEM_COLUMNS = (
@@ -101,14 +102,7 @@ class UnreachableNotice(BaseModel):
     dropped: int  # pending reminders dropped
 
 
-@dataclass(frozen=True, slots=True)
-class HeldFamily:
-    """What the dispatcher checks of a reminder's family before sending it."""
-
-    last_visit: date | None  # the last completed visit (migration 0024 keeps it on the row)
-
-
-class OutboxRepository(MorningBatchStore):
+class OutboxRepository(MorningBatchStore, SendingChecks):
     """The outbox rows: queued by a tick, sent, retried, snoozed, withdrawn, purged."""
 
     def __init__(self, db: Database, *, timezone: str, locale: str) -> None:
@@ -280,24 +274,6 @@ class OutboxRepository(MorningBatchStore):
         """Withdraw one pending row (its family moved to another assistant)."""
         sets = "status = ?, key = key || '~' || id"
         await self._change_pending(outbox_id, sets, OutboxStatus.WITHDRAWN.value)
-
-    async def held_family(
-        self, assistant_id: int, family_id: int, *, closed: bool = False
-    ) -> HeldFamily | None:
-        """The family, if it is (still) assigned to this assistant, in the caseload.
-
-        With `closed`, a closed family counts too (monitoring reminders are about those), but
-        never an erased one: its reminders (pending, or in a waiting morning) are void.
-        """
-        row = await self.db.fetch_one(
-            "SELECT last_visit_on FROM families WHERE id = ? AND assistant_id = ? "
-            "AND (active = 1 OR ?) AND erased_at IS NULL",
-            (family_id, assistant_id, closed),
-        )
-        if row is None:
-            return None
-        last = row["last_visit_on"]
-        return HeldFamily(last_visit=None if last is None else date.fromisoformat(last))
 
     async def purge(self, before: datetime) -> int:
         """Delete finished rows created before a moment (their keys' windows are long over)."""

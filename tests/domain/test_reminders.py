@@ -11,7 +11,15 @@ from hypothesis import strategies as st
 
 from bot.domain.appointment import Institution
 from bot.domain.reminders.calendar import in_window
-from bot.domain.reminders.facts import Reminder, ReminderFacts
+from bot.domain.reminders.facts import (
+    AssessmentFact,
+    ContractFact,
+    DigestFacts,
+    DigestNow,
+    Reminder,
+    ReminderFacts,
+    VisitGapFact,
+)
 from bot.domain.reminders.kinds import PlanItemKind, ReminderKind
 from bot.domain.reminders.quiet import collapse_missed, defer_for_quiet_hours
 from bot.domain.reminders.rules import (
@@ -570,3 +578,27 @@ def test_appointment_occurrences_stay_the_same_until_the_instant_given(
         assert appointment_occurrences(later, PREFS, snapshot)[0] == found
     else:  # at the instant itself the answer may change; the next instant is later again
         assert appointment_occurrences(until, PREFS, snapshot)[1] > until
+
+
+def test_a_digest_as_of_sending_leaves_out_the_families_gone_from_the_assistant() -> None:
+    day = date(2026, 12, 7)
+    digest = DigestFacts(
+        day=day,
+        assessments=(
+            AssessmentFact(family_id=1, family_code="R-01", due_on=day),
+            AssessmentFact(family_id=2, family_code="R-02", due_on=day),
+        ),
+        contracts=(ContractFact(family_id=2, family_code="R-02", ends_on=day),),
+        overdue=(
+            VisitGapFact(
+                family_id=2, family_code="R-02", days=9, visited=False, visits_per_week=1
+            ),
+        ),
+    )
+    # R-02 went to another assistant (or was closed or erased) since the tick.
+    now = DigestNow(last_visits={1: None}, open_items=frozenset(), scheduled=frozenset())
+    sent = digest.as_of(now)
+    assert [a.family_code for a in sent.assessments] == ["R-01"]
+    assert sent.contracts == ()
+    assert sent.overdue == ()
+    assert digest.as_of(DigestNow({}, frozenset(), frozenset())).is_empty

@@ -20,9 +20,10 @@ from bot.domain.appointment import Institution, NewAppointment
 from bot.domain.errors import DomainError, NotAllowed, NotFound
 from bot.domain.family import Member, NewFamily
 from bot.domain.people import Actor
+from bot.domain.plan import TaskOwner
 from bot.domain.reminders.kinds import ReminderKind
 from bot.domain.visit import VisitDraft
-from bot.domain.vocabulary import MemberRole, MissedReason, Place, VisitKind
+from bot.domain.vocabulary import Area, MemberRole, MissedReason, Place, VisitKind
 from bot.i18n import translator
 from bot.services.morning_batches import expand_due
 from bot.services.registry import Services
@@ -556,6 +557,41 @@ async def test_only_a_later_completed_visit_closes_the_gap(
     # A row queued before the date was kept tells nothing: it is sent.
     legacy = gap.model_copy(update={"last_visit": None})
     assert not legacy.visited_since(MONDAY)
+
+
+async def test_a_digest_is_sent_without_what_was_dealt_with_since_the_tick(world: World) -> None:
+    plans = world.services.plans
+    r01 = world.family_id
+    hearing = await _appointment(world, local(MONDAY, 14))
+    goal = await plans.add_goal(OWNER, r01, Area.HOUSING, "Rent paid", due=MONDAY)
+    task = await plans.add_task(
+        OWNER, goal.id, "Call the office", TaskOwner.assistant(), due=MONDAY
+    )
+    await world.services.reminders.tick()
+    # Between the tick and the sending: R-01 is visited, the hearing cancelled, the task done.
+    await _visit(world, r01, MONDAY)
+    await world.services.appointments.cancel(OWNER, hearing)
+    await plans.set_task_done(OWNER, task.id, True)
+    sender = FakeSender()
+    await world.dispatcher(sender).dispatch()
+    [digest] = [
+        i.facts.digest
+        for chat, i in sender.sent
+        if chat == OWNER.telegram_id and i.facts.digest is not None
+    ]
+    assert [g.family_code for g in digest.overdue] == ["R-03"]
+    assert digest.appointments == ()
+    assert [(d.item.value, d.item_id) for d in digest.due] == [("goal", goal.id)]
+    # The stored row keeps what the tick found (a snoozed digest is checked again).
+    [row] = [
+        r
+        for r in await world.outbox()
+        if r["kind"] == "digest" and r["assistant_id"] == OWNER.telegram_id
+    ]
+    stored = await world.services.reminders.reminders.get(int(str(row["id"])))
+    assert stored is not None
+    assert stored.facts.digest is not None
+    assert len(stored.facts.digest.overdue) == 2
 
 
 async def test_snooze_into_quiet_hours_waits_for_their_end(world: World) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
@@ -112,6 +113,43 @@ class DigestFacts(BaseModel):
         return not (
             self.appointments or self.overdue or self.due or self.assessments or self.contracts
         )
+
+    def family_ids(self) -> set[int]:
+        """Every family the digest names."""
+        parts = (self.appointments, self.overdue, self.due, self.assessments, self.contracts)
+        return {fact.family_id for part in parts for fact in part}
+
+    def as_of(self, now: DigestNow) -> DigestFacts:
+        """The digest without what no longer holds when it is sent (a snooze, a late send).
+
+        A family gone from the assistant, a gap closed by a visit, a goal or task done or
+        closed, an appointment cancelled or past its outcome.
+        """
+        held = now.last_visits
+        return self.model_copy(
+            update={
+                "appointments": tuple(
+                    a for a in self.appointments if a.appointment_id in now.scheduled
+                ),
+                "overdue": tuple(
+                    g
+                    for g in self.overdue
+                    if g.family_id in held and not g.visited_since(held[g.family_id])
+                ),
+                "due": tuple(d for d in self.due if (d.item, d.item_id) in now.open_items),
+                "assessments": tuple(a for a in self.assessments if a.family_id in held),
+                "contracts": tuple(c for c in self.contracts if c.family_id in held),
+            }
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class DigestNow:
+    """What has become of what a digest names, read when it is sent (storage/sending_checks)."""
+
+    last_visits: dict[int, date | None]  # the families still the assistant's: last visit
+    open_items: frozenset[tuple[PlanItemKind, int]]  # goals and tasks still open
+    scheduled: frozenset[int]  # appointments still scheduled
 
 
 class EscalationCase(StrEnum):

@@ -1,0 +1,87 @@
+"""What the dispatcher reads just before sending a reminder: does it still hold? (outbox.py)"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+
+from bot.domain.reminders.facts import DigestFacts, DigestNow
+from bot.domain.reminders.kinds import PlanItemKind
+from bot.storage.db import Database
+
+_OPEN_GOAL = "g.status IN ('planned', 'in_progress')"
+_HELD = "assistant_id = ? AND (active = 1 OR ?) AND erased_at IS NULL"
+# The families, plan items and appointments a digest names, as they are now; one trip.
+_DIGEST_FAMILIES = (
+    "SELECT id, last_visit_on FROM families "
+    "WHERE id IN (SELECT value FROM json_each(?)) AND assistant_id = ? AND active = 1 "
+    "AND erased_at IS NULL"
+)
+_OPEN_ITEMS = (
+    "SELECT 'goal' AS kind, g.id FROM goals g "
+    f"WHERE g.id IN (SELECT value FROM json_each(?1)) AND {_OPEN_GOAL} "
+    "UNION ALL "
+    "SELECT 'task', t.id FROM tasks t JOIN goals g ON g.id = t.goal_id "
+    f"WHERE t.id IN (SELECT value FROM json_each(?2)) AND t.done = 0 AND {_OPEN_GOAL}"
+)
+_SCHEDULED = (
+    "SELECT id FROM appointments WHERE id IN (SELECT value FROM json_each(?)) "
+    "AND status = 'scheduled'"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class HeldFamily:
+    """What the dispatcher checks of a reminder's family before sending it."""
+
+    last_visit: date | None  # the last completed visit (migration 0024 keeps it on the row)
+
+
+class SendingChecks:
+    """The dispatcher's reads before a send (mixed into the outbox repository)."""
+
+    db: Database
+
+    async def held_family(
+        self, assistant_id: int, family_id: int, *, closed: bool = False
+    ) -> HeldFamily | None:
+        """The family, if it is (still) assigned to this assistant, in the caseload.
+
+        With `closed`, a closed family counts too (monitoring reminders are about those), but
+        never an erased one: its reminders (pending, or in a waiting morning) are void.
+        """
+        row = await self.db.fetch_one(
+            f"SELECT last_visit_on FROM families WHERE id = ? AND {_HELD}",
+            (family_id, assistant_id, closed),
+        )
+        if row is None:
+            return None
+        return HeldFamily(last_visit=_day(row["last_visit_on"]))
+
+    async def digest_now(self, assistant_id: int, digest: DigestFacts) -> DigestNow:
+        """What has become of the families, goals, tasks and appointments a digest names."""
+        families, items, appointments = await self.db.fetch_each(
+            (_DIGEST_FAMILIES, (json.dumps(sorted(digest.family_ids())), assistant_id)),
+            (
+                _OPEN_ITEMS,
+                (_ids(digest, PlanItemKind.GOAL), _ids(digest, PlanItemKind.TASK)),
+            ),
+            (_SCHEDULED, (json.dumps([a.appointment_id for a in digest.appointments]),)),
+            small=True,
+        )
+        return DigestNow(
+            last_visits={row["id"]: _day(row["last_visit_on"]) for row in families},
+            open_items=frozenset((PlanItemKind(row["kind"]), row["id"]) for row in items),
+            scheduled=frozenset(row["id"] for row in appointments),
+        )
+
+
+def _ids(digest: DigestFacts, kind: PlanItemKind) -> str:
+    """The ids of the digest's goals or tasks, as a JSON array for json_each."""
+    return json.dumps([fact.item_id for fact in digest.due if fact.item is kind])
+
+
+def _day(value: str | None) -> date | None:
+    """A stored ISO day."""
+    return None if value is None else date.fromisoformat(value)
