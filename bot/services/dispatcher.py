@@ -143,8 +143,8 @@ class Dispatcher:
             # Morning batches reached are expanded into rows first, a pass's worth.
             await expand_due(self.reminders, now, self.batch)
             items = await self.reminders.due(now, self.batch)
-            held = await self._pass(items, pace, tally)
-            if held or self._stopping or len(items) < self.batch:
+            flooded = await self._pass(items, pace, tally)
+            if flooded or self._stopping or len(items) < self.batch:
                 break  # flood control holds for the whole bot, or nothing more is due
             if self.monotonic() - pace.started >= self.run_seconds:
                 break
@@ -247,12 +247,11 @@ class _Tally:
 class _Pace:
     """A run's send slots, in seconds from its start, over all its passes."""
 
-    # Kept from pass to pass: a chat whose rows end one pass and begin the next still gets
-    # them a second apart.
-
     per_chat_interval: float
     overall_interval: float
     started: float
+    # Kept from pass to pass: a chat whose rows end one pass and begin the next still gets
+    # them a second apart.
     offset: float = 0.0
     free_at: dict[int, float] = field(default_factory=dict)
 

@@ -419,6 +419,11 @@ def iso_day(day: date | None) -> str | None:
     return None if day is None else day.isoformat()
 
 
+def day_of(text: str | None) -> date | None:
+    """A stored ISO day, or None for NULL (iso_day's inverse)."""
+    return None if text is None else date.fromisoformat(text)
+
+
 def newest_migration() -> int:
     """The number of the newest migration this code ships."""
     return max((number for number, _, _ in _migrations()), default=0)

@@ -17,10 +17,10 @@ from bot.domain.reminders.snapshots import (
     FamilySnapshot,
     PlanItemSnapshot,
 )
+from bot.storage.goals import OPEN_GOAL
 from bot.storage.lifecycle import CaseRepository
 from bot.storage.outbox import OutboxRepository
 
-_OPEN_GOAL = "g.status IN ('planned', 'in_progress')"
 _CURRENT_PLANS = "families f CROSS JOIN plans p ON p.family_id = f.id AND p.ended_on IS NULL"
 _PREFS_COLUMNS = (
     "SELECT a.telegram_id, a.locale, s.digest_time, s.quiet_start, s.quiet_end, s.timezone, "
@@ -233,13 +233,13 @@ _ITEMS = (
     "  f.assistant_id, g.due "
     f"FROM {_CURRENT_PLANS} CROSS JOIN goals g ON g.family_id = f.id AND g.plan_id = p.id "
     "WHERE f.active = 1 AND f.assistant_id IN (SELECT value FROM json_each(?2)) "
-    f"  AND g.due IS NOT NULL AND g.due <= ?1 AND {_OPEN_GOAL} "
+    f"  AND g.due IS NOT NULL AND g.due <= ?1 AND {OPEN_GOAL} "
     "UNION ALL "
     "SELECT 'task', t.id, t.goal_id, f.id, f.code, f.assistant_id, t.due "
     f"FROM {_CURRENT_PLANS} CROSS JOIN goals g ON g.family_id = f.id AND g.plan_id = p.id "
     "CROSS JOIN tasks t ON t.goal_id = g.id "
     "WHERE f.active = 1 AND f.assistant_id IN (SELECT value FROM json_each(?2)) "
-    f"  AND t.due IS NOT NULL AND t.done = 0 AND t.due <= ?1 AND {_OPEN_GOAL}"
+    f"  AND t.due IS NOT NULL AND t.done = 0 AND t.due <= ?1 AND {OPEN_GOAL}"
 )
 _FAMILY_INPUTS = (
     "SELECT f.assistant_id, json_group_array(json_array(f.id, f.code, f.assistant_id, "

@@ -8,10 +8,9 @@ from datetime import date
 
 from bot.domain.reminders.facts import DigestFacts, DigestNow
 from bot.domain.reminders.kinds import PlanItemKind
-from bot.storage.db import Database
+from bot.storage.db import Database, day_of
+from bot.storage.goals import OPEN_GOAL
 
-_OPEN_GOAL = "g.status IN ('planned', 'in_progress')"
-_HELD = "assistant_id = ? AND (active = 1 OR ?) AND erased_at IS NULL"
 # The families, plan items and appointments a digest names, as they are now; one trip.
 _DIGEST_FAMILIES = (
     "SELECT id, last_visit_on FROM families "
@@ -20,10 +19,10 @@ _DIGEST_FAMILIES = (
 )
 _OPEN_ITEMS = (
     "SELECT 'goal' AS kind, g.id FROM goals g "
-    f"WHERE g.id IN (SELECT value FROM json_each(?1)) AND {_OPEN_GOAL} "
+    f"WHERE g.id IN (SELECT value FROM json_each(?1)) AND {OPEN_GOAL} "
     "UNION ALL "
     "SELECT 'task', t.id FROM tasks t JOIN goals g ON g.id = t.goal_id "
-    f"WHERE t.id IN (SELECT value FROM json_each(?2)) AND t.done = 0 AND {_OPEN_GOAL}"
+    f"WHERE t.id IN (SELECT value FROM json_each(?2)) AND t.done = 0 AND {OPEN_GOAL}"
 )
 _SCHEDULED = (
     "SELECT id FROM appointments WHERE id IN (SELECT value FROM json_each(?)) "
@@ -52,12 +51,13 @@ class SendingChecks:
         never an erased one: its reminders (pending, or in a waiting morning) are void.
         """
         row = await self.db.fetch_one(
-            f"SELECT last_visit_on FROM families WHERE id = ? AND {_HELD}",
+            "SELECT last_visit_on FROM families WHERE id = ? AND assistant_id = ? "
+            "AND (active = 1 OR ?) AND erased_at IS NULL",
             (family_id, assistant_id, closed),
         )
         if row is None:
             return None
-        return HeldFamily(last_visit=_day(row["last_visit_on"]))
+        return HeldFamily(last_visit=day_of(row["last_visit_on"]))
 
     async def digest_now(self, assistant_id: int, digest: DigestFacts) -> DigestNow:
         """What has become of the families, goals, tasks and appointments a digest names."""
@@ -71,7 +71,7 @@ class SendingChecks:
             small=True,
         )
         return DigestNow(
-            last_visits={row["id"]: _day(row["last_visit_on"]) for row in families},
+            last_visits={row["id"]: day_of(row["last_visit_on"]) for row in families},
             open_items=frozenset((PlanItemKind(row["kind"]), row["id"]) for row in items),
             scheduled=frozenset(row["id"] for row in appointments),
         )
@@ -80,8 +80,3 @@ class SendingChecks:
 def _ids(digest: DigestFacts, kind: PlanItemKind) -> str:
     """The ids of the digest's goals or tasks, as a JSON array for json_each."""
     return json.dumps([fact.item_id for fact in digest.due if fact.item is kind])
-
-
-def _day(value: str | None) -> date | None:
-    """A stored ISO day."""
-    return None if value is None else date.fromisoformat(value)

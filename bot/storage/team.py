@@ -11,8 +11,8 @@ from pydantic import BaseModel, ConfigDict, TypeAdapter
 from bot.domain.people import Role
 from bot.domain.team import TeamFamily, TeamMember
 from bot.storage.db import Database
+from bot.storage.goals import OPEN_GOAL
 
-_OPEN_GOAL = "g.status IN ('planned', 'in_progress')"
 # One statement for every active family: each figure is an index seek per family, and the last
 # completed visit is on the family's row (migration 0024). The current plan is joined once per
 # family; its open goals and their open tasks are counted from the partial indexes
@@ -27,10 +27,10 @@ _FAMILIES = (
     "  (SELECT count(*) FROM appointments a WHERE a.family_id = f.id "
     "     AND a.status = 'scheduled' AND a.starts_at >= ?4) AS open_appointments, "
     "  (SELECT count(*) FROM goals g WHERE g.plan_id = p.id AND g.due < ?3 "
-    f"     AND {_OPEN_GOAL}) "
+    f"     AND {OPEN_GOAL}) "
     "  + (SELECT count(*) FROM goals g JOIN tasks t ON t.goal_id = g.id "
     "     WHERE g.plan_id = p.id AND t.done = 0 AND t.due < ?3 "
-    f"     AND {_OPEN_GOAL}) AS overdue_items "
+    f"     AND {OPEN_GOAL}) AS overdue_items "
     "FROM families f LEFT JOIN plans p ON p.family_id = f.id AND p.ended_on IS NULL "
     "WHERE f.active = 1 AND f.assistant_id IS NOT NULL"
 )
