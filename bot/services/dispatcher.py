@@ -203,12 +203,12 @@ class Dispatcher:
 
         A family reassigned (or closed) meanwhile: a new assistant gets their own copy. A visit
         recorded since the tick (a snoozed reminder, a morning sent late): no nagging. A
-        digest leaves out what was dealt with since.
+        digest leaves out what was dealt with since, and shows a moved appointment's new time.
         """
         digest = item.facts.digest
         if digest is not None and not digest.is_empty:
             now = await self.reminders.digest_now(item.assistant_id, digest)
-            facts = item.facts.model_copy(update={"digest": digest.as_of(now)})
+            facts = item.facts.model_copy(update={"digest": digest.as_of(now, item.zone)})
             return item.model_copy(update={"facts": facts})
         family_id = item.facts.family_id
         if family_id is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from bot.domain.reminders.facts import DigestFacts, DigestNow
 from bot.domain.reminders.kinds import PlanItemKind
@@ -25,7 +25,7 @@ _OPEN_ITEMS = (
     f"WHERE t.id IN (SELECT value FROM json_each(?2)) AND t.done = 0 AND {OPEN_GOAL}"
 )
 _SCHEDULED = (
-    "SELECT id FROM appointments WHERE id IN (SELECT value FROM json_each(?)) "
+    "SELECT id, starts_at FROM appointments WHERE id IN (SELECT value FROM json_each(?)) "
     "AND status = 'scheduled'"
 )
 
@@ -73,7 +73,9 @@ class SendingChecks:
         return DigestNow(
             last_visits={row["id"]: day_of(row["last_visit_on"]) for row in families},
             open_items=frozenset((PlanItemKind(row["kind"]), row["id"]) for row in items),
-            scheduled=frozenset(row["id"] for row in appointments),
+            scheduled={
+                row["id"]: datetime.fromisoformat(row["starts_at"]) for row in appointments
+            },
         )
 
 

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from bot.domain.appointment import Institution
 from bot.domain.reminders.calendar import in_window
 from bot.domain.reminders.facts import (
+    AppointmentFact,
     AssessmentFact,
     ContractFact,
     DigestFacts,
@@ -596,9 +597,30 @@ def test_a_digest_as_of_sending_leaves_out_the_families_gone_from_the_assistant(
         ),
     )
     # R-02 went to another assistant (or was closed or erased) since the tick.
-    now = DigestNow(last_visits={1: None}, open_items=frozenset(), scheduled=frozenset())
-    sent = digest.as_of(now)
+    now = DigestNow(last_visits={1: None}, open_items=frozenset(), scheduled={})
+    sent = digest.as_of(now, PREFS.zone)
     assert [a.family_code for a in sent.assessments] == ["R-01"]
     assert sent.contracts == ()
     assert sent.overdue == ()
-    assert digest.as_of(DigestNow({}, frozenset(), frozenset())).is_empty
+    assert digest.as_of(DigestNow({}, frozenset(), {}), PREFS.zone).is_empty
+
+
+def test_a_digest_keeps_an_appointment_moved_within_its_local_day_only() -> None:
+    facts = [
+        AppointmentFact(
+            appointment_id=n,
+            family_id=1,
+            family_code="R-01",
+            institution=Institution.COURT,
+            starts_at=local(MONDAY, 10),
+            accompany=False,
+        )
+        for n in (1, 2)
+    ]
+    digest = DigestFacts(day=MONDAY, appointments=tuple(facts))
+    # 23:30 is still Monday in Warsaw; 00:30 on Tuesday is Monday 23:30 in UTC, yet Tuesday.
+    late, next_day = local(MONDAY, 23, 30), local(MONDAY + timedelta(days=1), 0, 30)
+    assert next_day.astimezone(UTC).date() == MONDAY
+    now = DigestNow({1: None}, frozenset(), {1: late, 2: next_day})
+    sent = digest.as_of(now, PREFS.zone)
+    assert [(a.appointment_id, a.starts_at) for a in sent.appointments] == [(1, late)]

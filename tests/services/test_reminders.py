@@ -594,6 +594,34 @@ async def test_a_digest_is_sent_without_what_was_dealt_with_since_the_tick(world
     assert len(stored.facts.digest.overdue) == 2
 
 
+async def test_a_digest_shows_an_appointment_moved_since_the_tick_at_its_new_time(
+    world: World,
+) -> None:
+    hearing = await _appointment(world, local(MONDAY, 14))
+    office = await _appointment(world, local(MONDAY, 11))
+    gone = await _appointment(world, local(MONDAY, 16))
+    await world.services.reminders.tick()
+    # Between the tick and the sending: the hearing moves to the morning, before the office,
+    # and the last one to Wednesday (it is no longer today's).
+    appointments = world.services.appointments
+    await appointments.move(OWNER, hearing, local(MONDAY, 9, 30))
+    await appointments.move(OWNER, gone, local(MONDAY + timedelta(days=2), 16))
+    sender = FakeSender()
+    await world.dispatcher(sender).dispatch()
+    [item] = [
+        i for chat, i in sender.sent if chat == OWNER.telegram_id and i.facts.digest is not None
+    ]
+    assert item.facts.digest is not None
+    assert [(a.appointment_id, a.starts_at) for a in item.facts.digest.appointments] == [
+        (hearing, local(MONDAY, 9, 30)),
+        (office, local(MONDAY, 11)),
+    ]
+    text = render(translator("en"), item)
+    assert text.index("09:30") < text.index("11:00")
+    assert "14:00" not in text
+    assert "16:00" not in text
+
+
 async def test_snooze_into_quiet_hours_waits_for_their_end(world: World) -> None:
     reminders = world.services.reminders
     await reminders.tick()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict
 
@@ -119,17 +120,18 @@ class DigestFacts(BaseModel):
         parts = (self.appointments, self.overdue, self.due, self.assessments, self.contracts)
         return {fact.family_id for part in parts for fact in part}
 
-    def as_of(self, now: DigestNow) -> DigestFacts:
-        """The digest without what no longer holds when it is sent (a snooze, a late send).
+    def as_of(self, now: DigestNow, zone: ZoneInfo) -> DigestFacts:
+        """The digest as it holds when it is sent (a snooze, a late send), in the zone's days.
 
-        A family gone from the assistant, a gap closed by a visit, a goal or task done or
-        closed, an appointment cancelled or past its outcome.
+        Left out: a family gone from the assistant, a gap closed by a visit, a goal or task
+        done or closed, an appointment cancelled, past its outcome or moved to another day.
+        An appointment moved within the day shows its new time, in the agenda's time order.
         """
         held = now.last_visits
         return self.model_copy(
             update={
-                "appointments": tuple(
-                    a for a in self.appointments if a.appointment_id in now.scheduled
+                "appointments": _appointments_now(
+                    self.appointments, now.scheduled, zone, self.day
                 ),
                 "overdue": tuple(
                     g
@@ -149,7 +151,27 @@ class DigestNow:
 
     last_visits: dict[int, date | None]  # the families still the assistant's: last visit
     open_items: frozenset[tuple[PlanItemKind, int]]  # goals and tasks still open
-    scheduled: frozenset[int]  # appointments still scheduled
+    scheduled: dict[int, datetime]  # appointments still scheduled: when they start now
+
+
+def _appointments_now(
+    listed: tuple[AppointmentFact, ...],
+    scheduled: dict[int, datetime],
+    zone: ZoneInfo,
+    day: date,
+) -> tuple[AppointmentFact, ...]:
+    """A digest's appointments still scheduled on its day, at their times now, in time order."""
+    kept = []
+    for fact in listed:
+        starts_at = scheduled.get(fact.appointment_id)
+        if starts_at is None or starts_at.astimezone(zone).date() != day:
+            continue
+        kept.append(
+            fact
+            if starts_at == fact.starts_at
+            else fact.model_copy(update={"starts_at": starts_at})
+        )
+    return tuple(sorted(kept, key=lambda fact: (fact.starts_at, fact.family_code)))
 
 
 class EscalationCase(StrEnum):
