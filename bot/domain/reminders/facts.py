@@ -29,6 +29,10 @@ class AppointmentFact(BaseModel):
     starts_at: datetime
     accompany: bool
 
+    def agenda_order(self) -> tuple[datetime, str]:
+        """Where it stands in a day's agenda: by time, then by family."""
+        return self.starts_at, self.family_code
+
 
 class VisitGapFact(BaseModel):
     """A family waiting for a visit."""
@@ -171,7 +175,7 @@ def _appointments_now(
             if starts_at == fact.starts_at
             else fact.model_copy(update={"starts_at": starts_at})
         )
-    return tuple(sorted(kept, key=lambda fact: (fact.starts_at, fact.family_code)))
+    return tuple(sorted(kept, key=AppointmentFact.agenda_order))
 
 
 class EscalationCase(StrEnum):

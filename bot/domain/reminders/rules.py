@@ -11,6 +11,7 @@ from bot.domain.reminders.calendar import (
     working_day_on_or_before,
 )
 from bot.domain.reminders.facts import (
+    AppointmentFact,
     AssessmentFact,
     ContractFact,
     DigestFacts,
@@ -100,7 +101,7 @@ def morning_batch(
         appointments=tuple(
             sorted(
                 (appointment_fact(a) for a in appointments if prefs.local_day(a.starts_at) == day),
-                key=lambda a: (a.starts_at, a.family_code),
+                key=AppointmentFact.agenda_order,
             )
         ),
         overdue=tuple(sorted(listed.overdue, key=lambda g: (-g.days, g.family_code))),
