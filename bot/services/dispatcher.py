@@ -28,9 +28,12 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict
 
+from bot.domain.reminders.facts import ReminderFacts
+from bot.domain.reminders.kinds import ReminderKind
 from bot.domain.reminders.monitoring import MONITORING_KINDS
 from bot.services.clock import Clock
 from bot.services.morning_batches import expand_all_of, expand_due
@@ -201,25 +204,65 @@ class Dispatcher:
     async def _as_now(self, item: OutboxItem) -> OutboxItem | None:
         """The reminder as it holds now; None when it no longer does (it is withdrawn).
 
+        A catch-up keeps the folded reminders that still hold, each checked as if it were
+        sent alone; it is withdrawn when none does.
+        """
+        if not item.facts.missed:
+            facts = await self._facts_now(item.assistant_id, item.kind, item.facts, item.zone)
+        else:
+            kept = []
+            for missed in item.facts.missed:
+                now = await self._facts_now(
+                    item.assistant_id, missed.kind, missed.facts, item.zone, folded=True
+                )
+                if now is not None:
+                    kept.append(
+                        missed if now is missed.facts else missed.model_copy(update={"facts": now})
+                    )
+            facts = item.facts.model_copy(update={"missed": tuple(kept)}) if kept else None
+        if facts is None:
+            return None
+        return item if facts is item.facts else item.model_copy(update={"facts": facts})
+
+    async def _facts_now(
+        self,
+        assistant_id: int,
+        kind: ReminderKind,
+        facts: ReminderFacts,
+        zone: ZoneInfo,
+        *,
+        folded: bool = False,
+    ) -> ReminderFacts | None:
+        """A reminder's facts as they hold now, or None.
+
         A family reassigned (or closed) meanwhile: a new assistant gets their own copy. A visit
         recorded since the tick (a snoozed reminder, a morning sent late): no nagging. A
         digest leaves out what was dealt with since, and shows a moved appointment's new time.
+        An appointment's reminder `folded` into a catch-up goes once the appointment is
+        cancelled, finished or moved (a single one is withdrawn by its subject then, and a
+        moved one gets new reminders).
         """
-        digest = item.facts.digest
+        digest = facts.digest
         if digest is not None and not digest.is_empty:
-            now = await self.reminders.digest_now(item.assistant_id, digest)
-            facts = item.facts.model_copy(update={"digest": digest.as_of(now, item.zone)})
-            return item.model_copy(update={"facts": facts})
-        family_id = item.facts.family_id
+            now = await self.reminders.digest_now(assistant_id, digest)
+            return facts.model_copy(update={"digest": digest.as_of(now, zone)})
+        family_id = facts.family_id
         if family_id is None:
-            return item
+            return facts
         held = await self.reminders.held_family(
-            item.assistant_id, family_id, closed=item.kind in MONITORING_KINDS
+            assistant_id, family_id, closed=kind in MONITORING_KINDS
         )
         if held is None:
             return None
-        gap = item.facts.visit_gap
-        return None if gap is not None and gap.visited_since(held.last_visit) else item
+        gap = facts.visit_gap
+        if gap is not None and gap.visited_since(held.last_visit):
+            return None
+        appointment = facts.appointment
+        if folded and appointment is not None:
+            starts = await self.reminders.scheduled_starts([appointment.appointment_id])
+            if starts.get(appointment.appointment_id) != appointment.starts_at:
+                return None
+        return facts
 
 
 @dataclass

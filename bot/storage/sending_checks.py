@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from bot.domain.reminders.facts import DigestFacts, DigestNow
 from bot.domain.reminders.kinds import PlanItemKind
@@ -73,10 +74,18 @@ class SendingChecks:
         return DigestNow(
             last_visits={row["id"]: day_of(row["last_visit_on"]) for row in families},
             open_items=frozenset((PlanItemKind(row["kind"]), row["id"]) for row in items),
-            scheduled={
-                row["id"]: datetime.fromisoformat(row["starts_at"]) for row in appointments
-            },
+            scheduled=_starts(appointments),
         )
+
+    async def scheduled_starts(self, appointment_ids: list[int]) -> dict[int, datetime]:
+        """Of these appointments, the ones still scheduled: when each starts now."""
+        rows = await self.db.fetch_all(_SCHEDULED, (json.dumps(appointment_ids),), small=True)
+        return _starts(rows)
+
+
+def _starts(rows: list[dict[str, Any]]) -> dict[int, datetime]:
+    """Appointment rows (id, starts_at) as their starts by id."""
+    return {row["id"]: datetime.fromisoformat(row["starts_at"]) for row in rows}
 
 
 def _ids(digest: DigestFacts, kind: PlanItemKind) -> str:

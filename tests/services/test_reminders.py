@@ -433,6 +433,40 @@ async def test_three_days_down_then_one_catch_up_message(
     assert later.kinds() == [ReminderKind.APPOINTMENT_SOON]
 
 
+async def test_a_catch_up_leaves_out_what_no_longer_holds_when_it_is_sent(
+    world: World, frozen_clock: time_machine.Coordinates
+) -> None:
+    reminders = world.services.reminders
+    frozen_clock.move_to(local(FRIDAY, 8))
+    await reminders.tick()
+    await world.dispatcher(FakeSender()).dispatch()
+    saturday_court = await _appointment(world, local(FRIDAY + timedelta(days=1), 10))
+    monday_court = await _appointment(world, local(MONDAY, 13))
+    monday_office = await _appointment(world, local(MONDAY, 14))
+    frozen_clock.move_to(local(MONDAY, 10))
+    assert await reminders.tick() == 2
+    # Between the tick and the sending: one of Monday's appointments is cancelled, the other
+    # moved an hour later (it gets reminders of its own for the new time).
+    await world.services.appointments.cancel(OWNER, monday_court)
+    await world.services.appointments.move(OWNER, monday_office, local(MONDAY, 15))
+    sender = FakeSender()
+    await world.dispatcher(sender).dispatch()
+    [catch_up] = [item for chat, item in sender.sent if chat == OWNER.telegram_id]
+    assert catch_up.kind is ReminderKind.CATCH_UP
+    folded = [
+        (m.kind, m.facts.appointment.appointment_id)
+        for m in catch_up.facts.missed
+        if m.facts.appointment is not None
+    ]
+    assert folded == [(ReminderKind.OUTCOME_QUESTION, saturday_court)]
+    [digest] = [m.facts.digest for m in catch_up.facts.missed if m.facts.digest is not None]
+    assert [(a.appointment_id, a.starts_at) for a in digest.appointments] == [
+        (monday_office, local(MONDAY, 15))
+    ]
+    for locale in ("pl", "en"):
+        check_text(render(translator(locale), catch_up), "HTML")
+
+
 async def test_backlog_left_pending_by_downtime_joins_the_catch_up(
     world: World, frozen_clock: time_machine.Coordinates
 ) -> None:
