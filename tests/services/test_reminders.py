@@ -393,19 +393,30 @@ async def test_pacing_one_per_second_per_chat_others_go_ahead(world: World) -> N
 # Downtime
 
 
+async def _down_from_friday(
+    world: World, frozen_clock: time_machine.Coordinates, *starts: datetime
+) -> list[int]:
+    """Friday 8:00 is sent, appointments are made at `starts`, then the bot is down.
+
+    Nothing ticks and nothing is sent until Monday 10:00, whose tick queues one catch-up
+    per assistant. The appointments' ids, in order.
+    """
+    frozen_clock.move_to(local(FRIDAY, 8))
+    await world.services.reminders.tick()
+    await world.dispatcher(FakeSender()).dispatch()
+    made = [await _appointment(world, start) for start in starts]
+    frozen_clock.move_to(local(MONDAY, 10))
+    assert await world.services.reminders.tick() == 2
+    return made
+
+
 async def test_three_days_down_then_one_catch_up_message(
     world: World, frozen_clock: time_machine.Coordinates
 ) -> None:
     reminders = world.services.reminders
-    frozen_clock.move_to(local(FRIDAY, 8))
-    await reminders.tick()
-    await world.dispatcher(FakeSender()).dispatch()
-    saturday_court = await _appointment(world, local(FRIDAY + timedelta(days=1), 10))
-    monday_court = await _appointment(world, local(MONDAY, 13))
-    # The bot is down from Friday 8:00 until Monday 10:00: nothing ticks, nothing is sent.
-    frozen_clock.move_to(local(MONDAY, 10))
-    queued = await reminders.tick()
-    assert queued == 2  # one catch-up per assistant
+    saturday_court, monday_court = await _down_from_friday(
+        world, frozen_clock, local(FRIDAY + timedelta(days=1), 10), local(MONDAY, 13)
+    )
     sender = FakeSender()
     await world.dispatcher(sender).dispatch()
     owner_messages = [item for chat, item in sender.sent if chat == OWNER.telegram_id]
@@ -436,15 +447,13 @@ async def test_three_days_down_then_one_catch_up_message(
 async def test_a_catch_up_leaves_out_what_no_longer_holds_when_it_is_sent(
     world: World, frozen_clock: time_machine.Coordinates
 ) -> None:
-    reminders = world.services.reminders
-    frozen_clock.move_to(local(FRIDAY, 8))
-    await reminders.tick()
-    await world.dispatcher(FakeSender()).dispatch()
-    saturday_court = await _appointment(world, local(FRIDAY + timedelta(days=1), 10))
-    monday_court = await _appointment(world, local(MONDAY, 13))
-    monday_office = await _appointment(world, local(MONDAY, 14))
-    frozen_clock.move_to(local(MONDAY, 10))
-    assert await reminders.tick() == 2
+    saturday_court, monday_court, monday_office = await _down_from_friday(
+        world,
+        frozen_clock,
+        local(FRIDAY + timedelta(days=1), 10),
+        local(MONDAY, 13),
+        local(MONDAY, 14),
+    )
     # Between the tick and the sending: one of Monday's appointments is cancelled, the other
     # moved an hour later (it gets reminders of its own for the new time).
     await world.services.appointments.cancel(OWNER, monday_court)
