@@ -114,10 +114,11 @@ def family_card(
     family: Family,
     cadence: FamilyCadence | None,
     period: CasePeriod | None = None,
-) -> tuple[list[str], InlineKeyboardMarkup]:
+) -> tuple[list[str], InlineKeyboardMarkup | None]:
     """A family's card: who they are, this week, the contract, and what to do next.
 
-    A closed family's card says when and why, and offers its file, monitoring and reopening.
+    A closed family's card says when and why, and offers its file, monitoring and reopening;
+    an erased family's card offers nothing.
     """
     _ = tr.gettext
     lines = [f"👪 <b>{esc(family.code)}</b>" + (f" {esc(family.label)}" if family.label else "")]
@@ -163,7 +164,7 @@ def _card_buttons(
 
 def _closed_card(
     tr: Translator, family: Family, period: CasePeriod | None, lines: list[str]
-) -> tuple[list[str], InlineKeyboardMarkup]:
+) -> tuple[list[str], InlineKeyboardMarkup | None]:
     """The card of a closed family: the closure, monitoring, its file and reopening."""
     _ = tr.gettext
     if period is not None and period.closed_on is not None and period.close_reason is not None:
@@ -186,7 +187,8 @@ def _closed_card(
         )
     if family.erased_at is not None:
         lines.append(_("The family's personal data was erased."))
-        return lines, InlineKeyboardMarkup([])
+        # No keyboard at all: an empty one is sent as `{}`, which Telegram refuses.
+        return lines, None
     actions = [(_("📋 Plan"), PLAN_PREFIX), (_("🕘 Last visits"), VISITS_PREFIX)]
     if monitored:
         actions.append((_("👁 Monitoring contact"), CONTACT_CARD_PREFIX))

@@ -1,0 +1,54 @@
+"""A hostile sweep of the institution's side: the coordinator, the case walks, the documents.
+
+Driven through the real Application as the coordinator, the admin, the family's assistant,
+another assistant and a stranger would drive it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+import time_machine
+
+from tests.conversations.test_case_walks import _with_family, close_r01
+from tests.handlers.test_team import coordinator
+from tests.support.harness import BotHarness
+from tests.support.updates import UserSim
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock() -> Iterator[None]:
+    """A Tuesday morning in Warsaw (1 December 2026)."""
+    with time_machine.travel(datetime(2026, 12, 1, 9, 30, tzinfo=UTC), tick=True):
+        yield
+
+
+async def _erased_r01(harness: BotHarness) -> UserSim:
+    """R-01 closed by its assistant, then erased by the admin; the assistant (English)."""
+    sim, _family_id = await _with_family(harness)
+    await close_r01(sim)
+    admin = await harness.admin()
+    await admin.send("/erase R-01")
+    await admin.send("R-01")
+    await admin.press("Erase now")
+    assert "is erased" in harness.fake.last_text(admin.chat_id)
+    return sim
+
+
+async def test_an_erased_familys_card_opens_for_its_assistant_and_the_coordinator(
+    harness: BotHarness,
+) -> None:
+    sim = await _erased_r01(harness)
+    await sim.send("/families closed")
+    assert "data erased" in harness.fake.last_text(sim.chat_id)
+    await sim.press("R-01")
+    assert "personal data was erased" in harness.fake.last_text(sim.chat_id)
+    boss = await coordinator(harness)
+    assert harness.services is not None
+    family = await harness.services.families.families.by_code("R-01")
+    assert family is not None
+    await boss.press_data(1, f"fc:-:f:{family.id}")
+    assert "personal data was erased" in harness.fake.last_text(boss.chat_id)
+    assert harness.fake.errors == []
