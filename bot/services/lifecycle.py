@@ -73,8 +73,14 @@ class CaseService:
         return await self._period(family.id)
 
     async def closed_period(self, actor: Actor, family_id: int) -> CasePeriod:
-        """The last closed period of a closed family the actor works with (for /reopen)."""
-        period = await self.open_period(actor, family_id)
+        """The last closed period of a closed family the actor works with (for /reopen).
+
+        An erased family cannot be reopened: refused here, at the walk's first question.
+        """
+        family = await self.families.peek(actor, family_id, closed_ok=True)
+        if family.erased_at is not None:
+            raise NotAllowed("family_erased")
+        period = await self._period(family.id)
         if period.is_open:
             raise NotAllowed("family_open")
         return period

@@ -52,3 +52,14 @@ async def test_an_erased_familys_card_opens_for_its_assistant_and_the_coordinato
     await boss.press_data(1, f"fc:-:f:{family.id}")
     assert "personal data was erased" in harness.fake.last_text(boss.chat_id)
     assert harness.fake.errors == []
+
+
+async def test_reopening_an_erased_family_is_refused_at_once(harness: BotHarness) -> None:
+    sim = await _erased_r01(harness)
+    await sim.send("/reopen R-01")
+    text = harness.fake.last_text(sim.chat_id)
+    assert "data was erased; the case cannot be reopened" in text
+    assert "From which day" not in text  # no question the save would refuse anyway
+    assert harness.app is not None
+    assert "walk" not in harness.app.user_data[sim.user_id]
+    assert harness.fake.errors == []
