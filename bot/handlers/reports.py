@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.domain.errors import DomainError
-from bot.domain.reports import HalfYear, Month, parse_month
+from bot.domain.reports import OLDEST_YEAR, HalfYear, Month, parse_month
 from bot.handlers.common import answer_press, show
 from bot.handlers.context import BotContext
 from bot.handlers.documents import documents_ready, send_document
@@ -84,7 +86,7 @@ async def document_name(update: Update, context: BotContext) -> None:
 async def report_pressed(update: Update, context: BotContext) -> None:
     """A month or a format button (the service re-checks who may read what)."""
     press = pressed_data(update)
-    parsed = None if press is None else _token(press.token)
+    parsed = None if press is None else _token(press.token, context.services.clock.today())
     if press is None or parsed is None:
         await answer_press(update, context.tr.gettext("This button is no longer active."))
         return
@@ -232,14 +234,22 @@ def _key(scope: str, month: Month) -> str:
     return f"{scope}{month.year:04d}{month.month:02d}"
 
 
-def _token(token: str) -> tuple[str, Month | HalfYear] | None:
-    """A button's scope and month (or half-year), or None when it is not one of ours."""
+def _token(token: str, today: date) -> tuple[str, Month | HalfYear] | None:
+    """A button's scope and month (or half-year), or None when it is not one of ours.
+
+    The bot offers only periods begun already, since OLDEST_YEAR: any other is forged (year 0
+    makes no date, December 9999 no month after it).
+    """
     scope, digits = token[:1], token[1:]
+    if not digits[:4].isdigit() or int(digits[:4]) < OLDEST_YEAR:
+        return None
+    period: Month | HalfYear
     if scope == "h" and len(digits) == 5 and digits.isdigit() and digits[4] in "12":
-        return scope, HalfYear(year=int(digits[:4]), half=int(digits[4]))
-    if scope not in {"m", "t"} or len(digits) != 6 or not digits.isdigit():
+        period = HalfYear(year=int(digits[:4]), half=int(digits[4]))
+    elif scope in {"m", "t"} and len(digits) == 6 and digits.isdigit():
+        if not 1 <= int(digits[4:]) <= 12:
+            return None
+        period = Month(year=int(digits[:4]), month=int(digits[4:]))
+    else:
         return None
-    month = int(digits[4:])
-    if not 1 <= month <= 12:
-        return None
-    return scope, Month(year=int(digits[:4]), month=month)
+    return (scope, period) if period.first <= today else None
