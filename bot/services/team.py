@@ -149,6 +149,8 @@ class TeamService:
         owner = family.cover_for or family.assistant_id
         if family.assistant_id == cover_id:
             raise DomainError("cover_same")
+        if owner == cover_id:  # its own assistant "covering" it: it goes back to them anyway
+            raise DomainError("cover_owner", family_code=family.code, id=cover_id)
         await self.team.start_cover(family.id, cover_id, until)
         cover = CoverEnd(
             family_id=family.id, code=family.code, owner=owner or 0, cover=cover_id, until=until

@@ -173,6 +173,10 @@ ERROR_TEXTS: dict[str, str] = {
         "A cover lasts at most {days} days. For longer, hand the family over for good."
     ),
     "cover_same": N_("The family is already with that assistant."),
+    "cover_owner": N_(
+        "{family_code} is that assistant's own family: it goes back to them when the cover "
+        "ends. To give it back now, hand it over for good: /assign {family_code} {id}"
+    ),
     "not_found": N_("I could not find that."),
     "family_unknown": N_("I do not know that family among yours. Check the code in /families."),
     "assistant_unknown": N_("That person has not joined the bot yet."),

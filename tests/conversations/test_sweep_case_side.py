@@ -13,6 +13,7 @@ import pytest
 import time_machine
 
 from tests.conversations.test_case_walks import _with_family, close_r01
+from tests.conversations.test_new_family import register_family
 from tests.handlers.test_team import coordinator
 from tests.support.harness import BotHarness
 from tests.support.updates import UserSim
@@ -62,4 +63,37 @@ async def test_reopening_an_erased_family_is_refused_at_once(harness: BotHarness
     assert "From which day" not in text  # no question the save would refuse anyway
     assert harness.app is not None
     assert "walk" not in harness.app.user_data[sim.user_id]
+    assert harness.fake.errors == []
+
+
+async def test_a_cover_to_the_familys_own_assistant_is_refused(harness: BotHarness) -> None:
+    owner = await harness.assistant(1001, language_code="en", first_name="Ala")
+    await harness.assistant(1002, language_code="en", first_name="Ola")
+    await register_family(owner)
+    admin = await harness.admin()
+    await admin.send("/assign R-01 1002 10.12")  # Ala's holiday: Ola covers
+    await admin.send("/assign R-01 1001 15.12")  # a "cover" by Ala of her own family
+    assert harness.fake.last_text(admin.chat_id) == (
+        "R-01 is that assistant's own family: it goes back to them when the cover ends. To "
+        "give it back now, hand it over for good: /assign R-01 1001"
+    )
+    await admin.send("/assign R-01")
+    await admin.press("Ala")
+    await admin.press("Cover 1 week")  # the same by the buttons
+    answers = [
+        c.params.get("text") for c in harness.fake.calls if c.method == "answerCallbackQuery"
+    ]
+    assert str(answers[-1]).startswith("R-01 is that assistant's own family")
+    assert harness.services is not None
+    family = await harness.services.families.families.by_code("R-01")
+    assert family is not None
+    assert (family.assistant_id, family.cover_for, str(family.cover_until)) == (
+        1002,
+        1001,
+        "2026-12-10",
+    )
+    await admin.send("/assign R-01 1001")  # back for good, at once
+    family = await harness.services.families.families.by_code("R-01")
+    assert family is not None
+    assert (family.assistant_id, family.cover_for, family.cover_until) == (1001, None, None)
     assert harness.fake.errors == []
