@@ -133,7 +133,7 @@ def check_close_day(day: date, started_on: date, today: date) -> date:
     if day > today:
         raise DomainError("close_future")
     if day < started_on:
-        raise DomainError("close_before_start", date=started_on)
+        raise DomainError("close_before_start", date=f"{started_on:%d.%m.%Y}")
     if (today - day).days > OLDEST_CLOSE_DAYS:
         raise DomainError("date_too_old")
     return day
@@ -179,7 +179,7 @@ def check_reopen_day(day: date, last: CasePeriod, today: date) -> date:
     if day > today:
         raise DomainError("day_future")
     if day < last.closed_on:
-        raise DomainError("reopen_before_close", date=last.closed_on)
+        raise DomainError("reopen_before_close", date=f"{last.closed_on:%d.%m.%Y}")
     if (today - day).days > OLDEST_CLOSE_DAYS:
         raise DomainError("date_too_old")
     return day
@@ -190,7 +190,7 @@ def check_contact_day(day: date, period: CasePeriod, today: date) -> date:
     if day > today:
         raise DomainError("day_future")
     if period.closed_on is not None and day < period.closed_on:
-        raise DomainError("contact_before_close", date=period.closed_on)
+        raise DomainError("contact_before_close", date=f"{period.closed_on:%d.%m.%Y}")
     return day
 
 

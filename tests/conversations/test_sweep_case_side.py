@@ -97,3 +97,28 @@ async def test_a_cover_to_the_familys_own_assistant_is_refused(harness: BotHarne
     assert family is not None
     assert (family.assistant_id, family.cover_for, family.cover_until) == (1001, None, None)
     assert harness.fake.errors == []
+
+
+async def test_a_day_before_the_start_or_the_closure_is_refused_with_the_day_as_typed(
+    harness: BotHarness,
+) -> None:
+    sim, _family_id = await _with_family(harness)  # R-01 began today, 1 December 2026
+    await sim.send("/close R-01")
+    await sim.send("30.11.2026")
+    assert "The work began on 01.12.2026; it cannot close before that." in (
+        harness.fake.last_text(sim.chat_id)
+    )
+    await sim.send("/cancel")
+    await close_r01(sim)
+    await sim.send("/monitoring R-01")
+    await sim.send("30.11")
+    assert "The work was closed on 01.12.2026; a monitoring contact comes after." in (
+        harness.fake.last_text(sim.chat_id)
+    )
+    await sim.send("/cancel")
+    await sim.send("/wznow R-01")
+    await sim.send("30.11.2026")
+    assert "The work was closed on 01.12.2026; it cannot start again before." in (
+        harness.fake.last_text(sim.chat_id)
+    )
+    assert harness.fake.errors == []
