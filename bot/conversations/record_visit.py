@@ -313,7 +313,7 @@ async def start(update: Update, context: BotContext) -> None:
         await WALK.go(update, context, draft, Step.RESUME)
         return
     families = await context.services.families.own_families(context.actor)
-    if not families:
+    if not families and not context.args:  # a code named is answered (and logged) below
         WALK.drop(context)
         if update.effective_message is not None:
             await update.effective_message.reply_text(

@@ -122,3 +122,25 @@ async def test_a_day_before_the_start_or_the_closure_is_refused_with_the_day_as_
         harness.fake.last_text(sim.chat_id)
     )
     assert harness.fake.errors == []
+
+
+async def test_a_visit_to_a_named_family_by_someone_holding_none_says_why_and_is_logged(
+    harness: BotHarness,
+) -> None:
+    _sim, family_id = await _with_family(harness)
+    boss = await coordinator(harness)
+    await boss.send("/visit R-01")
+    assert "only its assistant can change it" in harness.fake.last_text(boss.chat_id)
+    other = await harness.assistant(2002, language_code="en")
+    await other.send("/wizyta R-01")
+    assert "I do not know that family among yours" in harness.fake.last_text(other.chat_id)
+    assert "Anna" not in harness.fake.last_text(other.chat_id)
+    assert harness.services is not None
+    denied = await harness.services.families.audit.entries(family_id, "denied")
+    assert (boss.user_id, "visit.start") in denied
+    assert (other.user_id, "visit.start") in denied
+    await other.send("/visit")  # no code: nothing to refuse, the plain answer
+    assert harness.fake.last_text(other.chat_id) == (
+        "You have no families yet. Add one with /newfamily."
+    )
+    assert harness.fake.errors == []
