@@ -114,9 +114,7 @@ async def assign(update: Update, context: BotContext) -> None:
             family = await context.services.families.assign(context.actor, args[0], assistant_id)
             await message.reply_text(_assigned_text(context, family.code, assistant_id))
             return
-        family = await context.services.families.open_by_code(
-            context.actor, args[0], "read.assign"
-        )
+        family = await context.services.families.open_to_assign(context.actor, args[0])
         people = await context.services.membership.assistants(context.actor)
     except DomainError as error:
         await message.reply_text(esc(describe_error(context.tr, error)))
@@ -151,10 +149,10 @@ async def assign_pressed(update: Update, context: BotContext) -> None:
         return
     _ = context.tr.gettext
     services = context.services
+    tried = {"to": "read.assign", "go": "family.assign"}.get(press.action, "family.cover")
     try:
-        family = await services.families.open_family(context.actor, family_id, "read.assign")
+        family = await services.families.open_to_assign(context.actor, family_id, tried)
         if press.action == "to":
-            context.actor.check_admin()
             await answer_press(update)
             await show(
                 update,

@@ -300,6 +300,35 @@ class FamilyService:
             update={"assistant_id": assistant_id, "cover_for": None, "cover_until": None}
         )
 
+    async def open_to_assign(
+        self, actor: Actor, family: int | str, tried: str = "read.assign"
+    ) -> Family:
+        """The family (by id or code) an admin is about to hand over, opened as `read.assign`.
+
+        Anyone else is refused before anything is read, the action `tried` logged as denied
+        (not an allowed read that showed nothing), and learns nothing of the family.
+        """
+        if actor.is_admin:
+            if isinstance(family, str):
+                return await self.open_by_code(actor, family, "read.assign")
+            return await self.open_family(actor, family, "read.assign")
+        subject = ""
+        if isinstance(family, str):
+            normal = normalise_code(family)
+            subject = code_subject(normal)
+            found = None if normal is None else await self.families.by_code(normal)
+        else:
+            found = await self.families.get(family)
+            subject = "" if found is not None else f"family={family}"
+        await self.audit.denied(
+            actor.telegram_id,
+            tried,
+            family_id=None if found is None else found.id,
+            subject=subject,
+        )
+        actor.check_member()
+        raise NotAllowed("admin_only")
+
     async def checked_assignment(
         self, actor: Actor, code: str, assistant_id: int, action: str
     ) -> Family:

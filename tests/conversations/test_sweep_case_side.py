@@ -144,3 +144,38 @@ async def test_a_visit_to_a_named_family_by_someone_holding_none_says_why_and_is
         "You have no families yet. Add one with /newfamily."
     )
     assert harness.fake.errors == []
+
+
+async def test_a_non_admins_hand_over_is_logged_as_refused_not_as_a_read(
+    harness: BotHarness,
+) -> None:
+    sim, family_id = await _with_family(harness)
+    boss = await coordinator(harness)
+    await boss.send("/assign R-01")
+    assert harness.fake.last_text(boss.chat_id) == "Only the centre's admins can do that."
+    await sim.send("/przypisz R-01")  # its own assistant is no admin either
+    assert harness.fake.last_text(sim.chat_id) == "Only the centre's admins can do that."
+    for action in ("to", "go", "c7"):
+        await boss.press_data(1, f"as:{family_id}:{action}:{boss.user_id}")  # forged
+        answers = [
+            c.params.get("text") for c in harness.fake.calls if c.method == "answerCallbackQuery"
+        ]
+        assert answers[-1] == "Only the centre's admins can do that."
+    assert harness.services is not None
+    audit = harness.services.families.audit
+    assert "read.assign" not in {a for _, a in await audit.entries(family_id)}
+    assert await audit.entries(family_id, "denied") == [
+        (boss.user_id, "read.assign"),
+        (sim.user_id, "read.assign"),
+        (boss.user_id, "read.assign"),
+        (boss.user_id, "family.assign"),
+        (boss.user_id, "family.cover"),
+    ]
+    admin = await harness.admin()
+    await admin.send("/assign R-01")  # the admin's choice of assistants: read, logged
+    assert "Who should work with R-01?" in harness.fake.last_text(admin.chat_id)
+    assert (admin.user_id, "read.assign") in await audit.entries(family_id)
+    family = await harness.services.families.families.get(family_id)
+    assert family is not None
+    assert family.assistant_id == sim.user_id
+    assert harness.fake.errors == []
