@@ -241,7 +241,9 @@ def _header_lines(tr: Translator, view: PlanView, today: date) -> list[str]:
         return lines
     lines.append("🗓 " + _("Plan started {date}").format(date=_date(tr, view.plan.started_on)))
     days = days_until(due, today)
-    if days > 0:
+    if family.closed:  # the six-monthly assessment belongs to the work, which has ended
+        lines.append("🔒 " + _("The work with the family is closed: no assessment is due."))
+    elif days > 0:
         lines.append(
             "⏰ "
             + tr.ngettext(
@@ -300,10 +302,13 @@ def _add_goal_section(tr: Translator, view: PlanView, today: date, lines: Measur
     _ = tr.gettext
     shown = view.shown_goals()
     first = len(lines)
+    closed = view.family.closed  # a closed family takes no goal: no hint to add one
     if not view.goals:
-        lines.add(esc(_("No goals yet. Add the first one with /goal.")))
+        lines.add(
+            esc(_("No goals.") if closed else _("No goals yet. Add the first one with /goal."))
+        )
     elif not shown:
-        lines.add(esc(_("No open goals. Add one with /goal.")))
+        lines.add(esc(_("No open goals.") if closed else _("No open goals. Add one with /goal.")))
     wording = _Wording.of(tr, view.family, today)
     area = None
     for goal in shown:

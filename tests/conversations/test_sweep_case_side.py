@@ -179,3 +179,21 @@ async def test_a_non_admins_hand_over_is_logged_as_refused_not_as_a_read(
     assert family is not None
     assert family.assistant_id == sim.user_id
     assert harness.fake.errors == []
+
+
+async def test_a_closed_familys_plan_asks_for_no_assessment_and_no_goal(
+    harness: BotHarness,
+) -> None:
+    sim, _family_id = await _with_family(harness)
+    await close_r01(sim)
+    boss = await coordinator(harness)
+    with time_machine.travel(datetime(2027, 9, 1, 9, 30, tzinfo=UTC), tick=True):
+        for who in (sim, boss):
+            await who.send("/plan R-01")
+            text = harness.fake.last_text(who.chat_id)
+            assert "🔒 The work with the family is closed: no assessment is due." in text
+            assert "Assessment overdue" not in text  # nine months after the closure
+            assert "Next assessment" not in text
+            assert "No open goals." in text
+            assert "/goal" not in text  # a closed family takes no goal
+    assert harness.fake.errors == []
