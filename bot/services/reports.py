@@ -104,7 +104,8 @@ class ReportService:
         """The work cards of these assistants, in the order given."""
         zone = self.clock.tz
         contacts = await self.reports.contacts(ids, month.first, month.last, zone)
-        names = {a.telegram_id: a.signed_name for a in await self.people.list_assistants()}
+        people = await self.people.list_assistants(with_inactive=True)  # who left, too
+        names = {a.telegram_id: a.signed_name for a in people}
         today = self.clock.today()
         if actor.telegram_id in ids:
             await self.audit.allowed(actor.telegram_id, "read.work_card", None, month.key)
