@@ -60,7 +60,8 @@ async def card_pressed(update: Update, context: BotContext) -> None:
     caseload = await context.services.families.caseload(context.actor)
     cadence = next((r for r in caseload.families if r.family_id == family.id), None)
     period = await context.services.cases.last_period(family)
-    lines, markup = family_card(context.tr, family, cadence, period)
+    changes = context.services.families.may_change(context.actor, family)
+    lines, markup = family_card(context.tr, family, cadence, period, changes=changes)
     await send_sensitive(update, context, lines, markup)
 
 

@@ -277,11 +277,16 @@ class FamilyService:
             raise
         return family
 
+    @staticmethod
+    def may_change(actor: Actor, family: Family) -> bool:
+        """Whether the actor may change the family: only its assigned assistant may."""
+        return family.assistant_id == actor.telegram_id
+
     def check_access(self, actor: Actor, family: Family, *, write: bool) -> None:
         """The assigned assistant may do anything; coordinators and admins may read any family
         (closed ones too); nobody else anything."""
         actor.check_member()
-        if family.assistant_id == actor.telegram_id:
+        if self.may_change(actor, family):
             return
         if actor.sees_team:
             if not write:

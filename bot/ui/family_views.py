@@ -114,16 +114,19 @@ def family_card(
     family: Family,
     cadence: FamilyCadence | None,
     period: CasePeriod | None = None,
+    *,
+    changes: bool = True,
 ) -> tuple[list[str], InlineKeyboardMarkup | None]:
     """A family's card: who they are, this week, the contract, and what to do next.
 
     A closed family's card says when and why, and offers its file, monitoring and reopening;
-    an erased family's card offers nothing.
+    an erased family's card offers nothing. Without `changes` (a reader: the coordinator, an
+    admin) it offers only what they may read, not buttons that would only be refused.
     """
     _ = tr.gettext
     lines = [f"👪 <b>{esc(family.code)}</b>" + (f" {esc(family.label)}" if family.label else "")]
     if family.closed:
-        return _closed_card(tr, family, period, lines)
+        return _closed_card(tr, family, period, lines, changes)
     if family.members:
         members = ", ".join(f"{m.name} ({labels.name(tr, m.role)})" for m in family.members)
         lines.append(_("Members: {members}").format(members=esc(shorten(members, 600))))
@@ -139,6 +142,8 @@ def family_card(
                 date=esc(tr.fmt_date(family.contract_valid_until, "d MMM y"))
             )
         )
+    if not changes:
+        return lines, _card_buttons(tr, family, _read_actions(tr))
     actions = [
         (_("📝 Record a visit"), START_VISIT_PREFIX),
         (_("📋 Plan"), PLAN_PREFIX),
@@ -148,6 +153,12 @@ def family_card(
         (_("🔒 Close the work"), CLOSE_CARD_PREFIX),
     ]
     return lines, _card_buttons(tr, family, actions)
+
+
+def _read_actions(tr: Translator) -> list[tuple[str, str]]:
+    """What anyone who may read a family is offered on its card: the plan and the visits."""
+    _ = tr.gettext
+    return [(_("📋 Plan"), PLAN_PREFIX), (_("🕘 Last visits"), VISITS_PREFIX)]
 
 
 def _card_buttons(
@@ -163,7 +174,7 @@ def _card_buttons(
 
 
 def _closed_card(
-    tr: Translator, family: Family, period: CasePeriod | None, lines: list[str]
+    tr: Translator, family: Family, period: CasePeriod | None, lines: list[str], changes: bool
 ) -> tuple[list[str], InlineKeyboardMarkup | None]:
     """The card of a closed family: the closure, monitoring, its file and reopening."""
     _ = tr.gettext
@@ -189,10 +200,11 @@ def _closed_card(
         lines.append(_("The family's personal data was erased."))
         # No keyboard at all: an empty one is sent as `{}`, which Telegram refuses.
         return lines, None
-    actions = [(_("📋 Plan"), PLAN_PREFIX), (_("🕘 Last visits"), VISITS_PREFIX)]
-    if monitored:
-        actions.append((_("👁 Monitoring contact"), CONTACT_CARD_PREFIX))
-    actions.append((_("🔓 Reopen"), REOPEN_CARD_PREFIX))
+    actions = _read_actions(tr)
+    if changes:
+        if monitored:
+            actions.append((_("👁 Monitoring contact"), CONTACT_CARD_PREFIX))
+        actions.append((_("🔓 Reopen"), REOPEN_CARD_PREFIX))
     return lines, _card_buttons(tr, family, actions)
 
 

@@ -197,3 +197,30 @@ async def test_a_closed_familys_plan_asks_for_no_assessment_and_no_goal(
             assert "No open goals." in text
             assert "/goal" not in text  # a closed family takes no goal
     assert harness.fake.errors == []
+
+
+def _card_buttons(harness: BotHarness, sim: UserSim) -> list[str]:
+    """The texts of the buttons on the newest message in the chat."""
+    return [text for row in harness.fake.last_markup(sim.chat_id) for text, _ in row]
+
+
+async def test_a_readers_card_offers_only_what_they_may_read(harness: BotHarness) -> None:
+    sim, family_id = await _with_family(harness)
+    await sim.press_data(1, f"fc:-:f:{family_id}")
+    own = _card_buttons(harness, sim)
+    assert {"📝 Record a visit", "✏️ Edit", "🔒 Close the work"} <= set(own)
+    boss = await coordinator(harness)
+    await boss.press_data(1, f"fc:-:f:{family_id}")
+    assert "R-01" in harness.fake.last_text(boss.chat_id)
+    shown = _card_buttons(harness, boss)
+    assert {"📋 Plan", "🕘 Last visits"} <= set(shown)
+    for change in ("📝 Record a visit", "🎯 Goals", "✏️ Edit", "🔒 Close the work"):
+        assert change not in shown
+    await close_r01(sim)
+    await boss.press_data(1, f"fc:-:f:{family_id}")
+    closed = _card_buttons(harness, boss)
+    assert "📋 Plan" in closed
+    assert not {"🔓 Reopen", "👁 Monitoring contact"} & set(closed)
+    await sim.press_data(1, f"fc:-:f:{family_id}")
+    assert {"🔓 Reopen", "👁 Monitoring contact"} <= set(_card_buttons(harness, sim))
+    assert harness.fake.errors == []
