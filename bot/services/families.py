@@ -349,6 +349,8 @@ class FamilyService:
             )
             actor.check_admin()
             raise NotFound("family_unknown", family_code=code)
+        if family.erased_at is not None:  # nothing is left to work with, or to hand over
+            raise NotAllowed("family_erased_assign", family_code=family.code)
         person = await self.people.get_assistant(assistant_id)
         if person is None:
             raise NotFound("assistant_unknown")

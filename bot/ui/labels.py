@@ -149,6 +149,9 @@ ERROR_TEXTS: dict[str, str] = {
     "not_monitored": N_("This family is not being monitored."),
     "day_future": N_("That day has not come yet."),
     "family_erased": N_("This family's data was erased; the case cannot be reopened."),
+    "family_erased_assign": N_(
+        "{family_code}'s data was erased: there is nothing left to hand over."
+    ),
     "visits_per_week": N_("Choose one or two visits a week."),
     "members_full": N_("A family has at most {limit} members here."),
     "code_mismatch": N_("That is not the family's code. Nothing was erased."),

@@ -224,3 +224,20 @@ async def test_a_readers_card_offers_only_what_they_may_read(harness: BotHarness
     await sim.press_data(1, f"fc:-:f:{family_id}")
     assert {"🔓 Reopen", "👁 Monitoring contact"} <= set(_card_buttons(harness, sim))
     assert harness.fake.errors == []
+
+
+async def test_an_erased_family_is_not_handed_over(harness: BotHarness) -> None:
+    await _erased_r01(harness)
+    await harness.assistant(1002, language_code="en", first_name="Ola")
+    admin = await harness.admin()
+    for command in ("/assign R-01 1002", "/assign R-01 1002 10.12"):
+        await admin.send(command)
+        assert harness.fake.last_text(admin.chat_id) == (
+            "R-01's data was erased: there is nothing left to hand over."
+        )
+    assert harness.services is not None
+    family = await harness.services.families.families.by_code("R-01")
+    assert family is not None
+    assert family.assistant_id == 1001
+    assert family.cover_for is None
+    assert harness.fake.errors == []
