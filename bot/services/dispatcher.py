@@ -38,6 +38,7 @@ from bot.domain.reminders.monitoring import MONITORING_KINDS
 from bot.services.clock import Clock
 from bot.services.morning_batches import expand_all_of, expand_due
 from bot.storage.outbox import OutboxItem, OutboxRepository, UnreachableNotice
+from bot.storage.sending_checks import HeldFamily
 
 log = logging.getLogger(__name__)
 
@@ -236,8 +237,10 @@ class Dispatcher:
         """A reminder's facts as they hold now, or None.
 
         A family reassigned (or closed) meanwhile: a new assistant gets their own copy. A visit
-        recorded since the tick (a snoozed reminder, a morning sent late): no nagging. A
-        digest leaves out what was dealt with since, and shows a moved appointment's new time.
+        recorded since the tick (a snoozed reminder, a morning sent late): no nagging; nor for a
+        goal or task done, closed or given another day, an assessment recorded or a contract
+        renewed. A digest leaves out what was dealt with since, and shows a moved
+        appointment's new time.
         An appointment's reminder `folded` into a catch-up goes once the appointment is
         cancelled, finished or moved (a single one is withdrawn by its subject then, and a
         moved one gets new reminders).
@@ -257,12 +260,25 @@ class Dispatcher:
         gap = facts.visit_gap
         if gap is not None and gap.visited_since(held.last_visit):
             return None
+        if not await self._plan_holds(facts, held):
+            return None
         appointment = facts.appointment
         if folded and appointment is not None:
             starts = await self.reminders.scheduled_starts([appointment.appointment_id])
             if starts.get(appointment.appointment_id) != appointment.starts_at:
                 return None
         return facts
+
+    async def _plan_holds(self, facts: ReminderFacts, held: HeldFamily) -> bool:
+        """Whether a plan item's, an assessment's or a contract's day is still the one told."""
+        due = facts.due
+        if due is not None:
+            return await self.reminders.open_item_due(due.item, due.item_id) == due.due_on
+        if facts.assessment is not None:
+            return held.assessment_due == facts.assessment.due_on
+        if facts.contract is not None:
+            return held.contract_ends == facts.contract.ends_on
+        return True
 
 
 @dataclass

@@ -7,16 +7,25 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from bot.domain.plan import next_assessment_due
 from bot.domain.reminders.facts import DigestFacts, DigestNow
 from bot.domain.reminders.kinds import PlanItemKind
 from bot.storage.db import Database, day_of
 from bot.storage.goals import OPEN_GOAL
 
 # The families, plan items and appointments a digest names, as they are now; one trip.
+# What of a family a reminder may speak of: its last visit, contract end, plan start and last
+# assessment (whence the next one's due day).
+_FAMILY_NOW = (
+    "SELECT f.id, f.last_visit_on, f.contract_valid_until, "
+    "  (SELECT p.started_on FROM plans p "
+    "     WHERE p.family_id = f.id AND p.ended_on IS NULL) AS plan_started_on, "
+    "  (SELECT max(s.day) FROM assessments s WHERE s.family_id = f.id) AS last_assessment "
+    "FROM families f "
+)
 _DIGEST_FAMILIES = (
-    "SELECT id, last_visit_on FROM families "
-    "WHERE id IN (SELECT value FROM json_each(?)) AND assistant_id = ? AND active = 1 "
-    "AND erased_at IS NULL"
+    f"{_FAMILY_NOW}WHERE f.id IN (SELECT value FROM json_each(?)) AND f.assistant_id = ? "
+    "AND f.active = 1 AND f.erased_at IS NULL"
 )
 _OPEN_ITEMS = (
     "SELECT 'goal' AS kind, g.id FROM goals g "
@@ -24,6 +33,13 @@ _OPEN_ITEMS = (
     "UNION ALL "
     "SELECT 'task', t.id FROM tasks t JOIN goals g ON g.id = t.goal_id "
     f"WHERE t.id IN (SELECT value FROM json_each(?2)) AND t.done = 0 AND {OPEN_GOAL}"
+)
+_OPEN_ITEM_DUE = (
+    "SELECT g.due FROM goals g WHERE ?1 = 'goal' AND g.id = ?2 AND "
+    f"{OPEN_GOAL} "
+    "UNION ALL "
+    "SELECT t.due FROM tasks t JOIN goals g ON g.id = t.goal_id "
+    f"WHERE ?1 = 'task' AND t.id = ?2 AND t.done = 0 AND {OPEN_GOAL}"
 )
 _SCHEDULED = (
     "SELECT id, starts_at FROM appointments WHERE id IN (SELECT value FROM json_each(?)) "
@@ -36,6 +52,20 @@ class HeldFamily:
     """What the dispatcher checks of a reminder's family before sending it."""
 
     last_visit: date | None  # the last completed visit (migration 0024 keeps it on the row)
+    contract_ends: date | None = None
+    assessment_due: date | None = None  # None: no plan started
+
+    @classmethod
+    def of(cls, row: dict[str, Any]) -> HeldFamily:
+        """A family row read with _FAMILY_NOW."""
+        started = day_of(row["plan_started_on"])
+        return cls(
+            last_visit=day_of(row["last_visit_on"]),
+            contract_ends=day_of(row["contract_valid_until"]),
+            assessment_due=None
+            if started is None
+            else next_assessment_due(started, day_of(row["last_assessment"])),
+        )
 
 
 class SendingChecks:
@@ -52,13 +82,16 @@ class SendingChecks:
         never an erased one: its reminders (pending, or in a waiting morning) are void.
         """
         row = await self.db.fetch_one(
-            "SELECT last_visit_on FROM families WHERE id = ? AND assistant_id = ? "
-            "AND (active = 1 OR ?) AND erased_at IS NULL",
+            f"{_FAMILY_NOW}WHERE f.id = ? AND f.assistant_id = ? "
+            "AND (f.active = 1 OR ?) AND f.erased_at IS NULL",
             (family_id, assistant_id, closed),
         )
-        if row is None:
-            return None
-        return HeldFamily(last_visit=day_of(row["last_visit_on"]))
+        return None if row is None else HeldFamily.of(row)
+
+    async def open_item_due(self, kind: PlanItemKind, item_id: int) -> date | None:
+        """The due day of a goal or task still open (None: done, closed, gone or undated)."""
+        row = await self.db.fetch_one(_OPEN_ITEM_DUE, (kind.value, item_id), small=True)
+        return None if row is None else day_of(row["due"])
 
     async def digest_now(self, assistant_id: int, digest: DigestFacts) -> DigestNow:
         """What has become of the families, goals, tasks and appointments a digest names."""
@@ -71,10 +104,21 @@ class SendingChecks:
             (_SCHEDULED, (json.dumps([a.appointment_id for a in digest.appointments]),)),
             small=True,
         )
+        held = {row["id"]: HeldFamily.of(row) for row in families}
         return DigestNow(
-            last_visits={row["id"]: day_of(row["last_visit_on"]) for row in families},
+            last_visits={family_id: family.last_visit for family_id, family in held.items()},
             open_items=frozenset((PlanItemKind(row["kind"]), row["id"]) for row in items),
             scheduled=_starts(appointments),
+            assessments_due={
+                family_id: family.assessment_due
+                for family_id, family in held.items()
+                if family.assessment_due is not None
+            },
+            contracts_end={
+                family_id: family.contract_ends
+                for family_id, family in held.items()
+                if family.contract_ends is not None
+            },
         )
 
     async def scheduled_starts(self, appointment_ids: list[int]) -> dict[int, datetime]:

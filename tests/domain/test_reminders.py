@@ -597,12 +597,41 @@ def test_a_digest_as_of_sending_leaves_out_the_families_gone_from_the_assistant(
         ),
     )
     # R-02 went to another assistant (or was closed or erased) since the tick.
-    now = DigestNow(last_visits={1: None}, open_items=frozenset(), scheduled={})
+    now = DigestNow(
+        last_visits={1: None}, open_items=frozenset(), scheduled={}, assessments_due={1: day}
+    )
     sent = digest.as_of(now, PREFS.zone)
     assert [a.family_code for a in sent.assessments] == ["R-01"]
     assert sent.contracts == ()
     assert sent.overdue == ()
     assert digest.as_of(DigestNow({}, frozenset(), {}), PREFS.zone).is_empty
+
+
+def test_a_digest_as_of_sending_leaves_out_an_assessment_made_and_a_contract_renewed() -> None:
+    day = date(2026, 12, 7)
+    digest = DigestFacts(
+        day=day,
+        assessments=(
+            AssessmentFact(family_id=1, family_code="R-01", due_on=day),
+            AssessmentFact(family_id=2, family_code="R-02", due_on=day),
+        ),
+        contracts=(
+            ContractFact(family_id=1, family_code="R-01", ends_on=day),
+            ContractFact(family_id=2, family_code="R-02", ends_on=day),
+        ),
+    )
+    # R-01's assessment was recorded and its contract renewed since the tick; R-02's hold.
+    later = day + timedelta(days=182)
+    now = DigestNow(
+        last_visits={1: None, 2: None},
+        open_items=frozenset(),
+        scheduled={},
+        assessments_due={1: later, 2: day},
+        contracts_end={1: later, 2: day},
+    )
+    sent = digest.as_of(now, PREFS.zone)
+    assert [a.family_code for a in sent.assessments] == ["R-02"]
+    assert [c.family_code for c in sent.contracts] == ["R-02"]
 
 
 def test_a_digest_keeps_an_appointment_moved_within_its_local_day_only() -> None:

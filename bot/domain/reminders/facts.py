@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
@@ -128,8 +128,9 @@ class DigestFacts(BaseModel):
         """The digest as it holds when it is sent (a snooze, a late send), in the zone's days.
 
         Left out: a family gone from the assistant, a gap closed by a visit, a goal or task
-        done or closed, an appointment cancelled, past its outcome or moved to another day.
-        An appointment moved within the day shows its new time, in the agenda's time order.
+        done or closed, an assessment recorded, a contract renewed, an appointment cancelled,
+        past its outcome or moved to another day. An appointment moved within the day shows
+        its new time, in the agenda's time order.
         """
         held = now.last_visits
         return self.model_copy(
@@ -143,8 +144,12 @@ class DigestFacts(BaseModel):
                     if g.family_id in held and not g.visited_since(held[g.family_id])
                 ),
                 "due": tuple(d for d in self.due if (d.item, d.item_id) in now.open_items),
-                "assessments": tuple(a for a in self.assessments if a.family_id in held),
-                "contracts": tuple(c for c in self.contracts if c.family_id in held),
+                "assessments": tuple(
+                    a for a in self.assessments if now.assessments_due.get(a.family_id) == a.due_on
+                ),
+                "contracts": tuple(
+                    c for c in self.contracts if now.contracts_end.get(c.family_id) == c.ends_on
+                ),
             }
         )
 
@@ -156,6 +161,9 @@ class DigestNow:
     last_visits: dict[int, date | None]  # the families still the assistant's: last visit
     open_items: frozenset[tuple[PlanItemKind, int]]  # goals and tasks still open
     scheduled: dict[int, datetime]  # appointments still scheduled: when they start now
+    # Of the families still the assistant's: when the next assessment is due, the contract ends.
+    assessments_due: dict[int, date] = field(default_factory=dict)
+    contracts_end: dict[int, date] = field(default_factory=dict)
 
 
 def _appointments_now(

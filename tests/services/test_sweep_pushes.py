@@ -1,0 +1,156 @@
+"""Sweep of what the bot sends on its own and of the buttons on it, through the real bot."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import time_machine
+
+from bot.domain.people import Actor
+from bot.domain.plan import GoalStatus, TaskOwner
+from bot.domain.vocabulary import Area
+from tests.conversations.test_new_family import register_family
+from tests.reminders.test_reminder_job import tick
+from tests.support.harness import BotHarness
+from tests.support.updates import UserSim
+
+WARSAW = ZoneInfo("Europe/Warsaw")
+MONDAY = date(2026, 12, 7)
+OWNER = Actor(telegram_id=1001, is_assistant=True)
+
+
+def local(day: date, hour: int, minute: int = 0) -> datetime:
+    """A Warsaw wall time as a UTC instant."""
+    return datetime.combine(day, time(hour, minute), tzinfo=WARSAW).astimezone(UTC)
+
+
+async def tick_at(harness: BotHarness, moment: datetime) -> None:
+    """The minute job at `moment` of a bot that ran all along (its last tick a minute before)."""
+    assert harness.db is not None
+    before = (moment - timedelta(minutes=1)).astimezone(UTC).isoformat(timespec="microseconds")
+    async with harness.db.write() as conn:
+        await conn.execute("UPDATE scheduler_state SET last_tick_at = ?", (before,))
+    with time_machine.travel(moment, tick=False):
+        await tick(harness)
+
+
+def sent_since(harness: BotHarness, chat_id: int, mark: int) -> list[str]:
+    """Texts of the messages sent to a chat after call number `mark`."""
+    return [
+        str(c.params.get("text", ""))
+        for c in harness.fake.calls[mark:]
+        if c.method == "sendMessage" and c.chat_id == chat_id
+    ]
+
+
+def newest(harness: BotHarness, chat_id: int, words: str) -> dict[str, Any]:
+    """The newest message in a chat whose text contains `words`."""
+    for message in reversed(harness.fake.messages(chat_id)):
+        if words in str(message.get("text", "")):
+            return message
+    raise AssertionError(f"no message with {words!r}")
+
+
+def button(message: dict[str, Any], ending: str) -> str:
+    """The callback data of the message's button whose text ends with `ending`."""
+    rows = message["reply_markup"]["inline_keyboard"]
+    return str(next(b["callback_data"] for row in rows for b in row if b["text"].endswith(ending)))
+
+
+async def snooze(
+    harness: BotHarness, sim: UserSim, at: datetime, *messages: dict[str, Any]
+) -> None:
+    """Press "⏰ 1 h" on each message at `at`."""
+    with time_machine.travel(at, tick=False):
+        for message in messages:
+            await sim.press_data(int(message["message_id"]), button(message, "1 h"))
+
+
+async def family_id(harness: BotHarness, code: str = "R-01") -> int:
+    """The id of a family by its code."""
+    assert harness.services is not None
+    family = await harness.services.families.families.by_code(code)
+    assert family is not None
+    return family.id
+
+
+# A plan item, an assessment, a contract: the day told must still hold when it is sent
+
+
+async def test_a_snoozed_goal_or_task_reminder_goes_once_it_was_dealt_with(
+    harness: BotHarness,
+) -> None:
+    tuesday = MONDAY + timedelta(days=1)
+    with time_machine.travel(local(MONDAY, 9) - timedelta(days=3), tick=False):
+        sim = await harness.assistant(language_code="en")
+        await register_family(sim, members=(("Anna", "mother"),))
+        await tick(harness)
+        assert harness.services is not None
+        plans = harness.services.plans
+        goal = await plans.add_goal(
+            OWNER, await family_id(harness), Area.HOUSING, "Rent arrears", due=tuesday
+        )
+        task = await plans.add_task(
+            OWNER, goal.id, "Call the office", TaskOwner.assistant(), due=tuesday
+        )
+        other = await plans.add_goal(
+            OWNER, await family_id(harness), Area.HEALTH, "Clinic", due=tuesday
+        )
+    await tick_at(harness, local(MONDAY, 9))
+    shown = [
+        m
+        for m in harness.fake.messages(sim.chat_id)
+        if "A goal of" in str(m.get("text", "")) or "A task of" in str(m.get("text", ""))
+    ]
+    assert len(shown) == 3
+    await snooze(harness, sim, local(MONDAY, 9, 1), *shown)
+    with time_machine.travel(local(MONDAY, 9, 2), tick=False):
+        await plans.set_task_done(OWNER, task.id, True)
+        await plans.change_status(OWNER, goal.id, GoalStatus.ACHIEVED)
+        await plans.change_due_date(OWNER, other.id, MONDAY + timedelta(days=14))
+    mark = len(harness.fake.calls)
+    await tick_at(harness, local(MONDAY, 10, 5))
+    # The task is done, the goal achieved, the other goal due in two weeks: none "is due Tue".
+    assert sent_since(harness, sim.chat_id, mark) == []
+    assert harness.fake.errors == []
+
+
+async def six_months_on(harness: BotHarness) -> UserSim:
+    """R-01 (Anna) whose plan started 15 June and whose contract ends 15 December."""
+    with time_machine.travel(local(date(2026, 6, 15), 9), tick=False):
+        sim = await harness.assistant(language_code="en")
+        await register_family(sim, members=(("Anna", "mother"),))
+        await tick(harness)
+        assert harness.services is not None
+        family = await family_id(harness)
+        await harness.services.plans.add_goal(OWNER, family, Area.HOUSING, "Rent arrears")
+        await harness.services.family_edits.renew_contract(OWNER, family, date(2026, 12, 15))
+    return sim
+
+
+async def test_a_snoozed_assessment_contract_or_digest_goes_without_what_was_done(
+    harness: BotHarness,
+) -> None:
+    sim = await six_months_on(harness)
+    await tick_at(harness, local(MONDAY, 9))
+    assessment = newest(harness, sim.chat_id, "The periodic assessment of")
+    contract = newest(harness, sim.chat_id, "The contract with")
+    digest = newest(harness, sim.chat_id, "Good morning")
+    assert "Periodic assessments" in digest["text"]
+    assert "Contracts ending" in digest["text"]
+    await snooze(harness, sim, local(MONDAY, 9, 1), assessment, contract, digest)
+    assert harness.services is not None
+    with time_machine.travel(local(MONDAY, 9, 2), tick=False):
+        family = await family_id(harness)
+        await harness.services.plans.record_assessment(OWNER, family, MONDAY, "Went well")
+        await harness.services.family_edits.renew_contract(OWNER, family, date(2027, 6, 15))
+    mark = len(harness.fake.calls)
+    await tick_at(harness, local(MONDAY, 10, 5))
+    again = sent_since(harness, sim.chat_id, mark)
+    assert len(again) == 1  # the digest, for the visit R-01 still waits for
+    assert "Waiting for a visit" in again[0]
+    assert "Periodic assessments" not in again[0]
+    assert "Contracts ending" not in again[0]
+    assert harness.fake.errors == []
