@@ -49,6 +49,8 @@ PER_CHAT_INTERVAL = 1.0  # seconds between two messages to one chat (Telegram: a
 OVERALL_PER_SECOND = 25  # below Telegram's 30/s for the whole bot
 DISPATCH_BATCH = 200  # rows read per pass (8 s of sending at the overall pace)
 RUN_SECONDS = 45.0  # no new pass after this: a pass (8 s) ends before the minute's next tick
+# Reminders before an appointment: pointless once it has begun (the outcome question is not).
+BEFORE_KINDS = frozenset({ReminderKind.APPOINTMENT_EVENING, ReminderKind.APPOINTMENT_SOON})
 
 
 class SendLater(Exception):
@@ -241,7 +243,9 @@ class Dispatcher:
         goal or task done, closed or given another day, an assessment recorded or a contract
         renewed. A digest leaves out what was dealt with since, and shows a moved
         appointment's new time.
-        An appointment's reminder `folded` into a catch-up goes once the appointment is
+        A reminder before an appointment (the evening before, 2 hours before) goes once the
+        appointment has begun (snoozed past it). An appointment's reminder `folded` into a
+        catch-up goes once the appointment is
         cancelled, finished or moved (a single one is withdrawn by its subject then, and a
         moved one gets new reminders).
         """
@@ -263,6 +267,13 @@ class Dispatcher:
         if not await self._plan_holds(facts, held):
             return None
         appointment = facts.appointment
+        if (
+            not folded
+            and appointment is not None
+            and kind in BEFORE_KINDS
+            and self.clock.now() >= appointment.starts_at
+        ):
+            return None  # snoozed past the start: a reminder before it is pointless now
         if folded and appointment is not None:
             starts = await self.reminders.scheduled_starts([appointment.appointment_id])
             if starts.get(appointment.appointment_id) != appointment.starts_at:

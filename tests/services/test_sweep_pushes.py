@@ -154,3 +154,28 @@ async def test_a_snoozed_assessment_contract_or_digest_goes_without_what_was_don
     assert "Periodic assessments" not in again[0]
     assert "Contracts ending" not in again[0]
     assert harness.fake.errors == []
+
+
+# An appointment's reminders
+
+
+async def test_an_appointment_reminder_snoozed_past_its_start_does_not_come(
+    harness: BotHarness,
+) -> None:
+    from tests.reminders.test_reminder_job import WEDNESDAY, booked  # noqa: PLC0415
+
+    with time_machine.travel(WEDNESDAY, tick=False):
+        sim = await booked(harness)  # R-01 at the court on Thursday 26 November, 10:30
+    thursday = date(2026, 11, 26)
+    await tick_at(harness, local(thursday, 8, 31))
+    soon = newest(harness, sim.chat_id, "Appointment soon")
+    with time_machine.travel(local(thursday, 8, 32), tick=False):
+        await sim.press_data(int(soon["message_id"]), button(soon, "Tomorrow"))
+    await tick_at(harness, local(thursday, 12, 31))
+    assert "How did the appointment go?" in harness.fake.last_text(sim.chat_id)
+    mark = len(harness.fake.calls)
+    await tick_at(harness, local(thursday + timedelta(days=1), 7, 31))
+    texts = sent_since(harness, sim.chat_id, mark)
+    assert [t for t in texts if "Appointment soon" in t] == []  # it was yesterday
+    assert [t for t in texts if "Good morning" in t]  # Friday's digest still comes
+    assert harness.fake.errors == []
