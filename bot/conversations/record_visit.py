@@ -325,7 +325,7 @@ async def start(update: Update, context: BotContext) -> None:
 
 
 async def start_from_list(update: Update, context: BotContext) -> None:
-    """A family's 📝 button under /families: start a visit for that family, below the list."""
+    """A family's 📝 button (a card, a reminder): start a visit for it, below what was pressed."""
     if await WALK.blocked(update, context):
         return
     await answer_press(update)
@@ -338,7 +338,8 @@ async def start_from_list(update: Update, context: BotContext) -> None:
             context.actor, family_id, "visit.start"
         )
     except DomainError as error:
-        await show(update, context, esc(labels.describe_error(context.tr, error)))
+        # Below what was pressed, like the walk: a reminder or a catch-up pressed stays whole.
+        await show(update, context, esc(labels.describe_error(context.tr, error)), fresh=True)
         return
     draft = WALK.new_draft()
     draft.family_id = family.id

@@ -179,3 +179,34 @@ async def test_an_appointment_reminder_snoozed_past_its_start_does_not_come(
     assert [t for t in texts if "Appointment soon" in t] == []  # it was yesterday
     assert [t for t in texts if "Good morning" in t]  # Friday's digest still comes
     assert harness.fake.errors == []
+
+
+# A catch-up's buttons
+
+
+async def test_record_a_visit_of_a_family_handed_over_leaves_the_catch_up_whole(
+    harness: BotHarness,
+) -> None:
+    with time_machine.travel(local(MONDAY, 9) - timedelta(days=30), tick=False):
+        sim = await harness.assistant(language_code="en")
+        await register_family(sim, "R-01", members=(("Anna", "mother"),))
+        await register_family(sim, "R-02")
+        await harness.assistant(1002, language_code="en", first_name="Ola")
+        await tick(harness)
+    with time_machine.travel(local(MONDAY, 9), tick=False):
+        await tick(harness)  # back after a month away: one catch-up
+        catch_up = newest(harness, sim.chat_id, "While I was offline")
+        admin = await harness.admin()
+        await admin.send("/assign R-01 1002")
+        mark = len(harness.fake.calls)
+        await sim.press_data(
+            int(catch_up["message_id"]), button(catch_up, "Record a visit · R-01")
+        )
+    after = harness.fake.message(sim.chat_id, int(catch_up["message_id"]))
+    assert after is not None
+    assert after["text"] == catch_up["text"]  # the catch-up, R-02's lines too, still there
+    assert after["reply_markup"] == catch_up["reply_markup"]
+    refusal = sent_since(harness, sim.chat_id, mark)
+    assert len(refusal) == 1  # why, in a message of its own
+    assert "family" in refusal[0]
+    assert harness.fake.errors == []
