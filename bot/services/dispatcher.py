@@ -32,7 +32,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict
 
-from bot.domain.reminders.facts import ReminderFacts
+from bot.domain.reminders.facts import AppointmentFact, ReminderFacts
 from bot.domain.reminders.kinds import ReminderKind
 from bot.domain.reminders.monitoring import MONITORING_KINDS
 from bot.services.clock import Clock
@@ -243,11 +243,9 @@ class Dispatcher:
         goal or task done, closed or given another day, an assessment recorded or a contract
         renewed. A digest leaves out what was dealt with since, and shows a moved
         appointment's new time.
-        A reminder before an appointment (the evening before, 2 hours before) goes once the
-        appointment has begun (snoozed past it). An appointment's reminder `folded` into a
-        catch-up goes once the appointment is
-        cancelled, finished or moved (a single one is withdrawn by its subject then, and a
-        moved one gets new reminders).
+        An appointment's reminder goes once the appointment is cancelled, finished or moved
+        (a pending one is withdrawn by its subject then, but not one sent and snoozed after;
+        a moved one gets new reminders); one before it, sent alone, once it has begun.
         """
         digest = facts.digest
         if digest is not None and not digest.is_empty:
@@ -267,18 +265,24 @@ class Dispatcher:
         if not await self._plan_holds(facts, held):
             return None
         appointment = facts.appointment
-        if (
-            not folded
-            and appointment is not None
-            and kind in BEFORE_KINDS
-            and self.clock.now() >= appointment.starts_at
+        if appointment is not None and not await self._appointment_holds(
+            kind, appointment, folded=folded
         ):
-            return None  # snoozed past the start: a reminder before it is pointless now
-        if folded and appointment is not None:
-            starts = await self.reminders.scheduled_starts([appointment.appointment_id])
-            if starts.get(appointment.appointment_id) != appointment.starts_at:
-                return None
+            return None
         return facts
+
+    async def _appointment_holds(
+        self, kind: ReminderKind, appointment: AppointmentFact, *, folded: bool
+    ) -> bool:
+        """Whether an appointment is still scheduled at the time told, and (alone) still ahead.
+
+        A reminder before it snoozed past its start is pointless; inside a catch-up it says
+        what came due meanwhile.
+        """
+        starts = await self.reminders.scheduled_starts([appointment.appointment_id])
+        if starts.get(appointment.appointment_id) != appointment.starts_at:
+            return False
+        return folded or kind not in BEFORE_KINDS or self.clock.now() < appointment.starts_at
 
     async def _plan_holds(self, facts: ReminderFacts, held: HeldFamily) -> bool:
         """Whether a plan item's, an assessment's or a contract's day is still the one told."""

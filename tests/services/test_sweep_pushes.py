@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import time_machine
 
+from bot.domain.appointment import AppointmentStatus
 from bot.domain.people import Actor
 from bot.domain.plan import GoalStatus, TaskOwner
 from bot.domain.vocabulary import Area
@@ -209,4 +210,52 @@ async def test_record_a_visit_of_a_family_handed_over_leaves_the_catch_up_whole(
     refusal = sent_since(harness, sim.chat_id, mark)
     assert len(refusal) == 1  # why, in a message of its own
     assert "family" in refusal[0]
+    assert harness.fake.errors == []
+
+
+async def test_an_appointment_reminder_snoozed_after_a_cancel_or_an_outcome_does_not_come(
+    harness: BotHarness,
+) -> None:
+    from tests.reminders.test_reminder_job import WEDNESDAY, booked  # noqa: PLC0415
+
+    with time_machine.travel(WEDNESDAY, tick=False):
+        sim = await booked(harness)  # R-01 at the court on Thursday 26 November, 10:30
+        await sim.send("/appointment R-01")  # and at the clinic on Thursday at 10:00
+        for pressed in ("Anna", "Done", "Clinic"):
+            await sim.press(pressed)
+        for typed in ("Poradnia", "jutro 10:00"):
+            await sim.send(typed)
+        for pressed in ("Yes", "Yes, I go along"):
+            await sim.press(pressed)
+        await sim.send("Check-up")
+        await sim.press("Save")
+    assert harness.db is not None
+    rows = await harness.db.fetch_all("SELECT id FROM appointments ORDER BY id")
+    court, clinic = (int(row["id"]) for row in rows)
+    wednesday, thursday = date(2026, 11, 25), date(2026, 11, 26)
+    assert harness.services is not None
+    appointments = harness.services.appointments
+    await tick_at(harness, local(wednesday, 18, 1))
+    evening = [
+        m
+        for m in harness.fake.messages(sim.chat_id)
+        if "Appointment coming up" in str(m.get("text", ""))
+    ]
+    assert len(evening) == 2
+    with time_machine.travel(local(wednesday, 18, 2), tick=False):
+        await appointments.cancel(OWNER, clinic)
+    await snooze(harness, sim, local(wednesday, 18, 3), *evening)
+    mark = len(harness.fake.calls)
+    await tick_at(harness, local(wednesday, 19, 5))
+    again = sent_since(harness, sim.chat_id, mark)
+    assert len(again) == 1  # the court's; the clinic was cancelled
+    assert "Court" in again[0]
+    await tick_at(harness, local(thursday, 12, 31))
+    question = newest(harness, sim.chat_id, "How did the appointment go?")
+    with time_machine.travel(local(thursday, 12, 32), tick=False):
+        await appointments.record_outcome(OWNER, court, AppointmentStatus.ATTENDED)
+    await snooze(harness, sim, local(thursday, 12, 33), question)
+    mark = len(harness.fake.calls)
+    await tick_at(harness, local(thursday, 13, 35))
+    assert sent_since(harness, sim.chat_id, mark) == []  # its outcome is recorded
     assert harness.fake.errors == []
