@@ -11,6 +11,7 @@ from datetime import datetime, time, timedelta
 
 from bot.domain.errors import DomainError, NotFound
 from bot.domain.people import Actor
+from bot.domain.reminders.monitoring import MONITORING_KINDS
 from bot.domain.reminders.quiet import defer_for_quiet_hours
 from bot.domain.reminders.snapshots import AssistantPrefs
 from bot.services.clock import Clock
@@ -124,11 +125,13 @@ class ReminderService:
             raise NotFound("reminder_unknown")
         if item.family_id is not None:
             # The family may have gone to someone else since: its reminders are no longer theirs.
+            # A monitoring reminder is about a closed family: snoozing it changes no family.
             await self.families.peek(
                 actor,
                 item.family_id,
                 "reminder.open",
                 subject=Named("reminder", outbox_id),
+                closed_ok=item.kind in MONITORING_KINDS,
             )
         return item
 

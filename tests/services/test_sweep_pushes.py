@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import time_machine
 
 from bot.domain.appointment import AppointmentStatus
+from bot.domain.lifecycle import CloseReason, Closure
 from bot.domain.people import Actor
 from bot.domain.plan import GoalStatus, TaskOwner
 from bot.domain.vocabulary import Area
@@ -259,3 +260,36 @@ async def test_an_appointment_reminder_snoozed_after_a_cancel_or_an_outcome_does
     await tick_at(harness, local(thursday, 13, 35))
     assert sent_since(harness, sim.chat_id, mark) == []  # its outcome is recorded
     assert harness.fake.errors == []
+
+
+# A closed family's monitoring reminders
+
+
+async def test_a_monitoring_reminder_can_be_snoozed_and_marked_done(harness: BotHarness) -> None:
+    closed_on = date(2026, 11, 2)
+    with time_machine.travel(local(closed_on, 9), tick=False):
+        sim = await harness.assistant(language_code="en")
+        await register_family(sim, members=(("Anna", "mother"),))
+        await tick(harness)
+        assert harness.services is not None
+        closure = Closure(
+            day=closed_on, reason=CloseReason.REFUSED, summary="Moved on", monitor_months=3
+        )
+        await harness.services.cases.close(OWNER, await family_id(harness), closure)
+    await tick_at(harness, local(date(2026, 12, 2), 10))  # a month on: record a contact
+    reminder = newest(harness, sim.chat_id, "is monitored until")
+    said = []
+    for ending in ("1 h", "Done"):
+        mark = len(harness.fake.calls)
+        with time_machine.travel(local(date(2026, 12, 2), 10, 1), tick=False):
+            await sim.press_data(int(reminder["message_id"]), button(reminder, ending))
+        said += [
+            str(c.params.get("text"))
+            for c in harness.fake.calls[mark:]
+            if c.method == "answerCallbackQuery"
+        ]
+    assert said[0].startswith("I will remind you again at")
+    assert said[1] == "Done ✔"
+    assert harness.db is not None
+    denied = await harness.db.fetch_all("SELECT action FROM access_log WHERE outcome = 'denied'")
+    assert denied == []
