@@ -34,7 +34,7 @@ from pydantic import BaseModel, ConfigDict
 
 from bot.domain.reminders.facts import AppointmentFact, ReminderFacts
 from bot.domain.reminders.kinds import ReminderKind
-from bot.domain.reminders.monitoring import MONITORING_KINDS
+from bot.domain.reminders.monitoring import MONITORING_KINDS, monitoring_holds
 from bot.services.clock import Clock
 from bot.services.morning_batches import expand_all_of, expand_due
 from bot.storage.outbox import OutboxItem, OutboxRepository, UnreachableNotice
@@ -211,12 +211,19 @@ class Dispatcher:
         sent alone; it is withdrawn when none does.
         """
         if not item.facts.missed:
-            facts = await self._facts_now(item.assistant_id, item.kind, item.facts, item.zone)
+            facts = await self._facts_now(
+                item.assistant_id, item.kind, item.facts, item.zone, item.due_at
+            )
         else:
             kept = []
             for missed in item.facts.missed:
                 now = await self._facts_now(
-                    item.assistant_id, missed.kind, missed.facts, item.zone, folded=True
+                    item.assistant_id,
+                    missed.kind,
+                    missed.facts,
+                    item.zone,
+                    missed.due_at,
+                    folded=True,
                 )
                 if now is not None:
                     kept.append(
@@ -233,6 +240,7 @@ class Dispatcher:
         kind: ReminderKind,
         facts: ReminderFacts,
         zone: ZoneInfo,
+        due_at: datetime,
         *,
         folded: bool = False,
     ) -> ReminderFacts | None:
@@ -241,7 +249,8 @@ class Dispatcher:
         A family reassigned (or closed) meanwhile: a new assistant gets their own copy. A visit
         recorded since the tick (a snoozed reminder, a morning sent late): no nagging; nor for a
         goal or task done, closed or given another day, an assessment recorded or a contract
-        renewed. A digest leaves out what was dealt with since, and shows a moved
+        renewed, nor a monitoring reminder once the month has a contact or the monitoring was
+        finished or extended. A digest leaves out what was dealt with since, and shows a moved
         appointment's new time.
         An appointment's reminder goes once the appointment is cancelled, finished or moved
         (a pending one is withdrawn by its subject then, but not one sent and snoozed after;
@@ -264,6 +273,11 @@ class Dispatcher:
             return None
         if not await self._plan_holds(facts, held):
             return None
+        monitoring = facts.monitoring
+        if monitoring is not None:
+            watched = await self.reminders.monitored_family(assistant_id, monitoring.family_id)
+            if not monitoring_holds(kind, monitoring, watched, due_at.astimezone(zone).date()):
+                return None
         appointment = facts.appointment
         if appointment is not None and not await self._appointment_holds(
             kind, appointment, folded=folded

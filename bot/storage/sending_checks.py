@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from bot.domain.lifecycle import MonitoredFamily
 from bot.domain.plan import next_assessment_due
 from bot.domain.reminders.facts import DigestFacts, DigestNow
 from bot.domain.reminders.kinds import PlanItemKind
 from bot.storage.db import Database, day_of
 from bot.storage.goals import OPEN_GOAL
+from bot.storage.lifecycle import CaseRepository
 
 # The families, plan items and appointments a digest names, as they are now; one trip.
 # What of a family a reminder may speak of: its last visit, contract end, plan start and last
@@ -87,6 +89,11 @@ class SendingChecks:
             (family_id, assistant_id, closed),
         )
         return None if row is None else HeldFamily.of(row)
+
+    async def monitored_family(self, assistant_id: int, family_id: int) -> MonitoredFamily | None:
+        """The family, if this assistant still monitors it after its closure."""
+        found = await CaseRepository(self.db).monitored([assistant_id])
+        return next((item for item in found if item.period.family_id == family_id), None)
 
     async def open_item_due(self, kind: PlanItemKind, item_id: int) -> date | None:
         """The due day of a goal or task still open (None: done, closed, gone or undated)."""

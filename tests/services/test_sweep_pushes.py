@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import time_machine
 
 from bot.domain.appointment import AppointmentStatus
-from bot.domain.lifecycle import CloseReason, Closure
+from bot.domain.lifecycle import CloseReason, Closure, ContactForm
 from bot.domain.people import Actor
 from bot.domain.plan import GoalStatus, TaskOwner
 from bot.domain.vocabulary import Area
@@ -293,3 +293,27 @@ async def test_a_monitoring_reminder_can_be_snoozed_and_marked_done(harness: Bot
     assert harness.db is not None
     denied = await harness.db.fetch_all("SELECT action FROM access_log WHERE outcome = 'denied'")
     assert denied == []
+
+
+async def test_a_snoozed_monitoring_reminder_goes_once_the_month_has_a_contact(
+    harness: BotHarness,
+) -> None:
+    closed_on = date(2026, 11, 2)
+    with time_machine.travel(local(closed_on, 9), tick=False):
+        sim = await harness.assistant(language_code="en")
+        await register_family(sim)
+        await tick(harness)
+        assert harness.services is not None
+        closure = Closure(day=closed_on, reason=CloseReason.REFUSED, summary="x", monitor_months=3)
+        await harness.services.cases.close(OWNER, await family_id(harness), closure)
+    await tick_at(harness, local(date(2026, 12, 2), 10))
+    reminder = newest(harness, sim.chat_id, "is monitored until")
+    await snooze(harness, sim, local(date(2026, 12, 2), 10, 1), reminder)
+    with time_machine.travel(local(date(2026, 12, 2), 10, 2), tick=False):
+        await harness.services.cases.record_contact(
+            OWNER, await family_id(harness), date(2026, 12, 1), ContactForm.PHONE, "Called"
+        )
+    mark = len(harness.fake.calls)
+    await tick_at(harness, local(date(2026, 12, 2), 11, 5))
+    assert sent_since(harness, sim.chat_id, mark) == []  # yesterday's call covers the month
+    assert harness.fake.errors == []

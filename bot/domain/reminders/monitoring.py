@@ -6,7 +6,7 @@ the date they fall due), once per occurrence, for closed families under monitori
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from bot.domain.lifecycle import MonitoredFamily, monitoring_reminder_day, months_after
 from bot.domain.reminders.facts import MonitoringFact, Reminder, ReminderFacts
@@ -57,3 +57,22 @@ def monitoring_due(
             )
         )
     return found
+
+
+def monitoring_holds(
+    kind: ReminderKind, fact: MonitoringFact, now: MonitoredFamily | None, day: date
+) -> bool:
+    """Whether a monitoring reminder that fell due on `day` still holds (a snooze, a late send).
+
+    Not once the monitoring was finished, extended (its end moved) or the family reopened or
+    erased (`now` None), nor a monthly one once that month has a contact.
+    """
+    if now is None or now.period.monitoring_until != fact.until:
+        return False
+    if kind is ReminderKind.MONITORING_ENDS:
+        return True
+    anniversary = monitoring_reminder_day(now.period, day)
+    if anniversary is None:
+        return False
+    month_start = months_after(anniversary, -1)
+    return now.last_contact is None or now.last_contact < month_start
