@@ -34,7 +34,7 @@ from pydantic import BaseModel, ConfigDict
 
 from bot.domain.reminders.facts import AppointmentFact, ReminderFacts
 from bot.domain.reminders.kinds import ReminderKind
-from bot.domain.reminders.monitoring import MONITORING_KINDS, monitoring_holds
+from bot.domain.reminders.monitoring import MONITORING_KINDS, monitoring_now
 from bot.services.clock import Clock
 from bot.services.morning_batches import expand_all_of, expand_due
 from bot.storage.outbox import OutboxItem, OutboxRepository, UnreachableNotice
@@ -250,8 +250,8 @@ class Dispatcher:
         recorded since the tick (a snoozed reminder, a morning sent late): no nagging; nor for a
         goal or task done, closed or given another day, an assessment recorded or a contract
         renewed, nor a monitoring reminder once the month has a contact or the monitoring was
-        finished or extended. A digest leaves out what was dealt with since, and shows a moved
-        appointment's new time.
+        finished (a monthly one after an extension tells the new end). A digest leaves out
+        what was dealt with since, and shows a moved appointment's new time.
         An appointment's reminder goes once the appointment is cancelled, finished or moved
         (a pending one is withdrawn by its subject then, but not one sent and snoozed after;
         a moved one gets new reminders); one before it, sent alone, once it has begun.
@@ -273,11 +273,14 @@ class Dispatcher:
             return None
         if not await self._plan_holds(facts, held):
             return None
-        monitoring = facts.monitoring
-        if monitoring is not None:
-            watched = await self.reminders.monitored_family(assistant_id, monitoring.family_id)
-            if not monitoring_holds(kind, monitoring, watched, due_at.astimezone(zone).date()):
+        if facts.monitoring is not None:
+            family_id = facts.monitoring.family_id
+            watched = await self.reminders.monitored_family(assistant_id, family_id)
+            day = due_at.astimezone(zone).date()
+            monitoring = monitoring_now(kind, facts.monitoring, watched, day)
+            if monitoring is None:
                 return None
+            facts = facts.model_copy(update={"monitoring": monitoring})
         appointment = facts.appointment
         if appointment is not None and not await self._appointment_holds(
             kind, appointment, folded=folded

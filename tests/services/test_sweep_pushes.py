@@ -317,3 +317,49 @@ async def test_a_snoozed_monitoring_reminder_goes_once_the_month_has_a_contact(
     await tick_at(harness, local(date(2026, 12, 2), 11, 5))
     assert sent_since(harness, sim.chat_id, mark) == []  # yesterday's call covers the month
     assert harness.fake.errors == []
+
+
+async def _snoozed_monitoring_reminder(harness: BotHarness) -> UserSim:
+    """R-01 closed on 2 November with 3 months of monitoring; December's reminder snoozed."""
+    closed_on = date(2026, 11, 2)
+    with time_machine.travel(local(closed_on, 9), tick=False):
+        sim = await harness.assistant(language_code="en")
+        await register_family(sim)
+        await tick(harness)
+        assert harness.services is not None
+        closure = Closure(day=closed_on, reason=CloseReason.REFUSED, summary="x", monitor_months=3)
+        await harness.services.cases.close(OWNER, await family_id(harness), closure)
+    await tick_at(harness, local(date(2026, 12, 2), 10))
+    reminder = newest(harness, sim.chat_id, "is monitored until")
+    await snooze(harness, sim, local(date(2026, 12, 2), 10, 1), reminder)
+    return sim
+
+
+async def test_a_snoozed_monitoring_reminder_goes_once_the_monitoring_is_finished(
+    harness: BotHarness,
+) -> None:
+    sim = await _snoozed_monitoring_reminder(harness)
+    assert harness.services is not None
+    with time_machine.travel(local(date(2026, 12, 2), 10, 2), tick=False):
+        await harness.services.cases.finish_monitoring(OWNER, await family_id(harness))
+    mark = len(harness.fake.calls)
+    await tick_at(harness, local(date(2026, 12, 2), 11, 5))
+    assert sent_since(harness, sim.chat_id, mark) == []
+    assert harness.fake.errors == []
+
+
+async def test_a_snoozed_monitoring_reminder_after_an_extension_tells_the_new_end(
+    harness: BotHarness,
+) -> None:
+    sim = await _snoozed_monitoring_reminder(harness)
+    assert harness.services is not None
+    with time_machine.travel(local(date(2026, 12, 2), 10, 2), tick=False):
+        until = await harness.services.cases.extend_monitoring(OWNER, await family_id(harness))
+    assert until == date(2027, 5, 2)
+    mark = len(harness.fake.calls)
+    await tick_at(harness, local(date(2026, 12, 2), 11, 5))
+    [again] = sent_since(harness, sim.chat_id, mark)  # the month still has no contact
+    assert "is monitored until" in again
+    assert "2 May" in again
+    assert "2 Feb" not in again
+    assert harness.fake.errors == []

@@ -59,20 +59,25 @@ def monitoring_due(
     return found
 
 
-def monitoring_holds(
+def monitoring_now(
     kind: ReminderKind, fact: MonitoringFact, now: MonitoredFamily | None, day: date
-) -> bool:
-    """Whether a monitoring reminder that fell due on `day` still holds (a snooze, a late send).
+) -> MonitoringFact | None:
+    """A monitoring reminder that fell due on `day`, as it holds now (a snooze, a late send).
 
-    Not once the monitoring was finished, extended (its end moved) or the family reopened or
-    erased (`now` None), nor a monthly one once that month has a contact.
+    None once the monitoring was finished or the family reopened or erased (`now` None), the
+    "finish or extend?" once it was extended (its end moved), a monthly one once that month
+    has a contact. A monthly one still due after an extension tells the new end: the month's
+    reminder is made once, so dropping it would lose it.
     """
-    if now is None or now.period.monitoring_until != fact.until:
-        return False
+    if now is None or now.period.monitoring_until is None:
+        return None
+    until = now.period.monitoring_until
     if kind is ReminderKind.MONITORING_ENDS:
-        return True
+        return fact if until == fact.until else None
     anniversary = monitoring_reminder_day(now.period, day)
     if anniversary is None:
-        return False
+        return None
     month_start = months_after(anniversary, -1)
-    return now.last_contact is None or now.last_contact < month_start
+    if now.last_contact is not None and now.last_contact >= month_start:
+        return None
+    return fact if until == fact.until else fact.model_copy(update={"until": until})
