@@ -111,7 +111,7 @@ async def assign(update: Update, context: BotContext) -> None:
                 )
                 await message.reply_text(_covered_text(context, code, assistant_id, until))
                 return
-            family = await context.services.families.assign(context.actor, args[0], assistant_id)
+            family = await context.services.team.hand_over(context.actor, args[0], assistant_id)
             await message.reply_text(_assigned_text(context, family.code, assistant_id))
             return
         family = await context.services.families.open_to_assign(context.actor, args[0])
@@ -168,7 +168,7 @@ async def assign_pressed(update: Update, context: BotContext) -> None:
             code = await services.team.cover(context.actor, family.code, assistant_id, until)
             text = _covered_text(context, code, assistant_id, until)
         else:
-            family = await services.families.assign(context.actor, family.code, assistant_id)
+            family = await services.team.hand_over(context.actor, family.code, assistant_id)
             text = _assigned_text(context, family.code, assistant_id)
     except DomainError as error:
         await answer_press(update, describe_error(context.tr, error))

@@ -33,6 +33,7 @@ TEAM_KINDS = {
     ReminderKind.TEAM_DIGEST,
     ReminderKind.COVER_STARTS,
     ReminderKind.COVER_ENDS,
+    ReminderKind.HANDED_OVER,
 }
 NETWORK_RETRY_SECONDS = 60.0
 

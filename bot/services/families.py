@@ -299,6 +299,10 @@ class FamilyService:
     async def assign(self, actor: Actor, code: str, assistant_id: int) -> Family:
         """Move a family to another assistant for good (admins only); any cover ends with it."""
         family = await self.checked_assignment(actor, code, assistant_id, "family.assign")
+        return await self.move(actor, family, assistant_id)
+
+    async def move(self, actor: Actor, family: Family, assistant_id: int) -> Family:
+        """Hand a family checked by `checked_assignment` to an assistant for good; as it is now."""
         await self.families.assign(family.id, assistant_id)
         await self.audit.allowed(actor.telegram_id, "family.assign", family.id, str(assistant_id))
         return family.model_copy(

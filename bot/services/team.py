@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from bot.domain.errors import DomainError, NotFound
+from bot.domain.family import Family
 from bot.domain.people import Actor, Role
 from bot.domain.reminders.escalation import (
     build_team_digest,
@@ -20,7 +21,7 @@ from bot.domain.reminders.escalation import (
     team_digest_monday,
     team_digest_reminder,
 )
-from bot.domain.reminders.facts import CoverFact, Reminder, ReminderFacts
+from bot.domain.reminders.facts import CoverFact, HandOverFact, Reminder, ReminderFacts
 from bot.domain.reminders.kinds import ESCALATE_AFTER_DAYS, ReminderKind
 from bot.domain.reminders.quiet import CatchUp, defer_for_quiet_hours
 from bot.domain.team import (
@@ -136,6 +137,19 @@ class TeamService:
                 return member
         raise NotFound("assistant_unknown")
 
+    # Handing a family over
+
+    async def hand_over(self, actor: Actor, code: str, assistant_id: int) -> Family:
+        """Move a family to another assistant for good (admins); the family as it is now.
+
+        The assistant who has it now and whoever had it are told, with its code only.
+        """
+        before = await self.families.checked_assignment(actor, code, assistant_id, "family.assign")
+        family = await self.families.move(actor, before, assistant_id)
+        now = self.clock.now()
+        await self._enqueue(_hand_over_notices(before, assistant_id, now), now)
+        return family
+
     # Holiday cover
 
     async def cover(self, actor: Actor, code: str, cover_id: int, until: date) -> str:
@@ -151,6 +165,7 @@ class TeamService:
             raise DomainError("cover_same")
         if owner == cover_id:  # its own assistant "covering" it: it goes back to them anyway
             raise DomainError("cover_owner", family_code=family.code, id=cover_id)
+        earlier = _earlier_cover(family, cover_id)
         await self.team.start_cover(family.id, cover_id, until)
         cover = CoverEnd(
             family_id=family.id, code=family.code, owner=owner or 0, cover=cover_id, until=until
@@ -164,6 +179,10 @@ class TeamService:
             for person in (cover_id, owner)
             if person is not None
         ]
+        if earlier is not None:  # the cover it replaces ends now: its assistant is told
+            notices.append(
+                _cover_notice(ReminderKind.COVER_ENDS, earlier.cover, True, earlier, now)
+            )
         await self._enqueue(notices, now)
         return family.code
 
@@ -253,6 +272,51 @@ class TeamService:
                 continue
             deferred.append(defer_for_quiet_hours(reminder, prefs))
         return await self.outbox.enqueue(CatchUp(send=tuple(deferred)), now)
+
+
+def _earlier_cover(family: Family, cover_id: int) -> CoverEnd | None:
+    """The cover a new one replaces (another assistant covering the family now), if any."""
+    if family.cover_for is None or family.cover_until is None or family.assistant_id == cover_id:
+        return None
+    return CoverEnd(
+        family_id=family.id,
+        code=family.code,
+        owner=family.cover_for,
+        cover=family.assistant_id,
+        until=family.cover_until,
+    )
+
+
+def _hand_over_notices(before: Family, assistant_id: int, now: datetime) -> list[Reminder]:
+    """Who is told of a hand-over for good, and what.
+
+    The assistant who has the family now, and whoever had it (its assistant, and its own one
+    during a cover). A cover given back early to the family's own assistant is told as the
+    cover's end.
+    """
+    end = _earlier_cover(before, assistant_id) if before.cover_for == assistant_id else None
+    if end is not None:
+        return [
+            _cover_notice(ReminderKind.COVER_ENDS, person, person == end.cover, end, now)
+            for person in (end.owner, end.cover)
+        ]
+    had = [p for p in (before.assistant_id, before.cover_for) if p is not None]
+    if had == [assistant_id]:  # with that assistant already: nothing changes
+        return []
+    return [
+        Reminder(
+            assistant_id=person,
+            kind=ReminderKind.HANDED_OVER,
+            key=f"{ReminderKind.HANDED_OVER.value}:{before.id}:{person}:{now.isoformat()}",
+            due_at=now,
+            facts=ReminderFacts(
+                hand_over=HandOverFact(
+                    family_id=before.id, family_code=before.code, yours=person == assistant_id
+                )
+            ),
+        )
+        for person in dict.fromkeys([assistant_id, *had])
+    ]
 
 
 def _cover_notice(

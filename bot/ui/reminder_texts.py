@@ -105,6 +105,8 @@ def _lines(
         return team_texts.team_digest_lines(tr, facts.team_digest)
     if facts.cover is not None:
         return team_texts.cover_lines(tr, kind, facts.cover)
+    if facts.hand_over is not None:
+        return team_texts.hand_over_lines(tr, facts.hand_over)
     if facts.appointment is not None:
         return _appointment_lines(tr, kind, facts.appointment, zone)
     if facts.visit_gap is not None:

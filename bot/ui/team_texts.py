@@ -12,6 +12,7 @@ from bot.domain.reminders.facts import (
     CoverFact,
     EscalationCase,
     EscalationFact,
+    HandOverFact,
     TeamDigestFacts,
 )
 from bot.domain.reminders.kinds import ReminderKind
@@ -108,6 +109,20 @@ def cover_lines(tr: Translator, kind: ReminderKind, cover: CoverFact) -> list[st
     if cover.covering:
         return ["🧳 " + _("Your cover of <b>{family}</b> has ended.").format(**values)]
     return ["🧳 " + _("<b>{family}</b> is back with you after the cover.").format(**values)]
+
+
+def hand_over_lines(tr: Translator, hand_over: HandOverFact) -> list[str]:
+    """A family handed over for good, for the assistant who has it now or one who had it."""
+    _ = tr.gettext
+    family = esc(hand_over.family_code)
+    if hand_over.yours:
+        text = _("<b>{family}</b> is in your caseload now: it was handed over to you for good.")
+    else:
+        text = _(
+            "<b>{family}</b> was handed over to another assistant for good: it is no longer in "
+            "your caseload."
+        )
+    return ["👪 " + text.format(family=family)]
 
 
 def _codes(codes: tuple[str, ...]) -> str:

@@ -153,6 +153,8 @@ async def test_a_reassigned_familys_reminders_go_to_the_new_assistant(
         await tick(harness)
         admin = harness.user(ADMIN_ID, language_code="en")
         await admin.send(f"/assign R-01 {second.user_id}")
+        await tick(harness)  # both are told of the hand-over (tests/handlers/test_hand_over.py)
+    assert "handed over to another" in harness.fake.last_text(first.chat_id)
     mark = len(harness.fake.calls)
     with time_machine.travel(EVENING, tick=True):
         await tick(harness)

@@ -257,6 +257,16 @@ class CoverFact(BaseModel):
     covering: bool  # True: the recipient covers; False: the recipient is the family's own
 
 
+class HandOverFact(BaseModel):
+    """A family handed over for good: to the recipient (`yours`), or away from them."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    family_id: int
+    family_code: str
+    yours: bool
+
+
 class ReminderFacts(BaseModel):
     """Everything a reminder's text may show; exactly the part for its kind is set."""
 
@@ -275,6 +285,7 @@ class ReminderFacts(BaseModel):
     escalation: EscalationFact | None = None
     team_digest: TeamDigestFacts | None = None
     cover: CoverFact | None = None
+    hand_over: HandOverFact | None = None
 
     @property
     def family_code(self) -> str | None:

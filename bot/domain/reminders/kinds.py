@@ -51,6 +51,7 @@ class ReminderKind(StrEnum):
     TEAM_DIGEST = "team_digest"
     COVER_STARTS = "cover_starts"
     COVER_ENDS = "cover_ends"
+    HANDED_OVER = "handed_over"  # a family moved to another assistant for good
 
 
 URGENT_KINDS = frozenset({ReminderKind.APPOINTMENT_SOON})
