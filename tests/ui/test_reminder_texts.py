@@ -168,11 +168,20 @@ async def _build_world(services: Services, db: Database, clock: time_machine.Coo
         )
 
     # The centre's pushes: a coordinator hears of R-02 (never visited, assessment late) and gets
-    # the Monday digest; R-02 goes on holiday cover to another assistant until Tuesday.
+    # the Monday digest; R-02 goes on holiday cover to another assistant until Tuesday, R-06
+    # to that assistant for good.
     await PeopleRepository(db).add_assistant(COORDINATOR, "Coordinator", local(MONDAY, 6))
     await PeopleRepository(db).set_role(COORDINATOR, Role.COORDINATOR)
     await PeopleRepository(db).add_assistant(COVER, "Cover", local(MONDAY, 6))
     await services.team.cover(ADMIN, "R-02", COVER, tuesday)
+    # R-06 goes to the cover assistant for good: both are told.
+    handed = NewFamily(
+        code="R-06",
+        label="LabelSecretqx",
+        members=[Member(name="Zbigniewqx", role=MemberRole.FATHER)],
+    )
+    await services.families.register(OWNER, handed)
+    await services.team.hand_over(ADMIN, "R-06", COVER)
     clock.move_to(local(MONDAY - timedelta(days=3), 9))
     await services.appointments.create(OWNER, appointment(local(tuesday, 10), True))
     await services.appointments.create(OWNER, appointment(local(MONDAY, 9), False))
