@@ -20,7 +20,7 @@ from bot.domain.parsing import parse_date, parse_duration
 from bot.domain.visit import NEXT_STEPS_MAX, NOTE_MAX, VisitDraft, check_note, check_visit_date
 from bot.domain.visit_steps import COMPLETED_FLOW, MISSED_FLOW, Step, next_step
 from bot.domain.vocabulary import Activity, Area, MissedReason, Place, VisitKind
-from bot.handlers.common import answer_press, show
+from bot.handlers.common import answer_press, no_families_text, show
 from bot.handlers.context import BotContext
 from bot.i18n import N_, Translator
 from bot.ui import labels
@@ -316,9 +316,7 @@ async def start(update: Update, context: BotContext) -> None:
     if not families and not context.args:  # a code named is answered (and logged) below
         WALK.drop(context)
         if update.effective_message is not None:
-            await update.effective_message.reply_text(
-                context.tr.gettext("You have no families yet. Add one with /newfamily.")
-            )
+            await update.effective_message.reply_text(await no_families_text(context))
         return
     only = families[0].id if len(families) == 1 and not context.args else None
     await PICKER.begin(WALK, update, context, only)  # one active family: no picker

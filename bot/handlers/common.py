@@ -187,3 +187,14 @@ async def settle_reminder(update: Update, note: str) -> None:
     if query is not None:
         with contextlib.suppress(BadRequest):
             await query.edit_message_reply_markup(None)
+
+
+async def no_families_text(context: BotContext) -> str:
+    """Why there is no family to pick: none yet, or only closed ones (/families closed)."""
+    _ = context.tr.gettext
+    if await context.services.cases.closed_families(context.actor):
+        return _(
+            "No family is in your caseload now. /families closed lists the closed ones; "
+            "/newfamily registers a new one."
+        )
+    return _("You have no families yet. Add one with /newfamily.")

@@ -6,7 +6,7 @@ from telegram import Update
 
 from bot.domain.errors import DomainError
 from bot.domain.family import Family
-from bot.handlers.common import answer_press, send_lines, send_sensitive
+from bot.handlers.common import answer_press, no_families_text, send_lines, send_sensitive
 from bot.handlers.context import BotContext
 from bot.ui import labels
 from bot.ui.callbacks import as_int, pressed_data
@@ -31,13 +31,7 @@ async def families(update: Update, context: BotContext) -> None:
         return
     caseload = await context.services.families.caseload(context.actor)
     if not caseload.families:
-        no_families = context.tr.gettext("You have no families yet. Add one with /newfamily.")
-        if await context.services.cases.closed_families(context.actor):
-            no_families = context.tr.gettext(
-                "No family is in your caseload now. /families closed lists the closed ones; "
-                "/newfamily registers a new one."
-            )
-        await send_lines(update, context, [no_families])
+        await send_lines(update, context, [await no_families_text(context)])
         return
     today = context.services.clock.today()
     lines = caseload_lines(context.tr, caseload.families, caseload.over_limit, today)
@@ -74,7 +68,7 @@ async def visits(update: Update, context: BotContext) -> None:
     if not context.args:
         own = await context.services.families.own_families(context.actor)
         if not own:
-            await message.reply_text(_("You have no families yet. Add one with /newfamily."))
+            await message.reply_text(await no_families_text(context))
             return
         await message.reply_text(
             _("Which family?"), reply_markup=family_buttons(own, VISITS_PREFIX)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.domain.errors import DomainError
-from bot.handlers.common import answer_press, send_lines, send_sensitive
+from bot.handlers.common import answer_press, no_families_text, send_lines, send_sensitive
 from bot.handlers.context import BotContext
 from bot.ui.callbacks import as_int, pressed_data
 from bot.ui.family_views import PLAN_PREFIX, family_buttons
@@ -25,9 +25,7 @@ async def plan(update: Update, context: BotContext) -> None:
     if not args:
         own = await context.services.families.own_families(context.actor)
         if not own:
-            await message.reply_text(
-                context.tr.gettext("You have no families yet. Add one with /newfamily.")
-            )
+            await message.reply_text(await no_families_text(context))
             return
         await message.reply_text(
             context.tr.gettext("Which family's plan?"),

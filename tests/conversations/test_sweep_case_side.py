@@ -241,3 +241,17 @@ async def test_an_erased_family_is_not_handed_over(harness: BotHarness) -> None:
     assert family.assistant_id == 1001
     assert family.cover_for is None
     assert harness.fake.errors == []
+
+
+async def test_only_closed_families_is_said_by_every_family_picker(harness: BotHarness) -> None:
+    sim, _family_id = await _with_family(harness)
+    await close_r01(sim)
+    for command in ("/visit", "/plan", "/visits", "/families"):
+        await sim.send(command)
+        assert harness.fake.last_text(sim.chat_id) == (
+            "No family is in your caseload now. /families closed lists the closed ones; "
+            "/newfamily registers a new one."
+        ), command
+    assert harness.app is not None
+    assert "walk" not in harness.app.user_data[sim.user_id]
+    assert harness.fake.errors == []
