@@ -322,11 +322,15 @@ def _hand_over_notices(before: Family, assistant_id: int, now: datetime) -> list
 def _cover_notice(
     kind: ReminderKind, person: int, covering: bool, cover: CoverEnd, now: datetime
 ) -> Reminder:
-    """A cover's start or end as told to one of the two assistants (codes only)."""
+    """A cover's start or end as told to one of the two assistants (codes only).
+
+    Keyed by the moment too: a cover given back early and made again to the same day is
+    another event, told again (the tick ends each cover once).
+    """
     return Reminder(
         assistant_id=person,
         kind=kind,
-        key=f"{kind.value}:{cover.family_id}:{cover.until}:{person}",
+        key=f"{kind.value}:{cover.family_id}:{cover.until}:{person}:{now.isoformat()}",
         due_at=now,
         facts=ReminderFacts(
             cover=CoverFact(

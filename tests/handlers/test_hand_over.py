@@ -49,12 +49,10 @@ async def test_a_hand_over_for_good_tells_the_new_assistant_and_the_one_who_had_
     await admin.press("For good")
     await _sent(harness)
     assert harness.fake.last_text(ola.chat_id) == (
-        "👪 R-01 is in your caseload now: it was handed over to you for good."
+        "👪 R-01 was handed over to you for good: it is yours now."
     )
     told = harness.fake.last_text(ala.chat_id)
-    assert told == (
-        "👪 R-01 was handed over to another assistant for good: it is no longer in your caseload."
-    )
+    assert told == "👪 R-01 was handed over to another assistant for good."
     assert "Anna" not in told
     await admin.send("/assign R-01 1002")  # with her already: nobody is told again
     mark = len(harness.fake.calls)
@@ -93,9 +91,38 @@ async def test_a_cover_replaced_by_another_tells_the_earlier_cover(harness: BotH
     admin = await harness.admin()
     await admin.send("/assign R-01 1002 10.12")
     await _sent(harness)
+    mark = len(harness.fake.calls)
     await admin.send("/assign R-01 1003 10.12")  # Ewa covers instead of Ola
     await _sent(harness)
     assert "You cover R-01 until" in harness.fake.last_text(ewa.chat_id)
     assert "Your cover of R-01 has ended" in harness.fake.last_text(ola.chat_id)
-    assert "with a cover assistant" in harness.fake.last_text(ala.chat_id)
+    [told] = _texts_since(harness, ala, mark)  # the same day: told again all the same
+    assert "with a cover assistant" in told
     assert harness.fake.errors == []
+
+
+async def test_a_cover_given_back_and_made_again_to_the_same_day_is_told_again(
+    harness: BotHarness,
+) -> None:
+    ala, ola, _ = await _team(harness)
+    admin = await harness.admin()
+    await admin.send("/assign R-01 1002 10.12")
+    await _sent(harness)
+    await admin.send("/assign R-01 1001")  # back early
+    await _sent(harness)
+    mark = len(harness.fake.calls)
+    with time_machine.travel(datetime(2026, 11, 25, 9, 31, tzinfo=UTC), tick=True):  # pacing
+        await admin.send("/assign R-01 1002 10.12")  # and again, to the same day
+        await _sent(harness)
+    assert [t for t in _texts_since(harness, ola, mark) if "You cover R-01 until" in t]
+    assert [t for t in _texts_since(harness, ala, mark) if "with a cover assistant" in t]
+    assert harness.fake.errors == []
+
+
+def _texts_since(harness: BotHarness, sim: UserSim, mark: int) -> list[str]:
+    """The texts the bot sent to this chat after the mark, as the reader sees them."""
+    return [
+        str(call.result["text"])
+        for call in harness.fake.calls[mark:]
+        if call.method == "sendMessage" and call.ok and call.chat_id == sim.chat_id
+    ]
