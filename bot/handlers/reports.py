@@ -241,12 +241,13 @@ def _token(token: str, today: date) -> tuple[str, Month | HalfYear] | None:
     makes no date, December 9999 no month after it).
     """
     scope, digits = token[:1], token[1:]
-    if not digits[:4].isdigit() or int(digits[:4]) < OLDEST_YEAR:
+    # ASCII digits only: "²⁰²⁴" is digits to isdigit, not to int
+    if not (digits.isascii() and digits.isdigit()) or int(digits[:4]) < OLDEST_YEAR:
         return None
     period: Month | HalfYear
-    if scope == "h" and len(digits) == 5 and digits.isdigit() and digits[4] in "12":
+    if scope == "h" and len(digits) == 5 and digits[4] in "12":
         period = HalfYear(year=int(digits[:4]), half=int(digits[4]))
-    elif scope in {"m", "t"} and len(digits) == 6 and digits.isdigit():
+    elif scope in {"m", "t"} and len(digits) == 6:
         if not 1 <= int(digits[4:]) <= 12:
             return None
         period = Month(year=int(digits[:4]), month=int(digits[4:]))

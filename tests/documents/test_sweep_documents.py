@@ -33,6 +33,8 @@ def frozen_clock() -> Iterator[None]:
         "rp:m209912:pdf:",  # a month still to come: the bot never offers one
         "rp:h20991:xlsx:",
         "rp:m199912:pick:",  # before the bot's oldest year
+        "rp:m²⁰²⁴01:pdf:",  # digits to str.isdigit, not to int
+        "rp:m２０２４01:pdf:",  # fullwidth digits: not a button of ours
     ],
 )
 async def test_a_forged_report_button_is_no_longer_active(harness: BotHarness, data: str) -> None:
