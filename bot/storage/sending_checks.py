@@ -15,7 +15,6 @@ from bot.storage.db import Database, day_of
 from bot.storage.goals import OPEN_GOAL
 from bot.storage.lifecycle import CaseRepository
 
-# The families, plan items and appointments a digest names, as they are now; one trip.
 # What of a family a reminder may speak of: its last visit, contract end, plan start and last
 # assessment (whence the next one's due day).
 _FAMILY_NOW = (
@@ -25,15 +24,16 @@ _FAMILY_NOW = (
     "  (SELECT max(s.day) FROM assessments s WHERE s.family_id = f.id) AS last_assessment "
     "FROM families f "
 )
+# The families, plan items and appointments a digest names, as they are now; one trip.
 _DIGEST_FAMILIES = (
     f"{_FAMILY_NOW}WHERE f.id IN (SELECT value FROM json_each(?)) AND f.assistant_id = ? "
     "AND f.active = 1 AND f.erased_at IS NULL"
 )
 _OPEN_ITEMS = (
-    "SELECT 'goal' AS kind, g.id FROM goals g "
+    "SELECT 'goal' AS kind, g.id, g.due FROM goals g "
     f"WHERE g.id IN (SELECT value FROM json_each(?1)) AND {OPEN_GOAL} "
     "UNION ALL "
-    "SELECT 'task', t.id FROM tasks t JOIN goals g ON g.id = t.goal_id "
+    "SELECT 'task', t.id, t.due FROM tasks t JOIN goals g ON g.id = t.goal_id "
     f"WHERE t.id IN (SELECT value FROM json_each(?2)) AND t.done = 0 AND {OPEN_GOAL}"
 )
 _OPEN_ITEM_DUE = (
@@ -114,7 +114,9 @@ class SendingChecks:
         held = {row["id"]: HeldFamily.of(row) for row in families}
         return DigestNow(
             last_visits={family_id: family.last_visit for family_id, family in held.items()},
-            open_items=frozenset((PlanItemKind(row["kind"]), row["id"]) for row in items),
+            open_items={
+                (PlanItemKind(row["kind"]), row["id"]): day_of(row["due"]) for row in items
+            },
             scheduled=_starts(appointments),
             assessments_due={
                 family_id: family.assessment_due

@@ -17,6 +17,7 @@ from bot.domain.reminders.facts import (
     ContractFact,
     DigestFacts,
     DigestNow,
+    DueFact,
     Reminder,
     ReminderFacts,
     VisitGapFact,
@@ -597,14 +598,12 @@ def test_a_digest_as_of_sending_leaves_out_the_families_gone_from_the_assistant(
         ),
     )
     # R-02 went to another assistant (or was closed or erased) since the tick.
-    now = DigestNow(
-        last_visits={1: None}, open_items=frozenset(), scheduled={}, assessments_due={1: day}
-    )
+    now = DigestNow(last_visits={1: None}, open_items={}, scheduled={}, assessments_due={1: day})
     sent = digest.as_of(now, PREFS.zone)
     assert [a.family_code for a in sent.assessments] == ["R-01"]
     assert sent.contracts == ()
     assert sent.overdue == ()
-    assert digest.as_of(DigestNow({}, frozenset(), {}), PREFS.zone).is_empty
+    assert digest.as_of(DigestNow({}, {}, {}), PREFS.zone).is_empty
 
 
 def test_a_digest_as_of_sending_leaves_out_an_assessment_made_and_a_contract_renewed() -> None:
@@ -624,7 +623,7 @@ def test_a_digest_as_of_sending_leaves_out_an_assessment_made_and_a_contract_ren
     later = day + timedelta(days=182)
     now = DigestNow(
         last_visits={1: None, 2: None},
-        open_items=frozenset(),
+        open_items={},
         scheduled={},
         assessments_due={1: later, 2: day},
         contracts_end={1: later, 2: day},
@@ -632,6 +631,28 @@ def test_a_digest_as_of_sending_leaves_out_an_assessment_made_and_a_contract_ren
     sent = digest.as_of(now, PREFS.zone)
     assert [a.family_code for a in sent.assessments] == ["R-02"]
     assert [c.family_code for c in sent.contracts] == ["R-02"]
+
+
+def test_a_digest_as_of_sending_leaves_out_a_goal_or_task_given_another_day() -> None:
+    day = date(2026, 12, 7)
+
+    def due(kind: PlanItemKind, item_id: int) -> DueFact:
+        return DueFact(
+            item=kind, item_id=item_id, goal_id=1, family_id=1, family_code="R-01", due_on=day
+        )
+
+    digest = DigestFacts(
+        day=day,
+        due=(due(PlanItemKind.GOAL, 1), due(PlanItemKind.TASK, 2), due(PlanItemKind.TASK, 3)),
+    )
+    # The goal is still due that day; task 2 was given a later day; task 3 is done.
+    now = DigestNow(
+        last_visits={1: None},
+        open_items={(PlanItemKind.GOAL, 1): day, (PlanItemKind.TASK, 2): day + timedelta(14)},
+        scheduled={},
+    )
+    sent = digest.as_of(now, PREFS.zone)
+    assert [(d.item, d.item_id) for d in sent.due] == [(PlanItemKind.GOAL, 1)]
 
 
 def test_a_digest_keeps_an_appointment_moved_within_its_local_day_only() -> None:
@@ -650,6 +671,6 @@ def test_a_digest_keeps_an_appointment_moved_within_its_local_day_only() -> None
     # 23:30 is still Monday in Warsaw; 00:30 on Tuesday is Monday 23:30 in UTC, yet Tuesday.
     late, next_day = local(MONDAY, 23, 30), local(MONDAY + timedelta(days=1), 0, 30)
     assert next_day.astimezone(UTC).date() == MONDAY
-    now = DigestNow({1: None}, frozenset(), {1: late, 2: next_day})
+    now = DigestNow({1: None}, {}, {1: late, 2: next_day})
     sent = digest.as_of(now, PREFS.zone)
     assert [(a.appointment_id, a.starts_at) for a in sent.appointments] == [(1, late)]

@@ -128,9 +128,9 @@ class DigestFacts(BaseModel):
         """The digest as it holds when it is sent (a snooze, a late send), in the zone's days.
 
         Left out: a family gone from the assistant, a gap closed by a visit, a goal or task
-        done or closed, an assessment recorded, a contract renewed, an appointment cancelled,
-        past its outcome or moved to another day. An appointment moved within the day shows
-        its new time, in the agenda's time order.
+        done, closed or given another day, an assessment recorded, a contract renewed, an
+        appointment cancelled, past its outcome or moved to another day. An appointment moved
+        within the day shows its new time, in the agenda's time order.
         """
         held = now.last_visits
         return self.model_copy(
@@ -143,7 +143,9 @@ class DigestFacts(BaseModel):
                     for g in self.overdue
                     if g.family_id in held and not g.visited_since(held[g.family_id])
                 ),
-                "due": tuple(d for d in self.due if (d.item, d.item_id) in now.open_items),
+                "due": tuple(
+                    d for d in self.due if now.open_items.get((d.item, d.item_id)) == d.due_on
+                ),
                 "assessments": tuple(
                     a for a in self.assessments if now.assessments_due.get(a.family_id) == a.due_on
                 ),
@@ -159,7 +161,7 @@ class DigestNow:
     """What has become of what a digest names, read when it is sent (storage/sending_checks)."""
 
     last_visits: dict[int, date | None]  # the families still the assistant's: last visit
-    open_items: frozenset[tuple[PlanItemKind, int]]  # goals and tasks still open
+    open_items: dict[tuple[PlanItemKind, int], date | None]  # goals and tasks still open: due
     scheduled: dict[int, datetime]  # appointments still scheduled: when they start now
     # Of the families still the assistant's: when the next assessment is due, the contract ends.
     assessments_due: dict[int, date] = field(default_factory=dict)
