@@ -313,13 +313,30 @@ async def start(update: Update, context: BotContext) -> None:
         await WALK.go(update, context, draft, Step.RESUME)
         return
     families = await context.services.families.own_families(context.actor)
-    if not families and not context.args:  # a code named is answered (and logged) below
+    if not families:
         WALK.drop(context)
-        if update.effective_message is not None:
-            await update.effective_message.reply_text(await no_families_text(context))
-        return
+        text = await _none_to_visit(context)
+        if text is not None:
+            if update.effective_message is not None:
+                await update.effective_message.reply_text(text)
+            return
     only = families[0].id if len(families) == 1 and not context.args else None
     await PICKER.begin(WALK, update, context, only)  # one active family: no picker
+
+
+async def _none_to_visit(context: BotContext) -> str | None:
+    """Why someone with no family of their own in the caseload cannot start a visit.
+
+    A family named (`/visit R-07`) is opened first, so the refusal says why and is logged;
+    None if it opens after all (then the walk goes on with it).
+    """
+    if not context.args:
+        return await no_families_text(context)
+    try:
+        await context.services.families.open_by_code(context.actor, context.args[0], PICKER.audit)
+    except DomainError as error:
+        return esc(labels.describe_error(context.tr, error))
+    return None
 
 
 async def start_from_list(update: Update, context: BotContext) -> None:

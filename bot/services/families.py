@@ -296,13 +296,11 @@ class FamilyService:
         # Strangers to the family learn nothing, not even that it exists.
         raise NotFound("family_unknown", family_code=family.code)
 
-    async def assign(self, actor: Actor, code: str, assistant_id: int) -> Family:
-        """Move a family to another assistant for good (admins only); any cover ends with it."""
-        family = await self.checked_assignment(actor, code, assistant_id, "family.assign")
-        return await self.move(actor, family, assistant_id)
-
     async def move(self, actor: Actor, family: Family, assistant_id: int) -> Family:
-        """Hand a family checked by `checked_assignment` to an assistant for good; as it is now."""
+        """Hand a family checked by `checked_assignment` to an assistant for good; as it is now.
+
+        Any cover ends with it. Only through TeamService.hand_over, which tells who had it.
+        """
         await self.families.assign(family.id, assistant_id)
         await self.audit.allowed(actor.telegram_id, "family.assign", family.id, str(assistant_id))
         return family.model_copy(
@@ -319,8 +317,12 @@ class FamilyService:
         """
         if actor.is_admin:
             if isinstance(family, str):
-                return await self.open_by_code(actor, family, "read.assign")
-            return await self.open_family(actor, family, "read.assign")
+                opened = await self.open_by_code(actor, family, "read.assign")
+            else:
+                opened = await self.open_family(actor, family, "read.assign")
+            if opened.erased_at is not None:  # no list of assistants to hand nothing over to
+                raise NotAllowed("family_erased_assign", family_code=opened.code)
+            return opened
         subject = ""
         if isinstance(family, str):
             normal = normalise_code(family)

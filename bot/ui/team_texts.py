@@ -115,13 +115,11 @@ def hand_over_lines(tr: Translator, hand_over: HandOverFact) -> list[str]:
     """A family handed over for good, for the assistant who has it now or one who had it."""
     _ = tr.gettext
     family = esc(hand_over.family_code)
+    # Not "your caseload": a closed family under monitoring can be handed over too.
     if hand_over.yours:
-        text = _("<b>{family}</b> is in your caseload now: it was handed over to you for good.")
+        text = _("<b>{family}</b> was handed over to you for good: it is yours now.")
     else:
-        text = _(
-            "<b>{family}</b> was handed over to another assistant for good: it is no longer in "
-            "your caseload."
-        )
+        text = _("<b>{family}</b> was handed over to another assistant for good.")
     return ["👪 " + text.format(family=family)]
 
 

@@ -139,6 +139,10 @@ async def test_a_visit_to_a_named_family_by_someone_holding_none_says_why_and_is
     denied = await harness.services.families.audit.entries(family_id, "denied")
     assert (boss.user_id, "visit.start") in denied
     assert (other.user_id, "visit.start") in denied
+    assert harness.app is not None
+    for person in (boss, other):  # no empty picker left waiting (typed text got "use the buttons")
+        assert "walk" not in harness.app.user_data.get(person.user_id, {})
+        assert harness.fake.last_markup(person.chat_id) == []
     await other.send("/visit")  # no code: nothing to refuse, the plain answer
     assert harness.fake.last_text(other.chat_id) == (
         "You have no families yet. Add one with /newfamily."
@@ -230,7 +234,7 @@ async def test_an_erased_family_is_not_handed_over(harness: BotHarness) -> None:
     await _erased_r01(harness)
     await harness.assistant(1002, language_code="en", first_name="Ola")
     admin = await harness.admin()
-    for command in ("/assign R-01 1002", "/assign R-01 1002 10.12"):
+    for command in ("/assign R-01", "/assign R-01 1002", "/assign R-01 1002 10.12"):
         await admin.send(command)
         assert harness.fake.last_text(admin.chat_id) == (
             "R-01's data was erased: there is nothing left to hand over."

@@ -112,7 +112,7 @@ async def test_a_family_moved_away_mid_walk_is_read_afresh(harness: BotHarness) 
     services = harness.services
     assert services is not None
     admin = await services.membership.actor(ADMIN_ID)
-    await services.families.assign(admin, "R-01", other.user_id)
+    await services.team.hand_over(admin, "R-01", other.user_id)
     await sim.press("90 min")
     text = harness.fake.last_text(sim.chat_id)
     assert "no longer assigned to you" in text

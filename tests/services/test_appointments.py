@@ -383,7 +383,7 @@ async def test_a_saved_draft_of_a_family_no_longer_yours_is_refused(
     service = world.services.appointments
     draft = new(world, local(TODAY, 13), draft_token="0123456789abcdef")
     await service.create(OWNER, draft)
-    await world.services.families.assign(ADMIN, "R-01", OTHER.telegram_id)
+    await world.services.team.hand_over(ADMIN, "R-01", OTHER.telegram_id)
     with pytest.raises(NotFound) as gone:
         await service.create(OWNER, draft)  # the old Save: nothing of the family comes back
     assert gone.value.code == "family_unknown"

@@ -297,7 +297,7 @@ ENTRIES: dict[str, tuple[Call, str, Detail]] = {
         lambda w: "",
     ),
     "assign": (
-        lambda w, a: w.services.families.assign(a, "R-01", a.telegram_id),
+        lambda w, a: w.services.team.hand_over(a, "R-01", a.telegram_id),
         "family.assign",
         lambda w: "code=R-01",
     ),

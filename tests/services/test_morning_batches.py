@@ -282,7 +282,7 @@ async def test_a_family_handed_over_before_the_send_gets_no_reminder_from_the_ol
 ) -> None:
     await world.services.reminders.tick()
     admin = Actor(telegram_id=next(iter(settings.admin_telegram_ids)), is_admin=True)
-    await world.services.families.assign(admin, "R-01", OTHER.telegram_id)
+    await world.services.team.hand_over(admin, "R-01", OTHER.telegram_id)
     sender = FakeSender()
     await world.dispatcher(sender).dispatch()
     about_r01 = [

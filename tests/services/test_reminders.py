@@ -690,7 +690,7 @@ async def test_a_reminder_about_a_family_handed_over_is_no_longer_yours(
         if r["kind"] == "overdue_visit" and r["subject"] == f"family:{world.family_id}"
     ]
     admin = Actor(telegram_id=next(iter(settings.admin_telegram_ids)), is_admin=True)
-    await world.services.families.assign(admin, "R-01", OTHER.telegram_id)
+    await world.services.team.hand_over(admin, "R-01", OTHER.telegram_id)
     with pytest.raises(NotFound) as gone:
         await reminders.snooze(OWNER, int(str(row["id"])), NOW + timedelta(hours=1))
     assert gone.value.code == "reminder_unknown"
@@ -701,7 +701,7 @@ async def test_appointment_reminders_reach_the_current_assistant(
 ) -> None:
     appointment_id = await _appointment(world, local(MONDAY, 12))
     admin = Actor(telegram_id=next(iter(settings.admin_telegram_ids)), is_admin=True)
-    await world.services.families.assign(admin, "R-01", OTHER.telegram_id)
+    await world.services.team.hand_over(admin, "R-01", OTHER.telegram_id)
     await world.services.reminders.tick(local(MONDAY, 10))
     [row] = await world.db.fetch_all(
         "SELECT assistant_id FROM outbox WHERE subject = ?", (f"appointment:{appointment_id}",)

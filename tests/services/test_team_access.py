@@ -176,9 +176,9 @@ async def test_deactivation_is_refused_while_families_are_held(world: World) -> 
     assert refused.value.details["codes"] == "R-01"
     with pytest.raises(DomainError, match="admin_in_config"):
         await world.services.team.deactivate(admin, ADMIN_ID)
-    await world.services.families.assign(admin, "R-01", OTHER_ID)
+    await world.services.team.hand_over(admin, "R-01", OTHER_ID)
     member = await world.services.team.deactivate(admin, OWNER_ID)
     assert not member.active
     assert not (await world.services.membership.actor(OWNER_ID)).is_member
     with pytest.raises(DomainError, match="person_inactive"):
-        await world.services.families.assign(admin, "R-01", OWNER_ID)
+        await world.services.team.hand_over(admin, "R-01", OWNER_ID)

@@ -158,14 +158,14 @@ async def test_every_change_reaches_the_running_tick(steps: Steps, settings: Set
     rows = await steps.tick(local(MONDAY + timedelta(days=1), 12))
     assert _kinds(rows, OWNER) == ["outcome_question"]
     # Handed over before the question went out: withdrawn, and asked of the new assistant.
-    await services.families.assign(admin, "R-01", OTHER.telegram_id)
+    await services.team.hand_over(admin, "R-01", OTHER.telegram_id)
     await steps.dispatch(local(MONDAY + timedelta(days=1), 12, 1))
     rows = await steps.tick(local(MONDAY + timedelta(days=1), 12, 2))
     assert _kinds(rows, OTHER) == ["outcome_question"]
     assert _kinds(rows, OWNER) == []
     # Back to the owner within the fortnight, before the other's question went out: the
     # other's is withdrawn, and the owner is asked again (their first was withdrawn too).
-    await services.families.assign(admin, "R-01", OWNER.telegram_id)
+    await services.team.hand_over(admin, "R-01", OWNER.telegram_id)
     await steps.dispatch(local(MONDAY + timedelta(days=2), 9))
     rows = await steps.tick(local(MONDAY + timedelta(days=2), 9, 1))
     assert _kinds(rows, OWNER) == ["outcome_question"]

@@ -38,12 +38,9 @@ def monitoring_due(
             kind = ReminderKind.MONITORING_ENDS
             key = f"monitoring_ends:{tag}:{period.monitoring_until.isoformat()}"
         else:
-            anniversary = monitoring_reminder_day(period, day)
+            anniversary = contact_due(item, day)
             if anniversary is None:
-                continue
-            month_start = months_after(anniversary, -1)
-            if item.last_contact is not None and item.last_contact >= month_start:
-                continue  # a contact this month already: nothing to remind
+                continue  # none due yet, or a contact this month already: nothing to remind
             kind = ReminderKind.MONITORING_DUE
             key = f"monitoring:{tag}:{anniversary.isoformat()}"
         found.append(
@@ -74,10 +71,16 @@ def monitoring_now(
     until = now.period.monitoring_until
     if kind is ReminderKind.MONITORING_ENDS:
         return fact if until == fact.until else None
-    anniversary = monitoring_reminder_day(now.period, day)
-    if anniversary is None:
-        return None
-    month_start = months_after(anniversary, -1)
-    if now.last_contact is not None and now.last_contact >= month_start:
+    if contact_due(now, day) is None:
         return None
     return fact if until == fact.until else fact.model_copy(update={"until": until})
+
+
+def contact_due(family: MonitoredFamily, day: date) -> date | None:
+    """The monthly anniversary a monitoring contact is due for on `day`, if that month has none."""
+    anniversary = monitoring_reminder_day(family.period, day)
+    if anniversary is None:
+        return None
+    if family.last_contact is not None and family.last_contact >= months_after(anniversary, -1):
+        return None
+    return anniversary
