@@ -26,9 +26,10 @@ from pathlib import Path
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 from telegram import Update
+from telegram.error import InvalidToken, NetworkError
 
 from bot import logs
-from bot.app import build_application, start_up
+from bot.app import BotApplication, build_application, start_up
 from bot.config import ConfigError, Settings, load_settings
 from bot.doctor import doctor
 from bot.export_family import export_command
@@ -83,6 +84,7 @@ async def run(settings: Settings) -> None:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
+        await connect(application, settings)
         async with application:
             await start_up(application)
             await application.start()
@@ -96,6 +98,24 @@ async def run(settings: Settings) -> None:
             await application.stop()
     finally:
         await db.close()
+
+
+async def connect(application: BotApplication, settings: Settings) -> None:
+    """Initialize (getMe): a refused token or a Telegram that does not answer is one line."""
+    where = settings.telegram_api_base_url
+    try:
+        await application.initialize()
+    except InvalidToken:  # its message quotes the token: never let it reach the log
+        raise ConfigError(
+            f"TELEGRAM_BOT_TOKEN: {where} refused the token: copy it again from @BotFather "
+            "(/mybots → API Token)"
+        ) from None
+    except NetworkError as exc:
+        why = str(exc).replace(settings.token(), "***")
+        raise ConfigError(
+            f"TELEGRAM_API_BASE_URL: no answer from {where} ({why}): check outgoing HTTPS to "
+            "api.telegram.org (proxy, firewall) or the URL"
+        ) from None
 
 
 COMMANDS = ["run", "migrate", "backup", "doctor"]

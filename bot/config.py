@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -12,6 +13,8 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from bot.domain.chat_cleanup import MAX_MINUTES
 
 Locale = Literal["pl", "en"]
+# BotFather's tokens: the bot's numeric id, a colon, then letters, digits, `_` and `-`.
+TOKEN_SHAPE = re.compile(r"\d+:[A-Za-z0-9_-]+")
 
 
 class ConfigError(Exception):
@@ -69,6 +72,17 @@ class Settings(BaseSettings):
         """Treat an empty variable as unset."""
         if isinstance(value, str) and not value.strip():
             return None
+        return value
+
+    @field_validator("telegram_bot_token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        """Refuse what cannot be a token (quotes, spaces, a pasted sentence), never quoting it."""
+        if value is not None and not TOKEN_SHAPE.fullmatch(value.get_secret_value()):
+            raise ValueError(
+                "this is not a bot token: it looks like 123456789:AA… (digits, a colon, then "
+                "letters and digits), copied from @BotFather without quotes or spaces"
+            )
         return value
 
     @model_validator(mode="after")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -9,6 +11,9 @@ from pathlib import Path
 import pytest
 
 from bot.config import ConfigError, load_settings
+from tests.support.bot_api_server import LocalBotApi
+
+REPO = Path(__file__).resolve().parents[1]
 
 
 def test_defaults() -> None:
@@ -35,11 +40,21 @@ def test_admin_ids_from_a_comma_separated_list() -> None:
         ({"chat_cleanup_minutes": "-1"}, "CHAT_CLEANUP_MINUTES"),
         ({"chat_cleanup_minutes": "2821"}, "CHAT_CLEANUP_MINUTES"),  # past Telegram's 48 h
         ({"chat_cleanup_minutes": "half an hour"}, "CHAT_CLEANUP_MINUTES"),
+        ({"telegram_bot_token": "bot123456:AAE-x"}, "TELEGRAM_BOT_TOKEN"),
+        ({"telegram_bot_token": '"123456:AAE-x"'}, "TELEGRAM_BOT_TOKEN"),
+        ({"telegram_bot_token": "123456 AAE-x"}, "TELEGRAM_BOT_TOKEN"),
     ],
 )
 def test_bad_values_name_the_variable(override: dict[str, str], name: str) -> None:
     with pytest.raises(ConfigError, match=name):
         load_settings(_env_file=None, **override)
+
+
+def test_a_malformed_token_is_never_quoted() -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings(_env_file=None, telegram_bot_token="SECRET-PASTED WRONG")
+    assert "SECRET" not in str(caught.value)
+    assert "TELEGRAM_BOT_TOKEN" in str(caught.value)
 
 
 def test_missing_token_is_named() -> None:
@@ -53,7 +68,7 @@ def _migrate(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
         [sys.executable, "-m", "bot", "migrate"],
         capture_output=True,
         text=True,
-        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), **env},
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "PYTHONPATH": str(REPO), **env},
         cwd=tmp_path,
         check=False,
         timeout=60,
@@ -72,3 +87,48 @@ def test_cli_migrate_creates_the_database(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "UNENCRYPTED" in result.stderr
     assert (tmp_path / "d" / "x.sqlite3").exists()
+
+
+async def _run_bot(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    """Start `python -m bot` (run) with the given variables, until it exits by itself."""
+    return await asyncio.to_thread(
+        subprocess.run,
+        [sys.executable, "-m", "bot"],
+        capture_output=True,
+        text=True,
+        env={
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "HOME": str(tmp_path),
+            "PYTHONPATH": str(REPO),
+            "DATABASE_PATH": str(tmp_path / "data" / "bot.sqlite3"),
+            "ADMIN_TELEGRAM_IDS": "500",
+            **env,
+        },
+        cwd=tmp_path,
+        check=False,
+        timeout=60,
+    )
+
+
+async def test_a_token_telegram_refuses_stops_the_bot_in_one_line(tmp_path: Path) -> None:
+    async with LocalBotApi() as api:
+        result = await _run_bot(
+            tmp_path, TELEGRAM_BOT_TOKEN="654321:WRONG-SECRET", TELEGRAM_API_BASE_URL=api.base_url
+        )
+    assert result.returncode == 2
+    assert "error: TELEGRAM_BOT_TOKEN:" in result.stderr
+    assert "refused the token" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "WRONG-SECRET" not in result.stderr + result.stdout
+
+
+async def test_no_answer_from_telegram_stops_the_bot_in_one_line(tmp_path: Path) -> None:
+    result = await _run_bot(
+        tmp_path,
+        TELEGRAM_BOT_TOKEN="654321:SECRET",
+        TELEGRAM_API_BASE_URL="http://127.0.0.1:9/bot",  # the discard port: nobody answers
+    )
+    assert result.returncode == 2
+    assert "error: TELEGRAM_API_BASE_URL: no answer from http://127.0.0.1:9/bot" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "SECRET" not in result.stderr
