@@ -129,6 +129,7 @@ def load_settings(**overrides: object) -> Settings:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         first = exc.errors()[0]
+        message = str(first["msg"]).removeprefix("Value error, ")  # pydantic's, not ours
         if not first["loc"]:  # a check across variables: its message names them
-            raise ConfigError(str(first["msg"]).removeprefix("Value error, ")) from None
-        raise ConfigError(f"{str(first['loc'][0]).upper()}: {first['msg']}") from None
+            raise ConfigError(message) from None
+        raise ConfigError(f"{str(first['loc'][0]).upper()}: {message}") from None

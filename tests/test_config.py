@@ -50,6 +50,12 @@ def test_bad_values_name_the_variable(override: dict[str, str], name: str) -> No
         load_settings(_env_file=None, **override)
 
 
+def test_our_own_checks_read_as_one_sentence() -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings(_env_file=None, timezone="Europe/Warsav")
+    assert str(caught.value) == "TIMEZONE: unknown time zone 'Europe/Warsav'"
+
+
 def test_a_malformed_token_is_never_quoted() -> None:
     with pytest.raises(ConfigError) as caught:
         load_settings(_env_file=None, telegram_bot_token="SECRET-PASTED WRONG")
