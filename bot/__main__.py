@@ -36,8 +36,9 @@ from bot.export_family import export_command
 from bot.reminders.job import stop_sending
 from bot.safekeeping import audit_cli, keys
 from bot.services.registry import Services
+from bot.storage import running
 from bot.storage.db import Database, DatabaseError
-from bot.storage.files import OpenFolderError, check_private_folder
+from bot.storage.files import OpenFolderError, check_private_folder, private_folder
 from bot.storage.persistence import SQLitePersistence
 
 log = logging.getLogger("bot")
@@ -76,6 +77,17 @@ async def backup(settings: Settings, target: Path) -> None:
 async def run(settings: Settings) -> None:
     """Poll Telegram until SIGINT or SIGTERM, then shut down cleanly."""
     settings.token()  # fail fast, before touching the database
+    check_private_folder(settings.database_path.parent)
+    private_folder(settings.database_path.parent)
+    lock = running.hold(settings.database_path)  # one bot per database
+    try:
+        await _run(settings)
+    finally:
+        running.release(lock)
+
+
+async def _run(settings: Settings) -> None:
+    """Open the database, poll until a stop signal, close."""
     db = await open_database(settings)
     try:
         services = Services.build(settings, db)

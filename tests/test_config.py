@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import ConfigError, load_settings
+from bot.storage import running
 from tests.support.bot_api_server import LocalBotApi
 
 REPO = Path(__file__).resolve().parents[1]
@@ -138,3 +139,17 @@ async def test_no_answer_from_telegram_stops_the_bot_in_one_line(tmp_path: Path)
     assert "error: TELEGRAM_API_BASE_URL: no answer from http://127.0.0.1:9/bot" in result.stderr
     assert "Traceback" not in result.stderr
     assert "SECRET" not in result.stderr
+
+
+async def test_a_second_bot_on_the_same_database_is_refused(tmp_path: Path) -> None:
+    database = tmp_path / "data" / "bot.sqlite3"
+    database.parent.mkdir(mode=0o700)
+    lock = running.hold(database)  # the first bot, running
+    try:
+        result = await _run_bot(tmp_path, TELEGRAM_BOT_TOKEN="654321:SECRET")
+    finally:
+        running.release(lock)
+    assert result.returncode == 2
+    assert "error: a bot is already running on" in result.stderr
+    assert f"(process {os.getpid()})" in result.stderr
+    assert "Traceback" not in result.stderr

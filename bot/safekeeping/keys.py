@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.config import ConfigError, Settings
-from bot.storage import copies
+from bot.storage import copies, running
 from bot.storage.db import DatabaseError, newest_migration
 from bot.storage.files import private_folder
 
@@ -83,8 +83,10 @@ def restore(settings: Settings, backup: Path) -> str:
 
 
 def _stopped(path: Path, key: str | None) -> None:
-    """Refuse to work on the file under a running bot (its minute tick ran just now)."""
-    tick = copies.last_tick(path, key)
+    """Refuse to work on the file under a running bot (it holds the lock, or its tick is new)."""
+    if running.refuse_if_running(path):
+        return  # a bot of this release ran here and let go of the lock: it has stopped
+    tick = copies.last_tick(path, key)  # a bot of an older release holds no lock
     if tick is not None and datetime.now(UTC) - tick < RUNNING_WITHIN:
         raise DatabaseError(
             f"the bot seems to be running on {path} (its minute tick ran at "

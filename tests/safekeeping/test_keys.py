@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import ConfigError, load_settings
-from bot.storage import copies
+from bot.storage import copies, running
 
 REPO = Path(__file__).resolve().parents[2]
 SECRET = "Secret-court-case-note-7781"
@@ -241,3 +241,47 @@ def test_nothing_is_done_under_a_running_bot(tmp_path: Path, command: str) -> No
     line = one_line_error(run_bot(tmp_path, *args, DATABASE_KEY="k"))
     assert "stop it first" in line
     assert database.read_bytes() == before
+
+
+def _prepared(tmp_path: Path, command: str) -> tuple[Path, list[str]]:
+    """A migrated database (with a backup for restore) and the command's arguments."""
+    key = None if command == "encrypt" else "k"
+    env = {} if key is None else {"DATABASE_KEY": key}
+    assert run_bot(tmp_path, "migrate", **env).returncode == 0
+    backup = tmp_path / "b.sqlite3"
+    assert run_bot(tmp_path, "backup", str(backup), **env).returncode == 0
+    new = key_file(tmp_path, "new", "n")
+    args = {
+        "encrypt": ["encrypt"],
+        "rekey": ["rekey", "--new-key-file", str(new)],
+        "restore": ["restore", str(backup)],
+    }[command]
+    return tmp_path / "data" / "bot.sqlite3", args
+
+
+@pytest.mark.parametrize("command", ["encrypt", "rekey", "restore"])
+def test_nothing_is_done_under_a_bot_just_started(tmp_path: Path, command: str) -> None:
+    database, args = _prepared(tmp_path, command)
+    before = database.read_bytes()
+    lock = running.hold(database)  # a bot started a moment ago: no minute tick yet
+    try:
+        line = one_line_error(run_bot(tmp_path, *args, DATABASE_KEY="k"))
+    finally:
+        running.release(lock)
+    assert "the bot is running on" in line
+    assert "stop it first" in line
+    assert database.read_bytes() == before
+
+
+@pytest.mark.parametrize("command", ["encrypt", "rekey", "restore"])
+def test_a_bot_just_stopped_does_not_block_the_work(tmp_path: Path, command: str) -> None:
+    database, args = _prepared(tmp_path, command)
+    running.release(running.hold(database))  # it ran and stopped, its tick a second ago
+    conn = copies.connect(database, None if command == "encrypt" else "k")
+    conn.execute(
+        "INSERT INTO scheduler_state (id, last_tick_at) VALUES (1, ?)",
+        (datetime.now(UTC).isoformat(),),
+    )
+    conn.close()
+    result = run_bot(tmp_path, *args, DATABASE_KEY="k")
+    assert result.returncode == 0, result.stderr
