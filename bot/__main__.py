@@ -37,8 +37,8 @@ from bot.reminders.job import stop_sending
 from bot.safekeeping import audit_cli, keys
 from bot.services.registry import Services
 from bot.storage import running
-from bot.storage.db import Database, DatabaseError
-from bot.storage.files import OpenFolderError, check_private_folder, private_folder
+from bot.storage.db import Database, DatabaseError, writable_place
+from bot.storage.files import OpenFolderError, check_private_folder
 from bot.storage.persistence import SQLitePersistence
 
 log = logging.getLogger("bot")
@@ -78,7 +78,7 @@ async def run(settings: Settings) -> None:
     """Poll Telegram until SIGINT or SIGTERM, then shut down cleanly."""
     settings.token()  # fail fast, before touching the database
     check_private_folder(settings.database_path.parent)
-    private_folder(settings.database_path.parent)
+    writable_place(settings.database_path)  # the lock file goes next to the database
     lock = running.hold(settings.database_path)  # one bot per database
     try:
         await _run(settings)

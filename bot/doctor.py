@@ -7,7 +7,9 @@ migrated. The token and the key are never printed, not even inside an error mess
 
 from __future__ import annotations
 
+import getpass
 import importlib
+import os
 import stat
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -22,7 +24,7 @@ from bot.config import ConfigError, Settings, load_settings
 from bot.handlers.documents import CHART_MODULES, DOCUMENT_MODULES
 from bot.reminders.job import TICK_SECONDS
 from bot.services.clock import Clock
-from bot.storage.db import Database, DatabaseError, newest_migration
+from bot.storage.db import Database, DatabaseError, UnusableFolder, newest_migration
 from bot.storage.files import wider_than_private
 from bot.storage.reminders import ReminderRepository
 
@@ -151,6 +153,14 @@ class Doctor:
                 f"start: run chmod 700 {folder}",
             )
             return
+        if not os.access(folder, os.W_OK | os.X_OK):
+            self._add(
+                "data folder",
+                False,
+                f"{folder} is not writable by this user ({getpass.getuser()}), so the bot "
+                f"cannot keep its database there: chown it to the bot's user (chmod 700 {folder})",
+            )
+            return
         wide = wider_than_private(database)
         if wide:
             self._add(
@@ -175,6 +185,9 @@ class Doctor:
             return None
         try:
             db = await Database.open(path, settings.key())
+        except UnusableFolder as exc:  # its message says what to change
+            self._add("database", False, str(exc))
+            return None
         except DatabaseError:
             what = "this DATABASE_KEY" if settings.key() else "no DATABASE_KEY"
             self._add(

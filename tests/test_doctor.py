@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -73,9 +74,10 @@ def environment(api: LocalBotApi, data: Path, **changes: str | None) -> dict[str
     return env
 
 
-async def doctor(env: dict[str, str], cwd: Path) -> Report:
+async def doctor(env: dict[str, str], cwd: Path, prefix: tuple[str, ...] = ()) -> Report:
     """Run `python -m bot doctor` without blocking the server's event loop."""
     process = await asyncio.create_subprocess_exec(
+        *prefix,
         sys.executable,
         "-m",
         "bot",
@@ -163,6 +165,28 @@ async def test_a_database_file_others_can_read_is_a_problem(
     report = await doctor(environment(api, data), tmp_path)
     assert report.status("data folder") == "PROBLEM"
     assert "bot.sqlite3 644" in report.lines["data folder"]
+    assert report.code == 1
+
+
+@pytest.mark.skipif(
+    os.geteuid() == 0 and shutil.which("setpriv") is None, reason="root needs setpriv here"
+)
+async def test_a_data_folder_the_bot_cannot_write_is_a_problem(
+    api: LocalBotApi, tmp_path: Path
+) -> None:
+    data = tmp_path / "data"
+    await installed(data)
+    data.chmod(0o500)  # private, but read-only: SQLite cannot make its -wal and -shm
+    # Root writes anywhere: as root, doctor runs without the capabilities that let it.
+    root = ("setpriv", "--bounding-set", "-dac_override,-dac_read_search,-fowner")
+    try:
+        report = await doctor(environment(api, data), tmp_path, root if os.geteuid() == 0 else ())
+    finally:
+        data.chmod(0o700)
+    assert report.status("data folder") == "PROBLEM"
+    assert "is not writable by this user" in report.lines["data folder"]
+    assert report.status("database") == "PROBLEM"
+    assert "cannot write in the data folder" in report.lines["database"]
     assert report.code == 1
 
 

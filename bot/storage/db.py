@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
@@ -41,6 +42,32 @@ class DatabaseError(Exception):
     """The database cannot be opened as configured (wrong key, not a database, …)."""
 
 
+class UnusableFolder(DatabaseError):
+    """The bot's user cannot create or write the data folder or the database file."""
+
+
+def writable_place(path: Path) -> None:
+    """Create the data folder and the file private; UnusableFolder if this user cannot write."""
+    folder = path.parent
+    try:
+        private_folder(folder)
+    except OSError as exc:
+        raise UnusableFolder(
+            f"cannot create the data folder {folder} ({exc.strerror}): create it for the "
+            "bot's user (mkdir -m 700), or set DATABASE_PATH to a folder that user owns"
+        ) from None
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise UnusableFolder(
+            f"the bot's user cannot write in the data folder {folder} (SQLite keeps its -wal "
+            f"and -shm files there): chown it to that user and chmod 700 {folder}"
+        )
+    if path.exists() and not os.access(path, os.R_OK | os.W_OK):
+        raise UnusableFolder(
+            f"the bot's user cannot read and write {path}: chown it to that user and "
+            f"chmod 600 {path}"
+        )
+
+
 class Database:
     """An open database: one writer at a time, short transactions.
 
@@ -70,7 +97,7 @@ class Database:
     @classmethod
     async def open(cls, path: Path, key: str | None = None) -> Database:
         """Open (creating folder and file private), set the pragmas and check the key works."""
-        private_folder(path.parent)
+        writable_place(path)
         private_file(path)  # before SQLite creates it 0644; its -wal and -shm take its mode
         tighten(path)
         conn = aiosqlite.Connection(lambda: sqlite_work.connect(path, key), iter_chunk_size=64)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -73,10 +74,20 @@ async def test_files_made_open_before_are_tightened_at_open(tmp_path: Path, umas
         await again.close()
 
 
-def _bot(tmp_path: Path, *args: str, umask: int = 0o022) -> subprocess.CompletedProcess[str]:
+# Root writes anywhere: as root, the bot runs without the capabilities that let it (setpriv).
+UNPRIVILEGED = (
+    ["setpriv", "--bounding-set", "-dac_override,-dac_read_search,-fowner"]
+    if os.geteuid() == 0
+    else []
+)
+
+
+def _bot(
+    tmp_path: Path, *args: str, umask: int = 0o022, prefix: list[str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run `python -m bot ...` with a database in tmp_path/data."""
     return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
+        [*(prefix or []), sys.executable, "-m", "bot", *args],
         capture_output=True,
         text=True,
         env={
@@ -114,3 +125,34 @@ def test_an_open_data_folder_stops_the_bot_with_one_line(tmp_path: Path) -> None
     [line] = result.stderr.strip().splitlines()
     assert f"chmod 700 {data}" in line
     assert not (data / "bot.sqlite3").exists()  # refused before anything was written
+
+
+def test_a_data_folder_that_cannot_be_made_stops_the_bot_with_one_line(tmp_path: Path) -> None:
+    (tmp_path / "data").write_text("a file where the folder should be")
+    result = _bot(tmp_path, "migrate")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    [line] = result.stderr.strip().splitlines()
+    assert f"cannot create the data folder {tmp_path / 'data'}" in line
+
+
+@pytest.mark.skipif(
+    os.geteuid() == 0 and shutil.which("setpriv") is None, reason="root needs setpriv here"
+)
+@pytest.mark.parametrize("command", ["migrate", "backup"])
+def test_a_data_folder_the_bot_cannot_write_stops_it_with_one_line(
+    tmp_path: Path, command: str
+) -> None:
+    assert _bot(tmp_path, "migrate").returncode == 0
+    data = tmp_path / "data"
+    data.chmod(0o500)  # private, but read-only: SQLite cannot make its -wal and -shm
+    try:
+        args = [command, str(tmp_path / "b.sqlite3")] if command == "backup" else [command]
+        result = _bot(tmp_path, *args, prefix=UNPRIVILEGED)
+    finally:
+        data.chmod(0o700)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    [line] = result.stderr.strip().splitlines()
+    assert f"cannot write in the data folder {data}" in line
+    assert "encrypted" not in line  # it is not about the key
