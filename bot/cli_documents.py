@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from bot.domain.reports import parse_month
 from bot.i18n import LOCALES, translator
 from bot.services.registry import Services
 from bot.storage.db import Database, DatabaseError
+from bot.ui.labels import describe_error
 
 SERVER = Actor(telegram_id=0, is_admin=True)  # the access log's name for the command line
 
@@ -78,9 +80,35 @@ def main(command: str, argv: list[str]) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except DomainError as exc:
-        print(f"error: {exc.code}", file=sys.stderr)
+        print(f"error: {_refusal(command, args, exc)}", file=sys.stderr)
         return 2
-    args.out.write_bytes(content)
-    args.out.chmod(0o600)  # a family's data: readable by the one who asked for it
+    try:
+        _write_private(args.out, content)
+    except FileExistsError:
+        print(f"error: {args.out} already exists; choose a new file name", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"error: cannot write {args.out} ({exc.strerror})", file=sys.stderr)
+        return 2
     print(f"{args.out}: {len(content)} bytes")
     return 0
+
+
+def _refusal(command: str, args: argparse.Namespace, error: DomainError) -> str:
+    """What the command line says for a refused document: the option to change."""
+    if error.code == "family_unknown":
+        return f"no family with the code {args.code!r}"
+    if error.code == "month_format":
+        return f"--month: {args.month!r} is not a month like 2026-11"
+    if error.code == "month_future":
+        return f"--month: {args.month} has not begun yet"
+    return f"{command}: {describe_error(translator('en'), error)}"
+
+
+def _write_private(target: Path, content: bytes) -> None:
+    """Create the file readable by its owner only (never wider, not for a moment), then fill it."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as handle:
+        os.fchmod(descriptor, 0o600)  # whatever the umask
+        handle.write(content)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -147,3 +148,49 @@ async def test_the_command_line_writes_a_dossier(
     missing = tmp_path / "none.pdf"
     assert await asyncio.to_thread(main, ["dossier", "R-99", "--out", str(missing)]) == 2
     assert not missing.exists()
+
+
+async def test_the_command_line_says_what_to_change_in_one_sentence(
+    harness: BotHarness,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    await seeded(harness)
+    settings = harness.settings
+    await harness.close()
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123456:TEST-TOKEN")
+    monkeypatch.setenv("DATABASE_PATH", str(settings.database_path))
+    out = str(tmp_path / "x.pdf")
+    cases = {
+        (
+            "report",
+            "--month",
+            "2026-13",
+            "--out",
+            out,
+        ): "--month: '2026-13' is not a month like 2026-11",
+        ("report", "--month", "2027-05", "--out", out): "--month: 2027-05 has not begun yet",
+        ("dossier", "R-99", "--out", out): "no family with the code 'R-99'",
+    }
+    for argv, said in cases.items():
+        assert await asyncio.to_thread(main, list(argv)) == 2
+        assert capsys.readouterr().err == f"error: {said}\n"
+    assert not (tmp_path / "x.pdf").exists()
+
+
+async def test_the_command_line_file_is_private_from_the_start(
+    harness: BotHarness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await seeded(harness)
+    settings = harness.settings
+    await harness.close()
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123456:TEST-TOKEN")
+    monkeypatch.setenv("DATABASE_PATH", str(settings.database_path))
+    out = tmp_path / "new folder" / "teczka.pdf"
+    before = os.umask(0o000)  # every file the system makes would be 0666
+    try:
+        assert await asyncio.to_thread(main, ["dossier", "R-01", "--out", str(out)]) == 0
+    finally:
+        os.umask(before)
+    assert out.stat().st_mode & 0o777 == 0o600
