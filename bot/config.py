@@ -66,12 +66,27 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown time zone {value!r}") from exc
         return value
 
-    @field_validator("telegram_bot_token", "database_key", mode="before")
+    @field_validator(
+        "telegram_bot_token", "database_key", "database_key_file", "backup_dir", mode="before"
+    )
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
         """Treat an empty variable as unset."""
         if isinstance(value, str) and not value.strip():
             return None
+        return value
+
+    @field_validator("database_path", mode="before")
+    @classmethod
+    def _a_file(cls, value: object) -> object:
+        """The database's file, not its folder (the folder's checks would name the parent)."""
+        if isinstance(value, str) and not value.strip():
+            raise ValueError("is empty: leave it out for ./data/familybot.sqlite3, or name a file")
+        if Path(str(value)).is_dir():
+            raise ValueError(
+                f"{value} is a folder: name the database file in it, e.g. "
+                f"{Path(str(value)) / 'familybot.sqlite3'}"
+            )
         return value
 
     @field_validator("telegram_bot_token")

@@ -51,6 +51,21 @@ def test_bad_values_name_the_variable(override: dict[str, str], name: str) -> No
         load_settings(_env_file=None, **override)
 
 
+def test_blank_optional_paths_are_unset() -> None:
+    """`BACKUP_DIR=` as .env.example's table means it: no backups (it wrote them into '.')."""
+    settings = load_settings(_env_file=None, backup_dir="", database_key_file=" ")
+    assert settings.backup_dir is None
+    assert settings.database_key_file is None
+    assert settings.key() is None
+
+
+@pytest.mark.parametrize("given", ["", "folder"])
+def test_database_path_names_a_file(tmp_path: Path, given: str) -> None:
+    value = str(tmp_path) if given else ""
+    with pytest.raises(ConfigError, match=r"^DATABASE_PATH: "):
+        load_settings(_env_file=None, database_path=value)
+
+
 def test_our_own_checks_read_as_one_sentence() -> None:
     with pytest.raises(ConfigError) as caught:
         load_settings(_env_file=None, timezone="Europe/Warsav")
