@@ -108,6 +108,13 @@ class Doctor:
                 False,
                 "TELEGRAM_BOT_TOKEN is not set: put the token from @BotFather in .env",
             )
+        elif (open_env := _open_env_file(settings)) is not None:
+            self._add(
+                "configuration",
+                False,
+                f"{open_env}, where the token and the key go, is readable by other users "
+                f"(mode {stat.S_IMODE(open_env.stat().st_mode):o}): run chmod 600 {open_env}",
+            )
         elif not settings.admin_telegram_ids:
             self._add(
                 "configuration",
@@ -322,6 +329,19 @@ def _make_documents(today: date) -> str:
         f"PDF (fpdf2 {fpdf.__version__}, DejaVu Sans), charts (matplotlib "
         f"{matplotlib.__version__}) and XLSX (openpyxl {openpyxl.__version__}) are made"
     )
+
+
+def _open_env_file(settings: Settings) -> Path | None:
+    """The .env file the settings came from, if group or others may read it."""
+    name = settings.model_config.get("env_file")
+    if not isinstance(name, str):
+        return None
+    path = Path(name)
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        return None
+    return path if mode & (stat.S_IRWXG | stat.S_IRWXO) else None
 
 
 def _token(settings: Settings) -> str | None:

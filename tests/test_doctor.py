@@ -190,6 +190,24 @@ async def test_a_data_folder_the_bot_cannot_write_is_a_problem(
     assert report.code == 1
 
 
+async def test_an_env_file_others_can_read_is_a_problem(api: LocalBotApi, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    await installed(data)
+    env_file = tmp_path / ".env"
+    env_file.write_text(f"DATABASE_KEY={KEY}\n")  # as `cp .env.example .env` leaves it: 644
+    env_file.chmod(0o644)
+    report = await doctor(environment(api, data, DATABASE_KEY=None), tmp_path)
+    assert report.status("configuration") == "PROBLEM"
+    assert (
+        "readable by other users (mode 644): run chmod 600 .env" in report.lines["configuration"]
+    )
+    assert report.code == 1
+    assert_no_secrets(report, api.token, KEY)
+    env_file.chmod(0o600)
+    report = await doctor(environment(api, data, DATABASE_KEY=None), tmp_path)
+    assert report.status("configuration") == "OK"
+
+
 async def test_a_token_telegram_refuses_is_a_problem_and_not_shown(
     api: LocalBotApi, tmp_path: Path
 ) -> None:
