@@ -185,6 +185,11 @@ def main(argv: list[str] | None = None) -> int:
     except (ConfigError, DatabaseError, OpenFolderError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:  # a file the command was told to write or read: say which, and why
+        if args.command == "run" or exc.filename is None:
+            raise
+        print(f"error: {exc.filename}: {exc.strerror}", file=sys.stderr)
+        return 2
     return 0
 
 

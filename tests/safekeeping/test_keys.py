@@ -285,3 +285,22 @@ def test_a_bot_just_stopped_does_not_block_the_work(tmp_path: Path, command: str
     conn.close()
     result = run_bot(tmp_path, *args, DATABASE_KEY="k")
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("command", ["backup", "audit", "export-family"])
+def test_a_file_that_cannot_be_written_is_one_line(tmp_path: Path, command: str) -> None:
+    assert run_bot(tmp_path, "migrate", DATABASE_KEY="k").returncode == 0
+    (tmp_path / "a-file").write_text("not a folder")
+    target = str(tmp_path / "a-file" / "out")
+    args = {
+        "backup": ["backup", target],
+        "audit": ["audit", "--out", target],
+        "export-family": ["export-family", "R-01", "--out", target],
+    }[command]
+    if command == "export-family":
+        write_secret(tmp_path / "data" / "bot.sqlite3", "k")
+    result = run_bot(tmp_path, *args, DATABASE_KEY="k")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    line = result.stderr.strip().splitlines()[-1]  # backup logs the opened database first
+    assert line.startswith(f"error: {tmp_path / 'a-file'}")  # the file, or its folder, and why
