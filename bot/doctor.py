@@ -23,6 +23,7 @@ from telegram.request import HTTPXRequest
 from bot.config import ConfigError, Settings, load_settings
 from bot.handlers.documents import CHART_MODULES, DOCUMENT_MODULES
 from bot.reminders.job import TICK_SECONDS
+from bot.safekeeping.backups import BACKUP_EVERY, taken_at
 from bot.services.clock import Clock
 from bot.storage.db import Database, DatabaseError, UnusableFolder, newest_migration
 from bot.storage.files import wider_than_private
@@ -31,6 +32,7 @@ from bot.storage.reminders import ReminderRepository
 TICK_LATE_AFTER = timedelta(seconds=5 * TICK_SECONDS)  # five missed minutes: not running
 TELEGRAM_TIMEOUT = 10.0  # seconds; doctor must answer even when the network does not
 PRIVATE_BITS = stat.S_IRWXG | stat.S_IRWXO
+BACKUP_LATE_AFTER = BACKUP_EVERY + timedelta(hours=2)  # the day, the hourly check, a retry
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,7 @@ class Doctor:
             for name in ("encryption", "data folder", "database", "schema", "telegram"):
                 self._add(name, None, "needs a valid configuration")
             self._add("reminders", None, "needs a valid configuration")
+            self._add("backups", None, "needs a valid configuration")
             self._documents()
             return self.checks
         self._secrets = [s for s in (_token(settings), settings.key()) if s]
@@ -87,6 +90,7 @@ class Doctor:
         finally:
             if db is not None:
                 await db.close()
+        self._backups(settings, clock)
         self._documents()
         return self.checks
 
@@ -289,6 +293,44 @@ class Doctor:
         else:
             self._add("reminders", True, f"last tick at {when}, {_ago(age)}")
 
+    def _backups(self, settings: Settings, clock: Clock) -> None:
+        """With BACKUP_DIR set, a backup was made in the last day (a failure is only logged)."""
+        folder = settings.backup_dir
+        if folder is None:
+            self._add(
+                "backups",
+                None,
+                "BACKUP_DIR is not set, so the bot makes no scheduled backups (README, section 6)",
+            )
+            return
+        if folder.is_dir() and not os.access(folder, os.W_OK | os.X_OK):
+            self._add(
+                "backups",
+                False,
+                f"{folder} is not writable by this user ({getpass.getuser()}): chown it to the "
+                f"bot's user (chmod 700 {folder})",
+            )
+            return
+        taken = sorted(t for p in _listing(folder) if (t := taken_at(p)) is not None)
+        if not taken:
+            self._add(
+                "backups",
+                False,
+                f"no backup in {folder} yet: the bot makes the first a minute after it starts; "
+                "if it has run longer, read its log ('scheduled backup … failed')",
+            )
+            return
+        age = clock.now() - taken[-1]
+        if age > BACKUP_LATE_AFTER:
+            self._add(
+                "backups",
+                False,
+                f"the newest backup in {folder} was made {_ago(age)}: the bot is not running, "
+                "or backing up fails; read its log ('scheduled backup … failed')",
+            )
+        else:
+            self._add("backups", True, f"the newest in {folder} was made {_ago(age)}")
+
     def _documents(self) -> None:
         """The bot loads its document libraries at the first document: try them all now."""
         try:
@@ -342,6 +384,14 @@ def _open_env_file(settings: Settings) -> Path | None:
     except OSError:
         return None
     return path if mode & (stat.S_IRWXG | stat.S_IRWXO) else None
+
+
+def _listing(folder: Path) -> list[Path]:
+    """The files in a folder (none when it is missing or unreadable)."""
+    try:
+        return list(folder.iterdir())
+    except OSError:
+        return []
 
 
 def _token(settings: Settings) -> str | None:

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import load_settings
+from bot.safekeeping.backups import backup_name
 from bot.services.registry import Services
 from bot.storage.db import Database
 from tests.support.bot_api_server import LocalBotApi
@@ -21,7 +22,7 @@ from tests.support.bot_api_server import LocalBotApi
 REPO = Path(__file__).resolve().parents[1]
 KEY = "doctor's passphrase 'quoted'"
 CHECKS = ["configuration", "encryption", "data folder", "database", "schema", "telegram"]
-ALL_CHECKS = [*CHECKS, "reminders", "documents"]
+ALL_CHECKS = [*CHECKS, "reminders", "backups", "documents"]
 
 
 @dataclass
@@ -65,6 +66,7 @@ def environment(api: LocalBotApi, data: Path, **changes: str | None) -> dict[str
         "DATABASE_PATH": str(data / "bot.sqlite3"),
         "DATABASE_KEY": KEY,
         "ADMIN_TELEGRAM_IDS": "500",
+        "BACKUP_DIR": str(data.parent / "backups"),
     }
     for name, value in changes.items():
         if value is None:
@@ -104,6 +106,9 @@ async def installed(data: Path, key: str | None = KEY, tick_at: datetime | None 
     try:
         await db.migrate()
         await Services.build(settings, db).reminders.tick(tick_at or datetime.now(UTC))
+        backups = data.parent / "backups"
+        backups.mkdir(mode=0o700, exist_ok=True)
+        await db.backup(backups / backup_name(tick_at or datetime.now(UTC)), settings.key())
     finally:
         await db.close()
 
@@ -151,7 +156,7 @@ async def test_a_world_readable_folder_is_a_problem(api: LocalBotApi, tmp_path: 
     report = await doctor(environment(api, data), tmp_path)
     assert report.status("data folder") == "PROBLEM"
     assert f"chmod 700 {data}" in report.lines["data folder"]
-    assert [report.status(n) for n in ALL_CHECKS if n != "data folder"] == ["OK"] * 7
+    assert [report.status(n) for n in ALL_CHECKS if n != "data folder"] == ["OK"] * 8
     assert report.code == 1
     assert "refuses to start" in report.lines["data folder"]
 
@@ -269,7 +274,7 @@ async def test_a_bad_configuration_is_one_line_and_the_rest_is_skipped(
     report = await doctor(environment(api, tmp_path / "data", TIMEZONE="Mars/Olympus"), tmp_path)
     assert report.status("configuration") == "PROBLEM"
     assert "TIMEZONE" in report.lines["configuration"]
-    assert [report.status(n) for n in ALL_CHECKS[1:-1]] == ["SKIP"] * 6
+    assert [report.status(n) for n in ALL_CHECKS[1:-1]] == ["SKIP"] * 7
     assert report.status("documents") == "OK"  # needs nothing configured
     assert report.code == 1
     assert_no_secrets(report, api.token, KEY)
@@ -293,3 +298,21 @@ async def test_a_missing_document_library_is_a_problem_at_once(
     assert [report.status(name) for name in ALL_CHECKS[:-1]] == ["OK"] * (len(ALL_CHECKS) - 1)
     assert report.code == 1
     assert_no_secrets(report, api.token, KEY)
+
+
+async def test_backups_a_day_old_or_missing_are_a_problem(
+    api: LocalBotApi, tmp_path: Path
+) -> None:
+    data = tmp_path / "data"
+    await installed(data, tick_at=datetime.now(UTC) - timedelta(days=2))
+    report = await doctor(environment(api, data), tmp_path)
+    assert report.status("backups") == "PROBLEM"
+    assert "was made 2 days ago" in report.lines["backups"]
+    assert "scheduled backup … failed" in report.lines["backups"]
+    empty = tmp_path / "empty"
+    report = await doctor(environment(api, data, BACKUP_DIR=str(empty)), tmp_path)
+    assert report.status("backups") == "PROBLEM"
+    assert f"no backup in {empty} yet" in report.lines["backups"]
+    report = await doctor(environment(api, data, BACKUP_DIR=None), tmp_path)
+    assert report.status("backups") == "SKIP"
+    assert "BACKUP_DIR is not set" in report.lines["backups"]
