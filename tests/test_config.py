@@ -52,7 +52,7 @@ def test_bad_values_name_the_variable(override: dict[str, str], name: str) -> No
 
 
 def test_blank_optional_paths_are_unset() -> None:
-    """`BACKUP_DIR=` as .env.example's table means it: no backups (it wrote them into '.')."""
+    """`BACKUP_DIR=` means what the README's table says: no backups (it wrote them into '.')."""
     settings = load_settings(_env_file=None, backup_dir="", database_key_file=" ")
     assert settings.backup_dir is None
     assert settings.database_key_file is None
