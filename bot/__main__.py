@@ -37,8 +37,8 @@ from bot.reminders.job import stop_sending
 from bot.safekeeping import audit_cli, keys
 from bot.services.registry import Services
 from bot.storage import running
-from bot.storage.db import Database, DatabaseError, writable_place
-from bot.storage.files import OpenFolderError, check_private_folder
+from bot.storage.db import Database, DatabaseError
+from bot.storage.files import OpenFolderError, check_private_folder, writable_place
 from bot.storage.persistence import SQLitePersistence
 
 log = logging.getLogger("bot")

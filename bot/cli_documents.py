@@ -21,6 +21,7 @@ from bot.domain.reports import parse_month
 from bot.i18n import LOCALES, translator
 from bot.services.registry import Services
 from bot.storage.db import Database, DatabaseError
+from bot.storage.files import OpenFolderError
 from bot.ui.labels import describe_error
 
 SERVER = Actor(telegram_id=0, is_admin=True)  # the access log's name for the command line
@@ -76,7 +77,7 @@ def main(command: str, argv: list[str]) -> int:
         return 2
     try:
         content = asyncio.run(_build(command, args, load_settings()))
-    except (ConfigError, DatabaseError) as exc:
+    except (ConfigError, DatabaseError, OpenFolderError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except DomainError as exc:

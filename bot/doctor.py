@@ -25,8 +25,8 @@ from bot.handlers.documents import CHART_MODULES, DOCUMENT_MODULES
 from bot.reminders.job import TICK_SECONDS
 from bot.safekeeping.backups import BACKUP_EVERY, taken_at
 from bot.services.clock import Clock
-from bot.storage.db import Database, DatabaseError, UnusableFolder, newest_migration
-from bot.storage.files import wider_than_private
+from bot.storage.db import Database, DatabaseError, newest_migration
+from bot.storage.files import UnusableFolder, wider_than_private
 from bot.storage.reminders import ReminderRepository
 
 TICK_LATE_AFTER = timedelta(seconds=5 * TICK_SECONDS)  # five missed minutes: not running

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
@@ -16,7 +15,13 @@ from typing import Any, NamedTuple, TypeVar, cast
 import aiosqlite
 
 from bot.storage import sqlite_work
-from bot.storage.files import new_private_file, private_file, private_folder, tighten
+from bot.storage.files import (
+    new_private_file,
+    private_file,
+    private_folder,
+    tighten,
+    writable_place,
+)
 from bot.storage.log_sync import LogSync
 from bot.storage.sqlite_work import SYNCHRONOUS, Statement
 
@@ -40,32 +45,6 @@ class Bookkeeping(NamedTuple):
 
 class DatabaseError(Exception):
     """The database cannot be opened as configured (wrong key, not a database, …)."""
-
-
-class UnusableFolder(DatabaseError):
-    """The bot's user cannot create or write the data folder or the database file."""
-
-
-def writable_place(path: Path) -> None:
-    """Create the data folder and the file private; UnusableFolder if this user cannot write."""
-    folder = path.parent
-    try:
-        private_folder(folder)
-    except OSError as exc:
-        raise UnusableFolder(
-            f"cannot create the data folder {folder} ({exc.strerror}): create it for the "
-            "bot's user (mkdir -m 700), or set DATABASE_PATH to a folder that user owns"
-        ) from None
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise UnusableFolder(
-            f"the bot's user cannot write in the data folder {folder} (SQLite keeps its -wal "
-            f"and -shm files there): chown it to that user and chmod 700 {folder}"
-        )
-    if path.exists() and not os.access(path, os.R_OK | os.W_OK):
-        raise UnusableFolder(
-            f"the bot's user cannot read and write {path}: chown it to that user and "
-            f"chmod 600 {path}"
-        )
 
 
 class Database:

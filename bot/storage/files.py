@@ -84,3 +84,29 @@ def wider_than_private(database: Path) -> list[str]:
         if mode & OTHERS_BITS:
             found.append(f"{path.name} {mode:o}")
     return found
+
+
+class UnusableFolder(OpenFolderError):
+    """The bot's user cannot create or write the data folder or the database file."""
+
+
+def writable_place(path: Path) -> None:
+    """Create the data folder and the file private; UnusableFolder if this user cannot write."""
+    folder = path.parent
+    try:
+        private_folder(folder)
+    except OSError as exc:
+        raise UnusableFolder(
+            f"cannot create the data folder {folder} ({exc.strerror}): create it for the "
+            "bot's user (mkdir -m 700), or set DATABASE_PATH to a folder that user owns"
+        ) from None
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise UnusableFolder(
+            f"the bot's user cannot write in the data folder {folder} (SQLite keeps its -wal "
+            f"and -shm files there): chown it to that user and chmod 700 {folder}"
+        )
+    if path.exists() and not os.access(path, os.R_OK | os.W_OK):
+        raise UnusableFolder(
+            f"the bot's user cannot read and write {path}: chown it to that user and "
+            f"chmod 600 {path}"
+        )
