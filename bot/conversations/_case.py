@@ -13,7 +13,7 @@ from typing import Any
 
 from telegram import Update
 
-from bot.conversations._family import FamilyDraftT
+from bot.conversations._family import FamilyDraftT, nothing_to_pick
 from bot.conversations._table import Go, On, Outcome, Stage, Turn
 from bot.conversations.engine import Walk
 from bot.domain.errors import DomainError, NotFound
@@ -24,6 +24,7 @@ from bot.handlers.context import BotContext
 from bot.services.registry import Services
 from bot.ui.callbacks import as_int, pressed_data
 from bot.ui.labels import describe_error
+from bot.ui.text import esc
 
 Offered = Callable[[Services, Actor], Awaitable[list[Family]]]
 
@@ -35,12 +36,16 @@ async def _page(turn: Turn[Any, Any]) -> Outcome:
 
 @dataclass(frozen=True)
 class ClosedPicker:
-    """The picker step of a walk on closed families, where a chosen one leads, its audit."""
+    """The picker step of a walk on closed families, where a chosen one leads, its audit.
+
+    `none` (a message id) says why nothing is offered.
+    """
 
     at: StrEnum
     then: StrEnum
     audit: str
     offered: Offered
+    none: str
 
     def stage(self) -> Stage:
         """The picker's step: a family (the service checks it is the actor's), or a page."""
@@ -80,6 +85,7 @@ class ClosedPicker:
             await answer_press(update)
             draft = walk.new_draft()
             families = context.services.families
+            notice: str | None = None
             try:
                 family = None
                 if press is not None and as_int(press.arg) is not None:
@@ -91,11 +97,14 @@ class ClosedPicker:
                         context.actor, context.args[0], self.audit, closed_ok=True
                     )
             except DomainError as error:
-                notice = describe_error(context.tr, error)
-                await walk.go(update, context, draft, self.at, notice=notice)
-                return
+                family, notice = None, describe_error(context.tr, error)
             if family is not None:
                 draft.family_id = family.id
-            await walk.go(update, context, draft, self.at if family is None else self.then)
+                await walk.go(update, context, draft, self.then)
+            elif await self.offered(context.services, context.actor):
+                await walk.go(update, context, draft, self.at, notice=notice)
+            else:
+                said = notice or context.tr.gettext(self.none)
+                await nothing_to_pick(walk, update, context, esc(said))
 
         return start

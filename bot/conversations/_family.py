@@ -18,10 +18,11 @@ from bot.conversations.engine import Walk
 from bot.domain.drafts import FamilyDraft
 from bot.domain.errors import DomainError, NotFound
 from bot.domain.family import Family
-from bot.handlers.common import answer_press
+from bot.handlers.common import answer_press, no_families_text, show
 from bot.handlers.context import BotContext
 from bot.ui.callbacks import as_int, pressed_data
 from bot.ui.labels import describe_error
+from bot.ui.text import esc
 
 FamilyDraftT = TypeVar("FamilyDraftT", bound=FamilyDraft)
 FamilyTurn = Turn[FamilyDraft, Any]
@@ -82,14 +83,18 @@ class FamilyPicker:
         update: Update,
         context: BotContext,
         family_id: int | None = None,
+        offered: list[Family] | None = None,
     ) -> None:
         """A new draft at `then` for the family pressed, or named (`/visit R-01`); else the picker.
 
-        A family the actor may not open is said above the picker.
+        A family the actor may not open is said above the picker; with no family to offer
+        (`offered`, when the caller has read them), it is said alone, and so is why there is
+        none: no walk is left waiting on an empty picker.
         """
         draft = walk.new_draft()
         families = context.services.families
         opened: Family | None = None
+        notice: str | None = None
         try:
             if family_id is not None:
                 opened = await families.open_family(context.actor, family_id, self.audit)
@@ -97,13 +102,19 @@ class FamilyPicker:
                 opened = await families.open_by_code(context.actor, context.args[0], self.audit)
         except DomainError as error:
             notice = describe_error(context.tr, error)
-            await walk.go(update, context, draft, self.at, notice=notice)
-            return
         if opened is not None:
             draft.family_id = opened.id
             if self.chosen is not None:
                 await self.chosen(context, draft)
-        await walk.go(update, context, draft, self.at if opened is None else self.then)
+            await walk.go(update, context, draft, self.then)
+            return
+        if offered is None:
+            offered = await families.own_families(context.actor)
+        if not offered:
+            said = esc(notice) if notice else await no_families_text(context)
+            await nothing_to_pick(walk, update, context, said)
+            return
+        await walk.go(update, context, draft, self.at, notice=notice)
 
     def entry(self, walk: Walk[FamilyDraftT, Any]) -> Entry:
         """The walk's start for its command (`/close [code]`) and its family card button."""
@@ -116,3 +127,11 @@ class FamilyPicker:
             await self.begin(walk, update, context, None if press is None else as_int(press.arg))
 
         return start
+
+
+async def nothing_to_pick(
+    walk: Walk[Any, Any], update: Update, context: BotContext, text: str
+) -> None:
+    """A walk's picker would be empty: say why (`text`, HTML) in words, and open no walk."""
+    walk.drop(context)
+    await show(update, context, text, fresh=True)

@@ -73,7 +73,13 @@ async def _is_saved(context: BotContext, draft: ContactDraft) -> bool:
     return await context.services.cases.contact_saved(context.actor, draft.token)
 
 
-PICKER = ClosedPicker(at=S.FAMILY, then=S.DAY, audit="monitoring.open", offered=_monitored)
+PICKER = ClosedPicker(
+    at=S.FAMILY,
+    then=S.DAY,
+    audit="monitoring.open",
+    offered=_monitored,
+    none=N_("None of your closed families is being monitored."),
+)
 TABLE: dict[ContactStep, Stage] = {
     S.FAMILY: PICKER.stage(),
     S.DAY: day_stage(_check_day, S.FORM, "typed date (after the closure, not ahead)"),

@@ -20,7 +20,7 @@ from bot.domain.parsing import parse_date, parse_duration
 from bot.domain.visit import NEXT_STEPS_MAX, NOTE_MAX, VisitDraft, check_note, check_visit_date
 from bot.domain.visit_steps import COMPLETED_FLOW, MISSED_FLOW, Step, next_step
 from bot.domain.vocabulary import Activity, Area, MissedReason, Place, VisitKind
-from bot.handlers.common import answer_press, no_families_text, show
+from bot.handlers.common import answer_press, show
 from bot.handlers.context import BotContext
 from bot.i18n import N_, Translator
 from bot.ui import labels
@@ -313,30 +313,8 @@ async def start(update: Update, context: BotContext) -> None:
         await WALK.go(update, context, draft, Step.RESUME)
         return
     families = await context.services.families.own_families(context.actor)
-    if not families:
-        WALK.drop(context)
-        text = await _none_to_visit(context)
-        if text is not None:
-            if update.effective_message is not None:
-                await update.effective_message.reply_text(text)
-            return
     only = families[0].id if len(families) == 1 and not context.args else None
-    await PICKER.begin(WALK, update, context, only)  # one active family: no picker
-
-
-async def _none_to_visit(context: BotContext) -> str | None:
-    """Why someone with no family of their own in the caseload cannot start a visit.
-
-    A family named (`/visit R-07`) is opened first, so the refusal says why and is logged;
-    None if it opens after all (then the walk goes on with it).
-    """
-    if not context.args:
-        return await no_families_text(context)
-    try:
-        await context.services.families.open_by_code(context.actor, context.args[0], PICKER.audit)
-    except DomainError as error:
-        return esc(labels.describe_error(context.tr, error))
-    return None
+    await PICKER.begin(WALK, update, context, only, families)  # one active family: no picker
 
 
 async def start_from_list(update: Update, context: BotContext) -> None:

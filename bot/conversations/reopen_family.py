@@ -76,7 +76,13 @@ async def _confirm(turn: ReopenTurn) -> Outcome:
     return End(text)
 
 
-PICKER = ClosedPicker(at=S.FAMILY, then=S.DAY, audit="family.reopen.start", offered=_closed)
+PICKER = ClosedPicker(
+    at=S.FAMILY,
+    then=S.DAY,
+    audit="family.reopen.start",
+    offered=_closed,
+    none=N_("You have no closed family whose work could start again."),
+)
 TABLE: dict[ReopenStep, Stage] = {
     S.FAMILY: PICKER.stage(),
     S.DAY: day_stage(_check_day, S.CONFIRM, "typed date (from the closure, not ahead)"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.domain.errors import DomainError
-from bot.handlers.common import answer_press, send_lines
+from bot.handlers.common import answer_press, no_families_text, send_lines
 from bot.handlers.context import BotContext
 from bot.handlers.documents import documents_ready, send_document
 from bot.ui import labels
@@ -22,7 +22,9 @@ async def dossier(update: Update, context: BotContext) -> None:
         own = await context.services.families.own_families(context.actor)
         text = context.tr.gettext("Which family? Or type its code, like /dossier R-01.")
         if not own:
-            await send_lines(update, context, [esc(text)])
+            # A reader types any family's code; an assistant with nothing open is told why.
+            said = esc(text) if context.actor.sees_team else await no_families_text(context)
+            await send_lines(update, context, [said])
             return
         await send_lines(update, context, [esc(text)], dossier_picker(own))
         return
