@@ -94,10 +94,11 @@ _walk_entry = entry(WALK, PICKER)
 
 
 async def _start(update: Update, context: BotContext) -> None:
-    """`/assessment R-01 document`: the latest assessment's PDF; otherwise the walk."""
+    """`/assessment R-01 document` (either order): the latest assessment's PDF; else the walk."""
     args = context.args or []
-    if len(args) == 2 and args[1].lower() in DOCUMENT_WORDS:
-        await send_assessment(update, context, args[0])
+    codes = [a for a in args if a.lower() not in DOCUMENT_WORDS]
+    if len(args) == 2 and len(codes) == 1:
+        await send_assessment(update, context, codes[0])
         return
     await _walk_entry(update, context)
 

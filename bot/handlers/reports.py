@@ -30,20 +30,20 @@ async def report(update: Update, context: BotContext) -> None:
     if message is None:
         return
     words = [w.lower() for w in context.args or []]
-    if words and words[0] in HALF_WORDS:
+    if any(w in HALF_WORDS for w in words):
         text, markup = _half_choice(context)
         await message.reply_text(text, reply_markup=markup)
         return
-    scope = "m"
-    if words and words[0] in TEAM_WORDS:
-        scope, words = "t", words[1:]
-    if not words:
-        text, markup = _month_choice(context, scope)
+    # The words in any order: "/report pdf 10.2026" as "/report 10.2026 pdf".
+    scope = "t" if any(w in TEAM_WORDS for w in words) else "m"
+    fmt = next((w for w in words if w in FORMATS), None)
+    months = [w for w in words if w not in FORMATS and w not in TEAM_WORDS]
+    if not months:
+        text, markup = _month_choice(context, scope, fmt)
         await message.reply_text(text, reply_markup=markup)
         return
-    fmt = words[-1] if words[-1] in FORMATS else None
     try:
-        month = parse_month(words[0], context.services.clock.today())
+        month = parse_month(months[0], context.services.clock.today())
     except DomainError as error:
         await message.reply_text(esc(describe_error(context.tr, error)))
         return
@@ -134,8 +134,11 @@ async def _send(update: Update, context: BotContext, scope: str, month: Month, f
     await send_document(update, context, builders[fmt](), name, name)
 
 
-def _month_choice(context: BotContext, scope: str) -> tuple[str, InlineKeyboardMarkup]:
-    """This month, last month, or a typed one."""
+def _month_choice(
+    context: BotContext, scope: str, fmt: str | None = None
+) -> tuple[str, InlineKeyboardMarkup]:
+    """This month, last month, or a typed one; a month pressed then asks the format (or `fmt`)."""
+    action = fmt or "pick"
     tr = context.tr
     _ = tr.gettext
     this = Month.of(context.services.clock.today())
@@ -144,7 +147,7 @@ def _month_choice(context: BotContext, scope: str) -> tuple[str, InlineKeyboardM
         [
             InlineKeyboardButton(
                 tr.fmt_date(m.first, "LLLL y"),
-                callback_data=encode(REPORT_PREFIX, _key(scope, m), "pick"),
+                callback_data=encode(REPORT_PREFIX, _key(scope, m), action),
             )
             for m in (this, last)
         ]
@@ -154,7 +157,7 @@ def _month_choice(context: BotContext, scope: str) -> tuple[str, InlineKeyboardM
             [
                 InlineKeyboardButton(
                     _("Team: {month}").format(month=tr.fmt_date(m.first, "LLLL y")),
-                    callback_data=encode(REPORT_PREFIX, _key("t", m), "pick"),
+                    callback_data=encode(REPORT_PREFIX, _key("t", m), action),
                 )
                 for m in (this, last)
             ]

@@ -67,6 +67,9 @@ async def test_the_assessment_document_after_saving_and_later(harness: BotHarnes
     assert "<b>rent</b> paid & on time." in text
     await sim.send("/assessment R-01 document")
     assert len(harness.fake.documents(sim.chat_id)) == 2
+    await sim.send("/ocena dokument R-01")  # the words the other way round
+    assert [name for name, _ in harness.fake.documents(sim.chat_id)][2:] == [name]
+    assert harness.fake.errors == []
 
 
 async def test_the_family_card_sends_the_chart(harness: BotHarness) -> None:

@@ -62,6 +62,21 @@ async def test_a_typed_month_and_format_at_once(harness: BotHarness) -> None:
     assert [r[2] for r in rows[1:]] == ["2026-10-31", "2026-10-31", "2026-10-25"]
 
 
+async def test_the_words_in_any_order(harness: BotHarness) -> None:
+    sim = await seeded(harness, language_code="en")
+    await sim.send("/report csv 10.2026")
+    await sim.send("/report xlsx 11.2026")
+    assert [name for name, _ in harness.fake.documents(sim.chat_id)] == [
+        "work-card-2026-10.csv",
+        "work-card-2026-11.xlsx",
+    ]
+    await sim.send("/raport pdf")  # no month: the months, and a month pressed sends the PDF
+    assert "Which month?" in harness.fake.last_text(sim.chat_id)
+    await sim.press("November 2026")
+    assert harness.fake.documents(sim.chat_id)[-1][0] == "work-card-2026-11.pdf"
+    assert harness.fake.errors == []
+
+
 @pytest.mark.parametrize(
     ("typed", "answer"),
     [("13.2026", "could not read that month"), ("01.2027", "has not begun"), ("x", "10.2026")],
@@ -92,6 +107,8 @@ async def test_the_team_report_is_the_coordinators(harness: BotHarness) -> None:
     assert "Marek Nowak" in book.sheetnames
     await admin.press("📄 PDF")
     assert len(harness.fake.documents(admin.chat_id)) == 2
+    await admin.send("/report xlsx 11.2026 team")  # the words in any order
+    assert harness.fake.documents(admin.chat_id)[-1][0] == "team-report-2026-11.xlsx"
     assert harness.db is not None
     rows = await harness.db.fetch_all("SELECT action, outcome FROM access_log")
     assert {"action": "read.team_report", "outcome": "allowed"} in rows
