@@ -109,7 +109,9 @@ class Services:
             ),
             access_log=AccessLogService(AccessLogReader(db), family_rows, audit),
             backups=_backups(settings, db, clock),
-            reports=ReportService(ReportRepository(db), people, audit, clock),
+            reports=ReportService(
+                ReportRepository(db), people, audit, clock, settings.admin_telegram_ids
+            ),
             dossiers=DossierService(
                 DossierRepository(db), families, people, CaseRepository(db), clock
             ),

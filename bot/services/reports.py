@@ -59,6 +59,7 @@ class ReportService:
     people: PeopleRepository
     audit: AccessAudit
     clock: Clock
+    admin_ids: frozenset[int] = frozenset()
 
     async def work_card(
         self, actor: Actor, month: Month, assistant_id: int | None = None
@@ -72,10 +73,20 @@ class ReportService:
         return cards[0]
 
     async def team_report(self, actor: Actor, month: Month) -> TeamReport:
-        """Every assistant's work card of the month (the assistants without contacts too)."""
+        """Every assistant's work card of the month (the assistants without contacts too).
+
+        An admin's row (made for them at their first message) is an assistant's only while
+        they hold a family or recorded a contact in the month: else no empty sheet of theirs.
+        """
         await self._check_team(actor, "read.team_report", f"month={month.key}")
         people = await self.people.list_assistants()
-        ids = [a.telegram_id for a in people if a.role is Role.ASSISTANT]
+        holders = await self.reports.family_holders() if self.admin_ids else set()
+        ids = [
+            a.telegram_id
+            for a in people
+            if a.role is Role.ASSISTANT
+            and (a.telegram_id not in self.admin_ids or a.telegram_id in holders)
+        ]
         extra = await self.reports.assistants_with_contacts(month.first, month.last)
         ids += [a for a in extra if a not in ids]  # someone who left keeps their month
         return TeamReport(month=month, cards=tuple(await self._cards(actor, ids, month)))

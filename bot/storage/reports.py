@@ -87,6 +87,13 @@ class ReportRepository:
         )
         return [int(r["assistant_id"]) for r in rows]
 
+    async def family_holders(self) -> set[int]:
+        """Who holds a family in the caseload now."""
+        rows = await self.db.fetch_all(
+            "SELECT DISTINCT assistant_id FROM families WHERE active = 1"
+        )
+        return {int(r["assistant_id"]) for r in rows}
+
     async def half_year(self, first: date, last: date) -> dict[str, Any]:
         """The counts behind the half-year figures, every one a single query."""
         span = (last.isoformat(), first.isoformat())

@@ -105,6 +105,7 @@ async def test_the_team_report_is_the_coordinators(harness: BotHarness) -> None:
     assert book.sheetnames[0] == "Summary"
     assert ASSISTANT_NAME in book.sheetnames
     assert "Marek Nowak" in book.sheetnames
+    assert "Ewa" not in book.sheetnames  # the admin holds no family: no empty sheet
     await admin.press("📄 PDF")
     assert len(harness.fake.documents(admin.chat_id)) == 2
     await admin.send("/report xlsx 11.2026 team")  # the words in any order

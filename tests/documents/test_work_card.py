@@ -14,8 +14,10 @@ from pypdf import PdfReader
 from bot.config import Settings
 from bot.documents.work_card import card_csv, card_pdf, card_xlsx
 from bot.domain.errors import NotAllowed
+from bot.domain.family import Member, NewFamily
 from bot.domain.people import Actor
 from bot.domain.reports import ContactKind, Month
+from bot.domain.vocabulary import MemberRole
 from bot.i18n import translator
 from bot.services.registry import Services
 from bot.storage.db import Database
@@ -154,3 +156,16 @@ async def test_a_coordinator_reads_the_team_and_changes_nothing(services: Servic
     assert (await services.reports.work_card(coordinator, NOVEMBER, 1001)).visits == 4
     record = await services.dossiers.dossier(coordinator, "R-01")
     assert record.family.code == "R-01"
+
+
+async def test_an_admins_sheet_is_in_the_team_report_only_while_they_hold_a_family(
+    services: Services,
+) -> None:
+    await services.membership.ensure_admin_profile(ADMIN, "Ewa Admin")
+    team = await services.reports.team_report(ADMIN, NOVEMBER)
+    assert [c.assistant_name for c in team.cards] == ["Marek Nowak", ASSISTANT_NAME]
+    admin = await services.membership.actor(ADMIN.telegram_id)
+    family = NewFamily(code="R-50", members=[Member(name="Anna", role=MemberRole.MOTHER)])
+    await services.families.register(admin, family)
+    team = await services.reports.team_report(ADMIN, NOVEMBER)
+    assert [c.assistant_name for c in team.cards] == ["Ewa Admin", "Marek Nowak", ASSISTANT_NAME]
