@@ -60,6 +60,8 @@ class Settings(BaseSettings):
     @classmethod
     def _known_zone(cls, value: str) -> str:
         """Refuse a zone name the system does not know."""
+        if not value.strip():
+            raise ValueError("is empty: leave it out for Europe/Warsaw, or name a zone")
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:

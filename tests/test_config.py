@@ -70,6 +70,11 @@ def test_our_own_checks_read_as_one_sentence() -> None:
     with pytest.raises(ConfigError) as caught:
         load_settings(_env_file=None, timezone="Europe/Warsav")
     assert str(caught.value) == "TIMEZONE: unknown time zone 'Europe/Warsav'"
+    with pytest.raises(ConfigError) as caught:
+        load_settings(_env_file=None, timezone=" ")
+    assert str(caught.value) == (
+        "TIMEZONE: is empty: leave it out for Europe/Warsaw, or name a zone"
+    )
 
 
 def test_a_malformed_token_is_never_quoted() -> None:
