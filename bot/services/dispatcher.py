@@ -263,6 +263,7 @@ class Dispatcher:
         family_id = facts.family_id
         if family_id is None:
             return facts
+        held_id = family_id
         held = await self.reminders.held_family(
             assistant_id, family_id, closed=kind in MONITORING_KINDS
         )
@@ -286,7 +287,7 @@ class Dispatcher:
             kind, appointment, folded=folded
         ):
             return None
-        return facts
+        return facts.recoded({held_id: held.code})
 
     async def _appointment_holds(
         self, kind: ReminderKind, appointment: AppointmentFact, *, folded: bool

@@ -15,10 +15,10 @@ from bot.storage.db import Database, day_of
 from bot.storage.goals import OPEN_GOAL
 from bot.storage.lifecycle import CaseRepository
 
-# What of a family a reminder may speak of: its last visit, contract end, plan start and last
-# assessment (whence the next one's due day).
+# What of a family a reminder may speak of: its code (changed by /edit since?), last visit,
+# contract end, plan start and last assessment (whence the next one's due day).
 _FAMILY_NOW = (
-    "SELECT f.id, f.last_visit_on, f.contract_valid_until, "
+    "SELECT f.id, f.code, f.last_visit_on, f.contract_valid_until, "
     "  (SELECT p.started_on FROM plans p "
     "     WHERE p.family_id = f.id AND p.ended_on IS NULL) AS plan_started_on, "
     "  (SELECT max(s.day) FROM assessments s WHERE s.family_id = f.id) AS last_assessment "
@@ -53,6 +53,7 @@ _SCHEDULED = (
 class HeldFamily:
     """What the dispatcher checks of a reminder's family before sending it."""
 
+    code: str  # as it is now: a reminder queued before an /edit shows the new one
     last_visit: date | None  # the last completed visit (migration 0024 keeps it on the row)
     contract_ends: date | None = None
     assessment_due: date | None = None  # None: no plan started
@@ -62,6 +63,7 @@ class HeldFamily:
         """A family row read with _FAMILY_NOW."""
         started = day_of(row["plan_started_on"])
         return cls(
+            code=row["code"],
             last_visit=day_of(row["last_visit_on"]),
             contract_ends=day_of(row["contract_valid_until"]),
             assessment_due=None
@@ -114,6 +116,7 @@ class SendingChecks:
         held = {row["id"]: HeldFamily.of(row) for row in families}
         return DigestNow(
             last_visits={family_id: family.last_visit for family_id, family in held.items()},
+            codes={family_id: family.code for family_id, family in held.items()},
             open_items={
                 (PlanItemKind(row["kind"]), row["id"]): day_of(row["due"]) for row in items
             },

@@ -363,3 +363,23 @@ async def test_a_snoozed_monitoring_reminder_after_an_extension_tells_the_new_en
     assert "2 May" in again
     assert "2 Feb" not in again
     assert harness.fake.errors == []
+
+
+async def test_a_snoozed_reminder_and_digest_show_the_code_the_family_has_now(
+    harness: BotHarness,
+) -> None:
+    sim = await six_months_on(harness)
+    await tick_at(harness, local(MONDAY, 9))
+    assessment = newest(harness, sim.chat_id, "The periodic assessment of")
+    digest = newest(harness, sim.chat_id, "Good morning")
+    assert "R-01" in assessment["text"]
+    await snooze(harness, sim, local(MONDAY, 9, 1), assessment, digest)
+    assert harness.services is not None
+    with time_machine.travel(local(MONDAY, 9, 2), tick=False):
+        await harness.services.family_edits.set_code(OWNER, await family_id(harness), "K-07")
+    mark = len(harness.fake.calls)
+    await tick_at(harness, local(MONDAY, 10, 5))
+    again = sent_since(harness, sim.chat_id, mark)
+    assert len(again) == 2
+    assert all("K-07" in text and "R-01" not in text for text in again), again
+    assert harness.fake.errors == []

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict
@@ -15,6 +17,29 @@ from bot.domain.reminders.snapshots import AppointmentSnapshot, FamilySnapshot, 
 
 # The facts a text needs: family codes, institution types, times, ids and counts; never a
 # member's name, a note, a purpose or an institution's own name.
+
+
+class _Coded(Protocol):
+    """A fact about one family, under the code it had when the fact was made."""
+
+    @property
+    def family_id(self) -> int: ...
+
+    @property
+    def family_code(self) -> str: ...
+
+    def model_copy(self, *, update: dict[str, object]) -> _Coded: ...
+
+
+CodedT = TypeVar("CodedT", bound=_Coded)
+
+
+def recoded(fact: CodedT, codes: Mapping[int, str]) -> CodedT:
+    """The fact under its family's code now (`codes`), if /edit changed it since."""
+    code = codes.get(fact.family_id)
+    if code is None or code == fact.family_code:
+        return fact
+    return fact.model_copy(update={"family_code": code})  # type: ignore[return-value]
 
 
 class AppointmentFact(BaseModel):
@@ -132,25 +157,30 @@ class DigestFacts(BaseModel):
         appointment cancelled, past its outcome or moved to another day. An appointment moved
         within the day shows its new time, in the agenda's time order.
         """
-        held = now.last_visits
+        held, codes = now.last_visits, now.codes
+        appointments = _appointments_now(self.appointments, now.scheduled, zone, self.day)
         return self.model_copy(
             update={
-                "appointments": _appointments_now(
-                    self.appointments, now.scheduled, zone, self.day
-                ),
+                "appointments": tuple(recoded(a, codes) for a in appointments),
                 "overdue": tuple(
-                    g
+                    recoded(g, codes)
                     for g in self.overdue
                     if g.family_id in held and not g.visited_since(held[g.family_id])
                 ),
                 "due": tuple(
-                    d for d in self.due if now.open_items.get((d.item, d.item_id)) == d.due_on
+                    recoded(d, codes)
+                    for d in self.due
+                    if now.open_items.get((d.item, d.item_id)) == d.due_on
                 ),
                 "assessments": tuple(
-                    a for a in self.assessments if now.assessments_due.get(a.family_id) == a.due_on
+                    recoded(a, codes)
+                    for a in self.assessments
+                    if now.assessments_due.get(a.family_id) == a.due_on
                 ),
                 "contracts": tuple(
-                    c for c in self.contracts if now.contracts_end.get(c.family_id) == c.ends_on
+                    recoded(c, codes)
+                    for c in self.contracts
+                    if now.contracts_end.get(c.family_id) == c.ends_on
                 ),
             }
         )
@@ -166,6 +196,7 @@ class DigestNow:
     # Of the families still the assistant's: when the next assessment is due, the contract ends.
     assessments_due: dict[int, date] = field(default_factory=dict)
     contracts_end: dict[int, date] = field(default_factory=dict)
+    codes: dict[int, str] = field(default_factory=dict)  # of those families: their codes now
 
 
 def _appointments_now(
@@ -304,6 +335,15 @@ class ReminderFacts(BaseModel):
             if part is not None:
                 return part.family_id
         return None
+
+    def recoded(self, codes: Mapping[int, str]) -> ReminderFacts:
+        """The facts under their families' codes now (`codes`); the same object if unchanged."""
+        names = ("appointment", "visit_gap", "due", "assessment", "contract", "monitoring")
+        update = {}
+        for name, part in zip(names, self._family_parts(), strict=True):
+            if part is not None and (now := recoded(part, codes)) is not part:
+                update[name] = now
+        return self.model_copy(update=update) if update else self
 
     def _family_parts(
         self,
