@@ -94,19 +94,19 @@ def reminder_buttons(item: OutboxItem) -> InlineKeyboardMarkup | None:
                 for text, status in choices
             ]
         )
-    rows.append(
-        [
-            InlineKeyboardButton(
-                _("⏰ 1 h"), callback_data=encode(REMINDER_PREFIX, item.id, "1h")
-            ),
+    snoozes = [
+        InlineKeyboardButton(_("⏰ 1 h"), callback_data=encode(REMINDER_PREFIX, item.id, "1h"))
+    ]
+    if item.kind is not ReminderKind.DIGEST:  # tomorrow's own digest says what is still open
+        snoozes.append(
             InlineKeyboardButton(
                 _("Tomorrow"), callback_data=encode(REMINDER_PREFIX, item.id, "tomorrow")
-            ),
-            InlineKeyboardButton(
-                _("✔ Done"), callback_data=encode(REMINDER_PREFIX, item.id, "done")
-            ),
-        ]
+            )
+        )
+    done = InlineKeyboardButton(
+        _("✔ Done"), callback_data=encode(REMINDER_PREFIX, item.id, "done")
     )
+    rows.append([*snoozes, done])
     return InlineKeyboardMarkup(rows)
 
 

@@ -11,6 +11,7 @@ from telegram.error import Forbidden, RetryAfter, TimedOut
 from bot.domain.appointment import Institution
 from bot.domain.reminders.facts import (
     AppointmentFact,
+    DigestFacts,
     EscalationCase,
     EscalationFact,
     MissedReminder,
@@ -61,6 +62,15 @@ def test_overdue_visit_offers_to_record_one() -> None:
     rows = markup.inline_keyboard
     assert rows[0][0].callback_data == "fv:-:f:7"
     assert [b.callback_data for b in rows[-1]] == ["rm:42:1h:", "rm:42:tomorrow:", "rm:42:done:"]
+
+
+def test_a_digest_has_no_tomorrow_button() -> None:
+    """Snoozed to tomorrow, it came beside tomorrow's own digest, which says what is open."""
+    digest = ReminderFacts(digest=DigestFacts(day=NOW.date()))
+    item = overdue_item().model_copy(update={"kind": ReminderKind.DIGEST, "facts": digest})
+    markup = reminder_buttons(item)
+    assert markup is not None
+    assert [b.callback_data for b in markup.inline_keyboard[-1]] == ["rm:42:1h:", "rm:42:done:"]
 
 
 async def test_a_sent_reminder_carries_text_and_buttons() -> None:
