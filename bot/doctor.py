@@ -28,6 +28,7 @@ from bot.services.clock import Clock
 from bot.storage.db import Database, DatabaseError, newest_migration
 from bot.storage.files import UnusableFolder, wider_than_private
 from bot.storage.reminders import ReminderRepository
+from bot.storage.running import BotRunning, refuse_if_running
 
 TICK_LATE_AFTER = timedelta(seconds=5 * TICK_SECONDS)  # five missed minutes: not running
 TELEGRAM_TIMEOUT = 10.0  # seconds; doctor must answer even when the network does not
@@ -283,7 +284,14 @@ class Doctor:
             return
         age = clock.now() - last
         when = f"{last.astimezone(settings.tz):%Y-%m-%d %H:%M:%S %Z}"
-        if age > TICK_LATE_AFTER:
+        if _stopped(settings.database_path):
+            self._add(
+                "reminders",
+                False,
+                f"the bot is not running (it has stopped; its last tick at {when}, {_ago(age)}): "
+                "start it and read its log",
+            )
+        elif age > TICK_LATE_AFTER:
             self._add(
                 "reminders",
                 False,
@@ -397,6 +405,14 @@ def _listing(folder: Path) -> list[Path]:
 def _token(settings: Settings) -> str | None:
     """The token, if set (only to blank it out of messages)."""
     return None if settings.telegram_bot_token is None else settings.token()
+
+
+def _stopped(database: Path) -> bool:
+    """A bot of this release ran on the database and holds its lock no more (storage/running)."""
+    try:
+        return refuse_if_running(database)
+    except BotRunning:
+        return False
 
 
 def _ago(age: timedelta) -> str:

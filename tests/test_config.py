@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -173,3 +175,25 @@ async def test_a_second_bot_on_the_same_database_is_refused(tmp_path: Path) -> N
     assert "error: a bot is already running on" in result.stderr
     assert f"(process {os.getpid()})" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_bot_starting_while_a_check_looks_waits_for_it(tmp_path: Path) -> None:
+    """doctor, encrypt, rekey and restore hold the lock shared for an instant: no refusal."""
+    database = tmp_path / "bot.sqlite3"
+    running.release(running.hold(database))  # a bot ran here and stopped
+    looking = os.open(running.lock_path(database), os.O_RDONLY)
+    fcntl.flock(looking, fcntl.LOCK_SH)  # a check, looking as the bot starts
+    timer = threading.Timer(0.2, os.close, (looking,))
+    timer.start()
+    try:
+        lock = running.hold(database)
+    finally:
+        timer.join()
+    running.release(lock)
+    looking = os.open(running.lock_path(database), os.O_RDONLY)
+    fcntl.flock(looking, fcntl.LOCK_SH)  # a lock that stays: a bot really runs
+    try:
+        with pytest.raises(running.BotRunning):
+            running.hold(database)
+    finally:
+        os.close(looking)

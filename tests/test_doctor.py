@@ -16,6 +16,7 @@ import pytest
 from bot.config import load_settings
 from bot.safekeeping.backups import backup_name
 from bot.services.registry import Services
+from bot.storage import running
 from bot.storage.db import Database
 from tests.support.bot_api_server import LocalBotApi
 
@@ -316,3 +317,19 @@ async def test_backups_a_day_old_or_missing_are_a_problem(
     report = await doctor(environment(api, data, BACKUP_DIR=None), tmp_path)
     assert report.status("backups") == "SKIP"
     assert "BACKUP_DIR is not set" in report.lines["backups"]
+
+
+async def test_a_bot_stopped_a_minute_ago_is_not_running(api: LocalBotApi, tmp_path: Path) -> None:
+    """Its last tick is fresh, but its lock is free: doctor says so at once, not 5 minutes on."""
+    data = tmp_path / "data"
+    await installed(data, key=None)
+    env = environment(api, data, DATABASE_KEY=None)
+    lock = running.hold(data / "bot.sqlite3")  # the bot, running
+    try:
+        report = await doctor(env, tmp_path)
+    finally:
+        running.release(lock)  # and stopped
+    assert report.status("reminders") == "OK"
+    report = await doctor(env, tmp_path)
+    assert report.status("reminders") == "PROBLEM"
+    assert "the bot is not running (it has stopped" in report.lines["reminders"]

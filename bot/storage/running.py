@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import fcntl
 import os
+import time
 from pathlib import Path
 
 from bot.storage.db import DatabaseError
 from bot.storage.files import private_file
 
 LOCK_SUFFIX = ".lock"
+# A check (`refuse_if_running`: doctor, encrypt, rekey, restore) holds the lock shared for a few
+# microseconds: a bot starting in that instant waits for it rather than refusing to start.
+START_TRIES, START_PAUSE_S = 20, 0.05
 
 
 class BotRunning(DatabaseError):
@@ -32,14 +36,19 @@ def hold(database: Path) -> int:
     path = lock_path(database)
     private_file(path)
     descriptor = os.open(path, os.O_RDWR)
-    try:
-        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
+    for attempt in range(START_TRIES):
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            break
+        except BlockingIOError:
+            if attempt + 1 < START_TRIES:
+                time.sleep(START_PAUSE_S)
+    else:
         holder = _holder(descriptor)
         os.close(descriptor)
         raise BotRunning(
             f"a bot is already running on {database}{holder}: stop it first (one bot per database)"
-        ) from None
+        )
     os.ftruncate(descriptor, 0)
     os.write(descriptor, f"{os.getpid()}\n".encode())
     return descriptor
