@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.domain.appointment import Appointment
-from bot.i18n import Translator
+from bot.domain.appointment import Appointment, AppointmentStatus
+from bot.i18n import N_, Translator
 from bot.services.appointments import AgendaDay, AppointmentCard
 from bot.ui import labels
 from bot.ui.callbacks import encode, register
@@ -18,6 +18,14 @@ CARD_PREFIX = register("ak", {"a"})  # opens an appointment's card
 CANCEL_PREFIX = register("ax", {"ask", "yes"})  # cancel, asked once more
 MOVE_PREFIX = register("am", {"move"})  # starts the move walk (appointment_change.py)
 BUTTONS_MAX = 60
+# An old agenda or reminder still opens a closed appointment's card: it must not read as
+# a date still to keep.
+CLOSED_AS = {
+    AppointmentStatus.CANCELLED: N_("✖ Cancelled (it does not take place)"),
+    AppointmentStatus.ATTENDED: N_("✅ Attended"),
+    AppointmentStatus.NOT_ATTENDED: N_("❌ Not attended"),
+    AppointmentStatus.RESCHEDULED: N_("📅 Rescheduled (the new date is in /agenda)"),
+}
 
 
 def appointment_line(tr: Translator, item: Appointment, code: str, tz: ZoneInfo) -> str:
@@ -67,6 +75,9 @@ def appointment_card(
         _("Who goes: {names}").format(names=esc(", ".join(names) or "—")),
         _("Purpose: {purpose}").format(purpose=esc(shorten(item.purpose, 600))),
     ]
+    if not item.is_open:
+        closed = _(CLOSED_AS[item.status])
+        lines.append(esc(f"{closed}: {shorten(item.outcome, 600)}" if item.outcome else closed))
     buttons = [
         InlineKeyboardButton(_("📅 Move"), callback_data=encode(MOVE_PREFIX, item.id, "move")),
         InlineKeyboardButton(
