@@ -48,7 +48,14 @@ async def _remove(turn: ResourcesTurn) -> Outcome:
     resource_id = as_int(turn.arg)
     if resource_id is None:
         raise NotFound("resource_unknown")
-    await turn.services.plans.remove_resource(turn.actor, resource_id)
+    try:
+        await turn.services.plans.remove_resource(turn.actor, resource_id)
+    except NotFound as error:
+        if error.code != "resource_unknown":
+            raise
+        # A second tap on a slow connection: the first took it off. The list stays open (a
+        # forged id is refused and logged by the service all the same).
+        return Go(S.RESOURCES, notice=turn.tr.gettext("That one is off the list already."))
     return Go(S.RESOURCES)
 
 

@@ -10,8 +10,9 @@ import time_machine
 
 from tests.conversations.test_case_walks import close_r01
 from tests.conversations.test_forged_callbacks import outcome_asked
+from tests.conversations.test_new_family import register_family
 from tests.reminders.test_reminder_job import AFTER, WEDNESDAY, booked
-from tests.support.harness import BotHarness
+from tests.support.harness import ADMIN_ID, BotHarness
 
 
 async def test_a_cancelled_appointments_card_from_an_old_agenda_says_it_is_cancelled(
@@ -43,4 +44,47 @@ async def test_an_answered_appointments_card_says_how_it_went(harness: BotHarnes
         await sim.press("Polski")
         await sim.press_data(agenda, card)
         assert "❌ Nie odbyło się: Anna was ill <b>&</b>" in harness.fake.last_text(sim.chat_id)
+    assert harness.fake.errors == []
+
+
+async def test_a_resources_cross_pressed_twice_keeps_the_list_open(harness: BotHarness) -> None:
+    with time_machine.travel(WEDNESDAY, tick=True):
+        sim = await harness.assistant(language_code="en")
+        await register_family(sim, members=(("Anna", "mother"),))
+        await sim.send("/resources R-01")
+        await sim.send("Grandma helps")
+        await sim.send("Anna has a job")
+        message, cross = harness.fake.button(sim.chat_id, "✖ Grandma helps")
+        await sim.press_data(message, cross)
+        await sim.press_data(message, cross)  # a second tap on a slow connection
+        text = harness.fake.last_text(sim.chat_id)
+        assert text.startswith("That one is off the list already.\n\n💪 R-01")
+        assert "• Anna has a job" in text
+        await sim.send("Neighbour drives them")  # the walk goes on
+        assert "• Neighbour drives them" in harness.fake.last_text(sim.chat_id)
+    assert harness.fake.errors == []
+
+
+async def test_a_resources_cross_after_a_hand_over_says_the_family_is_not_yours(
+    harness: BotHarness,
+) -> None:
+    with time_machine.travel(WEDNESDAY, tick=True):
+        sim = await harness.assistant(language_code="en")
+        await harness.assistant(2002, language_code="en")
+        await register_family(sim, members=(("Anna", "mother"),))
+        await sim.send("/resources R-01")
+        await sim.send("Grandma helps")
+        message, cross = harness.fake.button(sim.chat_id, "✖ Grandma helps")
+        admin = harness.user(ADMIN_ID, language_code="en")
+        await admin.send("/assign R-01 2002")
+        await sim.press_data(message, cross)
+        text = harness.fake.last_text(sim.chat_id)
+        assert "I do not know that family among yours" in text  # not "removed already"
+        assert harness.services is not None
+        family = await harness.services.families.families.by_code("R-01")
+        assert family is not None
+        owner = await harness.services.membership.actor(2002)
+        assert [r.text for r in await harness.services.plans.resources(owner, family.id)] == [
+            "Grandma helps"
+        ]
     assert harness.fake.errors == []
