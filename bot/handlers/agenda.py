@@ -50,13 +50,18 @@ async def cancel_pressed(update: Update, context: BotContext) -> None:
         await answer_press(update, tr.gettext("This button is no longer active."))
         return
     await answer_press(update)
-    if press.action == "ask":
-        confirm = cancel_question(tr, appointment_id)
-        await show(update, context, tr.gettext("Cancel this appointment?"), confirm)
-        return
+    appointments, tz = context.services.appointments, context.services.settings.tz
     try:
-        await context.services.appointments.cancel(context.actor, appointment_id)
+        if press.action == "yes":
+            await appointments.cancel(context.actor, appointment_id)
+            await show(update, context, tr.gettext("The appointment is cancelled."))
+            return
+        card = await appointments.get(context.actor, appointment_id)
     except DomainError as error:
         await show(update, context, esc(labels.describe_error(tr, error)))
         return
-    await show(update, context, tr.gettext("The appointment is cancelled."))
+    # "ask" shows the card with the question (a slipped thumb sees what it would cancel);
+    # "no" shows the card again as it was.
+    ask = press.action == "ask"
+    lines, markup = cancel_question(tr, card, tz) if ask else appointment_card(tr, card, tz)
+    await show(update, context, "\n".join(lines), markup)

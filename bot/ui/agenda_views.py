@@ -15,7 +15,7 @@ from bot.ui.callbacks import encode, register
 from bot.ui.text import esc, shorten
 
 CARD_PREFIX = register("ak", {"a"})  # opens an appointment's card
-CANCEL_PREFIX = register("ax", {"ask", "yes"})  # cancel, asked once more
+CANCEL_PREFIX = register("ax", {"ask", "yes", "no"})  # cancel, asked once more
 MOVE_PREFIX = register("am", {"move"})  # starts the move walk (appointment_change.py)
 BUTTONS_MAX = 60
 # An old agenda or reminder still opens a closed appointment's card: it must not read as
@@ -87,9 +87,16 @@ def appointment_card(
     return lines, InlineKeyboardMarkup([buttons]) if item.is_open else None
 
 
-def cancel_question(tr: Translator, appointment_id: int) -> InlineKeyboardMarkup:
-    """The one button that really cancels."""
+def cancel_question(
+    tr: Translator, card: AppointmentCard, tz: ZoneInfo
+) -> tuple[list[str], InlineKeyboardMarkup]:
+    """The card asking once more: Yes really cancels, No brings the card back as it was."""
+    lines, _buttons = appointment_card(tr, card, tz)
+    appointment_id = card.appointment.id
     yes = InlineKeyboardButton(
         tr.gettext("Yes, cancel it"), callback_data=encode(CANCEL_PREFIX, appointment_id, "yes")
     )
-    return InlineKeyboardMarkup([[yes]])
+    no = InlineKeyboardButton(
+        tr.gettext("No, keep it"), callback_data=encode(CANCEL_PREFIX, appointment_id, "no")
+    )
+    return [*lines, "", tr.gettext("Cancel this appointment?")], InlineKeyboardMarkup([[yes, no]])

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import time_machine
 
+from bot.domain.appointment import AppointmentStatus
 from tests.conversations.test_case_walks import close_r01
-from tests.conversations.test_forged_callbacks import outcome_asked
+from tests.conversations.test_forged_callbacks import outcome_asked, status
 from tests.conversations.test_new_family import register_family
 from tests.reminders.test_reminder_job import AFTER, WEDNESDAY, booked
 from tests.support.harness import ADMIN_ID, BotHarness
@@ -87,4 +88,21 @@ async def test_a_resources_cross_after_a_hand_over_says_the_family_is_not_yours(
         assert [r.text for r in await harness.services.plans.resources(owner, family.id)] == [
             "Grandma helps"
         ]
+    assert harness.fake.errors == []
+
+
+async def test_cancel_asks_naming_the_appointment_and_no_keeps_it(harness: BotHarness) -> None:
+    with time_machine.travel(WEDNESDAY, tick=True):
+        sim = await booked(harness)
+        await sim.send("/agenda")
+        await sim.press("R-01")
+        await sim.press("Cancel it")  # a thumb slipped
+        text = harness.fake.last_text(sim.chat_id)
+        assert "Thursday 26 November 2026, 10:30" in text
+        assert text.endswith("Cancel this appointment?")
+        await sim.press("No, keep it")
+        assert "Purpose: Custody-Secret hearing" in harness.fake.last_text(sim.chat_id)
+        await sim.press("Move")  # the card is back, with its buttons
+        assert "New date and time?" in harness.fake.last_text(sim.chat_id)
+        assert await status(harness, sim) == (AppointmentStatus.SCHEDULED, "")
     assert harness.fake.errors == []
