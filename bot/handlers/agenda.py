@@ -61,7 +61,7 @@ async def cancel_pressed(update: Update, context: BotContext) -> None:
         await show(update, context, esc(labels.describe_error(tr, error)))
         return
     # "ask" shows the card with the question (a slipped thumb sees what it would cancel);
-    # "no" shows the card again as it was.
-    ask = press.action == "ask"
+    # "no", or "ask" on an old card of one closed since, shows the card as it is now.
+    ask = press.action == "ask" and card.appointment.is_open
     lines, markup = cancel_question(tr, card, tz) if ask else appointment_card(tr, card, tz)
     await show(update, context, "\n".join(lines), markup)

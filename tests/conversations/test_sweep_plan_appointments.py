@@ -106,3 +106,22 @@ async def test_cancel_asks_naming_the_appointment_and_no_keeps_it(harness: BotHa
         assert "New date and time?" in harness.fake.last_text(sim.chat_id)
         assert await status(harness, sim) == (AppointmentStatus.SCHEDULED, "")
     assert harness.fake.errors == []
+
+
+async def test_cancel_on_an_old_card_of_an_answered_appointment_asks_nothing(
+    harness: BotHarness,
+) -> None:
+    sim, reminder, appointment = await outcome_asked(harness)
+    with time_machine.travel(AFTER, tick=True):
+        await sim.send("/agenda")
+        await sim.press("R-01")
+        card, cancel = harness.fake.button(sim.chat_id, "Cancel it")
+        await sim.press_data(reminder, f"ao:{appointment}:attended:")
+        await sim.press("Skip")
+        await sim.press_data(card, cancel)  # the card from before the outcome
+        text = harness.fake.last_text(sim.chat_id)
+        assert text.endswith("✅ Attended")  # the card as it is now
+        assert "Cancel this appointment?" not in text
+        assert harness.fake.last_markup(sim.chat_id) == []
+        assert await status(harness, sim) == (AppointmentStatus.ATTENDED, "")
+    assert harness.fake.errors == []
