@@ -25,7 +25,13 @@ async def plan(update: Update, context: BotContext) -> None:
     if not args:
         own = await context.services.families.own_families(context.actor)
         if not own:
-            await message.reply_text(await no_families_text(context))
+            # A reader (coordinator, admin) reads any family by its code, holding none.
+            said = (
+                context.tr.gettext("Which family's plan? Type its code, like /plan R-01.")
+                if context.actor.sees_team
+                else await no_families_text(context)
+            )
+            await message.reply_text(said)
             return
         await message.reply_text(
             context.tr.gettext("Which family's plan?"),

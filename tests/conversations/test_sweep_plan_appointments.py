@@ -12,6 +12,7 @@ from bot.domain.appointment import AppointmentStatus
 from tests.conversations.test_case_walks import close_r01
 from tests.conversations.test_forged_callbacks import outcome_asked, status
 from tests.conversations.test_new_family import register_family
+from tests.handlers.test_team import coordinator
 from tests.reminders.test_reminder_job import AFTER, WEDNESDAY, booked
 from tests.support.harness import ADMIN_ID, BotHarness
 
@@ -124,4 +125,18 @@ async def test_cancel_on_an_old_card_of_an_answered_appointment_asks_nothing(
         assert "Cancel this appointment?" not in text
         assert harness.fake.last_markup(sim.chat_id) == []
         assert await status(harness, sim) == (AppointmentStatus.ATTENDED, "")
+    assert harness.fake.errors == []
+
+
+async def test_plan_without_a_code_tells_a_coordinator_to_type_one(harness: BotHarness) -> None:
+    with time_machine.travel(WEDNESDAY, tick=True):
+        sim = await harness.assistant(language_code="en")
+        await register_family(sim, members=(("Anna", "mother"),))
+        boss = await coordinator(harness)  # holds no family, reads every one
+        await boss.send("/plan")
+        assert harness.fake.last_text(boss.chat_id) == (
+            "Which family's plan? Type its code, like /plan R-01."
+        )  # not "You have no families yet. Add one with /newfamily."
+        await boss.send("/plan R-01")
+        assert "Help plan: R-01" in harness.fake.last_text(boss.chat_id)
     assert harness.fake.errors == []
