@@ -12,7 +12,13 @@ from telegram.ext import CallbackQueryHandler
 
 from bot.conversations._table import End, Go, On, Outcome, Question, Stage, Turn
 from bot.conversations.engine import Walk, new_token, stale
-from bot.domain.appointment import OUTCOME_MAX, OUTCOME_STATUSES, AppointmentStatus, check_start
+from bot.domain.appointment import (
+    OUTCOME_MAX,
+    OUTCOME_STATUSES,
+    AppointmentStatus,
+    check_outcome,
+    check_start,
+)
 from bot.domain.appointment_change_steps import ChangeDraft, Step, first_step
 from bot.domain.errors import DomainError, Settled
 from bot.domain.when import parse_when
@@ -182,6 +188,8 @@ async def start(update: Update, context: BotContext) -> None:
         card = await context.services.appointments.get(context.actor, appointment_id)
         if not card.appointment.is_open:  # answered already (an old reminder pressed again)
             raise Settled("appointment_closed")
+        if outcome is not None:  # an old reminder of one moved ahead since: no note to ask
+            check_outcome(card.appointment, outcome, context.services.clock.now())
     except DomainError as error:  # not the actor's, gone or closed: the card or reminder stays
         WALK.drop(context)
         await show(update, context, esc(labels.describe_error(context.tr, error)), fresh=True)

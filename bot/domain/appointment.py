@@ -145,5 +145,6 @@ def check_outcome(
     if status not in OUTCOME_STATUSES:
         raise DomainError("outcome_status")
     if status is not AppointmentStatus.RESCHEDULED and appointment.starts_at > now:
-        raise DomainError("appointment_not_yet")
+        # Settled: asking for the note again cannot help until it starts (moved ahead since).
+        raise Settled("appointment_not_yet")
     return status

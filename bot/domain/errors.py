@@ -27,4 +27,4 @@ class NotFound(DomainError):
 
 
 class Settled(DomainError):
-    """The thing is already done or closed: asking the same question again cannot help."""
+    """The thing is already done or closed (or not yet due): asking again cannot help."""

@@ -6,6 +6,8 @@ a date goes) and as the coordinator would (reading, never changing).
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import time_machine
 
 from bot.domain.appointment import AppointmentStatus
@@ -139,4 +141,45 @@ async def test_plan_without_a_code_tells_a_coordinator_to_type_one(harness: BotH
         )  # not "You have no families yet. Add one with /newfamily."
         await boss.send("/plan R-01")
         assert "Help plan: R-01" in harness.fake.last_text(boss.chat_id)
+    assert harness.fake.errors == []
+
+
+async def test_an_old_how_did_it_go_of_an_appointment_moved_ahead_asks_no_note(
+    harness: BotHarness,
+) -> None:
+    sim, reminder, appointment = await outcome_asked(harness)
+    with time_machine.travel(AFTER, tick=True):
+        await sim.send("/agenda")
+        await sim.press("R-01")
+        await sim.press("Move")  # it did not happen today: tomorrow at 9
+        await sim.send("jutro 9")
+        await sim.press("Yes")
+        await sim.press_data(reminder, f"ao:{appointment}:attended:")  # the old question
+        assert harness.fake.last_text(sim.chat_id) == (
+            "This appointment has not started yet. Move or cancel it instead."
+        )  # not a note question whose every answer is refused with that
+        await sim.send("It went well")
+        assert "did not understand" in harness.fake.last_text(sim.chat_id)
+        assert await status(harness, sim) == (AppointmentStatus.SCHEDULED, "")
+    assert harness.fake.errors == []
+
+
+async def test_a_move_while_the_note_is_asked_ends_the_walk_saying_why(
+    harness: BotHarness,
+) -> None:
+    sim, reminder, appointment = await outcome_asked(harness)
+    with time_machine.travel(AFTER, tick=True):
+        await sim.press_data(reminder, f"ao:{appointment}:not_attended:")
+        assert "how it went" in harness.fake.last_text(sim.chat_id)
+        assert harness.services is not None
+        actor = await harness.services.membership.actor(sim.user_id)
+        card = await harness.services.appointments.get(actor, int(appointment))
+        later = card.appointment.starts_at + timedelta(days=1)
+        await harness.services.appointments.move(actor, int(appointment), later)  # elsewhere
+        await sim.send("Nobody came")
+        assert harness.fake.last_text(sim.chat_id) == (
+            "This appointment has not started yet. Move or cancel it instead."
+        )
+        await sim.send("Nobody came")  # the walk is over, not asking again
+        assert "did not understand" in harness.fake.last_text(sim.chat_id)
     assert harness.fake.errors == []
