@@ -190,11 +190,16 @@ async def settle_reminder(update: Update, note: str) -> None:
 
 
 async def no_families_text(context: BotContext) -> str:
-    """Why there is no family to pick: none yet, or only closed ones (/families closed)."""
+    """Why there is no family to pick: none yet, only closed ones, or a reader who holds none."""
     _ = context.tr.gettext
     if await context.services.cases.closed_families(context.actor):
         return _(
             "No family is in your caseload now. /families closed lists the closed ones; "
             "/newfamily registers a new one."
+        )
+    if context.actor.sees_team:  # a coordinator or an admin reads any family by its code
+        return _(
+            "You hold no family yourself. Read any family by its code, like /plan R-01 or "
+            "/visits R-01; /team shows the whole team."
         )
     return _("You have no families yet. Add one with /newfamily.")

@@ -92,3 +92,17 @@ async def test_a_coordinators_dossier_still_asks_for_a_code(harness: BotHarness)
     assert harness.fake.last_text(boss.chat_id) == (
         "Which family? Or type its code, like /dossier R-01."
     )
+
+
+async def test_a_coordinator_holding_no_family_is_told_how_to_read_one(
+    harness: BotHarness,
+) -> None:
+    boss = await coordinator(harness)
+    told = (
+        "You hold no family yourself. Read any family by its code, like /plan R-01 or "
+        "/visits R-01; /team shows the whole team."
+    )
+    for command in ("/visits", "/families", "/goal", "/visit"):
+        await boss.send(command)
+        _said_alone(harness, boss, told, command)
+    assert harness.fake.errors == []
