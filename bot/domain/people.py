@@ -9,7 +9,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict
 
 from bot.domain.errors import DomainError, NotAllowed
-from bot.domain.visit import clean_text, shows_nothing
+from bot.domain.visit import check_visible, clean_text, shows_nothing
 
 INVITE_LIFETIME = timedelta(hours=72)
 REFUSAL_INTERVAL = timedelta(hours=1)  # a stranger is told at most this often
@@ -109,8 +109,8 @@ DOCUMENT_NAME_MAX = 60
 
 def check_document_name(text: str) -> str:
     """The name on the assistant's documents: cleaned, visible, at most DOCUMENT_NAME_MAX."""
-    cleaned = " ".join(clean_text(text).split())
-    if not cleaned or shows_nothing(cleaned):
+    cleaned = " ".join(check_visible(clean_text(text)).split())
+    if not cleaned:
         raise DomainError("text_empty")
     if len(cleaned) > DOCUMENT_NAME_MAX:
         raise DomainError("document_name_long", limit=DOCUMENT_NAME_MAX)

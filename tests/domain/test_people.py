@@ -1,10 +1,13 @@
-"""People rules: how often a stranger is told the bot is not for them."""
+"""People rules: how often a stranger is told the bot is not for them; a document's name."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.domain.people import RefusalThrottle, TryLimit
+import pytest
+
+from bot.domain.errors import DomainError
+from bot.domain.people import RefusalThrottle, TryLimit, check_document_name
 
 NOW = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
 
@@ -43,3 +46,13 @@ def test_the_tries_memory_is_bounded() -> None:
         limit.failed(number, NOW)
     assert not limit.exhausted(0, NOW)  # forgotten
     assert limit.exhausted(3, NOW)
+
+
+@pytest.mark.parametrize(
+    ("typed", "code"), [("   ", "text_empty"), ("\u200b\u200d", "text_invisible")]
+)
+def test_a_document_name_that_shows_nothing_says_why(typed: str, code: str) -> None:
+    """As every walk's text does: blank is "type some text", invisible says it is invisible."""
+    with pytest.raises(DomainError) as caught:
+        check_document_name(typed)
+    assert caught.value.code == code
