@@ -164,9 +164,12 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command(
         "invite",
-        None,
+        "zaproszenie",
         N_("Invite an assistant or coordinator"),
-        N_("/invite — a one-time invite for an assistant or a coordinator (valid 72 hours)"),
+        N_(
+            "/invite (/zaproszenie) — a one-time invite for an assistant or a coordinator "
+            "(valid 72 hours)"
+        ),
         Audience.ADMIN,
     ),
     Command(
