@@ -16,7 +16,7 @@ from telegram import Update
 from bot.conversations._table import Go, On, Outcome, Stage, Turn
 from bot.conversations.engine import Walk
 from bot.domain.drafts import FamilyDraft
-from bot.domain.errors import DomainError, NotFound
+from bot.domain.errors import DomainError, NotAllowed, NotFound
 from bot.domain.family import Family
 from bot.handlers.common import answer_press, no_families_text, show
 from bot.handlers.context import BotContext
@@ -55,20 +55,37 @@ class FamilyPicker:
     chosen: Chosen | None = None
 
     def stage(self) -> Stage:
-        """The picker's step: a family (the service checks it is the actor's), or a page."""
+        """The picker's step: a family (the service checks it is the actor's), or a page.
 
-        async def picked(turn: FamilyTurn) -> Outcome:
-            family_id = as_int(turn.arg)
-            if family_id is None:
-                raise NotFound()
-            family = await turn.services.families.open_family(turn.actor, family_id, self.audit)
+        A code typed instead of pressed (`r-01`, as the buttons show it) opens that family too.
+        """
+
+        async def take(turn: FamilyTurn, family: Family) -> Outcome:
             turn.draft.family_id = family.id
             if self.chosen is not None:
                 await self.chosen(turn.context, turn.draft)
             return Go(self.then)
 
+        async def picked(turn: FamilyTurn) -> Outcome:
+            family_id = as_int(turn.arg)
+            if family_id is None:
+                raise NotFound()
+            families = turn.services.families
+            return await take(turn, await families.open_family(turn.actor, family_id, self.audit))
+
+        async def typed(turn: FamilyTurn) -> Outcome:
+            try:
+                family = await turn.services.families.open_by_code(
+                    turn.actor, turn.text, self.audit
+                )
+            except (NotAllowed, NotFound) as refusal:
+                # A mistyped or foreign code is asked again with the reason: the walk goes on.
+                raise DomainError(refusal.code, **refusal.details) from None
+            return await take(turn, family)
+
         return Stage(
-            {"fam": On(picked, (self.then,), "family"), "page": On(_page, (), "◀ ▶ page")}
+            {"fam": On(picked, (self.then,), "family"), "page": On(_page, (), "◀ ▶ page")},
+            typed=On(typed, (self.then,), "typed code"),
         )
 
     async def choices(self, turn: Turn[FamilyDraftT, Any]) -> tuple[list[Family], Family | None]:

@@ -6,7 +6,9 @@ registering and editing a family on a phone, and a coordinator reading it.
 
 from __future__ import annotations
 
+from tests.conversations.test_new_family import register_family
 from tests.support.harness import BotHarness
+from tests.support.updates import UserSim
 
 
 async def test_the_polish_invite_command_is_understood(harness: BotHarness) -> None:
@@ -19,4 +21,36 @@ async def test_the_polish_invite_command_is_understood(harness: BotHarness) -> N
     newcomer = harness.user(3001, language_code="pl", first_name="Ola")
     await newcomer.send(f"/start {code}")
     assert "Witaj, Ola!" in harness.fake.last_text(newcomer.chat_id)
+    assert harness.fake.errors == []
+
+
+async def _two_families(harness: BotHarness) -> UserSim:
+    """An assistant (English) with R-01 (Anna, Tomek) and R-02; another holds R-03."""
+    sim = await harness.assistant(language_code="en")
+    await register_family(sim, members=(("Anna", "mother"), ("Tomek", "child")))
+    await register_family(sim)
+    other = await harness.assistant(1002, language_code="en")
+    await register_family(other)
+    return sim
+
+
+async def test_a_code_typed_at_a_family_picker_opens_that_family(harness: BotHarness) -> None:
+    sim = await _two_families(harness)
+    await sim.send("/edytuj")
+    assert "Which family's details do you change?" in harness.fake.last_text(sim.chat_id)
+    await sim.send("R-09")  # no such family: asked again, with the reason
+    text = harness.fake.last_text(sim.chat_id)
+    assert text.startswith("I do not know that family among yours.")
+    assert "Which family's details do you change?" in text
+    await sim.send("R-03")  # another assistant's: the same words, nothing about it
+    assert harness.fake.last_text(sim.chat_id).startswith("I do not know that family")
+    await sim.send("r-01 ")  # as the buttons show it, typed on a phone
+    text = harness.fake.last_text(sim.chat_id)
+    assert text.startswith("✏️ R-01\n")
+    assert "What do you change?" in text
+    await sim.press("Finish")
+    await sim.send("/visit")
+    await sim.send("r-02")
+    assert "R-02" in harness.fake.last_text(sim.chat_id)
+    assert "Which family" not in harness.fake.last_text(sim.chat_id)
     assert harness.fake.errors == []
