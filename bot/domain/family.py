@@ -150,6 +150,8 @@ def check_member_name(text: str) -> str:
         raise DomainError("text_empty")
     if len(cleaned) > MEMBER_NAME_MAX:
         raise DomainError("name_format")
+    if not any(c.isalpha() for c in cleaned):  # "2" at the list is a count, not a person
+        raise DomainError("name_letters")
     return cleaned
 
 

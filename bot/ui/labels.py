@@ -127,6 +127,10 @@ ERROR_TEXTS: dict[str, str] = {
         "check the year."
     ),
     "name_format": N_("Type a first name or initials (at most 30 characters)."),
+    "name_letters": N_(
+        "A member's name has letters: type their first name or initials. Members are added "
+        "one at a time, by name."
+    ),
     "year_format": N_("Type a birth year like 2015, or press Skip."),
     "year_future": N_(
         "{year} has not come yet (this is {this_year}). Type the year the person was born, "

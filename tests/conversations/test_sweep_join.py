@@ -54,3 +54,33 @@ async def test_a_code_typed_at_a_family_picker_opens_that_family(harness: BotHar
     assert "R-02" in harness.fake.last_text(sim.chat_id)
     assert "Which family" not in harness.fake.last_text(sim.chat_id)
     assert harness.fake.errors == []
+
+
+async def test_a_number_typed_at_the_members_is_not_taken_for_a_name(harness: BotHarness) -> None:
+    sim = await harness.assistant(language_code="en")
+    await sim.send("/newfamily")
+    await sim.press("Use R-01")
+    await sim.press("Skip")
+    for count in ("2", "0", "99"):  # "how many members?" is what a hurried thumb answers
+        await sim.send(count)
+        text = harness.fake.last_text(sim.chat_id)
+        assert text.startswith("A member's name has letters:"), count
+        assert "Members (first names or initials only):\nnone yet" in text
+    await sim.send("A.")  # initials are a name
+    assert "Who is A. in the family?" in harness.fake.last_text(sim.chat_id)
+    await sim.press("child")
+    await sim.press("Skip")
+    await sim.press("Done")
+    await sim.press("1")
+    await sim.press("Skip")
+    await sim.press("Skip")
+    await sim.press("Save")
+    await sim.send("/edit R-01")
+    await sim.press("Members")
+    await sim.send("3")  # the same in /edit
+    assert harness.fake.last_text(sim.chat_id).startswith("A member's name has letters:")
+    assert harness.services is not None
+    family = await harness.services.families.families.by_code("R-01")
+    assert family is not None
+    assert [m.name for m in family.members] == ["A."]
+    assert harness.fake.errors == []
