@@ -6,6 +6,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.handlers.common import answer_press, show
 from bot.handlers.context import BotContext
+from bot.handlers.menu import refresh_own_menu
 from bot.i18n import LOCALES, translator
 from bot.ui.callbacks import encode, pressed_data, register
 
@@ -42,5 +43,7 @@ async def language_pressed(update: Update, context: BotContext) -> None:
         return
     await context.services.membership.set_locale(context.actor, press.arg)
     context.tr = translator(press.arg)
+    if context.actor.sees_team:  # their own menu, /team in it, was set in the old language
+        await refresh_own_menu(context.application, context.actor.telegram_id)
     await answer_press(update)
     await show(update, context, context.tr.gettext("Done: I will speak English with you."))

@@ -84,3 +84,19 @@ async def publish_member_commands(
             await bot.delete_my_commands(scope=BotCommandScopeChat(telegram_id))
     except TelegramError as exc:
         log.info("menu for %s not set: %s", telegram_id, exc)
+
+
+async def refresh_own_menu(application: AnyApplication, telegram_id: int) -> None:
+    """A person's own menu as they are now: admin, coordinator or neither, in their language.
+
+    A plain assistant has none: the default menus, per Telegram's language, are theirs.
+    """
+    services: Services = application.bot_data[SERVICES_KEY]
+    actor, profile = await services.membership.identify(telegram_id)
+    locale = (profile.locale if profile else None) or services.settings.default_locale
+    if actor.is_admin:
+        await publish_admin_commands(application, telegram_id, locale)
+    else:
+        await publish_member_commands(
+            application, telegram_id, locale, coordinator=actor.is_coordinator
+        )

@@ -8,7 +8,7 @@ from bot.domain.errors import DomainError
 from bot.domain.people import Role
 from bot.handlers.common import answer_press, send_lines, show
 from bot.handlers.context import BotContext
-from bot.handlers.menu import publish_member_commands
+from bot.handlers.menu import refresh_own_menu
 from bot.ui.callbacks import Press, as_int, pressed_data
 from bot.ui.labels import describe_error
 from bot.ui.team_views import (
@@ -74,12 +74,7 @@ async def _answer(press: Press, context: BotContext) -> tuple[list[str], InlineK
         if press.token not in {role.value for role in Role}:
             raise DomainError("not_found")
         member = await services.team.set_role(actor, person, Role(press.token))
-        await publish_member_commands(
-            context.application,
-            person,
-            services.settings.default_locale,
-            coordinator=member.role is Role.COORDINATOR,
-        )
+        await refresh_own_menu(context.application, person)  # in the person's language
     elif press.action == "d":
         member = await services.team.deactivate(actor, person)
     elif press.action == "a":

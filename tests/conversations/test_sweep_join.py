@@ -6,6 +6,8 @@ registering and editing a family on a phone, and a coordinator reading it.
 
 from __future__ import annotations
 
+import json
+
 from tests.conversations.test_new_family import register_family
 from tests.support.harness import BotHarness
 from tests.support.updates import UserSim
@@ -83,4 +85,38 @@ async def test_a_number_typed_at_the_members_is_not_taken_for_a_name(harness: Bo
     family = await harness.services.families.families.by_code("R-01")
     assert family is not None
     assert [m.name for m in family.members] == ["A."]
+    assert harness.fake.errors == []
+
+
+def own_menu(harness: BotHarness, user_id: int) -> list[str] | None:
+    """The command names of a person's own menu (their chat's scope), None when there is none."""
+    key = json.dumps([{"type": "chat", "chat_id": user_id}, ""], sort_keys=True)
+    menu = harness.fake._commands.get(key)  # what Telegram would show them
+    return None if menu is None else [c["command"] for c in menu]
+
+
+async def test_the_menu_of_a_coordinator_and_an_admin_follows_their_language(
+    harness: BotHarness,
+) -> None:
+    admin = await harness.admin()
+    await admin.send("/invite coordinator")
+    code = harness.fake.last_text(admin.chat_id).split("/start ")[-1].strip()
+    boss = harness.user(3001, language_code="en", first_name="Ola")
+    await boss.send(f"/start {code}")
+    assert {"visit", "team"} <= set(own_menu(harness, boss.user_id) or [])
+    for person, ours in ((boss, {"wizyta", "zespol"}), (admin, {"wizyta", "zaproszenie"})):
+        await person.send("/lang")
+        await person.press("Polski")
+        assert harness.fake.last_text(person.chat_id).startswith("Gotowe")
+        assert ours <= set(own_menu(harness, person.user_id) or []), person.user_id
+    await admin.send("/zespol")
+    await admin.press("Osoby i role")
+    await admin.press("Ola")
+    await admin.press("asystent")  # Make an assistant of her, and back
+    await admin.press("koordynator")
+    assert {"wizyta", "zespol"} <= set(own_menu(harness, boss.user_id) or [])
+    await admin.press("Osoby i role")
+    await admin.press("Ewa")
+    await admin.press("koordynator")  # the admin's own role: their admin menu stays
+    assert "zaproszenie" in (own_menu(harness, admin.user_id) or [])
     assert harness.fake.errors == []
