@@ -44,6 +44,6 @@ async def language_pressed(update: Update, context: BotContext) -> None:
     await context.services.membership.set_locale(context.actor, press.arg)
     context.tr = translator(press.arg)
     if context.actor.sees_team:  # their own menu, /team in it, was set in the old language
-        await refresh_own_menu(context.application, context.actor.telegram_id)
+        await refresh_own_menu(context.application, context.actor.telegram_id, press.arg)
     await answer_press(update)
     await show(update, context, context.tr.gettext("Done: I will speak English with you."))

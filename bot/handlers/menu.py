@@ -86,14 +86,18 @@ async def publish_member_commands(
         log.info("menu for %s not set: %s", telegram_id, exc)
 
 
-async def refresh_own_menu(application: AnyApplication, telegram_id: int) -> None:
+async def refresh_own_menu(
+    application: AnyApplication, telegram_id: int, locale: str | None = None
+) -> None:
     """A person's own menu as they are now: admin, coordinator or neither, in their language.
 
-    A plain assistant has none: the default menus, per Telegram's language, are theirs.
+    `locale` is the language the bot speaks with them now (when they are the one writing);
+    else the one they chose. A plain assistant has none: the default menus are theirs.
     """
     services: Services = application.bot_data[SERVICES_KEY]
     actor, profile = await services.membership.identify(telegram_id)
-    locale = (profile.locale if profile else None) or services.settings.default_locale
+    chosen = profile.locale if profile else None
+    locale = locale or chosen or services.settings.default_locale
     if actor.is_admin:
         await publish_admin_commands(application, telegram_id, locale)
     else:

@@ -9,7 +9,7 @@ from bot.domain.errors import DomainError
 from bot.domain.people import Actor
 from bot.handlers.common import answer_press
 from bot.handlers.context import BotContext
-from bot.handlers.menu import publish_member_commands
+from bot.handlers.menu import refresh_own_menu
 from bot.i18n import Translator
 from bot.ui.labels import describe_error
 from bot.ui.main_menu import MENU_KEY, main_menu
@@ -50,10 +50,8 @@ async def start(update: Update, context: BotContext) -> None:
             return
         actor = await context.services.membership.actor(user.id)
         context.actor = actor
-        if actor.is_coordinator:
-            await publish_member_commands(
-                context.application, user.id, context.tr.locale, coordinator=True
-            )
+        # Someone back in another role than before keeps no menu of the old one.
+        await refresh_own_menu(context.application, user.id, context.tr.locale)
         welcome = _("Welcome, {name}! You can now use the bot.").format(name=esc(user.first_name))
         await _reply_with_menu(message, context, welcome + "\n\n" + help_text(context.tr, actor))
         return

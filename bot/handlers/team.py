@@ -77,8 +77,10 @@ async def _answer(press: Press, context: BotContext) -> tuple[list[str], InlineK
         await refresh_own_menu(context.application, person)  # in the person's language
     elif press.action == "d":
         member = await services.team.deactivate(actor, person)
+        await refresh_own_menu(context.application, person)  # no /team left for a stranger
     elif press.action == "a":
         member = await services.team.reactivate(actor, person)
+        await refresh_own_menu(context.application, person)
     else:  # "m": the person's card
         actor.check_admin()
         found = [m for m in await services.team.members(actor) if m.telegram_id == person]

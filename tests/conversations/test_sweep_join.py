@@ -120,3 +120,30 @@ async def test_the_menu_of_a_coordinator_and_an_admin_follows_their_language(
     await admin.press("koordynator")  # the admin's own role: their admin menu stays
     assert "zaproszenie" in (own_menu(harness, admin.user_id) or [])
     assert harness.fake.errors == []
+
+
+async def test_a_coordinator_who_left_and_comes_back_as_an_assistant_has_no_team_menu(
+    harness: BotHarness,
+) -> None:
+    admin = await harness.admin()
+    await admin.send("/invite coordinator")
+    code = harness.fake.last_text(admin.chat_id).split("/start ")[-1].strip()
+    boss = harness.user(3001, language_code="en", first_name="Ola")
+    await boss.send(f"/start {code}")
+    assert "team" in (own_menu(harness, boss.user_id) or [])
+    await admin.send("/team")
+    await admin.press("People and roles")
+    await admin.press("Ola")
+    await admin.press("Deactivate")
+    assert own_menu(harness, boss.user_id) is None  # no /team that only says "who are you?"
+    await admin.press("Reactivate")
+    assert {"team", "zespol"} & set(own_menu(harness, boss.user_id) or [])
+    await admin.press("Deactivate")
+    await admin.send("/invite assistant")  # she comes back, as an assistant
+    code = harness.fake.last_text(admin.chat_id).split("/start ")[-1].strip()
+    await boss.send(f"/start {code}")
+    assert "Welcome, Ola!" in harness.fake.last_text(boss.chat_id)
+    assert own_menu(harness, boss.user_id) is None
+    await harness.restart()
+    assert own_menu(harness, boss.user_id) is None
+    assert harness.fake.errors == []
