@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -16,6 +17,7 @@ from bot.domain.vocabulary import MemberRole
 CASELOAD_LIMIT = 15  # statutory maximum of families per assistant at once
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,11}$")
 _TRAILING_NUMBER = re.compile(r"^(.*?)(\d+)$")
+_DIGITS = re.compile(r"\d+")
 LABEL_MAX = 40
 MEMBER_NAME_MAX = 30
 MEMBERS_MAX = 20
@@ -89,11 +91,26 @@ def normalise_code(text: str) -> str | None:
     return code if CODE_PATTERN.match(code) else None
 
 
+def code_key(code: str) -> str:
+    """What a code is read as by someone glancing at it: R-01, R01 and r-1 are all "R1".
+
+    Two families whose codes differ only by a dash or a leading zero are easily mixed up.
+    """
+    plain = code.strip().upper().replace("-", "")
+    return _DIGITS.sub(lambda digits: str(int(digits.group())), plain)
+
+
+def code_like(code: str, existing: Iterable[str]) -> str | None:
+    """The used code that `code` would be mistaken for (itself, or one written another way)."""
+    key = code_key(code)
+    return next((c for c in existing if code_key(c) == key), None)
+
+
 def suggest_code(existing: set[str]) -> str:
     """Suggest the first free code of the form R-01, R-02, …"""
-    taken = {c.upper() for c in existing}
+    taken = {code_key(c) for c in existing}
     number = 1
-    while f"R-{number:02d}" in taken:
+    while code_key(f"R-{number:02d}") in taken:
         number += 1
     return f"R-{number:02d}"
 
@@ -103,7 +120,7 @@ def next_free_code(wanted: str, existing: set[str]) -> str:
 
     It says nothing about who holds the taken code, only what is still free.
     """
-    taken = {c.upper() for c in existing}
+    taken = {code_key(c) for c in existing}
     wanted = wanted.strip().upper()
     match = _TRAILING_NUMBER.match(wanted)
     stem, digits = (match.group(1), match.group(2)) if match else (f"{wanted}-", "1")
@@ -113,9 +130,24 @@ def next_free_code(wanted: str, existing: set[str]) -> str:
         candidate = f"{stem}{candidate_number:0{len(digits)}d}"
         if not CODE_PATTERN.match(candidate):
             break
-        if candidate not in taken:
+        if code_key(candidate) not in taken:
             return candidate
-    return suggest_code(taken)
+    return suggest_code(set(existing))
+
+
+def check_code_free(code: str, existing: set[str], own: str | None = None) -> str:
+    """A normalised code no other family uses, nor one it would be mistaken for.
+
+    `own` is the family's own code (when it is given another): that one stays its own.
+    """
+    others = {c for c in existing if c.upper() != (own or "").upper()}
+    like = code_like(code, others)
+    if like is None:
+        return code
+    suggestion = next_free_code(code, existing)
+    if like.upper() == code:
+        raise DomainError("code_taken_free", family_code=code, suggestion=suggestion)
+    raise DomainError("code_like_taken", family_code=code, taken=like, suggestion=suggestion)
 
 
 def read_birth_year(text: str, today: date) -> int:

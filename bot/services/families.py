@@ -15,8 +15,8 @@ from bot.domain.family import (
     CASELOAD_LIMIT,
     Family,
     NewFamily,
+    check_code_free,
     check_new_family,
-    next_free_code,
     normalise_code,
     suggest_code,
 )
@@ -78,19 +78,14 @@ class FamilyService:
     async def check_new_code(self, actor: Actor, code: str) -> str:
         """The code in canonical form if it is well-formed and free.
 
-        A taken code raises DomainError('code_taken_free') with the nearest free code as
-        `suggestion`, and nothing about the family or assistant that holds it.
+        A taken code (or one that reads like a taken one) raises a DomainError with the nearest
+        free code as `suggestion`, and nothing about the family or assistant that holds it.
         """
         actor.check_member()
         normal = normalise_code(code)
         if normal is None:
             raise DomainError("code_format")
-        codes = await self.families.codes()
-        if normal in {c.upper() for c in codes}:
-            raise DomainError(
-                "code_taken_free", family_code=normal, suggestion=next_free_code(normal, codes)
-            )
-        return normal
+        return check_code_free(normal, await self.families.codes())
 
     async def is_saved(self, actor: Actor, draft_token: str) -> bool:
         """Whether the /newfamily draft with this token was saved already (a crash right after)."""

@@ -11,10 +11,10 @@ from bot.domain.family import (
     Family,
     Member,
     check_birth_year,
+    check_code_free,
     check_contract_until,
     check_label,
     check_member_name,
-    next_free_code,
     normalise_code,
 )
 from bot.domain.people import Actor
@@ -55,12 +55,7 @@ class FamilyEditService:
         if normal is None:
             raise DomainError("code_format")
         codes = await self.families.families.codes()
-        others = {c.upper() for c in codes} - {family.code.upper()}
-        if normal in others:
-            raise DomainError(
-                "code_taken_free", family_code=normal, suggestion=next_free_code(normal, codes)
-            )
-        return normal
+        return check_code_free(normal, codes, own=family.code)
 
     async def set_code(self, actor: Actor, family_id: int, text: str) -> Family:
         """Give the family another code (unique)."""

@@ -110,6 +110,11 @@ ERROR_TEXTS: dict[str, str] = {
         "The code {family_code} is already used. {suggestion} is free: press it below, "
         "or type another code."
     ),
+    "code_like_taken": N_(
+        "{family_code} is too like {taken}, a code already used: codes that differ only by a "
+        "dash or a zero are easily mixed up. {suggestion} is free: press it below, or type "
+        "another code."
+    ),
     "renewal_past": N_(
         "A renewed contract counts as signed today, so it cannot end on {date}, a day gone "
         "by. Press a span or type a later date."

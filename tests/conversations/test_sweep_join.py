@@ -147,3 +147,29 @@ async def test_a_coordinator_who_left_and_comes_back_as_an_assistant_has_no_team
     await harness.restart()
     assert own_menu(harness, boss.user_id) is None
     assert harness.fake.errors == []
+
+
+async def test_a_code_differing_from_a_used_one_by_a_dash_or_a_zero_is_refused(
+    harness: BotHarness,
+) -> None:
+    sim = await _two_families(harness)  # R-01, R-02 (and R-03, another assistant's)
+    await sim.send("/newfamily")
+    for typed in ("r01", "R1", "r-1", "R-3"):
+        await sim.send(typed)
+        text = harness.fake.last_text(sim.chat_id)
+        assert "is too like" in text, typed
+        assert "Which code should the family have?" in text
+    assert harness.fake.last_markup(sim.chat_id)[0][0][0] == "Use R-4"  # not
+    await sim.send("R-10")  # not like any used one
+    assert "A short label" in harness.fake.last_text(sim.chat_id)
+    await sim.send("/cancel")
+    await sim.send("/edit R-02")
+    await sim.press("Code")
+    await sim.send("R01")
+    assert "is too like R-01" in harness.fake.last_text(sim.chat_id)
+    await sim.send("R2")  # its own code, written another way: its own to take
+    assert "✅ Saved." in harness.fake.last_text(sim.chat_id)
+    assert harness.services is not None
+    codes = await harness.services.families.families.codes()
+    assert sorted(codes) == ["R-01", "R-03", "R2"]
+    assert harness.fake.errors == []
