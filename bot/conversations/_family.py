@@ -74,6 +74,10 @@ class FamilyPicker:
             return await take(turn, await families.open_family(turn.actor, family_id, self.audit))
 
         async def typed(turn: FamilyTurn) -> Outcome:
+            if not any(c.isdigit() for c in turn.text):
+                # A name typed by mistake ("Anna") is not tried as a code: a refused code is
+                # kept in the access log, and no member's name may be.
+                raise DomainError("code_format")
             try:
                 family = await turn.services.families.open_by_code(
                     turn.actor, turn.text, self.audit

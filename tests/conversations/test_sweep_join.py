@@ -46,6 +46,11 @@ async def test_a_code_typed_at_a_family_picker_opens_that_family(harness: BotHar
     assert "Which family's details do you change?" in text
     await sim.send("R-03")  # another assistant's: the same words, nothing about it
     assert harness.fake.last_text(sim.chat_id).startswith("I do not know that family")
+    await sim.send("Anna")  # a member's name: not tried as a code, so not in the access log
+    assert harness.fake.last_text(sim.chat_id).startswith("A family code has 1–12 letters")
+    assert harness.db is not None
+    rows = await harness.db.fetch_all("SELECT detail FROM access_log")
+    assert all("ANNA" not in str(row["detail"]).upper() for row in rows)
     await sim.send("r-01 ")  # as the buttons show it, typed on a phone
     text = harness.fake.last_text(sim.chat_id)
     assert text.startswith("✏️ R-01\n")
