@@ -12,6 +12,7 @@ from bot.domain.family import (
     Member,
     check_birth_year,
     check_code_free,
+    check_contract_signed,
     check_contract_until,
     check_label,
     check_member_name,
@@ -84,6 +85,59 @@ class FamilyEditService:
             if member_id not in {m.id for m in family.members}:
                 raise NotFound("member_unknown")
             await self.edits.member_left(family.id, member_id, self.clock.today())
+        return await self._reread(actor, family_id)
+
+    async def rename_member(
+        self, actor: Actor, family_id: int, member_id: int, name: str
+    ) -> Family:
+        """A member's first name corrected: the same member, so their visits stay theirs."""
+        cleaned = check_member_name(name)
+        return await self._correct(actor, family_id, member_id, "member_name", name=cleaned)
+
+    async def set_member_role(
+        self, actor: Actor, family_id: int, member_id: int, role: MemberRole
+    ) -> Family:
+        """A member's role corrected."""
+        return await self._correct(actor, family_id, member_id, "member_role", role=role)
+
+    async def set_member_birth_year(
+        self, actor: Actor, family_id: int, member_id: int, birth_year: int | None
+    ) -> Family:
+        """A member's birth year corrected (None: not recorded)."""
+        if birth_year is not None:
+            check_birth_year(birth_year, self.clock.today())
+        return await self._correct(
+            actor, family_id, member_id, "member_year", birth_year=birth_year
+        )
+
+    async def _correct(
+        self, actor: Actor, family_id: int, member_id: int, what: str, **fields: object
+    ) -> Family:
+        """Correct a member of the household in place (logged as `family.edit.<what>`)."""
+        async with self.families.acting(actor, family_id, f"family.edit.{what}") as family:
+            member = next((m for m in family.members if m.id == member_id), None)
+            if member is None:
+                raise NotFound("member_unknown")
+            corrected = member.model_copy(update=fields)
+            if not await self.edits.correct_member(family.id, corrected):
+                raise NotFound("member_unknown")
+        return await self._reread(actor, family_id)
+
+    async def correct_contract(
+        self, actor: Actor, family_id: int, signed_on: date | None, valid_until: date | None
+    ) -> Family:
+        """The contract in force had a mistyped date: both dates as they should have been.
+
+        The same contract, so it replaces the dates in place and adds nothing to the history
+        (a renewal does): no contract with the mistyped dates ever ran.
+        """
+        today = self.clock.today()
+        if signed_on is not None:
+            check_contract_signed(signed_on, today)
+        if valid_until is not None:
+            check_contract_until(valid_until, signed_on, today)
+        async with self.families.acting(actor, family_id, "family.edit.contract_dates") as family:
+            await self.edits.correct_contract(family.id, signed_on, valid_until)
         return await self._reread(actor, family_id)
 
     async def renew_contract(self, actor: Actor, family_id: int, valid_until: date) -> Family:

@@ -64,6 +64,28 @@ class FamilyEdits:
             )
             return cursor.rowcount == 1
 
+    async def correct_member(self, family_id: int, member: Member) -> bool:
+        """A member's name, role and birth year as corrected (the id, so the history, stays);
+        False if they are not in this family's household."""
+        async with self.db.write() as conn:
+            cursor = await conn.execute(
+                "UPDATE members SET name = ?, role = ?, birth_year = ? "
+                "WHERE id = ? AND family_id = ? AND left_on IS NULL",
+                (member.name, member.role.value, member.birth_year, member.id, family_id),
+            )
+            return cursor.rowcount == 1
+
+    async def correct_contract(
+        self, family_id: int, signed_on: date | None, valid_until: date | None
+    ) -> None:
+        """The contract in force with its dates corrected: the same contract, no history row."""
+        async with self.db.write() as conn:
+            await conn.execute(
+                "UPDATE families SET contract_signed_on = ?, contract_valid_until = ? "
+                "WHERE id = ?",
+                (iso_day(signed_on), iso_day(valid_until), family_id),
+            )
+
     async def renew_contract(
         self, family_id: int, signed_on: date, valid_until: date, stamp: Stamp
     ) -> None:

@@ -159,3 +159,101 @@ async def test_edits_check_their_values_and_keep_history(services: Services) -> 
     assert history == [(TODAY, date(2027, 6, 30))]
     with pytest.raises(DomainError, match="visits_per_week"):
         await edits.set_visits_per_week(OWNER, family_id, 3)
+
+
+async def test_a_member_is_corrected_in_place_and_each_correction_is_audited(
+    services: Services,
+) -> None:
+    family_id = await _id(services)
+    edits = services.family_edits
+    family = await services.families.families.get(family_id)
+    assert family is not None
+    anna = family.members[0]
+    family = await edits.rename_member(OWNER, family_id, anna.id, "  Ania ")
+    family = await edits.set_member_role(OWNER, family_id, anna.id, MemberRole.GRANDPARENT)
+    family = await edits.set_member_birth_year(OWNER, family_id, anna.id, 1960)
+    assert [(m.id, m.name, m.role, m.birth_year) for m in family.members] == [
+        (anna.id, "Ania", MemberRole.GRANDPARENT, 1960)
+    ]
+    family = await edits.set_member_birth_year(OWNER, family_id, anna.id, None)
+    assert family.members[0].birth_year is None
+    assert family.former_members == ()
+    for bad, code in (("2015", "name_letters"), ("x" * 31, "name_format"), ("\u200b", "")):
+        with pytest.raises(DomainError, match=code or "text_invisible"):
+            await edits.rename_member(OWNER, family_id, anna.id, bad)
+    with pytest.raises(DomainError, match="year_future"):
+        await edits.set_member_birth_year(OWNER, family_id, anna.id, 2030)
+    actions = [a for _, a in await services.families.audit.entries(family_id)]
+    assert actions.count("family.edit.member_name") == 1
+    assert actions.count("family.edit.member_role") == 1
+    assert actions.count("family.edit.member_year") == 2
+
+
+async def test_only_the_assistant_corrects_and_only_a_member_of_the_household(
+    services: Services,
+) -> None:
+    family_id = await _id(services)
+    edits = services.family_edits
+    family = await services.families.families.get(family_id)
+    assert family is not None
+    anna = family.members[0]
+    with pytest.raises(NotAllowed, match="read_only"):  # a coordinator or admin reads only
+        await edits.rename_member(ADMIN, family_id, anna.id, "Ania")
+    with pytest.raises(NotAllowed, match="read_only"):
+        await edits.set_member_role(ADMIN, family_id, anna.id, MemberRole.CHILD)
+    with pytest.raises(NotAllowed, match="read_only"):
+        await edits.correct_contract(ADMIN, family_id, TODAY, None)
+    with pytest.raises(NotFound):
+        await edits.set_member_birth_year(OTHER, family_id, anna.id, 1990)
+    other = await services.families.register(OTHER, _family("K-01"))
+    stranger = await services.families.families.get(other[0])
+    assert stranger is not None
+    with pytest.raises(NotFound, match="member_unknown"):  # another family's member
+        await edits.rename_member(OWNER, family_id, stranger.members[0].id, "Ania")
+    await edits.member_left(OWNER, family_id, anna.id)
+    with pytest.raises(NotFound, match="member_unknown"):  # moved out: not offered
+        await edits.rename_member(OWNER, family_id, anna.id, "Ania")
+    await services.cases.close(OWNER, family_id, CLOSURE)
+    with pytest.raises(NotAllowed, match="family_closed"):
+        await edits.correct_contract(OWNER, family_id, TODAY, None)
+    family = await services.families.families.get(family_id)
+    assert family is not None
+    assert [m.name for m in family.everyone] == ["Anna"]
+    assert family.contract_signed_on is None
+    denied = await services.families.audit.entries(family_id, "denied")
+    assert {actor for actor, _ in denied} >= {ADMIN.telegram_id, OTHER.telegram_id}
+
+
+async def test_a_corrected_contract_replaces_its_dates_and_adds_no_history(
+    services: Services,
+) -> None:
+    family_id = await _id(services)
+    edits = services.family_edits
+    await edits.renew_contract(OWNER, family_id, date(2027, 6, 1))  # signed today
+    family = await edits.correct_contract(OWNER, family_id, date(2026, 11, 20), date(2027, 5, 20))
+    assert (family.contract_signed_on, family.contract_valid_until) == (
+        date(2026, 11, 20),
+        date(2027, 5, 20),
+    )
+    assert await edits.contract_history(OWNER, family_id) == []  # the same contract
+    refusals = (
+        (date(2026, 12, 2), date(2027, 5, 20), "contract_future"),
+        (date(2026, 11, 20), date(2026, 11, 19), "contract_order"),
+        (date(2015, 1, 1), date(2027, 5, 20), "contract_too_old"),
+        (date(2026, 11, 20), date(2030, 1, 1), "contract_too_far"),
+    )
+    for signed, until, code in refusals:
+        with pytest.raises(DomainError, match=code):
+            await edits.correct_contract(OWNER, family_id, signed, until)
+    await edits.renew_contract(OWNER, family_id, date(2027, 12, 1))
+    assert await edits.contract_history(OWNER, family_id) == [
+        (date(2026, 11, 20), date(2027, 5, 20))  # the renewal keeps the corrected one
+    ]
+    actions = [a for _, a in await services.families.audit.entries(family_id)]
+    assert actions.count("family.edit.contract_dates") == 1
+    assert actions.count("family.edit.contract") == 2
+
+
+def _family(code: str) -> NewFamily:
+    """A family with one member."""
+    return NewFamily(code=code, members=[Member(name="Ola", role=MemberRole.MOTHER)])
