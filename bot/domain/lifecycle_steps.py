@@ -1,4 +1,4 @@
-"""The steps and drafts of the case walks: /close, /reopen and a monitoring contact."""
+"""The steps and drafts of the case walks: /close, /reopen, a monitoring contact, /erase, /edit."""
 
 from __future__ import annotations
 
@@ -78,19 +78,25 @@ class EditStep(StrEnum):
     MENU = "menu"
     LABEL = "label"
     MEMBERS = "members"
+    MEMBER = "member"  # one member's card: a corrected name typed, a role pressed
+    MEMBER_BORN = "member_born"  # that member's birth year corrected
     MEMBER_LEFT = "member_left"
     MEMBER_NAME = "member_name"
     MEMBER_ROLE = "member_role"
     MEMBER_YEAR = "member_year"
     VISITS = "visits"
-    CONTRACT = "contract"
+    CONTRACT = "contract"  # a renewal: a new contract, signed today
+    CONTRACT_SIGNED = "contract_signed"  # the contract in force corrected: its signing day
+    CONTRACT_UNTIL = "contract_until"  # then its valid-until day; both saved together
     CODE = "code"
 
 
 class EditDraft(FamilyDraft):
-    """What is being changed: a new member's name and role, the member who left, a free code."""
+    """What is being changed: a new member's name and role, the member tapped (corrected or
+    moved out), the corrected signing day, a free code."""
 
     name: str | None = None
     role: MemberRole | None = None
     member_id: int | None = None
+    signed_on: date | None = None  # the contract's signing day as corrected (or kept)
     suggested: str | None = None  # the free code offered when the one typed was taken

@@ -3,17 +3,78 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
-from bot.domain.family import LABEL_MAX, MEMBERS_MAX, Family
+from bot.domain.family import LABEL_MAX, MEMBERS_MAX, Family, Member
 from bot.domain.lifecycle_steps import EditDraft, EditStep
 from bot.domain.vocabulary import MemberRole
 from bot.i18n import Translator
 from bot.ui import labels
-from bot.ui.keyboards import Keyboard, StepButtons, in_rows
+from bot.ui.keyboards import Key, Keyboard, StepButtons, in_rows
 from bot.ui.text import esc
 
 EDIT_PREFIX = "ed"  # the /edit walk's buttons
 MEMBERS_SHOWN = MEMBERS_MAX  # every member fits
+MEMBER_STEPS = frozenset({EditStep.MEMBER, EditStep.MEMBER_BORN, EditStep.MEMBER_LEFT})
+
+
+def _day(tr: Translator, day: date | None) -> str:
+    """A contract's day as the menu shows it (— for none)."""
+    return tr.fmt_date(day, "d MMM y") if day else tr.gettext("—")
+
+
+def _keep(tr: Translator, b: StepButtons, day: date | None) -> list[Key]:
+    """The row that keeps a contract's day as it is (or empty)."""
+    _ = tr.gettext
+    text = _("Keep {day} ➡").format(day=_day(tr, day)) if day else _("Leave it empty ➡")
+    return [b(text, "keep")]
+
+
+def _member_line(tr: Translator, member: Member) -> str:
+    """A member as their card shows them: name, role, birth year (HTML)."""
+    _ = tr.gettext
+    role = labels.name(tr, member.role)
+    if member.birth_year is None:
+        line = _("<b>{name}</b>: {role}, no birth year recorded")
+    else:
+        line = _("<b>{name}</b>: {role}, born {year}")
+    return line.format(name=esc(member.name), role=esc(role), year=member.birth_year)
+
+
+def member_question(
+    tr: Translator, b: StepButtons, step: EditStep, head: str, member: Member
+) -> tuple[str, Keyboard]:
+    """A member's card (correct the name or role), their birth year, or moving out."""
+    _ = tr.gettext
+    if step is EditStep.MEMBER:
+        ticked = {r: ("✅ " if r is member.role else "") + labels.name(tr, r) for r in MemberRole}
+        roles = [b(text, "recast", f"{member.id}-{r}") for r, text in ticked.items()]
+        more = [b(_("🎂 Birth year"), "born", member.id), b(_("🚪 Moved out"), "left", member.id)]
+        text = (
+            head
+            + _member_line(tr, member)
+            + "\n\n"
+            + _(
+                "Type the corrected first name or initials, or press the right role. Their "
+                "visits, plan and appointments stay theirs."
+            )
+        )
+        return text, Keyboard([*in_rows(roles, 3), more, [b(_("⬅ Back"), "back")]])
+    if step is EditStep.MEMBER_BORN:
+        clear = [[b(_("✖ No birth year"), "clear")]] if member.birth_year is not None else []
+        text = (
+            head
+            + _member_line(tr, member)
+            + "\n\n"
+            + _("Type the year they were born (like 2015).")
+        )
+        return text, Keyboard([*clear, [b(_("⬅ Back"), "back")]])
+    return head + _(
+        "{name} no longer lives with the family? They stay in the visits and the plan "
+        "already written, and are no longer offered."
+    ).format(name=esc(member.name)), Keyboard(
+        [[b(_("✅ Yes, moved out"), "confirm")], [b(_("⬅ Back"), "back")]]
+    )
 
 
 def _facts(tr: Translator, family: Family) -> list[str]:
@@ -21,15 +82,13 @@ def _facts(tr: Translator, family: Family) -> list[str]:
     _ = tr.gettext
     none = _("—")
     members = ", ".join(f"{m.name} ({labels.name(tr, m.role)})" for m in family.members) or none
-    signed = family.contract_signed_on
-    until = family.contract_valid_until
     return [
         _("Label: {label}").format(label=esc(family.label or none)),
         _("Members: {members}").format(members=esc(members)),
         _("Visits a week: {n}").format(n=family.visits_per_week),
         _("Contract: signed {signed}, valid until {until}").format(
-            signed=esc(tr.fmt_date(signed, "d MMM y") if signed else none),
-            until=esc(tr.fmt_date(until, "d MMM y") if until else none),
+            signed=esc(_day(tr, family.contract_signed_on)),
+            until=esc(_day(tr, family.contract_valid_until)),
         ),
     ]
 
@@ -54,16 +113,11 @@ def edit_question(
     head = f"✏️ <b>{esc(family.code)}</b>\n"
     back = [b(_("⬅ Back"), "back")]
     if step is EditStep.MENU:
-        rows = in_rows(
-            [
-                b(_("Label"), "label"),
-                b(_("Members"), "members"),
-                b(_("Visits a week"), "visits"),
-                b(_("Renew the contract"), "contract"),
-                b(_("Code"), "code"),
-            ],
-            2,
-        )
+        rows = [
+            [b(_("Label"), "label"), b(_("Members"), "members")],
+            [b(_("Visits a week"), "visits"), b(_("Code"), "code")],
+            [b(_("Renew the contract"), "contract"), b(_("Correct contract dates"), "dates")],
+        ]
         text = head + "\n".join(_facts(tr, family)) + "\n\n" + _("What do you change?")
         return text, Keyboard([*rows, finish])
     if step is EditStep.LABEL:
@@ -72,25 +126,24 @@ def edit_question(
             "or remove it."
         ).format(limit=LABEL_MAX), Keyboard([[b(_("Remove the label"), "clear")], back])
     if step is EditStep.MEMBERS:
-        left = [b("🚪 " + m.name, "left", m.id) for m in family.members[:MEMBERS_SHOWN]]
-        if len(family.members) >= MEMBERS_MAX:  # full: only moving out is offered
+        shown = family.members[:MEMBERS_SHOWN]
+        picks = [b(m.name, "member", m.id) for m in shown]
+        if len(family.members) >= MEMBERS_MAX:  # full: only corrections and moving out
             text = head + _(
-                "The family has {limit} members, the most there can be. Tap someone who no "
-                "longer lives with the family (they stay in the history)."
+                "The family has {limit} members, the most there can be. Tap someone to correct "
+                "their name, role or birth year, or to mark that they no longer live with the "
+                "family (they stay in the history)."
             ).format(limit=MEMBERS_MAX)
-            return text, Keyboard([*in_rows(left, 2), back])
+            return text, Keyboard([*in_rows(picks, 2), back])
         text = head + _(
-            "Add a member (or type their first name), or tap someone who no longer lives "
-            "with the family (they stay in the history)."
+            "Add a member (or type their first name), or tap someone to correct their name, "
+            "role or birth year, or to mark that they no longer live with the family (they "
+            "stay in the history)."
         )
-        return text, Keyboard([*in_rows(left, 2), [b(_("➕ Add a member"), "add")], back])
-    if step is EditStep.MEMBER_LEFT:
-        member = next((m for m in family.members if m.id == draft.member_id), None)
-        name = member.name if member else "?"
-        return head + _(
-            "{name} no longer lives with the family? They stay in the visits and the plan "
-            "already written, and are no longer offered."
-        ).format(name=esc(name)), Keyboard([[b(_("✅ Yes, moved out"), "confirm")], back])
+        return text, Keyboard([*in_rows(picks, 2), [b(_("➕ Add a member"), "add")], back])
+    member = next((m for m in family.members if m.id == draft.member_id), None)
+    if step in MEMBER_STEPS and member is not None:
+        return member_question(tr, b, step, head, member)
     if step is EditStep.MEMBER_NAME:
         return head + _("Type the new member's first name or initials."), Keyboard([back])
     if step is EditStep.MEMBER_ROLE:
@@ -113,6 +166,23 @@ def edit_question(
             "(31.05.2027, end of May). It counts as signed today; the contract so far is kept "
             "in the history."
         ), Keyboard([spans, back])
+    if step is EditStep.CONTRACT_SIGNED:
+        return head + _(
+            "Correcting the contract in force, for a day typed wrong (a new contract is a "
+            "renewal). Now: signed {signed}, valid until {until}.\n\nType the day it was "
+            "signed (15.11.2026, 3 days ago), or keep it."
+        ).format(
+            signed=esc(_day(tr, family.contract_signed_on)),
+            until=esc(_day(tr, family.contract_valid_until)),
+        ), Keyboard([_keep(tr, b, family.contract_signed_on), back])
+    if step is EditStep.CONTRACT_UNTIL:
+        return head + _(
+            "Signed {signed}. Valid until, as recorded: {until}.\n\nType the day it is valid "
+            "until (31.05.2027, end of May), press a span from the signing, or keep it."
+        ).format(
+            signed=esc(_day(tr, draft.signed_on)),
+            until=esc(_day(tr, family.contract_valid_until)),
+        ), Keyboard([b.contract_spans(tr), _keep(tr, b, family.contract_valid_until), back])
     offered = [[b(_("Use {code}").format(code=draft.suggested), "suggested")]]
     return head + _("Type the family's new code (letters, digits and -)."), Keyboard(
         [*(offered if draft.suggested else []), back]

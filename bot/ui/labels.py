@@ -142,6 +142,16 @@ ERROR_TEXTS: dict[str, str] = {
         "or press Skip."
     ),
     "year_too_old": N_("{year} is more than {limit} years ago. Check the year, or press Skip."),
+    # A member corrected in /edit: the card takes the name typed; the birth year has no Skip
+    "rename_letters": N_(
+        "A name has letters: type the corrected first name or initials. The birth year is "
+        "under 🎂 Birth year."
+    ),
+    "born_format": N_("Type a birth year like 2015."),
+    "born_future": N_(
+        "{year} has not come yet (this is {this_year}). Type the year the person was born."
+    ),
+    "born_too_old": N_("{year} is more than {limit} years ago. Check the year."),
     "members_max": N_("A family has at most {limit} members here. Press Done to go on."),
     "label_format": N_("A label has at most 40 characters."),
     # A family's case from start to end (closure, monitoring, reopening)

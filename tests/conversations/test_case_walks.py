@@ -163,7 +163,8 @@ async def test_editing_a_family_saves_each_change_and_keeps_history(harness: Bot
     await sim.send("Kuba")
     await sim.press("child")
     await sim.send("2015")
-    await sim.press("🚪 Anna")
+    await sim.press("Anna")  # her card: correct her, or mark her as moved out
+    await sim.press("Moved out")
     await sim.press("Yes, moved out")
     await sim.press("Back")
     await sim.press("Visits a week")

@@ -160,6 +160,7 @@ async def test_a_member_moved_out_is_not_pre_ticked_and_a_crash_keeps_the_ticks(
     await sim.send("/edit R-01")
     await sim.press("Members")
     await sim.press("Anna")
+    await sim.press("Moved out")
     await sim.press("Yes, moved out")
     await sim.send("/cancel")
     await sim.send("/visit")
