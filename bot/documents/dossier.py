@@ -72,9 +72,12 @@ def family_section(pdf: Document, tr: Translator, record: FamilyRecord) -> None:
         )
     pdf.ln(2)
     pdf.heading(_("Members"), 11)
-    for member in family.members:
+    for member in family.everyone:
         year = "" if member.birth_year is None else f", {member.birth_year}"
-        pdf.paragraph(f"• {member.name} ({labels.name(tr, member.role)}{year})")
+        line = f"• {member.name} ({labels.name(tr, member.role)}{year})"
+        if member.left_on is not None:  # older visits and tasks name them: say who they were
+            line += " — " + _("moved out on {day}").format(day=day_text(member.left_on))
+        pdf.paragraph(line)
     pdf.ln(2)
 
 

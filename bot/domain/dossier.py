@@ -33,8 +33,8 @@ class FamilyRecord(BaseModel):
     made_on: date
 
     def member_name(self, member_id: int) -> str:
-        """A member's first name (or '?' for one no longer in the family)."""
-        return next((m.name for m in self.family.members if m.id == member_id), "?")
+        """A member's first name, one who moved out since too ('?' for an id not the family's)."""
+        return next((m.name for m in self.family.everyone if m.id == member_id), "?")
 
     def first_day(self) -> date:
         """When the work began: the contract, the plan or the first visit, whichever is first."""

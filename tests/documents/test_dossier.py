@@ -143,3 +143,19 @@ async def test_no_assessment_yet_is_said_plainly(services: Services) -> None:
 async def test_the_chart_is_a_png(services: Services) -> None:
     record = await services.dossiers.dossier(ASSISTANT, "R-01")
     assert family_chart(translator("pl"), record).startswith(b"\x89PNG")
+
+
+async def test_a_member_who_moved_out_is_named_at_the_visits_they_were_at(
+    services: Services,
+) -> None:
+    record = await services.dossiers.dossier(ASSISTANT, "R-01")
+    left = record.family.members[-1]
+    with time_machine.travel(NOW, tick=False):
+        await visit(services, ASSISTANT, record.family.id, date(2026, 11, 20), present=[left.id])
+        await services.family_edits.member_left(ASSISTANT, record.family.id, left.id)
+    record = await services.dossiers.dossier(ASSISTANT, "R-01")
+    assert left.id not in {m.id for m in record.family.members}
+    text = pdf_text(dossier_pdf(translator("en"), record))
+    assert f"Present: {left.name}" in text  # not "Present: ?"
+    assert f"{left.name} (" in text
+    assert "moved out on 01.12.2026" in text
