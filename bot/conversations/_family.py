@@ -17,7 +17,7 @@ from bot.conversations._table import Go, On, Outcome, Stage, Turn
 from bot.conversations.engine import Walk
 from bot.domain.drafts import FamilyDraft
 from bot.domain.errors import DomainError, NotAllowed, NotFound
-from bot.domain.family import Family
+from bot.domain.family import Family, normalise_code
 from bot.handlers.common import answer_press, no_families_text, show
 from bot.handlers.context import BotContext
 from bot.ui.callbacks import as_int, pressed_data
@@ -74,14 +74,20 @@ class FamilyPicker:
             return await take(turn, await families.open_family(turn.actor, family_id, self.audit))
 
         async def typed(turn: FamilyTurn) -> Outcome:
+            families = turn.services.families
+            code = normalise_code(turn.text)
+            # One the picker offers opens whatever its code looks like ("ABC" has no digit).
+            own = [f for f in await families.own_families(turn.actor) if f.code.upper() == code]
+            if own:
+                return await take(
+                    turn, await families.open_family(turn.actor, own[0].id, self.audit)
+                )
             if not any(c.isdigit() for c in turn.text):
                 # A name typed by mistake ("Anna") is not tried as a code: a refused code is
                 # kept in the access log, and no member's name may be.
                 raise DomainError("code_format")
             try:
-                family = await turn.services.families.open_by_code(
-                    turn.actor, turn.text, self.audit
-                )
+                family = await families.open_by_code(turn.actor, turn.text, self.audit)
             except (NotAllowed, NotFound) as refusal:
                 # A mistyped or foreign code is asked again with the reason: the walk goes on.
                 raise DomainError(refusal.code, **refusal.details) from None

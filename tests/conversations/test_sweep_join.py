@@ -178,3 +178,22 @@ async def test_a_code_differing_from_a_used_one_by_a_dash_or_a_zero_is_refused(
     codes = await harness.services.families.families.codes()
     assert sorted(codes) == ["R-01", "R-03", "R2"]
     assert harness.fake.errors == []
+
+
+async def test_a_letters_only_code_typed_at_a_family_picker_opens_that_family(
+    harness: BotHarness,
+) -> None:
+    sim = await harness.assistant(language_code="en")
+    await register_family(sim, code="ABC")  # a code without a digit is a code all the same
+    await register_family(sim)
+    await sim.send("/edit")
+    await sim.send("abc")
+    assert harness.fake.last_text(sim.chat_id).startswith("✏️ ABC\n")
+    await sim.press("Finish")
+    await sim.send("/edit")
+    await sim.send("Anna")  # still not tried as a code: not the assistant's, and no digit
+    assert harness.fake.last_text(sim.chat_id).startswith("A family code has 1–12 letters")
+    assert harness.db is not None
+    rows = await harness.db.fetch_all("SELECT detail FROM access_log")
+    assert all("ANNA" not in str(row["detail"]).upper() for row in rows)
+    assert harness.fake.errors == []
