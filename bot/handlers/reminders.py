@@ -34,6 +34,10 @@ async def reminder_pressed(update: Update, context: BotContext) -> None:
         if press.action == "done":
             await reminders.done(context.actor, outbox_id)
             note = tr.gettext("Done ✔")
+        elif press.action == "tomorrow" and await reminders.is_digest(context.actor, outbox_id):
+            # A digest sent before it lost this button: snoozed, it came beside tomorrow's own.
+            await reminders.done(context.actor, outbox_id)
+            note = tr.gettext("Tomorrow's digest will list what is still open ✔")
         else:
             until = await _snooze_until(context, press.action)
             await reminders.snooze(context.actor, outbox_id, until)

@@ -11,6 +11,7 @@ from datetime import datetime, time, timedelta
 
 from bot.domain.errors import DomainError, NotFound
 from bot.domain.people import Actor
+from bot.domain.reminders.kinds import ReminderKind
 from bot.domain.reminders.monitoring import MONITORING_KINDS
 from bot.domain.reminders.quiet import defer_for_quiet_hours
 from bot.domain.reminders.snapshots import AssistantPrefs
@@ -148,6 +149,10 @@ class ReminderService:
         if not await self.reminders.snooze(outbox_id, again.send_time):
             raise DomainError("reminder_closed")
         return await self.item(actor, outbox_id)
+
+    async def is_digest(self, actor: Actor, outbox_id: int) -> bool:
+        """Whether the actor's reminder is a morning digest."""
+        return (await self.item(actor, outbox_id)).kind is ReminderKind.DIGEST
 
     async def done(self, actor: Actor, outbox_id: int) -> OutboxItem:
         """The actor dealt with a reminder: a snoozed copy will not come (twice is fine)."""

@@ -383,3 +383,25 @@ async def test_a_snoozed_reminder_and_digest_show_the_code_the_family_has_now(
     assert len(again) == 2
     assert all("K-07" in text and "R-01" not in text for text in again), again
     assert harness.fake.errors == []
+
+
+async def test_an_older_digests_tomorrow_button_marks_it_done(harness: BotHarness) -> None:
+    """Digests sent before the button went still have it: tomorrow's digest is enough."""
+    with time_machine.travel(local(MONDAY, 9) - timedelta(days=3), tick=False):
+        sim = await harness.assistant(language_code="en")
+        await register_family(sim, members=(("Anna", "mother"),))
+        await tick(harness)
+    await tick_at(harness, local(MONDAY, 9))
+    digest = newest(harness, sim.chat_id, "Good morning")
+    outbox_id = button(digest, "1 h").split(":")[1]
+    with time_machine.travel(local(MONDAY, 9, 1), tick=False):
+        await sim.press_data(int(digest["message_id"]), f"rm:{outbox_id}:tomorrow:")
+    answers = [
+        c.params.get("text") for c in harness.fake.calls if c.method == "answerCallbackQuery"
+    ]
+    assert answers[-1] == "Tomorrow's digest will list what is still open ✔"
+    mark = len(harness.fake.calls)
+    await tick_at(harness, local(MONDAY + timedelta(days=1), 9))
+    mornings = [t for t in sent_since(harness, sim.chat_id, mark) if "Good morning" in t]
+    assert len(mornings) == 1  # Tuesday's own, not Monday's beside it
+    assert harness.fake.errors == []
