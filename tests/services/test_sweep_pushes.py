@@ -13,6 +13,7 @@ from bot.domain.lifecycle import CloseReason, Closure, ContactForm
 from bot.domain.people import Actor
 from bot.domain.plan import GoalStatus, TaskOwner
 from bot.domain.vocabulary import Area
+from bot.services.dispatcher import PER_CHAT_INTERVAL
 from tests.conversations.test_new_family import register_family
 from tests.reminders.test_reminder_job import tick
 from tests.support.harness import BotHarness
@@ -136,7 +137,10 @@ async def test_a_snoozed_assessment_contract_or_digest_goes_without_what_was_don
     harness: BotHarness,
 ) -> None:
     sim = await six_months_on(harness)
+    paced = harness.pacing.slept
     await tick_at(harness, local(MONDAY, 9))
+    # Three messages to one chat, a second apart (on the harness's pacing clock).
+    assert harness.pacing.slept - paced >= 2 * PER_CHAT_INTERVAL
     assessment = newest(harness, sim.chat_id, "The periodic assessment of")
     contract = newest(harness, sim.chat_id, "The contract with")
     digest = newest(harness, sim.chat_id, "Good morning")
