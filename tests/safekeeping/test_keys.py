@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -73,6 +75,35 @@ def key_file(tmp_path: Path, name: str, key: str) -> Path:
     return path
 
 
+Prepare = Callable[[Path, str | None], Path]
+
+
+@pytest.fixture(scope="module")
+def prepared(tmp_path_factory: pytest.TempPathFactory) -> Prepare:
+    """Copy a database the CLI migrated once per key, and its backup, into a test's folder.
+
+    The copy is `data/bot.sqlite3` (returned), from `python -m bot migrate`, and beside it
+    `b.sqlite3`, from `python -m bot backup`. Each CLI run takes 0.5-1 s (imports, SQLCipher's
+    key derivation): the tests that only need a migrated database to work on share one made
+    once per key instead of two runs each.
+    """
+    made: dict[str | None, Path] = {}
+
+    def prepare(tmp_path: Path, key: str | None) -> Path:
+        if key not in made:
+            folder = tmp_path_factory.mktemp("migrated")
+            env = {} if key is None else {"DATABASE_KEY": key}
+            assert run_bot(folder, "migrate", **env).returncode == 0
+            assert run_bot(folder, "backup", str(folder / "b.sqlite3"), **env).returncode == 0
+            made[key] = folder
+        # copytree and copy2 keep the modes the bot gave them (folder 700, files 600)
+        shutil.copytree(made[key] / "data", tmp_path / "data")
+        shutil.copy2(made[key] / "b.sqlite3", tmp_path / "b.sqlite3")
+        return tmp_path / "data" / "bot.sqlite3"
+
+    return prepare
+
+
 def test_the_key_file_is_read_and_its_newline_dropped(tmp_path: Path) -> None:
     path = key_file(tmp_path, "key", "from a file 'quoted'")
     settings = load_settings(_env_file=None, database_key_file=str(path))
@@ -109,24 +140,25 @@ def test_the_bot_opens_its_database_with_the_key_file(tmp_path: Path) -> None:
     assert run_bot(tmp_path, "migrate", DATABASE_KEY="file key").returncode == 0
 
 
-def test_a_wrong_key_or_a_key_against_a_plain_database_is_one_line(tmp_path: Path) -> None:
-    assert run_bot(tmp_path, "migrate", DATABASE_KEY="right").returncode == 0
+def test_a_wrong_key_or_a_key_against_a_plain_database_is_one_line(
+    tmp_path: Path, prepared: Prepare
+) -> None:
+    prepared(tmp_path, "k")
     line = one_line_error(run_bot(tmp_path, "migrate", DATABASE_KEY="Mistyped-K3y"))
     assert "the key is wrong" in line
     assert "Mistyped-K3y" not in line
     line = one_line_error(run_bot(tmp_path, "migrate"))
     assert "no key is set" in line
-    plain = tmp_path / "plain"
-    plain.mkdir(mode=0o700)
-    env = {"DATABASE_PATH": str(plain / "bot.sqlite3")}
-    assert run_bot(tmp_path, "migrate", **env).returncode == 0
+    plain = prepared(tmp_path / "plain", None)
+    env = {"DATABASE_PATH": str(plain)}
     line = one_line_error(run_bot(tmp_path, "migrate", DATABASE_KEY="k", **env))
     assert "python -m bot encrypt" in line
 
 
-def test_encrypt_turns_a_plain_database_into_an_encrypted_one(tmp_path: Path) -> None:
-    database = tmp_path / "data" / "bot.sqlite3"
-    assert run_bot(tmp_path, "migrate").returncode == 0
+def test_encrypt_turns_a_plain_database_into_an_encrypted_one(
+    tmp_path: Path, prepared: Prepare
+) -> None:
+    database = prepared(tmp_path, None)
     write_secret(database, None)
     assert SECRET.encode() in database.read_bytes()
     assert "set the new key" in one_line_error(run_bot(tmp_path, "encrypt"))  # no key given yet
@@ -143,31 +175,27 @@ def test_encrypt_turns_a_plain_database_into_an_encrypted_one(tmp_path: Path) ->
     assert run_bot(tmp_path, "migrate", DATABASE_KEY="new key").returncode == 0
 
 
-def test_rekey_changes_the_key(tmp_path: Path) -> None:
-    database = tmp_path / "data" / "bot.sqlite3"
-    assert run_bot(tmp_path, "migrate", DATABASE_KEY="old").returncode == 0
-    write_secret(database, "old")
+def test_rekey_changes_the_key(tmp_path: Path, prepared: Prepare) -> None:
+    database = prepared(tmp_path, "k")
+    write_secret(database, "k")
     new = key_file(tmp_path, "new", "new 'key'")
-    done = run_bot(tmp_path, "rekey", "--new-key-file", str(new), DATABASE_KEY="old")
+    done = run_bot(tmp_path, "rekey", "--new-key-file", str(new), DATABASE_KEY="k")
     assert done.returncode == 0, done.stderr
     assert read_secret(database, "new 'key'") == SECRET
-    assert "the key is wrong" in one_line_error(run_bot(tmp_path, "migrate", DATABASE_KEY="old"))
+    assert "the key is wrong" in one_line_error(run_bot(tmp_path, "migrate", DATABASE_KEY="k"))
     assert run_bot(tmp_path, "migrate", DATABASE_KEY_FILE=str(new)).returncode == 0
-    wrong = run_bot(tmp_path, "rekey", "--new-key-file", str(new), DATABASE_KEY="old")
+    wrong = run_bot(tmp_path, "rekey", "--new-key-file", str(new), DATABASE_KEY="k")
     assert "does not open" in one_line_error(wrong)
     assert read_secret(database, "new 'key'") == SECRET
 
 
-def test_restore_refuses_a_backup_with_another_key_and_replaces_nothing(tmp_path: Path) -> None:
-    database = tmp_path / "data" / "bot.sqlite3"
-    assert run_bot(tmp_path, "migrate", DATABASE_KEY="live").returncode == 0
-    write_secret(database, "live")
+def test_restore_refuses_a_backup_with_another_key_and_replaces_nothing(
+    tmp_path: Path, prepared: Prepare
+) -> None:
+    database = prepared(tmp_path, "k")
+    write_secret(database, "k")
     backup = tmp_path / "backups" / "other.sqlite3"
-    other = tmp_path / "other" / "bot.sqlite3"
-    assert (
-        run_bot(tmp_path, "migrate", DATABASE_KEY="other", DATABASE_PATH=str(other)).returncode
-        == 0
-    )
+    other = tmp_path / "other" / "bot.sqlite3"  # backup migrates the new database first
     assert (
         run_bot(
             tmp_path, "backup", str(backup), DATABASE_KEY="other", DATABASE_PATH=str(other)
@@ -175,15 +203,16 @@ def test_restore_refuses_a_backup_with_another_key_and_replaces_nothing(tmp_path
         == 0
     )
     before = database.read_bytes()
-    line = one_line_error(run_bot(tmp_path, "restore", str(backup), DATABASE_KEY="live"))
+    line = one_line_error(run_bot(tmp_path, "restore", str(backup), DATABASE_KEY="k"))
     assert "nothing was replaced" in line
     assert database.read_bytes() == before
     assert sorted(p.name for p in database.parent.iterdir()) == ["bot.sqlite3"]
 
 
-def test_restore_puts_a_checked_backup_back_and_keeps_the_old_database(tmp_path: Path) -> None:
-    database = tmp_path / "data" / "bot.sqlite3"
-    assert run_bot(tmp_path, "migrate", DATABASE_KEY="k").returncode == 0
+def test_restore_puts_a_checked_backup_back_and_keeps_the_old_database(
+    tmp_path: Path, prepared: Prepare
+) -> None:
+    database = prepared(tmp_path, "k")
     write_secret(database, "k")
     backup = tmp_path / "backups" / "good.sqlite3"
     assert run_bot(tmp_path, "backup", str(backup), DATABASE_KEY="k").returncode == 0
@@ -206,9 +235,8 @@ def test_restore_puts_a_checked_backup_back_and_keeps_the_old_database(tmp_path:
     assert elsewhere.parent.stat().st_mode & 0o777 == 0o700
 
 
-def test_restore_refuses_a_damaged_backup(tmp_path: Path) -> None:
-    database = tmp_path / "data" / "bot.sqlite3"
-    assert run_bot(tmp_path, "migrate").returncode == 0
+def test_restore_refuses_a_damaged_backup(tmp_path: Path, prepared: Prepare) -> None:
+    database = prepared(tmp_path, None)
     before = database.read_bytes()
     broken = tmp_path / "broken.sqlite3"
     broken.write_bytes(b"SQLite format 3\x00" + b"\x00" * 100)
@@ -218,13 +246,11 @@ def test_restore_refuses_a_damaged_backup(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("command", ["encrypt", "rekey", "restore"])
-def test_nothing_is_done_under_a_running_bot(tmp_path: Path, command: str) -> None:
-    database = tmp_path / "data" / "bot.sqlite3"
+def test_nothing_is_done_under_a_running_bot(
+    tmp_path: Path, command: str, prepared: Prepare
+) -> None:
     key = None if command == "encrypt" else "k"
-    env = {} if key is None else {"DATABASE_KEY": key}
-    assert run_bot(tmp_path, "migrate", **env).returncode == 0
-    backup = tmp_path / "b.sqlite3"
-    assert run_bot(tmp_path, "backup", str(backup), **env).returncode == 0
+    database, args = _prepared(tmp_path, command, prepared)
     conn = copies.connect(database, key)
     conn.execute(  # the minute tick of a bot running right now
         "INSERT INTO scheduler_state (id, last_tick_at) VALUES (1, ?)",
@@ -232,36 +258,28 @@ def test_nothing_is_done_under_a_running_bot(tmp_path: Path, command: str) -> No
     )
     conn.close()
     before = database.read_bytes()
-    new = key_file(tmp_path, "new", "n")
-    args = {
-        "encrypt": ["encrypt"],
-        "rekey": ["rekey", "--new-key-file", str(new)],
-        "restore": ["restore", str(backup)],
-    }[command]
     line = one_line_error(run_bot(tmp_path, *args, DATABASE_KEY="k"))
     assert "stop it first" in line
     assert database.read_bytes() == before
 
 
-def _prepared(tmp_path: Path, command: str) -> tuple[Path, list[str]]:
+def _prepared(tmp_path: Path, command: str, prepared: Prepare) -> tuple[Path, list[str]]:
     """A migrated database (with a backup for restore) and the command's arguments."""
-    key = None if command == "encrypt" else "k"
-    env = {} if key is None else {"DATABASE_KEY": key}
-    assert run_bot(tmp_path, "migrate", **env).returncode == 0
-    backup = tmp_path / "b.sqlite3"
-    assert run_bot(tmp_path, "backup", str(backup), **env).returncode == 0
+    database = prepared(tmp_path, None if command == "encrypt" else "k")
     new = key_file(tmp_path, "new", "n")
     args = {
         "encrypt": ["encrypt"],
         "rekey": ["rekey", "--new-key-file", str(new)],
-        "restore": ["restore", str(backup)],
+        "restore": ["restore", str(tmp_path / "b.sqlite3")],
     }[command]
-    return tmp_path / "data" / "bot.sqlite3", args
+    return database, args
 
 
 @pytest.mark.parametrize("command", ["encrypt", "rekey", "restore"])
-def test_nothing_is_done_under_a_bot_just_started(tmp_path: Path, command: str) -> None:
-    database, args = _prepared(tmp_path, command)
+def test_nothing_is_done_under_a_bot_just_started(
+    tmp_path: Path, command: str, prepared: Prepare
+) -> None:
+    database, args = _prepared(tmp_path, command, prepared)
     before = database.read_bytes()
     lock = running.hold(database)  # a bot started a moment ago: no minute tick yet
     try:
@@ -274,8 +292,10 @@ def test_nothing_is_done_under_a_bot_just_started(tmp_path: Path, command: str) 
 
 
 @pytest.mark.parametrize("command", ["encrypt", "rekey", "restore"])
-def test_a_bot_just_stopped_does_not_block_the_work(tmp_path: Path, command: str) -> None:
-    database, args = _prepared(tmp_path, command)
+def test_a_bot_just_stopped_does_not_block_the_work(
+    tmp_path: Path, command: str, prepared: Prepare
+) -> None:
+    database, args = _prepared(tmp_path, command, prepared)
     running.release(running.hold(database))  # it ran and stopped, its tick a second ago
     conn = copies.connect(database, None if command == "encrypt" else "k")
     conn.execute(
@@ -288,8 +308,10 @@ def test_a_bot_just_stopped_does_not_block_the_work(tmp_path: Path, command: str
 
 
 @pytest.mark.parametrize("command", ["backup", "audit", "export-family"])
-def test_a_file_that_cannot_be_written_is_one_line(tmp_path: Path, command: str) -> None:
-    assert run_bot(tmp_path, "migrate", DATABASE_KEY="k").returncode == 0
+def test_a_file_that_cannot_be_written_is_one_line(
+    tmp_path: Path, command: str, prepared: Prepare
+) -> None:
+    prepared(tmp_path, "k")
     (tmp_path / "a-file").write_text("not a folder")
     target = str(tmp_path / "a-file" / "out")
     args = {
