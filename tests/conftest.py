@@ -15,6 +15,7 @@ from hypothesis import settings as hypothesis_settings
 
 from bot.config import Settings, load_settings
 from bot.storage.db import Database
+from bot.storage.files import new_private_file, private_folder
 from tests.support.harness import ADMIN_ID, BotHarness
 
 # Machines here are shared and noisy: no per-example time limit (speed lives in benchmarks/).
@@ -33,9 +34,39 @@ def settings(tmp_path: Path) -> Settings:
     )
 
 
+@pytest.fixture(scope="session")
+def migrated(tmp_path_factory: pytest.TempPathFactory) -> dict[str | None, Path]:
+    """Databases migrated once per process (by key), which `db` and `harness` start from."""
+    return {None: tmp_path_factory.mktemp("migrated") / "bot.sqlite3"}
+
+
+async def place_migrated(settings: Settings, migrated: dict[str | None, Path]) -> None:
+    """Put a copy of a freshly migrated database where the settings point.
+
+    Migrating a new file commits every migration, each waiting for the disk: 30 ms a test,
+    half a minute over the suite. The migrations run once (the same code, into an empty
+    file of their own); each test gets a private copy of the result, and Database.open and
+    migrate() still run on it as on any database of a bot started again.
+    """
+    key = settings.key()
+    if key not in migrated:
+        migrated[key] = migrated[None].with_name(f"keyed-{len(migrated)}.sqlite3")
+    template = migrated[key]
+    if not template.exists():
+        database = await Database.open(template, key)
+        await database.migrate()
+        await database.close()
+        # closed cleanly, so the whole database is in the one file (no -wal to copy along)
+        assert not template.with_name(f"{template.name}-wal").exists()
+    private_folder(settings.database_path.parent)
+    new_private_file(settings.database_path)
+    settings.database_path.write_bytes(template.read_bytes())
+
+
 @pytest.fixture
-async def db(settings: Settings) -> AsyncIterator[Database]:
+async def db(settings: Settings, migrated: dict[str | None, Path]) -> AsyncIterator[Database]:
     """A migrated database on a real file."""
+    await place_migrated(settings, migrated)
     database = await Database.open(settings.database_path, settings.key())
     await database.migrate()
     yield database
@@ -43,8 +74,11 @@ async def db(settings: Settings) -> AsyncIterator[Database]:
 
 
 @pytest.fixture
-async def harness(settings: Settings) -> AsyncIterator[BotHarness]:
+async def harness(
+    settings: Settings, migrated: dict[str | None, Path]
+) -> AsyncIterator[BotHarness]:
     """A running bot (not polling) fed with real Updates through the fake Telegram."""
+    await place_migrated(settings, migrated)
     bot = BotHarness(settings)
     await bot.start()
     yield bot
