@@ -36,7 +36,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy --strict bot
 
 pytest: $(STAMP)
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n 2
 
 test: lint typecheck pytest
 
