@@ -113,10 +113,13 @@ def edit_question(
     head = f"✏️ <b>{esc(family.code)}</b>\n"
     back = [b(_("⬅ Back"), "back")]
     if step is EditStep.MENU:
+        contract = [b(_("Renew the contract"), "contract")]
+        if family.contract_signed_on or family.contract_valid_until:  # none yet: renew records one
+            contract.append(b(_("Correct contract dates"), "dates"))
         rows = [
             [b(_("Label"), "label"), b(_("Members"), "members")],
             [b(_("Visits a week"), "visits"), b(_("Code"), "code")],
-            [b(_("Renew the contract"), "contract"), b(_("Correct contract dates"), "dates")],
+            contract,
         ]
         text = head + "\n".join(_facts(tr, family)) + "\n\n" + _("What do you change?")
         return text, Keyboard([*rows, finish])

@@ -396,3 +396,19 @@ async def test_a_family_closed_meanwhile_takes_no_correction(harness: BotHarness
     await sim.send("Ania")
     assert "The work with R-01 is closed" in _last(harness, sim)
     assert (await _get(harness, family_id)).members[0].name == "Anna"
+
+
+async def test_a_family_without_a_contract_is_offered_no_correction(harness: BotHarness) -> None:
+    """Nothing to correct: Renew records the first contract (a forged press says so)."""
+    sim = await harness.assistant(language_code="en")
+    actor = await _services(harness).membership.actor(sim.user_id)
+    members = [Member(name="Anna", role=MemberRole.MOTHER)]
+    await _services(harness).families.register(actor, NewFamily(code="R-02", members=members))
+    await sim.send("/edit R-02")
+    assert "Renew the contract" in _buttons(harness, sim)
+    assert "Correct contract dates" not in _buttons(harness, sim)
+    message_id, data = harness.fake.button(sim.chat_id, "Renew the contract")
+    await sim.press_data(message_id, data.replace(":contract:", ":dates:"))
+    assert _last(harness, sim).startswith("There is no contract to correct yet")
+    assert "What do you change?" in _last(harness, sim)
+    assert harness.fake.errors == []
