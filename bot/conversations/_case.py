@@ -17,7 +17,7 @@ from bot.conversations._family import FamilyDraftT, nothing_to_pick
 from bot.conversations._table import Go, On, Outcome, Stage, Turn
 from bot.conversations.engine import Walk
 from bot.domain.errors import DomainError, NotFound
-from bot.domain.family import Family
+from bot.domain.family import Family, normalise_code
 from bot.domain.people import Actor
 from bot.handlers.common import answer_press
 from bot.handlers.context import BotContext
@@ -50,8 +50,7 @@ class ClosedPicker:
     def stage(self) -> Stage:
         """The picker's step: a family (the service checks it is the actor's), or a page."""
 
-        async def picked(turn: Turn[Any, Any]) -> Outcome:
-            family_id = as_int(turn.arg)
+        async def take(turn: Turn[Any, Any], family_id: int | None) -> Outcome:
             if family_id is None:
                 raise NotFound()
             family = await turn.services.families.open_family(
@@ -60,8 +59,22 @@ class ClosedPicker:
             turn.draft.family_id = family.id
             return Go(self.then)
 
+        async def picked(turn: Turn[Any, Any]) -> Outcome:
+            return await take(turn, as_int(turn.arg))
+
+        async def typed(turn: Turn[Any, Any]) -> Outcome:
+            # Only the families offered here: nothing typed is looked up beyond them (so never
+            # logged), and one not offered is not closed, or not monitored, for this walk.
+            code = normalise_code(turn.text)
+            offered = await self.offered(turn.services, turn.actor)
+            found = next((f.id for f in offered if f.code.upper() == code), None)
+            if found is None:
+                raise DomainError("code_not_offered")
+            return await take(turn, found)
+
         return Stage(
-            {"fam": On(picked, (self.then,), "family"), "page": On(_page, (), "◀ ▶ page")}
+            {"fam": On(picked, (self.then,), "family"), "page": On(_page, (), "◀ ▶ page")},
+            typed=On(typed, (self.then,), "typed code"),
         )
 
     async def choices(self, turn: Turn[Any, Any]) -> tuple[list[Family], Family | None]:

@@ -106,3 +106,20 @@ async def test_a_coordinator_holding_no_family_is_told_how_to_read_one(
         await boss.send(command)
         _said_alone(harness, boss, told, command)
     assert harness.fake.errors == []
+
+
+async def test_a_code_typed_at_the_closed_families_picker_opens_one_offered(
+    harness: BotHarness,
+) -> None:
+    sim, _family_id = await _with_family(harness)
+    await close_r01(sim)
+    await sim.send("/reopen")
+    await sim.send("R-09")  # not offered here: no lookup, the picker again with the reason
+    assert harness.fake.last_text(sim.chat_id).startswith(
+        "None of the families here has that code: press one of the buttons."
+    )
+    assert "Which closed family" in harness.fake.last_text(sim.chat_id)
+    await sim.send("r-01")
+    assert "R-01" in harness.fake.last_text(sim.chat_id)
+    assert "Which closed family" not in harness.fake.last_text(sim.chat_id)
+    assert harness.fake.errors == []
