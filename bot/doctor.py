@@ -31,6 +31,7 @@ from bot.storage.reminders import ReminderRepository
 from bot.storage.running import BotRunning, refuse_if_running
 
 TICK_LATE_AFTER = timedelta(seconds=5 * TICK_SECONDS)  # five missed minutes: not running
+KEY_MIN_LENGTH = 16  # characters; the README's own examples are 44 (`openssl rand -base64 32`)
 TELEGRAM_TIMEOUT = 10.0  # seconds; doctor must answer even when the network does not
 PRIVATE_BITS = stat.S_IRWXG | stat.S_IRWXO
 BACKUP_LATE_AFTER = BACKUP_EVERY + timedelta(hours=2)  # the day, the hourly check, a retry
@@ -148,6 +149,16 @@ class Doctor:
             )
         else:
             where = "DATABASE_KEY_FILE" if settings.database_key_file else "DATABASE_KEY"
+            length = len(settings.key() or "")
+            if length < KEY_MIN_LENGTH:
+                self._add(
+                    "encryption",
+                    False,
+                    f"{where} is set but only {length} characters long: a short key is guessed "
+                    f"from a copy of the file; use at least {KEY_MIN_LENGTH} random characters "
+                    "(`openssl rand -base64 32`) and change it with `python -m bot rekey`",
+                )
+                return
             self._add("encryption", True, f"{where} is set (SQLCipher)")
 
     def _data_folder(self, database: Path) -> None:

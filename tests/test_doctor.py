@@ -149,6 +149,18 @@ async def test_a_wrong_key_is_a_problem_and_the_key_is_not_shown(
     assert_no_secrets(report, api.token, KEY, wrong)
 
 
+async def test_a_short_key_is_a_problem(api: LocalBotApi, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    short = "Zofia2026!"
+    await installed(data, key=short)
+    report = await doctor(environment(api, data, DATABASE_KEY=short), tmp_path)
+    assert report.status("encryption") == "PROBLEM"
+    assert "only 10 characters long" in report.lines["encryption"]
+    assert "python -m bot rekey" in report.lines["encryption"]
+    assert report.status("database") == "OK"  # it opens: only its length is the problem
+    assert_no_secrets(report, api.token, short)
+
+
 async def test_a_world_readable_folder_is_a_problem(api: LocalBotApi, tmp_path: Path) -> None:
     data = tmp_path / "data"
     await installed(data)
