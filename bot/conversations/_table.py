@@ -47,6 +47,9 @@ class End:
 
     text: str
     markup: InlineKeyboardMarkup | None = None  # e.g. the 📄 document of what was saved
+    # The text shows more than codes (a typed note shown back): it leaves the chat
+    # CHAT_CLEANUP_MINUTES later, like a sensitive answer, instead of staying.
+    sensitive: bool = False
 
 
 @dataclass(frozen=True)

@@ -197,6 +197,20 @@ async def put_question(
     await _walk_messages(update, context, token, None if message_id == remembered else message_id)
 
 
+async def remove_closing_later(
+    update: Update, context: BotContext, message_id: int | None
+) -> None:
+    """A walk's closing text that shows more than codes leaves the chat like a sensitive answer."""
+    chat = update.effective_chat
+    if chat is None or message_id is None:
+        return
+    pressed = update.callback_query.message if update.callback_query else None
+    sent_at = pressed.date if pressed and pressed.message_id == message_id else None
+    when = (sent_at or context.services.clock.now()).astimezone(UTC)
+    shown = ShownMessage(chat.id, message_id, MessageKind.TEXT, when)
+    await context.services.chat_cleanup.answer_shown([shown], context.tr.locale)
+
+
 def _token_of(record: object) -> str | None:
     """The draft token of a stored walk record, read raw (also from an unreadable draft)."""
     draft = record.get("draft") if isinstance(record, dict) else None

@@ -24,13 +24,13 @@ from bot.domain.errors import DomainError, Settled
 from bot.domain.when import parse_when
 from bot.handlers.common import answer_press, show
 from bot.handlers.context import BotContext
-from bot.i18n import N_
+from bot.i18n import N_, Translator
 from bot.reminders.sender import OUTCOME_PREFIX
 from bot.ui import labels
 from bot.ui.agenda_views import MOVE_PREFIX
 from bot.ui.appointment_change_questions import PREFIX, WHEN_FORMAT, change_question
 from bot.ui.callbacks import as_int, pressed_data
-from bot.ui.text import esc
+from bot.ui.text import MESSAGE_LIMIT, esc, telegram_length
 
 NAME = "appointment_change"
 ChangeTurn = Turn[ChangeDraft, Step]
@@ -93,10 +93,34 @@ async def _typed_when(turn: ChangeTurn) -> Outcome:
 
 
 async def _typed_note(turn: ChangeTurn) -> Outcome:
-    """The outcome note, within its limit; then it is saved."""
+    """The outcome note, within its limit; then it is saved.
+
+    Moved to a later date while the note was typed, the appointment takes no outcome yet:
+    the walk ends, and as its end removes the typed note from the chat, the closing text
+    shows it back to be copied (and leaves the chat later, like a sensitive answer).
+    """
     if len(turn.text) > OUTCOME_MAX:
         raise DomainError("text_too_long", limit=OUTCOME_MAX, length=len(turn.text))
-    return await _record(turn, turn.text)
+    try:
+        return await _record(turn, turn.text)
+    except Settled as error:
+        if error.code != "appointment_not_yet":
+            raise
+        return _note_kept(turn.tr, turn.text)
+
+
+def _note_kept(tr: Translator, note: str) -> End:
+    """The note not saved because the appointment was moved ahead: why, and the note to copy."""
+    why = tr.gettext(
+        "⏳ Not saved: the appointment was moved and has not started yet. "
+        "Here is your note, to copy and send once it has taken place:"
+    )
+    head = f"{esc(why)}\n\n"
+    # Telegram counts the text it shows (entities parsed) in UTF-16 units, two at most a
+    # character: cut the plain note to what fits, then escape it.
+    room = (MESSAGE_LIMIT - telegram_length(why) - len("\n\n")) // 2
+    kept = note if len(note) <= room else note[: room - 1].rstrip() + "…"
+    return End(head + esc(kept), sensitive=True)
 
 
 # --- saving ---------------------------------------------------------------------------------
@@ -139,7 +163,7 @@ TABLE: dict[Step, Stage] = {
     ),
     S.NOTE: Stage(
         {"skip": On(_skip, (None,), "Skip — outcome saved")},
-        typed=On(_typed_note, (None,), "typed note — outcome saved"),
+        typed=On(_typed_note, (None,), "typed note — outcome saved (or, moved ahead, shown back)"),
     ),
 }
 

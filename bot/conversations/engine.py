@@ -50,6 +50,7 @@ from bot.conversations._walk_chat import (
     ask_to_abandon,
     live_question,
     put_question,
+    remove_closing_later,
 )
 from bot.domain.drafts import ItemsDraft
 from bot.domain.errors import DomainError, NotAllowed, NotFound, Settled
@@ -275,11 +276,13 @@ class Walk(Generic[DraftT, StepT]):
         context: BotContext,
         text: str,
         markup: InlineKeyboardMarkup | None = None,
+        *,
+        sensitive: bool = False,
     ) -> None:
         """Drop the draft and show the closing text (and its buttons) in place of the question.
 
         The walk's typed texts and question copies then leave the chat; the closing text, with
-        codes only, stays.
+        codes only, stays (a `sensitive` one leaves CHAT_CLEANUP_MINUTES later).
         """
         query = update.callback_query
         if query is None or query.message is None:  # the closing text comes below: strip above
@@ -288,7 +291,10 @@ class Walk(Generic[DraftT, StepT]):
         token = _token_of(record)
         if token is not None:  # the text that ended it (a last typed answer) goes with it
             await _walk_messages(update, context, token, None)
-        _walk_over(context, record, await show(update, context, text, markup))
+        shown = await show(update, context, text, markup)
+        if sensitive:  # remembered apart from the walk's messages: not kept for good below
+            await remove_closing_later(update, context, shown)
+        _walk_over(context, record, None if sensitive else shown)
         await _main_menu_once(update, context)
 
     async def refuse(
@@ -320,7 +326,9 @@ class Walk(Generic[DraftT, StepT]):
             return
         if isinstance(outcome, End):
             self._check_move(turn.step, None, on.to)
-            await self.end(update, context, outcome.text, outcome.markup)
+            await self.end(
+                update, context, outcome.text, outcome.markup, sensitive=outcome.sensitive
+            )
             return
         if outcome.step not in on.to and outcome.step != turn.step:
             # A forged press can drive an action where the table does not go: ask again.

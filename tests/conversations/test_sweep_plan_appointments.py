@@ -6,11 +6,15 @@ a date goes) and as the coordinator would (reading, never changing).
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
+from types import SimpleNamespace
 
+import pytest
 import time_machine
 
 from bot.domain.appointment import AppointmentStatus
+from bot.reminders.chat_cleanup import cleanup_tick
 from tests.conversations.test_case_walks import close_r01
 from tests.conversations.test_forged_callbacks import outcome_asked, status
 from tests.conversations.test_new_family import register_family
@@ -177,9 +181,43 @@ async def test_a_move_while_the_note_is_asked_ends_the_walk_saying_why(
         later = card.appointment.starts_at + timedelta(days=1)
         await harness.services.appointments.move(actor, int(appointment), later)  # elsewhere
         await sim.send("Nobody came")
-        assert harness.fake.last_text(sim.chat_id) == (
-            "This appointment has not started yet. Move or cancel it instead."
+        assert harness.fake.last_text(sim.chat_id).startswith(
+            "⏳ Not saved: the appointment was moved and has not started yet."
         )
         await sim.send("Nobody came")  # the walk is over, not asking again
         assert "did not understand" in harness.fake.last_text(sim.chat_id)
+    assert harness.fake.errors == []
+
+
+async def test_a_note_typed_while_the_appointment_was_moved_ahead_is_shown_back(
+    harness: BotHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)  # the level the bot runs at (bot/__main__.py)
+    sim, reminder, appointment = await outcome_asked(harness)
+    with time_machine.travel(AFTER, tick=True):
+        await sim.press_data(reminder, f"ao:{appointment}:attended:")
+        assert harness.services is not None
+        actor = await harness.services.membership.actor(sim.user_id)
+        card = await harness.services.appointments.get(actor, int(appointment))
+        later = card.appointment.starts_at + timedelta(days=1)
+        await harness.services.appointments.move(actor, int(appointment), later)  # elsewhere
+        note = "Judge <b>Nowak</b> & the mother: next hearing\nin March"
+        await sim.send(note)
+        why = (
+            "⏳ Not saved: the appointment was moved and has not started yet. Here is your "
+            "note, to copy and send once it has taken place:\n\n"
+        )
+        assert harness.fake.last_text(sim.chat_id) == why + note  # as the assistant reads it
+        closing = harness.fake.sent(sim.chat_id)[-1]
+        assert closing.params["text"] == why + (  # as sent: escaped, its line break kept
+            "Judge &lt;b&gt;Nowak&lt;/b&gt; &amp; the mother: next hearing\nin March"
+        )
+        assert await status(harness, sim) == (AppointmentStatus.SCHEDULED, "")
+        shown = harness.fake.chat_texts(sim.chat_id)
+        assert [text for text in shown if "Nowak" in text] == [why + note]  # the typed one went
+    with time_machine.travel(AFTER + timedelta(minutes=31), tick=True):
+        await cleanup_tick(SimpleNamespace(application=harness.app))
+        # It shows the note, not codes only: it leaves like a sensitive answer, not staying.
+        assert not any("Nowak" in text for text in harness.fake.chat_texts(sim.chat_id))
+    assert "Nowak" not in caplog.text
     assert harness.fake.errors == []
