@@ -11,7 +11,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler
 
 from bot.conversations._table import End, Go, On, Outcome, Question, Stage, Turn
-from bot.conversations.engine import Walk, new_token, stale
+from bot.conversations.engine import Walk, stale
 from bot.domain.appointment import (
     OUTCOME_MAX,
     OUTCOME_STATUSES,
@@ -20,6 +20,7 @@ from bot.domain.appointment import (
     check_start,
 )
 from bot.domain.appointment_change_steps import ChangeDraft, Step, first_step
+from bot.domain.drafts import new_token
 from bot.domain.errors import DomainError, Settled
 from bot.domain.when import parse_when
 from bot.handlers.common import answer_press, show

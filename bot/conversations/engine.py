@@ -18,7 +18,6 @@ a restart resumes the same step.
 from __future__ import annotations
 
 import logging
-import secrets
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import KW_ONLY, dataclass, field
 from enum import StrEnum
@@ -52,7 +51,7 @@ from bot.conversations._walk_chat import (
     put_question,
     remove_closing_later,
 )
-from bot.domain.drafts import ItemsDraft
+from bot.domain.drafts import new_token
 from bot.domain.errors import DomainError, NotAllowed, NotFound, Settled
 from bot.domain.visit import clean_text
 from bot.handlers.common import answer_press, answer_press_soon, show
@@ -67,20 +66,6 @@ from bot.ui.text import esc
 log = logging.getLogger(__name__)
 
 _WALKS: dict[str, Walk[Any, Any]] = {}
-
-
-def new_token() -> str:
-    """A random token tying buttons to one draft, and the saved record to the draft.
-
-    Saved visits, families, appointments and assessments keep it as a unique key, so it is
-    long enough (64 bits) that two drafts never share one.
-    """
-    return secrets.token_hex(8)
-
-
-def next_item(draft: ItemsDraft) -> None:
-    """After a walk saved an item: the next item it saves gets a token of its own."""
-    draft.item = new_token()
 
 
 Handler = BaseHandler[Update, BotContext, Any]

@@ -16,8 +16,9 @@ from bot.commands import names
 from bot.conversations._family import FamilyPicker
 from bot.conversations._plan_walks import item_saved
 from bot.conversations._table import End, Go, On, Outcome, Question, Stage, Turn, moves, skips
-from bot.conversations.engine import Walk, next_item
+from bot.conversations.engine import Walk
 from bot.domain.day_words import span_after
+from bot.domain.drafts import next_item
 from bot.domain.errors import DomainError, NotFound
 from bot.domain.goal_steps import GoalDraft, Step
 from bot.domain.parsing import YearPreference, parse_date

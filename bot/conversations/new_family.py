@@ -11,8 +11,9 @@ from telegram.ext import CommandHandler
 
 from bot.commands import names
 from bot.conversations._table import End, Go, On, Outcome, Question, Stage, Turn, moves, skips
-from bot.conversations.engine import Walk, new_token
+from bot.conversations.engine import Walk
 from bot.domain.day_words import contract_span_after
+from bot.domain.drafts import new_token
 from bot.domain.errors import DomainError
 from bot.domain.family import (
     MEMBERS_MAX,

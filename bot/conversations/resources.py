@@ -12,8 +12,7 @@ from bot.commands import names
 from bot.conversations._family import FamilyPicker, family_of
 from bot.conversations._plan_walks import PlanWalk, entry, item_saved
 from bot.conversations._table import Go, On, Outcome, Question, Stage, Turn
-from bot.conversations.engine import next_item
-from bot.domain.drafts import ItemsDraft
+from bot.domain.drafts import ItemsDraft, next_item
 from bot.domain.errors import DomainError, NotFound
 from bot.domain.plan_walks import ResourcesStep
 from bot.i18n import N_

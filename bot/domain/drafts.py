@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from pydantic import BaseModel
 
 
@@ -31,3 +33,17 @@ class ItemsDraft(FamilyDraft):
     def item_token(self) -> str:
         """The token the next saved item carries."""
         return self.item or self.token
+
+
+def new_token() -> str:
+    """A random token tying buttons to one draft, and the saved record to the draft.
+
+    Saved visits, families, appointments and assessments keep it as a unique key, so it is
+    long enough (64 bits) that two drafts never share one.
+    """
+    return secrets.token_hex(8)
+
+
+def next_item(draft: ItemsDraft) -> None:
+    """After a walk saved an item: the next item it saves gets a token of its own."""
+    draft.item = new_token()
