@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 
 from tests.conversations.test_new_family import register_family
+from tests.handlers.test_team import coordinator
 from tests.support.harness import BotHarness
 from tests.support.updates import UserSim
 
@@ -103,11 +104,8 @@ def own_menu(harness: BotHarness, user_id: int) -> list[str] | None:
 async def test_the_menu_of_a_coordinator_and_an_admin_follows_their_language(
     harness: BotHarness,
 ) -> None:
+    boss = await coordinator(harness, first_name="Ola")
     admin = await harness.admin()
-    await admin.send("/invite coordinator")
-    code = harness.fake.last_text(admin.chat_id).split("/start ")[-1].strip()
-    boss = harness.user(3001, language_code="en", first_name="Ola")
-    await boss.send(f"/start {code}")
     assert {"visit", "team"} <= set(own_menu(harness, boss.user_id) or [])
     for person, ours in ((boss, {"wizyta", "zespol"}), (admin, {"wizyta", "zaproszenie"})):
         await person.send("/lang")
@@ -130,11 +128,8 @@ async def test_the_menu_of_a_coordinator_and_an_admin_follows_their_language(
 async def test_a_coordinator_who_left_and_comes_back_as_an_assistant_has_no_team_menu(
     harness: BotHarness,
 ) -> None:
+    boss = await coordinator(harness, first_name="Ola")
     admin = await harness.admin()
-    await admin.send("/invite coordinator")
-    code = harness.fake.last_text(admin.chat_id).split("/start ")[-1].strip()
-    boss = harness.user(3001, language_code="en", first_name="Ola")
-    await boss.send(f"/start {code}")
     assert "team" in (own_menu(harness, boss.user_id) or [])
     await admin.send("/team")
     await admin.press("People and roles")

@@ -29,7 +29,9 @@ def frozen_clock() -> Iterator[None]:
         yield
 
 
-async def coordinator(harness: BotHarness, user_id: int = 3001) -> UserSim:
+async def coordinator(
+    harness: BotHarness, user_id: int = 3001, first_name: str = "Kasia"
+) -> UserSim:
     """A coordinator let in by the admin's /invite and its Coordinator button."""
     admin = await harness.admin()
     await admin.send("/invite")
@@ -37,7 +39,7 @@ async def coordinator(harness: BotHarness, user_id: int = 3001) -> UserSim:
     await admin.press("Coordinator")
     text = harness.fake.last_text(admin.chat_id)
     assert "new coordinator" in text
-    sim = harness.user(user_id, language_code="en", first_name="Kasia")
+    sim = harness.user(user_id, language_code="en", first_name=first_name)
     await sim.send(f"/start {text.split('/start ')[-1].strip()}")
     assert "For coordinators" in harness.fake.last_text(sim.chat_id)
     return sim

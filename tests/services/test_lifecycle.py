@@ -53,6 +53,13 @@ async def _id(services: Services, code: str = "R-01") -> int:
     return family.id
 
 
+async def _first_member(services: Services) -> tuple[int, Member]:
+    """R-01's id and its first member (Anna)."""
+    family = await services.families.families.by_code("R-01")
+    assert family is not None
+    return family.id, family.members[0]
+
+
 async def test_only_the_assistant_closes_and_a_refusal_is_audited(services: Services) -> None:
     family_id = await _id(services)
     with pytest.raises(NotFound):
@@ -164,11 +171,8 @@ async def test_edits_check_their_values_and_keep_history(services: Services) -> 
 async def test_a_member_is_corrected_in_place_and_each_correction_is_audited(
     services: Services,
 ) -> None:
-    family_id = await _id(services)
+    family_id, anna = await _first_member(services)
     edits = services.family_edits
-    family = await services.families.families.get(family_id)
-    assert family is not None
-    anna = family.members[0]
     family = await edits.rename_member(OWNER, family_id, anna.id, "  Ania ")
     family = await edits.set_member_role(OWNER, family_id, anna.id, MemberRole.GRANDPARENT)
     family = await edits.set_member_birth_year(OWNER, family_id, anna.id, 1960)
@@ -192,11 +196,8 @@ async def test_a_member_is_corrected_in_place_and_each_correction_is_audited(
 async def test_only_the_assistant_corrects_and_only_a_member_of_the_household(
     services: Services,
 ) -> None:
-    family_id = await _id(services)
+    family_id, anna = await _first_member(services)
     edits = services.family_edits
-    family = await services.families.families.get(family_id)
-    assert family is not None
-    anna = family.members[0]
     with pytest.raises(NotAllowed, match="read_only"):  # a coordinator or admin reads only
         await edits.rename_member(ADMIN, family_id, anna.id, "Ania")
     with pytest.raises(NotAllowed, match="read_only"):
