@@ -312,8 +312,11 @@ async def start(update: Update, context: BotContext) -> None:
             draft.resume_at = waiting.value
         await WALK.go(update, context, draft, Step.RESUME)
         return
+    if context.args:  # `/visit R-01`: that family, whatever else is held
+        await PICKER.begin(WALK, update, context)
+        return
     families = await context.services.families.own_families(context.actor)
-    only = families[0].id if len(families) == 1 and not context.args else None
+    only = families[0].id if len(families) == 1 else None
     await PICKER.begin(WALK, update, context, only, families)  # one active family: no picker
 
 

@@ -18,6 +18,7 @@ class FamilyRepository:
         self.db = db
         self._read: ReadMemo[int, Family] = ReadMemo(db)
         self._codes: ReadMemo[str, Family] = ReadMemo(db)  # by the code as it was asked for
+        self._lists: ReadMemo[int, tuple[Family, ...]] = ReadMemo(db)  # by assistant
 
     async def codes(self) -> set[str]:
         """Every family code in use."""
@@ -152,13 +153,19 @@ class FamilyRepository:
         return int(row["n"]) if row else 0
 
     async def list_for(self, assistant_id: int) -> list[Family]:
-        """An assistant's active families, by code, without members."""
+        """An assistant's active families, by code, without members (kept until a write)."""
+        known, kept = self._lists.get(assistant_id)
+        if known and kept is not None:
+            return list(kept)
+        generation = self.db.generation
         rows = await self.db.fetch_all(
             "SELECT * FROM families WHERE assistant_id = ? AND active = 1 ORDER BY code",
             (assistant_id,),
             small=True,
         )
-        return [Family.model_validate({**r, "active": True}) for r in rows]
+        families = tuple(Family.model_validate({**r, "active": True}) for r in rows)
+        self._lists.keep(generation, assistant_id, families)
+        return list(families)
 
     async def cadence_for(
         self, assistant_id: int, monday: date, sunday: date

@@ -216,3 +216,30 @@ async def test_a_family_by_code_is_read_once_until_a_write(
     moved = await families.by_code("R-02")
     assert moved is not None
     assert moved.id == first.id
+
+
+async def test_an_assistants_family_list_is_read_once_until_a_write(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await _store_secret(db)
+    families = FamilyRepository(db)
+    [held] = await db.fetch_all("SELECT assistant_id FROM families")
+    assistant = int(held["assistant_id"])
+    trips = 0
+    read_here = db._read_here
+
+    def counted(work: Any, arg: Any) -> Any:
+        nonlocal trips
+        trips += 1
+        return read_here(work, arg)
+
+    monkeypatch.setattr(db, "_read_here", counted)
+    first = await families.list_for(assistant)
+    first.clear()  # a caller's list is its own: the memo keeps its copy
+    again = await families.list_for(assistant)
+    assert [f.code for f in again] == ["R-01"]
+    assert trips == 1  # a picker reads the list to begin and again for its question
+    async with db.write() as conn:  # any change: the list may differ now
+        await conn.execute("UPDATE families SET active = 0")
+    assert await families.list_for(assistant) == []
+    assert trips == 2
