@@ -12,6 +12,10 @@ Choices worth knowing (the tests pin each one):
   moved a year ahead; anything further back means next year.
 - A lone day-and-month pair (`12.12`, `9.05`) is a date, so it is refused for want of a time;
   a pair that cannot be a date (`10.30`, `9.45`) is a time today.
+- The minutes may follow the hour after a space (`jutro 10 30`), two digits as after a colon;
+  alone, such a pair is a time only when it cannot be a day and month (`10 30`, not `12 12`).
+  Run together (`jutro 1030`, `pt 930`) they are a time only right after a day word or a
+  weekday: after a date or alone, three or four digits may as well be a year.
 - The result is built in `now`'s zone: a time skipped by the spring change is impossible, a time
   repeated by the autumn change is its first occurrence (fold=0, summer time).
 - There is no upper bound here (`12.12.2099 10:00` is read): appointment.check_start, which
@@ -50,12 +54,15 @@ _DATE = re.compile(
     r"\.?(?:\s?r\.?)?$",  # `12.12.2026 r.` (roku), as Polish letters write it
     re.ASCII,
 )
+_AT = r"^(?:(?:o|at|@)\s?)?(?:(?:godz|godzina|godzinie|g)\.?\s?)?"  # `o 10`, `godz. 10`
 _TIME = re.compile(
-    r"^(?:(?:o|at|@)\s?)?(?:(?:godz|godzina|godzinie|g)\.?\s?)?"
-    r"(?P<hour>\d{1,2})(?:[:.,](?P<minute>\d{2}))?\s?"
+    _AT + r"(?P<hour>\d{1,2})(?:[:.,\s](?P<minute>\d{2}))?\s?"
     r"(?:h(?P<h_minute>\d{2})?|(?P<meridiem>[ap])\.?\s?m\.?)?$",
     re.ASCII,
 )
+# `1030`, `930`: read only after a day word or a weekday (see the module's docstring).
+_PACKED_TIME = re.compile(_AT + r"(?P<hour>\d{1,2})(?P<minute>\d{2})$", re.ASCII)
+_SPACED_PAIR = re.compile(r"^(\d{1,2}) (\d{2})$", re.ASCII)
 # A comma between digits is a decimal mark (`10,30`); anywhere else it separates words.
 _SEPARATING_COMMA = re.compile(r",(?!\d)|(?<!\d),")
 _ISO_T = re.compile(r"(\d{4}-\d{1,2}-\d{1,2})t(?=\d)", re.ASCII)
@@ -96,10 +103,12 @@ def parse_when(text: str, now: datetime) -> datetime:
     cuts = [(" ".join(words[:cut]), " ".join(words[cut:])) for cut in range(1, len(words))]
     # The day first (`jutro 10:30`) is tried before the time first (`10:30 jutro`), so that an
     # input both ways readable (`10.12 12.10`) means what people write most: date, then time.
-    orders = [*cuts, *((second, first) for first, second in cuts)]
+    orders = [*((*cut, True) for cut in cuts), *((second, first, False) for first, second in cuts)]
     refusal: DomainError | None = None
-    for day_text, time_text in orders:
+    for day_text, time_text, day_first in orders:
         day, clock = _attempt(read_day, day_text), _attempt(_read_time, time_text)
+        if clock is None and day_first and _is_day_word(day_text):
+            clock = _attempt(_read_packed_time, time_text)
         if day is None or clock is None:
             continue
         if isinstance(day, DomainError):
@@ -110,6 +119,8 @@ def parse_when(text: str, now: datetime) -> datetime:
             return _combine(day, clock, now, zone)
 
     whole_time = _attempt(_read_time, cleaned)
+    if isinstance(whole_time, time) and _may_be_day_and_month(cleaned):
+        whole_time = None  # `12 12` alone may as well be a date: neither is guessed
     if isinstance(whole_time, time):
         return _combine(today, whole_time, now, zone)
     raise refusal or whole_time or DomainError("when_format")
@@ -183,8 +194,30 @@ def _next_day_month(day: int, month: int, today: date) -> date:
     raise DomainError("date_no_leap_day" if (day, month) == (29, 2) else "date_impossible")
 
 
+def _may_be_day_and_month(text: str) -> bool:
+    """Whether two numbers after a space (`12 12`, `9 05`) may be a day and a month."""
+    found = _SPACED_PAIR.match(text)
+    return found is not None and 1 <= int(found[1]) <= 31 and 1 <= int(found[2]) <= 12
+
+
+def _is_day_word(text: str) -> bool:
+    """Whether the text is a day word (`jutro`, `tomorrow`) or a weekday (`w piątek`)."""
+    return text in _DAY_WORDS or _read_weekday(text) is not None
+
+
+def _read_packed_time(text: str) -> time | None:
+    """The clock time in `1030`, `930`, `o 0930` (hours and minutes run together), or None."""
+    found = _PACKED_TIME.match(text)
+    if not found:
+        return None
+    hour, minute = int(found["hour"]), int(found["minute"])
+    if hour > 23 or minute > 59:
+        raise DomainError("time_impossible")
+    return time(hour, minute)
+
+
 def _read_time(text: str) -> time | None:
-    """The clock time in `10`, `9:05`, `10.30`, `10h`, `o 10`, `godz. 10`, `2:30 pm`, or None."""
+    """The clock time in `10`, `9:05`, `10.30`, `10 30`, `10h`, `o 10`, `godz. 10`, `2:30 pm`."""
     found = _TIME.match(text)
     if not found or (found["minute"] and found["h_minute"]):
         return None

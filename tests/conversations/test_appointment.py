@@ -75,6 +75,18 @@ async def test_book_an_appointment_and_see_it_in_the_agenda(harness: BotHarness)
     assert harness.fake.errors == []
 
 
+@pytest.mark.parametrize("typed", ["jutro 10 30", "tomorrow 10 30", "jutro 1030"])
+async def test_a_time_typed_without_a_colon_is_read(harness: BotHarness, typed: str) -> None:
+    sim = await with_family(harness)
+    await sim.send("/termin R-01")
+    await sim.press("Done")
+    await sim.press("Labour office")
+    await sim.press("Skip")
+    await sim.send(typed)
+    assert "Thursday 26 November 2026, 10:30" in harness.fake.last_text(sim.chat_id)
+    assert harness.fake.errors == []
+
+
 async def test_typed_times_are_checked_and_echoed(harness: BotHarness) -> None:
     sim = await with_family(harness)
     await sim.send("/termin R-01")

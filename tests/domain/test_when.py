@@ -106,12 +106,32 @@ def exists(wall: datetime) -> bool:
         ("jutro g. 10:30", at(2026, 11, 26, 10, 30)),
         ("jutro o godzinie 10", at(2026, 11, 26, 10)),
         ("jutro 0:15", at(2026, 11, 26, 0, 15)),
+        # the minutes after a space, as a phone keyboard without a colon makes it easy
+        ("jutro 10 30", at(2026, 11, 26, 10, 30)),
+        ("jutro o 10 30", at(2026, 11, 26, 10, 30)),
+        ("jutro godz. 9 05", at(2026, 11, 26, 9, 5)),
+        ("pt 9 30", at(2026, 11, 27, 9, 30)),
+        ("10 30 jutro", at(2026, 11, 26, 10, 30)),
+        ("12.12 14 00", at(2026, 12, 12, 14)),
+        ("15 marca 10 30", at(2027, 3, 15, 10, 30)),
+        ("10 30", at(2026, 11, 25, 10, 30)),  # cannot be a date, as `10.30`
+        ("o 15 10", at(2026, 11, 25, 15, 10)),
+        # hours and minutes run together, only right after a day word or a weekday
+        ("jutro 1030", at(2026, 11, 26, 10, 30)),
+        ("jutro 930", at(2026, 11, 26, 9, 30)),
+        ("jutro 0930", at(2026, 11, 26, 9, 30)),
+        ("jutro o 1030", at(2026, 11, 26, 10, 30)),
+        ("w piątek 1545", at(2026, 11, 27, 15, 45)),
         ("jutro 23:59", at(2026, 11, 26, 23, 59)),
         # English
         ("tomorrow 10", at(2026, 11, 26, 10)),
         ("tomorrow at 10am", at(2026, 11, 26, 10)),
         ("Tomorrow at 10:30 AM", at(2026, 11, 26, 10, 30)),
         ("tomorrow 2 p.m.", at(2026, 11, 26, 14)),
+        ("tomorrow 10 30", at(2026, 11, 26, 10, 30)),
+        ("tomorrow at 10 30 pm", at(2026, 11, 26, 22, 30)),
+        ("tomorrow 1030", at(2026, 11, 26, 10, 30)),
+        ("friday 930", at(2026, 11, 27, 9, 30)),
         ("2:30 pm tomorrow", at(2026, 11, 26, 14, 30)),
         ("tomorrow 12am", at(2026, 11, 26, 0)),
         ("tomorrow 12pm", at(2026, 11, 26, 12)),
@@ -163,7 +183,20 @@ def test_forms_people_type(text: str, expected: datetime) -> None:
         ("...", "when_format"),
         ("kiedyś", "when_format"),
         ("jutro o dziesiątej", "when_format"),
-        ("jutro 10 30", "when_format"),
+        ("jutro 9 5", "when_format"),  # as `9:5`: the minutes take two digits
+        ("jutro 10 300", "when_format"),
+        ("12 12", "when_format"),  # alone it may be a date too (12.12), as with a dot
+        ("15 10", "when_format"),
+        ("9 05", "when_format"),
+        ("1030", "when_format"),  # no day word before it: a year as much as a time
+        ("1030 jutro", "when_format"),
+        ("12.12 1030", "when_format"),  # after a date: perhaps its year
+        ("15 marca 1030", "when_no_time"),  # a day with its year, as before
+        ("15 marca 2027 1030", "when_format"),
+        ("jutro 10 75", "time_impossible"),
+        ("jutro 24 00", "time_impossible"),
+        ("jutro 2400", "time_impossible"),
+        ("jutro 1075", "time_impossible"),
         ("jutro 10:30 jutro", "when_format"),
         ("12.12,14:00", "when_format"),
         ("١٠:٣٠ jutro", "when_format"),
@@ -306,6 +339,13 @@ def test_full_dates_round_trip(case: tuple[datetime, datetime]) -> None:
     assert_same_moment(parse_when(f"{moment:%d.%m.%Y %H:%M}", now), moment)
     assert_same_moment(parse_when(f"{moment:%Y-%m-%d %H:%M}", now), moment)
     assert_same_moment(parse_when(f"{moment:%H:%M %d.%m.%Y}", now), moment)
+
+
+@given(now_and_ahead(max_days=365))
+def test_minutes_after_a_space_round_trip(case: tuple[datetime, datetime]) -> None:
+    now, moment = case
+    assert_same_moment(parse_when(f"{moment:%d.%m.%Y %H %M}", now), moment)
+    assert_same_moment(parse_when(f"{moment:%H %M %Y-%m-%d}", now), moment)
 
 
 @given(now_and_ahead(max_days=365))
