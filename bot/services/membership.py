@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import string
 from dataclasses import dataclass, field
 
 from bot.domain.errors import DomainError
@@ -20,7 +21,10 @@ from bot.services.audit import AccessAudit
 from bot.services.clock import Clock
 from bot.storage.people import PeopleRepository
 
-INVITE_CODE_BYTES = 9  # 12 URL-safe characters: unguessable, fits a deep-link payload
+# Lower-case letters and digits: a code is the same in any case it is typed in (the lookup
+# ignores case), and fits a deep-link payload. 14 of 36 signs: 72 bits, unguessable.
+INVITE_CODE_SIGNS = string.ascii_lowercase + string.digits
+INVITE_CODE_LENGTH = 14
 
 
 @dataclass(frozen=True)
@@ -81,7 +85,7 @@ class MembershipService:
         await self._admin_only(actor, "invite.create")
         now = self.clock.now()
         invite = Invite(
-            code=secrets.token_urlsafe(INVITE_CODE_BYTES),
+            code="".join(secrets.choice(INVITE_CODE_SIGNS) for _ in range(INVITE_CODE_LENGTH)),
             role=role,
             created_by=actor.telegram_id,
             created_at=now,

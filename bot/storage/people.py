@@ -128,9 +128,18 @@ class PeopleRepository:
             )
 
     async def get_invite(self, code: str) -> Invite | None:
-        """The invite with this code, if any."""
-        row = await self.db.fetch_one("SELECT * FROM invites WHERE code = ?", (code,))
-        return None if row is None else Invite.model_validate(row)
+        """The invite with this code in any case (ASCII), if it is one; the exact one first.
+
+        Codes are made in one case now; two made before in mixed case may differ only in
+        case: then only the one typed exactly is found.
+        """
+        rows = await self.db.fetch_all(
+            "SELECT * FROM invites WHERE code = ? COLLATE NOCASE ORDER BY code = ? DESC LIMIT 2",
+            (code, code),
+        )
+        if not rows or (rows[0]["code"] != code and len(rows) > 1):
+            return None
+        return Invite.model_validate(rows[0])
 
     async def redeem_invite(
         self, code: str, telegram_id: int, display_name: str, now: datetime

@@ -46,6 +46,24 @@ async def test_invite_lets_an_assistant_in_once(harness: BotHarness) -> None:
     assert "2002" in harness.fake.last_text(second.chat_id)
 
 
+async def test_an_invite_code_is_taken_in_another_case_and_with_spaces(
+    harness: BotHarness,
+) -> None:
+    admin = await harness.admin()
+    for newcomer_id in (2011, 2012):
+        await admin.send("/invite assistant")
+        text = harness.fake.last_text(admin.chat_id)
+        code = text.split("/start ")[-1].strip()
+        # Made in one case, so that case never matters; the link carries it as made.
+        assert code == code.lower()
+        assert f"?start={code}" in text
+        newcomer = harness.user(newcomer_id, language_code="en")
+        typed = code.upper() if newcomer_id == 2011 else code.capitalize()
+        await newcomer.send(f"/start  {typed}\u00a0")  # as typed on a phone, or pasted
+        assert "Welcome" in harness.fake.last_text(newcomer.chat_id)
+    assert harness.fake.errors == []
+
+
 async def test_expired_and_unknown_codes_are_refused(harness: BotHarness) -> None:
     admin = await harness.admin()
     await admin.send("/invite assistant")
