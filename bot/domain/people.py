@@ -98,6 +98,7 @@ class Invite(BaseModel):
     expires_at: datetime
     used_by: int | None = None
     used_at: datetime | None = None
+    question_id: int | None = None  # the /invite question whose button made it, if one did
 
     def is_usable(self, now: datetime) -> bool:
         """Unused and not yet expired."""

@@ -8,7 +8,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.domain.errors import DomainError
 from bot.domain.parsing import YearPreference, parse_date
-from bot.domain.people import Role
+from bot.domain.people import Invite, Role
 from bot.handlers.common import answer_press, show
 from bot.handlers.context import BotContext
 from bot.ui.callbacks import as_int, encode, pressed_data, register
@@ -36,7 +36,14 @@ async def invite(update: Update, context: BotContext) -> None:
     _ = context.tr.gettext
     word = (context.args or [""])[0].lower()
     if word in ROLE_WORDS:
-        await message.reply_text(await _invite_text(context, ROLE_WORDS[word]))
+        try:
+            created = await context.services.membership.create_invite(
+                context.actor, ROLE_WORDS[word]
+            )
+        except DomainError as error:
+            await message.reply_text(esc(describe_error(context.tr, error)))
+            return
+        await message.reply_text(_invite_text(context, created))
         return
     try:
         await context.services.membership.check_may_invite(context.actor)
@@ -57,25 +64,32 @@ async def invite(update: Update, context: BotContext) -> None:
 
 
 async def invite_pressed(update: Update, context: BotContext) -> None:
-    """The role was chosen: the one-time link replaces the question."""
-    press = pressed_data(update)
-    if press is None:
-        await answer_press(update, context.tr.gettext("This button is no longer active."))
-        return
-    await answer_press(update)
-    await show(update, context, await _invite_text(context, Role(press.action)))
-
-
-async def _invite_text(context: BotContext, role: Role) -> str:
-    """A new one-time invite for a role, as the admin forwards it (or why there is none)."""
+    """The role was chosen: the one-time link replaces the question (once per question)."""
     _ = context.tr.gettext
+    press = pressed_data(update)
+    query = update.callback_query
+    if press is None or query is None:
+        await answer_press(update, _("This button is no longer active."))
+        return
+    question = query.message.message_id if query.message is not None else None
     try:
-        created = await context.services.membership.create_invite(context.actor, role)
+        created, new = await context.services.membership.answer_invite_question(
+            context.actor, Role(press.action), question
+        )
     except DomainError as error:
-        return esc(describe_error(context.tr, error))
+        await answer_press(update)
+        await show(update, context, esc(describe_error(context.tr, error)))
+        return
+    await answer_press(update, None if new else _("This invite was already made: here it is."))
+    await show(update, context, _invite_text(context, created))
+
+
+def _invite_text(context: BotContext, created: Invite) -> str:
+    """A one-time invite as the admin forwards it."""
+    _ = context.tr.gettext
     link = f"https://t.me/{context.bot.username}?start={created.code}"
     expires = esc(context.tr.fmt_datetime(_local(created.expires_at, context)))
-    if role is Role.COORDINATOR:
+    if created.role is Role.COORDINATOR:
         text = _(
             "Invite for a new coordinator, valid until {expires}, usable once:\n{link}\n\n"
             "Or they send me: <code>/start {code}</code>"

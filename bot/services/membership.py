@@ -82,6 +82,16 @@ class MembershipService:
 
         Anyone else's attempt is audited.
         """
+        return (await self.answer_invite_question(actor, role, None))[0]
+
+    async def answer_invite_question(
+        self, actor: Actor, role: Role, question_id: int | None
+    ) -> tuple[Invite, bool]:
+        """The invite a button of the admin's question `question_id` makes, and whether it is new.
+
+        The question pressed again (a double press, a press delivered again) makes none: the
+        invite it made is returned, whatever role the second press names. Admins only.
+        """
         await self._admin_only(actor, "invite.create")
         now = self.clock.now()
         invite = Invite(
@@ -90,9 +100,10 @@ class MembershipService:
             created_by=actor.telegram_id,
             created_at=now,
             expires_at=now + INVITE_LIFETIME,
+            question_id=question_id,
         )
-        await self.people.add_invite(invite)
-        return invite
+        stored = await self.people.add_invite(invite)
+        return stored, stored.code == invite.code
 
     async def join(self, code: str, telegram_id: int, display_name: str) -> None:
         """Register a person with an invite code; DomainError says why a code is refused.

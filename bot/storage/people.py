@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.domain.people import Assistant, Invite, Role
-from bot.storage.db import Database
+from bot.storage.db import Database, first_row
 from bot.storage.read_memo import ReadMemo
 
 # Whether someone blocked the bot is kept with their reminder settings (absent row: no).
@@ -112,20 +112,33 @@ class PeopleRepository:
                 (telegram_id, name),
             )
 
-    async def add_invite(self, invite: Invite) -> None:
-        """Store a new invite code."""
+    async def add_invite(self, invite: Invite) -> Invite:
+        """Store a new invite code; the invite stored, which is the earlier one when its
+        question (`question_id`) made one already (a second press stores nothing)."""
         async with self.db.write() as conn:
             await conn.execute(
-                "INSERT INTO invites (code, role, created_by, created_at, expires_at) "
-                "VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO invites "
+                "(code, role, created_by, created_at, expires_at, question_id) "
+                "VALUES (?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (created_by, question_id) WHERE question_id IS NOT NULL DO NOTHING",
                 (
                     invite.code,
                     invite.role.value,
                     invite.created_by,
                     invite.created_at.isoformat(),
                     invite.expires_at.isoformat(),
+                    invite.question_id,
                 ),
             )
+            if invite.question_id is None:
+                return invite
+            row = await first_row(
+                conn,
+                "SELECT * FROM invites WHERE created_by = ? AND question_id = ?",
+                (invite.created_by, invite.question_id),
+            )
+        assert row is not None
+        return Invite.model_validate(row)
 
     async def get_invite(self, code: str) -> Invite | None:
         """The invite with this code in any case (ASCII), if it is one; the exact one first.

@@ -64,6 +64,40 @@ async def test_an_invite_code_is_taken_in_another_case_and_with_spaces(
     assert harness.fake.errors == []
 
 
+async def _invites(harness: BotHarness) -> list[str]:
+    """The codes of every invite made."""
+    assert harness.db is not None
+    return [row["code"] for row in await harness.db.fetch_all("SELECT code FROM invites")]
+
+
+async def test_the_role_button_pressed_again_shows_the_same_invite(harness: BotHarness) -> None:
+    admin = await harness.admin()
+    await admin.send("/invite")
+    question, assistant = harness.fake.button(admin.chat_id, "Assistant")
+    _, coordinator = harness.fake.button(admin.chat_id, "Coordinator")
+    await admin.press_data(question, assistant)
+    shown = harness.fake.last_text(admin.chat_id)
+    [code] = await _invites(harness)
+    assert code in shown
+    await admin.press_data(question, assistant)  # a slow connection: the same press twice
+    await admin.press_data(question, coordinator)  # or the other button, before it went
+    await harness.crash_and_restart()  # the presses' updates may come again after a restart
+    admin = harness.user(ADMIN_ID, first_name="Ewa", language_code="en")
+    await admin.press_data(question, assistant)
+    assert await _invites(harness) == [code]
+    assert harness.fake.last_text(admin.chat_id) == shown
+    answers = [c for c in harness.fake.calls if c.method == "answerCallbackQuery"]
+    assert "already made" in answers[-1].params.get("text", "")
+    # The same words on the pressed message: Telegram refuses to edit it into itself.
+    assert all("not modified" in (c.error or "") for c in harness.fake.errors)
+    await admin.send("/invite")  # a new question: a new invite
+    await admin.press("Assistant")
+    assert len(await _invites(harness)) == 2
+    await admin.send("/invite assistant")  # typed twice on purpose: two invites
+    await admin.send("/invite assistant")
+    assert len(set(await _invites(harness))) == 4
+
+
 async def test_expired_and_unknown_codes_are_refused(harness: BotHarness) -> None:
     admin = await harness.admin()
     await admin.send("/invite assistant")
