@@ -1,11 +1,15 @@
-"""/lang: switch the bot's language for this user."""
+"""/lang: switch the bot's language for this user (the main menu comes again in it)."""
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+import contextlib
 
-from bot.handlers.common import answer_press, show
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest
+
+from bot.handlers.common import answer_press, strip_buttons
 from bot.handlers.context import BotContext
+from bot.handlers.main_menu import show_menu
 from bot.handlers.menu import refresh_own_menu
 from bot.i18n import LOCALES, translator
 from bot.ui.callbacks import encode, pressed_data, register
@@ -46,4 +50,10 @@ async def language_pressed(update: Update, context: BotContext) -> None:
     if context.actor.sees_team:  # their own menu, /team in it, was set in the old language
         await refresh_own_menu(context.application, context.actor.telegram_id, press.arg)
     await answer_press(update)
-    await show(update, context, context.tr.gettext("Done: I will speak English with you."))
+    # The confirmation is a new message, as only a new one can carry the main menu in the new
+    # language (an edit takes buttons in the message only); the question keeps no buttons.
+    chat, pressed = update.effective_chat, update.callback_query
+    if chat is not None and pressed is not None and pressed.message is not None:
+        with contextlib.suppress(BadRequest):  # gone, too old, or without buttons already
+            await strip_buttons(context, chat.id, pressed.message.message_id)
+    await show_menu(update, context, context.tr.gettext("Done: I will speak English with you."))

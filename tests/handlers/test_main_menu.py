@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from bot.ui.main_menu import MENU_KEY
 from tests.conversations.test_new_family import register_family
 from tests.support.harness import BotHarness
@@ -87,4 +89,33 @@ async def test_after_a_finished_walk_the_menu_is_there(harness: BotHarness) -> N
     await sim.send("/zasoby R-01")
     await sim.press("Zakończ")
     assert _menu_of(harness, sim) == [["📝 Wizyta", "👪 Rodziny"], ["📅 Terminy", "⋯ Więcej"]]
+    assert harness.fake.errors == []
+
+
+POLISH_MENU = [["📝 Wizyta", "👪 Rodziny"], ["📅 Terminy", "⋯ Więcej"]]
+ENGLISH_MENU = [["📝 Visit", "👪 Families"], ["📅 Appointments", "⋯ More"]]
+
+
+def _last_sent(harness: BotHarness, sim: UserSim) -> Any:
+    """The bot's newest sendMessage call to the chat."""
+    return [c for c in harness.fake.sent(sim.chat_id) if c.method == "sendMessage"][-1]
+
+
+@pytest.mark.parametrize("command", ["/lang", "/settings"])
+async def test_a_new_language_comes_with_the_menu_in_it(harness: BotHarness, command: str) -> None:
+    sim = await harness.assistant(language_code="en")
+    assert _menu_of(harness, sim) == ENGLISH_MENU
+    await sim.send(command)
+    question, _ = harness.fake.button(sim.chat_id, "Polski")
+    await sim.press("Polski")
+    # The confirmation itself carries the menu, in the new language.
+    assert "po polsku" in _last_sent(harness, sim).result["text"]
+    assert _menu_of(harness, sim) == POLISH_MENU
+    pressed = harness.fake.message(sim.chat_id, question)
+    assert pressed is not None
+    assert "reply_markup" not in pressed  # the question's buttons went with the choice
+    await sim.send("/jezyk")
+    await sim.press("English")
+    assert "English" in _last_sent(harness, sim).result["text"]
+    assert _menu_of(harness, sim) == ENGLISH_MENU
     assert harness.fake.errors == []
