@@ -107,6 +107,14 @@ class On:
     label: str = ""  # the edge's label in the diagram
 
 
+def toggled(items: list[Any], value: Any, ticks: bool | None) -> list[Any]:
+    """The chosen items after a toggle's press: as its button said (`read_toggle`), or flipped."""
+    on = value not in items if ticks is None else ticks
+    if on:
+        return items if value in items else [*items, value]
+    return [i for i in items if i != value]
+
+
 def moves(step: StrEnum, label: str) -> On:
     """A button that only moves to `step` (Done, ✅ Yes, ⬅ Back, a card's Status, ...)."""
 

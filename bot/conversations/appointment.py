@@ -23,6 +23,7 @@ from bot.conversations._table import (
     Turn,
     moves,
     skips,
+    toggled,
 )
 from bot.conversations.engine import Walk
 from bot.domain.appointment import INSTITUTION_NAME_MAX, PURPOSE_MAX, Institution, check_start
@@ -33,7 +34,7 @@ from bot.domain.when import parse_when
 from bot.handlers.context import BotContext
 from bot.i18n import N_
 from bot.ui.appointment_questions import PREFIX, appointment_question, saved_text
-from bot.ui.callbacks import as_int
+from bot.ui.callbacks import as_int, read_toggle
 
 NAME = "appointment"
 AppointmentTurn = Turn[AppointmentDraft, Step]
@@ -58,11 +59,11 @@ async def _question(turn: AppointmentTurn, page: int) -> Question:
 
 async def _toggle_member(turn: AppointmentTurn) -> Outcome:
     """Mark or unmark a member who goes."""
-    member, family = as_int(turn.arg), await family_of(turn)
+    value, ticks = read_toggle(turn.arg)
+    member, family = as_int(value), await family_of(turn)
     if member is None or family is None or member not in {m.id for m in family.members}:
         raise DomainError("member_unknown")
-    ids = turn.draft.member_ids
-    turn.draft.member_ids = [m for m in ids if m != member] if member in ids else [*ids, member]
+    turn.draft.member_ids = toggled(turn.draft.member_ids, member, ticks)
     return Go(Step.MEMBERS)
 
 

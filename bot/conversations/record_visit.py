@@ -13,7 +13,18 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.commands import names
 from bot.conversations._family import FamilyPicker, family_of
-from bot.conversations._table import End, Go, On, Outcome, Question, Skip, Stage, Turn, moves
+from bot.conversations._table import (
+    End,
+    Go,
+    On,
+    Outcome,
+    Question,
+    Skip,
+    Stage,
+    Turn,
+    moves,
+    toggled,
+)
 from bot.conversations.engine import Walk
 from bot.domain.errors import DomainError
 from bot.domain.parsing import parse_date, parse_duration
@@ -24,7 +35,7 @@ from bot.handlers.common import answer_press, show
 from bot.handlers.context import BotContext
 from bot.i18n import N_, Translator
 from bot.ui import labels
-from bot.ui.callbacks import as_int, pressed_data
+from bot.ui.callbacks import as_int, pressed_data, read_toggle
 from bot.ui.family_views import START_VISIT_PREFIX
 from bot.ui.text import esc
 from bot.ui.visit_questions import PREFIX, visit_question
@@ -85,43 +96,42 @@ async def _place(turn: VisitTurn) -> Outcome:
     return Go(next_step(turn.draft, Step.PLACE))
 
 
-def _flip(items: list[Any], value: Any) -> list[Any]:
-    """Add the value if absent, remove it if present."""
-    return [i for i in items if i != value] if value in items else [*items, value]
-
-
 async def _toggle_present(turn: VisitTurn) -> Outcome:
     """Mark or unmark a member as present."""
-    member, family = as_int(turn.arg), await family_of(turn)
+    value, ticks = read_toggle(turn.arg)
+    member, family = as_int(value), await family_of(turn)
     if member is None or family is None or member not in {m.id for m in family.members}:
         raise DomainError("draft_incomplete")
-    turn.draft.present = _flip(turn.draft.present, member)
+    turn.draft.present = toggled(turn.draft.present, member, ticks)
     return Go(Step.PRESENT)
 
 
 async def _toggle_area(turn: VisitTurn) -> Outcome:
     """Mark or unmark an area worked on."""
-    if turn.arg in Area._value2member_map_:
-        turn.draft.areas = _flip(turn.draft.areas, Area(turn.arg))
+    value, ticks = read_toggle(turn.arg)
+    if value in Area._value2member_map_:
+        turn.draft.areas = toggled(turn.draft.areas, Area(value), ticks)
     return Go(Step.AREAS)
 
 
 async def _toggle_activity(turn: VisitTurn) -> Outcome:
     """Mark or unmark an activity."""
-    if turn.arg in Activity._value2member_map_:
-        turn.draft.activities = _flip(turn.draft.activities, Activity(turn.arg))
+    value, ticks = read_toggle(turn.arg)
+    if value in Activity._value2member_map_:
+        turn.draft.activities = toggled(turn.draft.activities, Activity(value), ticks)
     return Go(Step.ACTIVITIES)
 
 
 async def _toggle_goal(turn: VisitTurn) -> Outcome:
     """Mark or unmark an open goal of the plan as worked on."""
-    goal, family = as_int(turn.arg), await family_of(turn)
+    value, ticks = read_toggle(turn.arg)
+    goal, family = as_int(value), await family_of(turn)
     open_goals = (
         [] if family is None else await turn.services.plans.open_goals(turn.actor, family.id)
     )
     if goal is None or goal not in {g.id for g in open_goals}:
         raise DomainError("goal_unknown")
-    turn.draft.goals = _flip(turn.draft.goals, goal)
+    turn.draft.goals = toggled(turn.draft.goals, goal, ticks)
     return Go(Step.GOALS)
 
 

@@ -75,6 +75,19 @@ def pressed_data(update: Update) -> Press | None:
     return decode(query.data if query else None)
 
 
+def toggle_arg(value: str, ticked: bool) -> str:
+    """A toggle button's arg: its value and what a press makes it, so a second tap is a no-op."""
+    return f"{value}.{0 if ticked else 1}"
+
+
+def read_toggle(arg: str) -> tuple[str, bool | None]:
+    """A toggle's value and whether the press ticks it (None: a button that only flips)."""
+    value, dot, wish = arg.rpartition(".")
+    if dot and wish in {"0", "1"}:
+        return value, wish == "1"
+    return arg, None
+
+
 def as_int(text: str) -> int | None:
     """A part of callback data as a non-negative int, or None if it is not one."""
     return int(text) if text.isascii() and text.isdigit() and len(text) < 16 else None

@@ -12,7 +12,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.domain.day_words import CONTRACT_SPANS
 from bot.domain.family import Family
 from bot.i18n import N_, Translator
-from bot.ui.callbacks import encode, step_token
+from bot.ui.callbacks import encode, step_token, toggle_arg
 from bot.ui.text import shorten
 
 PAGE_SIZE = 8
@@ -107,10 +107,15 @@ class StepButtons:
         done_text: str,
         per_row: int = 2,
     ) -> list[list[Key]]:
-        """Toggle buttons (✅ marks chosen ones), then a Done button on its own row."""
+        """Toggle buttons (✅ marks chosen ones), then a Done button on its own row.
+
+        Each says what a press makes it (`toggle_arg`): two taps before the edit arrives tick
+        once, not tick and untick.
+        """
         buttons = [
-            self(("✅ " if value in chosen else "▫️ ") + label, "tog", value)
+            self(("✅ " if ticked else "▫️ ") + label, "tog", toggle_arg(value, ticked))
             for value, label in options
+            for ticked in (value in chosen,)
         ]
         return [*in_rows(buttons, per_row), [self(done_text, "done")]]
 
