@@ -297,6 +297,12 @@ def check_assessment_day(day: date, today: date) -> date:
     return check_past_day(day, today, OLDEST_ASSESSMENT_DAYS, "assessment_future")
 
 
+def check_task_tick(goal: Goal) -> None:
+    """A task is ticked done or opened again only while its goal is open (closed: history)."""
+    if not goal.is_open:
+        raise DomainError("task_goal_closed")
+
+
 def check_status_change(goal: Goal, status: GoalStatus, *, confirm_open_tasks: bool) -> None:
     """Achieving a goal with open tasks needs an explicit confirmation."""
     if status is GoalStatus.ACHIEVED and not confirm_open_tasks:

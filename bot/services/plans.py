@@ -39,6 +39,7 @@ from bot.domain.plan import (
     check_optional_text,
     check_required_text,
     check_status_change,
+    check_task_tick,
     next_assessment_due,
     open_goals,
 )
@@ -265,8 +266,9 @@ class PlanService:
         return await self._task(task_id)
 
     async def set_task_done(self, actor: Actor, task_id: int, done: bool) -> Task:
-        """Tick a task as done, or reopen it."""
+        """Tick a task as done, or reopen it, while its goal is open."""
         async with self._changing(actor, "task", task_id, "plan.task.done"):
+            check_task_tick(await self._goal((await self._task(task_id)).goal_id))
             await self.plans.set_task_done(task_id, done, self._stamp(actor))
         return await self._task(task_id)
 

@@ -212,6 +212,10 @@ ERROR_TEXTS: dict[str, str] = {
     ),
     "goal_open_tasks": N_("This goal still has {count} open tasks."),
     "goal_closed": N_("This goal is closed. Change its status to planned or in progress first."),
+    "task_goal_closed": N_(
+        "This goal is closed, so its tasks stay as they are. To tick or reopen one, change "
+        "the goal's status to planned or in progress first."
+    ),
     "assessment_future": N_("An assessment can only be recorded on or after the day it was made."),
     "goal_unknown": N_("I could not find that goal among your families' plans."),
     "task_unknown": N_("I could not find that task."),

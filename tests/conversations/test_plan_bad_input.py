@@ -1,0 +1,133 @@
+"""Bad input in the help plan and assessments: refused with why, nothing typed lost or written.
+
+A task of a closed goal is not ticked; a task is not due after its goal, nor a goal before
+its open tasks; an assessment is not dated before the work with the family began; a status
+the goal has already is not saved again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+import time_machine
+
+from bot.domain.errors import DomainError
+from bot.domain.plan import Goal, GoalEvent, GoalStatus
+from tests.conversations.test_goal import add_goal, with_family
+from tests.support.harness import BotHarness
+from tests.support.updates import UserSim
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock() -> Iterator[None]:
+    """A fixed Wednesday morning in Warsaw (25 November 2026)."""
+    with time_machine.travel(datetime(2026, 11, 25, 9, 30, tzinfo=UTC), tick=True):
+        yield
+
+
+async def _goal(harness: BotHarness, sim: UserSim) -> tuple[Goal, list[GoalEvent]]:
+    """R-01's only goal and its history."""
+    assert harness.services is not None
+    actor = await harness.services.membership.actor(sim.user_id)
+    family = await harness.services.families.open_by_code(actor, "R-01", "read.test")
+    (goal,) = await harness.services.plans.goals(actor, family.id)
+    return goal, list((await harness.services.plans.goal(actor, goal.id)).events)
+
+
+async def _audited(harness: BotHarness, action: str) -> int:
+    """How many audit rows name this action."""
+    assert harness.services is not None
+    row = await harness.services.plans.plans.db.fetch_one(
+        "SELECT count(*) AS n FROM access_log WHERE action = ?", (action,)
+    )
+    assert row is not None
+    return int(row["n"])
+
+
+async def _with_task(harness: BotHarness, text: str = "Call the landlord") -> UserSim:
+    """R-01 with a goal due 31.03.2027 and one open task of Anna's, at the goal's card."""
+    sim = await with_family(harness)
+    await add_goal(sim)
+    await sim.press("➕ Task")
+    await sim.send(text)
+    await sim.press("Anna")
+    await sim.press("Skip")
+    return sim
+
+
+async def _close(harness: BotHarness, sim: UserSim, status: GoalStatus) -> None:
+    """The goal is closed away from this chat's walk (another device, a restart between)."""
+    assert harness.services is not None
+    actor = await harness.services.membership.actor(sim.user_id)
+    goal, _ = await _goal(harness, sim)
+    await harness.services.plans.change_status(actor, goal.id, status, confirm_open_tasks=True)
+
+
+# --- 1. a task of a closed goal is not ticked -----------------------------------------------
+
+
+async def test_a_task_of_a_goal_closed_meanwhile_is_not_ticked_and_the_list_stays(
+    harness: BotHarness,
+) -> None:
+    sim = await _with_task(harness)
+    await sim.press("Tick a task")
+    await _close(harness, sim, GoalStatus.DROPPED)
+    await sim.press("Call the landlord")
+    text = harness.fake.last_text(sim.chat_id)
+    assert "closed" in text
+    assert "planned or in progress" in text  # how to reopen it
+    assert "Tap a task" in text  # the same list, asked again
+    goal, events = await _goal(harness, sim)
+    assert not goal.tasks[0].done
+    assert "task_done" not in [e.kind.value for e in events]
+    await sim.send("Call the landlord")  # typed where the list is: no typed path ticks
+    assert "use the buttons" in harness.fake.last_text(sim.chat_id)
+    assert not (await _goal(harness, sim))[0].tasks[0].done
+    assert harness.fake.errors == []
+
+
+async def test_a_done_task_of_a_closed_goal_is_not_reopened(harness: BotHarness) -> None:
+    sim = await _with_task(harness)
+    await sim.press("Tick a task")
+    await sim.press("Call the landlord")  # done
+    await _close(harness, sim, GoalStatus.ACHIEVED)
+    await sim.press("Call the landlord")  # would make it open again
+    assert "closed" in harness.fake.last_text(sim.chat_id)
+    goal, events = await _goal(harness, sim)
+    assert goal.tasks[0].done
+    assert "task_reopened" not in [e.kind.value for e in events]
+    assert harness.fake.errors == []
+
+
+async def test_a_closed_goal_offers_no_tick_and_an_old_tick_button_does_nothing(
+    harness: BotHarness,
+) -> None:
+    sim = await _with_task(harness)
+    await sim.press("Tick a task")
+    message_id, data = harness.fake.button(sim.chat_id, "Call the landlord")
+    await sim.press("Back to the goal")
+    await sim.press("Status")
+    await sim.press("not achieved")
+    labels = [text for row in harness.fake.last_markup(sim.chat_id) for text, _ in row]
+    assert "Status" in labels
+    assert "☑ Tick a task" not in labels  # the service would refuse every tick
+    await sim.press_data(message_id, data)  # the tick list's button, from before the close
+    goal, events = await _goal(harness, sim)
+    assert not goal.tasks[0].done
+    assert "task_done" not in [e.kind.value for e in events]
+    assert harness.fake.errors == []
+
+
+async def test_the_service_refuses_a_tick_on_a_closed_goal(harness: BotHarness) -> None:
+    sim = await _with_task(harness)
+    await _close(harness, sim, GoalStatus.ACHIEVED)
+    assert harness.services is not None
+    actor = await harness.services.membership.actor(sim.user_id)
+    goal, _ = await _goal(harness, sim)
+    before = await _audited(harness, "plan.task.done")
+    with pytest.raises(DomainError) as refused:
+        await harness.services.plans.set_task_done(actor, goal.tasks[0].id, True)
+    assert refused.value.code == "task_goal_closed"
+    assert await _audited(harness, "plan.task.done") == before
