@@ -292,6 +292,28 @@ def check_due(due: date | None, today: date) -> date | None:
     return due
 
 
+def _day(day: date) -> str:
+    """A day as the refusals name it."""
+    return f"{day:%d.%m.%Y}"
+
+
+def check_task_due(due: date | None, goal: Goal) -> date | None:
+    """A task is due by its goal's due date: the goal is reached through its tasks."""
+    if due is not None and goal.due is not None and due > goal.due:
+        raise DomainError("task_after_goal", date=_day(goal.due))
+    return due
+
+
+def check_goal_due(due: date | None, goal: Goal) -> date | None:
+    """A goal's new due date is not before an open task's (a done task holds nothing back)."""
+    later = [t.due for t in goal.open_tasks() if t.due and due and t.due > due]
+    if due is not None and later:
+        raise DomainError(
+            "goal_before_tasks", count=len(later), date=_day(due), latest=_day(max(later))
+        )
+    return due
+
+
 def check_assessment_day(day: date, today: date) -> date:
     """An assessment is recorded once it is made: not in the future, not over a year back."""
     return check_past_day(day, today, OLDEST_ASSESSMENT_DAYS, "assessment_future")

@@ -36,9 +36,11 @@ from bot.domain.plan import (
     TaskOwner,
     check_assessment_day,
     check_due,
+    check_goal_due,
     check_optional_text,
     check_required_text,
     check_status_change,
+    check_task_due,
     check_task_tick,
     next_assessment_due,
     open_goals,
@@ -200,11 +202,13 @@ class PlanService:
         return await self._goal(goal_id)
 
     async def change_due_date(self, actor: Actor, goal_id: int, due: date | None) -> Goal:
-        """Set, move or clear an open goal's due date (never to a past day)."""
+        """Set, move or clear an open goal's due date (not a past day, nor before a task's)."""
         check_due(due, self.clock.today())
         async with self._changing(actor, "goal", goal_id, "plan.goal.due"):
-            if not (await self._goal(goal_id)).is_open:
+            goal = await self._goal(goal_id)
+            if not goal.is_open:
                 raise DomainError("goal_closed")
+            check_goal_due(due, goal)
             await self.plans.set_due(goal_id, due, self._stamp(actor))
         return await self._goal(goal_id)
 
@@ -243,7 +247,7 @@ class PlanService:
         independence: Independence | None = None,
         token: str | None = None,
     ) -> Task:
-        """Add a task to an open goal (a walk's item `token` saves it once).
+        """Add a task to an open goal, due by the goal's date (a walk's `token` saves it once).
 
         A task a family member does starts at "shown by the assistant" unless a level is given;
         for the assistant's and institutions' tasks the level stays unset unless given.
@@ -259,8 +263,10 @@ class PlanService:
                 owner = TaskOwner.of_institution(
                     check_required_text(owner.institution or "", INSTITUTION_MAX)
                 )
-            if not (await self._goal(goal_id)).is_open:
+            goal = await self._goal(goal_id)
+            if not goal.is_open:
                 raise DomainError("goal_closed")
+            check_task_due(due, goal)
             task = NewTask(text=task_text, owner=owner, due=due, independence=independence)
             task_id = await self.plans.add_task(goal_id, task, self._stamp(actor), token)
         return await self._task(task_id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from bot.domain.appointment import Institution
@@ -212,6 +212,9 @@ ERROR_TEXTS: dict[str, str] = {
     ),
     "goal_open_tasks": N_("This goal still has {count} open tasks."),
     "goal_closed": N_("This goal is closed. Change its status to planned or in progress first."),
+    "task_after_goal": N_(
+        "The goal is due on {date}: choose a date by then, or move the goal's date first."
+    ),
     "task_goal_closed": N_(
         "This goal is closed, so its tasks stay as they are. To tick or reopen one, change "
         "the goal's status to planned or in progress first."
@@ -250,10 +253,31 @@ ERROR_TEXTS: dict[str, str] = {
 }
 
 
+def _goal_before_tasks(tr: Translator, count: int) -> str:
+    """A goal's due date moved before its open tasks' (how many, the last one's day)."""
+    return tr.ngettext(
+        "{count} open task of this goal is due after {date}, on {latest}: "
+        "choose a date from {latest} on.",
+        "{count} open tasks of this goal are due after {date}, the last on {latest}: "
+        "choose a date from {latest} on.",
+        count,
+    )
+
+
+# Refusals that count something (a `count` detail), in the plural forms of the language.
+PLURAL_ERRORS: dict[str, Callable[[Translator, int], str]] = {
+    "goal_before_tasks": _goal_before_tasks,
+}
+
+
 def describe_error(tr: Translator, error: DomainError) -> str:
     """A friendly sentence for a domain error (plain text: escape before rendering as HTML)."""
-    template = ERROR_TEXTS.get(error.code, ERROR_TEXTS["not_allowed"])
     details = {key: str(value) for key, value in error.details.items()}
+    plural = PLURAL_ERRORS.get(error.code)
+    if plural is not None:
+        count = error.details.get("count")
+        return plural(tr, count if isinstance(count, int) else 0).format(**details)
+    template = ERROR_TEXTS.get(error.code, ERROR_TEXTS["not_allowed"])
     return tr.gettext(template).format(**details) if details else tr.gettext(template)
 
 

@@ -8,13 +8,13 @@ the goal has already is not saved again.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 import time_machine
 
 from bot.domain.errors import DomainError
-from bot.domain.plan import Goal, GoalEvent, GoalStatus
+from bot.domain.plan import Goal, GoalEvent, GoalStatus, TaskOwner
 from tests.conversations.test_goal import add_goal, with_family
 from tests.support.harness import BotHarness
 from tests.support.updates import UserSim
@@ -131,3 +131,83 @@ async def test_the_service_refuses_a_tick_on_a_closed_goal(harness: BotHarness) 
         await harness.services.plans.set_task_done(actor, goal.tasks[0].id, True)
     assert refused.value.code == "task_goal_closed"
     assert await _audited(harness, "plan.task.done") == before
+
+
+# --- 2. a task is not due after its goal, a goal not before its open tasks ------------------
+
+
+async def test_a_task_due_after_its_goal_is_refused_and_the_date_asked_again(
+    harness: BotHarness,
+) -> None:
+    sim = await with_family(harness)
+    await add_goal(sim)  # due 31.03.2027
+    await sim.press("➕ Task")
+    await sim.send("Bring the rent receipts")
+    await sim.press("Anna")
+    await sim.send("15.04.2027")
+    text = harness.fake.last_text(sim.chat_id)
+    assert "The goal is due on 31.03.2027: choose a date by then" in text
+    assert "move the goal's date first" in text
+    assert "By when?" in text  # the date question again
+    await sim.press("in half a year")  # 25.05.2027: after the goal too
+    assert "The goal is due on 31.03.2027" in harness.fake.last_text(sim.chat_id)
+    goal, _ = await _goal(harness, sim)
+    assert goal.tasks == ()
+    await sim.send("31.03.2027")  # the goal's own day is fine; the task typed before is kept
+    goal, _ = await _goal(harness, sim)
+    assert [(t.text, t.due, t.owner.kind.value) for t in goal.tasks] == [
+        ("Bring the rent receipts", date(2027, 3, 31), "member")
+    ]
+    assert harness.fake.errors == []
+
+
+async def test_a_goal_moved_before_its_open_tasks_is_refused_naming_them(
+    harness: BotHarness,
+) -> None:
+    sim = await with_family(harness)
+    await add_goal(sim)  # due 31.03.2027
+    for text, due in (("Call the office", "15.03.2027"), ("Bring the papers", "20.03.2027")):
+        await sim.press("➕ Task")
+        await sim.send(text)
+        await sim.press("Assistant")
+        await sim.send(due)
+    await sim.press("Due date")
+    await sim.send("01.03.2027")
+    text = harness.fake.last_text(sim.chat_id)
+    assert "2 open tasks of this goal are due after 01.03.2027" in text
+    assert "20.03.2027" in text  # the latest, a date that would do
+    assert "New due date?" in text  # asked again
+    await sim.press("in a month")  # 25.12.2026: before both
+    assert "2 open tasks" in harness.fake.last_text(sim.chat_id)
+    goal, events = await _goal(harness, sim)
+    assert goal.due == date(2027, 3, 31)
+    assert "due_date" not in [e.kind.value for e in events]
+    await sim.press("Back to the goal")
+    await sim.press("Tick a task")
+    await sim.press("Bring the papers")  # done: no longer holds the goal's date back
+    await sim.press("Back to the goal")
+    await sim.press("Due date")
+    await sim.send("10.03.2027")
+    text = harness.fake.last_text(sim.chat_id)
+    assert "1 open task of this goal is due after 10.03.2027, on 15.03.2027" in text
+    await sim.send("18.03.2027")  # after the open one, before the done one
+    assert "Saved" in harness.fake.last_text(sim.chat_id)
+    assert (await _goal(harness, sim))[0].due == date(2027, 3, 18)
+    await sim.press("Due date")
+    await sim.press("Remove the due date")  # no date: no task is after it
+    assert (await _goal(harness, sim))[0].due is None
+    assert harness.fake.errors == []
+
+
+async def test_the_service_refuses_a_task_after_its_goal(harness: BotHarness) -> None:
+    sim = await with_family(harness)
+    await add_goal(sim)
+    assert harness.services is not None
+    actor = await harness.services.membership.actor(sim.user_id)
+    goal, _ = await _goal(harness, sim)
+    with pytest.raises(DomainError) as refused:
+        await harness.services.plans.add_task(
+            actor, goal.id, "Late task", TaskOwner.assistant(), due=date(2027, 4, 1)
+        )
+    assert refused.value.code == "task_after_goal"
+    assert refused.value.details == {"date": "31.03.2027"}
