@@ -42,9 +42,12 @@ async def _question(turn: AssessmentTurn, page_number: int) -> Question:
 
 
 async def _check_day(turn: AssessmentTurn, day: date) -> Outcome:
-    """The day it was made: not in the future, not over a year back."""
-    await family_of(turn)  # still the actor's: a refusal ends the walk here, not in the question
-    turn.draft.day = check_assessment_day(day, turn.today)
+    """The day it was made: not in the future, not over a year back, not before the work began."""
+    family = await family_of(turn)  # still the actor's: a refusal ends the walk here
+    if family is None:
+        raise DomainError("draft_incomplete")
+    start = await turn.services.plans.case_start(turn.actor, family.id)
+    turn.draft.day = check_assessment_day(day, turn.today, start)
     return Go(S.SUMMARY)
 
 

@@ -314,9 +314,30 @@ def check_goal_due(due: date | None, goal: Goal) -> date | None:
     return due
 
 
-def check_assessment_day(day: date, today: date) -> date:
-    """An assessment is recorded once it is made: not in the future, not over a year back."""
-    return check_past_day(day, today, OLDEST_ASSESSMENT_DAYS, "assessment_future")
+class CaseStart(BaseModel):
+    """When the work with a family began: its registration, or a contract signed before it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    code: str
+    registered_on: date  # the first period of work opened with the registration
+    first_contract_on: date | None = None  # the earliest contract, a replaced one too
+
+    @property
+    def day(self) -> date:
+        """The earlier of the two: a family may come into the bot after its contract."""
+        contract = self.first_contract_on
+        return contract if contract and contract < self.registered_on else self.registered_on
+
+
+def check_assessment_day(day: date, today: date, start: CaseStart | None = None) -> date:
+    """An assessment made by now, at most a year back, and not before the work began."""
+    check_past_day(day, today, OLDEST_ASSESSMENT_DAYS, "assessment_future")
+    if start is not None and day < start.day:
+        registered = start.day == start.registered_on
+        code = "assessment_before_registration" if registered else "assessment_before_contract"
+        raise DomainError(code, family_code=start.code, date=_day(start.day))
+    return day
 
 
 def check_task_tick(goal: Goal) -> None:

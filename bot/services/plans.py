@@ -22,6 +22,7 @@ from bot.domain.plan import (
     SUMMARY_MAX,
     TASK_TEXT_MAX,
     Assessment,
+    CaseStart,
     Goal,
     GoalEvent,
     GoalStatus,
@@ -135,6 +136,11 @@ class PlanService:
         plan = await self.plans.ensure_plan(family.id, self._stamp(actor))
         last = await self.plans.last_assessment(family.id)
         return next_assessment_due(plan.started_on, last.day if last else None)
+
+    async def case_start(self, actor: Actor, family_id: int) -> CaseStart | None:
+        """When the work with the family began, the bound of an assessment's day."""
+        family = await self.families.peek(actor, family_id, "plan.case_start")
+        return await self.plans.case_start(family.id)
 
     # Goals
 
@@ -289,11 +295,15 @@ class PlanService:
     async def record_assessment(
         self, actor: Actor, family_id: int, day: date, summary: str, token: str | None = None
     ) -> date:
-        """Record an assessment made on `day` (a walk's draft only once); when is the next due."""
+        """Record an assessment made on `day` (a walk's draft only once); when is the next due.
+
+        The day is not before the work with the family began (registration or first contract).
+        """
         text = check_required_text(summary, SUMMARY_MAX)
         stamp = self._stamp(actor)
         check_assessment_day(day, stamp.day)
         async with self.families.acting(actor, family_id, "plan.assessment") as family:
+            check_assessment_day(day, stamp.day, await self.plans.case_start(family.id))
             await self.plans.add_assessment(family.id, day, text, stamp, token)
         plan = await self.plans.current_plan(family.id)
         assert plan is not None  # add_assessment starts the plan when there is none

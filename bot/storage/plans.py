@@ -13,6 +13,7 @@ from pydantic import TypeAdapter
 
 from bot.domain.plan import (
     Assessment,
+    CaseStart,
     Goal,
     GoalEventKind,
     GoalStatus,
@@ -159,6 +160,26 @@ class PlanRepository(GoalRecords):
         """The assessment with the latest date, if any."""
         row = await self.db.fetch_one(_LAST_ASSESSMENT, (family_id,))
         return None if row is None else Assessment.model_validate(row)
+
+    async def case_start(self, family_id: int) -> CaseStart | None:
+        """When the work began: the first period's start and the earliest contract signed."""
+        row = await self.db.fetch_one(
+            "SELECT f.code, "
+            "  (SELECT min(p.started_on) FROM case_periods p WHERE p.family_id = f.id) "
+            "  AS registered_on, "
+            "  (SELECT min(c.signed_on) FROM contract_history c WHERE c.family_id = f.id) "
+            "  AS replaced_contract_on, f.contract_signed_on "
+            "FROM families f WHERE f.id = ?",
+            (family_id,),
+        )
+        if row is None or row["registered_on"] is None:
+            return None
+        signed = [d for d in (row["replaced_contract_on"], row["contract_signed_on"]) if d]
+        return CaseStart(
+            code=row["code"],
+            registered_on=row["registered_on"],
+            first_contract_on=min(signed) if signed else None,
+        )
 
     # Goals (the rest of them is in GoalRecords)
 

@@ -220,6 +220,14 @@ ERROR_TEXTS: dict[str, str] = {
         "the goal's status to planned or in progress first."
     ),
     "assessment_future": N_("An assessment can only be recorded on or after the day it was made."),
+    "assessment_before_registration": N_(
+        "{family_code} was registered on {date}: an assessment cannot be dated before the work "
+        "with the family began. Type that day or a later one."
+    ),
+    "assessment_before_contract": N_(
+        "The first contract with {family_code} was signed on {date}: an assessment cannot be "
+        "dated before the work with the family began. Type that day or a later one."
+    ),
     "goal_unknown": N_("I could not find that goal among your families' plans."),
     "task_unknown": N_("I could not find that task."),
     "resource_unknown": N_("I could not find that resource. It may have been removed already."),

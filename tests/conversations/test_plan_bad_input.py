@@ -211,3 +211,54 @@ async def test_the_service_refuses_a_task_after_its_goal(harness: BotHarness) ->
         )
     assert refused.value.code == "task_after_goal"
     assert refused.value.details == {"date": "31.03.2027"}
+
+
+# --- 3. an assessment is not dated before the work began ------------------------------------
+
+
+async def test_an_assessment_before_the_registration_is_refused_naming_its_date(
+    harness: BotHarness,
+) -> None:
+    sim = await with_family(harness)  # registered today, 25.11.2026, no contract
+    await sim.send("/assessment R-01")
+    await sim.send("20.11.2026")
+    text = harness.fake.last_text(sim.chat_id)
+    assert "R-01 was registered on 25.11.2026" in text
+    assert "before the work with the family began" in text
+    await sim.send("Summary typed where the date was asked")  # still the date step
+    assert "could not read that date" in harness.fake.last_text(sim.chat_id)
+    assert harness.services is not None
+    actor = await harness.services.membership.actor(sim.user_id)
+    family = await harness.services.families.open_by_code(actor, "R-01", "read.test")
+    assert await harness.services.plans.assessments(actor, family.id) == []
+    with pytest.raises(DomainError) as refused:
+        await harness.services.plans.record_assessment(
+            actor, family.id, date(2026, 11, 24), "Typed past the walk"
+        )
+    assert refused.value.code == "assessment_before_registration"
+    await sim.press("Today")
+    await sim.send("Rent paid; school next.")
+    assert "Assessment saved" in harness.fake.last_text(sim.chat_id)
+    assert harness.fake.errors == []
+
+
+async def test_an_assessment_may_follow_a_contract_signed_before_the_registration(
+    harness: BotHarness,
+) -> None:
+    sim = await harness.assistant(language_code="en")
+    await sim.send("/newfamily")
+    await sim.press("Use R-01")
+    await sim.press("Skip")
+    await sim.press("Done")
+    await sim.press("1")
+    await sim.send("01.06.2026")  # the contract was signed before the family came into the bot
+    await sim.send("31.05.2027")
+    await sim.press("Save")
+    await sim.send("/assessment R-01")
+    await sim.send("31.05.2026")
+    text = harness.fake.last_text(sim.chat_id)
+    assert "first contract with R-01 was signed on 01.06.2026" in text
+    await sim.send("01.09.2026")  # after the contract: the work had begun
+    await sim.send("Summary of the summer")
+    assert "Assessment saved" in harness.fake.last_text(sim.chat_id)
+    assert harness.fake.errors == []

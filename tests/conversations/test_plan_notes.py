@@ -23,8 +23,9 @@ def frozen_clock() -> Iterator[None]:
 
 
 async def test_assessment_tells_when_the_next_is_due(harness: BotHarness) -> None:
-    sim = await harness.assistant(language_code="en")
-    await register_family(sim)
+    with time_machine.travel(datetime(2026, 11, 16, 9, 30, tzinfo=UTC), tick=True):
+        sim = await harness.assistant(language_code="en")
+        await register_family(sim)  # the week before: the assessment of 20.11 is in the work
     await sim.send("/assessment")
     await sim.press("R-01")
     assert "25 May 2027" in harness.fake.last_text(sim.chat_id)

@@ -35,10 +35,15 @@ def pdf_text(content: bytes) -> str:
 
 @pytest.fixture
 async def services(settings: Settings, db: Database) -> Services:
-    """The golden month, a plan with history over October and November, two assessments."""
+    """The golden month, a plan with history over October and November, two assessments.
+
+    R-01 came into the bot on 1 December; its contract was signed on 1 October, when the
+    work (and its assessments, typed in later) began.
+    """
     with time_machine.travel(NOW, tick=False):
         built = Services.build(settings, db)
         r01 = (await golden_world(built, db))["R-01"]
+        await built.family_edits.correct_contract(ASSISTANT, r01, date(2026, 10, 1), None)
     with time_machine.travel(datetime(2026, 10, 5, 9, tzinfo=UTC), tick=False):
         goal = await built.plans.add_goal(ASSISTANT, r01, Area.MONEY, "Spłata zadłużenia czynszu")
         task = await built.plans.add_task(

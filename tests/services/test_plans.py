@@ -24,6 +24,7 @@ from tests.support.harness import ADMIN_ID
 
 NOW = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
 TODAY = date(2026, 11, 25)
+CONTRACT_SIGNED = date(2025, 9, 1)
 OWNER = Actor(telegram_id=1001, is_assistant=True)
 OTHER = Actor(telegram_id=1002, is_assistant=True)
 ADMIN = Actor(telegram_id=ADMIN_ID, is_admin=True)
@@ -53,13 +54,18 @@ class World:
 
 @pytest.fixture
 async def world(settings: Settings, db: Database) -> World:
-    """The owner's family R-01 (with Anna) and the other assistant's family R-02."""
+    """The owner's family R-01 (with Anna) and the other assistant's family R-02.
+
+    R-01's contract was signed a year and more before it came into the bot: assessments
+    of that work, up to a year back, are typed in after.
+    """
     services = Services.build(settings, db)
     people = PeopleRepository(db)
     await people.add_assistant(OWNER.telegram_id, "Owner", NOW)
     await people.add_assistant(OTHER.telegram_id, "Other", NOW)
+    anna = Member(name="Anna", role=MemberRole.MOTHER)
     family_id, _ = await services.families.register(
-        OWNER, NewFamily(code="R-01", members=[Member(name="Anna", role=MemberRole.MOTHER)])
+        OWNER, NewFamily(code="R-01", members=[anna], contract_signed_on=CONTRACT_SIGNED)
     )
     other_family_id, _ = await services.families.register(OTHER, NewFamily(code="R-02"))
     family = await services.families.peek(OWNER, family_id)

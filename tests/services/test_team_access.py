@@ -75,7 +75,7 @@ READS: dict[str, Action] = {
 }
 WRITES: dict[str, Action] = {
     "add resource": lambda s, a, f: s.plans.add_resource(a, f, "x"),
-    "record assessment": lambda s, a, f: s.plans.record_assessment(a, f, date(2026, 11, 24), "x"),
+    "record assessment": lambda s, a, f: s.plans.record_assessment(a, f, NOW.date(), "x"),
 }
 # role -> family -> what a read gives: "ok" or the refusal's code
 READ_RULES = {

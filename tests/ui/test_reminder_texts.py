@@ -109,8 +109,10 @@ async def _build_world(services: Services, db: Database, clock: time_machine.Coo
             contract_valid_until=MONDAY + timedelta(days=10),
         ),
     )
+    # R-02's contract was signed in April, before it came into the bot with its assessment.
+    mother = Member(name="Genowefaqx", role=MemberRole.MOTHER)
     second, _ = await services.families.register(
-        OWNER, NewFamily(code="R-02", members=[Member(name="Genowefaqx", role=MemberRole.MOTHER)])
+        OWNER, NewFamily(code="R-02", members=[mother], contract_signed_on=date(2026, 4, 1))
     )
     plans = services.plans
     # R-02's last assessment was in May: overdue since November.
