@@ -42,6 +42,7 @@ from bot.i18n import N_
 from bot.ui.callbacks import as_int, pressed_data
 from bot.ui.family_views import GOALS_PREFIX
 from bot.ui.goal_questions import PREFIX, Shown, goal_question
+from bot.ui.plan_view import status
 
 NAME = "goal"
 GoalTurn = Turn[GoalDraft, Step]
@@ -178,14 +179,24 @@ async def _add_goal(turn: GoalTurn) -> Outcome:
 # --- changing the goal ----------------------------------------------------------------------
 
 
+def _already(turn: GoalTurn, had: GoalStatus) -> str:
+    """The status chosen is the goal's own: nothing is saved, and the user is told so."""
+    return turn.tr.gettext(
+        "This goal is already “{status}”: nothing was changed. Choose another status, or go "
+        "back to the goal."
+    ).format(status=status(turn.tr, had))
+
+
 async def _set_status(turn: GoalTurn) -> Outcome:
-    """A new status; achieved with open tasks asks first."""
+    """A new status; achieved with open tasks asks first, the status it has is not saved."""
     if turn.arg not in GoalStatus._value2member_map_:
         return _again(turn)
     goal_id, new_status = _goal_id(turn), GoalStatus(turn.arg)
     try:
         await turn.services.plans.change_status(turn.actor, goal_id, new_status)
     except DomainError as error:
+        if error.code == "goal_status_same":
+            return Go(Step.STATUS, notice=_already(turn, new_status))
         if error.code != "goal_open_tasks":
             raise
         turn.draft.pending_status = new_status
@@ -198,7 +209,15 @@ async def _confirm_status(turn: GoalTurn) -> Outcome:
     goal_id, pending = _goal_id(turn), turn.draft.pending_status
     if pending is None:
         return _again(turn)
-    await turn.services.plans.change_status(turn.actor, goal_id, pending, confirm_open_tasks=True)
+    try:
+        await turn.services.plans.change_status(
+            turn.actor, goal_id, pending, confirm_open_tasks=True
+        )
+    except DomainError as error:
+        if error.code != "goal_status_same":  # achieved meanwhile (another chat, a restart)
+            raise
+        turn.draft.pending_status = None
+        return Go(Step.GOAL, notice=_already(turn, pending))
     turn.draft.pending_status = None
     return _saved(turn)
 

@@ -347,7 +347,9 @@ def check_task_tick(goal: Goal) -> None:
 
 
 def check_status_change(goal: Goal, status: GoalStatus, *, confirm_open_tasks: bool) -> None:
-    """Achieving a goal with open tasks needs an explicit confirmation."""
+    """A status the goal has not got yet; achieving it with open tasks needs a confirmation."""
+    if status is goal.status:  # saying "saved" would claim a change no one made
+        raise DomainError("goal_status_same", status=status.value)
     if status is GoalStatus.ACHIEVED and not confirm_open_tasks:
         count = len(goal.open_tasks())
         if count:

@@ -179,7 +179,8 @@ class PlanService:
     ) -> Goal:
         """Move a goal to another status; achieving one with open tasks needs confirming.
 
-        Raises DomainError("goal_open_tasks", count=N) when confirmation is needed.
+        Raises DomainError("goal_open_tasks", count=N) when confirmation is needed, and
+        DomainError("goal_status_same") for the status it has (nothing written, not logged).
         """
         async with self._changing(actor, "goal", goal_id, "plan.goal.status"):
             goal = await self._goal(goal_id)

@@ -211,6 +211,7 @@ ERROR_TEXTS: dict[str, str] = {
         "Too many wrong invite codes. Try again in an hour, or ask the centre for a new link."
     ),
     "goal_open_tasks": N_("This goal still has {count} open tasks."),
+    "goal_status_same": N_("This goal already has that status: nothing was changed."),
     "goal_closed": N_("This goal is closed. Change its status to planned or in progress first."),
     "task_after_goal": N_(
         "The goal is due on {date}: choose a date by then, or move the goal's date first."

@@ -262,3 +262,47 @@ async def test_an_assessment_may_follow_a_contract_signed_before_the_registratio
     await sim.send("Summary of the summer")
     assert "Assessment saved" in harness.fake.last_text(sim.chat_id)
     assert harness.fake.errors == []
+
+
+# --- 4. a status the goal has already is not saved again ------------------------------------
+
+
+async def test_the_status_a_goal_already_has_is_not_saved_again(harness: BotHarness) -> None:
+    sim = await with_family(harness)
+    await add_goal(sim)
+    before = await _audited(harness, "plan.goal.status")
+    await sim.press("Status")
+    await sim.press("planned")
+    text = harness.fake.last_text(sim.chat_id)
+    assert "This goal is already “planned”: nothing was changed" in text
+    assert "Saved" not in text
+    assert "New status?" in text  # asked again: another status, or back
+    await sim.press("in progress")
+    assert "Saved" in harness.fake.last_text(sim.chat_id)
+    await sim.press("Status")
+    await sim.press("in progress")
+    assert "already “in progress”" in harness.fake.last_text(sim.chat_id)
+    goal, events = await _goal(harness, sim)
+    assert goal.status is GoalStatus.IN_PROGRESS
+    assert [e.new_value for e in events if e.kind.value == "status"] == ["in_progress"]
+    assert await _audited(harness, "plan.goal.status") == before + 1
+    assert harness.fake.errors == []
+
+
+async def test_achieved_meanwhile_the_confirmation_saves_nothing_again(
+    harness: BotHarness,
+) -> None:
+    sim = await _with_task(harness)
+    await sim.press("Status")
+    await sim.press("✅ achieved")
+    assert "Mark it achieved anyway" in harness.fake.last_text(sim.chat_id)
+    await _close(harness, sim, GoalStatus.ACHIEVED)  # from another chat, before the answer
+    before = await _audited(harness, "plan.goal.status")
+    await sim.press("Yes, achieved")
+    text = harness.fake.last_text(sim.chat_id)
+    assert "already “achieved”: nothing was changed" in text
+    assert "Saved" not in text
+    _, events = await _goal(harness, sim)
+    assert [e.new_value for e in events if e.kind.value == "status"] == ["achieved"]
+    assert await _audited(harness, "plan.goal.status") == before
+    assert harness.fake.errors == []

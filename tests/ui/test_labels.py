@@ -36,6 +36,7 @@ def test_new_refusals_are_translated(code: str) -> None:
     ("code", "details"),
     [
         ("task_goal_closed", {}),
+        ("goal_status_same", {}),
         ("task_after_goal", {"date": "31.03.2027"}),
         ("assessment_before_registration", {"family_code": "R-01", "date": "25.11.2026"}),
         ("assessment_before_contract", {"family_code": "R-01", "date": "01.06.2026"}),
