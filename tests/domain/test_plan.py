@@ -13,6 +13,7 @@ from bot.domain.errors import DomainError
 from bot.domain.family import Family
 from bot.domain.plan import (
     Assessment,
+    CaseStart,
     Goal,
     GoalStatus,
     Independence,
@@ -25,9 +26,12 @@ from bot.domain.plan import (
     area_rank,
     check_assessment_day,
     check_due,
+    check_goal_due,
     check_optional_text,
     check_required_text,
     check_status_change,
+    check_task_due,
+    check_task_tick,
     days_until,
     level_step,
     next_assessment_due,
@@ -162,6 +166,59 @@ def test_due_dates_and_assessment_days() -> None:
     assert check_assessment_day(TODAY, TODAY) == TODAY
     with pytest.raises(DomainError, match="assessment_future"):
         check_assessment_day(date(2026, 11, 26), TODAY)
+
+
+def test_a_task_is_due_by_its_goal_and_a_goal_not_before_its_open_tasks() -> None:
+    march = goal(1, due=date(2027, 3, 31))
+    assert check_task_due(date(2027, 3, 31), march) == date(2027, 3, 31)
+    assert check_task_due(None, march) is None
+    assert check_task_due(date(2030, 1, 1), goal(2)) == date(2030, 1, 1)  # the goal has no date
+    with pytest.raises(DomainError) as caught:
+        check_task_due(date(2027, 4, 1), march)
+    assert (caught.value.code, caught.value.details) == ("task_after_goal", {"date": "31.03.2027"})
+    tasks = (
+        task(1, due=date(2027, 3, 15)),
+        task(2, due=date(2027, 3, 20)),
+        task(3, due=date(2027, 5, 1), done=True),  # done: holds nothing back
+        task(4),
+    )
+    busy = goal(3, due=date(2027, 6, 30), tasks=tasks)
+    assert check_goal_due(date(2027, 3, 20), busy) == date(2027, 3, 20)
+    assert check_goal_due(None, busy) is None
+    with pytest.raises(DomainError) as caught:
+        check_goal_due(date(2027, 3, 1), busy)
+    assert caught.value.code == "goal_before_tasks"
+    assert caught.value.details == {"count": 2, "date": "01.03.2027", "latest": "20.03.2027"}
+
+
+def test_only_an_open_goal_s_tasks_are_ticked() -> None:
+    check_task_tick(goal(1, status=GoalStatus.IN_PROGRESS))
+    for closed in (GoalStatus.ACHIEVED, GoalStatus.NOT_ACHIEVED, GoalStatus.DROPPED):
+        with pytest.raises(DomainError, match="task_goal_closed"):
+            check_task_tick(goal(1, status=closed))
+
+
+def test_the_status_a_goal_has_is_refused() -> None:
+    for status in GoalStatus:
+        with pytest.raises(DomainError, match="goal_status_same"):
+            check_status_change(goal(1, status=status), status, confirm_open_tasks=True)
+
+
+def test_an_assessment_is_not_dated_before_the_work_began() -> None:
+    registered = CaseStart(code="R-01", registered_on=date(2026, 10, 1))
+    assert check_assessment_day(date(2026, 10, 1), TODAY, registered) == date(2026, 10, 1)
+    with pytest.raises(DomainError) as caught:
+        check_assessment_day(date(2026, 9, 30), TODAY, registered)
+    assert caught.value.code == "assessment_before_registration"
+    assert caught.value.details == {"family_code": "R-01", "date": "01.10.2026"}
+    contract_first = registered.model_copy(update={"first_contract_on": date(2026, 6, 1)})
+    assert check_assessment_day(date(2026, 6, 1), TODAY, contract_first) == date(2026, 6, 1)
+    with pytest.raises(DomainError, match="assessment_before_contract"):
+        check_assessment_day(date(2026, 5, 31), TODAY, contract_first)
+    contract_later = registered.model_copy(update={"first_contract_on": date(2026, 11, 1)})
+    assert contract_later.day == date(2026, 10, 1)  # the registration came first
+    with pytest.raises(DomainError, match="assessment_before_registration"):
+        check_assessment_day(date(2026, 9, 30), TODAY, contract_later)
 
 
 def test_texts_are_trimmed_and_limited() -> None:

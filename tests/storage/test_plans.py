@@ -20,6 +20,7 @@ from bot.domain.visit import VisitDraft
 from bot.domain.vocabulary import Area, MemberRole, Place
 from bot.storage.db import Database
 from bot.storage.families import FamilyRepository
+from bot.storage.family_edits import FamilyEdits
 from bot.storage.people import PeopleRepository
 from bot.storage.plans import PlanRepository
 from bot.storage.visits import VisitRepository
@@ -297,3 +298,19 @@ async def test_a_plans_contents_in_one_read_are_what_the_single_reads_give(db: D
     assert contents.last_assessment is not None
     assert contents.last_assessment.summary == "latest"
     assert contents.resources == [kept]
+
+
+async def test_the_work_begins_with_the_registration_or_the_first_contract(db: Database) -> None:
+    family_id = await _family(db)  # registered on NOW's day, no contract
+    plans = PlanRepository(db)
+    start = await plans.case_start(family_id)
+    assert start is not None
+    assert (start.code, start.registered_on, start.first_contract_on) == ("R-01", TODAY, None)
+    edits = FamilyEdits(db)
+    await edits.correct_contract(family_id, date(2026, 3, 1), date(2026, 12, 31))
+    await edits.renew_contract(family_id, TODAY, date(2027, 12, 31), STAMP)
+    start = await plans.case_start(family_id)
+    assert start is not None
+    assert start.first_contract_on == date(2026, 3, 1)  # the replaced one, in the history
+    assert start.day == date(2026, 3, 1)
+    assert await plans.case_start(family_id + 100) is None
