@@ -18,6 +18,9 @@ CASELOAD_LIMIT = 15  # statutory maximum of families per assistant at once
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,11}$")
 _TRAILING_NUMBER = re.compile(r"^(.*?)(\d+)$")
 _DIGITS = re.compile(r"\d+")
+# Dashes a code arrives with instead of "-": a phone's keyboard turns "-" into an en dash, a
+# code copied from a document brings a non-breaking hyphen, a spreadsheet a minus sign.
+_DASHES = re.compile("[\u2010-\u2015\u2212\ufe58\ufe63\uff0d]")
 LABEL_MAX = 40
 MEMBER_NAME_MAX = 30
 MEMBERS_MAX = 20
@@ -85,9 +88,11 @@ def normalise_code(text: str) -> str | None:
     """Return the family code in canonical upper case, or None if it is not a valid code.
 
     Invisible format characters (zero-width spaces, direction marks) that come along when a
-    code is copied from a message are not part of it.
+    code is copied from a message are not part of it; another dash (en dash, non-breaking
+    hyphen, minus) stands for the hyphen.
     """
-    code = "".join(c for c in text if unicodedata.category(c) != "Cf").strip().upper()
+    visible = "".join(c for c in text if unicodedata.category(c) != "Cf")
+    code = _DASHES.sub("-", visible).strip().upper()
     return code if CODE_PATTERN.match(code) else None
 
 

@@ -25,6 +25,9 @@ def test_codes_are_normalised_or_refused() -> None:
     assert normalise_code("R 07") is None
     assert normalise_code("R-0123456789X") is None
     assert normalise_code("Ż-1") is None
+    assert normalise_code("r\u201107") == "R-07"  # a non-breaking hyphen, copied
+    assert normalise_code("R\u201307") == "R-07"  # an en dash, from a phone's keyboard
+    assert normalise_code("\u2014R") is None  # nor does one make a code of what is none
 
 
 def test_iso_week_runs_monday_to_sunday() -> None:
