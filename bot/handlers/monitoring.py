@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from telegram import Update
 
 from bot.domain.errors import DomainError
@@ -26,9 +28,18 @@ async def monitoring_pressed(update: Update, context: BotContext) -> None:
             finished = await cases.finish_monitoring(context.actor, family_id)
             note = tr.gettext("Monitoring finished ✔") if finished else tr.gettext("Done ✔")
         else:
-            until = await cases.extend_monitoring(context.actor, family_id)
+            shown = _day(press.arg)  # None on a button sent before it carried the end
+            until = await cases.extend_monitoring(context.actor, family_id, shown_until=shown)
             note = tr.gettext("Monitored until {date}.").format(date=tr.fmt_date(until, "d MMM y"))
     except DomainError as error:
         await answer_press(update, describe_error(tr, error))
         return
     await settle_reminder(update, note)
+
+
+def _day(arg: str) -> date | None:
+    """'20270603' → 3 June 2027; None for anything else."""
+    try:
+        return date.fromisoformat(arg) if len(arg) == len("YYYYMMDD") else None
+    except ValueError:
+        return None

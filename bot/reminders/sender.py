@@ -163,7 +163,10 @@ def _monitoring_buttons(item: OutboxItem) -> list[list[InlineKeyboardButton]]:
                 ),
                 InlineKeyboardButton(
                     _("➕ 3 more months"),
-                    callback_data=encode(MONITORING_PREFIX, family_id, "extend"),
+                    # The end it extends from: pressed twice, it extends once.
+                    callback_data=encode(
+                        MONITORING_PREFIX, family_id, "extend", f"{monitoring.until:%Y%m%d}"
+                    ),
                 ),
             ]
         ]

@@ -189,9 +189,18 @@ class CaseService:
         return await self.cases.contact_saved(token, actor.telegram_id)
 
     async def extend_monitoring(
-        self, actor: Actor, family_id: int, months: int = EXTEND_MONTHS
+        self,
+        actor: Actor,
+        family_id: int,
+        months: int = EXTEND_MONTHS,
+        *,
+        shown_until: date | None = None,
     ) -> date:
-        """Monitor `months` longer (from the current end); the new end."""
+        """Monitor `months` longer (from the current end); the new end.
+
+        `shown_until` is the end the pressed button was shown with: once the end is another
+        (the same button pressed twice), nothing is extended again and the end is returned.
+        """
         check_monitor_months(months)
         async with self.families.acting(
             actor, family_id, "monitoring.extend", closed_ok=True
@@ -200,6 +209,8 @@ class CaseService:
             if period.monitoring_ended_on is not None:
                 raise NotAllowed("not_monitored")
             assert period.monitoring_until is not None
+            if shown_until is not None and period.monitoring_until != shown_until:
+                return period.monitoring_until
             until = months_after(max(period.monitoring_until, self.clock.today()), months)
             await self.cases.extend_monitoring(period.id, until)
         return until

@@ -7,9 +7,27 @@ typed with an autocorrected dash, a coordinator who left.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+
+import pytest
+import time_machine
+
+from bot.domain.reminders.facts import MonitoringFact, ReminderFacts
+from bot.domain.reminders.kinds import ReminderKind
+from bot.reminders.sender import TelegramSender
+from tests.conversations.test_case_walks import _with_family, close_r01
 from tests.conversations.test_new_family import register_family
 from tests.handlers.test_team import coordinator
+from tests.reminders.test_sender import overdue_item
 from tests.support.harness import BotHarness
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock() -> Iterator[None]:
+    """A Tuesday morning in Warsaw (1 December 2026)."""
+    with time_machine.travel(datetime(2026, 12, 1, 9, 30, tzinfo=UTC), tick=True):
+        yield
 
 
 def answers(harness: BotHarness, since: int = 0) -> list[str]:
@@ -38,3 +56,28 @@ async def test_a_code_typed_with_another_dash_finds_the_family(harness: BotHarne
     await sim.send("/visits r\u201101")  # the family's own assistant, too
     assert "R-01: last visits" in harness.fake.last_text(sim.chat_id)
     assert harness.fake.errors == []
+
+
+# --- the buttons on reminders ----------------------------------------------------------------
+
+
+async def test_three_more_months_pressed_twice_extends_once(harness: BotHarness) -> None:
+    sim, family_id = await _with_family(harness)
+    await close_r01(sim)  # monitored for 6 months: until 1 June 2027
+    assert harness.app is not None
+    ends = MonitoringFact(family_id=family_id, family_code="R-01", until=date(2027, 6, 1))
+    item = overdue_item().model_copy(
+        update={"kind": ReminderKind.MONITORING_ENDS, "facts": ReminderFacts(monitoring=ends)}
+    )
+    await TelegramSender(harness.app.bot).send(sim.chat_id, item)
+    message_id, data = harness.fake.button(sim.chat_id, "➕ 3 more months")
+    mark = len(harness.fake.calls)
+    await sim.press_data(message_id, data)
+    await sim.press_data(message_id, data)  # a double tap: the second press came too
+    assert answers(harness, mark) == ["Monitored until 1 Sep 2027."] * 2
+    assert harness.services is not None
+    family = await harness.services.families.families.by_code("R-01")
+    assert family is not None
+    period = await harness.services.cases.last_period(family)
+    assert period is not None
+    assert period.monitoring_until == date(2027, 9, 1)
