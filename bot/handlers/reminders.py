@@ -6,7 +6,7 @@ from datetime import datetime, time, timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
-from bot.domain.errors import DomainError
+from bot.domain.errors import DomainError, Settled
 from bot.handlers.common import answer_press, settle_reminder, show
 from bot.handlers.context import BotContext
 from bot.handlers.language import language_buttons
@@ -45,6 +45,9 @@ async def reminder_pressed(update: Update, context: BotContext) -> None:
             note = tr.gettext("I will remind you again at {when}.").format(
                 when=tr.fmt_datetime(local, "EEE HH:mm")
             )
+    except Settled as settled:  # out of date: nothing is left to press on it
+        await settle_reminder(update, describe_error(tr, settled))
+        return
     except DomainError as error:
         await answer_press(update, describe_error(tr, error))
         return

@@ -120,6 +120,7 @@ class Dispatcher:
         self.overall_interval = 1 / overall_per_second
         self.batch = batch
         self.run_seconds = run_seconds
+        self.holds = StillHolds(reminders, clock)
         self._running = asyncio.Lock()
         self._stopping = False
 
@@ -166,7 +167,7 @@ class Dispatcher:
                 return False  # the rows left stay pending for the next start
             if not await self.reminders.is_pending(queued.id):
                 continue  # done, withdrawn or dropped while this run was waiting
-            item = await self._as_now(queued)
+            item = await self.holds.item(queued)
             if item is None:
                 await self.reminders.withdraw_item(queued.id)
                 continue
@@ -204,7 +205,15 @@ class Dispatcher:
                 tally.sent += 1
         return False
 
-    async def _as_now(self, item: OutboxItem) -> OutboxItem | None:
+
+@dataclass(frozen=True)
+class StillHolds:
+    """Whether a reminder still says something true now: before it is sent, or snoozed."""
+
+    reminders: OutboxRepository
+    clock: Clock
+
+    async def item(self, item: OutboxItem) -> OutboxItem | None:
         """The reminder as it holds now; None when it no longer does (it is withdrawn).
 
         A catch-up keeps the folded reminders that still hold, each checked as if it were

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
-from bot.domain.errors import DomainError, NotFound
+from bot.domain.errors import DomainError, NotFound, Settled
 from bot.domain.people import Actor
 from bot.domain.reminders.kinds import ReminderKind
 from bot.domain.reminders.monitoring import MONITORING_KINDS
@@ -24,6 +24,7 @@ from bot.services.dispatcher import (
     RecipientGone,
     Sender,
     SendLater,
+    StillHolds,
 )
 from bot.services.families import FamilyService, Named
 from bot.services.morning_batches import expand_all_of
@@ -142,6 +143,10 @@ class ReminderService:
         if until <= now:
             raise DomainError("when_past")
         item = await self.item(actor, outbox_id)
+        if await StillHolds(self.reminders, self.clock).item(item) is None:
+            # Dealt with, moved or cancelled since: a snoozed copy would never be sent.
+            await self.reminders.mark_done(item.id)
+            raise Settled("reminder_out_of_date")
         prefs = await self.reminders.prefs(actor.telegram_id)
         again = defer_for_quiet_hours(
             item.as_reminder().model_copy(update={"send_at": until}), prefs

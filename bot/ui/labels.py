@@ -252,6 +252,9 @@ ERROR_TEXTS: dict[str, str] = {
     "outcome_status": N_("Choose attended, not attended or rescheduled."),
     "reminder_unknown": N_("I could not find that reminder. It may be out of date."),
     "reminder_closed": N_("This reminder is no longer active."),
+    "reminder_out_of_date": N_(
+        "Nothing more will come about this: it was dealt with, moved or cancelled since."
+    ),
     "working_days_empty": N_("Choose at least one working day."),
     "month_format": N_("I could not read that month. Type it like 10.2026."),
     "month_future": N_("That month has not begun yet. Type this month or an earlier one."),

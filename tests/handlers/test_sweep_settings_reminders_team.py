@@ -8,7 +8,7 @@ typed with an autocorrected dash, a coordinator who left.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
@@ -19,6 +19,7 @@ from bot.reminders.sender import TelegramSender
 from tests.conversations.test_case_walks import _with_family, close_r01
 from tests.conversations.test_new_family import register_family
 from tests.handlers.test_team import coordinator
+from tests.reminders.test_reminder_job import EVENING, WEDNESDAY, booked, reminders_to, tick
 from tests.reminders.test_sender import overdue_item
 from tests.support.harness import BotHarness
 
@@ -81,3 +82,36 @@ async def test_three_more_months_pressed_twice_extends_once(harness: BotHarness)
     period = await harness.services.cases.last_period(family)
     assert period is not None
     assert period.monitoring_until == date(2027, 9, 1)
+
+
+@pytest.mark.parametrize("change", ["cancelled", "moved"])
+async def test_a_snooze_of_a_reminder_out_of_date_promises_nothing(
+    harness: BotHarness, change: str
+) -> None:
+    with time_machine.travel(WEDNESDAY, tick=True):
+        sim = await booked(harness)  # a hearing on Thursday at 10:30
+    with time_machine.travel(EVENING, tick=True):
+        await tick(harness)  # the evening before: "Appointment coming up"
+        message_id, snooze = harness.fake.button(sim.chat_id, "1 h")
+        assert harness.services is not None
+        actor = await harness.services.membership.actor(sim.user_id)
+        if change == "cancelled":
+            await harness.services.appointments.cancel(actor, 1)
+        else:
+            card = await harness.services.appointments.get(actor, 1)
+            later = card.appointment.starts_at + timedelta(days=7)
+            await harness.services.appointments.move(actor, 1, later)
+        mark = len(harness.fake.calls)
+        await sim.press_data(message_id, snooze)
+        [said] = answers(harness, mark)
+        assert said == (
+            "Nothing more will come about this: it was dealt with, moved or cancelled since."
+        )
+        pressed = harness.fake.message(sim.chat_id, message_id)
+        assert pressed is not None
+        assert "reply_markup" not in pressed  # settled: its buttons are gone
+    mark = len(harness.fake.calls)
+    with time_machine.travel(EVENING + timedelta(minutes=62), tick=True):
+        await tick(harness)
+    assert reminders_to(harness, sim.chat_id, mark) == []
+    assert harness.fake.errors == []
