@@ -206,6 +206,12 @@ async def start(update: Update, context: BotContext) -> None:
     if appointment_id is None or not known:  # forged, malformed or from an older bot
         await stale(update, context)
         return
+
+    def same(draft: ChangeDraft) -> bool:
+        return draft.appointment_id == appointment_id and draft.outcome == outcome
+
+    if await WALK.pressed_again(update, context, first_step(outcome), same):
+        return
     if await WALK.blocked(update, context):
         return
     await answer_press(update)

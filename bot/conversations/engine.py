@@ -209,6 +209,22 @@ class Walk(Generic[DraftT, StepT]):
             return True
         return False
 
+    async def pressed_again(
+        self, update: Update, context: BotContext, first: StepT, same: Callable[[DraftT], bool]
+    ) -> bool:
+        """An entry button pressed twice (a double tap) before its first question was answered.
+
+        True when this walk's open draft is `same` as the press would start and still waits at
+        `first`: that question is asked again below what was pressed, in place of "Drop … and
+        start …?", and nothing is lost. Checked before `blocked`.
+        """
+        found = self.load(context)
+        if found is None or found[1] is not first or not same(found[0]):
+            return False
+        await answer_press(update)
+        await self.go(update, context, *found, fresh=True)
+        return True
+
     async def holds_work(self, context: BotContext) -> bool:
         """This walk's draft holds something chosen or typed, not saved yet (not `resting`)."""
         found = await self.unfinished(context)

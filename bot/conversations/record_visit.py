@@ -332,11 +332,13 @@ async def start(update: Update, context: BotContext) -> None:
 
 async def start_from_list(update: Update, context: BotContext) -> None:
     """A family's 📝 button (a card, a reminder): start a visit for it, below what was pressed."""
+    press = pressed_data(update)
+    family_id = None if press is None else as_int(press.arg)
+    if await WALK.pressed_again(update, context, Step.DATE, lambda d: d.family_id == family_id):
+        return
     if await WALK.blocked(update, context):
         return
     await answer_press(update)
-    press = pressed_data(update)
-    family_id = None if press is None else as_int(press.arg)
     if family_id is None:
         return
     try:

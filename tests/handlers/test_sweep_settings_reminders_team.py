@@ -13,13 +13,22 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 import time_machine
 
-from bot.domain.reminders.facts import MonitoringFact, ReminderFacts
+from bot.domain.reminders.facts import MonitoringFact, ReminderFacts, VisitGapFact
 from bot.domain.reminders.kinds import ReminderKind
 from bot.reminders.sender import TelegramSender
 from tests.conversations.test_case_walks import _with_family, close_r01
 from tests.conversations.test_new_family import register_family
+from tests.conversations.test_record_visit import assistant_with_family
 from tests.handlers.test_team import coordinator
-from tests.reminders.test_reminder_job import EVENING, WEDNESDAY, booked, reminders_to, tick
+from tests.reminders.test_reminder_job import (
+    AFTER,
+    EVENING,
+    THURSDAY_MORNING,
+    WEDNESDAY,
+    booked,
+    reminders_to,
+    tick,
+)
 from tests.reminders.test_sender import overdue_item
 from tests.support.harness import BotHarness
 
@@ -114,4 +123,48 @@ async def test_a_snooze_of_a_reminder_out_of_date_promises_nothing(
     with time_machine.travel(EVENING + timedelta(minutes=62), tick=True):
         await tick(harness)
     assert reminders_to(harness, sim.chat_id, mark) == []
+    assert harness.fake.errors == []
+
+
+async def test_record_a_visit_tapped_twice_asks_its_question_once(harness: BotHarness) -> None:
+    sim = await assistant_with_family(harness)
+    assert harness.app is not None
+    assert harness.services is not None
+    family = await harness.services.families.families.by_code("R-01")
+    assert family is not None
+    gap = VisitGapFact(
+        family_id=family.id, family_code="R-01", days=9, visited=False, visits_per_week=1
+    )
+    item = overdue_item().model_copy(update={"facts": ReminderFacts(visit_gap=gap)})
+    await TelegramSender(harness.app.bot).send(sim.chat_id, item)  # "not visited for 9 days"
+    message_id, data = harness.fake.button(sim.chat_id, "📝 Record a visit")
+    await sim.press_data(message_id, data)
+    await sim.press_data(message_id, data)  # a double tap on a slow connection
+    assert "When was it?" in harness.fake.last_text(sim.chat_id)
+    texts = [m.get("text", "") for m in harness.fake.messages(sim.chat_id)]
+    assert not any(t.startswith("Drop") for t in texts)
+    await sim.press("Today")  # the walk goes on from the question asked again
+    assert "How long" in harness.fake.last_text(sim.chat_id)
+    assert harness.fake.errors == []
+
+
+async def test_attended_tapped_twice_asks_for_the_note_once(harness: BotHarness) -> None:
+    with time_machine.travel(WEDNESDAY, tick=True):
+        sim = await booked(harness)
+    with time_machine.travel(THURSDAY_MORNING, tick=True):
+        await tick(harness)
+    with time_machine.travel(AFTER, tick=True):
+        await tick(harness)  # "How did it go?" with ✅ Attended
+        message_id, data = harness.fake.button(sim.chat_id, "✅ Attended")
+        await sim.press_data(message_id, data)
+        await sim.press_data(message_id, data)
+        assert "A short note on how it went" in harness.fake.last_text(sim.chat_id)
+        texts = [m.get("text", "") for m in harness.fake.messages(sim.chat_id)]
+        assert not any(t.startswith("Drop") for t in texts)
+        await sim.send("Went well")
+        assert "Saved" in harness.fake.last_text(sim.chat_id)
+        not_attended = harness.fake.message(sim.chat_id, message_id)
+        assert not_attended is not None  # the reminder stays, its other answers refused now
+        await sim.press_data(message_id, data.replace("attended", "not_attended"))
+        assert "already closed" in harness.fake.last_text(sim.chat_id)
     assert harness.fake.errors == []
