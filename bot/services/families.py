@@ -234,7 +234,9 @@ class FamilyService:
         if family is None:
             await self.audit.denied(actor.telegram_id, action, subject=subject)
             actor.check_member()
-            raise NotFound("family_unknown", family_code=code)
+            # A reader holds no list of their own to check the code in: /team has them all.
+            unknown = "family_code_unknown" if actor.sees_team else "family_unknown"
+            raise NotFound(unknown, family_code=code)
         return family.id, subject
 
     async def _admit(

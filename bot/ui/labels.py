@@ -203,6 +203,9 @@ ERROR_TEXTS: dict[str, str] = {
     ),
     "not_found": N_("I could not find that."),
     "family_unknown": N_("I do not know that family among yours. Check the code in /families."),
+    "family_code_unknown": N_(
+        "No family has that code. /team shows every assistant's families with their codes."
+    ),
     "assistant_unknown": N_("That person has not joined the bot yet."),
     "invite_unknown": N_("That invite code is not valid. Ask the centre for a new one."),
     "invite_used": N_("That invite code was already used. Ask the centre for a new one."),

@@ -68,6 +68,22 @@ async def test_a_code_typed_with_another_dash_finds_the_family(harness: BotHarne
     assert harness.fake.errors == []
 
 
+async def test_a_coordinator_typing_an_unknown_code_is_not_sent_to_families(
+    harness: BotHarness,
+) -> None:
+    sim = await harness.assistant(1001, language_code="en", first_name="Ala")
+    await register_family(sim)
+    boss = await coordinator(harness)
+    for typed in ("/plan R-99", "/visits <b>&", "/dossier " + "x" * 5000):
+        await boss.send(typed)
+        assert harness.fake.last_text(boss.chat_id) == (
+            "No family has that code. /team shows every assistant's families with their codes."
+        ), typed
+    await sim.send("/plan R-99")  # an assistant is still sent to their own list
+    assert "Check the code in /families" in harness.fake.last_text(sim.chat_id)
+    assert harness.fake.errors == []
+
+
 # --- the buttons on reminders ----------------------------------------------------------------
 
 
