@@ -71,6 +71,9 @@ async def settings(update: Update, context: BotContext) -> None:
         await document_name(update, context)
         return
     text, markup = await _settings_view(context)
+    if context.args:  # "/settings 8:00": a value typed where the buttons choose
+        note = context.tr.gettext("Times are chosen with the buttons below: nothing was changed.")
+        text = f"{note}\n\n{text}"
     if update.message is not None:
         await update.message.reply_text(text, reply_markup=markup)
 

@@ -49,6 +49,23 @@ def answers(harness: BotHarness, since: int = 0) -> list[str]:
     ]
 
 
+# --- /settings -------------------------------------------------------------------------------
+
+
+async def test_a_time_typed_after_settings_is_not_taken_silently(harness: BotHarness) -> None:
+    sim = await harness.assistant(language_code="en")
+    for typed in ("/settings 25:00", "/settings 7:60", "/ustawienia -1", "/settings ٣:٣٠"):
+        await sim.send(typed)
+        text = harness.fake.last_text(sim.chat_id)
+        assert text.startswith("Times are chosen with the buttons below: nothing was changed."), (
+            typed
+        )
+        assert "Morning digest on working days at 07:30" in text  # as it was
+    await sim.send("/settings")  # without a value: the settings alone
+    assert harness.fake.last_text(sim.chat_id).startswith("Reminder settings")
+    assert harness.fake.errors == []
+
+
 # --- the coordinator reads a family by its code ---------------------------------------------
 
 
