@@ -8,7 +8,7 @@ typed with an autocorrected dash, a coordinator who left.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 import time_machine
@@ -63,6 +63,35 @@ async def test_a_time_typed_after_settings_is_not_taken_silently(harness: BotHar
         assert "Morning digest on working days at 07:30" in text  # as it was
     await sim.send("/settings")  # without a value: the settings alone
     assert harness.fake.last_text(sim.chat_id).startswith("Reminder settings")
+    assert harness.fake.errors == []
+
+
+async def test_settings_survive_old_buttons_a_restart_and_an_open_walk(
+    harness: BotHarness,
+) -> None:
+    sim = await assistant_with_family(harness)
+    await sim.send("/visit")
+    await sim.press("Today")  # a visit waits at "How long?"
+    await sim.send("/settings")  # shown beside the walk, which stays open
+    message_id, data = harness.fake.button(sim.chat_id, "08:30")
+    await harness.restart()
+    sim = harness.user(sim.user_id, language_code="en")
+    mark = len(harness.fake.calls)
+    await sim.press_data(message_id, data)
+    for forged in ("st:-:digest:2500", "st:-:digest:0760", "st:-:quiet:2500-0700"):
+        await sim.press_data(message_id, forged)
+    assert answers(harness, mark) == ["Saved ✅"] + ["This button is no longer active."] * 3
+    assert harness.services is not None
+    actor = await harness.services.membership.actor(sim.user_id)
+    assert (await harness.services.reminders.prefs(actor)).digest_time == time(8, 30)
+    await sim.send("/settings name <b>&")
+    assert "carry the name &lt;b&gt;&amp;" in harness.fake.calls[-1].params["text"]
+    await sim.send("/settings name \u200b\u200b")
+    assert "shows nothing" in harness.fake.last_text(sim.chat_id)
+    await sim.send("/settings name " + "x" * 5000)
+    assert "at most 60 characters" in harness.fake.last_text(sim.chat_id)
+    await sim.send("90 min")  # the visit goes on where it was
+    assert "Where?" in harness.fake.last_text(sim.chat_id)
     assert harness.fake.errors == []
 
 
@@ -200,4 +229,73 @@ async def test_attended_tapped_twice_asks_for_the_note_once(harness: BotHarness)
         assert not_attended is not None  # the reminder stays, its other answers refused now
         await sim.press_data(message_id, data.replace("attended", "not_attended"))
         assert "already closed" in harness.fake.last_text(sim.chat_id)
+    assert harness.fake.errors == []
+
+
+async def test_a_reminder_pressed_after_a_hand_over_or_by_someone_who_left(
+    harness: BotHarness,
+) -> None:
+    with time_machine.travel(WEDNESDAY, tick=True):
+        sim = await booked(harness)
+    with time_machine.travel(EVENING, tick=True):
+        await tick(harness)
+        message_id, done = harness.fake.button(sim.chat_id, "Done")
+        presses = [data for row in harness.fake.last_markup(sim.chat_id) for _, data in row]
+        await harness.assistant(2002, language_code="en", first_name="Ola")
+        admin = await harness.admin()
+        await admin.send("/assign R-01 2002")
+        mark = len(harness.fake.calls)
+        for data in presses:  # 1 h, Tomorrow, Done: none is theirs now
+            assert data is not None
+            await sim.press_data(message_id, data)
+        assert (
+            answers(harness, mark)
+            == ["I could not find that reminder. It may be out of date."] * 3
+        )
+        await admin.send("/team")
+        await admin.press("👥 People and roles")
+        await admin.press("Anna")
+        await admin.press("⛔ Deactivate (left the centre)")
+        mark = len(harness.fake.calls)
+        await sim.press_data(message_id, done)
+        assert answers(harness, mark) == ["This bot is only for invited assistants."]
+    assert harness.fake.errors == []
+
+
+# --- the coordinator's side ------------------------------------------------------------------
+
+
+async def test_every_read_by_the_coordinator_is_audited_and_a_leaver_reads_nothing(
+    harness: BotHarness,
+) -> None:
+    sim = await harness.assistant(1001, language_code="en", first_name="Ala")
+    await register_family(sim)
+    boss = await coordinator(harness)
+    await boss.send("/team")
+    await boss.press("Ala")
+    card_message, card = harness.fake.button(boss.chat_id, "R-01")
+    await boss.press_data(card_message, card)
+    await boss.send("/plan r-01")
+    await boss.send("/visits R\u201101")
+    await boss.send("/dossier R-01")
+    assert harness.services is not None
+    family = await harness.services.families.families.by_code("R-01")
+    assert family is not None
+    reads = [
+        a for who, a in await harness.services.families.audit.entries(family.id) if who == 3001
+    ]
+    # the caseload from /team, the card, the plan, the visits and the dossier: each one logged
+    assert reads == ["read.caseload", "read.card", "read.plan", "read.visits", "read.dossier"]
+    admin = await harness.admin()
+    await admin.send("/team")
+    await admin.press("👥 People and roles")
+    await admin.press("Kasia")
+    await admin.press("⛔ Deactivate (left the centre)")
+    mark = len(harness.fake.calls)
+    await boss.press_data(card_message, card)  # an old card button of the one who left
+    assert answers(harness, mark) == ["This bot is only for invited assistants."]
+    reads = [
+        a for who, a in await harness.services.families.audit.entries(family.id) if who == 3001
+    ]
+    assert len(reads) == 5  # nothing more was read
     assert harness.fake.errors == []
