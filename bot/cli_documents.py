@@ -97,7 +97,7 @@ def main(command: str, argv: list[str]) -> int:
 
 def _refusal(command: str, args: argparse.Namespace, error: DomainError) -> str:
     """What the command line says for a refused document: the option to change."""
-    if error.code == "family_unknown":
+    if error.code in {"family_unknown", "family_code_unknown"}:  # a reader is told of /team
         return f"no family with the code {args.code!r}"
     if error.code == "month_format":
         return f"--month: {args.month!r} is not a month like 2026-11"
