@@ -151,3 +151,12 @@ def check_complete(draft: VisitDraft) -> None:
         raise DomainError("draft_incomplete")
     if draft.kind is VisitKind.MISSED and draft.missed_reason is None:
         raise DomainError("draft_incomplete")
+
+
+def check_someone_present(draft: VisitDraft, members: set[int]) -> None:
+    """A visit took place with someone from the family: with nobody there it was missed.
+
+    A family without members has nobody to tick, so nothing is asked of it.
+    """
+    if draft.kind is VisitKind.COMPLETED and members and not members.intersection(draft.present):
+        raise DomainError("nobody_present")

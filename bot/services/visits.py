@@ -15,6 +15,7 @@ from bot.domain.visit import (
     attempt_only,
     check_complete,
     check_note,
+    check_someone_present,
     check_visit_date,
     like_last,
 )
@@ -53,13 +54,15 @@ class VisitService:
         assert draft.visit_date is not None
         family = await self.families.peek(actor, draft.family_id, "visit.record")
         check_visit_date(draft.visit_date, self.clock.today())
+        members = {m.id for m in family.members}
         draft = draft.model_copy(
             update={
                 "note": check_note(draft.note),
                 "next_steps": check_note(draft.next_steps, NEXT_STEPS_MAX),
-                "present": [m for m in draft.present if m in {x.id for x in family.members}],
+                "present": [m for m in draft.present if m in members],
             }
         )
+        check_someone_present(draft, members)
         draft = attempt_only(draft)
         # Logged with the visit itself; a repeat (Save pressed again, a replayed update) was
         # logged the first time.

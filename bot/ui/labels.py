@@ -106,6 +106,10 @@ ERROR_TEXTS: dict[str, str] = {
         "Please type some words."
     ),
     "draft_incomplete": N_("Some steps are missing. Please go through them again."),
+    "nobody_present": N_(
+        "Tick who was there. If nobody from the family was there, the visit did not take "
+        "place: record it as missed."
+    ),
     "code_format": N_("A family code has 1–12 letters, digits or dashes, like R-07."),
     "code_taken": N_("The code {family_code} is already used. Type another one."),
     "code_taken_free": N_(

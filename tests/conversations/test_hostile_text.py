@@ -54,6 +54,7 @@ async def test_hostile_text_in_every_visit_step(harness: BotHarness, text: str) 
     await sim.press("60 min")
     await sim.send(text)  # on a button step
     await sim.press("Phone")
+    await sim.press("(child)")  # the member, whatever their name
     await sim.press("Done")
     await sim.press("Done")
     await sim.press("Done")

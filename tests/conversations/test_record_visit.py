@@ -129,6 +129,7 @@ async def test_typed_dates_and_durations_and_their_errors(harness: BotHarness) -
     await sim.send("here")  # a button step
     assert "use the buttons" in harness.fake.last_text(sim.chat_id)
     await sim.press("Phone")
+    await sim.press("Anna")
     await sim.press("Done")
     await sim.press("Done")
     await sim.press("Done")
@@ -300,6 +301,7 @@ async def test_a_double_tap_does_not_answer_the_next_step(harness: BotHarness) -
     await sim.press("Today")
     await sim.press("90 min")
     await sim.press("Phone")
+    await sim.press("Anna")
     await sim.press("Done")  # who was present
     message_id, done = harness.fake.button(sim.chat_id, "Done")
     await sim.press_data(message_id, done)  # areas: Done

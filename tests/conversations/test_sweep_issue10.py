@@ -118,6 +118,7 @@ async def test_a_length_typed_in_words_is_understood(
     await sim.send(typed)
     assert harness.fake.last_text(sim.chat_id).endswith("wizyta · 3/9\nGdzie?")
     await sim.press("Dom rodziny")
+    await sim.press("Anna")
     await sim.press("Gotowe")
     await sim.press("Gotowe")
     await sim.press("Gotowe")

@@ -48,6 +48,11 @@ async def visit(
     await services.visits.record(actor, VisitDraft.model_validate(values))
 
 
+async def mother(services: Services, family_id: int) -> list[int]:
+    """Who was present at a visit to a family with members: its first member (the mother)."""
+    return [(await services.families.peek(ASSISTANT, family_id)).members[0].id]
+
+
 async def missed(services: Services, actor: Actor, family_id: int, day: date) -> None:
     """A visit that did not take place."""
     await visit(
@@ -99,11 +104,19 @@ async def golden_world(services: Services, db: Database) -> dict[str, int]:
     )
     r02, _ = await services.families.register(ASSISTANT, NewFamily(code="R-02"))
     r03, _ = await services.families.register(OTHER, NewFamily(code="R-03"))
-    await visit(services, ASSISTANT, r01, date(2026, 10, 31), 50)
-    await visit(services, ASSISTANT, r01, date(2026, 11, 1), 60)
+    present = await mother(services, r01)
+    await visit(services, ASSISTANT, r01, date(2026, 10, 31), 50, present=present)
+    await visit(services, ASSISTANT, r01, date(2026, 11, 1), 60, present=present)
     await missed(services, ASSISTANT, r01, date(2026, 11, 15))
     await visit(
-        services, ASSISTANT, r01, date(2026, 11, 30), 95, areas=[Area.HEALTH], place=Place.OFFICE
+        services,
+        ASSISTANT,
+        r01,
+        date(2026, 11, 30),
+        95,
+        areas=[Area.HEALTH],
+        place=Place.OFFICE,
+        present=present,
     )
     await visit(services, ASSISTANT, r02, date(2026, 10, 25), 120)
     await visit(services, ASSISTANT, r02, date(2026, 11, 2), 45, activities=[Activity.SKILL])

@@ -19,7 +19,16 @@ from bot.domain.vocabulary import Area
 from bot.i18n import translator
 from bot.services.registry import Services
 from bot.storage.db import Database
-from tests.documents.golden import ADMIN, ASSISTANT, MEMBER_NAMES, NOW, OTHER, golden_world, visit
+from tests.documents.golden import (
+    ADMIN,
+    ASSISTANT,
+    MEMBER_NAMES,
+    NOW,
+    OTHER,
+    golden_world,
+    mother,
+    visit,
+)
 
 HOSTILE = (
     "<b>pogrubione</b> &amp; <script>alert(1)</script> "
@@ -57,7 +66,10 @@ async def services(settings: Settings, db: Database) -> Services:
     with time_machine.travel(datetime(2026, 11, 10, 9, tzinfo=UTC), tick=False):
         await built.plans.change_independence(ASSISTANT, task.id, Independence.SUPPORTED)
         await built.plans.add_progress_note(ASSISTANT, goal.id, "Pierwsza rata wpłacona.")
-        await visit(built, ASSISTANT, r01, date(2026, 11, 9), 80, note=HOSTILE_NOTE)
+        present = await mother(built, r01)
+        await visit(
+            built, ASSISTANT, r01, date(2026, 11, 9), 80, note=HOSTILE_NOTE, present=present
+        )
     with time_machine.travel(NOW, tick=False):
         await built.plans.record_assessment(
             ASSISTANT, r01, date(2026, 11, 30), "Rodzina robi postępy w planowaniu wydatków."

@@ -59,6 +59,7 @@ async def test_a_menu_tap_mid_walk_is_never_taken_as_an_answer(harness: BotHarne
     await sim.press("Today")
     await sim.press("90 min")
     await sim.press("Family's home")
+    await sim.press("Anna")
     await sim.press("Done")
     await sim.press("Done")
     await sim.press("Done")  # at the note step: typed text is the note

@@ -67,6 +67,7 @@ async def test_visit_links_the_goals_worked_on(harness: BotHarness) -> None:
     await sim.press("Today")
     await sim.press("60 min")
     await sim.press("Phone")
+    await sim.press("Anna")
     await sim.press("Done")
     await sim.press("Done")
     await sim.press("Done")

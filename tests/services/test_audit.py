@@ -92,6 +92,7 @@ async def world(settings: Settings, db: Database) -> World:
             visit_date=MONDAY - timedelta(days=10),
             duration_min=60,
             place=Place.HOME,
+            present=[family.members[0].id],
         ),
     )
     appointment = await services.appointments.create(
@@ -138,7 +139,12 @@ def _new_appointment(world: World) -> NewAppointment:
 def _draft(world: World, token: str, day: date) -> VisitDraft:
     """A complete visit draft for the owner's family."""
     return VisitDraft(
-        token=token, family_id=world.family_id, visit_date=day, duration_min=30, place=Place.PHONE
+        token=token,
+        family_id=world.family_id,
+        visit_date=day,
+        duration_min=30,
+        place=Place.PHONE,
+        present=[world.member_id],
     )
 
 

@@ -81,6 +81,7 @@ async def world(settings: Settings, db: Database) -> World:
             visit_date=date(2026, 11, 24),
             duration_min=60,
             place=Place.HOME,
+            present=[family.members[0].id],
         ),
     )
     return World(

@@ -530,6 +530,8 @@ async def _visit(
     )
     if kind is VisitKind.COMPLETED:
         draft.duration_min, draft.place, draft.note = 60, Place.HOME, "A visit."
+        family = await world.services.families.peek(OWNER, family_id)
+        draft.present = [m.id for m in family.members[:1]]  # someone was there, if any
     else:
         draft.missed_reason = MissedReason.NOBODY_HOME
     await world.services.visits.record(OWNER, draft)

@@ -10,10 +10,10 @@ import time_machine
 
 from bot.config import Settings
 from bot.domain.errors import DomainError
-from bot.domain.family import NewFamily
+from bot.domain.family import Member, NewFamily
 from bot.domain.people import Actor
 from bot.domain.visit import VisitDraft
-from bot.domain.vocabulary import Place
+from bot.domain.vocabulary import MemberRole, MissedReason, Place, VisitKind
 from bot.services.registry import Services
 from bot.storage.db import Database
 from bot.storage.people import PeopleRepository
@@ -73,3 +73,38 @@ async def test_notes_that_show_nothing_are_refused(world: tuple[Services, int]) 
         OWNER, draft(family_id, date(2026, 11, 24), note="\u202eRent paid 👍")
     )
     assert saved.visit.note == "Rent paid 👍"
+
+
+async def test_a_visit_nobody_from_the_family_attended_is_refused(
+    world: tuple[Services, int],
+) -> None:
+    services, _ = world
+    family_id, _ = await services.families.register(
+        OWNER, NewFamily(code="R-02", members=[Member(name="Anna", role=MemberRole.MOTHER)])
+    )
+    anna = (await services.families.peek(OWNER, family_id)).members[0].id
+    day = date(2026, 11, 24)
+    for present in ([], [anna + 1000]):  # nobody, or only someone who is not a member
+        with pytest.raises(DomainError) as refused:
+            await services.visits.record(OWNER, draft(family_id, day, present=present))
+        assert refused.value.code == "nobody_present"
+    assert (await services.visits.recent(OWNER, "R-02"))[1] == []
+    missed = draft(
+        family_id,
+        day,
+        token="t-missed",
+        kind=VisitKind.MISSED,
+        missed_reason=MissedReason.NOBODY_HOME,
+    )
+    assert (await services.visits.record(OWNER, missed)).visit.kind is VisitKind.MISSED
+    saved = await services.visits.record(OWNER, draft(family_id, day, present=[anna]))
+    assert saved.visit.present == (anna,)
+
+
+async def test_a_family_without_members_still_records_a_visit(
+    world: tuple[Services, int],
+) -> None:
+    services, family_id = world  # R-01 has no members: nobody to tick
+    saved = await services.visits.record(OWNER, draft(family_id, date(2026, 11, 24)))
+    assert saved.visit.present == ()
+    assert saved.visit.kind is VisitKind.COMPLETED

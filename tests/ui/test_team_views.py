@@ -56,6 +56,7 @@ async def test_no_member_name_label_or_note_reaches_a_coordinator(
             members=[Member(name="Zbigniewqx", role=MemberRole.FATHER)],
         ),
     )
+    father = (await services.families.peek(owner, family_id)).members[0].id
     await services.visits.record(
         owner,
         VisitDraft(
@@ -64,6 +65,7 @@ async def test_no_member_name_label_or_note_reaches_a_coordinator(
             visit_date=date(2026, 11, 16),
             duration_min=90,
             place=Place.HOME,
+            present=[father],  # his name is at the visit too, and still not shown
             note="NoteSecretqx",
             next_steps="NextStepsSecretqx",
         ),
