@@ -28,7 +28,14 @@ from bot.conversations._table import (
 from bot.conversations.engine import Walk
 from bot.domain.errors import DomainError
 from bot.domain.parsing import parse_date, parse_duration
-from bot.domain.visit import NEXT_STEPS_MAX, NOTE_MAX, VisitDraft, check_note, check_visit_date
+from bot.domain.visit import (
+    NEXT_STEPS_MAX,
+    NOTE_MAX,
+    VisitDraft,
+    check_note,
+    check_someone_present,
+    check_visit_date,
+)
 from bot.domain.visit_steps import COMPLETED_FLOW, MISSED_FLOW, Step, next_step
 from bot.domain.vocabulary import Activity, Area, MissedReason, Place, VisitKind
 from bot.handlers.common import answer_press, show
@@ -68,9 +75,14 @@ async def _date_button(turn: VisitTurn) -> Outcome:
 
 
 async def _missed(turn: VisitTurn) -> Outcome:
-    """Switch to recording an attempt that did not become a visit."""
+    """Switch to recording an attempt that did not become a visit.
+
+    Pressed at the date it asks the date after the reason; pressed at who was present
+    (nobody was there), the date chosen already is the attempt's and is not asked again.
+    """
     turn.draft.kind = VisitKind.MISSED
-    turn.draft.visit_date = None
+    if turn.step is Step.DATE:
+        turn.draft.visit_date = None
     return Go(Step.MISSED_REASON)
 
 
@@ -104,6 +116,13 @@ async def _toggle_present(turn: VisitTurn) -> Outcome:
         raise DomainError("draft_incomplete")
     turn.draft.present = toggled(turn.draft.present, member, ticks)
     return Go(Step.PRESENT)
+
+
+async def _present_done(turn: VisitTurn) -> Outcome:
+    """Close who was present: someone from the family was, or it was no visit (missed)."""
+    family = await family_of(turn)
+    check_someone_present(turn.draft, set() if family is None else {m.id for m in family.members})
+    return Go(next_step(turn.draft, Step.PRESENT))
 
 
 async def _toggle_area(turn: VisitTurn) -> Outcome:
@@ -238,10 +257,22 @@ EDITABLE += (S.AREAS, S.ACTIVITIES, S.GOALS, S.NOTE, S.NEXT_STEPS)
 _AFTER_DATE = (S.DURATION, S.NOTE, S.SUMMARY)
 
 
-def _toggles(toggle: Any, after: tuple[Step, ...], what: str, *, skips: bool = False) -> Stage:
+def _toggles(
+    toggle: Any,
+    after: tuple[Step, ...],
+    what: str,
+    *,
+    skips: bool = False,
+    done: On | None = None,
+    more: dict[str, On] | None = None,
+) -> Stage:
     """A multi-choice step: tap to mark, Done to go on (skipped when there is nothing to tick)."""
     return Stage(
-        presses={"tog": On(toggle, (), f"toggle {what}"), "done": On(_done, after, "Done")},
+        presses={
+            "tog": On(toggle, (), f"toggle {what}"),
+            "done": done or On(_done, after, "Done"),
+            **(more or {}),
+        },
         skips_to=after if skips else (),
     )
 
@@ -256,13 +287,20 @@ TABLE: dict[Step, Stage] = {
         },
         typed=On(_typed_date, _AFTER_DATE, "typed date"),
     ),
-    S.MISSED_REASON: Stage({"reason": On(_reason, (S.DATE, S.SUMMARY), "reason")}),
+    S.MISSED_REASON: Stage({"reason": On(_reason, (S.DATE, S.NOTE, S.SUMMARY), "reason")}),
     S.DURATION: Stage(
         {"dur": On(_duration_button, (S.PLACE, S.SUMMARY), "60 / 90 / 120")},
         typed=On(_typed_duration, (S.PLACE, S.SUMMARY), "typed minutes"),
     ),
     S.PLACE: Stage({"place": On(_place, (S.PRESENT, S.SUMMARY), "place")}),
-    S.PRESENT: _toggles(_toggle_present, (S.AREAS, S.SUMMARY), "member", skips=True),
+    S.PRESENT: _toggles(
+        _toggle_present,
+        (S.AREAS, S.SUMMARY),
+        "member",
+        skips=True,
+        done=On(_present_done, (S.AREAS, S.SUMMARY), "Done (someone ticked)"),
+        more={"missed": On(_missed, (S.MISSED_REASON,), "✖ nobody was there")},
+    ),
     S.AREAS: _toggles(_toggle_area, (S.ACTIVITIES, S.SUMMARY), "area"),
     S.ACTIVITIES: _toggles(_toggle_activity, (S.GOALS, S.SUMMARY), "activity"),
     S.GOALS: _toggles(_toggle_goal, (S.NOTE, S.SUMMARY), "goal", skips=True),
@@ -274,7 +312,12 @@ TABLE: dict[Step, Stage] = {
         {"skip": On(_skip, (S.SUMMARY,), "Skip")},
         typed=On(_typed_next_steps, (S.SUMMARY,), "next steps"),
     ),
-    S.SUMMARY: Stage({"save": On(_save, (None,), "💾 Save"), "change": moves(S.EDIT, "✏️ Change")}),
+    S.SUMMARY: Stage(
+        {
+            "save": On(_save, (None,), "💾 Save"),
+            "change": moves(S.EDIT, "✏️ Change"),
+        }
+    ),
     S.EDIT: Stage({"edit": On(_edit, EDITABLE, "step"), "back": moves(S.SUMMARY, "⬅ Back")}),
 }
 

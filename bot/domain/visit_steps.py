@@ -42,9 +42,14 @@ MISSED_FLOW = (Step.MISSED_REASON, Step.DATE, Step.NOTE)
 
 
 def next_step(draft: VisitDraft, after: Step) -> Step:
-    """The step after `after` in this kind of visit (the summary when editing or at the end)."""
+    """The step after `after` in this kind of visit (the summary when editing or at the end).
+
+    A missed visit's date is not asked when it was chosen before the visit turned out missed
+    (nobody was there, found at who was present).
+    """
     if draft.editing:
         return Step.SUMMARY
     flow = MISSED_FLOW if draft.kind is VisitKind.MISSED else COMPLETED_FLOW
     index = flow.index(after) + 1 if after in flow else 0
-    return flow[index] if index < len(flow) else Step.SUMMARY
+    known = {Step.DATE} if draft.kind is VisitKind.MISSED and draft.visit_date else set()
+    return next((step for step in flow[index:] if step not in known), Step.SUMMARY)

@@ -97,9 +97,10 @@ def visit_question(
         options = [(str(m.id), f"{m.name} ({labels.name(tr, m.role)})") for m in members]
         chosen = {str(m) for m in draft.present}
         rows = b.toggles(options, chosen, done_text=_("Done ➡"))
+        nobody = b.row((_("✖ Nobody was there"), "missed", ""))  # it was a missed visit
         return head + "\n" + _("Who was present? Tap to mark, then Done.") + _like(
             tr, draft, draft.present
-        ), Keyboard([*rows, cancel_row])
+        ), Keyboard([*rows, nobody, cancel_row])
     if step is Step.AREAS:
         options = [(a.value, labels.name(tr, a)) for a in Area]
         rows = b.toggles(options, {a.value for a in draft.areas}, done_text=_("Done ➡"))
