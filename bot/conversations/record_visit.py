@@ -173,7 +173,13 @@ async def _skip(turn: VisitTurn) -> Outcome:
 async def _save(turn: VisitTurn) -> Outcome:
     """Save once (the draft token makes a repeat harmless) and tell the week's tally."""
     draft, tr = turn.draft, turn.tr
-    saved = await turn.services.visits.record(turn.actor, draft)
+    try:
+        saved = await turn.services.visits.record(turn.actor, draft)
+    except DomainError as error:
+        if error.code != "nobody_present":  # e.g. a draft left from before the rule
+            raise
+        draft.editing = True  # once someone is ticked, Done comes back here
+        return Go(Step.PRESENT, notice=labels.describe_error(tr, error))
     if draft.goals and saved.visit.kind is VisitKind.COMPLETED:
         await turn.services.plans.record_visit_progress(
             turn.actor, saved.family.id, draft.goals, saved.visit.id, day=saved.visit.visit_date
@@ -314,7 +320,7 @@ TABLE: dict[Step, Stage] = {
     ),
     S.SUMMARY: Stage(
         {
-            "save": On(_save, (None,), "💾 Save"),
+            "save": On(_save, (None, S.PRESENT), "💾 Save"),
             "change": moves(S.EDIT, "✏️ Change"),
         }
     ),

@@ -163,3 +163,30 @@ async def test_a_family_without_members_records_a_visit_without_the_question(
     [visit] = await saved_visits(harness)
     assert visit.kind is VisitKind.COMPLETED  # type: ignore[attr-defined]
     assert visit.present == ()  # type: ignore[attr-defined]
+
+
+async def test_a_draft_saved_with_nobody_present_is_sent_to_who_was_present(
+    harness: BotHarness,
+) -> None:
+    sim = await assistant_with_family(harness)
+    await walk_to_present(sim)
+    await sim.press("Anna")
+    await sim.press("Done")
+    await sim.press("Done")
+    await sim.press("Done")
+    await sim.send("Homework together")
+    await sim.press("Skip")
+    assert harness.app is not None  # a draft left at the summary from before the rule
+    harness.app.user_data[sim.user_id]["walk"]["draft"]["present"] = []
+    await sim.press("Save")
+    text = harness.fake.last_text(sim.chat_id)
+    assert REFUSED in text
+    assert "Who was present" in text
+    assert await saved_visits(harness) == []
+    await sim.press("Anna")
+    await sim.press("Done")
+    assert "Present: Anna" in harness.fake.last_text(sim.chat_id)
+    await sim.press("Save")
+    [visit] = await saved_visits(harness)
+    assert len(visit.present) == 1  # type: ignore[attr-defined]
+    assert harness.fake.errors == []
