@@ -230,7 +230,7 @@ class FamilyService:
         subject = code_subject(normal)
         family = None
         if actor.is_member and normal is not None:
-            family = await self.families.by_code(normal)
+            family = await self.families.by_code(normal) or await self.families.read_alike(normal)
         if family is None:
             await self.audit.denied(actor.telegram_id, action, subject=subject)
             actor.check_member()

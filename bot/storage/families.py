@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from bot.domain.cadence import FamilyCadence
 from bot.domain.errors import DomainError
-from bot.domain.family import Family, Member, NewFamily
+from bot.domain.family import Family, Member, NewFamily, code_key
 from bot.storage.db import Database, first_row, insert, iso_day
 from bot.storage.read_memo import ReadMemo
 
@@ -107,6 +107,16 @@ class FamilyRepository:
         if family is not None:
             self._codes.keep(generation, code, family)
         return family
+
+    async def read_alike(self, code: str) -> Family | None:
+        """The one family whose code reads as `code` does (R-1, R01 for R-01); None if not one.
+
+        Codes that read alike are refused at registration, but two from before may remain:
+        then neither is guessed.
+        """
+        key = code_key(code)
+        alike = [used for used in await self.codes() if code_key(used) == key]
+        return await self.by_code(alike[0]) if len(alike) == 1 else None
 
     async def _one(self, where: str, key: object) -> Family | None:
         """One family with its present and former members, in one trip, kept until a write."""
