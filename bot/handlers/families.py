@@ -105,4 +105,5 @@ async def _send_visits(update: Update, context: BotContext, code: str) -> None:
     except DomainError as error:
         await send_lines(update, context, [esc(labels.describe_error(context.tr, error))])
         return
-    await send_sensitive(update, context, visit_lines(context.tr, family, recent))
+    own = family.assistant_id == context.actor.telegram_id
+    await send_sensitive(update, context, visit_lines(context.tr, family, recent, own=own))

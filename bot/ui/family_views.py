@@ -208,12 +208,19 @@ def _closed_card(
     return lines, _card_buttons(tr, family, actions)
 
 
-def visit_lines(tr: Translator, family: Family, recent: list[Visit]) -> list[str]:
-    """The last visits of a family as HTML lines, every piece of user text escaped."""
+def visit_lines(
+    tr: Translator, family: Family, recent: list[Visit], *, own: bool = True
+) -> list[str]:
+    """The last visits of a family as HTML lines, every piece of user text escaped.
+
+    Not `own`: read by someone who records none (a coordinator, an admin).
+    """
     _ = tr.gettext
     header = _("<b>{code}</b>: last visits").format(code=esc(family.code))
     if not recent:
-        return [header, _("No visits recorded yet. Record one with /visit.")]
+        if own:
+            return [header, _("No visits recorded yet. Record one with /visit.")]
+        return [header, _("No visits recorded yet.")]
     names = {m.id: m.name for m in family.everyone}
     lines = [header]
     for visit in recent:

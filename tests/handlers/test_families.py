@@ -14,6 +14,7 @@ from telegram.ext import CommandHandler
 from bot.domain.family import NewFamily
 from bot.domain.visit import VisitDraft
 from tests.conversations.test_new_family import register_family
+from tests.handlers.test_team import coordinator
 from tests.support.harness import BotHarness
 
 
@@ -162,3 +163,18 @@ async def test_command_menus_per_language(harness: BotHarness) -> None:
     assert "wizyta" in menus["pl"]
     assert "visit" in menus["en"]
     assert "rodziny" in menus[None]
+
+
+async def test_a_reader_of_a_family_without_visits_is_not_told_to_record_one(
+    harness: BotHarness,
+) -> None:
+    sim = await harness.assistant(language_code="en")
+    await register_family(sim)
+    await sim.send("/visits R-01")
+    assert harness.fake.last_text(sim.chat_id).endswith("Record one with /visit.")
+    boss = await coordinator(harness)
+    await boss.send("/visits R-01")
+    text = harness.fake.last_text(boss.chat_id)
+    assert "No visits recorded yet." in text
+    assert "/visit" not in text.replace("/visits", "")  # a reader records none
+    assert harness.fake.errors == []
