@@ -230,7 +230,8 @@ ERROR_TEXTS: dict[str, str] = {
     "assessment_future": N_("An assessment can only be recorded on or after the day it was made."),
     "assessment_before_registration": N_(
         "{family_code} was registered on {date}: an assessment cannot be dated before the work "
-        "with the family began. Type that day or a later one."
+        "with the family began. Type that day or a later one. If the work began earlier, "
+        "record the contract it began with in /edit first."
     ),
     "assessment_before_contract": N_(
         "The first contract with {family_code} was signed on {date}: an assessment cannot be "

@@ -225,6 +225,7 @@ async def test_an_assessment_before_the_registration_is_refused_naming_its_date(
     text = harness.fake.last_text(sim.chat_id)
     assert "R-01 was registered on 25.11.2026" in text
     assert "before the work with the family began" in text
+    assert "record the contract it began with in /edit" in text  # the way to an earlier day
     await sim.send("Summary typed where the date was asked")  # still the date step
     assert "could not read that date" in harness.fake.last_text(sim.chat_id)
     assert harness.services is not None
