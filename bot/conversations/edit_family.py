@@ -95,10 +95,7 @@ async def _contract_span(turn: EditTurn) -> Outcome:
 
 
 async def _open_dates(turn: EditTurn) -> Outcome:
-    """Correct the contract in force: its signing day first (none yet: nothing to correct)."""
-    family = await turn.services.families.peek(turn.actor, family_of_draft(turn))
-    if family.contract_signed_on is None and family.contract_valid_until is None:
-        raise DomainError("contract_none")
+    """Correct the contract in force, or record the one a family was registered without."""
     turn.draft.signed_on = None
     return Go(S.CONTRACT_SIGNED)
 

@@ -113,9 +113,11 @@ def edit_question(
     head = f"✏️ <b>{esc(family.code)}</b>\n"
     back = [b(_("⬅ Back"), "back")]
     if step is EditStep.MENU:
-        contract = [b(_("Renew the contract"), "contract")]
-        if family.contract_signed_on or family.contract_valid_until:  # none yet: renew records one
-            contract.append(b(_("Correct contract dates"), "dates"))
+        recorded = family.contract_signed_on or family.contract_valid_until
+        # None yet (registered without one): its dates are recorded as they were; a renewal
+        # would date it today.
+        dates = _("Correct contract dates") if recorded else _("Record the contract's dates")
+        contract = [b(_("Renew the contract"), "contract"), b(dates, "dates")]
         rows = [
             [b(_("Label"), "label"), b(_("Members"), "members")],
             [b(_("Visits a week"), "visits"), b(_("Code"), "code")],
@@ -169,6 +171,13 @@ def edit_question(
             "(31.05.2027, end of May). It counts as signed today; the contract so far is kept "
             "in the history."
         ), Keyboard([spans, back])
+    if step is EditStep.CONTRACT_SIGNED and not (
+        family.contract_signed_on or family.contract_valid_until
+    ):
+        return head + _(
+            "No contract is recorded yet. Type the day the contract in force was signed "
+            "(15.06.2026, 3 months ago)."
+        ), Keyboard([back])
     if step is EditStep.CONTRACT_SIGNED:
         return head + _(
             "Correcting the contract in force, for a day typed wrong (a new contract is a "

@@ -100,7 +100,6 @@ ERROR_TEXTS: dict[str, str] = {
     ),
     "text_empty": N_("Please type some text."),
     "code_not_offered": N_("None of the families here has that code: press one of the buttons."),
-    "contract_none": N_("There is no contract to correct yet: Renew the contract records one."),
     "text_invisible": N_(
         "That text shows nothing: it is only spaces or invisible characters. "
         "Please type some words."

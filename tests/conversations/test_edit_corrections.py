@@ -398,17 +398,33 @@ async def test_a_family_closed_meanwhile_takes_no_correction(harness: BotHarness
     assert (await _get(harness, family_id)).members[0].name == "Anna"
 
 
-async def test_a_family_without_a_contract_is_offered_no_correction(harness: BotHarness) -> None:
-    """Nothing to correct: Renew records the first contract (a forged press says so)."""
+async def test_a_family_registered_without_a_contract_gets_its_dates_recorded(
+    harness: BotHarness,
+) -> None:
+    """No contract yet: its dates are recorded as they were (Renew would date it today)."""
     sim = await harness.assistant(language_code="en")
     actor = await _services(harness).membership.actor(sim.user_id)
     members = [Member(name="Anna", role=MemberRole.MOTHER)]
     await _services(harness).families.register(actor, NewFamily(code="R-02", members=members))
+    await sim.send("/assessment R-02")
+    await sim.send("2.11.2026")  # before the registration: refused, the way out named
+    assert "record the contract it began with in /edit" in _last(harness, sim)
     await sim.send("/edit R-02")
-    assert "Renew the contract" in _buttons(harness, sim)
-    assert "Correct contract dates" not in _buttons(harness, sim)
-    message_id, data = harness.fake.button(sim.chat_id, "Renew the contract")
-    await sim.press_data(message_id, data.replace(":contract:", ":dates:"))
-    assert _last(harness, sim).startswith("There is no contract to correct yet")
-    assert "What do you change?" in _last(harness, sim)
+    await sim.press("Yes, drop it")
+    assert "Correct contract dates" not in _buttons(harness, sim)  # nothing to correct
+    await sim.press("Record the contract's dates")
+    assert "Keep" not in " ".join(_buttons(harness, sim))
+    await sim.send("1.06.2026")
+    await sim.send("31.05.2027")
+    assert "Saved" in _last(harness, sim)
+    family = await _get(
+        harness, (await _services(harness).families.open_by_code(actor, "R-02", "read.test")).id
+    )
+    assert (family.contract_signed_on, family.contract_valid_until) == (
+        date(2026, 6, 1),
+        date(2027, 5, 31),
+    )
+    await sim.send("/assessment R-02")
+    await sim.send("2.11.2026")  # the work began with that contract
+    assert "before the work" not in _last(harness, sim)
     assert harness.fake.errors == []
