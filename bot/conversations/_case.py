@@ -13,7 +13,7 @@ from typing import Any
 
 from telegram import Update
 
-from bot.conversations._family import FamilyDraftT, nothing_to_pick
+from bot.conversations._family import FamilyDraftT, nothing_to_pick, pressed_again
 from bot.conversations._table import Go, On, Outcome, Stage, Turn
 from bot.conversations.engine import Walk
 from bot.domain.errors import DomainError, NotFound
@@ -92,9 +92,11 @@ class ClosedPicker:
         """`/<command> [code]` or a card's button: the family named, else the picker."""
 
         async def start(update: Update, context: BotContext) -> None:
+            press = pressed_data(update)
+            if await pressed_again(walk, self.then, update, context):
+                return
             if await walk.blocked(update, context):
                 return
-            press = pressed_data(update)
             await answer_press(update)
             draft = walk.new_draft()
             families = context.services.families

@@ -147,6 +147,8 @@ class FamilyPicker:
         """The walk's start for its command (`/close [code]`) and its family card button."""
 
         async def start(update: Update, context: BotContext) -> None:
+            if await pressed_again(walk, self.then, update, context):
+                return
             if await walk.blocked(update, context):
                 return
             press = pressed_data(update)
@@ -154,6 +156,22 @@ class FamilyPicker:
             await self.begin(walk, update, context, None if press is None else as_int(press.arg))
 
         return start
+
+
+async def pressed_again(
+    walk: Walk[FamilyDraftT, Any], then: StrEnum, update: Update, context: BotContext
+) -> bool:
+    """A card's or reminder's button for a family tapped twice: its first question once more.
+
+    True when the walk started by the first tap still waits at `then` for that same family.
+    """
+    press = pressed_data(update)
+    family_id = None if press is None else as_int(press.arg)
+    if family_id is None:  # a command, or a forged press: `blocked` decides
+        return False
+    return await walk.pressed_again(
+        update, context, then, lambda draft: draft.family_id == family_id
+    )
 
 
 async def nothing_to_pick(

@@ -13,7 +13,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.commands import names
-from bot.conversations._family import FamilyPicker
+from bot.conversations._family import FamilyPicker, pressed_again
 from bot.conversations._plan_walks import item_saved
 from bot.conversations._table import End, Go, On, Outcome, Question, Stage, Turn, moves, skips
 from bot.conversations.engine import Walk
@@ -418,6 +418,8 @@ WALK = Walk(
 
 async def start(update: Update, context: BotContext) -> None:
     """`/goal [code]` or the 🎯 button of a family card."""
+    if await pressed_again(WALK, PICKER.then, update, context):
+        return
     if await WALK.blocked(update, context):
         return
     press = pressed_data(update)

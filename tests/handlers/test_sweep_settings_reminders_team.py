@@ -232,6 +232,56 @@ async def test_attended_tapped_twice_asks_for_the_note_once(harness: BotHarness)
     assert harness.fake.errors == []
 
 
+async def test_record_a_contact_tapped_twice_asks_its_question_once(
+    harness: BotHarness,
+) -> None:
+    sim, family_id = await _with_family(harness)
+    await close_r01(sim)
+    assert harness.app is not None
+    month = MonitoringFact(family_id=family_id, family_code="R-01", until=date(2027, 6, 1))
+    item = overdue_item().model_copy(
+        update={"kind": ReminderKind.MONITORING_DUE, "facts": ReminderFacts(monitoring=month)}
+    )
+    await TelegramSender(harness.app.bot).send(sim.chat_id, item)  # the monthly reminder
+    message_id, data = harness.fake.button(sim.chat_id, "👁 Record a contact")
+    await sim.press_data(message_id, data)
+    await sim.press_data(message_id, data)  # a double tap on a slow connection
+    assert "When was the contact?" in harness.fake.last_text(sim.chat_id)
+    texts = [m.get("text", "") for m in harness.fake.messages(sim.chat_id)]
+    assert not any(t.startswith("Drop") for t in texts)
+    await sim.press("Today")  # the walk goes on from the question asked again
+    assert "From the school" in str(harness.fake.last_markup(sim.chat_id))
+    assert harness.fake.errors == []
+
+
+@pytest.mark.parametrize(
+    ("closed", "button", "question"),
+    [
+        (False, "🔒 Close the work", "On which day did the work end?"),
+        (False, "✏️ Edit", "What do you change?"),
+        (False, "🎯 Goals", "R-01"),
+        (True, "👁 Monitoring contact", "When was the contact?"),
+        (True, "🔓 Reopen", "From which day does the work start again?"),
+    ],
+)
+async def test_a_cards_button_tapped_twice_asks_its_question_once(
+    harness: BotHarness, closed: bool, button: str, question: str
+) -> None:
+    sim, family_id = await _with_family(harness)
+    if closed:
+        await close_r01(sim)
+    await sim.press_data(1, f"fc:-:f:{family_id}")  # the family's card
+    message_id, data = harness.fake.button(sim.chat_id, button)
+    await sim.press_data(message_id, data)
+    asked = harness.fake.last_text(sim.chat_id)
+    assert question in asked
+    await sim.press_data(message_id, data)  # the second tap of a double tap
+    assert harness.fake.last_text(sim.chat_id) == asked
+    texts = [m.get("text", "") for m in harness.fake.messages(sim.chat_id)]
+    assert not any(t.startswith("Drop") for t in texts)
+    assert harness.fake.errors == []
+
+
 async def test_a_reminder_pressed_after_a_hand_over_or_by_someone_who_left(
     harness: BotHarness,
 ) -> None:
