@@ -184,7 +184,9 @@ async def settle_reminder(update: Update, note: str) -> None:
     """Answer a reminder's press with `note` and take its buttons away: it is dealt with."""
     await answer_press(update, note)
     query = update.callback_query
-    if query is not None:
+    pressed = None if query is None else query.message
+    # Pressed again after its buttons went (a double tap): nothing left to take away.
+    if query is not None and isinstance(pressed, Message) and pressed.reply_markup is not None:
         with contextlib.suppress(BadRequest):
             await query.edit_message_reply_markup(None)
 

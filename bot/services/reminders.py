@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
-from bot.domain.errors import DomainError, NotFound, Settled
+from bot.domain.errors import DomainError, NotAllowed, NotFound, Settled
 from bot.domain.people import Actor
 from bot.domain.reminders.kinds import ReminderKind
 from bot.domain.reminders.monitoring import MONITORING_KINDS
@@ -128,13 +128,23 @@ class ReminderService:
         if item.family_id is not None:
             # The family may have gone to someone else since: its reminders are no longer theirs.
             # A monitoring reminder is about a closed family: snoozing it changes no family.
-            await self.families.peek(
-                actor,
-                item.family_id,
-                "reminder.open",
-                subject=Named("reminder", outbox_id),
-                closed_ok=item.kind in MONITORING_KINDS,
-            )
+            try:
+                await self.families.peek(
+                    actor,
+                    item.family_id,
+                    "reminder.open",
+                    subject=Named("reminder", outbox_id),
+                    closed_ok=item.kind in MONITORING_KINDS,
+                )
+            except (NotFound, NotAllowed) as refusal:
+                if isinstance(refusal, NotAllowed) and refusal.code != "read_only":
+                    raise  # still theirs, closed: said as before
+                # Handed over: settled, told by the code the reminder showed and nothing more
+                # (not who holds it now, nor a code changed since).
+                code = item.family_code
+                if code is None:
+                    raise Settled("reminder_closed") from None
+                raise Settled("reminder_family_gone", family_code=code) from None
         return item
 
     async def snooze(self, actor: Actor, outbox_id: int, until: datetime) -> OutboxItem:

@@ -259,6 +259,9 @@ ERROR_TEXTS: dict[str, str] = {
     "outcome_status": N_("Choose attended, not attended or rescheduled."),
     "reminder_unknown": N_("I could not find that reminder. It may be out of date."),
     "reminder_closed": N_("This reminder is no longer active."),
+    "reminder_family_gone": N_(
+        "{family_code} is no longer assigned to you, so this reminder is closed."
+    ),
     "reminder_out_of_date": N_(
         "Nothing more will come about this: it was dealt with, moved or cancelled since."
     ),

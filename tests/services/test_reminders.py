@@ -17,7 +17,7 @@ import time_machine
 
 from bot.config import Settings
 from bot.domain.appointment import Institution, NewAppointment
-from bot.domain.errors import DomainError, NotAllowed, NotFound
+from bot.domain.errors import DomainError, NotAllowed, NotFound, Settled
 from bot.domain.family import Member, NewFamily
 from bot.domain.people import Actor
 from bot.domain.plan import TaskOwner
@@ -693,9 +693,15 @@ async def test_a_reminder_about_a_family_handed_over_is_no_longer_yours(
     ]
     admin = Actor(telegram_id=next(iter(settings.admin_telegram_ids)), is_admin=True)
     await world.services.team.hand_over(admin, "R-01", OTHER.telegram_id)
-    with pytest.raises(NotFound) as gone:
+    with pytest.raises(Settled) as gone:  # theirs no more: its buttons go, by the code alone
         await reminders.snooze(OWNER, int(str(row["id"])), NOW + timedelta(hours=1))
-    assert gone.value.code == "reminder_unknown"
+    assert (gone.value.code, gone.value.details) == (
+        "reminder_family_gone",
+        {"family_code": "R-01"},
+    )
+    with pytest.raises(NotFound) as unknown:  # nor is it the new assistant's
+        await reminders.snooze(OTHER, int(str(row["id"])), NOW + timedelta(hours=1))
+    assert unknown.value.code == "reminder_unknown"
 
 
 async def test_appointment_reminders_reach_the_current_assistant(
