@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Awaitable, Callable
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 
-from bot.handlers.common import answer_press, strip_buttons
+from bot.handlers.common import answer_press, show, strip_buttons
 from bot.handlers.context import BotContext
 from bot.handlers.main_menu import show_menu
 from bot.handlers.menu import refresh_own_menu
@@ -17,43 +18,95 @@ from bot.ui.callbacks import encode, pressed_data, register
 LANG_PREFIX = register("lang", {"set"})
 LANGUAGE_NAMES = {"pl": "Polski", "en": "English"}
 
+# What the pressed message shows again in the language chosen: its text and its buttons.
+View = Callable[[BotContext], Awaitable[tuple[str, InlineKeyboardMarkup]]]
 
-def language_buttons(active: str) -> list[InlineKeyboardButton]:
-    """A button per language, the one the bot speaks now ticked."""
+
+def language_buttons(
+    active: str, prefix: str = LANG_PREFIX, action: str = "set"
+) -> list[InlineKeyboardButton]:
+    """A button per language, the one the bot speaks now ticked (/settings has its own data)."""
     return [
         InlineKeyboardButton(
             ("✅ " if code == active else "") + LANGUAGE_NAMES[code],
-            callback_data=encode(LANG_PREFIX, "-", "set", code),
+            callback_data=encode(prefix, "-", action, code),
         )
         for code in LOCALES
     ]
+
+
+async def _chooser(context: BotContext) -> tuple[str, InlineKeyboardMarkup]:
+    """/lang's question: the languages, one a row."""
+    rows = [[button] for button in language_buttons(context.tr.locale)]
+    return context.tr.gettext("Choose a language:"), InlineKeyboardMarkup(rows)
 
 
 async def choose_language(update: Update, context: BotContext) -> None:
     """Offer the languages as buttons."""
     if update.message is None:
         return
-    rows = [[button] for button in language_buttons(context.tr.locale)]
-    await update.message.reply_text(
-        context.tr.gettext("Choose a language:"), reply_markup=InlineKeyboardMarkup(rows)
-    )
+    text, markup = await _chooser(context)
+    await update.message.reply_text(text, reply_markup=markup)
 
 
 async def language_pressed(update: Update, context: BotContext) -> None:
-    """Save the chosen language and confirm in it."""
+    """A language of /lang: save it, show the question again in it, and confirm."""
     press = pressed_data(update)
     if press is None or press.arg not in LOCALES:
         await answer_press(update, context.tr.gettext("This button is no longer active."))
         return
-    await context.services.membership.set_locale(context.actor, press.arg)
-    context.tr = translator(press.arg)
+    # A /settings shown before its language buttons had their own data: not drawn as /lang.
+    view = _chooser if _only_languages(_pressed(update)) else None
+    await language_chosen(update, context, press.arg, view)
+
+
+async def language_chosen(
+    update: Update, context: BotContext, code: str, view: View | None
+) -> None:
+    """Speak `code` from now on; the pressed message is drawn again in it (`view`).
+
+    The language is confirmed in a new message, as only a new one can carry the main menu in
+    it (an edit takes buttons in the message only).
+    """
+    pressed = _pressed(update)
+    await context.services.membership.set_locale(context.actor, code)
+    context.tr = translator(code)
     if context.actor.sees_team:  # their own menu, /team in it, was set in the old language
-        await refresh_own_menu(context.application, context.actor.telegram_id, press.arg)
+        await refresh_own_menu(context.application, context.actor.telegram_id, code)
     await answer_press(update)
-    # The confirmation is a new message, as only a new one can carry the main menu in the new
-    # language (an edit takes buttons in the message only); the question keeps no buttons.
-    chat, pressed = update.effective_chat, update.callback_query
-    if chat is not None and pressed is not None and pressed.message is not None:
-        with contextlib.suppress(BadRequest):  # gone, too old, or without buttons already
-            await strip_buttons(context, chat.id, pressed.message.message_id)
+    if view is None:  # a message this cannot draw again: it keeps its text, not its buttons
+        if pressed is not None and update.effective_chat is not None:
+            with contextlib.suppress(BadRequest):  # gone, too old, or without buttons already
+                await strip_buttons(context, update.effective_chat.id, pressed.message_id)
+    elif not _shows_chosen(update, pressed):  # else it shows the language already
+        text, markup = await view(context)
+        await show(update, context, text, markup)
     await show_menu(update, context, context.tr.gettext("Done: I will speak English with you."))
+
+
+def _pressed(update: Update) -> Message | None:
+    """The message whose button was pressed, if Telegram still shows it to the bot."""
+    query = update.callback_query
+    message = None if query is None else query.message
+    return message if isinstance(message, Message) else None
+
+
+def _buttons(message: Message | None) -> list[InlineKeyboardButton]:
+    """The inline buttons the pressed message carries."""
+    markup = None if message is None else message.reply_markup
+    return [] if markup is None else [b for row in markup.inline_keyboard for b in row]
+
+
+def _only_languages(message: Message | None) -> bool:
+    """The pressed message is /lang's question: nothing but language buttons."""
+    buttons = _buttons(message)
+    return bool(buttons) and all(
+        str(b.callback_data).startswith(f"{LANG_PREFIX}:") for b in buttons
+    )
+
+
+def _shows_chosen(update: Update, message: Message | None) -> bool:
+    """The button pressed is ticked on its message: the message shows that language already."""
+    query = update.callback_query
+    data = None if query is None else query.data
+    return any(b.callback_data == data and b.text.startswith("✅ ") for b in _buttons(message))

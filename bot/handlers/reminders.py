@@ -9,13 +9,14 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from bot.domain.errors import DomainError, Settled
 from bot.handlers.common import answer_press, settle_reminder, show
 from bot.handlers.context import BotContext
-from bot.handlers.language import language_buttons
+from bot.handlers.language import language_buttons, language_chosen
 from bot.handlers.reports import NAME_WORDS, document_name
+from bot.i18n import LOCALES
 from bot.ui.callbacks import as_int, decode, encode, pressed_data, register
 from bot.ui.labels import describe_error
 from bot.ui.text import esc
 
-SETTINGS_PREFIX = register("st", {"digest", "quiet"})
+SETTINGS_PREFIX = register("st", {"digest", "quiet", "lang"})
 DIGEST_CHOICES = ("06:30", "07:00", "07:30", "08:00", "08:30", "09:00")
 QUIET_CHOICES = ("19:00-07:00", "20:00-07:00", "21:00-07:00", "22:00-06:00", "00:00-00:00")
 
@@ -79,8 +80,11 @@ async def settings(update: Update, context: BotContext) -> None:
 
 
 async def settings_pressed(update: Update, context: BotContext) -> None:
-    """A digest time or quiet-hours choice."""
+    """A digest time, quiet-hours or language choice; the settings are shown again."""
     press = pressed_data(update)
+    if press is not None and press.action == "lang" and press.arg in LOCALES:
+        await language_chosen(update, context, press.arg, _settings_view)
+        return
     reminders = context.services.reminders
     try:
         if press is not None and press.action == "digest" and press.arg in _keys(DIGEST_CHOICES):
@@ -140,7 +144,7 @@ async def _settings_view(context: BotContext) -> tuple[str, InlineKeyboardMarkup
         )
         for c in QUIET_CHOICES
     ]
-    languages = language_buttons(tr.locale)
+    languages = language_buttons(tr.locale, SETTINGS_PREFIX, "lang")
     rows = [
         digest[:3],
         digest[3:],

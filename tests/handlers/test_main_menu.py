@@ -114,7 +114,9 @@ async def test_a_new_language_comes_with_the_menu_in_it(harness: BotHarness, com
     assert _menu_of(harness, sim) == POLISH_MENU
     pressed = harness.fake.message(sim.chat_id, question)
     assert pressed is not None
-    assert "reply_markup" not in pressed  # the question's buttons went with the choice
+    # The question itself is drawn again in the new language, with its buttons.
+    assert "✅ Polski" in str(pressed["reply_markup"])
+    assert "English" not in pressed["text"]
     await sim.send("/jezyk")
     await sim.press("English")
     assert "English" in _last_sent(harness, sim).result["text"]

@@ -30,6 +30,7 @@ from tests.reminders.test_reminder_job import (
     tick,
 )
 from tests.reminders.test_sender import overdue_item
+from tests.support.fake_telegram import keyboard_rows
 from tests.support.harness import BotHarness
 
 
@@ -92,6 +93,50 @@ async def test_settings_survive_old_buttons_a_restart_and_an_open_walk(
     assert "at most 60 characters" in harness.fake.last_text(sim.chat_id)
     await sim.send("90 min")  # the visit goes on where it was
     assert "Where?" in harness.fake.last_text(sim.chat_id)
+    assert harness.fake.errors == []
+
+
+@pytest.mark.parametrize(
+    ("command", "heading"),
+    [("/settings", "Ustawienia przypomnień"), ("/lang", "Wybierz język:")],
+)
+async def test_a_language_chosen_draws_its_message_again_in_it(
+    harness: BotHarness, command: str, heading: str
+) -> None:
+    sim = await harness.assistant(language_code="en")
+    await sim.send(command)
+    message_id, polish = harness.fake.button(sim.chat_id, "Polski")
+    mark = len(harness.fake.calls)
+    await sim.press_data(message_id, polish)
+    pressed = harness.fake.message(sim.chat_id, message_id)
+    assert pressed is not None
+    assert pressed["text"].startswith(heading)  # no longer in English
+    buttons = [text for row in keyboard_rows(pressed) for text, _ in row]
+    assert "✅ Polski" in buttons  # drawn again with its buttons, the new language ticked
+    assert "English" in buttons
+    sent = [c for c in harness.fake.calls[mark:] if c.method == "sendMessage"]
+    assert ["po polsku" in str(c.params.get("text")) for c in sent] == [True]  # with the menu
+    _, english = harness.fake.button(sim.chat_id, "English")
+    await sim.press_data(message_id, english)  # and back
+    pressed = harness.fake.message(sim.chat_id, message_id)
+    assert pressed is not None
+    assert pressed["text"] != heading
+    assert "✅ English" in [text for row in keyboard_rows(pressed) for text, _ in row]
+    assert "English" in harness.fake.last_text(sim.chat_id)
+    assert harness.fake.errors == []
+
+
+async def test_a_language_on_a_settings_message_from_before_is_still_taken(
+    harness: BotHarness,
+) -> None:
+    sim = await harness.assistant(language_code="en")
+    await sim.send("/settings")
+    message_id, _ = harness.fake.button(sim.chat_id, "Polski")
+    await sim.press_data(message_id, "lang:-:set:pl")  # what its language buttons carried then
+    pressed = harness.fake.message(sim.chat_id, message_id)
+    assert pressed is not None
+    assert "reply_markup" not in pressed  # not drawn as /lang's question: its buttons go
+    assert "po polsku" in harness.fake.last_text(sim.chat_id)
     assert harness.fake.errors == []
 
 
