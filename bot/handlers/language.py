@@ -65,23 +65,34 @@ async def language_chosen(
 ) -> None:
     """Speak `code` from now on; the pressed message is drawn again in it (`view`).
 
-    The language is confirmed in a new message, as only a new one can carry the main menu in
-    it (an edit takes buttons in the message only).
+    A new language is confirmed in a new message, as only a new one can carry the main menu in
+    it (an edit takes buttons in the message only); so is the one spoken already, pressed where
+    it shows ticked. Pressed again on the message it answered (the second tap of a double tap)
+    it only stops the spinner; on a message that shows another language (an older one, or that
+    second tap as Telegram saw it before the edit) it draws the message again and says nothing.
     """
     pressed = _pressed(update)
-    await context.services.membership.set_locale(context.actor, code)
-    context.tr = translator(code)
-    if context.actor.sees_team:  # their own menu, /team in it, was set in the old language
-        await refresh_own_menu(context.application, context.actor.telegram_id, code)
+    unchanged = code == context.tr.locale
+    shown = _shows_chosen(update, pressed)
+    if unchanged and shown and pressed is not None and pressed.edit_date is not None:
+        await answer_press(update)  # answered already: drawn again with the language ticked
+        return
+    if not unchanged:
+        await context.services.membership.set_locale(context.actor, code)
+        context.tr = translator(code)
+        if context.actor.sees_team:  # their own menu, /team in it, was set in the old language
+            await refresh_own_menu(context.application, context.actor.telegram_id, code)
     await answer_press(update)
     if view is None:  # a message this cannot draw again: it keeps its text, not its buttons
         if pressed is not None and update.effective_chat is not None:
             with contextlib.suppress(BadRequest):  # gone, too old, or without buttons already
                 await strip_buttons(context, update.effective_chat.id, pressed.message_id)
-    elif not _shows_chosen(update, pressed):  # else it shows the language already
+    elif not shown:  # else it shows the language already
         text, markup = await view(context)
         await show(update, context, text, markup)
-    await show_menu(update, context, context.tr.gettext("Done: I will speak English with you."))
+    if not unchanged or shown:
+        done = context.tr.gettext("Done: I will speak English with you.")
+        await show_menu(update, context, done)
 
 
 def _pressed(update: Update) -> Message | None:

@@ -126,6 +126,43 @@ async def test_a_language_chosen_draws_its_message_again_in_it(
     assert harness.fake.errors == []
 
 
+@pytest.mark.parametrize("command", ["/settings", "/lang"])
+async def test_a_language_pressed_twice_is_confirmed_once(
+    harness: BotHarness, command: str
+) -> None:
+    sim = await harness.assistant(language_code="en")
+    await sim.send(command)
+    message_id, polish = harness.fake.button(sim.chat_id, "Polski")
+    await sim.press_data(message_id, polish)
+    drawn = harness.fake.message(sim.chat_id, message_id)
+    # A double tap: the second press finds Polish chosen and the message answered with it.
+    mark = len(harness.fake.calls)
+    await sim.press_data(message_id, polish)
+    assert [c.method for c in harness.fake.calls[mark:]] == ["answerCallbackQuery"]
+    assert answers(harness, mark) == [""]  # the spinner stops, nothing more is said
+    assert harness.fake.message(sim.chat_id, message_id) == drawn
+    assert harness.fake.errors == []
+
+
+async def test_a_language_pressed_on_an_older_message_draws_it_again_without_a_confirmation(
+    harness: BotHarness,
+) -> None:
+    sim = await harness.assistant(language_code="en")
+    await sim.send("/settings")
+    older, polish = harness.fake.button(sim.chat_id, "Polski")
+    await sim.send("/lang")
+    await sim.press("Polski")  # chosen in /lang: the older /settings still shows English
+    mark = len(harness.fake.calls)
+    await sim.press_data(older, polish)  # (or the second tap of a double tap, as it was seen)
+    pressed = harness.fake.message(sim.chat_id, older)
+    assert pressed is not None
+    assert pressed["text"].startswith("Ustawienia przypomnień")
+    assert "✅ Polski" in [text for row in keyboard_rows(pressed) for text, _ in row]
+    sent = [c for c in harness.fake.calls[mark:] if c.method == "sendMessage"]
+    assert sent == []  # Polish was chosen already, and confirmed then
+    assert harness.fake.errors == []
+
+
 async def test_a_language_on_a_settings_message_from_before_is_still_taken(
     harness: BotHarness,
 ) -> None:
