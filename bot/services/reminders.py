@@ -17,6 +17,7 @@ from bot.domain.reminders.quiet import defer_for_quiet_hours
 from bot.domain.reminders.snapshots import AssistantPrefs
 from bot.services.clock import Clock
 from bot.services.dispatcher import (
+    BEFORE_KINDS,
     MAX_ATTEMPTS,
     Dispatcher,
     DispatchReport,
@@ -161,6 +162,14 @@ class ReminderService:
         again = defer_for_quiet_hours(
             item.as_reminder().model_copy(update={"send_at": until}), prefs
         )
+        appointment = item.facts.appointment
+        if (
+            item.kind in BEFORE_KINDS
+            and appointment is not None
+            and again.send_time >= appointment.starts_at
+        ):  # the dispatcher drops a reminder before it once it has begun: none would come
+            starts = appointment.starts_at.astimezone(item.zone)
+            raise DomainError("snooze_after_start", date=f"{starts:%d.%m}", time=f"{starts:%H:%M}")
         if not await self.reminders.snooze(outbox_id, again.send_time):
             raise DomainError("reminder_closed")
         return await self.item(actor, outbox_id)

@@ -262,6 +262,10 @@ ERROR_TEXTS: dict[str, str] = {
     "reminder_family_gone": N_(
         "{family_code} is no longer assigned to you, so this reminder is closed."
     ),
+    "snooze_after_start": N_(
+        "The appointment begins on {date} at {time}: a reminder after that would not come. "
+        "Nothing was snoozed."
+    ),
     "reminder_out_of_date": N_(
         "Nothing more will come about this: it was dealt with, moved or cancelled since."
     ),
