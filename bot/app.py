@@ -24,9 +24,9 @@ from telegram.request import BaseRequest
 
 from bot.commands import names
 from bot.conversations import walk_handlers
+from bot.conversations._routing import route_cancel, route_typed
 from bot.conversations._switch import switch_pressed
 from bot.conversations._walk_chat import SWITCH_PREFIX, clean_up_ended_walks
-from bot.conversations.engine import route_cancel, route_typed
 from bot.handlers import (
     access,
     admin,

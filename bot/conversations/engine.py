@@ -425,35 +425,6 @@ def walks() -> list[Walk[Any, Any]]:
     return list(_WALKS.values())
 
 
-Fallback = Callable[[Update, BotContext], Awaitable[None]]
-
-
-async def _route(
-    update: Update,
-    context: BotContext,
-    act: Callable[[Walk[Any, Any]], Awaitable[None]],
-    fallback: Fallback,
-) -> None:
-    """To the open walk; a leftover whose draft was saved (a crash right after) says so."""
-    walk = _WALKS.get(open_walk(context) or "")
-    if walk is None:
-        await fallback(update, context)
-    elif walk.load(context) is None or await walk.unfinished(context):
-        await act(walk)  # an unreadable draft: the walk itself says it lost track
-    elif update.effective_message is not None:
-        await update.effective_message.reply_text(saved_already(context.tr))
-
-
 def saved_already(tr: Translator) -> str:
     """What a draft left behind by a crash right after its save answers."""
     return tr.gettext("✅ That was saved already; nothing is waiting for an answer.")
-
-
-async def route_typed(update: Update, context: BotContext, fallback: Fallback) -> None:
-    """Typed text goes to the open walk; without one, to `fallback`."""
-    await _route(update, context, lambda walk: walk.typed(update, context), fallback)
-
-
-async def route_cancel(update: Update, context: BotContext, fallback: Fallback) -> None:
-    """/cancel ends the open walk its own way; without one, `fallback` says so."""
-    await _route(update, context, lambda walk: walk.cancelled(update, context), fallback)
