@@ -6,6 +6,7 @@ Loopback only and bounded in time: every wait has a timeout, every process is st
 from __future__ import annotations
 
 import sqlite3
+import time
 from pathlib import Path
 
 from tests.e2e.botprocess import ADMIN_ID, BotProcess
@@ -40,11 +41,22 @@ async def launch(bot: BotProcess, api: LocalBotApi) -> None:
 
     On this shared machine a start has, rarely, not reached polling in time (seen once in many
     runs); one more start then tells a hiccup from a bot that cannot poll (which fails here).
+    A bot that exits at start (an import error, a refused configuration) fails at once, not
+    after both waits: a broken start would otherwise cost every end-to-end test a minute.
     """
     for attempt in range(2):
         polls = api.polls_started
         bot.start()
-        if await api.wait_until(lambda seen=polls: api.polls_started > seen, START_WAIT):
+
+        def polling_or_gone(seen: int = polls) -> bool:
+            return api.polls_started > seen or not bot.alive()
+
+        deadline = time.monotonic() + START_WAIT
+        while not polling_or_gone() and time.monotonic() < deadline:
+            await api.wait_until(polling_or_gone, 0.25)  # a request wakes it, an exit is polled
+        if not bot.alive():
+            raise AssertionError("the bot exited at start:\n" + bot.log())
+        if api.polls_started > polls:
             return
         if attempt == 0:
             bot.kill9()
