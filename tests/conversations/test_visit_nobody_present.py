@@ -70,17 +70,21 @@ async def test_done_with_nobody_ticked_is_refused_and_nothing_is_lost(
     assert harness.fake.errors == []
 
 
-async def test_unticking_everyone_from_the_summary_is_refused(harness: BotHarness) -> None:
-    sim = await assistant_with_family(harness)
+async def _back_to_present(sim: UserSim, note: str) -> None:
+    """A visit with Anna present and `note` up to its summary, then Change → who was present."""
     await walk_to_present(sim)
     await sim.press("Anna")
-    await sim.press("Done")
-    await sim.press("Done")
-    await sim.press("Done")
-    await sim.send("A walk outside")
+    for _ in range(3):  # who was present, areas, activities
+        await sim.press("Done")
+    await sim.send(note)
     await sim.press("Skip")
     await sim.press("Change a step")
     await sim.press("Who was present")
+
+
+async def test_unticking_everyone_from_the_summary_is_refused(harness: BotHarness) -> None:
+    sim = await assistant_with_family(harness)
+    await _back_to_present(sim, "A walk outside")
     await sim.press("Anna")  # unticked: nobody left
     await sim.press("Done")
     assert REFUSED in harness.fake.last_text(sim.chat_id)
@@ -124,15 +128,7 @@ async def test_nobody_was_there_while_changing_a_step_goes_back_to_the_summary(
     harness: BotHarness,
 ) -> None:
     sim = await assistant_with_family(harness)
-    await walk_to_present(sim)
-    await sim.press("Anna")
-    await sim.press("Done")
-    await sim.press("Done")
-    await sim.press("Done")
-    await sim.send("Nobody opened the door")
-    await sim.press("Skip")
-    await sim.press("Change a step")
-    await sim.press("Who was present")
+    await _back_to_present(sim, "Nobody opened the door")
     await sim.press("Nobody was there")
     await sim.press("Family refused")
     summary = harness.fake.last_text(sim.chat_id)
