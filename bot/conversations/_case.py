@@ -19,7 +19,7 @@ from bot.conversations.engine import Walk
 from bot.domain.errors import DomainError, NotFound
 from bot.domain.family import Family, normalise_code
 from bot.domain.people import Actor
-from bot.handlers.common import answer_press
+from bot.handlers.common import answer_press, reminder_pressed_on
 from bot.handlers.context import BotContext
 from bot.services.registry import Services
 from bot.ui.callbacks import as_int, pressed_data
@@ -113,11 +113,13 @@ class ClosedPicker:
                     )
             except DomainError as error:
                 family, notice = None, describe_error(context.tr, error)
+            # A reminder's button asks below it: its ⏰ 1 h / Tomorrow / ✔ Done stay to press.
+            fresh = reminder_pressed_on(update) is not None
             if family is not None:
                 draft.family_id = family.id
-                await walk.go(update, context, draft, self.then)
+                await walk.go(update, context, draft, self.then, fresh=fresh)
             elif await self.offered(context.services, context.actor):
-                await walk.go(update, context, draft, self.at, notice=notice)
+                await walk.go(update, context, draft, self.at, notice=notice, fresh=fresh)
             else:
                 said = notice or context.tr.gettext(self.none)
                 await nothing_to_pick(walk, update, context, esc(said))

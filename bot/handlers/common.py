@@ -15,6 +15,8 @@ from telegram.error import BadRequest, TelegramError
 
 from bot.domain.chat_cleanup import MessageKind, ShownMessage
 from bot.handlers.context import BotContext
+from bot.reminders.sender import REMINDER_PREFIX
+from bot.ui.callbacks import as_int, decode
 from bot.ui.keyboards import Markup, markup_json
 from bot.ui.text import split_lines
 
@@ -189,6 +191,23 @@ async def settle_reminder(update: Update, note: str) -> None:
     if query is not None and isinstance(pressed, Message) and pressed.reply_markup is not None:
         with contextlib.suppress(BadRequest):
             await query.edit_message_reply_markup(None)
+
+
+def reminder_pressed_on(update: Update) -> int | None:
+    """The outbox id of the reminder whose family button (a visit, a contact, an outcome) was
+    pressed, read from the reminder's own ⏰ / ✔ buttons on that message; None elsewhere."""
+    query = update.callback_query
+    pressed = None if query is None else query.message
+    if query is None or not isinstance(pressed, Message) or pressed.reply_markup is None:
+        return None
+    buttons = [button for row in pressed.reply_markup.inline_keyboard for button in row]
+    if query.data not in {button.callback_data for button in buttons}:
+        return None  # not a button this message carries (forged): nothing is read from it
+    for button in buttons:
+        press = decode(button.callback_data if isinstance(button.callback_data, str) else None)
+        if press is not None and press.prefix == REMINDER_PREFIX:
+            return as_int(press.token)
+    return None
 
 
 async def no_families_text(context: BotContext) -> str:

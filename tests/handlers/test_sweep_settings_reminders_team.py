@@ -13,8 +13,9 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 import time_machine
 
-from bot.domain.reminders.facts import MonitoringFact, ReminderFacts, VisitGapFact
+from bot.domain.reminders.facts import MonitoringFact, Reminder, ReminderFacts, VisitGapFact
 from bot.domain.reminders.kinds import ReminderKind
+from bot.domain.reminders.quiet import CatchUp
 from bot.reminders.sender import TelegramSender
 from tests.conversations.test_case_walks import _with_family, close_r01
 from tests.conversations.test_new_family import register_family
@@ -32,6 +33,7 @@ from tests.reminders.test_reminder_job import (
 from tests.reminders.test_sender import overdue_item
 from tests.support.fake_telegram import keyboard_rows
 from tests.support.harness import BotHarness
+from tests.support.updates import UserSim
 
 
 @pytest.fixture(autouse=True)
@@ -394,6 +396,51 @@ async def test_a_reminder_pressed_after_a_hand_over_or_by_someone_who_left(
         mark = len(harness.fake.calls)
         await sim.press_data(message_id, done)
         assert answers(harness, mark) == ["This bot is only for invited assistants."]
+    assert harness.fake.errors == []
+
+
+async def _stored_reminder(
+    harness: BotHarness, sim: UserSim, kind: ReminderKind, facts: ReminderFacts
+) -> int:
+    """A reminder stored in the outbox and sent to `sim` like the dispatcher does; its message."""
+    assert harness.services is not None
+    assert harness.app is not None
+    now = datetime.now(UTC)
+    reminder = Reminder(
+        assistant_id=sim.user_id, kind=kind, key=f"{kind}:test", due_at=now, facts=facts
+    )
+    repository = harness.services.reminders.reminders
+    await repository.enqueue(CatchUp(send=(reminder,)), now)
+    [item] = await repository.due(now, 10)
+    await TelegramSender(harness.app.bot).send(sim.chat_id, item)
+    return int(harness.fake.messages(sim.chat_id)[-1]["message_id"])
+
+
+async def _monthly_contact_reminder(harness: BotHarness) -> tuple[UserSim, int]:
+    """R-01 closed under monitoring, and its monthly "record a contact" reminder sent."""
+    sim, family_id = await _with_family(harness)
+    await close_r01(sim)
+    month = MonitoringFact(family_id=family_id, family_code="R-01", until=date(2027, 6, 1))
+    facts = ReminderFacts(monitoring=month)
+    return sim, await _stored_reminder(harness, sim, ReminderKind.MONITORING_DUE, facts)
+
+
+async def test_record_a_contact_asks_below_the_reminder_and_leaves_it_whole(
+    harness: BotHarness,
+) -> None:
+    sim, message_id = await _monthly_contact_reminder(harness)
+    reminder = harness.fake.message(sim.chat_id, message_id)
+    assert reminder is not None
+    _, data = harness.fake.button(sim.chat_id, "👁 Record a contact")
+    await sim.press_data(message_id, data)
+    assert "When was the contact?" in harness.fake.last_text(sim.chat_id)
+    assert harness.fake.messages(sim.chat_id)[-1]["message_id"] != message_id  # asked anew
+    after = harness.fake.message(sim.chat_id, message_id)
+    assert after is not None
+    assert after["text"] == reminder["text"]
+    assert keyboard_rows(after) == keyboard_rows(reminder)  # ⏰ 1 h, Tomorrow, ✔ Done stay
+    await sim.press("Today")  # the walk goes on in its own message
+    assert "From the school" in str(harness.fake.last_markup(sim.chat_id))
     assert harness.fake.errors == []
 
 
