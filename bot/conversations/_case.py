@@ -19,7 +19,7 @@ from bot.conversations.engine import Walk
 from bot.domain.errors import DomainError, NotFound
 from bot.domain.family import Family, normalise_code
 from bot.domain.people import Actor
-from bot.handlers.common import answer_press, reminder_pressed_on
+from bot.handlers.common import answer_press, reminder_pressed_on, settled_reminder
 from bot.handlers.context import BotContext
 from bot.services.registry import Services
 from bot.ui.callbacks import as_int, pressed_data
@@ -97,7 +97,6 @@ class ClosedPicker:
                 return
             if await walk.blocked(update, context):
                 return
-            await answer_press(update)
             draft = walk.new_draft()
             families = context.services.families
             notice: str | None = None
@@ -112,7 +111,10 @@ class ClosedPicker:
                         context.actor, context.args[0], self.audit, closed_ok=True
                     )
             except DomainError as error:
+                if await settled_reminder(update, context, error):  # handed over: it closes
+                    return
                 family, notice = None, describe_error(context.tr, error)
+            await answer_press(update)
             # A reminder's button asks below it: its ⏰ 1 h / Tomorrow / ✔ Done stay to press.
             fresh = reminder_pressed_on(update) is not None
             if family is not None:

@@ -23,7 +23,7 @@ from bot.domain.appointment_change_steps import ChangeDraft, Step, first_step
 from bot.domain.drafts import new_token
 from bot.domain.errors import DomainError, Settled
 from bot.domain.when import parse_when
-from bot.handlers.common import answer_press, show
+from bot.handlers.common import answer_press, settled_reminder, show
 from bot.handlers.context import BotContext
 from bot.i18n import N_, Translator
 from bot.reminders.sender import OUTCOME_PREFIX
@@ -214,7 +214,6 @@ async def start(update: Update, context: BotContext) -> None:
         return
     if await WALK.blocked(update, context):
         return
-    await answer_press(update)
     try:
         card = await context.services.appointments.get(context.actor, appointment_id)
         if not card.appointment.is_open:  # answered already (an old reminder pressed again)
@@ -223,8 +222,12 @@ async def start(update: Update, context: BotContext) -> None:
             check_outcome(card.appointment, outcome, context.services.clock.now())
     except DomainError as error:  # not the actor's, gone or closed: the card or reminder stays
         WALK.drop(context)
+        if await settled_reminder(update, context, error):  # handed over: the reminder closes
+            return
+        await answer_press(update)
         await show(update, context, esc(labels.describe_error(context.tr, error)), fresh=True)
         return
+    await answer_press(update)
     draft = ChangeDraft(
         token=new_token(),
         appointment_id=appointment_id,

@@ -38,7 +38,7 @@ from bot.domain.visit import (
 )
 from bot.domain.visit_steps import COMPLETED_FLOW, MISSED_FLOW, Step, next_step
 from bot.domain.vocabulary import Activity, Area, MissedReason, Place, VisitKind
-from bot.handlers.common import answer_press, show
+from bot.handlers.common import answer_press, settled_reminder, show
 from bot.handlers.context import BotContext
 from bot.i18n import N_, Translator
 from bot.ui import labels
@@ -387,17 +387,21 @@ async def start_from_list(update: Update, context: BotContext) -> None:
         return
     if await WALK.blocked(update, context):
         return
-    await answer_press(update)
     if family_id is None:
+        await answer_press(update)
         return
     try:
         family = await context.services.families.open_family(
             context.actor, family_id, "visit.start"
         )
     except DomainError as error:
+        if await settled_reminder(update, context, error):  # handed over: the reminder closes
+            return
+        await answer_press(update)
         # Below what was pressed, like the walk: a reminder or a catch-up pressed stays whole.
         await show(update, context, esc(labels.describe_error(context.tr, error)), fresh=True)
         return
+    await answer_press(update)
     draft = WALK.new_draft()
     draft.family_id = family.id
     await _like_last(context, draft)

@@ -14,10 +14,12 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 
 from bot.domain.chat_cleanup import MessageKind, ShownMessage
+from bot.domain.errors import DomainError, NotAllowed, NotFound, Settled
 from bot.handlers.context import BotContext
 from bot.reminders.sender import REMINDER_PREFIX
 from bot.ui.callbacks import as_int, decode
 from bot.ui.keyboards import Markup, markup_json
+from bot.ui.labels import describe_error
 from bot.ui.text import split_lines
 
 log = logging.getLogger(__name__)
@@ -208,6 +210,27 @@ def reminder_pressed_on(update: Update) -> int | None:
         if press is not None and press.prefix == REMINDER_PREFIX:
             return as_int(press.token)
     return None
+
+
+async def settled_reminder(update: Update, context: BotContext, refusal: DomainError) -> bool:
+    """A reminder's family button refused because the family went to someone else: the
+    reminder is closed as its ⏰ / ✔ buttons would close it (True); False for any other press.
+
+    The service decides, from the reminder stored (its family, the code it showed).
+    """
+    if not isinstance(refusal, NotFound | NotAllowed):
+        return False
+    outbox_id = reminder_pressed_on(update)
+    if outbox_id is None:
+        return False
+    try:
+        await context.services.reminders.item(context.actor, outbox_id)
+    except Settled as settled:
+        await settle_reminder(update, describe_error(context.tr, settled))
+        return True
+    except DomainError:
+        return False
+    return False
 
 
 async def no_families_text(context: BotContext) -> str:

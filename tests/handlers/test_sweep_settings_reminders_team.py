@@ -32,7 +32,7 @@ from tests.reminders.test_reminder_job import (
 )
 from tests.reminders.test_sender import overdue_item
 from tests.support.fake_telegram import keyboard_rows
-from tests.support.harness import BotHarness
+from tests.support.harness import ADMIN_ID, BotHarness
 from tests.support.updates import UserSim
 
 
@@ -441,6 +441,64 @@ async def test_record_a_contact_asks_below_the_reminder_and_leaves_it_whole(
     assert keyboard_rows(after) == keyboard_rows(reminder)  # ⏰ 1 h, Tomorrow, ✔ Done stay
     await sim.press("Today")  # the walk goes on in its own message
     assert "From the school" in str(harness.fake.last_markup(sim.chat_id))
+    assert harness.fake.errors == []
+
+
+async def _family_reminder(harness: BotHarness, button: str) -> tuple[UserSim, int]:
+    """A reminder about R-01 carrying `button`, sent to its assistant (Anna)."""
+    if button == "✅ Attended":
+        with time_machine.travel(WEDNESDAY, tick=True):
+            sim = await booked(harness)
+        with time_machine.travel(THURSDAY_MORNING, tick=True):
+            await tick(harness)
+        with time_machine.travel(AFTER, tick=True):
+            await tick(harness)  # "How did it go?"
+        message_id, _ = harness.fake.button(sim.chat_id, button)
+        return sim, message_id
+    if button == "👁 Record a contact":
+        return await _monthly_contact_reminder(harness)
+    sim = await assistant_with_family(harness)
+    assert harness.services is not None
+    family = await harness.services.families.families.by_code("R-01")
+    assert family is not None
+    gap = VisitGapFact(
+        family_id=family.id, family_code="R-01", days=9, visited=False, visits_per_week=1
+    )
+    facts = ReminderFacts(visit_gap=gap)
+    return sim, await _stored_reminder(harness, sim, ReminderKind.OVERDUE_VISIT, facts)
+
+
+@pytest.mark.parametrize(
+    "button",
+    [
+        "📝 Record a visit",
+        "👁 Record a contact",
+        "✅ Attended",
+        "❌ Not attended",
+        "📅 Rescheduled",
+    ],
+)
+async def test_a_reminders_family_button_after_a_hand_over_closes_the_reminder(
+    harness: BotHarness, button: str
+) -> None:
+    outcome = button in {"✅ Attended", "❌ Not attended", "📅 Rescheduled"}
+    sim, message_id = await _family_reminder(harness, "✅ Attended" if outcome else button)
+    _, data = harness.fake.button(sim.chat_id, button)
+    await harness.assistant(2002, language_code="en", first_name="Ola")
+    assert harness.services is not None
+    admin = await harness.services.membership.actor(ADMIN_ID)
+    await harness.services.team.hand_over(admin, "R-01", 2002)
+    mark = len(harness.fake.calls)
+    await sim.press_data(message_id, data)
+    gone = "R-01 is no longer assigned to you, so this reminder is closed."
+    assert answers(harness, mark) == [gone]
+    pressed = harness.fake.message(sim.chat_id, message_id)
+    assert pressed is not None
+    assert "reply_markup" not in pressed  # nothing is left to press on it
+    sent = [c for c in harness.fake.calls[mark:] if c.method == "sendMessage"]
+    assert sent == []  # no "I do not know that family" below it
+    said = " ".join(str(c.params) for c in harness.fake.calls[mark:])
+    assert "Ola" not in said  # who holds the family now is not told
     assert harness.fake.errors == []
 
 
