@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import UTC
 from typing import Any
 
-from telegram import InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 
@@ -188,22 +188,31 @@ async def settle_reminder(update: Update, note: str) -> None:
     """Answer a reminder's press with `note` and take its buttons away: it is dealt with."""
     await answer_press(update, note)
     query = update.callback_query
-    pressed = None if query is None else query.message
     # Pressed again after its buttons went (a double tap): nothing left to take away.
-    if query is not None and isinstance(pressed, Message) and pressed.reply_markup is not None:
+    if query is not None and message_buttons(pressed_message(update)):
         with contextlib.suppress(BadRequest):
             await query.edit_message_reply_markup(None)
+
+
+def pressed_message(update: Update) -> Message | None:
+    """The message whose button was pressed, if Telegram still shows it to the bot."""
+    query = update.callback_query
+    message = None if query is None else query.message
+    return message if isinstance(message, Message) else None
+
+
+def message_buttons(message: Message | None) -> list[InlineKeyboardButton]:
+    """The inline buttons a message carries (none for None)."""
+    markup = None if message is None else message.reply_markup
+    return [] if markup is None else [b for row in markup.inline_keyboard for b in row]
 
 
 def reminder_pressed_on(update: Update) -> int | None:
     """The outbox id of the reminder whose family button (a visit, a contact, an outcome) was
     pressed, read from the reminder's own ⏰ / ✔ buttons on that message; None elsewhere."""
     query = update.callback_query
-    pressed = None if query is None else query.message
-    if query is None or not isinstance(pressed, Message) or pressed.reply_markup is None:
-        return None
-    buttons = [button for row in pressed.reply_markup.inline_keyboard for button in row]
-    if query.data not in {button.callback_data for button in buttons}:
+    buttons = message_buttons(pressed_message(update))
+    if query is None or query.data not in {button.callback_data for button in buttons}:
         return None  # not a button this message carries (forged): nothing is read from it
     for button in buttons:
         press = decode(button.callback_data if isinstance(button.callback_data, str) else None)

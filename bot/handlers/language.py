@@ -8,7 +8,13 @@ from collections.abc import Awaitable, Callable
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 
-from bot.handlers.common import answer_press, show, strip_buttons
+from bot.handlers.common import (
+    answer_press,
+    message_buttons,
+    pressed_message,
+    show,
+    strip_buttons,
+)
 from bot.handlers.context import BotContext
 from bot.handlers.main_menu import show_menu
 from bot.handlers.menu import refresh_own_menu
@@ -56,7 +62,7 @@ async def language_pressed(update: Update, context: BotContext) -> None:
         await answer_press(update, context.tr.gettext("This button is no longer active."))
         return
     # A /settings shown before its language buttons had their own data: not drawn as /lang.
-    view = _chooser if _only_languages(_pressed(update)) else None
+    view = _chooser if _only_languages(pressed_message(update)) else None
     await language_chosen(update, context, press.arg, view)
 
 
@@ -71,7 +77,7 @@ async def language_chosen(
     it only stops the spinner; on a message that shows another language (an older one, or that
     second tap as Telegram saw it before the edit) it draws the message again and says nothing.
     """
-    pressed = _pressed(update)
+    pressed = pressed_message(update)
     unchanged = code == context.tr.locale
     shown = _shows_chosen(update, pressed)
     if unchanged and shown and pressed is not None and pressed.edit_date is not None:
@@ -95,22 +101,9 @@ async def language_chosen(
         await show_menu(update, context, done)
 
 
-def _pressed(update: Update) -> Message | None:
-    """The message whose button was pressed, if Telegram still shows it to the bot."""
-    query = update.callback_query
-    message = None if query is None else query.message
-    return message if isinstance(message, Message) else None
-
-
-def _buttons(message: Message | None) -> list[InlineKeyboardButton]:
-    """The inline buttons the pressed message carries."""
-    markup = None if message is None else message.reply_markup
-    return [] if markup is None else [b for row in markup.inline_keyboard for b in row]
-
-
 def _only_languages(message: Message | None) -> bool:
     """The pressed message is /lang's question: nothing but language buttons."""
-    buttons = _buttons(message)
+    buttons = message_buttons(message)
     return bool(buttons) and all(
         str(b.callback_data).startswith(f"{LANG_PREFIX}:") for b in buttons
     )
@@ -120,4 +113,6 @@ def _shows_chosen(update: Update, message: Message | None) -> bool:
     """The button pressed is ticked on its message: the message shows that language already."""
     query = update.callback_query
     data = None if query is None else query.data
-    return any(b.callback_data == data and b.text.startswith("✅ ") for b in _buttons(message))
+    return any(
+        b.callback_data == data and b.text.startswith("✅ ") for b in message_buttons(message)
+    )
