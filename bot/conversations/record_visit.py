@@ -81,7 +81,8 @@ async def _missed(turn: VisitTurn) -> Outcome:
     (nobody was there), the date chosen already is the attempt's and is not asked again.
     """
     turn.draft.kind = VisitKind.MISSED
-    if turn.step is Step.DATE:
+    turn.draft.date_kept = turn.step is not Step.DATE
+    if not turn.draft.date_kept:
         turn.draft.visit_date = None
     return Go(Step.MISSED_REASON)
 

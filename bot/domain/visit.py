@@ -40,6 +40,7 @@ class VisitDraft(FamilyDraft):
     activities: list[Activity] = Field(default_factory=list)
     goals: list[int] = Field(default_factory=list)  # plan goals worked on (progress entries)
     missed_reason: MissedReason | None = None
+    date_kept: bool = False  # missed, found at who was present: its date was chosen already
     note: str = ""
     next_steps: str = ""
     editing: bool = False

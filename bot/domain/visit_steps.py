@@ -39,17 +39,21 @@ COMPLETED_FLOW = (
     Step.NEXT_STEPS,
 )
 MISSED_FLOW = (Step.MISSED_REASON, Step.DATE, Step.NOTE)
+# Nobody was there, found at who was present: the date chosen for the visit is the attempt's.
+MISSED_KEPT_DATE_FLOW = (Step.MISSED_REASON, Step.NOTE)
+
+
+def asked_flow(draft: VisitDraft) -> tuple[Step, ...]:
+    """The steps this draft's walk asks, in order (what the header counts)."""
+    if draft.kind is not VisitKind.MISSED:
+        return COMPLETED_FLOW
+    return MISSED_KEPT_DATE_FLOW if draft.date_kept else MISSED_FLOW
 
 
 def next_step(draft: VisitDraft, after: Step) -> Step:
-    """The step after `after` in this kind of visit (the summary when editing or at the end).
-
-    A missed visit's date is not asked when it was chosen before the visit turned out missed
-    (nobody was there, found at who was present).
-    """
+    """The step after `after` in this kind of visit (the summary when editing or at the end)."""
     if draft.editing:
         return Step.SUMMARY
-    flow = MISSED_FLOW if draft.kind is VisitKind.MISSED else COMPLETED_FLOW
+    flow = asked_flow(draft)
     index = flow.index(after) + 1 if after in flow else 0
-    known = {Step.DATE} if draft.kind is VisitKind.MISSED and draft.visit_date else set()
-    return next((step for step in flow[index:] if step not in known), Step.SUMMARY)
+    return flow[index] if index < len(flow) else Step.SUMMARY

@@ -186,3 +186,27 @@ async def test_a_draft_saved_with_nobody_present_is_sent_to_who_was_present(
     [visit] = await saved_visits(harness)
     assert len(visit.present) == 1  # type: ignore[attr-defined]
     assert harness.fake.errors == []
+
+
+async def test_nobody_was_there_counts_only_the_steps_it_asks(harness: BotHarness) -> None:
+    sim = await assistant_with_family(harness)
+    await walk_to_present(sim)
+    await sim.press("Nobody was there")
+    question = harness.fake.last_text(sim.chat_id)
+    assert question.startswith("✖ R-01 — visit that did not take place · 1/2\nWhat happened?")
+    await sim.press("Nobody home")  # the date is kept: the note is the second and last step
+    question = harness.fake.last_text(sim.chat_id)
+    assert question.startswith("✖ R-01 — visit that did not take place · 2/2\nType a short note")
+    assert harness.fake.errors == []
+
+
+async def test_a_visit_started_as_missed_counts_its_three_steps(harness: BotHarness) -> None:
+    sim = await assistant_with_family(harness)
+    await sim.send("/visit R-01")
+    await sim.press("did not take place")
+    assert "did not take place · 1/3\nWhat happened?" in harness.fake.last_text(sim.chat_id)
+    await sim.press("Nobody home")
+    assert "did not take place · 2/3\nWhen was it?" in harness.fake.last_text(sim.chat_id)
+    await sim.press("Yesterday")
+    assert "did not take place · 3/3\nType a short note" in harness.fake.last_text(sim.chat_id)
+    assert harness.fake.errors == []
