@@ -43,12 +43,18 @@ ADMIN = Actor(telegram_id=1, is_admin=True)
 NOTE = "Rozmowa o budżecie, rachunki & czynsz <b>bez tagów</b>, zażółć gęślą jaźń. " * 10
 
 
-async def _visit(repo: VisitRepository, family_id: int, who: int, day: Any, n: int) -> None:
-    """One hour at home with a note, saved straight through the repository."""
+async def _visit(
+    repo: VisitRepository, family_id: int, who: int, day: Any, n: int, *, present: list[int]
+) -> None:
+    """One hour at home with a note, saved straight through the repository.
+
+    Someone from the family is ticked as present, as VisitService.record asks of a visit.
+    """
     draft = VisitDraft(
         token=f"bench-{family_id}-{n}",
         family_id=family_id,
         visit_date=day,
+        present=present,
         duration_min=60 + n % 4 * 15,
         place=Place.HOME,
         areas=[Area.HOUSING, Area.MONEY],
@@ -56,6 +62,11 @@ async def _visit(repo: VisitRepository, family_id: int, who: int, day: Any, n: i
         note=NOTE[: 200 + n * 7 % 600],
     )
     await repo.add(draft, who, datetime.now(UTC))
+
+
+async def _mother(services: Services, actor: Actor, family_id: int) -> list[int]:
+    """Who was present at the family's visits: its one member, the mother."""
+    return [(await services.families.peek(actor, family_id)).members[0].id]
 
 
 async def build(services: Services, db: Database) -> None:
@@ -71,14 +82,16 @@ async def build(services: Services, db: Database) -> None:
             members = [Member(name="Anna", role=MemberRole.MOTHER)]
             family = NewFamily(code=f"R-{a:02d}{f:02d}", members=members)
             family_id, _ = await services.families.register(actor, family)
+            present = await _mother(services, actor, family_id)
             for v in range(VISITS_PER_FAMILY_MONTH):
-                await _visit(
-                    visits, family_id, actor.telegram_id, today - timedelta(days=v * 4), v
-                )
+                day = today - timedelta(days=v * 4)
+                await _visit(visits, family_id, actor.telegram_id, day, v, present=present)
     owner = Actor(telegram_id=1000, is_assistant=True)
     family_id = (await services.families.open_by_code(owner, "R-0000", "bench")).id
+    present = await _mother(services, owner, family_id)
     for n in range(VISITS - VISITS_PER_FAMILY_MONTH):
-        await _visit(visits, family_id, owner.telegram_id, today - timedelta(days=30 + n * 3), n)
+        day = today - timedelta(days=30 + n * 3)
+        await _visit(visits, family_id, owner.telegram_id, day, n, present=present)
     for g in range(GOALS):
         goal = await services.plans.add_goal(
             owner, family_id, list(Area)[g % len(Area)], f"Cel {g}: spłata zadłużenia"
