@@ -51,7 +51,7 @@ async def _visit(
     Someone from the family is ticked as present, as VisitService.record asks of a visit.
     """
     draft = VisitDraft(
-        token=f"bench-{family_id}-{n}",
+        token=f"bench-{family_id}-{day}",  # by day: `n` restarts for R-0000's older visits
         family_id=family_id,
         visit_date=day,
         present=present,
