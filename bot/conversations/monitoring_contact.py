@@ -45,7 +45,7 @@ async def _question(turn: ContactTurn, page: int) -> Question:
 
 
 async def _check_day(turn: ContactTurn, day: date) -> Outcome:
-    """A contact after the closure, not ahead (and the family still monitored)."""
+    """A contact after the closure, by the monitoring's last day, not ahead (still monitored)."""
     assert turn.draft.family_id is not None
     period = await turn.services.cases.check_monitored(turn.actor, turn.draft.family_id)
     turn.draft.day = check_contact_day(day, period, turn.today)
@@ -82,7 +82,7 @@ PICKER = ClosedPicker(
 )
 TABLE: dict[ContactStep, Stage] = {
     S.FAMILY: PICKER.stage(),
-    S.DAY: day_stage(_check_day, S.FORM, "typed date (after the closure, not ahead)"),
+    S.DAY: day_stage(_check_day, S.FORM, "typed date (closure to monitoring end, not ahead)"),
     S.FORM: Stage(
         {"form": picks("form", ContactForm, S.NOTE, "visit / phone / social worker / school")}
     ),

@@ -186,11 +186,14 @@ def check_reopen_day(day: date, last: CasePeriod, today: date) -> date:
 
 
 def check_contact_day(day: date, period: CasePeriod, today: date) -> date:
-    """A monitoring contact: after the closure, not ahead."""
+    """A monitoring contact: after the closure, not ahead, not after the monitoring's last day."""
     if day > today:
         raise DomainError("day_future")
     if period.closed_on is not None and day < period.closed_on:
         raise DomainError("contact_before_close", date=f"{period.closed_on:%d.%m.%Y}")
+    # Until it is finished or extended the family is still offered, so a late day is typed.
+    if period.monitoring_until is not None and day > period.monitoring_until:
+        raise DomainError("contact_after_monitoring", date=f"{period.monitoring_until:%d.%m.%Y}")
     return day
 
 

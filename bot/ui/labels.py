@@ -169,6 +169,9 @@ ERROR_TEXTS: dict[str, str] = {
     "close_before_start": N_("The work began on {date}; it cannot close before that."),
     "reopen_before_close": N_("The work was closed on {date}; it cannot start again before."),
     "contact_before_close": N_("The work was closed on {date}; a monitoring contact comes after."),
+    "contact_after_monitoring": N_(
+        "Monitoring ended on {date}; a contact after that day is not part of it."
+    ),
     "monitor_months": N_("Choose 3, 6 or 12 months, or not monitored."),
     "not_monitored": N_("This family is not being monitored."),
     "day_future": N_("That day has not come yet."),

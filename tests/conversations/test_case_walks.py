@@ -153,6 +153,38 @@ async def test_monitoring_then_reopening_keeps_the_history_in_order(harness: Bot
     assert "still going on" in harness.fake.last_text(sim.chat_id)
 
 
+async def test_a_contact_after_the_monitoring_ended_or_before_the_closure_is_re_asked(
+    harness: BotHarness,
+) -> None:
+    sim, family_id = await _with_family(harness)
+    await close_r01(sim, "3 months")  # closed on 1 December: monitored until 1 March
+    with time_machine.travel(datetime(2027, 3, 10, 9, 30, tzinfo=UTC), tick=True):
+        await sim.send("/monitoring R-01")  # not finished yet: still offered
+        await sim.send("05.03.2027")
+        text = harness.fake.last_text(sim.chat_id)
+        assert "Monitoring ended on 01.03.2027; a contact after that day is not part of it." in (
+            text
+        )
+        assert "When was the contact?" in text  # the same question, the family kept
+        await sim.press("Today")  # 10 March: after the end as well
+        assert "Monitoring ended on 01.03.2027" in harness.fake.last_text(sim.chat_id)
+        await sim.send("30.11.2026")
+        text = harness.fake.last_text(sim.chat_id)
+        assert "The work was closed on 01.12.2026; a monitoring contact comes after." in text
+        assert "When was the contact?" in text
+        await sim.send("01.03.2027")  # the last day of monitoring
+        await sim.press("Phone call")
+        await sim.send("All well at home")
+        assert "Monitoring contact with R-01 on 1 Mar 2027 saved" in harness.fake.last_text(
+            sim.chat_id
+        )
+    services = harness.services
+    assert services is not None
+    [contact] = await services.cases.cases.monitoring_contacts(family_id)
+    assert (str(contact.day), contact.note) == ("2027-03-01", "All well at home")
+    assert harness.fake.errors == []
+
+
 async def test_editing_a_family_saves_each_change_and_keeps_history(harness: BotHarness) -> None:
     sim, family_id = await _with_family(harness)
     await sim.send("/edit R-01")

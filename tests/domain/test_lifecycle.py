@@ -97,6 +97,14 @@ def test_a_monitoring_contact_comes_after_the_closure() -> None:
     assert check_contact_day(date(2026, 11, 5), CLOSED, TODAY) == date(2026, 11, 5)
 
 
+def test_a_monitoring_contact_comes_by_the_monitorings_last_day() -> None:
+    later = date(2027, 5, 10)  # monitoring over, neither finished nor extended yet
+    assert check_contact_day(date(2027, 4, 30), CLOSED, later) == date(2027, 4, 30)
+    with pytest.raises(DomainError, match="contact_after_monitoring") as refused:
+        check_contact_day(date(2027, 5, 1), CLOSED, later)
+    assert refused.value.details == {"date": "30.04.2027"}
+
+
 @pytest.mark.parametrize(
     ("day", "due"),
     [
