@@ -19,31 +19,39 @@ from bot.handlers.context import BotContext
 from bot.handlers.main_menu import show_menu
 from bot.handlers.menu import refresh_own_menu
 from bot.i18n import LOCALES, translator
-from bot.ui.callbacks import encode, pressed_data, register
+from bot.ui.callbacks import Press, decode, encode, pressed_data, register
 
 LANG_PREFIX = register("lang", {"set"})
 LANGUAGE_NAMES = {"pl": "Polski", "en": "English"}
+# The token of the language buttons on a message a language press drew: that message answered
+# it. Any other drawing (the command, a digest time or quiet hours chosen) carries "-". An edit
+# alone says nothing: /settings is edited by its other buttons too.
+ANSWERED = "a"
 
-# What the pressed message shows again in the language chosen: its text and its buttons.
-View = Callable[[BotContext], Awaitable[tuple[str, InlineKeyboardMarkup]]]
+# What the pressed message shows again in the language chosen: its text and its buttons, the
+# language buttons marked as drawn by a language press (True).
+View = Callable[[BotContext, bool], Awaitable[tuple[str, InlineKeyboardMarkup]]]
 
 
 def language_buttons(
-    active: str, prefix: str = LANG_PREFIX, action: str = "set"
+    active: str, prefix: str = LANG_PREFIX, action: str = "set", *, answered: bool = False
 ) -> list[InlineKeyboardButton]:
     """A button per language, the one the bot speaks now ticked (/settings has its own data)."""
+    token = ANSWERED if answered else "-"
     return [
         InlineKeyboardButton(
             ("✅ " if code == active else "") + LANGUAGE_NAMES[code],
-            callback_data=encode(prefix, "-", action, code),
+            callback_data=encode(prefix, token, action, code),
         )
         for code in LOCALES
     ]
 
 
-async def _chooser(context: BotContext) -> tuple[str, InlineKeyboardMarkup]:
+async def _chooser(
+    context: BotContext, answered: bool = False
+) -> tuple[str, InlineKeyboardMarkup]:
     """/lang's question: the languages, one a row."""
-    rows = [[button] for button in language_buttons(context.tr.locale)]
+    rows = [[button] for button in language_buttons(context.tr.locale, answered=answered)]
     return context.tr.gettext("Choose a language:"), InlineKeyboardMarkup(rows)
 
 
@@ -73,14 +81,15 @@ async def language_chosen(
 
     A new language is confirmed in a new message, as only a new one can carry the main menu in
     it (an edit takes buttons in the message only); so is the one spoken already, pressed where
-    it shows ticked. Pressed again on the message it answered (the second tap of a double tap)
-    it only stops the spinner; on a message that shows another language (an older one, or that
-    second tap as Telegram saw it before the edit) it draws the message again and says nothing.
+    it shows ticked. Pressed again on the message it answered (the second tap of a double tap;
+    that message's language buttons carry ANSWERED) it only stops the spinner; on a message that
+    shows another language (an older one, or that second tap as Telegram saw it before the edit)
+    it draws the message again and says nothing.
     """
     pressed = pressed_message(update)
     unchanged = code == context.tr.locale
-    shown = _shows_chosen(update, pressed)
-    if unchanged and shown and pressed is not None and pressed.edit_date is not None:
+    shown = _shown_on(update, pressed)
+    if unchanged and shown is not None and shown.token == ANSWERED:
         await answer_press(update)  # answered already: drawn again with the language ticked
         return
     if not unchanged:
@@ -93,10 +102,10 @@ async def language_chosen(
         if pressed is not None and update.effective_chat is not None:
             with contextlib.suppress(BadRequest):  # gone, too old, or without buttons already
                 await strip_buttons(context, update.effective_chat.id, pressed.message_id)
-    elif not shown:  # else it shows the language already
-        text, markup = await view(context)
+    elif shown is None:  # else it shows the language already
+        text, markup = await view(context, True)
         await show(update, context, text, markup)
-    if not unchanged or shown:
+    if not unchanged or shown is not None:
         done = context.tr.gettext("Done: I will speak English with you.")
         await show_menu(update, context, done)
 
@@ -109,10 +118,18 @@ def _only_languages(message: Message | None) -> bool:
     )
 
 
-def _shows_chosen(update: Update, message: Message | None) -> bool:
-    """The button pressed is ticked on its message: the message shows that language already."""
-    query = update.callback_query
-    data = None if query is None else query.data
-    return any(
-        b.callback_data == data and b.text.startswith("✅ ") for b in message_buttons(message)
-    )
+def _shown_on(update: Update, message: Message | None) -> Press | None:
+    """The pressed language's button where its message shows it ticked (the message shows that
+    language already), read as the message is now: a double tap's second press may carry the
+    data its button had before the first one drew the message again. None if not ticked."""
+    press = pressed_data(update)
+    for button in message_buttons(message):
+        shown = decode(button.callback_data if isinstance(button.callback_data, str) else None)
+        if (
+            press is not None
+            and shown is not None
+            and (shown.prefix, shown.action, shown.arg) == (press.prefix, press.action, press.arg)
+            and button.text.startswith("✅ ")
+        ):
+            return shown
+    return None

@@ -103,8 +103,10 @@ async def settings_pressed(update: Update, context: BotContext) -> None:
     await show(update, context, text, markup)
 
 
-async def _settings_view(context: BotContext) -> tuple[str, InlineKeyboardMarkup]:
-    """The current settings and the buttons to change them."""
+async def _settings_view(
+    context: BotContext, answered: bool = False
+) -> tuple[str, InlineKeyboardMarkup]:
+    """The current settings and the buttons to change them (`answered`: by a language press)."""
     tr = context.tr
     _ = tr.gettext
     prefs = await context.services.reminders.prefs(context.actor)
@@ -144,7 +146,7 @@ async def _settings_view(context: BotContext) -> tuple[str, InlineKeyboardMarkup
         )
         for c in QUIET_CHOICES
     ]
-    languages = language_buttons(tr.locale, SETTINGS_PREFIX, "lang")
+    languages = language_buttons(tr.locale, SETTINGS_PREFIX, "lang", answered=answered)
     rows = [
         digest[:3],
         digest[3:],

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import time
 
+import pytest
+
+from tests.support.fake_telegram import keyboard_rows
 from tests.support.harness import BotHarness
 
 
@@ -61,4 +64,29 @@ async def test_the_language_the_bot_speaks_is_ticked(harness: BotHarness) -> Non
     assert _ticked(harness, sim.chat_id) == ["✅ Polski"]
     await sim.press("✅ Polski")  # the active one pressed again: still Polish
     assert "po polsku" in harness.fake.last_text(sim.chat_id)
+    assert harness.fake.errors == []
+
+
+@pytest.mark.parametrize("choice", ["08:00", "22:00–06:00"])
+async def test_a_language_pressed_after_a_time_is_taken_as_on_a_fresh_settings_message(
+    harness: BotHarness, choice: str
+) -> None:
+    sim = await harness.assistant(language_code="en")
+    await sim.send("/settings")
+    message_id, _ = harness.fake.button(sim.chat_id, choice)
+    await sim.press(choice)  # the settings message is drawn again by the time chosen
+    mark = len(harness.fake.calls)
+    await sim.press("✅ English")  # the language spoken, ticked: confirmed, as on a fresh one
+    sent = [c for c in harness.fake.calls[mark:] if c.method == "sendMessage"]
+    assert [c.params["text"] for c in sent] == ["Done: I will speak English with you."]
+    await sim.press("Polski")  # another language: taken, the settings drawn again in it
+    pressed = harness.fake.message(sim.chat_id, message_id)
+    assert pressed is not None
+    assert pressed["text"].startswith("Ustawienia przypomnień")
+    assert "✅ Polski" in [text for row in keyboard_rows(pressed) for text, _ in row]
+    mark = len(harness.fake.calls)
+    await sim.press("08:30")
+    await sim.press("✅ Polski")  # drawn by a time since, not by the language: confirmed
+    sent = [c for c in harness.fake.calls[mark:] if c.method == "sendMessage"]
+    assert [c.params["text"] for c in sent] == ["Gotowe: będę z Tobą rozmawiać po polsku."]
     assert harness.fake.errors == []
