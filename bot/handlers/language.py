@@ -23,6 +23,12 @@ from bot.ui.callbacks import Press, decode, encode, pressed_data, register
 
 LANG_PREFIX = register("lang", {"set"})
 LANGUAGE_NAMES = {"pl": "Polski", "en": "English"}
+# A language as people type it after a command (`/settings pl`, `/ustawienia po polsku`).
+LANGUAGE_WORDS = {
+    *LOCALES,
+    *(name.lower() for name in LANGUAGE_NAMES.values()),
+    *("polish", "polsku", "angielski", "angielsku", "lang", "language", "język", "jezyk"),
+}
 # The token of the language buttons on a message a language press drew: that message answered
 # it. Any other drawing (the command, a digest time or quiet hours chosen) carries "-". An edit
 # alone says nothing: /settings is edited by its other buttons too.

@@ -9,7 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from bot.domain.errors import DomainError, Settled
 from bot.handlers.common import answer_press, settle_reminder, show
 from bot.handlers.context import BotContext
-from bot.handlers.language import language_buttons, language_chosen
+from bot.handlers.language import LANGUAGE_WORDS, language_buttons, language_chosen
 from bot.handlers.reports import NAME_WORDS, document_name
 from bot.i18n import LOCALES
 from bot.ui.callbacks import as_int, decode, encode, pressed_data, register
@@ -72,11 +72,22 @@ async def settings(update: Update, context: BotContext) -> None:
         await document_name(update, context)
         return
     text, markup = await _settings_view(context)
-    if context.args:  # "/settings 8:00": a value typed where the buttons choose
-        note = context.tr.gettext("Times are chosen with the buttons below: nothing was changed.")
-        text = f"{note}\n\n{text}"
+    if context.args:  # "/settings 8:00", "/settings pl": a value typed where the buttons choose
+        text = f"{_typed_value_note(context, context.args)}\n\n{text}"
     if update.message is not None:
         await update.message.reply_text(text, reply_markup=markup)
+
+
+def _typed_value_note(context: BotContext, args: list[str]) -> str:
+    """Why a value typed after /settings changed nothing: its buttons (drawn below) choose it."""
+    _ = context.tr.gettext
+    # The language row is the settings' last one; /lang is named too, for next time.
+    if any(arg.lower() in LANGUAGE_WORDS for arg in args):
+        return _(
+            "The language is chosen with the buttons at the bottom, or with /lang: "
+            "nothing was changed."
+        )
+    return _("Times are chosen with the buttons below: nothing was changed.")
 
 
 async def settings_pressed(update: Update, context: BotContext) -> None:

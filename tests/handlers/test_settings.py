@@ -90,3 +90,29 @@ async def test_a_language_pressed_after_a_time_is_taken_as_on_a_fresh_settings_m
     sent = [c for c in harness.fake.calls[mark:] if c.method == "sendMessage"]
     assert [c.params["text"] for c in sent] == ["Gotowe: będę z Tobą rozmawiać po polsku."]
     assert harness.fake.errors == []
+
+
+async def test_a_language_typed_after_settings_points_at_the_language_buttons(
+    harness: BotHarness,
+) -> None:
+    sim = await harness.assistant(language_code="en")
+    for typed in ("/settings pl", "/settings en", "/ustawienia polski", "/settings English"):
+        await sim.send(typed)
+        text = harness.fake.last_text(sim.chat_id)
+        assert text.startswith(
+            "The language is chosen with the buttons at the bottom, or with /lang: "
+            "nothing was changed."
+        ), typed
+        assert "Morning digest on working days at 07:30" in text  # the settings, drawn anew
+        assert harness.fake.last_markup(sim.chat_id)[-1] == [
+            ("Polski", "st:-:lang:pl"),
+            ("✅ English", "st:-:lang:en"),
+        ]
+    await sim.send("/settings 8:00")  # a time still gets the note about times
+    assert harness.fake.last_text(sim.chat_id).startswith("Times are chosen with the buttons")
+    await sim.press("Polski")
+    await sim.send("/ustawienia po polsku")
+    assert harness.fake.last_text(sim.chat_id).startswith(
+        "Język wybiera się przyciskami na dole albo poleceniem /jezyk: nic nie zmieniono."
+    )
+    assert harness.fake.errors == []
