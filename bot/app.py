@@ -62,6 +62,7 @@ log = logging.getLogger(__name__)
 
 GATE_GROUP = -1
 MAIN_GROUP = 0
+SHOWN_GROUP = 80  # after every handler: whether the settings are still the newest answer
 CLEANUP_GROUP = 90  # after every handler, before the state is persisted
 PERSIST_GROUP = 100
 
@@ -159,14 +160,23 @@ def _add_handlers(application: BotApplication) -> None:
         CallbackQueryHandler(start.stale_button),
     ]
     application.add_handlers(routed(main), group=MAIN_GROUP)
+    application.add_handler(
+        TypeHandler(Update, reminders.forget_settings_shown), group=SHOWN_GROUP
+    )
     application.add_handler(TypeHandler(Update, clean_up_ended_walks), group=CLEANUP_GROUP)
     application.add_handler(TypeHandler(Update, persist_after_update), group=PERSIST_GROUP)
     application.add_error_handler(on_error)
 
 
 async def _typed(update: Update, context: BotContext) -> None:
-    """Typed text: to the open walk, else "I did not understand"."""
-    await route_typed(update, context, start.unknown_text)
+    """Typed text: to the open walk, else the settings just shown, else "I did not understand"."""
+    await route_typed(update, context, _typed_outside_walks)
+
+
+async def _typed_outside_walks(update: Update, context: BotContext) -> None:
+    """Text no walk waits for: a time meant for the settings just shown, or not understood."""
+    if not await reminders.typed_for_settings(update, context):
+        await start.unknown_text(update, context)
 
 
 async def _cancel(update: Update, context: BotContext) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, time, timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -17,8 +18,15 @@ from bot.ui.labels import describe_error
 from bot.ui.text import esc
 
 SETTINGS_PREFIX = register("st", {"digest", "quiet", "lang"})
+# user_data: the update whose answer was the settings message. Until the user's next update
+# that message is the newest thing the bot asked, and a time typed then was meant for it.
+SETTINGS_KEY = "settings"
 DIGEST_CHOICES = ("06:30", "07:00", "07:30", "08:00", "08:30", "09:00")
 QUIET_CHOICES = ("19:00-07:00", "20:00-07:00", "21:00-07:00", "22:00-06:00", "00:00-00:00")
+# What a digest time or quiet hours look like typed: `08:00`, `7.30`, `22:00-06:00` (a bare
+# number is not taken for one).
+_TYPED_TIME = re.compile(r"^\d{1,2}[:.]\d{2}(?:\s*[-–—]\s*\d{1,2}[:.]\d{2})?$")
+_LANGUAGE_FILLERS = {"po", "in"}  # `po polsku`, `in English`
 
 
 async def reminder_pressed(update: Update, context: BotContext) -> None:
@@ -76,6 +84,43 @@ async def settings(update: Update, context: BotContext) -> None:
         text = f"{_typed_value_note(context, context.args)}\n\n{text}"
     if update.message is not None:
         await update.message.reply_text(text, reply_markup=markup)
+        _settings_shown(update, context)
+
+
+async def typed_for_settings(update: Update, context: BotContext) -> bool:
+    """A time or a language typed (no walk open) right after the settings were shown: they
+    are drawn again under the note that their buttons choose it (True); False for anything
+    else, or when another answer came since (a time means nothing there)."""
+    message = update.message
+    typed = None if message is None or message.text is None else message.text.strip()
+    if message is None or not typed or SETTINGS_KEY not in context.data:
+        return False
+    words = typed.lower().split()
+    language = bool(LANGUAGE_WORDS.intersection(words)) and all(
+        word in LANGUAGE_WORDS or word in _LANGUAGE_FILLERS for word in words
+    )
+    if not language and not _TYPED_TIME.match(typed):
+        return False
+    text, markup = await _settings_view(context)
+    await message.reply_text(f"{_typed_value_note(context, words)}\n\n{text}", reply_markup=markup)
+    _settings_shown(update, context)
+    return True
+
+
+def _settings_shown(update: Update, context: BotContext) -> None:
+    """This update answered with the settings message: it is the newest thing asked."""
+    context.data[SETTINGS_KEY] = update.update_id
+
+
+async def forget_settings_shown(update: object, context: BotContext) -> None:
+    """After every update: the settings stay the newest thing asked only if it showed them."""
+    data = context.user_data
+    if (
+        isinstance(update, Update)
+        and data is not None
+        and data.get(SETTINGS_KEY) != update.update_id
+    ):
+        data.pop(SETTINGS_KEY, None)
 
 
 def _typed_value_note(context: BotContext, args: list[str]) -> str:
@@ -95,6 +140,7 @@ async def settings_pressed(update: Update, context: BotContext) -> None:
     press = pressed_data(update)
     if press is not None and press.action == "lang" and press.arg in LOCALES:
         await language_chosen(update, context, press.arg, _settings_view)
+        _settings_shown(update, context)
         return
     reminders = context.services.reminders
     try:
@@ -112,6 +158,7 @@ async def settings_pressed(update: Update, context: BotContext) -> None:
     await answer_press(update, context.tr.gettext("Saved ✅"))
     text, markup = await _settings_view(context)
     await show(update, context, text, markup)
+    _settings_shown(update, context)
 
 
 async def _settings_view(

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import UTC, datetime, time
 
 import pytest
+import time_machine
 
+from tests.conversations.test_appointment import with_family
 from tests.support.fake_telegram import keyboard_rows
 from tests.support.harness import BotHarness
 
@@ -116,3 +118,69 @@ async def test_a_language_typed_after_settings_points_at_the_language_buttons(
         "Język wybiera się przyciskami na dole albo poleceniem /jezyk: nic nie zmieniono."
     )
     assert harness.fake.errors == []
+
+
+TIMES_NOTE = "Times are chosen with the buttons below: nothing was changed."
+NOT_UNDERSTOOD = "I did not understand that. /help lists what I can do."
+
+
+async def _digest_time(harness: BotHarness, user_id: int) -> time:
+    assert harness.services is not None
+    actor = await harness.services.membership.actor(user_id)
+    return (await harness.services.reminders.prefs(actor)).digest_time
+
+
+async def test_a_time_typed_right_after_settings_points_at_their_buttons(
+    harness: BotHarness,
+) -> None:
+    sim = await harness.assistant(language_code="en")
+    await sim.send("/settings")
+    for typed in ("08:00", "8:00", " 7.30 ", "22:00-06:00", "25:00"):
+        await sim.send(typed)  # the settings message (or its new copy) is the newest answer
+        text = harness.fake.last_text(sim.chat_id)
+        assert text.startswith(TIMES_NOTE), typed
+        assert "Morning digest on working days at 07:30" in text  # drawn anew, unchanged
+        assert ("08:00", "st:-:digest:0800") in harness.fake.last_markup(sim.chat_id)[1]
+    await sim.press("08:30")  # its buttons still choose; the message stays the newest answer
+    await sim.send("9:00")
+    assert harness.fake.last_text(sim.chat_id).startswith(TIMES_NOTE)
+    await sim.send("pl")  # a language typed there: pointed at the language buttons
+    assert harness.fake.last_text(sim.chat_id).startswith("The language is chosen with")
+    assert await _digest_time(harness, sim.user_id) == time(8, 30)
+    await sim.send("/families")  # something else answered since: a time means nothing now
+    await sim.send("08:00")
+    assert harness.fake.last_text(sim.chat_id) == NOT_UNDERSTOOD
+    await sim.send("/settings")
+    await sim.send("hello")  # not a time: as before
+    assert harness.fake.last_text(sim.chat_id) == NOT_UNDERSTOOD
+    await sim.send("08:00")  # "I did not understand" was the newest answer
+    assert harness.fake.last_text(sim.chat_id) == NOT_UNDERSTOOD
+    assert harness.fake.errors == []
+
+
+async def test_a_time_typed_without_settings_shown_is_not_understood(harness: BotHarness) -> None:
+    sim = await harness.assistant(language_code="en")
+    await sim.send("08:00")
+    assert harness.fake.last_text(sim.chat_id) == NOT_UNDERSTOOD
+    await sim.send("/settings")
+    await harness.restart()  # the settings shown are remembered with the user's data
+    sim = harness.user(sim.user_id, language_code="en")
+    await sim.send("08:00")
+    assert harness.fake.last_text(sim.chat_id).startswith(TIMES_NOTE)
+    assert harness.fake.errors == []
+
+
+async def test_a_time_typed_after_settings_shown_beside_a_walk_goes_to_the_walk(
+    harness: BotHarness,
+) -> None:
+    with time_machine.travel(datetime(2026, 11, 25, 9, 30, tzinfo=UTC), tick=True):
+        sim = await with_family(harness)
+        await sim.send("/termin R-01")
+        await sim.press("Done")
+        await sim.press("Labour office")
+        await sim.press("Skip")  # the appointment walk asks "When?"
+        await sim.send("/settings")  # shown beside the walk, which stays open
+        await sim.send("14:00")
+        assert "Wednesday 25 November 2026, 14:00" in harness.fake.last_text(sim.chat_id)
+        assert await _digest_time(harness, sim.user_id) == time(7, 30)
+        assert harness.fake.errors == []
