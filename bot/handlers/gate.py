@@ -13,7 +13,7 @@ from telegram.ext import ApplicationHandlerStop
 from bot.domain.people import Assistant
 from bot.handlers.common import answer_press
 from bot.handlers.context import BotContext
-from bot.handlers.menu import publish_admin_commands
+from bot.handlers.menu import follow_chosen_language, publish_admin_commands
 from bot.i18n import Translator, guess_locale, translator
 from bot.services.registry import Services
 from bot.storage.persistence import SQLitePersistence
@@ -64,6 +64,8 @@ async def gatekeeper(update: object, context: BotContext) -> None:
         await services.membership.ensure_admin_profile(actor, user.full_name)
         actor = await services.membership.actor(user.id)
         await publish_admin_commands(context.application, user.id, locale)
+    elif not actor.sees_team:  # a coordinator's own menu is set at every start
+        await follow_chosen_language(context.application, user.id, locale, user.language_code)
     context.actor = actor
 
 

@@ -101,8 +101,11 @@ async def language_chosen(
     if not unchanged:
         await context.services.membership.set_locale(context.actor, code)
         context.tr = translator(code)
-        if context.actor.sees_team:  # their own menu, /team in it, was set in the old language
-            await refresh_own_menu(context.application, context.actor.telegram_id, code)
+        # Their own menu (a coordinator's /team, or a plain one in a language not their
+        # app's) follows: Telegram would show the default menu of their app's language.
+        user = update.effective_user
+        app_language = user.language_code if user is not None else None
+        await refresh_own_menu(context.application, context.actor.telegram_id, code, app_language)
     await answer_press(update)
     if view is None:  # a message this cannot draw again: it keeps its text, not its buttons
         if pressed is not None and update.effective_chat is not None:
