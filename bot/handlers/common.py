@@ -222,12 +222,15 @@ def reminder_pressed_on(update: Update) -> int | None:
 
 
 async def settled_reminder(update: Update, context: BotContext, refusal: DomainError) -> bool:
-    """A reminder's family button refused because the family went to someone else: the
-    reminder is closed as its ⏰ / ✔ buttons would close it (True); False for any other press.
+    """A reminder's family button refused because the family is no longer the actor's to work
+    with (handed over, or its work ended): the reminder is closed as its ⏰ / ✔ buttons would
+    close it (True); False for any other press.
 
     The service decides, from the reminder stored (its family, the code it showed).
     """
-    if not isinstance(refusal, NotFound | NotAllowed):
+    # Settled too: closing the work cancels the family's appointments, so an outcome asked
+    # is refused as closed before the family is.
+    if not isinstance(refusal, NotFound | NotAllowed | Settled):
         return False
     outbox_id = reminder_pressed_on(update)
     if outbox_id is None:

@@ -45,6 +45,9 @@ __all__ = [
 ]
 
 KEEP_SENT = timedelta(days=90)  # finished outbox rows kept this long (keys outlive windows)
+CLOSED = "family_closed"  # the refusal of a change to a family whose work ended
+# What a press is told when a reminder's family went to someone else, or its work ended.
+REMINDER_GONE = {"gone": "reminder_family_gone", "closed": "reminder_family_closed"}
 
 
 @dataclass(frozen=True)
@@ -127,26 +130,41 @@ class ReminderService:
             )
             raise NotFound("reminder_unknown")
         if item.family_id is not None:
-            # The family may have gone to someone else since: its reminders are no longer theirs.
-            # A monitoring reminder is about a closed family: snoozing it changes no family.
-            try:
-                await self.families.peek(
-                    actor,
-                    item.family_id,
-                    "reminder.open",
-                    subject=Named("reminder", outbox_id),
-                    closed_ok=item.kind in MONITORING_KINDS,
-                )
-            except (NotFound, NotAllowed) as refusal:
-                if isinstance(refusal, NotAllowed) and refusal.code != "read_only":
-                    raise  # still theirs, closed: said as before
-                # Handed over: settled, told by the code the reminder showed and nothing more
-                # (not who holds it now, nor a code changed since).
-                code = item.family_code
-                if code is None:
-                    raise Settled("reminder_closed") from None
-                raise Settled("reminder_family_gone", family_code=code) from None
+            await self._still_worked(
+                actor, outbox_id, item.kind, item.family_id, item.family_code, gone=REMINDER_GONE
+            )
         return item
+
+    async def _still_worked(
+        self,
+        actor: Actor,
+        outbox_id: int,
+        kind: ReminderKind,
+        family_id: int,
+        code: str | None,
+        *,
+        gone: dict[str, str],
+    ) -> None:
+        """Settled, by a code of `gone`, when a reminder's family is no longer the actor's
+        to work with: handed over, or its work closed (a monitoring reminder is about a
+        closed family: snoozing it changes no family)."""
+        try:
+            await self.families.peek(
+                actor,
+                family_id,
+                "reminder.open",
+                subject=Named("reminder", outbox_id),
+                closed_ok=kind in MONITORING_KINDS,
+            )
+        except (NotFound, NotAllowed) as refusal:
+            if isinstance(refusal, NotAllowed) and refusal.code not in {"read_only", CLOSED}:
+                raise
+            # Told by the code the reminder showed and nothing more (not who holds the
+            # family now, nor a code changed since).
+            if code is None:
+                raise Settled("reminder_closed") from None
+            why = "closed" if refusal.code == CLOSED else "gone"
+            raise Settled(gone[why], family_code=code) from None
 
     async def snooze(self, actor: Actor, outbox_id: int, until: datetime) -> OutboxItem:
         """Send a reminder again at `until` (past quiet hours unless it is urgent)."""

@@ -265,6 +265,9 @@ ERROR_TEXTS: dict[str, str] = {
     "reminder_family_gone": N_(
         "{family_code} is no longer assigned to you, so this reminder is closed."
     ),
+    "reminder_family_closed": N_(
+        "The work with {family_code} has ended, so this reminder is closed."
+    ),
     "snooze_after_start": N_(
         "The appointment begins on {date} at {time}: a reminder after that would not come. "
         "Nothing was snoozed."

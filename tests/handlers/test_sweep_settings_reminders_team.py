@@ -502,6 +502,38 @@ async def test_a_reminders_family_button_after_a_hand_over_closes_the_reminder(
     assert harness.fake.errors == []
 
 
+@pytest.mark.parametrize(
+    "button",
+    [
+        "📝 Record a visit",
+        "⏰ 1 h",
+        "Tomorrow",
+        "✔ Done",
+        "✅ Attended",
+        "❌ Not attended",
+        "📅 Rescheduled",
+    ],
+)
+async def test_a_reminders_button_after_its_case_was_closed_closes_the_reminder(
+    harness: BotHarness, button: str
+) -> None:
+    outcome = button in {"✅ Attended", "❌ Not attended", "📅 Rescheduled"}
+    sim, message_id = await _family_reminder(
+        harness, "✅ Attended" if outcome else "📝 Record a visit"
+    )
+    _, data = harness.fake.button(sim.chat_id, button)
+    await close_r01(sim, "not monitored")  # still Anna's family, its work ended
+    mark = len(harness.fake.calls)
+    await sim.press_data(message_id, data)
+    assert answers(harness, mark) == ["The work with R-01 has ended, so this reminder is closed."]
+    pressed = harness.fake.message(sim.chat_id, message_id)
+    assert pressed is not None
+    assert "reply_markup" not in pressed  # nothing is left to press on it
+    sent = [c for c in harness.fake.calls[mark:] if c.method == "sendMessage"]
+    assert sent == []  # no "The work with R-01 is closed … /reopen" below it
+    assert harness.fake.errors == []
+
+
 # --- the coordinator's side ------------------------------------------------------------------
 
 
