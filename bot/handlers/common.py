@@ -16,7 +16,7 @@ from telegram.error import BadRequest, TelegramError
 from bot.domain.chat_cleanup import MessageKind, ShownMessage
 from bot.domain.errors import DomainError, NotAllowed, NotFound, Settled
 from bot.handlers.context import BotContext
-from bot.reminders.sender import REMINDER_PREFIX
+from bot.reminders.sender import REMINDER_PREFIX, folded_families
 from bot.ui.callbacks import as_int, decode
 from bot.ui.keyboards import Markup, markup_json
 from bot.ui.labels import describe_error
@@ -207,6 +207,13 @@ def message_buttons(message: Message | None) -> list[InlineKeyboardButton]:
     return [] if markup is None else [b for row in markup.inline_keyboard for b in row]
 
 
+def pressed_rows(update: Update) -> list[tuple[InlineKeyboardButton, ...]]:
+    """The rows of inline buttons the pressed message carries."""
+    message = pressed_message(update)
+    markup = None if message is None else message.reply_markup
+    return [] if markup is None else list(markup.inline_keyboard)
+
+
 def reminder_pressed_on(update: Update) -> int | None:
     """The outbox id of the reminder whose family button (a visit, a contact, an outcome) was
     pressed, read from the reminder's own ⏰ / ✔ buttons on that message; None elsewhere."""
@@ -224,25 +231,52 @@ def reminder_pressed_on(update: Update) -> int | None:
 async def settled_reminder(update: Update, context: BotContext, refusal: DomainError) -> bool:
     """A reminder's family button refused because the family is no longer the actor's to work
     with (handed over, or its work ended): the reminder is closed as its ⏰ / ✔ buttons would
-    close it (True); False for any other press.
+    close it, or, on a catch-up, that family's buttons go (True); False for any other press.
 
-    The service decides, from the reminder stored (its family, the code it showed).
+    The service decides, from the reminder stored (its families, the codes it showed).
     """
     # Settled too: closing the work cancels the family's appointments, so an outcome asked
     # is refused as closed before the family is.
     if not isinstance(refusal, NotFound | NotAllowed | Settled):
         return False
     outbox_id = reminder_pressed_on(update)
-    if outbox_id is None:
+    query = update.callback_query
+    if outbox_id is None or query is None:
         return False
+    reminders = context.services.reminders
     try:
-        await context.services.reminders.item(context.actor, outbox_id)
+        item = await reminders.item(context.actor, outbox_id)
     except Settled as settled:
         await settle_reminder(update, describe_error(context.tr, settled))
         return True
     except DomainError:
         return False
+    family_buttons = folded_families(item)  # none unless a catch-up
+    family_id = family_buttons.get(str(query.data))
+    if family_id is None:
+        return False
+    try:
+        await reminders.folded(context.actor, outbox_id, family_id)
+    except Settled as settled:
+        gone = {data for data, held in family_buttons.items() if held == family_id}
+        await drop_buttons(update, describe_error(context.tr, settled), gone)
+        return True
+    except DomainError:
+        return False
     return False
+
+
+async def drop_buttons(update: Update, note: str, gone: set[str]) -> None:
+    """Answer a press with `note` and take the rows holding a button of `gone` off the
+    pressed message; the other rows stay to press."""
+    await answer_press(update, note)
+    query = update.callback_query
+    rows = [] if query is None else pressed_rows(update)
+    kept = [row for row in rows if not any(button.callback_data in gone for button in row)]
+    if query is None or len(kept) == len(rows):
+        return  # pressed again after they went (a double tap): nothing left to take away
+    with contextlib.suppress(BadRequest):
+        await query.edit_message_reply_markup(InlineKeyboardMarkup(kept))
 
 
 async def no_families_text(context: BotContext) -> str:

@@ -9,6 +9,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 
 from bot.domain.reminders.facts import EscalationCase, MissedReminder
 from bot.domain.reminders.kinds import ReminderKind
+from bot.domain.reminders.quiet import folded_family
 from bot.i18n import translator
 from bot.services.dispatcher import RecipientGone, SendLater
 from bot.storage.outbox import OutboxItem, UnreachableNotice
@@ -138,6 +139,23 @@ def _folded_ways_in(item: OutboxItem) -> list[list[InlineKeyboardButton]]:
             if len(rows) == CATCH_UP_BUTTONS:
                 return rows
     return rows
+
+
+def folded_families(item: OutboxItem) -> dict[str, int]:
+    """A catch-up's family buttons (their callback data) and the family each one acts on."""
+    found: dict[str, int] = {}
+    for missed in item.facts.missed:
+        family = folded_family(missed)
+        if family is None:
+            continue
+        single = item.model_copy(update={"kind": missed.kind, "facts": missed.facts})
+        markup = reminder_buttons(single)
+        for row in () if markup is None else markup.inline_keyboard:
+            for button in row:
+                data = str(button.callback_data)
+                if data.split(":", 1)[0] in ANSWERED_ANEW:
+                    found[data] = family[0]
+    return found
 
 
 def _family_code(missed: MissedReminder) -> str:

@@ -13,7 +13,7 @@ from bot.domain.errors import DomainError, NotAllowed, NotFound, Settled
 from bot.domain.people import Actor
 from bot.domain.reminders.kinds import ReminderKind
 from bot.domain.reminders.monitoring import MONITORING_KINDS
-from bot.domain.reminders.quiet import defer_for_quiet_hours
+from bot.domain.reminders.quiet import defer_for_quiet_hours, folded_family
 from bot.domain.reminders.snapshots import AssistantPrefs
 from bot.services.clock import Clock
 from bot.services.dispatcher import (
@@ -48,6 +48,7 @@ KEEP_SENT = timedelta(days=90)  # finished outbox rows kept this long (keys outl
 CLOSED = "family_closed"  # the refusal of a change to a family whose work ended
 # What a press is told when a reminder's family went to someone else, or its work ended.
 REMINDER_GONE = {"gone": "reminder_family_gone", "closed": "reminder_family_closed"}
+CATCH_UP_GONE = {"gone": "catch_up_family_gone", "closed": "catch_up_family_closed"}
 
 
 @dataclass(frozen=True)
@@ -134,6 +135,20 @@ class ReminderService:
                 actor, outbox_id, item.kind, item.family_id, item.family_code, gone=REMINDER_GONE
             )
         return item
+
+    async def folded(self, actor: Actor, outbox_id: int, family_id: int) -> OutboxItem:
+        """A catch-up the actor received, for a button of a reminder it folded about
+        `family_id`; Settled (that family's buttons go, not the catch-up) once the family
+        is no longer theirs to work with."""
+        item = await self.item(actor, outbox_id)
+        for missed in item.facts.missed:
+            folded = folded_family(missed)
+            if folded is not None and folded[0] == family_id:
+                await self._still_worked(
+                    actor, outbox_id, missed.kind, family_id, folded[1], gone=CATCH_UP_GONE
+                )
+                return item
+        raise NotFound("reminder_unknown")  # not a family this catch-up folded (forged)
 
     async def _still_worked(
         self,

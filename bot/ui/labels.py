@@ -268,6 +268,13 @@ ERROR_TEXTS: dict[str, str] = {
     "reminder_family_closed": N_(
         "The work with {family_code} has ended, so this reminder is closed."
     ),
+    # A catch-up's buttons about one family go; the other families' stay.
+    "catch_up_family_gone": N_(
+        "{family_code} is no longer assigned to you, so its buttons are gone from this message."
+    ),
+    "catch_up_family_closed": N_(
+        "The work with {family_code} has ended, so its buttons are gone from this message."
+    ),
     "snooze_after_start": N_(
         "The appointment begins on {date} at {time}: a reminder after that would not come. "
         "Nothing was snoozed."

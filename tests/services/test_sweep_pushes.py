@@ -190,7 +190,7 @@ async def test_an_appointment_reminder_snoozed_past_its_start_does_not_come(
 # A catch-up's buttons
 
 
-async def test_record_a_visit_of_a_family_handed_over_leaves_the_catch_up_whole(
+async def test_record_a_visit_of_a_family_handed_over_takes_only_its_buttons_off_the_catch_up(
     harness: BotHarness,
 ) -> None:
     with time_machine.travel(local(MONDAY, 9) - timedelta(days=30), tick=False):
@@ -211,10 +211,19 @@ async def test_record_a_visit_of_a_family_handed_over_leaves_the_catch_up_whole(
     after = harness.fake.message(sim.chat_id, int(catch_up["message_id"]))
     assert after is not None
     assert after["text"] == catch_up["text"]  # the catch-up, R-02's lines too, still there
-    assert after["reply_markup"] == catch_up["reply_markup"]
-    refusal = sent_since(harness, sim.chat_id, mark)
-    assert len(refusal) == 1  # why, in a message of its own
-    assert "family" in refusal[0]
+    rows = catch_up["reply_markup"]["inline_keyboard"]
+    kept = [row for row in rows if not row[0]["text"].endswith("· R-01")]
+    assert len(kept) < len(rows)
+    assert after["reply_markup"]["inline_keyboard"] == kept  # R-02's and ⏰ / ✔ stay
+    told = [
+        str(c.params.get("text"))
+        for c in harness.fake.calls[mark:]
+        if c.method == "answerCallbackQuery"
+    ]
+    assert told == [
+        "R-01 is no longer assigned to you, so its buttons are gone from this message."
+    ]
+    assert sent_since(harness, sim.chat_id, mark) == []  # said on the press, nothing below
     assert harness.fake.errors == []
 
 

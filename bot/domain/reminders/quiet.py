@@ -135,3 +135,16 @@ def _latest_only(missed: list[MissedReminder]) -> tuple[MissedReminder, ...]:
         else:
             kept.append(item)
     return tuple(sorted([*kept, *latest.values()], key=lambda m: m.due_at))
+
+
+def folded_family(missed: MissedReminder) -> tuple[int, str] | None:
+    """The family a reminder folded into a catch-up lets its recipient act on, and the code
+    it showed; an escalation's only when told to the family's own assistant."""
+    case = missed.facts.escalation
+    if case is None:
+        family_id, code = missed.facts.family_id, missed.facts.family_code
+    elif missed.kind is ReminderKind.ESCALATION_TOLD:
+        family_id, code = case.family_id, case.family_code
+    else:  # a coordinator's: they hold no family, they read it
+        return None
+    return None if family_id is None or code is None else (family_id, code)
