@@ -260,14 +260,14 @@ class StillHolds:
         goal or task done, closed or given another day, an assessment recorded or a contract
         renewed, nor a monitoring reminder once the month has a contact or the monitoring was
         finished (a monthly one after an extension tells the new end). A digest leaves out
-        what was dealt with since, and shows a moved appointment's new time.
+        what was dealt with since and lists its day's appointments as they stand (new ones in).
         An appointment's reminder goes once the appointment is cancelled, finished or moved
         (a pending one is withdrawn by its subject then, but not one sent and snoozed after;
         a moved one gets new reminders); one before it, sent alone, once it has begun.
         """
         digest = facts.digest
-        if digest is not None and not digest.is_empty:
-            now = await self.reminders.digest_now(assistant_id, digest)
+        if digest is not None:  # an empty one too: an appointment may have come into its day
+            now = await self.reminders.digest_now(assistant_id, digest, zone)
             return facts.model_copy(update={"digest": digest.as_of(now, zone)})
         family_id = facts.family_id
         if family_id is None:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
+
+from pydantic import TypeAdapter
 
 from bot.domain.lifecycle import MonitoredFamily
 from bot.domain.plan import next_assessment_due
-from bot.domain.reminders.facts import DigestFacts, DigestNow
+from bot.domain.reminders.facts import AppointmentFact, DigestFacts, DigestNow
 from bot.domain.reminders.kinds import PlanItemKind
 from bot.storage.db import Database, day_of
 from bot.storage.goals import OPEN_GOAL
@@ -43,10 +46,21 @@ _OPEN_ITEM_DUE = (
     "SELECT t.due FROM tasks t JOIN goals g ON g.id = t.goal_id "
     f"WHERE ?1 = 'task' AND t.id = ?2 AND t.done = 0 AND {OPEN_GOAL}"
 )
+# The assistant's appointments scheduled in a digest's day now, of the families still theirs:
+# driven by their few families (CROSS JOIN keeps that order), one index range seek each.
+_DAY_AGENDA = (
+    "SELECT a.id AS appointment_id, a.family_id, f.code AS family_code, a.institution, "
+    "  a.starts_at, a.accompany "
+    "FROM families f CROSS JOIN appointments a ON a.family_id = f.id "
+    "WHERE f.assistant_id = ? AND f.active = 1 AND f.erased_at IS NULL "
+    "  AND a.starts_at >= ? AND a.starts_at < ? AND a.status = 'scheduled'"
+)
 _SCHEDULED = (
     "SELECT id, starts_at FROM appointments WHERE id IN (SELECT value FROM json_each(?)) "
     "AND status = 'scheduled'"
 )
+
+_AGENDA = TypeAdapter(list[AppointmentFact])
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,15 +116,22 @@ class SendingChecks:
         row = await self.db.fetch_one(_OPEN_ITEM_DUE, (kind.value, item_id), small=True)
         return None if row is None else day_of(row["due"])
 
-    async def digest_now(self, assistant_id: int, digest: DigestFacts) -> DigestNow:
-        """What has become of the families, goals, tasks and appointments a digest names."""
-        families, items, appointments = await self.db.fetch_each(
+    async def digest_now(
+        self, assistant_id: int, digest: DigestFacts, zone: ZoneInfo
+    ) -> DigestNow:
+        """What has become of the families, goals and tasks a digest names; its day's agenda.
+
+        The agenda is the assistant's appointments scheduled in the digest's day (in `zone`)
+        now, the named ones or not: one read for them all.
+        """
+        start, end = digest.hours(zone)
+        families, items, agenda = await self.db.fetch_each(
             (_DIGEST_FAMILIES, (json.dumps(sorted(digest.family_ids())), assistant_id)),
             (
                 _OPEN_ITEMS,
                 (_ids(digest, PlanItemKind.GOAL), _ids(digest, PlanItemKind.TASK)),
             ),
-            (_SCHEDULED, (json.dumps([a.appointment_id for a in digest.appointments]),)),
+            (_DAY_AGENDA, (assistant_id, _utc(start), _utc(end))),
             small=True,
         )
         held = {row["id"]: HeldFamily.of(row) for row in families}
@@ -120,7 +141,7 @@ class SendingChecks:
             open_items={
                 (PlanItemKind(row["kind"]), row["id"]): day_of(row["due"]) for row in items
             },
-            scheduled=_starts(appointments),
+            agenda=tuple(_AGENDA.validate_python(agenda)),
             assessments_due={
                 family_id: family.assessment_due
                 for family_id, family in held.items()
@@ -137,6 +158,11 @@ class SendingChecks:
         """Of these appointments, the ones still scheduled: when each starts now."""
         rows = await self.db.fetch_all(_SCHEDULED, (json.dumps(appointment_ids),), small=True)
         return _starts(rows)
+
+
+def _utc(moment: datetime) -> str:
+    """A UTC instant as the fixed-width ISO text appointments store (text order is time order)."""
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def _starts(rows: list[dict[str, Any]]) -> dict[int, datetime]:

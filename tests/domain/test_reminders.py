@@ -598,12 +598,12 @@ def test_a_digest_as_of_sending_leaves_out_the_families_gone_from_the_assistant(
         ),
     )
     # R-02 went to another assistant (or was closed or erased) since the tick.
-    now = DigestNow(last_visits={1: None}, open_items={}, scheduled={}, assessments_due={1: day})
+    now = DigestNow(last_visits={1: None}, open_items={}, agenda=(), assessments_due={1: day})
     sent = digest.as_of(now, PREFS.zone)
     assert [a.family_code for a in sent.assessments] == ["R-01"]
     assert sent.contracts == ()
     assert sent.overdue == ()
-    assert digest.as_of(DigestNow({}, {}, {}), PREFS.zone).is_empty
+    assert digest.as_of(DigestNow({}, {}, ()), PREFS.zone).is_empty
 
 
 def test_a_digest_as_of_sending_leaves_out_an_assessment_made_and_a_contract_renewed() -> None:
@@ -624,7 +624,7 @@ def test_a_digest_as_of_sending_leaves_out_an_assessment_made_and_a_contract_ren
     now = DigestNow(
         last_visits={1: None, 2: None},
         open_items={},
-        scheduled={},
+        agenda=(),
         assessments_due={1: later, 2: day},
         contracts_end={1: later, 2: day},
     )
@@ -649,28 +649,60 @@ def test_a_digest_as_of_sending_leaves_out_a_goal_or_task_given_another_day() ->
     now = DigestNow(
         last_visits={1: None},
         open_items={(PlanItemKind.GOAL, 1): day, (PlanItemKind.TASK, 2): day + timedelta(14)},
-        scheduled={},
+        agenda=(),
     )
     sent = digest.as_of(now, PREFS.zone)
     assert [(d.item, d.item_id) for d in sent.due] == [(PlanItemKind.GOAL, 1)]
 
 
+def _court(appointment_id: int, starts_at: datetime, code: str = "R-01") -> AppointmentFact:
+    """A court appointment of a family as a digest shows it."""
+    return AppointmentFact(
+        appointment_id=appointment_id,
+        family_id=int(code[2:]),
+        family_code=code,
+        institution=Institution.COURT,
+        starts_at=starts_at,
+        accompany=False,
+    )
+
+
 def test_a_digest_keeps_an_appointment_moved_within_its_local_day_only() -> None:
-    facts = [
-        AppointmentFact(
-            appointment_id=n,
-            family_id=1,
-            family_code="R-01",
-            institution=Institution.COURT,
-            starts_at=local(MONDAY, 10),
-            accompany=False,
-        )
-        for n in (1, 2)
-    ]
-    digest = DigestFacts(day=MONDAY, appointments=tuple(facts))
+    digest = DigestFacts(
+        day=MONDAY, appointments=(_court(1, local(MONDAY, 10)), _court(2, local(MONDAY, 10)))
+    )
     # 23:30 is still Monday in Warsaw; 00:30 on Tuesday is Monday 23:30 in UTC, yet Tuesday.
     late, next_day = local(MONDAY, 23, 30), local(MONDAY + timedelta(days=1), 0, 30)
     assert next_day.astimezone(UTC).date() == MONDAY
-    now = DigestNow({1: None}, {}, {1: late, 2: next_day})
+    now = DigestNow({1: None}, {}, (_court(1, late), _court(2, next_day)))
     sent = digest.as_of(now, PREFS.zone)
     assert [(a.appointment_id, a.starts_at) for a in sent.appointments] == [(1, late)]
+
+
+def test_a_digest_lists_its_day_s_appointments_as_they_stand_new_ones_in_time_order() -> None:
+    digest = DigestFacts(
+        day=MONDAY, appointments=(_court(1, local(MONDAY, 10)), _court(2, local(MONDAY, 12)))
+    )
+    # Since the tick: 2 was cancelled (it is no longer in the agenda), 3 was booked for the
+    # afternoon and 4 moved in from Tuesday to the early morning, before the digest's time.
+    agenda = (
+        _court(3, local(MONDAY, 15), "R-03"),
+        _court(1, local(MONDAY, 10)),
+        _court(4, local(MONDAY, 7), "R-02"),
+    )
+    sent = digest.as_of(DigestNow({1: None}, {}, agenda), PREFS.zone)
+    assert [a.appointment_id for a in sent.appointments] == [4, 1, 3]
+    assert [a.family_code for a in sent.appointments] == ["R-02", "R-01", "R-03"]
+    # A digest with nothing to say when it was made says the appointment booked since.
+    empty = DigestFacts(day=MONDAY)
+    assert empty.is_empty
+    assert not empty.as_of(DigestNow({}, {}, agenda[:1]), PREFS.zone).is_empty
+
+
+def test_a_digest_s_hours_are_its_local_day_across_a_dst_change() -> None:
+    sunday = date(2026, 10, 25)  # Warsaw goes from CEST to CET: a 25-hour day
+    start, end = DigestFacts(day=sunday).hours(PREFS.zone)
+    assert (start, end) == (
+        datetime(2026, 10, 24, 22, tzinfo=UTC),
+        datetime(2026, 10, 25, 23, tzinfo=UTC),
+    )

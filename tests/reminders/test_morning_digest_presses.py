@@ -44,3 +44,49 @@ async def test_the_expanded_morning_s_buttons_start_a_visit_and_snooze(
         await sim.press("📝 Record a visit")
         assert "When was it?" in harness.fake.last_text(sim.chat_id)
     assert harness.fake.errors == []
+
+
+async def test_a_snoozed_digest_lists_an_appointment_booked_for_today_meanwhile(
+    harness: BotHarness,
+) -> None:
+    with time_machine.travel(MONDAY_8 - timedelta(days=30), tick=True):
+        sim = await assistant_with_family(harness)
+    with time_machine.travel(MONDAY_8, tick=True):
+        harness.fake.clear()
+        await tick(harness)
+        digest = harness.fake.sent(sim.chat_id)[0]
+        assert "Good morning" in str(digest.params["text"])
+        assert "Appointments today" not in str(digest.params["text"])
+        [snooze] = [
+            button["callback_data"]
+            for row in digest.params["reply_markup"]["inline_keyboard"]
+            for button in row
+            if "1 h" in button["text"]
+        ]
+        await sim.press_data(int(digest.result["message_id"]), snooze)
+        # While the digest is snoozed, a hearing is booked for this afternoon.
+        await sim.send("/appointment R-01")
+        await sim.press("Anna")
+        await sim.press("Done")
+        await sim.press("Court")
+        await sim.send("SR Wola-Secret")
+        await sim.send("today 14:00")
+        await sim.press("Yes")
+        await sim.press("Yes, I go along")
+        await sim.send("Custody-Secret hearing")
+        await sim.press("Save")
+    mark = len(harness.fake.calls)
+    with time_machine.travel(MONDAY_8 + timedelta(minutes=61), tick=True):
+        await tick(harness)
+    [again] = [
+        str(c.params["text"])
+        for c in harness.fake.calls[mark:]
+        if c.method == "sendMessage"
+        and c.chat_id == sim.chat_id
+        and "Good morning" in str(c.params["text"])
+    ]
+    assert "Appointments today" in again
+    assert "14:00 <b>R-01</b>: Court, you go along" in again
+    for secret in ("Anna", "Wola-Secret", "Custody-Secret"):
+        assert secret not in again
+    assert harness.fake.errors == []

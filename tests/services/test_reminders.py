@@ -667,6 +667,111 @@ async def test_a_digest_shows_an_appointment_moved_since_the_tick_at_its_new_tim
     assert "16:00" not in text
 
 
+async def _booked(world: World, family_id: int, starts_at: datetime, actor: Actor = OWNER) -> int:
+    """An appointment at the labour office for one of the actor's families."""
+    saved = await world.services.appointments.create(
+        actor,
+        NewAppointment(
+            family_id=family_id,
+            institution=Institution.PUP,
+            starts_at=starts_at,
+            accompany=False,
+            purpose="Secret-purpose",
+        ),
+    )
+    return saved.id
+
+
+async def _snoozed_digest(world: World) -> OutboxItem:
+    """The owner's digest, sent at 08:00 and snoozed for an hour."""
+    sender = FakeSender()
+    await world.dispatcher(sender).dispatch()
+    [item] = [
+        i for chat, i in sender.sent if chat == OWNER.telegram_id and i.facts.digest is not None
+    ]
+    await world.services.reminders.snooze(OWNER, item.id, NOW + timedelta(hours=1))
+    return item
+
+
+async def _digest_sent_again(world: World) -> OutboxItem:
+    """The owner's snoozed digest as it is sent an hour later."""
+    sender = FakeSender()
+    with time_machine.travel(NOW + timedelta(hours=1), tick=False):
+        await world.dispatcher(sender).dispatch()
+    [item] = [
+        i for chat, i in sender.sent if chat == OWNER.telegram_id and i.facts.digest is not None
+    ]
+    return item
+
+
+async def test_a_snoozed_digest_lists_the_appointments_scheduled_into_its_day_since(
+    world: World, settings: Settings
+) -> None:
+    r01, r03 = world.family_id, world.third_family_id
+    hearing = await _appointment(world, local(MONDAY, 11))
+    tomorrow = await _booked(world, r03, local(MONDAY + timedelta(days=1), 10))
+    await world.services.reminders.tick()
+    made = await _snoozed_digest(world)
+    assert made.facts.digest is not None
+    assert [a.appointment_id for a in made.facts.digest.appointments] == [hearing]
+    # While it is snoozed: one is booked for this afternoon, tomorrow's is moved to this
+    # morning; one booked for today is cancelled, one for tomorrow stays there, and another
+    # assistant books one for today (none of those three is this digest's).
+    appointments = world.services.appointments
+    afternoon = await _booked(world, r01, local(MONDAY, 14))
+    await appointments.move(OWNER, tomorrow, local(MONDAY, 10))
+    cancelled = await _booked(world, r03, local(MONDAY, 15))
+    await appointments.cancel(OWNER, cancelled)
+    await _booked(world, r03, local(MONDAY + timedelta(days=1), 9))
+    await _booked(world, world.other_family_id, local(MONDAY, 12), OTHER)
+    item = await _digest_sent_again(world)
+    assert item.facts.digest is not None
+    assert [(a.appointment_id, a.starts_at) for a in item.facts.digest.appointments] == [
+        (tomorrow, local(MONDAY, 10)),
+        (hearing, local(MONDAY, 11)),
+        (afternoon, local(MONDAY, 14)),
+    ]
+    text = render(translator("en"), item)
+    assert text.index("10:00 <b>R-03</b>") < text.index("11:00 <b>R-01</b>")
+    assert text.index("11:00 <b>R-01</b>") < text.index("14:00 <b>R-01</b>")
+    for gone in ("09:00", "12:00", "15:00", "R-02", "Secret-purpose", "Hearing", "Anna"):
+        assert gone not in text
+    check_text(text, "HTML")
+    # A family handed over meanwhile takes its appointments along, the named one too.
+    await world.services.reminders.snooze(OWNER, item.id, NOW + timedelta(hours=2))
+    admin = Actor(telegram_id=next(iter(settings.admin_telegram_ids)), is_admin=True)
+    await world.services.team.hand_over(admin, "R-01", OTHER.telegram_id)
+    sender = FakeSender()
+    with time_machine.travel(NOW + timedelta(hours=2), tick=False):
+        await world.dispatcher(sender).dispatch()
+    [later] = [
+        i.facts.digest
+        for chat, i in sender.sent
+        if chat == OWNER.telegram_id and i.facts.digest is not None
+    ]
+    assert [a.appointment_id for a in later.appointments] == [tomorrow]
+
+
+async def test_an_empty_digest_snoozed_lists_an_appointment_booked_for_its_day(
+    world: World,
+) -> None:
+    # Both families were visited this morning: the digest has nothing to say.
+    await _visit(world, world.family_id, MONDAY)
+    await _visit(world, world.third_family_id, MONDAY)
+    await world.services.reminders.tick()
+    made = await _snoozed_digest(world)
+    assert made.facts.digest is not None
+    assert made.facts.digest.is_empty
+    afternoon = await _booked(world, world.third_family_id, local(MONDAY, 14))
+    item = await _digest_sent_again(world)
+    assert item.facts.digest is not None
+    assert [a.appointment_id for a in item.facts.digest.appointments] == [afternoon]
+    text = render(translator("en"), item)
+    assert "Appointments today" in text
+    assert "14:00 <b>R-03</b>" in text
+    assert "Nothing pressing" not in text
+
+
 async def test_snooze_into_quiet_hours_waits_for_their_end(world: World) -> None:
     reminders = world.services.reminders
     await reminders.tick()

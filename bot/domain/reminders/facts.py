@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Protocol, TypeVar
 from zoneinfo import ZoneInfo
@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, ConfigDict
 
 from bot.domain.appointment import Institution
+from bot.domain.reminders.calendar import local_instant
 from bot.domain.reminders.kinds import PlanItemKind, ReminderKind
 from bot.domain.reminders.snapshots import AppointmentSnapshot, FamilySnapshot, PlanItemSnapshot
 
@@ -149,19 +150,26 @@ class DigestFacts(BaseModel):
         parts = (self.appointments, self.overdue, self.due, self.assessments, self.contracts)
         return {fact.family_id for part in parts for fact in part}
 
+    def hours(self, zone: ZoneInfo) -> tuple[datetime, datetime]:
+        """The digest's local day in the zone, as UTC instants [start, end)."""
+        return local_instant(self.day, time(0), zone), local_instant(
+            self.day + timedelta(days=1), time(0), zone
+        )
+
     def as_of(self, now: DigestNow, zone: ZoneInfo) -> DigestFacts:
         """The digest as it holds when it is sent (a snooze, a late send), in the zone's days.
 
         Left out: a family gone from the assistant, a gap closed by a visit, a goal or task
-        done, closed or given another day, an assessment recorded, a contract renewed, an
-        appointment cancelled, past its outcome or moved to another day. An appointment moved
-        within the day shows its new time, in the agenda's time order.
+        done, closed or given another day, an assessment recorded, a contract renewed. Its
+        appointments are the day's as they stand: one cancelled, past its outcome or moved to
+        another day is out, one moved within the day shows its new time, and one booked or
+        moved into the day since is in, all in the agenda's time order.
         """
         held, codes = now.last_visits, now.codes
-        appointments = _appointments_now(self.appointments, now.scheduled, zone, self.day)
+        appointments = _appointments_now(now.agenda, zone, self.day)
         return self.model_copy(
             update={
-                "appointments": tuple(recoded(a, codes) for a in appointments),
+                "appointments": appointments,
                 "overdue": tuple(
                     recoded(g, codes)
                     for g in self.overdue
@@ -192,7 +200,9 @@ class DigestNow:
 
     last_visits: dict[int, date | None]  # the families still the assistant's: last visit
     open_items: dict[tuple[PlanItemKind, int], date | None]  # goals and tasks still open: due
-    scheduled: dict[int, datetime]  # appointments still scheduled: when they start now
+    # The assistant's appointments scheduled on the digest's day now, of the families still
+    # theirs (the named ones and any booked or moved into the day since), at their times now.
+    agenda: tuple[AppointmentFact, ...]
     # Of the families still the assistant's: when the next assessment is due, the contract ends.
     assessments_due: dict[int, date] = field(default_factory=dict)
     contracts_end: dict[int, date] = field(default_factory=dict)
@@ -200,23 +210,11 @@ class DigestNow:
 
 
 def _appointments_now(
-    listed: tuple[AppointmentFact, ...],
-    scheduled: dict[int, datetime],
-    zone: ZoneInfo,
-    day: date,
+    agenda: tuple[AppointmentFact, ...], zone: ZoneInfo, day: date
 ) -> tuple[AppointmentFact, ...]:
-    """A digest's appointments still scheduled on its day, at their times now, in time order."""
-    kept = []
-    for fact in listed:
-        starts_at = scheduled.get(fact.appointment_id)
-        if starts_at is None or starts_at.astimezone(zone).date() != day:
-            continue
-        kept.append(
-            fact
-            if starts_at == fact.starts_at
-            else fact.model_copy(update={"starts_at": starts_at})
-        )
-    return tuple(sorted(kept, key=AppointmentFact.agenda_order))
+    """The appointments scheduled on a digest's local day now, in time order."""
+    on_day = (fact for fact in agenda if fact.starts_at.astimezone(zone).date() == day)
+    return tuple(sorted(on_day, key=AppointmentFact.agenda_order))
 
 
 class EscalationCase(StrEnum):
