@@ -56,10 +56,16 @@ async def _question(turn: VisitTurn, page: int) -> Question:
     draft, step = turn.draft, turn.step
     families, family = await PICKER.choices(turn)
     goals = []
+    if family is not None and draft.has_open_goals is None:
+        # Once a walk (and once a draft from before): the counter knows from the first step
+        # whether the goals will be asked, and a plan without open goals is not read again.
+        goals = await turn.services.plans.open_goals(turn.actor, family.id)
+        draft.has_open_goals = bool(goals)
     if step is Step.PRESENT and family is not None and not family.members:
         return Skip(next_step(draft, step))
     if step is Step.GOALS and family is not None:
-        goals = await turn.services.plans.open_goals(turn.actor, family.id)
+        if draft.has_open_goals and not goals:
+            goals = await turn.services.plans.open_goals(turn.actor, family.id)
         if not goals:  # nothing in the plan to link
             return Skip(next_step(draft, step))
     return visit_question(turn.tr, draft, family, step, families, page=page, goals=goals)
@@ -214,6 +220,7 @@ async def _resume(turn: VisitTurn) -> Outcome:
         return Go(Step.FAMILY)
     stored = turn.draft.resume_at
     turn.draft.resume_at = None
+    turn.draft.has_open_goals = None  # the plan may have changed since: learned again
     step = Step(stored) if stored and stored in Step._value2member_map_ else Step.SUMMARY
     return Go(Step.SUMMARY if step is Step.RESUME else step)
 

@@ -44,10 +44,22 @@ MISSED_KEPT_DATE_FLOW = (Step.MISSED_REASON, Step.NOTE)
 
 
 def asked_flow(draft: VisitDraft) -> tuple[Step, ...]:
-    """The steps this draft's walk asks, in order (what the header counts)."""
+    """The steps this kind of visit goes through, in order (the walk's moves)."""
     if draft.kind is not VisitKind.MISSED:
         return COMPLETED_FLOW
     return MISSED_KEPT_DATE_FLOW if draft.date_kept else MISSED_FLOW
+
+
+def counted_flow(draft: VisitDraft, *, members: bool) -> tuple[Step, ...]:
+    """The steps asked of this family, in order (what the header counts).
+
+    Who was present is not asked of a family without `members`, nor the goals worked on when
+    its plan had no open goals as the walk began: the walk skips them, so the count does too.
+    """
+    skipped = {Step.PRESENT} if not members else set()
+    if draft.has_open_goals is False:
+        skipped.add(Step.GOALS)
+    return tuple(step for step in asked_flow(draft) if step not in skipped)
 
 
 def next_step(draft: VisitDraft, after: Step) -> Step:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from bot.domain.family import Family
 from bot.domain.plan import Goal
 from bot.domain.visit import NOTE_MAX, VisitDraft
-from bot.domain.visit_steps import COMPLETED_FLOW, MISSED_FLOW, Step, asked_flow
+from bot.domain.visit_steps import COMPLETED_FLOW, MISSED_FLOW, Step, counted_flow
 from bot.domain.vocabulary import Activity, Area, MissedReason, Place, VisitKind
 from bot.i18n import Translator
 from bot.ui import labels
@@ -26,7 +26,9 @@ def header(tr: Translator, draft: VisitDraft, family: Family | None, step: Step)
         title = tr.gettext("✖ <b>{code}</b> — visit that did not take place").format(code=code)
     else:
         title = tr.gettext("📝 <b>{code}</b> — visit").format(code=code)
-    flow = asked_flow(draft)  # a missed visit's kept date is not asked, so not counted
+    # Not counted what is not asked: a missed visit's kept date, who was present of a family
+    # without members, the goals of a plan without open ones.
+    flow = counted_flow(draft, members=family is None or bool(family.members))
     if step in flow and not draft.editing:
         title += f" · {flow.index(step) + 1}/{len(flow)}"
     return title

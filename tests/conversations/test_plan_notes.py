@@ -130,5 +130,5 @@ async def test_a_draft_from_before_the_split_blocks_nothing(harness: BotHarness)
     assert "the family's resources" in harness.fake.last_text(sim.chat_id)
     await sim.press("Finish")
     await sim.send("/visit")  # the one family, straight to the date
-    assert "R-01 — visit · 1/9" in harness.fake.last_text(sim.chat_id)
+    assert "R-01 — visit · 1/7" in harness.fake.last_text(sim.chat_id)  # no members, no goals
     assert harness.fake.errors == []

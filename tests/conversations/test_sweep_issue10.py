@@ -91,7 +91,7 @@ async def test_a_code_pasted_with_invisible_marks_names_the_family(
     await register_family(sim, members=(("Anna", "mother"),))
     await register_family(sim, code="R-02")
     await sim.send(f"/visit {typed}")
-    assert harness.fake.last_text(sim.chat_id).startswith("📝 R-01 — visit · 1/9\nWhen was it?")
+    assert harness.fake.last_text(sim.chat_id).startswith("📝 R-01 — visit · 1/8\nWhen was it?")
     assert harness.fake.errors == []
 
 
@@ -116,7 +116,7 @@ async def test_a_length_typed_in_words_is_understood(
     await sim.send("/wizyta")
     await sim.press("Dziś")
     await sim.send(typed)
-    assert harness.fake.last_text(sim.chat_id).endswith("wizyta · 3/9\nGdzie?")
+    assert harness.fake.last_text(sim.chat_id).endswith("wizyta · 3/8\nGdzie?")  # no goals
     await sim.press("Dom rodziny")
     await sim.press("Anna")
     await sim.press("Gotowe")

@@ -69,10 +69,11 @@ async def test_a_visit_starts_all_in_place(harness: BotHarness) -> None:
     with sqlite_trips() as trips:
         await sim.send("/visit")  # the one active family: straight to the date, like the last
     # The actor, their families, the family, its access-log row, the last visit with its
-    # people, areas and activities; then the update (walk state, draft, the question's
-    # clean-up row, update id), which waits for the disk. All in place.
+    # people, areas and activities, the plan's goals (once a walk: whether the goals step is
+    # asked, and counted); then the update (walk state, draft, the question's clean-up row,
+    # update id), which waits for the disk. All in place.
     reads, logged = "here:read_each", "here:run_statements"
-    assert trips == [reads, reads, reads, logged, "here:_read_visits", logged]
+    assert trips == [reads, reads, reads, logged, "here:_read_visits", reads, logged]
     assert "When was it?" in harness.fake.last_text(sim.chat_id)
 
 
