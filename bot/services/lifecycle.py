@@ -144,13 +144,23 @@ class CaseService:
 
     # Monitoring
 
-    async def _monitored(self, family: Family) -> CasePeriod:
-        """The closed period being monitored; NotAllowed otherwise (a walk on it ends)."""
+    async def _monitored(self, family: Family, *, finished_ok: bool = False) -> CasePeriod:
+        """The closed period being monitored; NotAllowed otherwise (a walk on it ends).
+
+        A monitoring finished already passes only with `finished_ok` (finishing it again).
+        """
         period = await self._period(family.id)
         if period.closed_on is None or family.active:
             raise NotAllowed("family_open")
         if period.monitoring_until is None or family.erased_at is not None:
             raise NotAllowed("not_monitored")
+        if period.monitoring_ended_on is not None and not finished_ok:
+            # Finished while a contact walk was open (the reminder's ✔): no contact after it.
+            raise NotAllowed(
+                "monitoring_finished",
+                family_code=family.code,
+                date=f"{period.monitoring_ended_on:%d.%m.%Y}",
+            )
         return period
 
     async def check_monitored(self, actor: Actor, family_id: int) -> CasePeriod:
@@ -205,7 +215,7 @@ class CaseService:
         async with self.families.acting(
             actor, family_id, "monitoring.extend", closed_ok=True
         ) as family:
-            period = await self._monitored(family)
+            period = await self._monitored(family, finished_ok=True)
             if period.monitoring_ended_on is not None:
                 raise NotAllowed("not_monitored")
             assert period.monitoring_until is not None
@@ -220,5 +230,5 @@ class CaseService:
         async with self.families.acting(
             actor, family_id, "monitoring.finish", closed_ok=True
         ) as family:
-            period = await self._monitored(family)
+            period = await self._monitored(family, finished_ok=True)
             return await self.cases.finish_monitoring(period.id, self.clock.today())

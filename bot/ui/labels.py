@@ -174,6 +174,10 @@ ERROR_TEXTS: dict[str, str] = {
     ),
     "monitor_months": N_("Choose 3, 6 or 12 months, or not monitored."),
     "not_monitored": N_("This family is not being monitored."),
+    "monitoring_finished": N_(
+        "{family_code} is no longer monitored: its monitoring was finished on {date}, so no "
+        "contact can be recorded. Nothing was saved."
+    ),
     "day_future": N_("That day has not come yet."),
     "family_erased": N_("This family's data was erased; the case cannot be reopened."),
     "family_erased_assign": N_(
