@@ -23,7 +23,7 @@ from bot.domain.appointment_change_steps import ChangeDraft, Step, first_step
 from bot.domain.drafts import new_token
 from bot.domain.errors import DomainError, Settled
 from bot.domain.when import parse_when
-from bot.handlers.common import answer_press, settled_reminder, show
+from bot.handlers.common import answer_press, reminder_family_settled, settled_reminder, show
 from bot.handlers.context import BotContext
 from bot.i18n import N_, Translator
 from bot.reminders.sender import OUTCOME_PREFIX
@@ -205,6 +205,8 @@ async def start(update: Update, context: BotContext) -> None:
     known, outcome = (False, None) if press is None else _chosen(press.prefix, press.action)
     if appointment_id is None or not known:  # forged, malformed or from an older bot
         await stale(update, context)
+        return
+    if await reminder_family_settled(update, context):  # handed over: no walk, none dropped
         return
 
     def same(draft: ChangeDraft) -> bool:

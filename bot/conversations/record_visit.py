@@ -38,7 +38,7 @@ from bot.domain.visit import (
 )
 from bot.domain.visit_steps import COMPLETED_FLOW, MISSED_FLOW, Step, next_step
 from bot.domain.vocabulary import Activity, Area, MissedReason, Place, VisitKind
-from bot.handlers.common import answer_press, settled_reminder, show
+from bot.handlers.common import answer_press, reminder_family_settled, settled_reminder, show
 from bot.handlers.context import BotContext
 from bot.i18n import N_, Translator
 from bot.ui import labels
@@ -391,6 +391,8 @@ async def start_from_list(update: Update, context: BotContext) -> None:
     """A family's 📝 button (a card, a reminder): start a visit for it, below what was pressed."""
     press = pressed_data(update)
     family_id = None if press is None else as_int(press.arg)
+    if await reminder_family_settled(update, context):  # handed over: no walk, none dropped
+        return
     if await WALK.pressed_again(update, context, Step.DATE, lambda d: d.family_id == family_id):
         return
     if await WALK.blocked(update, context):

@@ -16,7 +16,7 @@ from telegram.error import BadRequest, TelegramError
 from bot.domain.chat_cleanup import MessageKind, ShownMessage
 from bot.domain.errors import DomainError, NotAllowed, NotFound, Settled
 from bot.handlers.context import BotContext
-from bot.reminders.sender import REMINDER_PREFIX, folded_families
+from bot.reminders.sender import ANSWERED_ANEW, REMINDER_PREFIX, folded_families
 from bot.ui.callbacks import as_int, decode
 from bot.ui.keyboards import Markup, markup_json
 from bot.ui.labels import describe_error
@@ -221,6 +221,11 @@ def reminder_pressed_on(update: Update) -> int | None:
     buttons = message_buttons(pressed_message(update))
     if query is None or query.data not in {button.callback_data for button in buttons}:
         return None  # not a button this message carries (forged): nothing is read from it
+    return _reminder_among(buttons)
+
+
+def _reminder_among(buttons: list[InlineKeyboardButton]) -> int | None:
+    """The outbox id a reminder's own ⏰ / ✔ buttons carry, if these are a reminder's."""
     for button in buttons:
         press = decode(button.callback_data if isinstance(button.callback_data, str) else None)
         if press is not None and press.prefix == REMINDER_PREFIX:
@@ -232,6 +237,7 @@ async def settled_reminder(update: Update, context: BotContext, refusal: DomainE
     """A reminder's family button refused because the family is no longer the actor's to work
     with (handed over, or its work ended): the reminder is closed as its ⏰ / ✔ buttons would
     close it, or, on a catch-up, that family's buttons go (True); False for any other press.
+    Tapped again once its buttons went, it is only answered (True).
 
     The service decides, from the reminder stored (its families, the codes it showed).
     """
@@ -239,7 +245,29 @@ async def settled_reminder(update: Update, context: BotContext, refusal: DomainE
     # is refused as closed before the family is.
     if not isinstance(refusal, NotFound | NotAllowed | Settled):
         return False
-    outbox_id = reminder_pressed_on(update)
+    if _pressed_after_its_buttons_went(update):  # the first tap settled the reminder
+        await answer_press(update, context.tr.gettext("This button is no longer active."))
+        return True
+    return await reminder_family_settled(update, context)
+
+
+def _pressed_after_its_buttons_went(update: Update) -> bool:
+    """A reminder's kind of family button pressed on a message that carries no buttons now:
+    the second tap of a double tap, once the first took them all (the reminder is unknown)."""
+    pressed, query = pressed_message(update), update.callback_query
+    prefix = "" if query is None else str(query.data).partition(":")[0]
+    return pressed is not None and not message_buttons(pressed) and prefix in ANSWERED_ANEW
+
+
+async def reminder_family_settled(update: Update, context: BotContext) -> bool:
+    """A family button pressed on a reminder or a catch-up whose family is no longer the
+    actor's to work with: the reminder settles, or that family's rows go (True). Asked before
+    a walk starts, so that no open walk is offered to be dropped for it.
+
+    Read from the reminder stored, found by its own ⏰ / ✔ buttons on the pressed message; the
+    pressed button need not be there still (a double tap's second press on a catch-up).
+    """
+    outbox_id = _reminder_among(message_buttons(pressed_message(update)))
     query = update.callback_query
     if outbox_id is None or query is None:
         return False
