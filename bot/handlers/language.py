@@ -103,8 +103,9 @@ async def language_chosen(
         context.tr = translator(code)
         # Their own menu (a coordinator's /team, or a plain one in a language not their
         # app's) follows: Telegram would show the default menu of their app's language.
+        # An app that sends no language is shown the menus set without one, the default's.
         user = update.effective_user
-        app_language = user.language_code if user is not None else None
+        app_language = None if user is None else user.language_code or ""
         await refresh_own_menu(context.application, context.actor.telegram_id, code, app_language)
     await answer_press(update)
     if view is None:  # a message this cannot draw again: it keeps its text, not its buttons

@@ -114,7 +114,8 @@ async def refresh_own_menu(
     """A person's own menu as they are now: admin, coordinator or neither, in their language.
 
     `locale` is the language the bot speaks with them now (when they are the one writing),
-    `app_language` their Telegram app's (`User.language_code`); else the one they chose.
+    `app_language` their Telegram app's (`User.language_code`, "" when it sends none; None
+    when not known, the person not writing); else the one they chose.
     """
     services: Services = application.bot_data[SERVICES_KEY]
     actor, profile = await services.membership.identify(telegram_id)

@@ -51,7 +51,8 @@ async def start(update: Update, context: BotContext) -> None:
         actor = await context.services.membership.actor(user.id)
         context.actor = actor
         # Someone back in another role than before keeps no menu of the old one.
-        await refresh_own_menu(context.application, user.id, context.tr.locale, user.language_code)
+        app_language = user.language_code or ""  # none sent: the menus without a language
+        await refresh_own_menu(context.application, user.id, context.tr.locale, app_language)
         welcome = _("Welcome, {name}! You can now use the bot.").format(name=esc(user.first_name))
         await _reply_with_menu(message, context, welcome + "\n\n" + help_text(context.tr, actor))
         return

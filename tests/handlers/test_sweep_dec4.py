@@ -16,6 +16,7 @@ import time_machine
 from bot.domain.reminders.facts import ReminderFacts, VisitGapFact
 from bot.domain.reminders.kinds import ReminderKind
 from tests.conversations.test_new_family import register_family
+from tests.handlers.test_menus import menu_seen
 from tests.handlers.test_sweep_settings_reminders_team import _stored_reminder, answers
 from tests.handlers.test_team import coordinator
 from tests.reminders.test_catch_up_presses import _folded_about
@@ -185,4 +186,25 @@ async def test_a_coordinator_and_an_admin_get_the_settings_again_for_a_typed_tim
         await sim.press("Polski")  # the language changed on it: still the newest answer
         await sim.send("8:30")
         assert harness.fake.last_text(sim.chat_id).startswith("Godziny wybiera się przyciskami")
+    assert harness.fake.errors == []
+
+
+# --- the menu follows /lang ------------------------------------------------------------------
+
+
+async def test_a_menu_follows_lang_at_once_for_an_app_that_sends_no_language(
+    harness: BotHarness,
+) -> None:
+    # Telegram leaves out language_code for some users: they are shown the menus set without
+    # a language, the app's (Polish) one.
+    sim = await harness.assistant(language_code=None)
+    assert "wizyta" in menu_seen(harness, sim.chat_id, "")
+    await sim.send("/jezyk")
+    await sim.press("English")
+    seen = menu_seen(harness, sim.chat_id, "")
+    assert "visit" in seen  # at once, not only after their next message
+    assert "wizyta" not in seen
+    await sim.send("/lang")
+    await sim.press("Polski")  # the app's language again: the default menu is theirs
+    assert "wizyta" in menu_seen(harness, sim.chat_id, "")
     assert harness.fake.errors == []
