@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from bot.documents.dossier import family_chart, independence_chart, owner_text
+from bot.documents.dossier import erased_note, family_chart, independence_chart, owner_text
 from bot.documents.pdf import Document
 from bot.documents.words import day_text, length_text
 from bot.domain.dossier import AssessmentDocument
 from bot.domain.vocabulary import VisitKind
 from bot.i18n import Translator
 from bot.ui import labels, plan_view
+from bot.ui.text import shorten
 
 
 def title(tr: Translator, doc: AssessmentDocument) -> str:
@@ -24,6 +25,7 @@ def assessment_pdf(tr: Translator, doc: AssessmentDocument) -> bytes:
     record, period = doc.record, doc.period
     pdf = Document(tr, title(tr, doc), record.made_on)
     pdf.paragraph(_("Family assistant: {name}").format(name=record.assistant_name))
+    erased_note(pdf, tr, record)
     pdf.paragraph(
         _("Period: {first} – {last}").format(
             first=day_text(period.first), last=day_text(period.last)
@@ -39,7 +41,7 @@ def assessment_pdf(tr: Translator, doc: AssessmentDocument) -> bytes:
     missed = len(doc.visits) - len(visits)
     pdf.heading(_("Visits in the period"), 11)
     pdf.paragraph(
-        _("{visits} visits, {hours} h; {missed} missed visits").format(
+        _("Visits: {visits}, {hours} h; missed visits: {missed}").format(
             visits=len(visits), hours=length_text(doc.minutes), missed=missed
         )
     )
@@ -64,7 +66,7 @@ def assessment_pdf(tr: Translator, doc: AssessmentDocument) -> bytes:
             now = task.independence
             task_rows.append(
                 [
-                    f"{task.text} ({goal.text[:40]})",
+                    f"{task.text} ({shorten(goal.text, 40)})",
                     owner_text(tr, record, task.owner),
                     "—" if then is None else plan_view.independence(tr, then),
                     "—" if now is None else plan_view.independence(tr, now),

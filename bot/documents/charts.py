@@ -7,7 +7,8 @@ from datetime import date
 from io import BytesIO
 from typing import TYPE_CHECKING
 
-from bot.documents.pdf import printable
+from bot.documents.pdf import printable, visual
+from bot.ui.text import shorten
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -26,6 +27,15 @@ def _figure(height: float) -> Figure:
     from matplotlib.figure import Figure  # noqa: PLC0415 (see above)
 
     return Figure(layout="constrained", figsize=(7.5, height))
+
+
+def label(text: str, limit: int = 40) -> str:
+    """Typed text (a name, a task) as a chart prints it: shortened with "…", never a formula.
+
+    matplotlib reads text between two "$" as a formula (a task "a$x^$b" stopped the whole
+    document; "200$ i 300$" lost its dollars): an escaped "\\$" prints as "$".
+    """
+    return visual(printable(shorten(text, limit))).replace("$", r"\$")
 
 
 def _png(figure: Figure) -> bytes:
@@ -51,7 +61,7 @@ def team_weeks_png(
     hours = [[m / 60 for m in row] for row in minutes] or [[0.0] * len(weeks)]
     image = axes.imshow(hours, aspect="auto", cmap="Blues", vmin=0)
     axes.set_xticks(range(len(weeks)), [f"{w:%d.%m}" for w in weeks], fontsize=8)
-    axes.set_yticks(range(len(names)), [printable(n) for n in names], fontsize=7)
+    axes.set_yticks(range(len(names)), [label(n, 30) for n in names], fontsize=7)
     peak = max((h for row in hours for h in row), default=0) or 1
     for y, row in enumerate(visits):
         for x, count in enumerate(row):
@@ -65,7 +75,7 @@ def team_weeks_png(
                 fontsize=6,
                 color="white" if shade > 0.6 else "black",
             )
-    axes.set_title(printable(title), fontsize=10)
+    axes.set_title(label(title, 120), fontsize=10)
     figure.colorbar(image, ax=axes, label=legend, shrink=0.8)
     return _png(figure)
 
@@ -85,7 +95,7 @@ def family_weeks_png(
     from matplotlib.ticker import MaxNLocator  # noqa: PLC0415 (see _figure)
 
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
-    axes.set_title(printable(title), fontsize=10)
+    axes.set_title(label(title, 120), fontsize=10)
     axes.legend(fontsize=7, loc="upper left")
     return _png(figure)
 
@@ -97,17 +107,22 @@ def independence_png(
     today: date,
 ) -> bytes:
     """Each task's independence level over time, as steps from 'shown' to 'alone'."""
+    from matplotlib.dates import DateFormatter  # noqa: PLC0415 (see _figure)
+
     figure = _figure(2.8)
     axes = figure.add_subplot()
-    for name, points in series:
+    lines = []
+    for _name, points in series:
         days = [d for d, _ in points] + [today]
         levels = [lv for _, lv in points] + [points[-1][1]]
-        axes.step(days, levels, where="post", label=printable(name[:40]), linewidth=1.5)  # type: ignore[arg-type]
+        lines += axes.step(days, levels, where="post", linewidth=1.5)  # type: ignore[arg-type]
     axes.set_yticks(range(len(level_names)), list(level_names), fontsize=7)
     axes.set_ylim(-0.5, len(level_names) - 0.5)
     axes.tick_params(axis="x", labelsize=7)
-    axes.set_title(printable(title), fontsize=10)
-    if series:
-        axes.legend(fontsize=6, loc="upper left")
+    # Days as the documents write them (matplotlib's own are 2026-11-09).
+    axes.xaxis.set_major_formatter(DateFormatter("%d.%m.%Y"))  # type: ignore[no-untyped-call]
+    axes.set_title(label(title, 120), fontsize=10)
+    if series:  # named here: a label starting with "_" is left out of a legend made from lines
+        axes.legend(lines, [label(name) for name, _ in series], fontsize=6, loc="upper left")
     figure.autofmt_xdate()
     return _png(figure)

@@ -62,6 +62,7 @@ def family_section(pdf: Document, tr: Translator, record: FamilyRecord) -> None:
     _ = tr.gettext
     family = record.family
     pdf.paragraph(_("Family assistant: {name}").format(name=record.assistant_name))
+    erased_note(pdf, tr, record)
     if family.contract_signed_on is not None:
         until = family.contract_valid_until
         pdf.paragraph(
@@ -79,6 +80,12 @@ def family_section(pdf: Document, tr: Translator, record: FamilyRecord) -> None:
             line += " — " + _("moved out on {day}").format(day=day_text(member.left_on))
         pdf.paragraph(line)
     pdf.ln(2)
+
+
+def erased_note(pdf: Document, tr: Translator, record: FamilyRecord) -> None:
+    """Say why names, notes and goals are blank: the family's data was erased."""
+    if record.family.erased_at is not None:
+        pdf.paragraph(tr.gettext("The family's personal data was erased."), bold=True)
 
 
 def plan_section(pdf: Document, tr: Translator, record: FamilyRecord) -> None:
@@ -177,7 +184,7 @@ def case_entries(tr: Translator, record: FamilyRecord) -> list[Entry]:
         reason = reason_name(tr, period.close_reason)
         lines = [period.summary] if period.summary else []
         if period.days is not None:
-            lines.append(_("Length of the cooperation: {days} days").format(days=period.days))
+            lines.append(_("Length of the cooperation (days): {days}").format(days=period.days))
         if period.monitoring_until is not None:
             until = day_text(period.monitoring_until)
             lines.append(_("Monitored until {day}").format(day=until))
@@ -202,7 +209,8 @@ def event_text(tr: Translator, event: GoalEvent, goal: str) -> tuple[str, list[s
     if kind is GoalEventKind.PROGRESS:
         return _("Progress in a goal"), [goal, event.text]
     if kind is GoalEventKind.DUE_DATE:
-        return _("Goal's due date changed to {day}").format(day=event.new_value or "—"), [goal]
+        due = "—" if not event.new_value else day_text(date.fromisoformat(event.new_value))
+        return _("Goal's due date changed to {day}").format(day=due), [goal]
     if kind is GoalEventKind.TASK_ADDED:
         return _("Task added"), [f"{goal}: {event.text}"]
     if kind is GoalEventKind.TASK_DONE:

@@ -7,6 +7,8 @@ downloaded or installed at run time. Everything is built in memory.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Sequence
 from datetime import date
 from functools import cache
@@ -16,6 +18,8 @@ from pathlib import Path
 
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
+from fpdf.bidi import BidiParagraph
+from fpdf.enums import TextDirection
 from fpdf.fonts import FontFace
 
 from bot.documents.words import day_text
@@ -23,6 +27,14 @@ from bot.i18n import Translator
 
 FAMILY = "DejaVu"
 LINE = 5.0  # mm per line of body text
+TAB = "    "
+# fpdf2's own "{nb}" would turn a typed "{nb}" into the page count: a control character,
+# which printable() never lets through, makes an alias no text can hold. Its length is the
+# room kept for the number (three digits, as "{nb}" kept).
+PAGES_ALIAS = "\x00nb"
+ROW_LINES = 40  # a table row taller than this goes on in the next row (a row must fit a page)
+_RIGHT_TO_LEFT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
+_MIRRORED = str.maketrans("()[]{}<>«»", ")(][}{><»«")
 
 
 def font_path(bold: bool = False) -> Path:
@@ -44,9 +56,38 @@ def _glyphs() -> frozenset[int]:
 
 
 def printable(text: str) -> str:
-    """The text with what the font cannot print (emoji, rare scripts) as '?', lines kept."""
+    """The text with what the font cannot print (emoji, rare scripts) as '?', lines kept.
+
+    A tab (notes keep them, pasted from a form) has no glyph: it prints as spaces.
+    """
     glyphs = _glyphs()
+    if "\t" in text:
+        text = text.replace("\t", TAB)
     return "".join(c if c == "\n" or ord(c) in glyphs else "?" for c in text)
+
+
+def visual(line: str) -> str:
+    """One printed line with its right-to-left runs (Hebrew, Arabic) in the order they show.
+
+    fpdf2 lays letters out left to right as stored (without the uharfbuzz engine, which the
+    bot does not ship): a Hebrew name came out backwards. The Unicode bidi algorithm gives
+    the display order, in a left-to-right document; brackets in a reversed run are mirrored,
+    and combining marks stay after their letter. Arabic letters keep their isolated forms.
+    """
+    if not _RIGHT_TO_LEFT.search(line):
+        return line
+    paragraph = BidiParagraph(line, base_direction=TextDirection.LTR, preserve_bn_chars=True)
+    shown: list[str] = []
+    marks: list[str] = []  # a reversed run's marks come before their letter: put them after
+    for char in paragraph.get_reordered_characters():
+        reversed_run = char.embedding_level % 2 == 1
+        if reversed_run and unicodedata.combining(char.character):
+            marks.append(char.character)
+            continue
+        shown.append(char.character.translate(_MIRRORED) if reversed_run else char.character)
+        shown.extend(reversed(marks))
+        marks.clear()
+    return "".join(shown + marks[::-1])
 
 
 class Document(FPDF):
@@ -60,6 +101,7 @@ class Document(FPDF):
         self.add_font(FAMILY, "", str(font_path()))
         self.add_font(FAMILY, "B", str(font_path(bold=True)))
         self.set_title(self.title_line)
+        self.alias_nb_pages(PAGES_ALIAS)
         self.set_creator("familybot")
         self.set_auto_page_break(auto=True, margin=18)
         self.set_margins(15, 15, 15)
@@ -71,20 +113,22 @@ class Document(FPDF):
         """The title, small, on every page but the first (which opens with it large)."""
         if self.page_no() > 1:
             self.set_font(FAMILY, "", 8)
-            self.cell(0, 5, self.title_line, new_x="LMARGIN", new_y="NEXT")
+            self.cell(0, 5, visual(self.title_line), new_x="LMARGIN", new_y="NEXT")
             self.ln(2)
 
     def footer(self) -> None:
         """Page x of n and the day the document was made."""
         self.set_y(-12)
         self.set_font(FAMILY, "", 8)
-        page = self.tr.gettext("Page {page} of {pages}").format(page=self.page_no(), pages="{nb}")
+        page = self.tr.gettext("Page {page} of {pages}")
+        page = page.format(page=self.page_no(), pages=PAGES_ALIAS)
         self.cell(0, 5, f"{self.made_line}    {page}", align="R")
 
     def heading(self, text: str, size: int = 13) -> None:
         """A bold heading line."""
         self.set_font(FAMILY, "B", size)
-        self.multi_cell(0, size * 0.5, printable(text), align="L", new_x="LMARGIN", new_y="NEXT")
+        for line in self._wrap(printable(text), self.epw, ("B", size)):
+            self.cell(0, size * 0.5, visual(line), new_x="LMARGIN", new_y="NEXT")
         self.ln(1)
 
     def paragraph(self, text: str, size: int = 10, bold: bool = False) -> None:
@@ -96,7 +140,7 @@ class Document(FPDF):
         style = "B" if bold else ""
         self.set_font(FAMILY, style, size)
         for line in self._wrap(printable(text), self.epw, (style, size)):
-            self.cell(0, LINE, line, new_x="LMARGIN", new_y="NEXT")
+            self.cell(0, LINE, visual(line), new_x="LMARGIN", new_y="NEXT")
 
     def _width(self, text: str, key: tuple[str, int]) -> float:
         """The printed width of a text in the current font, from cached character widths."""
@@ -151,8 +195,25 @@ class Document(FPDF):
         total: Sequence[str] | None = None,
         size: int = 8,
     ) -> None:
-        """A table with its headings repeated on every page, and a bold totals row."""
+        """A table with its headings repeated on every page, and a bold totals row.
+
+        The cells are wrapped here, as paragraphs are (so right-to-left runs show per line), and
+        a row of more than ROW_LINES lines goes on in the rows after it: fpdf2 refuses a row
+        taller than a page, and a period's progress notes can fill more than one.
+        """
+        room = [w * self.epw / sum(widths) - 2 * self.c_margin - 0.5 for w in widths]
+        self.set_font(FAMILY, "B", size)  # widths are measured in the font they print in
+        head = [self._cell(h, r, ("B", size)) for h, r in zip(headings, room, strict=True)]
+        foot = [self._cell(c, r, ("B", size)) for c, r in zip(total or (), room, strict=False)]
         self.set_font(FAMILY, "", size)
+        body: list[list[str]] = []
+        for row in rows:
+            wrapped = [
+                self._wrap(printable(c), r, ("", size)) for c, r in zip(row, room, strict=True)
+            ]
+            for first in range(0, max(len(lines) for lines in wrapped), ROW_LINES):
+                part = [lines[first : first + ROW_LINES] for lines in wrapped]
+                body.append(["\n".join(visual(line) for line in lines) for lines in part])
         bold = FontFace(emphasis="BOLD")
         with self.table(
             col_widths=tuple(widths),
@@ -161,12 +222,16 @@ class Document(FPDF):
             text_align="LEFT",
             repeat_headings=1,
         ) as table:
-            table.row([printable(h) for h in headings])
-            for row in rows:
-                table.row([printable(c) for c in row])
+            table.row(head)
+            for cells in body:
+                table.row(cells)
             if total is not None:
-                table.row([printable(c) for c in total], style=bold)
+                table.row(foot, style=bold)
         self.ln(3)
+
+    def _cell(self, text: str, room: float, key: tuple[str, int]) -> str:
+        """A short cell's text (a heading, a total), wrapped and in display order."""
+        return "\n".join(visual(line) for line in self._wrap(printable(text), room, key))
 
     def picture(self, png: bytes, width: float = 180) -> None:
         """A chart drawn in memory."""
@@ -183,7 +248,7 @@ class Document(FPDF):
             x = self.l_margin + index * (width + 10)
             self.line(x, y, x + width, y)
             self.set_xy(x, y + 1)
-            self.cell(width, 5, printable(label), align="C")
+            self.cell(width, 5, visual(printable(label)), align="C")
         self.ln(8)
 
     def finish(self) -> bytes:

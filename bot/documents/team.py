@@ -44,7 +44,9 @@ def team_xlsx(tr: Translator, team: TeamReport) -> bytes:
 
 def _sheet_name(card: WorkCard, taken: set[str]) -> str:
     """A sheet title Excel accepts (31 characters, no []:*?/\\), unique in the workbook."""
-    base = (card.assistant_name.translate(_SHEET_FORBIDDEN).strip() or str(card.assistant_id))[:31]
+    # Nor may it begin or end with an apostrophe (Excel "repairs" such a file).
+    allowed = card.assistant_name.translate(_SHEET_FORBIDDEN).strip(" '")
+    base = (allowed or str(card.assistant_id))[:31].rstrip(" '")
     name, number = base, 2
     while name.lower() in taken:
         suffix = f" ({number})"
@@ -56,8 +58,7 @@ def _sheet_name(card: WorkCard, taken: set[str]) -> str:
 def team_pdf(tr: Translator, team: TeamReport) -> bytes:
     """Per assistant: families, visits, missed, hours; the chart of visits and hours by week."""
     _ = tr.gettext
-    made_on = max([c.made_on for c in team.cards], default=team.month.last)
-    pdf = Document(tr, title(tr, team), made_on)
+    pdf = Document(tr, title(tr, team), team.made_on)
     rows = [
         [
             card.assistant_name,
@@ -119,7 +120,7 @@ def _weeks_chart(tr: Translator, team: TeamReport) -> bytes:
         minutes.append(lengths)
     return team_weeks_png(
         tr.gettext("Visits · hours per assistant, by week (from Monday)"),
-        names=[c.assistant_name[:30] for c in team.cards],
+        names=[c.assistant_name for c in team.cards],
         weeks=weeks,
         visits=visits,
         minutes=minutes,

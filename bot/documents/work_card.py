@@ -6,10 +6,14 @@ import csv
 from collections.abc import Sequence
 from io import BytesIO, StringIO
 from typing import Protocol
+from zipfile import ZIP_DEFLATED, ZipFile
 
 from openpyxl import Workbook
+from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
 from openpyxl.styles import Font
+from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
 
 from bot.documents.pdf import Document
 from bot.documents.words import contact_cells, day_text, length_text, month_text
@@ -34,7 +38,8 @@ SUMMARY_COLUMNS = (
     N_("Minutes"),
     N_("Hours"),
 )
-WIDTHS = (16, 20, 30, 13, 30, 37, 34)  # mm; landscape pages would not fit a signature line
+# mm; landscape pages would not fit a signature line. "Length" needs 15 (13 broke it in two).
+WIDTHS = (16, 20, 30, 15, 28, 37, 34)
 
 
 def title(tr: Translator, card: WorkCard) -> str:
@@ -124,7 +129,7 @@ def family_summary(tr: Translator, totals: Tally) -> str:
 
 def month_totals(tr: Translator, card: WorkCard) -> str:
     """The month's totals in one sentence."""
-    return tr.gettext("Month total: {hours} h in {families} families; {summary}.").format(
+    return tr.gettext("Month total: {hours} h in families: {families}; {summary}.").format(
         hours=length_text(card.minutes),
         families=len(card.families),
         summary=family_summary(tr, card),
@@ -240,10 +245,30 @@ def card_csv(tr: Translator, cards: list[WorkCard]) -> bytes:
 
 
 def save(book: Workbook) -> bytes:
-    """A workbook's bytes, written in memory."""
+    """A workbook's bytes, written in memory (every sheet too: see _InMemoryWriter)."""
     buffer = BytesIO()
-    book.save(buffer)
+    with ZipFile(buffer, "w", ZIP_DEFLATED, allowZip64=True) as archive:
+        _InMemoryWriter(book, archive).save()
     return buffer.getvalue()
+
+
+class _InMemoryWriter(ExcelWriter):  # type: ignore[misc]  # openpyxl has no type hints
+    """openpyxl's writer, with each sheet's XML kept in memory.
+
+    `Workbook.save` writes every sheet (names, codes, dates) to a file in /tmp first and
+    deletes it afterwards: plain text on the disk, left there by a crash in between.
+    """
+
+    def write_worksheet(self, ws: Worksheet) -> None:
+        """As ExcelWriter.write_worksheet (openpyxl 3.1) for a workbook that is not write-only."""
+        ws._drawing = SpreadsheetDrawing()
+        ws._drawing.charts = ws._charts
+        ws._drawing.images = ws._images
+        writer = WorksheetWriter(ws, out=BytesIO())
+        writer.write()
+        ws._rels = writer._rels
+        self._archive.writestr(ws.path[1:], writer.read())
+        self.manifest.append(ws)
 
 
 def plain(text: str) -> str:

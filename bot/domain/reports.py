@@ -64,13 +64,11 @@ def parse_month(text: str, today: date) -> Month:
         year, month = int(iso.group(1)), int(iso.group(2))
     else:
         raise DomainError("month_format")
-    if not 1 <= month <= 12:
+    if not 1 <= month <= 12 or year < OLDEST_YEAR:  # before its first day: year 0 is no date
         raise DomainError("month_format")
     chosen = Month(year=year, month=month)
     if chosen.first > today:
         raise DomainError("month_future")
-    if year < OLDEST_YEAR:
-        raise DomainError("month_format")
     return chosen
 
 

@@ -6,6 +6,7 @@ import asyncio
 import importlib
 import logging
 import sys
+from datetime import datetime, timedelta
 from io import BytesIO
 
 from telegram import Message, Update
@@ -25,7 +26,11 @@ DOCUMENT_MODULES = (
     "bot.documents.team",
     "bot.documents.work_card",
 )
-CHART_MODULES = ("matplotlib.figure", "matplotlib.ticker")
+CHART_MODULES = ("matplotlib.figure", "matplotlib.ticker", "matplotlib.dates")
+# The same button pressed again this soon after its document was sent is a double tap.
+AGAIN_WITHIN = timedelta(seconds=30)
+SENT_BY_PRESS = "documents.sent_by_press"  # bot_data (kept in memory only): press -> sent at
+PressKey = tuple[int, int, str]  # chat, message, callback data
 
 
 async def documents_ready(*, charts: bool = False) -> None:
@@ -71,4 +76,31 @@ async def send_document(
     )
     # A document holds family details (a dossier: names and notes): it leaves the chat later.
     await remove_later(context, [sent])
+    key = _press_key(update)
+    if key is not None:
+        _sent_by_press(context)[key] = context.services.clock.now()
+    return sent
+
+
+def tapped_again(update: Update, context: BotContext) -> bool:
+    """Whether this press's button sent its document moments ago: a double tap sends once."""
+    key = _press_key(update)
+    sent_at = None if key is None else _sent_by_press(context).get(key)
+    return sent_at is not None and context.services.clock.now() - sent_at < AGAIN_WITHIN
+
+
+def _press_key(update: Update) -> PressKey | None:
+    """The pressed button (its message and data), or None for a typed command."""
+    query = update.callback_query
+    if query is None or query.message is None or query.data is None:
+        return None
+    return query.message.chat.id, query.message.message_id, query.data
+
+
+def _sent_by_press(context: BotContext) -> dict[PressKey, datetime]:
+    """The documents sent by a press lately (older ones forgotten as they are looked up)."""
+    sent: dict[PressKey, datetime] = context.bot_data.setdefault(SENT_BY_PRESS, {})
+    now = context.services.clock.now()
+    for key in [k for k, at in sent.items() if now - at >= AGAIN_WITHIN]:
+        del sent[key]
     return sent

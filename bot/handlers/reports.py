@@ -10,7 +10,7 @@ from bot.domain.errors import DomainError
 from bot.domain.reports import OLDEST_YEAR, HalfYear, Month, parse_month
 from bot.handlers.common import answer_press, show
 from bot.handlers.context import BotContext
-from bot.handlers.documents import documents_ready, send_document
+from bot.handlers.documents import documents_ready, send_document, tapped_again
 from bot.i18n import Translator
 from bot.services.reports import sees_team
 from bot.ui.callbacks import encode, pressed_data, register
@@ -30,7 +30,15 @@ async def report(update: Update, context: BotContext) -> None:
     if message is None:
         return
     words = [w.lower() for w in context.args or []]
-    if any(w in HALF_WORDS for w in words):
+    half = any(w in HALF_WORDS for w in words)
+    if half or any(w in TEAM_WORDS for w in words):
+        try:  # said now, not after a month and a format were chosen on buttons that cannot work
+            action = "read.half_year" if half else "read.team_report"
+            await context.services.reports.check_team_reader(context.actor, action)
+        except DomainError as error:
+            await message.reply_text(esc(describe_error(context.tr, error)))
+            return
+    if half:
         text, markup = _half_choice(context)
         await message.reply_text(text, reply_markup=markup)
         return
@@ -92,6 +100,8 @@ async def report_pressed(update: Update, context: BotContext) -> None:
         return
     scope, month = parsed
     await answer_press(update)
+    if tapped_again(update, context):  # the document is already in the chat
+        return
     if isinstance(month, HalfYear):
         await _send_half(update, context, month, press.action)
         return

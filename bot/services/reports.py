@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from pydantic import BaseModel, ConfigDict
 
@@ -29,6 +30,7 @@ class TeamReport(BaseModel):
 
     month: Month
     cards: tuple[WorkCard, ...]
+    made_on: date
 
     @property
     def minutes(self) -> int:
@@ -89,7 +91,8 @@ class ReportService:
         ]
         extra = await self.reports.assistants_with_contacts(month.first, month.last)
         ids += [a for a in extra if a not in ids]  # someone who left keeps their month
-        return TeamReport(month=month, cards=tuple(await self._cards(actor, ids, month)))
+        cards = tuple(await self._cards(actor, ids, month))
+        return TeamReport(month=month, cards=cards, made_on=self.clock.today())
 
     async def half_year(self, actor: Actor, half: HalfYear) -> HalfYearFigures:
         """The centre's figures for a half-year (up to today while it runs); the team's readers."""
@@ -99,6 +102,11 @@ class ReportService:
         counts = await self.reports.half_year(half.first, last)
         closed = counts.pop("closed")
         return half_year_figures(half, counts, closed, today)
+
+    async def check_team_reader(self, actor: Actor, action: str) -> None:
+        """Refuse anyone but the team's readers before a team document is even offered (logged)."""
+        if not sees_team(actor):
+            await self._check_team(actor, action, "asked")
 
     async def document_name(self, actor: Actor) -> str:
         """The name the actor's documents carry."""

@@ -84,7 +84,7 @@ async def test_the_dossier_ends_with_the_closure_and_monitoring(services: Servic
     contact = flat.find("25.11.2026 — Kontakt monitorujący: Rozmowa telefoniczna")
     assert -1 < closed < contact
     assert "Rodzina samodzielnie prowadzi budżet." in flat
-    assert "Czas współpracy: 80 dni" in flat
+    assert "Czas współpracy (dni): 80" in flat
     assert "Monitorowanie do 20.02.2027" in flat
     assert "Wszystko w porządku." in flat
 
