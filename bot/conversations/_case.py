@@ -19,7 +19,12 @@ from bot.conversations.engine import Walk
 from bot.domain.errors import DomainError, NotFound
 from bot.domain.family import Family, normalise_code
 from bot.domain.people import Actor
-from bot.handlers.common import answer_press, reminder_pressed_on, settled_reminder
+from bot.handlers.common import (
+    answer_press,
+    buttons_gone,
+    reminder_pressed_on,
+    settled_reminder,
+)
 from bot.handlers.context import BotContext
 from bot.services.registry import Services
 from bot.ui.callbacks import as_int, pressed_data
@@ -27,6 +32,7 @@ from bot.ui.labels import describe_error
 from bot.ui.text import esc
 
 Offered = Callable[[Services, Actor], Awaitable[list[Family]]]
+Ready = Callable[[Services, Actor, int], Awaitable[object]]
 
 
 async def _page(turn: Turn[Any, Any]) -> Outcome:
@@ -38,7 +44,8 @@ async def _page(turn: Turn[Any, Any]) -> Outcome:
 class ClosedPicker:
     """The picker step of a walk on closed families, where a chosen one leads, its audit.
 
-    `none` (a message id) says why nothing is offered.
+    `none` (a message id) says why nothing is offered. `ready` refuses a family a button
+    names once it is no longer what the button was shown for (a reminder pressed then closes).
     """
 
     at: StrEnum
@@ -46,6 +53,7 @@ class ClosedPicker:
     audit: str
     offered: Offered
     none: str
+    ready: Ready | None = None
 
     def stage(self) -> Stage:
         """The picker's step: a family (the service checks it is the actor's), or a page."""
@@ -106,17 +114,20 @@ class ClosedPicker:
                     family = await families.open_family(
                         context.actor, as_int(press.arg), self.audit, closed_ok=True
                     )
+                    if self.ready is not None:  # a card's or a reminder's, maybe out of date
+                        await self.ready(context.services, context.actor, family.id)
                 elif context.args:
                     family = await families.open_by_code(
                         context.actor, context.args[0], self.audit, closed_ok=True
                     )
             except DomainError as error:
-                if await settled_reminder(update, context, error):  # handed over: it closes
+                if await settled_reminder(update, context, error):  # out of date: it closes
                     return
                 family, notice = None, describe_error(context.tr, error)
             await answer_press(update)
             # A reminder's button asks below it: its ⏰ 1 h / Tomorrow / ✔ Done stay to press.
-            fresh = reminder_pressed_on(update) is not None
+            # So does a press on a message whose buttons went (a reminder closed by a first tap).
+            fresh = reminder_pressed_on(update) is not None or buttons_gone(update)
             if family is not None:
                 draft.family_id = family.id
                 await walk.go(update, context, draft, self.then, fresh=fresh)

@@ -36,6 +36,11 @@ async def _monitored(services: Services, actor: Actor) -> list[Family]:
     return await services.cases.monitored_families(actor)
 
 
+async def _still_monitored(services: Services, actor: Actor, family_id: int) -> None:
+    """A button's family is still monitored (not finished, erased or reopened since)."""
+    await services.cases.check_monitoring_runs(actor, family_id)
+
+
 async def _question(turn: ContactTurn, page: int) -> Question:
     """A step's question."""
     families, family = await PICKER.choices(turn)
@@ -79,6 +84,7 @@ PICKER = ClosedPicker(
     audit="monitoring.open",
     offered=_monitored,
     none=N_("None of your closed families is being monitored."),
+    ready=_still_monitored,
 )
 TABLE: dict[ContactStep, Stage] = {
     S.FAMILY: PICKER.stage(),

@@ -214,6 +214,12 @@ def pressed_rows(update: Update) -> list[tuple[InlineKeyboardButton, ...]]:
     return [] if markup is None else list(markup.inline_keyboard)
 
 
+def buttons_gone(update: Update) -> bool:
+    """The pressed message carries no buttons any more: they were taken away since the press."""
+    message = pressed_message(update)  # None when inaccessible: its buttons are not known
+    return message is not None and not message_buttons(message)
+
+
 def reminder_pressed_on(update: Update) -> int | None:
     """The outbox id of the reminder whose family button (a visit, a contact, an outcome) was
     pressed, read from the reminder's own ⏰ / ✔ buttons on that message; None elsewhere."""
@@ -235,10 +241,10 @@ def _reminder_among(buttons: list[InlineKeyboardButton]) -> int | None:
 
 async def settled_reminder(update: Update, context: BotContext, refusal: DomainError) -> bool:
     """A reminder's family button refused because the family is no longer the actor's to work
-    with (handed over, or its work ended): the reminder is closed as its ⏰ / ✔ buttons would
-    close it, or, on a catch-up, that family's buttons go (True); False for any other press.
-    Tapped again once its buttons went, it is only answered (True).
-
+    with (handed over, or its work ended; a monitoring reminder's, no longer monitored): the
+    reminder is closed as its ⏰ / ✔ buttons would close it, or, on a catch-up, that family's
+    buttons go (True); False for any other press. Tapped again once its buttons went, it is
+    only answered (True).
     The service decides, from the reminder stored (its families, the codes it showed).
     """
     # Settled too: closing the work cancels the family's appointments, so an outcome asked

@@ -6,15 +6,18 @@ from datetime import date
 
 from telegram import Update
 
-from bot.domain.errors import DomainError
-from bot.handlers.common import answer_press, settle_reminder
+from bot.domain.errors import DomainError, NotAllowed
+from bot.handlers.common import answer_press, settle_reminder, settled_reminder
 from bot.handlers.context import BotContext
 from bot.ui.callbacks import as_int, pressed_data
 from bot.ui.labels import describe_error
 
 
 async def monitoring_pressed(update: Update, context: BotContext) -> None:
-    """✔ Finish monitoring, or ➕ 3 more months (the service checks the family is theirs)."""
+    """✔ Finish monitoring, or ➕ 3 more months (the service checks the family is theirs).
+
+    Once the family is no longer monitored (or no longer theirs) the reminder closes, saying why.
+    """
     press = pressed_data(update)
     query = update.callback_query
     family_id = None if press is None else as_int(press.token)
@@ -25,13 +28,16 @@ async def monitoring_pressed(update: Update, context: BotContext) -> None:
     cases = context.services.cases
     try:
         if press.action == "finish":
-            finished = await cases.finish_monitoring(context.actor, family_id)
-            note = tr.gettext("Monitoring finished ✔") if finished else tr.gettext("Done ✔")
+            if not await cases.finish_monitoring(context.actor, family_id):
+                raise NotAllowed("not_monitored")  # finished before: the reminder says so
+            note = tr.gettext("Monitoring finished ✔")
         else:
             shown = _day(press.arg)  # None on a button sent before it carried the end
             until = await cases.extend_monitoring(context.actor, family_id, shown_until=shown)
             note = tr.gettext("Monitored until {date}.").format(date=tr.fmt_date(until, "d MMM y"))
     except DomainError as error:
+        if await settled_reminder(update, context, error):  # no longer monitored: it closes
+            return
         await answer_press(update, describe_error(tr, error))
         return
     await settle_reminder(update, note)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
 from bot.domain.errors import DomainError, NotAllowed, NotFound, Settled
+from bot.domain.family import Family
 from bot.domain.people import Actor
 from bot.domain.reminders.kinds import ReminderKind
 from bot.domain.reminders.monitoring import MONITORING_KINDS
@@ -49,6 +50,12 @@ CLOSED = "family_closed"  # the refusal of a change to a family whose work ended
 # What a press is told when a reminder's family went to someone else, or its work ended.
 REMINDER_GONE = {"gone": "reminder_family_gone", "closed": "reminder_family_closed"}
 CATCH_UP_GONE = {"gone": "catch_up_family_gone", "closed": "catch_up_family_closed"}
+# What a press on a monitoring reminder is told once its family is no longer monitored.
+NOT_MONITORED = {
+    "ended": "reminder_monitoring_ended",
+    "erased": "reminder_family_erased",
+    "reopened": "reminder_family_reopened",
+}
 
 
 @dataclass(frozen=True)
@@ -131,9 +138,11 @@ class ReminderService:
             )
             raise NotFound("reminder_unknown")
         if item.family_id is not None:
-            await self._still_worked(
+            family = await self._still_worked(
                 actor, outbox_id, item.kind, item.family_id, item.family_code, gone=REMINDER_GONE
             )
+            if item.kind in MONITORING_KINDS:
+                await self._still_monitored(actor, family, item.family_code)
         return item
 
     async def folded(self, actor: Actor, outbox_id: int, family_id: int) -> OutboxItem:
@@ -159,12 +168,12 @@ class ReminderService:
         code: str | None,
         *,
         gone: dict[str, str],
-    ) -> None:
-        """Settled, by a code of `gone`, when a reminder's family is no longer the actor's
-        to work with: handed over, or its work closed (a monitoring reminder is about a
-        closed family: snoozing it changes no family)."""
+    ) -> Family:
+        """The reminder's family; Settled, by a code of `gone`, when it is no longer the
+        actor's to work with: handed over, or its work closed (a monitoring reminder is
+        about a closed family: snoozing it changes no family)."""
         try:
-            await self.families.peek(
+            return await self.families.peek(
                 actor,
                 family_id,
                 "reminder.open",
@@ -180,6 +189,18 @@ class ReminderService:
                 raise Settled("reminder_closed") from None
             why = "closed" if refusal.code == CLOSED else "gone"
             raise Settled(gone[why], family_code=code) from None
+
+    async def _still_monitored(self, actor: Actor, family: Family, code: str | None) -> None:
+        """Settled once a monitoring reminder's family is no longer monitored: its monitoring
+        finished, its data erased, or its work reopened (told by the code the reminder showed)."""
+        if await self.reminders.monitored_family(actor.telegram_id, family.id) is not None:
+            return
+        if code is None:
+            raise Settled("reminder_closed")
+        why = "reopened" if family.active else "ended"
+        if family.erased_at is not None:
+            why = "erased"
+        raise Settled(NOT_MONITORED[why], family_code=code)
 
     async def snooze(self, actor: Actor, outbox_id: int, until: datetime) -> OutboxItem:
         """Send a reminder again at `until` (past quiet hours unless it is urgent)."""

@@ -272,6 +272,14 @@ ERROR_TEXTS: dict[str, str] = {
     "reminder_family_closed": N_(
         "The work with {family_code} has ended, so this reminder is closed."
     ),
+    # A monitoring reminder pressed once its family is no longer monitored.
+    "reminder_monitoring_ended": N_(
+        "The monitoring of {family_code} has ended, so this reminder is closed."
+    ),
+    "reminder_family_erased": N_("{family_code}'s data was erased, so this reminder is closed."),
+    "reminder_family_reopened": N_(
+        "{family_code} is back in your caseload, so this reminder is closed."
+    ),
     # A catch-up's buttons about one family go; the other families' stay.
     "catch_up_family_gone": N_(
         "{family_code} is no longer assigned to you, so its buttons are gone from this message."

@@ -1,0 +1,152 @@
+"""A monitoring reminder pressed once its family is no longer monitored: the reminder closes.
+
+Its monitoring finished (or extended, then finished), the family erased, reopened into active
+work, or handed over: 👁 Record a contact, ✔ Finish monitoring and ➕ 3 more months (and its
+⏰ / ✔ Done) say why, by the code the reminder showed, and the reminder keeps its text and loses
+its buttons. Nothing else changes, and the same button pressed again is harmless.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+
+import pytest
+import time_machine
+
+from bot.domain.reminders.facts import MonitoringFact, ReminderFacts
+from bot.domain.reminders.kinds import ReminderKind
+from tests.conversations.test_case_walks import _with_family, close_r01
+from tests.conversations.test_new_family import register_family
+from tests.handlers.test_sweep_settings_reminders_team import _stored_reminder, answers
+from tests.support.harness import ADMIN_ID, BotHarness
+from tests.support.updates import UserSim
+
+TODAY = date(2026, 12, 1)
+UNTIL = date(2027, 6, 1)  # closed today, monitored for 6 months
+ENDED = "The monitoring of R-01 has ended, so this reminder is closed."
+TOLD = {
+    "finished": ENDED,
+    "extended, then finished": ENDED,
+    "erased": "R-01's data was erased, so this reminder is closed.",
+    "reopened": "R-01 is back in your caseload, so this reminder is closed.",
+    "handed over": "R-01 is no longer assigned to you, so this reminder is closed.",
+}
+# A monitoring reminder's own buttons, and its ⏰ / ✔ row (said the same since).
+BUTTONS = ["👁 Record a contact", "✔ Finish monitoring", "➕ 3 more months", "⏰ 1 h", "✔ Done"]
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock() -> Iterator[None]:
+    """A Tuesday morning in Warsaw (1 December 2026)."""
+    with time_machine.travel(datetime(2026, 12, 1, 9, 30, tzinfo=UTC), tick=True):
+        yield
+
+
+async def _monitoring_reminder(harness: BotHarness, button: str) -> tuple[UserSim, int, int]:
+    """R-01 (with Anna) and R-02 closed under monitoring, and R-01's reminder carrying `button`
+    sent."""
+    sim, family_id = await _with_family(harness)
+    await close_r01(sim)
+    await register_family(sim, "R-02")
+    await sim.send("/close R-02")
+    for step in ("Today", "Goals achieved"):
+        await sim.press(step)
+    await sim.send("Moved on")
+    for step in ("6 months", "Close the work"):
+        await sim.press(step)
+    kind = ReminderKind.MONITORING_DUE if "contact" in button else ReminderKind.MONITORING_ENDS
+    fact = MonitoringFact(family_id=family_id, family_code="R-01", until=UNTIL)
+    message_id = await _stored_reminder(harness, sim, kind, ReminderFacts(monitoring=fact))
+    return sim, family_id, message_id
+
+
+async def _change(harness: BotHarness, sim: UserSim, family_id: int, change: str) -> None:
+    """What happened to R-01 after its reminder was sent."""
+    services = harness.services
+    assert services is not None
+    actor = await services.membership.actor(sim.user_id)
+    admin = await services.membership.actor(ADMIN_ID)
+    if change == "extended, then finished":
+        await services.cases.extend_monitoring(actor, family_id)
+    if "finished" in change:
+        assert await services.cases.finish_monitoring(actor, family_id)
+    elif change == "erased":
+        await services.retention.erase_now(admin, family_id, "R-01")
+    elif change == "reopened":
+        await services.cases.reopen(actor, family_id, TODAY)
+    elif change == "handed over":
+        await harness.assistant(2002, language_code="en", first_name="Ola")
+        await services.team.hand_over(admin, "R-01", 2002)
+
+
+async def _case_now(harness: BotHarness, family_id: int) -> tuple[object, ...]:
+    """R-01's case as stored: the family, its periods and monitoring contacts."""
+    services = harness.services
+    assert services is not None
+    family = await services.families.families.get(family_id)
+    periods = await services.cases.cases.periods_of(family_id)
+    contacts = await services.cases.cases.monitoring_contacts(family_id)
+    return family, periods, contacts
+
+
+@pytest.mark.parametrize("button", BUTTONS)
+@pytest.mark.parametrize("change", list(TOLD))
+async def test_a_monitoring_reminder_of_a_family_no_longer_monitored_closes(
+    harness: BotHarness, button: str, change: str
+) -> None:
+    sim, family_id, message_id = await _monitoring_reminder(harness, button)
+    reminder = harness.fake.message(sim.chat_id, message_id)
+    assert reminder is not None
+    _, data = harness.fake.button(sim.chat_id, button)
+    await _change(harness, sim, family_id, change)
+    before = await _case_now(harness, family_id)
+    # Then a double tap's second press, seen with the buttons as shown or after they went.
+    for press in ("first", "as shown", "again"):
+        mark = len(harness.fake.calls)
+        if press == "as shown":
+            payload = sim.callback_payload(message_id, data)
+            payload["callback_query"]["message"] = reminder
+            await sim.process(sim._update(payload))
+        else:
+            await sim.press_data(message_id, data)
+        told = answers(harness, mark)
+        if press == "again":
+            assert len(told) == 1  # what the press refused, its reason said before
+        else:
+            assert told == [TOLD[change]]
+        pressed = harness.fake.message(sim.chat_id, message_id)
+        assert pressed is not None
+        assert pressed["text"] == reminder["text"]  # the reminder's text stays
+        assert "reply_markup" not in pressed  # nothing is left to press on it
+        calls = harness.fake.calls[mark:]
+        edits = [c.method for c in calls if c.params.get("message_id") == message_id]
+        if press == "again":
+            # Its buttons are gone: it is not edited, not even into R-02's picker.
+            assert edits == []
+        else:
+            assert edits == ["editMessageReplyMarkup"]
+            assert [c for c in calls if c.method == "sendMessage"] == []
+        said = " ".join(str(c.params) for c in calls)
+        assert "Anna" not in said  # the family's code only, never a member's name
+        assert "Ola" not in said  # nor who holds the family now
+        assert await _case_now(harness, family_id) == before  # nothing finished or extended
+    # Only the double tap's taking away of buttons already gone, which Telegram refuses.
+    assert [c.method for c in harness.fake.errors] == ["editMessageReplyMarkup"]
+    assert "not modified" in str(harness.fake.errors[0].error)
+
+
+async def test_a_monitoring_reminder_of_a_family_still_monitored_still_works(
+    harness: BotHarness,
+) -> None:
+    sim, family_id, message_id = await _monitoring_reminder(harness, "✔ Finish monitoring")
+    await sim.press("✔ Finish monitoring")
+    assert answers(harness)[-1] == "Monitoring finished ✔"
+    pressed = harness.fake.message(sim.chat_id, message_id)
+    assert pressed is not None
+    assert "reply_markup" not in pressed
+    services = harness.services
+    assert services is not None
+    [period] = await services.cases.cases.periods_of(family_id)
+    assert period.monitoring_ended_on == TODAY
+    assert harness.fake.errors == []
