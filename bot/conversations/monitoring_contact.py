@@ -38,7 +38,7 @@ async def _monitored(services: Services, actor: Actor) -> list[Family]:
 
 async def _still_monitored(services: Services, actor: Actor, family_id: int) -> None:
     """A button's family is still monitored (not finished, erased or reopened since)."""
-    await services.cases.check_monitoring_runs(actor, family_id)
+    await services.cases.check_monitored(actor, family_id)
 
 
 async def _question(turn: ContactTurn, page: int) -> Question:

@@ -245,6 +245,7 @@ async def settled_reminder(update: Update, context: BotContext, refusal: DomainE
     reminder is closed as its ⏰ / ✔ buttons would close it, or, on a catch-up, that family's
     buttons go (True); False for any other press. Tapped again once its buttons went, it is
     only answered (True).
+
     The service decides, from the reminder stored (its families, the codes it showed).
     """
     # Settled too: closing the work cancels the family's appointments, so an outcome asked

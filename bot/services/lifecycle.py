@@ -168,14 +168,6 @@ class CaseService:
         family = await self.families.peek(actor, family_id, "monitoring.contact", closed_ok=True)
         return await self._monitored(family)
 
-    async def check_monitoring_runs(self, actor: Actor, family_id: int) -> CasePeriod:
-        """As `check_monitored`, its monitoring not finished either: what a card's or a
-        reminder's 👁 button was shown for."""
-        period = await self.check_monitored(actor, family_id)
-        if not period.monitoring_on(self.clock.today()):
-            raise NotAllowed("not_monitored")
-        return period
-
     async def record_contact(
         self,
         actor: Actor,
