@@ -122,6 +122,7 @@ class Contact(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
+    family_id: int  # whose figures a reader saw (the access log), never shown
     family_code: str
     kind: ContactKind
     day: date

@@ -69,7 +69,7 @@ async def send_chart(update: Update, context: BotContext, family_id: int) -> Non
     """The family's visits per week against its target, as a picture."""
     tr = context.tr
     try:
-        record = await context.services.dossiers.dossier(context.actor, family_id)
+        record = await context.services.dossiers.chart(context.actor, family_id)
     except DomainError as error:
         await send_lines(update, context, [esc(labels.describe_error(tr, error))])
         return

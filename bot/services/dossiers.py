@@ -30,6 +30,10 @@ class DossierService:
         opened = await self._open(actor, family, "read.dossier")
         return await self._record(opened)
 
+    async def chart(self, actor: Actor, family_id: int) -> FamilyRecord:
+        """The record behind the family's chart of visits per week; logged as that read."""
+        return await self._record(await self._open(actor, family_id, "read.chart"))
+
     async def assessment_document(self, actor: Actor, family: int | str) -> AssessmentDocument:
         """The family's latest periodic assessment with its period; NotFound if none yet."""
         opened = await self._open(actor, family, "read.assessment_document")

@@ -368,9 +368,10 @@ def _own(actor: Actor, family: Family) -> bool:
     The rule audits every read by someone else, and those rows are on the disk before the read
     is returned (Database.fetch_each, AuditRepository.record);
     the assistant's own reads are logged beyond the rule, and a power cut may lose the last
-    second of them (write_bookkeeping).
+    second of them (write_bookkeeping). A cover holds the family for a while, not as its own:
+    their reads are someone else's.
     """
-    return family.assistant_id == actor.telegram_id
+    return family.assistant_id == actor.telegram_id and family.cover_for is None
 
 
 def code_subject(normal: str | None) -> str:

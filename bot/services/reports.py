@@ -71,7 +71,7 @@ class ReportService:
         chosen = actor.telegram_id if assistant_id is None else assistant_id
         if chosen != actor.telegram_id:
             await self._check_team(actor, "read.report", f"assistant={chosen}")
-        cards = await self._cards(actor, [chosen], month)
+        cards = await self._cards(actor, [chosen], month, "read.report")
         return cards[0]
 
     async def team_report(self, actor: Actor, month: Month) -> TeamReport:
@@ -91,9 +91,8 @@ class ReportService:
         ]
         extra = await self.reports.assistants_with_contacts(month.first, month.last)
         ids += [a for a in extra if a not in ids]  # someone who left keeps their month
-        cards = tuple(await self._cards(actor, ids, month))
+        cards = tuple(await self._cards(actor, ids, month, "read.team_report"))
         return TeamReport(month=month, cards=cards, made_on=self.clock.today())
-
     async def half_year(self, actor: Actor, half: HalfYear) -> HalfYearFigures:
         """The centre's figures for a half-year (up to today while it runs); the team's readers."""
         await self._check_team(actor, "read.half_year", f"half={half.key}")
@@ -119,8 +118,14 @@ class ReportService:
         await self.people.set_document_name(actor.telegram_id, name)
         return await self._name(actor.telegram_id)
 
-    async def _cards(self, actor: Actor, ids: list[int], month: Month) -> list[WorkCard]:
-        """The work cards of these assistants, in the order given."""
+    async def _cards(
+        self, actor: Actor, ids: list[int], month: Month, action: str
+    ) -> list[WorkCard]:
+        """The work cards of these assistants, in the order given.
+
+        Each family another assistant's card shows is logged as read with `action`, so the
+        family's own entries (/access R-01) tell who saw its month.
+        """
         zone = self.clock.tz
         contacts = await self.reports.contacts(ids, month.first, month.last, zone)
         people = await self.people.list_assistants(with_inactive=True)  # who left, too
@@ -128,6 +133,8 @@ class ReportService:
         today = self.clock.today()
         if actor.telegram_id in ids:
             await self.audit.allowed(actor.telegram_id, "read.work_card", None, month.key)
+        others = {c.family_id for a in ids if a != actor.telegram_id for c in contacts[a]}
+        await self.audit.allowed_each(actor.telegram_id, action, sorted(others))
         return [work_card(a, names.get(a, str(a)), month, contacts[a], today) for a in ids]
 
     async def _name(self, telegram_id: int) -> str:

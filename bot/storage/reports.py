@@ -46,7 +46,8 @@ class ReportRepository:
         start = datetime.combine(first, time(), zone).astimezone(UTC)
         end = datetime.combine(last + timedelta(days=1), time(), zone).astimezone(UTC)
         rows = await self.db.fetch_all(
-            "SELECT p.assistant_id, p.institution, p.starts_at, f.code AS family_code "
+            "SELECT p.assistant_id, p.family_id, p.institution, p.starts_at, "
+            "f.code AS family_code "
             "FROM appointments p JOIN families f ON f.id = p.family_id "
             f"WHERE p.assistant_id IN ({ids}) AND p.accompany = 1 AND p.status = 'attended' "
             "AND p.starts_at >= ? AND p.starts_at < ? ORDER BY p.starts_at, p.id",
@@ -56,6 +57,7 @@ class ReportRepository:
             local = datetime.fromisoformat(row["starts_at"]).astimezone(zone)
             found[int(row["assistant_id"])].append(
                 Contact(
+                    family_id=row["family_id"],
                     family_code=row["family_code"],
                     kind=ContactKind.ACCOMPANYING,
                     day=local.date(),
@@ -63,7 +65,7 @@ class ReportRepository:
                 )
             )
         rows = await self.db.fetch_all(
-            "SELECT c.author_id, c.day, c.form, f.code AS family_code "
+            "SELECT c.author_id, c.family_id, c.day, c.form, f.code AS family_code "
             "FROM monitoring_contacts c JOIN families f ON f.id = c.family_id "
             f"WHERE c.author_id IN ({ids}) AND c.day BETWEEN ? AND ? ORDER BY c.day, c.id",
             (first.isoformat(), last.isoformat()),
@@ -71,6 +73,7 @@ class ReportRepository:
         for row in rows:
             found[int(row["author_id"])].append(
                 Contact(
+                    family_id=row["family_id"],
                     family_code=row["family_code"],
                     kind=ContactKind.MONITORING,
                     day=date.fromisoformat(row["day"]),
@@ -148,6 +151,7 @@ def _visit_contact(row: dict[str, Any]) -> Contact:
     """A visits row with its lists as a contact."""
     missed = row["kind"] == "missed"
     return Contact(
+        family_id=row["family_id"],
         family_code=row["family_code"],
         kind=ContactKind.MISSED if missed else ContactKind.VISIT,
         day=date.fromisoformat(row["visit_date"]),
