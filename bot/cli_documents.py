@@ -21,7 +21,7 @@ from bot.domain.reports import parse_month
 from bot.i18n import LOCALES, translator
 from bot.services.registry import Services
 from bot.storage.db import Database, DatabaseError
-from bot.storage.files import OpenFolderError
+from bot.storage.files import OpenFolderError, private_folder
 from bot.ui.labels import describe_error
 
 SERVER = Actor(telegram_id=0, is_admin=True)  # the access log's name for the command line
@@ -108,7 +108,7 @@ def _refusal(command: str, args: argparse.Namespace, error: DomainError) -> str:
 
 def _write_private(target: Path, content: bytes) -> None:
     """Create the file readable by its owner only (never wider, not for a moment), then fill it."""
-    target.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(target.parent)  # a folder made for it is the owner's alone too
     descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "wb") as handle:
         os.fchmod(descriptor, 0o600)  # whatever the umask

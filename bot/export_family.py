@@ -19,6 +19,7 @@ from bot.domain.family import normalise_code
 from bot.storage.audit import AuditRepository
 from bot.storage.db import Database, DatabaseError
 from bot.storage.family_export import FamilyExport
+from bot.storage.files import private_folder
 
 EXPORT_ACTION = "family.export"
 CLI_ACTOR = 0  # the access log's actor for the command line (no Telegram user)
@@ -41,7 +42,7 @@ async def export_family(db: Database, code: str, target: Path, now: datetime) ->
 
 def _write_private(target: Path, data: bytes) -> None:
     """Create the file readable by its owner only; refuse to overwrite one."""
-    target.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(target.parent)  # a folder made for it is the owner's alone too
     try:
         descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:

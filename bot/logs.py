@@ -3,13 +3,25 @@
 Pydantic's ValidationError repeats the rejected input in its message (`input_value='…'`); if
 one ever escapes to the error handler, the filter here logs its locations and error types
 instead, with the same traceback.
+
+At DEBUG the libraries quote what passes through them: PTB each Bot API call's parameters and
+answer (a family's card, a visit's note), each update it takes (what was typed) and its URL
+with the token; aiosqlite each statement with its values (members' names). Their records keep
+their message and lose those values.
 """
 
 from __future__ import annotations
 
 import logging
+import re
+from collections.abc import Mapping
 
 from pydantic import ValidationError
+
+QUOTING_LIBRARIES = ("telegram", "aiosqlite")  # their loggers and every logger below them
+WITHHELD = "<withheld>"
+# A value a library's record keeps: a number, or a Bot API method's name (sendMessage).
+_METHOD = re.compile(r"[a-z]+(?:[A-Z][a-z]+)+")
 
 
 class RedactedError(Exception):
@@ -40,6 +52,36 @@ class NoTypedTextInTracebacks(logging.Filter):
         return True
 
 
+class NoContentFromLibraries(logging.Filter):
+    """Withhold the values a library's record quotes; its message, level and traceback stay."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Always let the record through, its values withheld when a quoting library made it."""
+        if not _library(record.name):
+            return True
+        if not isinstance(record.msg, str):
+            record.msg, record.args = WITHHELD, ()
+        elif isinstance(record.args, Mapping):
+            record.args = {key: _kept(value) for key, value in record.args.items()}
+        elif record.args:
+            record.args = tuple(_kept(value) for value in record.args)
+        return True
+
+
+def _library(name: str) -> bool:
+    """Whether a logger's name is one of QUOTING_LIBRARIES or below one."""
+    return any(name == top or name.startswith(f"{top}.") for top in QUOTING_LIBRARIES)
+
+
+def _kept(value: object) -> object:
+    """A value as a library's record may show it: numbers and method names, nothing else."""
+    if value is None or isinstance(value, int | float):
+        return value
+    if isinstance(value, str) and _METHOD.fullmatch(value):
+        return value
+    return WITHHELD
+
+
 def _summary(error: ValidationError) -> str:
     """Where and how validation failed, e.g. `Member: name string_too_long`, no input."""
     parts = [
@@ -50,6 +92,7 @@ def _summary(error: ValidationError) -> str:
 
 
 def install(logger: logging.Logger) -> None:
-    """Put the filter on every handler of the logger (the root's, from basicConfig)."""
+    """Put the filters on every handler of the logger (the root's, from basicConfig)."""
     for handler in logger.handlers:
         handler.addFilter(NoTypedTextInTracebacks())
+        handler.addFilter(NoContentFromLibraries())
