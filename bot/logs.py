@@ -7,7 +7,7 @@ instead, with the same traceback.
 At DEBUG the libraries quote what passes through them: PTB each Bot API call's parameters and
 answer (a family's card, a visit's note), each update it takes (what was typed) and its URL
 with the token; aiosqlite each statement with its values (members' names). Their records keep
-their message and lose those values.
+their message and lose those values (warnings and errors are left whole).
 """
 
 from __future__ import annotations
@@ -56,8 +56,12 @@ class NoContentFromLibraries(logging.Filter):
     """Withhold the values a library's record quotes; its message, level and traceback stay."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        """Always let the record through, its values withheld when a quoting library made it."""
-        if not _library(record.name):
+        """Always let the record through, its values withheld when a quoting library made it.
+
+        Only below WARNING, where the quoting is: a warning or an error keeps what IT needs
+        to act on it (a network error, Telegram's refusal), none of which quotes a family.
+        """
+        if record.levelno >= logging.WARNING or not _library(record.name):
             return True
         if not isinstance(record.msg, str):
             record.msg, record.args = WITHHELD, ()

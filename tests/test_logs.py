@@ -63,3 +63,33 @@ def test_a_validation_error_inside_another_is_redacted_too() -> None:
 def test_other_errors_are_logged_as_they_are() -> None:
     text = logged(KeyError("goal=7"))
     assert "KeyError: 'goal=7'" in text
+
+
+@pytest.mark.parametrize(
+    ("name", "level", "kept"),
+    [
+        ("telegram.ext.ExtBot", logging.DEBUG, False),
+        ("aiosqlite", logging.DEBUG, False),
+        ("telegram.ext.Updater", logging.WARNING, True),  # what IT acts on stays whole
+        ("bot.handlers", logging.DEBUG, True),  # the bot's own records name no family
+    ],
+)
+def test_a_librarys_quoted_values_are_withheld_below_warning(
+    name: str, level: int, kept: bool
+) -> None:
+    """PTB and aiosqlite quote parameters at DEBUG; their warnings keep what went wrong."""
+    stream = io.StringIO()
+    logger = logging.getLogger(name)
+    saved = logger.handlers, logger.propagate, logger.level
+    handler = logging.StreamHandler(stream)
+    logger.handlers, logger.propagate = [handler], False
+    logger.setLevel(logging.DEBUG)
+    install(logger)
+    try:
+        logger.log(level, "calling %s with %s, %d", "sendMessage", {"text": TYPED}, 7)
+    finally:
+        logger.handlers, logger.propagate, logger.level = saved
+    written = stream.getvalue()
+    assert "sendMessage" in written
+    assert ", 7" in written
+    assert (TYPED in written) is kept

@@ -93,6 +93,7 @@ class ReportService:
         ids += [a for a in extra if a not in ids]  # someone who left keeps their month
         cards = tuple(await self._cards(actor, ids, month, "read.team_report"))
         return TeamReport(month=month, cards=cards, made_on=self.clock.today())
+
     async def half_year(self, actor: Actor, half: HalfYear) -> HalfYearFigures:
         """The centre's figures for a half-year (up to today while it runs); the team's readers."""
         await self._check_team(actor, "read.half_year", f"half={half.key}")
