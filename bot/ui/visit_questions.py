@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from bot.domain.family import Family
 from bot.domain.plan import Goal
 from bot.domain.visit import NOTE_MAX, VisitDraft
-from bot.domain.visit_steps import COMPLETED_FLOW, MISSED_FLOW, Step, counted_flow
+from bot.domain.visit_steps import MISSED_FLOW, Step, counted_flow
 from bot.domain.vocabulary import Activity, Area, MissedReason, Place, VisitKind
 from bot.i18n import Translator
 from bot.ui import labels
@@ -135,13 +135,12 @@ def visit_question(
             [b.row((_("Skip ➡"), "skip", "")), cancel_row]
         )
     if step is Step.EDIT:
-        flow = MISSED_FLOW if draft.kind is VisitKind.MISSED else COMPLETED_FLOW
+        # The steps the walk asked (none it skipped), a missed visit's date too.
+        asked = counted_flow(draft, members=family is None or bool(family.members))
+        if draft.kind is VisitKind.MISSED:
+            asked = MISSED_FLOW
         names = step_names(tr)
-        steps = [
-            b(names[s], "edit", s.value)
-            for s in flow
-            if not (s is Step.PRESENT and family is not None and not family.members)
-        ]
+        steps = [b(names[s], "edit", s.value) for s in asked]
         return head + "\n" + _("Which step do you want to change?"), Keyboard(
             [*in_rows(steps, 2), b.row((_("⬅ Back to the summary"), "back", ""))]
         )

@@ -208,3 +208,23 @@ async def test_a_draft_resumed_counts_the_goals_the_plan_has_now(harness: BotHar
     assert _counter(harness, sim) == "7/9"
     assert "Which goals of the plan" in harness.fake.last_text(sim.chat_id)
     assert harness.fake.errors == []
+
+
+@pytest.mark.parametrize(
+    ("members", "goal", "offered"),
+    [
+        (True, False, ["Who was present"]),
+        (False, True, ["Goals"]),
+        (True, True, ["Who was present", "Goals"]),
+    ],
+)
+async def test_change_a_step_offers_only_the_steps_the_walk_asked(
+    harness: BotHarness, members: bool, goal: bool, offered: list[str]
+) -> None:
+    sim = await _assistant(harness, "en", members=members, goal=goal)
+    await _walk(harness, sim, "en", members=members, goal=goal)
+    await sim.press("Change a step")
+    assert "Which step do you want to change?" in harness.fake.last_text(sim.chat_id)
+    shown = [text for row in harness.fake.last_markup(sim.chat_id) for text, _ in row]
+    for step in ("Who was present", "Goals"):
+        assert (step in shown) is (step in offered), shown
