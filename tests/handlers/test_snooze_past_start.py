@@ -12,8 +12,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 
-from tests.handlers.test_sweep_settings_reminders_team import answers
 from tests.reminders.test_reminder_job import EVENING, WEDNESDAY, booked, reminders_to, tick
+from tests.reminders.test_sweep_reminder_buttons import answers
 from tests.support.harness import BotHarness
 
 SOON = datetime(2026, 11, 26, 7, 31, tzinfo=UTC)  # 08:31 in Warsaw: the hearing is at 10:30

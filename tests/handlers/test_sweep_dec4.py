@@ -17,10 +17,10 @@ from bot.domain.reminders.facts import ReminderFacts, VisitGapFact
 from bot.domain.reminders.kinds import ReminderKind
 from tests.conversations.test_new_family import register_family
 from tests.handlers.test_menus import menu_seen
-from tests.handlers.test_sweep_settings_reminders_team import _stored_reminder, answers
 from tests.handlers.test_team import coordinator
 from tests.reminders.test_catch_up_presses import _folded_about
 from tests.reminders.test_reminder_job import reminders_to, tick
+from tests.reminders.test_sweep_reminder_buttons import _stored_reminder, answers
 from tests.support.fake_telegram import keyboard_rows
 from tests.support.harness import ADMIN_ID, BotHarness
 from tests.support.updates import UserSim

@@ -21,8 +21,8 @@ from bot.domain.reminders.kinds import ReminderKind
 from bot.reminders.sender import TelegramSender
 from tests.conversations.test_case_walks import close_r01
 from tests.conversations.test_new_family import register_family
-from tests.handlers.test_sweep_settings_reminders_team import _stored_reminder, answers
 from tests.reminders.test_sender import catch_up_item
+from tests.reminders.test_sweep_reminder_buttons import _stored_reminder, answers
 from tests.support.fake_telegram import keyboard_rows
 from tests.support.harness import ADMIN_ID, BotHarness
 

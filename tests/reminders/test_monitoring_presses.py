@@ -18,7 +18,7 @@ from bot.domain.reminders.facts import MonitoringFact, ReminderFacts
 from bot.domain.reminders.kinds import ReminderKind
 from tests.conversations.test_case_walks import _with_family, close_r01
 from tests.conversations.test_new_family import register_family
-from tests.handlers.test_sweep_settings_reminders_team import _stored_reminder, answers
+from tests.reminders.test_sweep_reminder_buttons import _stored_reminder, answers
 from tests.support.harness import ADMIN_ID, BotHarness
 from tests.support.updates import UserSim
 
