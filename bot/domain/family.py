@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from datetime import date, datetime
 
@@ -11,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from bot.domain.errors import DomainError
 from bot.domain.parsing import years_after
+from bot.domain.typed_values import plain_typed_value
 from bot.domain.visit import check_visible, clean_text
 from bot.domain.vocabulary import MemberRole
 
@@ -87,12 +87,10 @@ class NewFamily(BaseModel):
 def normalise_code(text: str) -> str | None:
     """Return the family code in canonical upper case, or None if it is not a valid code.
 
-    Invisible format characters (zero-width spaces, direction marks) that come along when a
-    code is copied from a message are not part of it; another dash (en dash, non-breaking
-    hyphen, minus) stands for the hyphen.
+    It is read as every typed value is (typed_values.py: no invisible marks, ASCII digits);
+    another dash (en dash, non-breaking hyphen, minus) stands for the hyphen.
     """
-    visible = "".join(c for c in text if unicodedata.category(c) != "Cf")
-    code = _DASHES.sub("-", visible).strip().upper()
+    code = _DASHES.sub("-", plain_typed_value(text)).strip().upper()
     return code if CODE_PATTERN.match(code) else None
 
 
@@ -157,7 +155,7 @@ def check_code_free(code: str, existing: set[str], own: str | None = None) -> st
 
 def read_birth_year(text: str, today: date) -> int:
     """A typed birth year: four digits at most, then as `check_birth_year`."""
-    cleaned = text.strip()
+    cleaned = plain_typed_value(text).strip()
     if not (cleaned.isascii() and cleaned.isdigit() and len(cleaned) <= 4):
         raise DomainError("year_format")
     return check_birth_year(int(cleaned), today)

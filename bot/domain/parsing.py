@@ -9,6 +9,7 @@ from typing import TypeVar
 
 from bot.domain.day_words import fold, read_day_words
 from bot.domain.errors import DomainError
+from bot.domain.typed_values import plain_typed_value
 
 DayT = TypeVar("DayT", bound=date)  # a date, or a datetime keeping its time and zone
 
@@ -56,6 +57,7 @@ def parse_date(text: str, today: date, prefer: YearPreference = YearPreference.P
     `koniec lutego`, `do 15 marca`, `3 dni temu`, and the English `tomorrow`, `in 2 weeks`,
     `end of February`, `by March 15`. A weekday is the next one for FUTURE, the last for PAST.
     """
+    text = plain_typed_value(text)
     cleaned = text.strip().replace(" ", "")
     iso = _ISO.match(cleaned)
     if iso:
@@ -115,7 +117,7 @@ def _make_date(year: int, month: int, day: int) -> date:
 
 def parse_duration(text: str) -> int:
     """Parse `45`, `90 min`, `1h30`, `1:30`, `1,5h`, `2 godziny` or `półtorej godziny` (5–600)."""
-    cleaned = text.strip().lower()
+    cleaned = plain_typed_value(text).strip().lower()
     minutes: int | None = None
     if (spoken := _SPOKEN_LENGTHS.get(" ".join(cleaned.split()).rstrip("."))) is not None:
         minutes = spoken

@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from bot.domain.errors import DomainError
+from bot.domain.typed_values import plain_typed_value
 from bot.domain.vocabulary import Activity, Area, MissedReason, Place
 
 _MONTH_TYPED = re.compile(r"^\s*(\d{1,2})[./-](\d{4})\s*$")
@@ -56,6 +57,7 @@ class Month(BaseModel):
 
 def parse_month(text: str, today: date) -> Month:
     """A typed month: '10.2026', '10/2026' or '2026-10'; not after this month, not before 2000."""
+    text = plain_typed_value(text)
     typed = _MONTH_TYPED.match(text)
     iso = _MONTH_ISO.match(text)
     if typed:

@@ -34,6 +34,7 @@ from typing import TypeVar
 from bot.domain.day_words import DAY_WORDS, WEEKDAYS, read_day_words
 from bot.domain.errors import DomainError
 from bot.domain.parsing import parse_date
+from bot.domain.typed_values import plain_typed_value
 
 RECENT_PAST = timedelta(days=31)
 MAX_LENGTH = 80
@@ -83,7 +84,7 @@ def parse_when(text: str, now: datetime) -> datetime:
     zone = now.tzinfo
     if zone is None or now.utcoffset() is None:
         raise ValueError("now must be an aware datetime")
-    cleaned = _normalize(text)
+    cleaned = _normalize(plain_typed_value(text))
     # Every way of cutting the words is tried, so a long text is refused before that.
     if not cleaned or len(cleaned) > MAX_LENGTH:
         raise DomainError("when_format")

@@ -9,6 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from bot.domain.errors import DomainError
 from bot.domain.parsing import YearPreference, parse_date
 from bot.domain.people import Invite, Role
+from bot.domain.typed_values import plain_typed_value
 from bot.handlers.common import answer_press, show
 from bot.handlers.context import BotContext
 from bot.ui.callbacks import as_int, encode, pressed_data, register
@@ -115,9 +116,11 @@ async def assign(update: Update, context: BotContext) -> None:
             _("Type the family code: /assign R-01 (add an id and a date for a cover)")
         )
         return
+    # The id as typed or pasted: marks dropped, digits ASCII ("²" is a digit to isdigit only).
+    typed_id = plain_typed_value(args[1]) if len(args) >= 2 else ""
     try:
-        if len(args) >= 2 and args[1].isdigit():
-            assistant_id = int(args[1])
+        if typed_id.isascii() and typed_id.isdigit():
+            assistant_id = int(typed_id)
             if len(args) >= 3:
                 until = parse_date(args[2], context.services.clock.today(), YearPreference.FUTURE)
                 code = await context.services.team.cover(

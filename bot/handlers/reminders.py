@@ -8,6 +8,7 @@ from datetime import datetime, time, timedelta
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.domain.errors import DomainError, Settled
+from bot.domain.typed_values import plain_typed_value
 from bot.handlers.common import answer_press, settle_reminder, show
 from bot.handlers.context import BotContext
 from bot.handlers.language import LANGUAGE_WORDS, language_buttons, language_chosen
@@ -92,7 +93,8 @@ async def typed_for_settings(update: Update, context: BotContext) -> bool:
     are drawn again under the note that their buttons choose it (True); False for anything
     else, or when another answer came since (a time means nothing there)."""
     message = update.message
-    typed = None if message is None or message.text is None else message.text.strip()
+    text = None if message is None else message.text
+    typed = None if text is None else plain_typed_value(text).strip()
     if message is None or not typed or SETTINGS_KEY not in context.data:
         return False
     words = typed.lower().split()

@@ -17,6 +17,7 @@ from bot.domain.people import (
     TryLimit,
     shown_name,
 )
+from bot.domain.typed_values import plain_typed_value
 from bot.services.audit import AccessAudit
 from bot.services.clock import Clock
 from bot.storage.people import PeopleRepository
@@ -114,7 +115,7 @@ class MembershipService:
         now = self.clock.now()
         if self.join_tries.exhausted(telegram_id, now):
             raise DomainError("invite_tries")  # not read, not logged again: it was, each time
-        invite = await self.people.get_invite(code.strip())
+        invite = await self.people.get_invite(plain_typed_value(code).strip())
         try:
             if invite is None:
                 raise DomainError("invite_unknown")
