@@ -196,21 +196,25 @@ def _format_choice(tr: Translator, scope: str, month: Month) -> tuple[str, Inlin
 
 
 def _half_choice(context: BotContext) -> tuple[str, InlineKeyboardMarkup]:
-    """The half-year the ministry's report is about next, and the one under way."""
+    """The half-year the ministry's report is about next, and the one under way.
+
+    Each button names its half-year and its file, one a row: two side by side would not show
+    "II półrocze 2026" whole on a phone, and a bare "CSV" said only by its row which it was.
+    """
     _ = context.tr.gettext
     today = context.services.clock.today()
     rows = []
     for half in (HalfYear.last_closed(today), HalfYear.of(today)):
         name = half_name(context.tr, half)
         key = f"h{half.year:04d}{half.half}"
-        rows.append(
+        rows += [
             [
                 InlineKeyboardButton(
                     f"📊 {name} XLSX", callback_data=encode(REPORT_PREFIX, key, "xlsx")
-                ),
-                InlineKeyboardButton("CSV", callback_data=encode(REPORT_PREFIX, key, "csv")),
-            ]
-        )
+                )
+            ],
+            [InlineKeyboardButton(f"{name} CSV", callback_data=encode(REPORT_PREFIX, key, "csv"))],
+        ]
     text = _(
         "<b>Half-year figures</b>\nFor the ministry's half-year report on family support "
         "(families, children, closures, visits). The half-year under way counts up to today."
