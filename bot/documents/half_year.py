@@ -8,7 +8,7 @@ from io import StringIO
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from bot.documents.words import day_text, length_text
+from bot.documents.words import day_text
 from bot.documents.work_card import save
 from bot.domain.lifecycle import CloseReason
 from bot.domain.reports import HalfYearFigures
@@ -49,7 +49,8 @@ def lines(tr: Translator, figures: HalfYearFigures) -> list[tuple[str, str | int
         ),
         (_("Visits"), figures.visits),
         (_("Missed visits"), figures.missed),
-        (_("Hours of visits"), length_text(figures.minutes)),
+        (_("Hours of visits"), round(figures.minutes / 60, 2)),
+        (_("Minutes of visits"), figures.minutes),
         (_("Monitoring contacts after closure"), figures.monitoring_contacts),
         (_("Assistants who recorded visits"), figures.assistants),
     ]
@@ -74,10 +75,21 @@ def half_year_xlsx(tr: Translator, figures: HalfYearFigures) -> bytes:
 
 
 def half_year_csv(tr: Translator, figures: HalfYearFigures) -> bytes:
-    """The same lines as CSV (semicolons, BOM)."""
+    """The same lines as CSV (semicolons, BOM), every figure one Excel opens as a number."""
     out = StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow([tr.gettext("Figure"), tr.gettext("Value")])
     for label, value in lines(tr, figures):
-        writer.writerow([label, value])
+        writer.writerow([label, csv_figure(value)])
     return out.getvalue().encode("utf-8-sig")
+
+
+def csv_figure(value: str | int | float) -> str:
+    """A figure as the Polish spreadsheet this CSV is made for reads a number: '8,58'.
+
+    The file is laid out for it (semicolons, since the comma is its decimal mark), in either
+    language: '12.5' would open as 12 May there, and '12:30' as a time of day anywhere.
+    """
+    if isinstance(value, float):
+        return f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",")
+    return str(value)

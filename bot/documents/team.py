@@ -20,6 +20,8 @@ from bot.i18n import Translator
 from bot.services.reports import TeamReport
 
 _SHEET_FORBIDDEN = str.maketrans(dict.fromkeys("[]:*?/\\", " "))
+SHEET_NAME_MAX = 31  # Excel's limit, in UTF-16 code units
+RESERVED_SHEET_NAMES = frozenset({"history"})  # Excel's own (the change history), any case
 
 
 def title(tr: Translator, team: TeamReport) -> str:
@@ -36,23 +38,34 @@ def team_xlsx(tr: Translator, team: TeamReport) -> bytes:
     assert summary is not None
     summary.title = tr.gettext("Summary")[:31]
     fill_summary_sheet(summary, tr, list(team.cards))
-    taken = {summary.title.lower()}
+    taken = {summary.title.lower(), *RESERVED_SHEET_NAMES}
     for card in team.cards:
         fill_card_sheet(book.create_sheet(_sheet_name(card, taken)), tr, card)
     return save(book)
 
 
 def _sheet_name(card: WorkCard, taken: set[str]) -> str:
-    """A sheet title Excel accepts (31 characters, no []:*?/\\), unique in the workbook."""
-    # Nor may it begin or end with an apostrophe (Excel "repairs" such a file).
+    """A sheet title Excel accepts (31 characters, no []:*?/\\), unique in the workbook.
+
+    Nor may it begin or end with an apostrophe, or be "History" in any case (Excel keeps that
+    name for itself): it "repairs" such a file, dropping the sheet. Names are compared as
+    Excel does, regardless of case; a taken one gets " (2)", " (3)"….
+    """
     allowed = card.assistant_name.translate(_SHEET_FORBIDDEN).strip(" '")
-    base = (allowed or str(card.assistant_id))[:31].rstrip(" '")
+    base = _fit(allowed or str(card.assistant_id), SHEET_NAME_MAX)
     name, number = base, 2
     while name.lower() in taken:
         suffix = f" ({number})"
-        name, number = base[: 31 - len(suffix)] + suffix, number + 1
+        name, number = _fit(base, SHEET_NAME_MAX - len(suffix)) + suffix, number + 1
     taken.add(name.lower())
     return name
+
+
+def _fit(text: str, room: int) -> str:
+    """The text cut to `room` characters as Excel counts them (UTF-16 units: an emoji is 2)."""
+    while len(text.encode("utf-16-le")) // 2 > room:
+        text = text[:-1]
+    return text.rstrip(" '")
 
 
 def team_pdf(tr: Translator, team: TeamReport) -> bytes:

@@ -38,6 +38,7 @@ SUMMARY_COLUMNS = (
     N_("Minutes"),
     N_("Hours"),
 )
+FORMULA_STARTS = frozenset("=+-@")  # what makes a spreadsheet read a cell as a formula
 # mm; landscape pages would not fit a signature line. "Length" needs 15 (13 broke it in two).
 WIDTHS = (16, 20, 30, 15, 28, 37, 34)
 
@@ -188,7 +189,7 @@ def fill_summary_sheet(sheet: Worksheet, tr: Translator, cards: list[WorkCard]) 
         for family in card.families:
             sheet.append(
                 [
-                    plain(card.assistant_name),
+                    card.assistant_name,
                     family.family_code,
                     family.visits,
                     family.missed,
@@ -231,7 +232,7 @@ def card_csv(tr: Translator, cards: list[WorkCard]) -> bytes:
                 minutes = "" if contact.duration_min is None else str(contact.duration_min)
                 writer.writerow(
                     [
-                        plain(card.assistant_name),
+                        csv_text(card.assistant_name),
                         family.family_code,
                         contact.day.isoformat(),
                         kind,
@@ -246,6 +247,8 @@ def card_csv(tr: Translator, cards: list[WorkCard]) -> bytes:
 
 def save(book: Workbook) -> bytes:
     """A workbook's bytes, written in memory (every sheet too: see _InMemoryWriter)."""
+    for sheet in book.worksheets:
+        text_cells(sheet)
     buffer = BytesIO()
     with ZipFile(buffer, "w", ZIP_DEFLATED, allowZip64=True) as archive:
         _InMemoryWriter(book, archive).save()
@@ -271,6 +274,25 @@ class _InMemoryWriter(ExcelWriter):  # type: ignore[misc]  # openpyxl has no typ
         self.manifest.append(ws)
 
 
-def plain(text: str) -> str:
-    """Typed text a spreadsheet must not read as a formula ('=…' gets a leading apostrophe)."""
-    return f"'{text}" if text[:1] in {"=", "+", "-", "@"} else text
+def text_cells(sheet: Worksheet) -> None:
+    """Make every text that could pass for a formula ('=…', '+…', '-…', '@…') a text cell.
+
+    openpyxl stores a string that begins with '=' as a formula (Excel would compute a typed
+    "=Anna"), and Excel turns '+…', '-…' or '@…' into one when the clerk edits the cell. A
+    text cell with Excel's quote prefix shows the text as typed, with no apostrophe, and stays
+    text when edited. The bot writes no formulas of its own.
+    """
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str) and cell.value[:1] in FORMULA_STARTS:
+                cell.data_type = "s"
+                cell.quotePrefix = True
+
+
+def csv_text(text: str) -> str:
+    """Typed text for a CSV, where a spreadsheet must not read it as a formula.
+
+    A CSV field carries no type: the usual defence is a leading apostrophe, which Excel and
+    LibreOffice show, so the text is read as text and never run ('=…' prints as "'=…").
+    """
+    return f"'{text}" if text[:1] in FORMULA_STARTS else text

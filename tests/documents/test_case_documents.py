@@ -106,7 +106,8 @@ async def test_the_half_year_figures(services: Services) -> None:
     assert cells["Rodziny, z którymi pracowali asystenci"] == 3
     assert cells["Dzieci w tych rodzinach"] == 1
     assert cells["— w tym: Osiągnięto cele"] == 1
-    assert cells["Godziny wizyt"] == "8:35"
+    assert cells["Godziny wizyt"] == 8.58  # a number, as the work card's hours
+    assert cells["Minuty wizyt"] == 515
     rows = list(
         csv.reader(
             io.StringIO(half_year_csv(translator("en"), figures).decode("utf-8-sig")),

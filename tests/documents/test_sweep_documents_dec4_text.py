@@ -209,5 +209,5 @@ async def test_the_team_workbook_names_sheets_as_excel_allows(harness: BotHarnes
     assert "=Ola Kot" in book.sheetnames
     summary = book["Summary"]
     names = [row[0] for row in summary.iter_rows(min_row=2, values_only=True)]
-    assert "'=Ola Kot'" in names  # text, never a formula
+    assert "=Ola Kot'" in names  # text as typed (a text cell, no apostrophe), never a formula
     assert all(c.data_type != "f" for row in summary.iter_rows() for c in row)
