@@ -89,7 +89,7 @@ class ReportService:
             if a.role is Role.ASSISTANT
             and (a.telegram_id not in self.admin_ids or a.telegram_id in holders)
         ]
-        extra = await self.reports.assistants_with_contacts(month.first, month.last)
+        extra = await self.reports.assistants_with_contacts(month.first, month.last, self.clock.tz)
         ids += [a for a in extra if a not in ids]  # someone who left keeps their month
         cards = tuple(await self._cards(actor, ids, month, "read.team_report"))
         return TeamReport(month=month, cards=cards, made_on=self.clock.today())

@@ -82,13 +82,24 @@ class ReportRepository:
             )
         return found
 
-    async def assistants_with_contacts(self, first: date, last: date) -> list[int]:
-        """Assistants who recorded a visit in the period (for a team report)."""
+    async def assistants_with_contacts(self, first: date, last: date, zone: ZoneInfo) -> list[int]:
+        """Whoever has a contact between two local days (for a team report), by id.
+
+        The contacts `contacts` counts: a visit or a missed one, an appointment they went to,
+        a monitoring contact. Someone who left keeps their month by any of them.
+        """
+        days = (first.isoformat(), last.isoformat())
+        start = datetime.combine(first, time(), zone).astimezone(UTC)
+        end = datetime.combine(last + timedelta(days=1), time(), zone).astimezone(UTC)
         rows = await self.db.fetch_all(
-            "SELECT DISTINCT assistant_id FROM visits WHERE visit_date BETWEEN ? AND ?",
-            (first.isoformat(), last.isoformat()),
+            "SELECT assistant_id AS id FROM visits WHERE visit_date BETWEEN ? AND ? "
+            "UNION SELECT assistant_id FROM appointments WHERE accompany = 1 "
+            "AND status = 'attended' AND starts_at >= ? AND starts_at < ? "
+            "UNION SELECT author_id FROM monitoring_contacts WHERE day BETWEEN ? AND ? "
+            "ORDER BY id",
+            (*days, _utc(start), _utc(end), *days),
         )
-        return [int(r["assistant_id"]) for r in rows]
+        return [int(r["id"]) for r in rows]
 
     async def family_holders(self) -> set[int]:
         """Who holds a family in the caseload now."""
