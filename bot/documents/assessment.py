@@ -48,18 +48,19 @@ def assessment_pdf(tr: Translator, doc: AssessmentDocument) -> bytes:
     if visits:  # the period's weeks against the family's target
         pdf.picture(family_chart(tr, record, period.first, period.last))
     pdf.ln(2)
-    pdf.heading(_("Goals of the help plan"), 11)
     rows = []
     for goal in record.goals:
         notes = "\n".join(f"{day_text(e.day)}: {e.text}" for e in doc.progress(goal.id))
         status = plan_view.status(tr, goal.status)
         rows.append([labels.name(tr, goal.area), goal.text, status, notes or "—"])
+    goals = _("Goals of the help plan")
     if rows:
         headings = [_("Area"), _("Goal"), _("Status"), _("Progress in the period")]
-        pdf.table_of(headings, rows, (30, 50, 22, 78), size=8)
+        pdf.table_of(headings, rows, (30, 50, 22, 78), size=8, title=goals)
+    else:
+        pdf.heading(goals, 11)
     tasks = [(goal, task) for goal in record.goals for task in goal.tasks if task.independence]
     if tasks:
-        pdf.heading(_("Tasks: how independently the family does them"), 11)
         task_rows = []
         for goal, task in tasks:
             then = doc.level_then(task.id, task.independence)
@@ -73,7 +74,8 @@ def assessment_pdf(tr: Translator, doc: AssessmentDocument) -> bytes:
                 ]
             )
         headings = [_("Task"), _("Who"), _("At the start of the period"), _("Now")]
-        pdf.table_of(headings, task_rows, (70, 30, 40, 40), size=8)
+        heading = _("Tasks: how independently the family does them")
+        pdf.table_of(headings, task_rows, (70, 30, 40, 40), size=8, title=heading)
         pdf.picture(independence_chart(tr, record))
     pdf.heading(_("Assessment of the family's situation"), 11)
     pdf.paragraph(doc.assessment.summary)

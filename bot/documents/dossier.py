@@ -6,7 +6,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.documents.charts import family_weeks_png, independence_png
-from bot.documents.pdf import Document
+from bot.documents.pdf import LINE, Document
 from bot.documents.words import day_text, length_text
 from bot.domain.appointment import Appointment, AppointmentStatus
 from bot.domain.dossier import FamilyRecord, independence_series, visits_per_week
@@ -48,9 +48,9 @@ def dossier_pdf(tr: Translator, record: FamilyRecord, zone_name: str = "Europe/W
     family_section(pdf, tr, record)
     plan_section(pdf, tr, record)
     charts_section(pdf, tr, record)
-    pdf.heading(_("Course of the work, by date"))
+    pdf.heading(_("Course of the work, by date"), keep=2 * LINE)  # an entry's date and line
     for day, _order, heading, lines in sorted(entries(tr, record, zone_name), key=lambda e: e[:2]):
-        pdf.paragraph(f"{day_text(day)} — {heading}", bold=True)
+        pdf.paragraph(f"{day_text(day)} — {heading}", bold=True, keep=LINE if lines else 0)
         for line in lines:
             pdf.paragraph(line)
         pdf.ln(2)
@@ -99,7 +99,8 @@ def plan_section(pdf: Document, tr: Translator, record: FamilyRecord) -> None:
     for goal in record.goals:
         due = "" if goal.due is None else " — " + _("due {day}").format(day=day_text(goal.due))
         status = plan_view.status(tr, goal.status)
-        pdf.paragraph(f"{labels.name(tr, goal.area)}: {goal.text} [{status}]{due}", bold=True)
+        goal_line = f"{labels.name(tr, goal.area)}: {goal.text} [{status}]{due}"
+        pdf.paragraph(goal_line, bold=True, keep=LINE if goal.expected_effect or goal.tasks else 0)
         if goal.expected_effect:
             pdf.paragraph(_("Expected effect: {text}").format(text=goal.expected_effect))
         for task in goal.tasks:

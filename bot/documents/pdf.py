@@ -32,6 +32,7 @@ TAB = "    "
 # which printable() never lets through, makes an alias no text can hold. Its length is the
 # room kept for the number (three digits, as "{nb}" kept).
 PAGES_ALIAS = "\x00nb"
+TOP_ROOM = 10.0  # mm below the top margin (the small title) where a new page would gain nothing
 ROW_LINES = 40  # a table row taller than this goes on in the next row (a row must fit a page)
 _RIGHT_TO_LEFT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
 _MIRRORED = str.maketrans("()[]{}<>«»", ")(][}{><»«")
@@ -124,23 +125,35 @@ class Document(FPDF):
         page = page.format(page=self.page_no(), pages=PAGES_ALIAS)
         self.cell(0, 5, f"{self.made_line}    {page}", align="R")
 
-    def heading(self, text: str, size: int = 13) -> None:
-        """A bold heading line."""
+    def heading(self, text: str, size: int = 13, keep: float = LINE) -> None:
+        """A bold heading, on the next page unless `keep` mm of what follows fit below it."""
         self.set_font(FAMILY, "B", size)
-        for line in self._wrap(printable(text), self.epw, ("B", size)):
+        lines = self._wrap(printable(text), self.epw, ("B", size))
+        self._keep_together(len(lines) * size * 0.5 + 1 + keep)
+        for line in lines:
             self.cell(0, size * 0.5, visual(line), new_x="LMARGIN", new_y="NEXT")
         self.ln(1)
 
-    def paragraph(self, text: str, size: int = 10, bold: bool = False) -> None:
+    def paragraph(self, text: str, size: int = 10, bold: bool = False, keep: float = 0) -> None:
         """Wrapped text (a note may be long, in any script), left-aligned, one cell per line.
 
-        fpdf2's multi_cell measures a line again for every character it adds: a year of
-        3,500-character notes took seconds. Widths per character are measured once here.
+        With `keep` (a line that heads what follows), it goes on the next page unless `keep` mm
+        of what follows fit below it. fpdf2's multi_cell measures a line again for every
+        character it adds: a year of 3,500-character notes took seconds. Widths per character
+        are measured once here.
         """
         style = "B" if bold else ""
         self.set_font(FAMILY, style, size)
-        for line in self._wrap(printable(text), self.epw, (style, size)):
+        lines = self._wrap(printable(text), self.epw, (style, size))
+        if keep:
+            self._keep_together(len(lines) * LINE + keep)
+        for line in lines:
             self.cell(0, LINE, visual(line), new_x="LMARGIN", new_y="NEXT")
+
+    def _keep_together(self, height: float) -> None:
+        """Begin a new page unless `height` mm fit on this one, or it has only just begun."""
+        if self.will_page_break(height) and self.get_y() > self.t_margin + TOP_ROOM:
+            self.add_page()
 
     def _width(self, text: str, key: tuple[str, int]) -> float:
         """The printed width of a text in the current font, from cached character widths."""
@@ -194,12 +207,15 @@ class Document(FPDF):
         *,
         total: Sequence[str] | None = None,
         size: int = 8,
+        title: str | None = None,
     ) -> None:
         """A table with its headings repeated on every page, and a bold totals row.
 
         The cells are wrapped here, as paragraphs are (so right-to-left runs show per line), and
         a row of more than ROW_LINES lines goes on in the rows after it: fpdf2 refuses a row
-        taller than a page, and a period's progress notes can fill more than one.
+        taller than a page, and a period's progress notes can fill more than one. A `title`
+        (the section's heading) goes to the next page with the table's headings and first row
+        when they do not fit below it: fpdf2 moves those on its own, and left it behind alone.
         """
         room = [w * self.epw / sum(widths) - 2 * self.c_margin - 0.5 for w in widths]
         self.set_font(FAMILY, "B", size)  # widths are measured in the font they print in
@@ -214,6 +230,11 @@ class Document(FPDF):
             for first in range(0, max(len(lines) for lines in wrapped), ROW_LINES):
                 part = [lines[first : first + ROW_LINES] for lines in wrapped]
                 body.append(["\n".join(visual(line) for line in lines) for lines in part])
+        if title is not None:
+            opening = [head, *body[:1]]
+            tall = sum(max(cell.count("\n") + 1 for cell in row) for row in opening)
+            self.heading(title, 11, keep=tall * size * 0.5 + 1)  # 1 mm: the rules between rows
+            self.set_font(FAMILY, "", size)
         bold = FontFace(emphasis="BOLD")
         with self.table(
             col_widths=tuple(widths),
