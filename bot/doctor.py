@@ -34,6 +34,7 @@ TICK_LATE_AFTER = timedelta(seconds=5 * TICK_SECONDS)  # five missed minutes: no
 KEY_MIN_LENGTH = 16  # characters; the README's own examples are 44 (`openssl rand -base64 32`)
 TELEGRAM_TIMEOUT = 10.0  # seconds; doctor must answer even when the network does not
 PRIVATE_BITS = stat.S_IRWXG | stat.S_IRWXO
+OTHERS_WRITE = stat.S_IWGRP | stat.S_IWOTH
 BACKUP_LATE_AFTER = BACKUP_EVERY + timedelta(hours=2)  # the day, the hourly check, a retry
 
 
@@ -328,6 +329,16 @@ class Doctor:
                 False,
                 f"{folder} is not writable by this user ({getpass.getuser()}): chown it to the "
                 f"bot's user (chmod 700 {folder})",
+            )
+            return
+        mode = stat.S_IMODE(folder.stat().st_mode) if folder.is_dir() else 0
+        if mode & PRIVATE_BITS:  # each backup is 0600, but the folder is not
+            can = "remove or replace the backups" if mode & OTHERS_WRITE else "look into it"
+            self._add(
+                "backups",
+                False,
+                f"{folder} is open to other users (mode {mode:o}), who can {can}: run "
+                f"chmod 700 {folder}",
             )
             return
         taken = sorted(t for p in _listing(folder) if (t := taken_at(p)) is not None)

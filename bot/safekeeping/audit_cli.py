@@ -21,7 +21,7 @@ from bot.services.clock import Clock
 from bot.storage.audit import AccessLogReader, AuditRepository
 from bot.storage.db import Database, DatabaseError
 from bot.storage.families import FamilyRepository
-from bot.storage.files import new_private_file
+from bot.storage.files import new_private_file, private_folder
 
 COLUMNS = (
     "at_utc",
@@ -75,7 +75,8 @@ async def _export(settings: Settings, code: str | None, since: datetime | None, 
 
 
 def write_csv(out: Path, entries: list[AccessEntry], settings: Settings) -> None:
-    """The entries as CSV in a new 0600 file."""
+    """The entries as CSV in a new 0600 file (a folder made for it is 0700, as its parents)."""
+    private_folder(out.parent)
     try:
         new_private_file(out)
     except FileExistsError:

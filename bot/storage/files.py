@@ -7,6 +7,7 @@ it, and existing files are tightened at every start, whatever the umask.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from pathlib import Path
@@ -27,11 +28,28 @@ def mode_of(path: Path) -> int:
 
 
 def private_folder(folder: Path) -> None:
-    """Create the folder 0700 if it is missing (its parents as the system makes them)."""
-    if folder.is_dir():
-        return
-    folder.mkdir(parents=True, exist_ok=True)
-    folder.chmod(PRIVATE_FOLDER)  # mkdir's mode is cut by the umask, and may be too wide
+    """Create the folder 0700 if it is missing, and each missing parent 0700 too.
+
+    A parent made the system's way (0755, 0777 under umask 0) would let anyone on the machine
+    list the folder below and rename it away. Parents that were there are left as they are.
+    """
+    missing: list[Path] = []
+    here = folder
+    while not here.is_dir():
+        missing.append(here)
+        if here.parent == here:
+            break
+        here = here.parent
+    for path in reversed(missing):
+        try:
+            path.mkdir()
+        except FileExistsError:
+            if path.is_dir():  # made by someone else meanwhile: not ours to change
+                continue
+            raise NotADirectoryError(
+                errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(path)
+            ) from None
+        path.chmod(PRIVATE_FOLDER)  # mkdir's mode is cut by the umask, and may be too wide
 
 
 def check_private_folder(folder: Path) -> None:
