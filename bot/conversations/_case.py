@@ -22,6 +22,7 @@ from bot.domain.people import Actor
 from bot.handlers.common import (
     answer_press,
     buttons_gone,
+    reminder_family_settled,
     reminder_pressed_on,
     settled_reminder,
 )
@@ -96,11 +97,23 @@ class ClosedPicker:
         )
         return [], family
 
+    async def check(self, context: BotContext, family_id: int) -> None:
+        """What a button's family must still be for this walk (the actor's, `ready`)."""
+        services, actor = context.services, context.actor
+        await services.families.peek(actor, family_id, self.audit, closed_ok=True)
+        if self.ready is not None:
+            await self.ready(services, actor, family_id)
+
     def entry(self, walk: Walk[FamilyDraftT, Any]) -> Callable[[Update, BotContext], Any]:
         """`/<command> [code]` or a card's button: the family named, else the picker."""
 
         async def start(update: Update, context: BotContext) -> None:
             press = pressed_data(update)
+            pressed = None if press is None else as_int(press.arg)
+            if pressed is not None and await reminder_family_settled(
+                update, context, lambda: self.check(context, pressed)
+            ):  # no longer theirs, or not monitored: no walk, none dropped
+                return
             if await pressed_again(walk, self.then, update, context):
                 return
             if await walk.blocked(update, context):
@@ -110,9 +123,9 @@ class ClosedPicker:
             notice: str | None = None
             try:
                 family = None
-                if press is not None and as_int(press.arg) is not None:
+                if pressed is not None:
                     family = await families.open_family(
-                        context.actor, as_int(press.arg), self.audit, closed_ok=True
+                        context.actor, pressed, self.audit, closed_ok=True
                     )
                     if self.ready is not None:  # a card's or a reminder's, maybe out of date
                         await self.ready(context.services, context.actor, family.id)

@@ -391,7 +391,13 @@ async def start_from_list(update: Update, context: BotContext) -> None:
     """A family's 📝 button (a card, a reminder): start a visit for it, below what was pressed."""
     press = pressed_data(update)
     family_id = None if press is None else as_int(press.arg)
-    if await reminder_family_settled(update, context):  # handed over: no walk, none dropped
+    families = context.services.families
+
+    async def still() -> None:  # what the visit needs of the family (a double tap's check)
+        await families.peek(context.actor, family_id, "visit.start")
+
+    check = None if family_id is None else still
+    if await reminder_family_settled(update, context, check):  # handed over: no walk dropped
         return
     if await WALK.pressed_again(update, context, Step.DATE, lambda d: d.family_id == family_id):
         return

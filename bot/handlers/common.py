@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC
 from typing import Any
 
@@ -18,11 +18,17 @@ from bot.domain.errors import DomainError, NotAllowed, NotFound, Settled
 from bot.handlers.context import BotContext
 from bot.reminders.sender import ANSWERED_ANEW, REMINDER_PREFIX, folded_families
 from bot.ui.callbacks import as_int, decode
+from bot.ui.family_views import CONTACT_CARD_PREFIX
 from bot.ui.keyboards import Markup, markup_json
 from bot.ui.labels import describe_error
 from bot.ui.text import split_lines
 
 log = logging.getLogger(__name__)
+
+# A reminder's buttons about its family: those a catch-up keeps too, and 👁 Record a contact.
+FAMILY_BUTTONS = ANSWERED_ANEW | {CONTACT_CARD_PREFIX}
+# What a walk's entry checks of the family a pressed button names: raises its refusal.
+FamilyCheck = Callable[[], Awaitable[object]]
 
 
 async def show(
@@ -263,22 +269,28 @@ def _pressed_after_its_buttons_went(update: Update) -> bool:
     the second tap of a double tap, once the first took them all (the reminder is unknown)."""
     pressed, query = pressed_message(update), update.callback_query
     prefix = "" if query is None else str(query.data).partition(":")[0]
-    return pressed is not None and not message_buttons(pressed) and prefix in ANSWERED_ANEW
+    return pressed is not None and not message_buttons(pressed) and prefix in FAMILY_BUTTONS
 
 
-async def reminder_family_settled(update: Update, context: BotContext) -> bool:
+async def reminder_family_settled(
+    update: Update, context: BotContext, still: FamilyCheck | None = None
+) -> bool:
     """A family button pressed on a reminder or a catch-up whose family is no longer the
     actor's to work with: the reminder settles, or that family's rows go (True). Asked before
     a walk starts, so that no open walk is offered to be dropped for it.
 
     Read from the reminder stored, found by its own ⏰ / ✔ buttons on the pressed message; the
-    pressed button need not be there still (a double tap's second press on a catch-up).
+    pressed button need not be there still (a double tap's second press on a catch-up). Once
+    every button went, no reminder is left to read: `still`, the entry's own check of the
+    family, refusing, answers it in place.
     """
-    outbox_id = _reminder_among(message_buttons(pressed_message(update)))
     query = update.callback_query
-    if outbox_id is None or query is None:
+    if query is None:
         return False
     reminders = context.services.reminders
+    outbox_id = _reminder_among(message_buttons(pressed_message(update)))
+    if outbox_id is None:
+        return await _refused_after_its_buttons_went(update, context, still)
     try:
         item = await reminders.item(context.actor, outbox_id)
     except Settled as settled:
@@ -295,6 +307,23 @@ async def reminder_family_settled(update: Update, context: BotContext) -> bool:
     except Settled as settled:
         gone = {data for data, held in family_buttons.items() if held == family_id}
         await drop_buttons(update, describe_error(context.tr, settled), gone)
+        return True
+    except DomainError:
+        return False
+    return False
+
+
+async def _refused_after_its_buttons_went(
+    update: Update, context: BotContext, still: FamilyCheck | None
+) -> bool:
+    """A double tap's second press of a reminder's family button, its buttons gone with the
+    first: answered in place (True) when `still` refuses the family, as the first press was."""
+    if still is None or not _pressed_after_its_buttons_went(update):
+        return False
+    try:
+        await still()
+    except (NotFound, NotAllowed, Settled):
+        await answer_press(update, context.tr.gettext("This button is no longer active."))
         return True
     except DomainError:
         return False

@@ -29,6 +29,7 @@ NOW = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)  # a Tuesday, 10:30 in Warsaw
 GONE = "R-01 is no longer assigned to you, so this reminder is closed."
 ROWS_GONE = "R-01 is no longer assigned to you, so its buttons are gone from this message."
 NOT_UNDERSTOOD = "I did not understand that. /help lists what I can do."
+INACTIVE = "This button is no longer active."
 TIMES_NOTE = "Times are chosen with the buttons below: nothing was changed."
 
 
@@ -127,6 +128,13 @@ async def test_a_handed_over_familys_button_pressed_mid_walk_keeps_the_walk(
     rows = keyboard_rows(harness.fake.message(sim.chat_id, message_id) or {})
     assert not any("R-01" in text for row in rows for text, _ in row)
     assert len(rows) == (3 if catch_up else 0)  # R-02's two rows and ⏰ / ✔ stay
+    settled = harness.fake.message(sim.chat_id, message_id)
+    # A double tap's second press, with the message as it is now: still nothing asked.
+    mark = len(harness.fake.calls)
+    await sim.press_data(message_id, data)
+    assert answers(harness, mark) == [ROWS_GONE if catch_up else INACTIVE]
+    assert sent_since(harness, mark) == []
+    assert harness.fake.message(sim.chat_id, message_id) == settled
     await sim.press("Family's home")  # the visit to R-02 goes on where it was
     assert "Who was present" in harness.fake.last_text(sim.chat_id)
     assert harness.fake.errors == []

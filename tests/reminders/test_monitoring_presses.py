@@ -18,6 +18,7 @@ from bot.domain.reminders.facts import MonitoringFact, ReminderFacts
 from bot.domain.reminders.kinds import ReminderKind
 from tests.conversations.test_case_walks import _with_family, close_r01
 from tests.conversations.test_new_family import register_family
+from tests.handlers.test_sweep_dec4 import sent_since
 from tests.reminders.test_sweep_reminder_buttons import _stored_reminder, answers
 from tests.support.harness import ADMIN_ID, BotHarness
 from tests.support.updates import UserSim
@@ -149,4 +150,57 @@ async def test_a_monitoring_reminder_of_a_family_still_monitored_still_works(
     assert services is not None
     [period] = await services.cases.cases.periods_of(family_id)
     assert period.monitoring_ended_on == TODAY
+    assert harness.fake.errors == []
+
+
+@pytest.mark.parametrize("change", list(TOLD))
+async def test_record_a_contact_of_a_family_no_longer_monitored_mid_walk_keeps_the_walk(
+    harness: BotHarness, change: str
+) -> None:
+    sim, family_id, message_id = await _monitoring_reminder(harness, "👁 Record a contact")
+    reminder = harness.fake.message(sim.chat_id, message_id)
+    assert reminder is not None
+    _, data = harness.fake.button(sim.chat_id, "👁 Record a contact")
+    await register_family(sim, "R-03")
+    await sim.send("/visit R-03")
+    await sim.press("Today")
+    await sim.press("60 min")  # a visit to R-03 holds work, at "Where?"
+    await _change(harness, sim, family_id, change)
+    before = await _case_now(harness, family_id)
+    mark = len(harness.fake.calls)
+    await sim.press_data(message_id, data)
+    # Settled, not "Drop the visit you started …?"
+    assert answers(harness, mark) == [TOLD[change]]
+    assert sent_since(harness, mark) == []
+    pressed = harness.fake.message(sim.chat_id, message_id)
+    assert pressed is not None
+    assert pressed["text"] == reminder["text"]
+    assert "reply_markup" not in pressed
+    # A double tap's second press, after its buttons went: answered in place, nothing asked.
+    mark = len(harness.fake.calls)
+    await sim.press_data(message_id, data)
+    assert answers(harness, mark) == ["This button is no longer active."]
+    assert sent_since(harness, mark) == []
+    assert harness.fake.message(sim.chat_id, message_id) == pressed
+    assert await _case_now(harness, family_id) == before
+    await sim.press("Family's home")  # the visit to R-03 goes on where it was
+    assert "R-03 — visit" in harness.fake.last_text(sim.chat_id)
+    assert "Which areas" in harness.fake.last_text(sim.chat_id)
+    assert harness.fake.errors == []
+
+
+@pytest.mark.parametrize("change", list(TOLD))
+async def test_record_a_contact_tapped_twice_is_answered_in_place(
+    harness: BotHarness, change: str
+) -> None:
+    sim, family_id, message_id = await _monitoring_reminder(harness, "👁 Record a contact")
+    _, data = harness.fake.button(sim.chat_id, "👁 Record a contact")
+    await _change(harness, sim, family_id, change)
+    await sim.press_data(message_id, data)  # settled: its buttons go
+    settled = harness.fake.message(sim.chat_id, message_id)
+    mark = len(harness.fake.calls)
+    await sim.press_data(message_id, data)  # as Telegram sends it: the message as it is now
+    assert answers(harness, mark) == ["This button is no longer active."]
+    assert sent_since(harness, mark) == []  # no picker of R-02, no "I do not know" below
+    assert harness.fake.message(sim.chat_id, message_id) == settled
     assert harness.fake.errors == []
