@@ -6,7 +6,7 @@ from datetime import date
 
 from telegram import Update
 
-from bot.domain.errors import DomainError, NotAllowed
+from bot.domain.errors import DomainError, NotAllowed, Settled
 from bot.handlers.common import answer_press, settle_reminder, settled_reminder
 from bot.handlers.context import BotContext
 from bot.ui.callbacks import as_int, pressed_data
@@ -26,17 +26,22 @@ async def monitoring_pressed(update: Update, context: BotContext) -> None:
         await answer_press(update, tr.gettext("This button is no longer active."))
         return
     cases = context.services.cases
+    # The end the reminder showed; None on a button sent before it carried it, which finishes
+    # (or extends) the monitoring running, as it always did.
+    shown = _day(press.arg)
     try:
         if press.action == "finish":
-            if not await cases.finish_monitoring(context.actor, family_id):
+            if not await cases.finish_monitoring(context.actor, family_id, shown_until=shown):
                 raise NotAllowed("not_monitored")  # finished before: the reminder says so
             note = tr.gettext("Monitoring finished ✔")
         else:
-            shown = _day(press.arg)  # None on a button sent before it carried the end
             until = await cases.extend_monitoring(context.actor, family_id, shown_until=shown)
             note = tr.gettext("Monitored until {date}.").format(date=tr.fmt_date(until, "d MMM y"))
     except DomainError as error:
         if await settled_reminder(update, context, error):  # no longer monitored: it closes
+            return
+        if isinstance(error, Settled):  # about another monitoring than the one running
+            await settle_reminder(update, describe_error(tr, error))
             return
         await answer_press(update, describe_error(tr, error))
         return

@@ -173,18 +173,18 @@ def _monitoring_buttons(item: OutboxItem) -> list[list[InlineKeyboardButton]]:
     _ = translator(item.locale).gettext
     family_id = monitoring.family_id
     if item.kind is ReminderKind.MONITORING_ENDS:
+        until = f"{monitoring.until:%Y%m%d}"
         return [
             [
                 InlineKeyboardButton(
                     _("✔ Finish monitoring"),
-                    callback_data=encode(MONITORING_PREFIX, family_id, "finish"),
+                    # The end it finishes: not a later monitoring's (closed and monitored anew).
+                    callback_data=encode(MONITORING_PREFIX, family_id, "finish", until),
                 ),
                 InlineKeyboardButton(
                     _("➕ 3 more months"),
                     # The end it extends from: pressed twice, it extends once.
-                    callback_data=encode(
-                        MONITORING_PREFIX, family_id, "extend", f"{monitoring.until:%Y%m%d}"
-                    ),
+                    callback_data=encode(MONITORING_PREFIX, family_id, "extend", until),
                 ),
             ]
         ]

@@ -12,7 +12,7 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict
 
-from bot.domain.errors import DomainError, NotAllowed
+from bot.domain.errors import DomainError, NotAllowed, Settled
 from bot.domain.family import CASELOAD_LIMIT, Family
 from bot.domain.lifecycle import (
     EXTEND_MONTHS,
@@ -225,10 +225,26 @@ class CaseService:
             await self.cases.extend_monitoring(period.id, until)
         return until
 
-    async def finish_monitoring(self, actor: Actor, family_id: int) -> bool:
-        """End the monitoring today; False if it was finished already (a second press)."""
+    async def finish_monitoring(
+        self, actor: Actor, family_id: int, *, shown_until: date | None = None
+    ) -> bool:
+        """End the monitoring today; False if it was finished already (a second press).
+
+        `shown_until` is the end the pressed button was shown with: a monitoring that ends on
+        another day now (a later one, the family closed and monitored anew, or this one
+        extended since) is not the one the button was about, and is refused (Settled).
+        """
         async with self.families.acting(
             actor, family_id, "monitoring.finish", closed_ok=True
         ) as family:
             period = await self._monitored(family, finished_ok=True)
+            running = period.monitoring_ended_on is None
+            until = period.monitoring_until
+            if running and until is not None and shown_until not in {None, until}:
+                raise Settled(
+                    "monitoring_not_shown",
+                    family_code=family.code,
+                    date=f"{until:%d.%m.%Y}",
+                    shown=f"{shown_until:%d.%m.%Y}",
+                )
             return await self.cases.finish_monitoring(period.id, self.clock.today())

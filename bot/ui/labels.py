@@ -276,6 +276,11 @@ ERROR_TEXTS: dict[str, str] = {
     "reminder_monitoring_ended": N_(
         "The monitoring of {family_code} has ended, so this reminder is closed."
     ),
+    # ✔ Finish monitoring on a reminder about a monitoring that no longer ends on that day.
+    "monitoring_not_shown": N_(
+        "{family_code} is now monitored until {date}: this reminder was about the monitoring "
+        "until {shown}, so it is closed. Nothing was finished."
+    ),
     "reminder_family_erased": N_("{family_code}'s data was erased, so this reminder is closed."),
     "reminder_family_reopened": N_(
         "{family_code} is back in your caseload, so this reminder is closed."

@@ -14,8 +14,11 @@ from datetime import UTC, date, datetime
 import pytest
 import time_machine
 
+from bot.domain.errors import Settled
 from bot.domain.reminders.facts import MonitoringFact, ReminderFacts
 from bot.domain.reminders.kinds import ReminderKind
+from bot.i18n import translator
+from bot.ui.labels import describe_error
 from tests.conversations.test_case_walks import _with_family, close_r01
 from tests.conversations.test_new_family import register_family
 from tests.handlers.test_sweep_dec4 import sent_since
@@ -204,3 +207,98 @@ async def test_record_a_contact_tapped_twice_is_answered_in_place(
     assert sent_since(harness, mark) == []  # no picker of R-02, no "I do not know" below
     assert harness.fake.message(sim.chat_id, message_id) == settled
     assert harness.fake.errors == []
+
+
+# --- an old ✔ Finish monitoring, once the family was monitored anew -------------------------
+
+
+async def _monitored_anew(harness: BotHarness) -> tuple[UserSim, int, int, int]:
+    """R-01 closed today under monitoring until 1 June and its "finish or extend?" sent; then
+    reopened, closed again for 3 months (until 1 March) and that monitoring's reminder sent."""
+    sim, family_id, first = await _monitoring_reminder(harness, "✔ Finish monitoring")
+    services = harness.services
+    assert services is not None
+    actor = await services.membership.actor(sim.user_id)
+    await services.cases.reopen(actor, family_id, TODAY)
+    await close_r01(sim, "3 months")
+    fact = MonitoringFact(family_id=family_id, family_code="R-01", until=date(2027, 3, 1))
+    facts = ReminderFacts(monitoring=fact)
+    second = await _stored_reminder(harness, sim, ReminderKind.MONITORING_ENDS, facts, key="anew")
+    return sim, family_id, first, second
+
+
+def _finish_on(harness: BotHarness, sim: UserSim, message_id: int) -> str:
+    """The ✔ Finish monitoring button's data on one reminder."""
+    reminder = harness.fake.message(sim.chat_id, message_id)
+    assert reminder is not None
+    [data] = [
+        str(button["callback_data"])
+        for row in reminder["reply_markup"]["inline_keyboard"]
+        for button in row
+        if button["text"] == "✔ Finish monitoring"
+    ]
+    return data
+
+
+async def test_an_old_finish_monitoring_does_not_finish_a_later_monitoring(
+    harness: BotHarness,
+) -> None:
+    sim, family_id, first, _ = await _monitored_anew(harness)
+    old = harness.fake.message(sim.chat_id, first)
+    assert old is not None
+    data = _finish_on(harness, sim, first)
+    before = await _case_now(harness, family_id)
+    for _press in ("first", "again"):  # a double tap's second press too
+        mark = len(harness.fake.calls)
+        await sim.press_data(first, data)
+        assert answers(harness, mark) == [
+            "R-01 is now monitored until 01.03.2027: this reminder was about the monitoring "
+            "until 01.06.2027, so it is closed. Nothing was finished."
+        ]
+        assert sent_since(harness, mark) == []
+        pressed = harness.fake.message(sim.chat_id, first)
+        assert pressed is not None
+        assert pressed["text"] == old["text"]  # the reminder's text stays
+        assert "reply_markup" not in pressed  # nothing is left to press on it
+        assert await _case_now(harness, family_id) == before  # the new monitoring runs on
+    services = harness.services
+    assert services is not None
+    actor = await services.membership.actor(sim.user_id)
+    assert [f.code for f in await services.cases.monitored_families(actor)] == ["R-01", "R-02"]
+    assert harness.fake.errors == []
+
+
+async def test_the_later_monitorings_own_finish_still_finishes_it(harness: BotHarness) -> None:
+    sim, family_id, _, second = await _monitored_anew(harness)
+    await sim.press_data(second, _finish_on(harness, sim, second))
+    assert answers(harness)[-1] == "Monitoring finished ✔"
+    services = harness.services
+    assert services is not None
+    periods = await services.cases.cases.periods_of(family_id)
+    assert [p.monitoring_ended_on for p in periods][-1] == TODAY
+    assert harness.fake.errors == []
+
+
+async def test_a_finish_monitoring_sent_before_it_carried_the_end_finishes_as_before(
+    harness: BotHarness,
+) -> None:
+    # A button in the chat from before: "mn:<family>:finish:", without the end it was shown
+    # with. It finishes the monitoring running, as it always did.
+    sim, family_id, first, _ = await _monitored_anew(harness)
+    await sim.press_data(first, f"mn:{family_id}:finish:")
+    assert answers(harness)[-1] == "Monitoring finished ✔"
+    services = harness.services
+    assert services is not None
+    periods = await services.cases.cases.periods_of(family_id)
+    assert [p.monitoring_ended_on for p in periods][-1] == TODAY
+    assert harness.fake.errors == []
+
+
+def test_the_refusal_of_an_old_finish_reads_in_polish() -> None:
+    refusal = Settled(
+        "monitoring_not_shown", family_code="R-01", date="01.03.2027", shown="01.06.2027"
+    )
+    assert describe_error(translator("pl"), refusal) == (
+        "Rodzina R-01 jest teraz monitorowana do 01.03.2027: to przypomnienie dotyczyło "
+        "monitoringu do 01.06.2027, więc jest zamknięte. Nic nie zostało zakończone."
+    )

@@ -235,18 +235,26 @@ async def test_a_reminder_pressed_after_a_hand_over_or_by_someone_who_left(
 
 
 async def _stored_reminder(
-    harness: BotHarness, sim: UserSim, kind: ReminderKind, facts: ReminderFacts
+    harness: BotHarness,
+    sim: UserSim,
+    kind: ReminderKind,
+    facts: ReminderFacts,
+    *,
+    key: str = "test",
 ) -> int:
-    """A reminder stored in the outbox and sent to `sim` like the dispatcher does; its message."""
+    """A reminder stored in the outbox and sent to `sim` like the dispatcher does; its message.
+
+    Another `key` stores another one of the same kind beside it.
+    """
     assert harness.services is not None
     assert harness.app is not None
     now = datetime.now(UTC)
     reminder = Reminder(
-        assistant_id=sim.user_id, kind=kind, key=f"{kind}:test", due_at=now, facts=facts
+        assistant_id=sim.user_id, kind=kind, key=f"{kind}:{key}", due_at=now, facts=facts
     )
     repository = harness.services.reminders.reminders
     await repository.enqueue(CatchUp(send=(reminder,)), now)
-    [item] = await repository.due(now, 10)
+    [item] = [i for i in await repository.due(now, 10) if i.key == reminder.key]
     await TelegramSender(harness.app.bot).send(sim.chat_id, item)
     return int(harness.fake.messages(sim.chat_id)[-1]["message_id"])
 
