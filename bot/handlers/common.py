@@ -16,7 +16,7 @@ from telegram.error import BadRequest, TelegramError
 from bot.domain.chat_cleanup import MessageKind, ShownMessage
 from bot.domain.errors import DomainError, NotAllowed, NotFound, Settled
 from bot.handlers.context import BotContext
-from bot.reminders.sender import ANSWERED_ANEW, REMINDER_PREFIX, folded_families
+from bot.reminders.sender import ANSWERED_ANEW, REMINDER_PREFIX, folded_families, told_reminder
 from bot.ui.callbacks import as_int, decode
 from bot.ui.family_views import CONTACT_CARD_PREFIX
 from bot.ui.keyboards import Markup, markup_json
@@ -279,20 +279,24 @@ async def reminder_family_settled(
     actor's to work with: the reminder settles, or that family's rows go (True). Asked before
     a walk starts, so that no open walk is offered to be dropped for it.
 
-    Read from the reminder stored, found by its own ⏰ / ✔ buttons on the pressed message; the
-    pressed button need not be there still (a double tap's second press on a catch-up). Once
-    every button went, no reminder is left to read: `still`, the entry's own check of the
-    family, refusing, answers it in place.
+    Read from the reminder stored, found by its own ⏰ / ✔ buttons on the pressed message (an
+    escalation told has none: its 📝 carries it); the pressed button need not be there still
+    (a double tap's second press on a catch-up). Once every button went, no reminder is left
+    to read: `still`, the entry's own check of the family, refusing, answers it in place.
     """
     query = update.callback_query
     if query is None:
         return False
     reminders = context.services.reminders
     outbox_id = _reminder_among(message_buttons(pressed_message(update)))
-    if outbox_id is None:
-        return await _refused_after_its_buttons_went(update, context, still)
+    told = told_reminder(str(query.data)) if outbox_id is None else None
     try:
-        item = await reminders.item(context.actor, outbox_id)
+        if outbox_id is not None:
+            item = await reminders.item(context.actor, outbox_id)
+        elif told is not None:
+            item = await reminders.told(context.actor, *told)
+        else:
+            return await _refused_after_its_buttons_went(update, context, still)
     except Settled as settled:
         await settle_reminder(update, describe_error(context.tr, settled))
         return True
@@ -303,7 +307,7 @@ async def reminder_family_settled(
     if family_id is None:
         return False
     try:
-        await reminders.folded(context.actor, outbox_id, family_id)
+        await reminders.folded(context.actor, item.id, family_id)
     except Settled as settled:
         gone = {data for data, held in family_buttons.items() if held == family_id}
         await drop_buttons(update, describe_error(context.tr, settled), gone)

@@ -13,7 +13,7 @@ from bot.domain.reminders.quiet import folded_family
 from bot.i18n import translator
 from bot.services.dispatcher import RecipientGone, SendLater
 from bot.storage.outbox import OutboxItem, UnreachableNotice
-from bot.ui.callbacks import encode, register
+from bot.ui.callbacks import as_int, decode, encode, register
 from bot.ui.family_views import CARD_PREFIX, CONTACT_CARD_PREFIX, START_VISIT_PREFIX
 from bot.ui.reminder_texts import render, render_unreachable
 from bot.ui.team_views import TEAM_PREFIX
@@ -39,9 +39,10 @@ TEAM_KINDS = {
 NETWORK_RETRY_SECONDS = 60.0
 
 
-def team_buttons(item: OutboxItem) -> InlineKeyboardMarkup | None:
+def team_buttons(item: OutboxItem, *, folded: bool = False) -> InlineKeyboardMarkup | None:
     """An escalation's "Open" (the family's card, or the assistant's caseload); the assistant
-    told of a family not seen gets "Record a visit"."""
+    told of a family not seen gets "Record a visit", which carries the reminder (it has no
+    ⏰ / ✔ to carry it) unless `folded` into a catch-up (the catch-up's own ⏰ / ✔ do)."""
     _ = translator(item.locale).gettext
     case = item.facts.escalation
     if case is None:
@@ -55,17 +56,20 @@ def team_buttons(item: OutboxItem) -> InlineKeyboardMarkup | None:
             [[InlineKeyboardButton("🔎 " + _("Open"), callback_data=data)]]
         )
     if case.case is EscalationCase.NO_VISIT and case.family_id is not None:
-        data = encode(START_VISIT_PREFIX, "-", "f", case.family_id)
+        data = encode(START_VISIT_PREFIX, "-" if folded else item.id, "f", case.family_id)
         return InlineKeyboardMarkup(
             [[InlineKeyboardButton(_("📝 Record a visit"), callback_data=data)]]
         )
     return None
 
 
-def reminder_buttons(item: OutboxItem) -> InlineKeyboardMarkup | None:
-    """Buttons where they help: record a visit, how did it go, snooze, tomorrow, done."""
+def reminder_buttons(item: OutboxItem, *, folded: bool = False) -> InlineKeyboardMarkup | None:
+    """Buttons where they help: record a visit, how did it go, snooze, tomorrow, done.
+
+    `folded`: a reminder folded into a catch-up, whose buttons the catch-up shows.
+    """
     if item.kind in TEAM_KINDS:
-        return team_buttons(item)
+        return team_buttons(item, folded=folded)
     tr = translator(item.locale)
     _ = tr.gettext
     rows = _folded_ways_in(item)
@@ -123,7 +127,7 @@ def _folded_ways_in(item: OutboxItem) -> list[list[InlineKeyboardButton]]:
     seen: set[tuple[str, ...]] = set()
     for missed in item.facts.missed:
         single = item.model_copy(update={"kind": missed.kind, "facts": missed.facts})
-        markup = reminder_buttons(single)
+        markup = reminder_buttons(single, folded=True)
         code = shorten(_family_code(missed), CODE_MAX)
         for row in () if markup is None else markup.inline_keyboard:
             data = tuple(str(button.callback_data) for button in row)
@@ -149,13 +153,23 @@ def folded_families(item: OutboxItem) -> dict[str, int]:
         if family is None:
             continue
         single = item.model_copy(update={"kind": missed.kind, "facts": missed.facts})
-        markup = reminder_buttons(single)
+        markup = reminder_buttons(single, folded=True)
         for row in () if markup is None else markup.inline_keyboard:
             for button in row:
                 data = str(button.callback_data)
                 if data.split(":", 1)[0] in ANSWERED_ANEW:
                     found[data] = family[0]
     return found
+
+
+def told_reminder(data: str) -> tuple[int, int] | None:
+    """The outbox id and the family an escalation told to the assistant carries on its
+    📝 Record a visit (a card's, a catch-up's and an older one's carry none)."""
+    press = decode(data)
+    if press is None or press.prefix != START_VISIT_PREFIX:
+        return None
+    outbox_id, family_id = as_int(press.token), as_int(press.arg)
+    return None if outbox_id is None or family_id is None else (outbox_id, family_id)
 
 
 def _family_code(missed: MissedReminder) -> str:

@@ -14,7 +14,7 @@ from bot.domain.family import Family
 from bot.domain.people import Actor
 from bot.domain.reminders.kinds import ReminderKind
 from bot.domain.reminders.monitoring import MONITORING_KINDS
-from bot.domain.reminders.quiet import defer_for_quiet_hours, folded_family
+from bot.domain.reminders.quiet import defer_for_quiet_hours, folded_family, own_family
 from bot.domain.reminders.snapshots import AssistantPrefs
 from bot.services.clock import Clock
 from bot.services.dispatcher import (
@@ -127,6 +127,24 @@ class ReminderService:
 
     async def item(self, actor: Actor, outbox_id: int) -> OutboxItem:
         """A reminder the actor received (for its buttons); NotFound for anyone else's."""
+        item = await self._received(actor, outbox_id)
+        await self._still_current(actor, item)
+        return item
+
+    async def told(self, actor: Actor, outbox_id: int, family_id: int) -> OutboxItem:
+        """An escalation told to the actor about `family_id`, for its 📝 Record a visit;
+        Settled (it closes) once the family is no longer theirs to work with."""
+        item = await self._received(actor, outbox_id)
+        case = item.facts.escalation
+        if item.kind is not ReminderKind.ESCALATION_TOLD or case is None:
+            raise NotFound("reminder_unknown")
+        if case.family_id != family_id:
+            raise NotFound("reminder_unknown")  # not the family it was about (forged)
+        await self._still_current(actor, item)
+        return item
+
+    async def _received(self, actor: Actor, outbox_id: int) -> OutboxItem:
+        """A reminder sent to the actor; NotFound (the attempt logged) for anyone else's."""
         actor.check_member()
         item = await self.reminders.get(outbox_id)
         if item is None or item.assistant_id != actor.telegram_id:
@@ -137,13 +155,19 @@ class ReminderService:
                 subject=f"reminder={outbox_id}",
             )
             raise NotFound("reminder_unknown")
-        if item.family_id is not None:
-            family = await self._still_worked(
-                actor, outbox_id, item.kind, item.family_id, item.family_code, gone=REMINDER_GONE
-            )
-            if item.kind in MONITORING_KINDS:
-                await self._still_monitored(actor, family, item.family_code)
         return item
+
+    async def _still_current(self, actor: Actor, item: OutboxItem) -> None:
+        """Settled once the family the reminder lets the actor act on is no longer theirs to
+        work with (or, for a monitoring reminder, no longer monitored)."""
+        family_id, code = own_family(item.kind, item.facts)
+        if family_id is None:
+            return
+        family = await self._still_worked(
+            actor, item.id, item.kind, family_id, code, gone=REMINDER_GONE
+        )
+        if item.kind in MONITORING_KINDS:
+            await self._still_monitored(actor, family, code)
 
     async def folded(self, actor: Actor, outbox_id: int, family_id: int) -> OutboxItem:
         """A catch-up the actor received, for a button of a reminder it folded about

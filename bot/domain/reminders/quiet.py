@@ -137,14 +137,19 @@ def _latest_only(missed: list[MissedReminder]) -> tuple[MissedReminder, ...]:
     return tuple(sorted([*kept, *latest.values()], key=lambda m: m.due_at))
 
 
+def own_family(kind: ReminderKind, facts: ReminderFacts) -> tuple[int | None, str | None]:
+    """The family a reminder lets its recipient act on, and the code it showed (either may
+    be missing); an escalation's only when told to the family's own assistant."""
+    case = facts.escalation
+    if case is None:
+        return facts.family_id, facts.family_code
+    if kind is ReminderKind.ESCALATION_TOLD:
+        return case.family_id, case.family_code
+    return None, None  # a coordinator's: they hold no family, they read it
+
+
 def folded_family(missed: MissedReminder) -> tuple[int, str] | None:
     """The family a reminder folded into a catch-up lets its recipient act on, and the code
     it showed; an escalation's only when told to the family's own assistant."""
-    case = missed.facts.escalation
-    if case is None:
-        family_id, code = missed.facts.family_id, missed.facts.family_code
-    elif missed.kind is ReminderKind.ESCALATION_TOLD:
-        family_id, code = case.family_id, case.family_code
-    else:  # a coordinator's: they hold no family, they read it
-        return None
+    family_id, code = own_family(missed.kind, missed.facts)
     return None if family_id is None or code is None else (family_id, code)
