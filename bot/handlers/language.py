@@ -90,7 +90,8 @@ async def language_chosen(
     it shows ticked. Pressed again on the message it answered (the second tap of a double tap;
     that message's language buttons carry ANSWERED) it only stops the spinner; on a message that
     shows another language (an older one, or that second tap as Telegram saw it before the edit)
-    it draws the message again and says nothing.
+    it draws the message again and says nothing. The message is drawn again whenever it was not
+    answered yet, the language in use too: only then does its second tap know it.
     """
     pressed = pressed_message(update)
     unchanged = code == context.tr.locale
@@ -112,7 +113,7 @@ async def language_chosen(
         if pressed is not None and update.effective_chat is not None:
             with contextlib.suppress(BadRequest):  # gone, too old, or without buttons already
                 await strip_buttons(context, update.effective_chat.id, pressed.message_id)
-    elif shown is None:  # else it shows the language already
+    elif shown is None or shown.token != ANSWERED:  # its language buttons mark it answered
         text, markup = await view(context, True)
         await show(update, context, text, markup)
     if not unchanged or shown is not None:

@@ -122,6 +122,21 @@ async def test_a_language_pressed_twice_is_confirmed_once(
     assert harness.fake.errors == []
 
 
+@pytest.mark.parametrize("command", ["/settings", "/lang"])
+async def test_the_language_in_use_pressed_twice_is_confirmed_once(
+    harness: BotHarness, command: str
+) -> None:
+    sim = await harness.assistant(language_code="en")
+    await sim.send(command)
+    message_id, english = harness.fake.button(sim.chat_id, "English")  # ticked: in use
+    mark = len(harness.fake.calls)
+    await sim.press_data(message_id, english)
+    await sim.press_data(message_id, english)  # a double tap
+    sent = [c.params["text"] for c in harness.fake.calls[mark:] if c.method == "sendMessage"]
+    assert sent == ["Done: I will speak English with you."]
+    assert harness.fake.errors == []
+
+
 async def test_a_language_pressed_on_an_older_message_draws_it_again_without_a_confirmation(
     harness: BotHarness,
 ) -> None:
