@@ -78,10 +78,12 @@ async def visits(update: Update, context: BotContext) -> None:
 
 
 async def visits_pressed(update: Update, context: BotContext) -> None:
-    """A family was picked for /visits."""
-    family = await _pressed_family(update, context, "read.visits.pick")
-    if family is not None:
-        await _send_visits(update, context, family.code)
+    """A family picked for /visits (or a card's 🕘): its visits, read once."""
+    press = pressed_data(update)
+    family_id = None if press is None else as_int(press.arg)
+    await answer_press(update)
+    if family_id is not None:
+        await _send_visits(update, context, family_id)
 
 
 async def _pressed_family(update: Update, context: BotContext, action: str) -> Family | None:
@@ -98,12 +100,12 @@ async def _pressed_family(update: Update, context: BotContext, action: str) -> F
         return None
 
 
-async def _send_visits(update: Update, context: BotContext, code: str) -> None:
-    """Render a family's last visits."""
+async def _send_visits(update: Update, context: BotContext, family: int | str) -> None:
+    """Render a family's last visits (by id or typed code); the service logs the read."""
     try:
-        family, recent = await context.services.visits.recent(context.actor, code)
+        opened, recent = await context.services.visits.recent(context.actor, family)
     except DomainError as error:
         await send_lines(update, context, [esc(labels.describe_error(context.tr, error))])
         return
-    own = family.assistant_id == context.actor.telegram_id
-    await send_sensitive(update, context, visit_lines(context.tr, family, recent, own=own))
+    own = opened.assistant_id == context.actor.telegram_id
+    await send_sensitive(update, context, visit_lines(context.tr, opened, recent, own=own))

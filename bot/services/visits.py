@@ -84,7 +84,12 @@ class VisitService:
         if last is not None:
             like_last(draft, last, {m.id for m in family.members}, self.clock.today())
 
-    async def recent(self, actor: Actor, code: str, limit: int = 10) -> tuple[Family, list[Visit]]:
-        """A family's latest visits, for its assistant (or an admin, read-only)."""
-        family = await self.families.open_by_code(actor, code, "read.visits")
-        return family, await self.visits.recent(family.id, limit)
+    async def recent(
+        self, actor: Actor, family: int | str, limit: int = 10
+    ) -> tuple[Family, list[Visit]]:
+        """A family's (by id or code) latest visits, for its assistant or a reader; one row."""
+        if isinstance(family, str):
+            opened = await self.families.open_by_code(actor, family, "read.visits")
+        else:
+            opened = await self.families.open_family(actor, family, "read.visits")
+        return opened, await self.visits.recent(opened.id, limit)

@@ -68,7 +68,7 @@ async def test_every_way_a_reader_opens_a_family_is_logged(harness: BotHarness, 
         card = buttons(harness, chat, "Members:")
         expected: dict[str, set[Read]] = {
             "📋 Plan": {("read.plan", r01)},
-            "🕘 Last visits": {("read.visits.pick", r01), ("read.visits", r01)},
+            "🕘 Last visits": {("read.visits", r01)},  # one read, one row
             "📈 Chart": {("read.chart", r01)},
             "📁 Dossier": {("read.dossier", r01)},
         }
