@@ -6,6 +6,7 @@ monitoring ends and when its monthly reminder is due, and when the retention per
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date, datetime
 from enum import StrEnum
 
@@ -219,6 +220,24 @@ def monitoring_reminder_day(period: CasePeriod, day: date) -> date | None:
         due = anniversary
         months += 1
     return due
+
+
+def shown_for_earlier(
+    period: CasePeriod, shown: date, earlier_ends: Collection[date | None], extended: date
+) -> bool:
+    """Whether `shown`, the end a reminder's button carried, was an earlier period's monitoring
+    and not `period`'s, whose end is another day now.
+
+    A period's end only moves later, from its closure on: an end past it or before the closure
+    was another's. One an earlier period ended on was that one's too, unless ➕ from it gives
+    this end (`extended`): then it was this one's, extended by the first tap of a double tap.
+    """
+    until = period.monitoring_until
+    if until is None or shown == until:
+        return False
+    if shown > until or (period.closed_on is not None and shown < period.closed_on):
+        return True
+    return shown in earlier_ends and until != extended
 
 
 def retention_ends(closed_on: date, years: int) -> date:

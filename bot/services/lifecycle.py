@@ -27,6 +27,7 @@ from bot.domain.lifecycle import (
     check_reopen_day,
     monitoring_end,
     months_after,
+    shown_for_earlier,
 )
 from bot.domain.people import Actor
 from bot.domain.plan import Stamp
@@ -209,7 +210,9 @@ class CaseService:
         """Monitor `months` longer (from the current end); the new end.
 
         `shown_until` is the end the pressed button was shown with: once the end is another
-        (the same button pressed twice), nothing is extended again and the end is returned.
+        (the same button pressed twice), nothing is extended again and the end is returned; an
+        end of an earlier period's monitoring (closed and monitored anew since) is refused
+        (Settled), nothing extended.
         """
         check_monitor_months(months)
         async with self.families.acting(
@@ -219,11 +222,26 @@ class CaseService:
             if period.monitoring_ended_on is not None:
                 raise NotAllowed("not_monitored")
             assert period.monitoring_until is not None
-            if shown_until is not None and period.monitoring_until != shown_until:
-                return period.monitoring_until
-            until = months_after(max(period.monitoring_until, self.clock.today()), months)
+            until = period.monitoring_until
+            if shown_until is not None and until != shown_until:
+                if await self._shown_for_earlier(period, shown_until, months):
+                    raise Settled(
+                        "monitoring_not_extended",
+                        family_code=family.code,
+                        date=f"{until:%d.%m.%Y}",
+                        shown=f"{shown_until:%d.%m.%Y}",
+                    )
+                return until
+            until = months_after(max(until, self.clock.today()), months)
             await self.cases.extend_monitoring(period.id, until)
         return until
+
+    async def _shown_for_earlier(self, period: CasePeriod, shown: date, months: int) -> bool:
+        """Whether the end a ➕ was shown with was an earlier period's monitoring's."""
+        periods = await self.cases.periods_of(period.family_id)
+        earlier = {p.monitoring_until for p in periods if p.id != period.id}
+        extended = months_after(max(shown, self.clock.today()), months)
+        return shown_for_earlier(period, shown, earlier, extended)
 
     async def finish_monitoring(
         self, actor: Actor, family_id: int, *, shown_until: date | None = None

@@ -281,6 +281,11 @@ ERROR_TEXTS: dict[str, str] = {
         "{family_code} is now monitored until {date}: this reminder was about the monitoring "
         "until {shown}, so it is closed. Nothing was finished."
     ),
+    # ➕ 3 more months on a reminder about an earlier period's monitoring (monitored anew since).
+    "monitoring_not_extended": N_(
+        "{family_code} is now monitored until {date}: this reminder was about the monitoring "
+        "until {shown}, so it is closed. Nothing was extended."
+    ),
     "reminder_family_erased": N_("{family_code}'s data was erased, so this reminder is closed."),
     "reminder_family_reopened": N_(
         "{family_code} is back in your caseload, so this reminder is closed."

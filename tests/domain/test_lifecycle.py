@@ -18,6 +18,7 @@ from bot.domain.lifecycle import (
     monitoring_reminder_day,
     months_after,
     retention_over,
+    shown_for_earlier,
 )
 
 TODAY = date(2026, 12, 1)
@@ -133,3 +134,22 @@ def test_retention_counts_from_the_closure_or_the_end_of_monitoring() -> None:
     assert retention_over(CLOSED, 5, date(2032, 4, 30))
     plain = CLOSED.model_copy(update={"monitoring_until": None})
     assert retention_over(plain, 5, date(2031, 10, 31))
+
+
+# CLOSED: closed 31 Oct 2026, monitored until 30 Apr 2027; ➕ from 31 Jan 2027 gives that end.
+@pytest.mark.parametrize(
+    ("shown", "earlier", "told"),
+    [
+        (date(2027, 4, 30), {date(2027, 4, 30)}, False),  # this end: extended, or finished
+        (date(2027, 6, 1), set(), True),  # past this end, which only moves later
+        (date(2026, 10, 1), set(), True),  # before this closure
+        (date(2027, 1, 31), set(), False),  # this one's, extended since (a double tap)
+        (date(2027, 2, 15), {date(2027, 2, 15)}, True),  # an earlier period ended then
+        (date(2027, 1, 31), {date(2027, 1, 31)}, False),  # that too, but ➕ from it gives this
+    ],
+)
+def test_an_end_shown_is_told_an_earlier_monitorings(
+    shown: date, earlier: set[date], told: bool
+) -> None:
+    extended = months_after(max(shown, TODAY), 3)
+    assert shown_for_earlier(CLOSED, shown, earlier, extended) is told

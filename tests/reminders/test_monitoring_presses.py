@@ -227,15 +227,17 @@ async def _monitored_anew(harness: BotHarness) -> tuple[UserSim, int, int, int]:
     return sim, family_id, first, second
 
 
-def _finish_on(harness: BotHarness, sim: UserSim, message_id: int) -> str:
-    """The ✔ Finish monitoring button's data on one reminder."""
+def _finish_on(
+    harness: BotHarness, sim: UserSim, message_id: int, text: str = "✔ Finish monitoring"
+) -> str:
+    """The ✔ Finish monitoring (or another) button's data on one reminder."""
     reminder = harness.fake.message(sim.chat_id, message_id)
     assert reminder is not None
     [data] = [
         str(button["callback_data"])
         for row in reminder["reply_markup"]["inline_keyboard"]
         for button in row
-        if button["text"] == "✔ Finish monitoring"
+        if button["text"] == text
     ]
     return data
 
@@ -301,4 +303,58 @@ def test_the_refusal_of_an_old_finish_reads_in_polish() -> None:
     assert describe_error(translator("pl"), refusal) == (
         "Rodzina R-01 jest teraz monitorowana do 01.03.2027: to przypomnienie dotyczyło "
         "monitoringu do 01.06.2027, więc jest zamknięte. Nic nie zostało zakończone."
+    )
+
+
+# --- an old ➕ 3 more months, once the family was monitored anew ----------------------------
+
+
+async def test_an_old_three_more_months_says_it_was_about_an_earlier_monitoring(
+    harness: BotHarness,
+) -> None:
+    sim, family_id, first, _ = await _monitored_anew(harness)
+    old = harness.fake.message(sim.chat_id, first)
+    assert old is not None
+    data = _finish_on(harness, sim, first, "➕ 3 more months")
+    before = await _case_now(harness, family_id)
+    for _press in ("first", "again"):  # a double tap's second press too
+        mark = len(harness.fake.calls)
+        await sim.press_data(first, data)
+        # Not "Monitored until 1 Mar 2027.", which reads as if it extended something.
+        assert answers(harness, mark) == [
+            "R-01 is now monitored until 01.03.2027: this reminder was about the monitoring "
+            "until 01.06.2027, so it is closed. Nothing was extended."
+        ]
+        assert sent_since(harness, mark) == []
+        pressed = harness.fake.message(sim.chat_id, first)
+        assert pressed is not None
+        assert pressed["text"] == old["text"]  # the reminder's text stays
+        assert "reply_markup" not in pressed  # nothing is left to press on it
+        assert await _case_now(harness, family_id) == before  # nothing extended
+    assert harness.fake.errors == []
+
+
+async def test_the_later_monitorings_own_three_more_months_tapped_twice_extends_it_once(
+    harness: BotHarness,
+) -> None:
+    sim, family_id, _, second = await _monitored_anew(harness)
+    data = _finish_on(harness, sim, second, "➕ 3 more months")
+    mark = len(harness.fake.calls)
+    await sim.press_data(second, data)
+    await sim.press_data(second, data)  # a double tap: answered as the first press was
+    assert answers(harness, mark) == ["Monitored until 1 Jun 2027."] * 2
+    services = harness.services
+    assert services is not None
+    periods = await services.cases.cases.periods_of(family_id)
+    assert [p.monitoring_until for p in periods] == [UNTIL, date(2027, 6, 1)]
+    assert harness.fake.errors == []
+
+
+def test_the_refusal_of_an_old_three_more_months_reads_in_polish() -> None:
+    refusal = Settled(
+        "monitoring_not_extended", family_code="R-01", date="01.03.2027", shown="01.06.2027"
+    )
+    assert describe_error(translator("pl"), refusal) == (
+        "Rodzina R-01 jest teraz monitorowana do 01.03.2027: to przypomnienie dotyczyło "
+        "monitoringu do 01.06.2027, więc jest zamknięte. Nic nie zostało przedłużone."
     )
