@@ -206,7 +206,14 @@ async def start(update: Update, context: BotContext) -> None:
     if appointment_id is None or not known:  # forged, malformed or from an older bot
         await stale(update, context)
         return
-    if await reminder_family_settled(update, context):  # handed over: no walk, none dropped
+    appointments = context.services.appointments
+
+    async def still() -> None:  # what the walk needs of the appointment (a double tap's check)
+        appointment = await appointments.changeable(context.actor, appointment_id)
+        if outcome is not None:
+            check_outcome(appointment, outcome, context.services.clock.now())
+
+    if await reminder_family_settled(update, context, still):  # handed over: no walk dropped
         return
 
     def same(draft: ChangeDraft) -> bool:

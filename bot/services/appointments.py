@@ -147,6 +147,19 @@ class AppointmentService:
         )
         return AppointmentCard(appointment=await self._appointment(appointment_id), family=family)
 
+    async def changeable(self, actor: Actor, appointment_id: int) -> Appointment:
+        """An open appointment of a family the actor works with, checked, not read out (so not
+        logged as a read; a refusal is): a double tap's second press is answered by it."""
+        await self.families.peek(
+            actor,
+            await self.appointments.family_of(appointment_id),
+            "read.appointment",
+            subject=Named("appointment", appointment_id),
+        )
+        appointment = await self._appointment(appointment_id)
+        check_open(appointment)
+        return appointment
+
     async def cancel(self, actor: Actor, appointment_id: int) -> Appointment:
         """Cancel a scheduled appointment; its waiting reminders are withdrawn."""
         async with self._changing(actor, appointment_id, "appointment.cancel"):
