@@ -17,6 +17,7 @@ from bot.conversations._table import End, Go, On, Outcome, Question, Stage, Turn
 from bot.domain.errors import DomainError
 from bot.domain.plan import check_assessment_day
 from bot.domain.plan_walks import AssessmentDraft, AssessmentStep
+from bot.domain.typed_values import typed_word
 from bot.handlers.context import BotContext
 from bot.handlers.dossier import DOCUMENT_WORDS, send_assessment
 from bot.i18n import N_
@@ -99,7 +100,7 @@ _walk_entry = entry(WALK, PICKER)
 async def _start(update: Update, context: BotContext) -> None:
     """`/assessment R-01 document` (either order): the latest assessment's PDF; else the walk."""
     args = context.args or []
-    codes = [a for a in args if a.lower() not in DOCUMENT_WORDS]
+    codes = [a for a in args if typed_word(a) not in DOCUMENT_WORDS]
     if len(args) == 2 and len(codes) == 1:
         await send_assessment(update, context, codes[0])
         return

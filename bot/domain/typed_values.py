@@ -4,7 +4,8 @@ Phones and copy-paste bring characters nobody sees: direction marks and isolates
 spaces and joiners, a byte-order mark, a soft hyphen (all of them format characters, Cf),
 no-break and thin spaces, and digits of the keyboard's script (Arabic-Indic, Persian,
 full-width). Every parser of a value starts with `plain_typed_value`, so 08:00 pasted with
-a right-to-left mark before it reads as 08:00 wherever a time is typed.
+a right-to-left mark before it reads as 08:00 wherever a time is typed. A keyword typed after
+a command (`pdf`, `all`, `closed`, a language) is compared as `typed_word`.
 
 Free text that is stored (notes, names, labels) never goes through it: there a joiner holds
 an emoji together and a no-break space is the writer's choice.
@@ -20,6 +21,11 @@ def plain_typed_value(text: str) -> str:
     if text.isascii():
         return text
     return "".join(_plain(char) for char in text)
+
+
+def typed_word(text: str) -> str:
+    """A word typed after a command as it is compared with a keyword: plain, trimmed, lower."""
+    return plain_typed_value(text).strip().lower()
 
 
 def _plain(char: str) -> str:

@@ -9,7 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from bot.domain.errors import DomainError
 from bot.domain.parsing import YearPreference, parse_date
 from bot.domain.people import Invite, Role
-from bot.domain.typed_values import plain_typed_value
+from bot.domain.typed_values import plain_typed_value, typed_word
 from bot.handlers.common import answer_press, show
 from bot.handlers.context import BotContext
 from bot.ui.callbacks import as_int, encode, pressed_data, register
@@ -35,7 +35,7 @@ async def invite(update: Update, context: BotContext) -> None:
     if message is None:
         return
     _ = context.tr.gettext
-    word = (context.args or [""])[0].lower()
+    word = typed_word((context.args or [""])[0])
     if word in ROLE_WORDS:
         try:
             created = await context.services.membership.create_invite(

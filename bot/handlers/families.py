@@ -6,6 +6,7 @@ from telegram import Update
 
 from bot.domain.errors import DomainError
 from bot.domain.family import Family
+from bot.domain.typed_values import typed_word
 from bot.handlers.common import answer_press, no_families_text, send_lines, send_sensitive
 from bot.handlers.context import BotContext
 from bot.ui import labels
@@ -26,7 +27,7 @@ CLOSED_WORDS = frozenset({"closed", "zamknięte", "zamkniete"})
 
 async def families(update: Update, context: BotContext) -> None:
     """One line per family, and a button per family that opens its card; `closed`: the closed."""
-    if context.args and context.args[0].casefold() in CLOSED_WORDS:
+    if context.args and typed_word(context.args[0]) in CLOSED_WORDS:
         await closed_families(update, context)
         return
     caseload = await context.services.families.caseload(context.actor)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.domain.errors import DomainError
+from bot.domain.typed_values import typed_word
 from bot.handlers.common import answer_press, no_families_text, send_lines, send_sensitive
 from bot.handlers.context import BotContext
 from bot.ui.callbacks import as_int, pressed_data
@@ -38,7 +39,7 @@ async def plan(update: Update, context: BotContext) -> None:
             reply_markup=family_buttons(own, PLAN_PREFIX),
         )
         return
-    include_closed = any(a.lower() in ALL_WORDS for a in args[1:])
+    include_closed = any(typed_word(a) in ALL_WORDS for a in args[1:])
     await send_plan(update, context, args[0], include_closed=include_closed)
 
 

@@ -8,7 +8,7 @@ from datetime import datetime, time, timedelta
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.domain.errors import DomainError, Settled
-from bot.domain.typed_values import plain_typed_value
+from bot.domain.typed_values import plain_typed_value, typed_word
 from bot.handlers.common import answer_press, settle_reminder, show
 from bot.handlers.context import BotContext
 from bot.handlers.language import LANGUAGE_WORDS, language_buttons, language_chosen
@@ -77,7 +77,7 @@ async def _snooze_until(context: BotContext, action: str) -> datetime:
 
 async def settings(update: Update, context: BotContext) -> None:
     """/settings (/ustawienia): digest time, quiet hours, language; `name …`: documents' name."""
-    if context.args and context.args[0].lower() in NAME_WORDS:
+    if context.args and typed_word(context.args[0]) in NAME_WORDS:
         await document_name(update, context)
         return
     text, markup = await _settings_view(context)
@@ -129,7 +129,7 @@ def _typed_value_note(context: BotContext, args: list[str]) -> str:
     """Why a value typed after /settings changed nothing: its buttons (drawn below) choose it."""
     _ = context.tr.gettext
     # The language row is the settings' last one; /lang is named too, for next time.
-    if any(arg.lower() in LANGUAGE_WORDS for arg in args):
+    if any(typed_word(arg) in LANGUAGE_WORDS for arg in args):
         return _(
             "The language is chosen with the buttons at the bottom, or with /lang: "
             "nothing was changed."

@@ -8,6 +8,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.domain.errors import DomainError
 from bot.domain.reports import OLDEST_YEAR, HalfYear, Month, parse_month
+from bot.domain.typed_values import typed_word
 from bot.handlers.common import answer_press, show
 from bot.handlers.context import BotContext
 from bot.handlers.documents import documents_ready, send_document, tapped_again
@@ -29,7 +30,7 @@ async def report(update: Update, context: BotContext) -> None:
     message = update.message
     if message is None:
         return
-    words = [w.lower() for w in context.args or []]
+    words = [typed_word(w) for w in context.args or []]
     half = any(w in HALF_WORDS for w in words)
     if half or any(w in TEAM_WORDS for w in words):
         try:  # said now, not after a month and a format were chosen on buttons that cannot work

@@ -8,10 +8,14 @@ from datetime import UTC, date, datetime
 import pytest
 import time_machine
 
+from bot.domain.people import Actor
+from bot.domain.plan import GoalStatus
+from bot.domain.vocabulary import Area
 from tests.conversations.test_new_family import register_family
 from tests.conversations.test_plan_dates import _goals, _new_goal
 from tests.conversations.test_record_visit import assistant_with_family, saved_visits
 from tests.support.harness import BotHarness
+from tests.support.updates import UserSim
 
 TIMES_NOTE = "Times are chosen with the buttons below: nothing was changed."
 EMOJI_FAMILY = "\U0001f468\u200d\U0001f469\u200d\U0001f467"  # one emoji, held by two joiners
@@ -127,4 +131,62 @@ async def test_an_assistants_id_typed_with_marks_to_assign_is_read(harness: BotH
     family = await harness.services.families.families.by_code("R-01")
     assert family is not None
     assert (family.assistant_id, family.cover_until) == (ola.user_id, date(2026, 12, 10))
+    assert harness.fake.errors == []
+
+
+# --- keywords typed after a command, with marks: read as the plain word ----------------------
+
+MARKED = ["{}\u200f", "\u200b{}", "{}\ufeff"]  # a right-to-left mark, a zero-width space, a BOM
+
+
+async def _said(harness: BotHarness, sim: UserSim, text: str) -> tuple[str, object]:
+    """The bot's newest text and buttons after `text` was sent."""
+    await sim.send(text)
+    return harness.fake.last_text(sim.chat_id), harness.fake.last_markup(sim.chat_id)
+
+
+async def _with_a_dropped_goal(harness: BotHarness) -> UserSim:
+    """R-01 (Anna), one goal of its plan dropped: /plan shows it only with `all`."""
+    sim = await assistant_with_family(harness)
+    assert harness.services is not None
+    family = await harness.services.families.families.by_code("R-01")
+    assert family is not None
+    actor = Actor(telegram_id=sim.user_id, is_assistant=True)
+    goal = await harness.services.plans.add_goal(actor, family.id, Area.HOUSING, "Keep the flat")
+    await harness.services.plans.change_status(actor, goal.id, GoalStatus.DROPPED)
+    return sim
+
+
+@pytest.mark.parametrize("marked", MARKED)
+@pytest.mark.parametrize(
+    ("command", "word", "without"),
+    [
+        ("/report {}", "pdf", "/report 11.2026"),  # the month buttons carry the format
+        ("/report {}", "team", "/report 11.2026"),  # an assistant: refused at once
+        ("/plan R-01 {}", "all", "/plan R-01"),
+        ("/families {}", "closed", "/families"),
+        ("/settings {}", "pl", "/settings 8:00"),  # the note about the language buttons
+        ("/settings {}", "name", "/settings"),  # the documents' name
+        ("/assessment R-01 {}", "document", "/assessment R-01"),
+    ],
+)
+async def test_a_keyword_typed_with_a_mark_is_read_as_the_keyword(
+    harness: BotHarness, command: str, word: str, without: str, marked: str
+) -> None:
+    sim = await _with_a_dropped_goal(harness)
+    plain = await _said(harness, sim, command.format(word))
+    await sim.send("/cancel")
+    assert await _said(harness, sim, without) != plain  # the keyword changes what is said
+    await sim.send("/cancel")
+    assert await _said(harness, sim, command.format(marked.format(word))) == plain
+    assert harness.fake.errors == []
+
+
+@pytest.mark.parametrize("marked", MARKED)
+async def test_a_role_typed_with_a_mark_after_invite_makes_the_invite(
+    harness: BotHarness, marked: str
+) -> None:
+    admin = await harness.admin()
+    await admin.send(f"/invite {marked.format('koordynator')}")
+    assert "new coordinator" in harness.fake.last_text(admin.chat_id)  # no role buttons asked
     assert harness.fake.errors == []
