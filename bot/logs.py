@@ -7,7 +7,8 @@ instead, with the same traceback.
 At DEBUG the libraries quote what passes through them: PTB each Bot API call's parameters and
 answer (a family's card, a visit's note), each update it takes (what was typed) and its URL
 with the token; aiosqlite each statement with its values (members' names). Their records keep
-their message and lose those values (warnings and errors are left whole).
+their message and lose those values; their warnings and errors lose only such data (PTB
+quotes the update or the response it could not parse).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import re
 from collections.abc import Mapping
 
 from pydantic import ValidationError
+from telegram import TelegramObject
 
 QUOTING_LIBRARIES = ("telegram", "aiosqlite")  # their loggers and every logger below them
 WITHHELD = "<withheld>"
@@ -58,17 +60,19 @@ class NoContentFromLibraries(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         """Always let the record through, its values withheld when a quoting library made it.
 
-        Only below WARNING, where the quoting is: a warning or an error keeps what IT needs
-        to act on it (a network error, Telegram's refusal), none of which quotes a family.
+        Below WARNING every value but a number or a method's name goes. A warning or an error
+        keeps its short values (a network error, Telegram's refusal: what IT acts on) and
+        loses the data PTB quotes when parsing fails (an update, a response, a webhook body).
         """
-        if record.levelno >= logging.WARNING or not _library(record.name):
+        if not _library(record.name):
             return True
+        kept = _kept if record.levelno < logging.WARNING else _kept_in_a_warning
         if not isinstance(record.msg, str):
             record.msg, record.args = WITHHELD, ()
         elif isinstance(record.args, Mapping):
-            record.args = {key: _kept(value) for key, value in record.args.items()}
+            record.args = {key: kept(value) for key, value in record.args.items()}
         elif record.args:
-            record.args = tuple(_kept(value) for value in record.args)
+            record.args = tuple(kept(value) for value in record.args)
         return True
 
 
@@ -84,6 +88,15 @@ def _kept(value: object) -> object:
     if isinstance(value, str) and _METHOD.fullmatch(value):
         return value
     return WITHHELD
+
+
+def _kept_in_a_warning(value: object) -> object:
+    """A value as a library's warning may show it: anything but data it received or sent."""
+    if isinstance(value, TelegramObject | Mapping | list | tuple | bytes | bytearray):
+        return WITHHELD
+    if isinstance(value, str) and value.lstrip()[:1] in {"{", "["}:
+        return WITHHELD  # a JSON body
+    return value
 
 
 def _summary(error: ValidationError) -> str:

@@ -7,6 +7,7 @@ import logging
 
 import pytest
 from pydantic import BaseModel, Field, ValidationError
+from telegram import Update
 
 from bot.logs import install
 
@@ -65,31 +66,51 @@ def test_other_errors_are_logged_as_they_are() -> None:
     assert "KeyError: 'goal=7'" in text
 
 
-@pytest.mark.parametrize(
-    ("name", "level", "kept"),
-    [
-        ("telegram.ext.ExtBot", logging.DEBUG, False),
-        ("aiosqlite", logging.DEBUG, False),
-        ("telegram.ext.Updater", logging.WARNING, True),  # what IT acts on stays whole
-        ("bot.handlers", logging.DEBUG, True),  # the bot's own records name no family
-    ],
-)
-def test_a_librarys_quoted_values_are_withheld_below_warning(
-    name: str, level: int, kept: bool
-) -> None:
-    """PTB and aiosqlite quote parameters at DEBUG; their warnings keep what went wrong."""
+def _library_log(name: str, level: int, value: object) -> str:
+    """What a handler with the filters writes for a library's record quoting `value`."""
     stream = io.StringIO()
     logger = logging.getLogger(name)
     saved = logger.handlers, logger.propagate, logger.level
-    handler = logging.StreamHandler(stream)
-    logger.handlers, logger.propagate = [handler], False
+    logger.handlers, logger.propagate = [logging.StreamHandler(stream)], False
     logger.setLevel(logging.DEBUG)
     install(logger)
     try:
-        logger.log(level, "calling %s with %s, %d", "sendMessage", {"text": TYPED}, 7)
+        logger.log(level, "calling %s with %s, %d", "sendMessage", value, 7)
     finally:
         logger.handlers, logger.propagate, logger.level = saved
     written = stream.getvalue()
     assert "sendMessage" in written
     assert ", 7" in written
-    assert (TYPED in written) is kept
+    return written
+
+
+UPDATE = Update(1, message=None)
+WARNED = "Conflict: terminated by other getUpdates request " + TYPED
+
+
+@pytest.mark.parametrize(
+    ("name", "level", "value", "kept"),
+    [
+        ("telegram.ext.ExtBot", logging.DEBUG, {"text": TYPED}, False),
+        ("aiosqlite", logging.DEBUG, TYPED, False),
+        ("telegram.ext.Updater", logging.DEBUG, WARNED, False),
+        # A warning or an error keeps what IT acts on, not the data PTB could not parse.
+        ("telegram.ext.Updater", logging.WARNING, WARNED, True),
+        ("telegram.ext.Application", logging.ERROR, {"text": TYPED}, False),
+        ("telegram.Bot", logging.ERROR, f'{{"message": {{"text": "{TYPED}"}}}}', False),
+        ("telegram.Bot", logging.ERROR, [TYPED], False),
+        ("bot.handlers", logging.DEBUG, TYPED, True),  # the bot's own records name no family
+    ],
+)
+def test_a_librarys_quoted_values_are_withheld(
+    name: str, level: int, value: object, kept: bool
+) -> None:
+    """PTB and aiosqlite quote parameters at DEBUG, and updates or bodies in their errors."""
+    assert (TYPED in _library_log(name, level, value)) is kept
+
+
+def test_an_update_quoted_in_a_librarys_error_is_withheld() -> None:
+    """PTB's "…CallbackContext for update %s" names the update whole."""
+    written = _library_log("telegram.ext.Application", logging.ERROR, UPDATE)
+    assert "<withheld>" in written
+    assert "update_id" not in written
