@@ -333,13 +333,9 @@ class Doctor:
             return
         mode = stat.S_IMODE(folder.stat().st_mode) if folder.is_dir() else 0
         if mode & PRIVATE_BITS:  # each backup is 0600, but the folder is not
-            can = "remove or replace the backups" if mode & OTHERS_WRITE else "look into it"
-            self._add(
-                "backups",
-                False,
-                f"{folder} is open to other users (mode {mode:o}), who can {can}: run "
-                f"chmod 700 {folder}",
-            )
+            can = "remove or replace the backups" if mode & OTHERS_WRITE else "list them"
+            why = f"{folder} is open to other users (mode {mode:o}), who can {can}"
+            self._add("backups", False, f"{why}: run chmod 700 {folder}")
             return
         taken = sorted(t for p in _listing(folder) if (t := taken_at(p)) is not None)
         if not taken:

@@ -42,7 +42,7 @@ def private_folder(folder: Path) -> None:
         here = here.parent
     for path in reversed(missing):
         try:
-            path.mkdir()
+            path.mkdir(mode=PRIVATE_FOLDER)  # never wider than 0700, even for an instant
         except FileExistsError:
             if path.is_dir():  # made by someone else meanwhile: not ours to change
                 continue

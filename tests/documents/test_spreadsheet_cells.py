@@ -10,13 +10,15 @@ import csv
 import io
 import re
 from collections.abc import Iterator
+from io import BytesIO
 from zipfile import ZipFile
 
 import pytest
 import time_machine
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from bot.documents.half_year import half_year_csv
+from bot.documents.work_card import save
 from bot.domain.reports import HalfYear, HalfYearFigures
 from bot.i18n import translator
 from tests.documents.golden import NOW, golden_world
@@ -184,3 +186,18 @@ async def test_the_team_workbook_sheet_names_are_all_ones_excel_opens(harness: B
         assert "'" not in {title[0], title[-1]}, title
     signed = {book[t]["A2"].value.removeprefix("Family assistant: ") for t in titles[1:]}
     assert set(NAMES.values()) <= signed  # every assistant has their sheet
+
+
+def test_a_workbook_is_written_without_a_temporary_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    """openpyxl's own save puts each sheet in /tmp first; ours keeps it in memory (work_card)."""
+
+    def no_disk() -> str:
+        raise AssertionError("a sheet went to a temporary file")
+
+    monkeypatch.setattr("openpyxl.worksheet._writer.create_temporary_file", no_disk)
+    book = Workbook()
+    book.active.append(["R-01", "Anna"])
+    with pytest.raises(AssertionError):
+        book.save(BytesIO())  # what the guard catches: openpyxl's path is the one patched
+    opened = load_workbook(BytesIO(save(book)))
+    assert [c.value for c in opened.active[1]] == ["R-01", "Anna"]
