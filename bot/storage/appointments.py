@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import aiosqlite
 
 from bot.domain.appointment import Appointment, AppointmentStatus, NewAppointment
 from bot.storage.db import Database, first_row, insert
+from bot.storage.stored_values import utc_text
 
 _OPEN = AppointmentStatus.SCHEDULED.value
 
@@ -67,7 +68,7 @@ class AppointmentRepository:
         rows = await self.db.fetch_all(
             "SELECT * FROM appointments WHERE status = ? AND starts_at >= ? AND starts_at < ? "
             "AND family_id IN (SELECT value FROM json_each(?)) ORDER BY starts_at, id",
-            (_OPEN, _utc(start), _utc(end), json.dumps(family_ids)),
+            (_OPEN, utc_text(start), utc_text(end), json.dumps(family_ids)),
         )
         return await self._with_members(rows)
 
@@ -78,7 +79,7 @@ class AppointmentRepository:
         rows = await self.db.fetch_all(
             "SELECT * FROM appointments WHERE status = ? AND starts_at <= ? "
             "AND family_id IN (SELECT value FROM json_each(?)) ORDER BY starts_at, id LIMIT ?",
-            (_OPEN, _utc(started_before), json.dumps(family_ids), limit),
+            (_OPEN, utc_text(started_before), json.dumps(family_ids), limit),
         )
         return await self._with_members(rows)
 
@@ -88,7 +89,7 @@ class AppointmentRepository:
             cursor = await conn.execute(
                 "UPDATE appointments SET starts_at = ?, scheduled_at = ? "
                 "WHERE id = ? AND status = ?",
-                (_utc(starts_at), _utc(now), appointment_id, _OPEN),
+                (utc_text(starts_at), utc_text(now), appointment_id, _OPEN),
             )
             return cursor.rowcount == 1
 
@@ -100,7 +101,7 @@ class AppointmentRepository:
             cursor = await conn.execute(
                 "UPDATE appointments SET status = ?, outcome = ?, outcome_at = ? "
                 "WHERE id = ? AND status = ?",
-                (status.value, outcome, _utc(now), appointment_id, _OPEN),
+                (status.value, outcome, utc_text(now), appointment_id, _OPEN),
             )
             return cursor.rowcount == 1
 
@@ -121,7 +122,13 @@ class AppointmentRepository:
             cursor = await conn.execute(
                 "UPDATE appointments SET status = ?, outcome = ?, outcome_at = ? "
                 "WHERE id = ? AND status = ?",
-                (AppointmentStatus.RESCHEDULED.value, outcome, _utc(now), appointment_id, _OPEN),
+                (
+                    AppointmentStatus.RESCHEDULED.value,
+                    outcome,
+                    utc_text(now),
+                    appointment_id,
+                    _OPEN,
+                ),
             )
             if cursor.rowcount != 1:
                 return None
@@ -191,13 +198,13 @@ async def _insert(
             assistant_id,
             new.institution.value,
             new.institution_name,
-            _utc(new.starts_at),
+            utc_text(new.starts_at),
             int(new.accompany),
             new.purpose,
             new.goal_id,
             rescheduled_from,
-            _utc(now),
-            _utc(now),
+            utc_text(now),
+            utc_text(now),
             new.draft_token,
         ),
     )
@@ -207,8 +214,3 @@ async def _insert(
         [(appointment_id, m, new.family_id) for m in new.member_ids],
     )
     return appointment_id
-
-
-def _utc(moment: datetime) -> str:
-    """A UTC instant as fixed-width ISO text (text order is time order)."""
-    return moment.astimezone(UTC).isoformat(timespec="microseconds")

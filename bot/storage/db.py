@@ -7,7 +7,6 @@ import logging
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
-from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar, cast
@@ -418,16 +417,6 @@ async def first_row(
     """Inside a write: the first row of a query, if any."""
     rows = list(await conn.execute_fetchall(sql, params))
     return dict(rows[0]) if rows else None
-
-
-def iso_day(day: date | None) -> str | None:
-    """A date as ISO text, or NULL."""
-    return None if day is None else day.isoformat()
-
-
-def day_of(text: str | None) -> date | None:
-    """A stored ISO day, or None for NULL (iso_day's inverse)."""
-    return None if text is None else date.fromisoformat(text)
 
 
 def newest_migration() -> int:

@@ -7,8 +7,9 @@ from datetime import date, datetime
 from bot.domain.cadence import FamilyCadence
 from bot.domain.errors import DomainError
 from bot.domain.family import Family, Member, NewFamily, code_key
-from bot.storage.db import Database, first_row, insert, iso_day
+from bot.storage.db import Database, first_row, insert
 from bot.storage.read_memo import ReadMemo
+from bot.storage.stored_values import iso_day
 
 
 class FamilyRepository:

@@ -7,7 +7,8 @@ from datetime import date
 from bot.domain.errors import DomainError
 from bot.domain.family import Member
 from bot.domain.plan import Stamp
-from bot.storage.db import Database, first_row, insert, iso_day
+from bot.storage.db import Database, first_row, insert
+from bot.storage.stored_values import iso_day
 
 
 class FamilyEdits:

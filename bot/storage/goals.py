@@ -22,7 +22,8 @@ from bot.domain.plan import (
     TaskOwner,
     sort_goals,
 )
-from bot.storage.db import Database, first_row, insert, iso_day
+from bot.storage.db import Database, first_row, insert
+from bot.storage.stored_values import iso_day
 
 _GOAL_COLUMNS = (
     "g.id, g.family_id, g.area, g.text, g.expected_effect, g.due, g.status, g.created_at, "

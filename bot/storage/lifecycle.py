@@ -16,8 +16,9 @@ from bot.domain.appointment import Institution
 from bot.domain.errors import DomainError
 from bot.domain.lifecycle import CasePeriod, Closure, MonitoredFamily, MonitoringContact
 from bot.domain.plan import GoalEventKind, GoalStatus, Stamp
-from bot.storage.db import Database, first_row, insert, iso_day
+from bot.storage.db import Database, first_row, insert
 from bot.storage.goals import add_event
+from bot.storage.stored_values import iso_day
 
 _OPEN_GOALS = ("planned", "in_progress")
 

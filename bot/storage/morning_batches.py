@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -27,6 +27,7 @@ from bot.domain.reminders.snapshots import (
     PlanItemSnapshot,
 )
 from bot.storage.db import Database
+from bot.storage.stored_values import utc_text
 
 # The order of the values in a stored family or plan item (SQL builds the JSON arrays).
 FAMILY_COLUMNS = (
@@ -133,7 +134,7 @@ class MorningBatchStore:
         row = await self.db.fetch_one(
             f"{_BATCH_COLUMNS} WHERE expanded_at IS NULL AND send_at <= ? "
             "AND id NOT IN (SELECT value FROM json_each(?)) ORDER BY send_at, id LIMIT 1",
-            (_utc(until), json.dumps(sorted(self.unreadable))),
+            (utc_text(until), json.dumps(sorted(self.unreadable))),
         )
         return None if row is None else _batch(row)
 
@@ -151,7 +152,7 @@ class MorningBatchStore:
         row = await self.db.fetch_one(
             "SELECT count(*) AS pending FROM (SELECT 1 FROM outbox WHERE status = 'pending' "
             "AND next_attempt_at <= ? LIMIT ?)",
-            (_utc(until), enough),
+            (utc_text(until), enough),
         )
         return 0 if row is None else int(row["pending"])
 
@@ -163,7 +164,7 @@ def store_batches(
     conn.executemany(
         "INSERT OR IGNORE INTO morning_batches (assistant_id, day, send_at, computed_at, inputs) "
         "VALUES (?, ?, ?, ?, ?)",
-        [(b.assistant_id, b.day.isoformat(), _utc(b.send_at), now, b.inputs) for b in batches],
+        [(b.assistant_id, b.day.isoformat(), utc_text(b.send_at), now, b.inputs) for b in batches],
     )
 
 
@@ -187,8 +188,3 @@ def _batch(row: dict[str, Any]) -> MorningBatch:
         computed_at=datetime.fromisoformat(row["computed_at"]),
         inputs=row["inputs"],
     )
-
-
-def _utc(moment: datetime) -> str:
-    """A UTC instant as fixed-width ISO text (text order is time order)."""
-    return moment.astimezone(UTC).isoformat(timespec="microseconds")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -24,6 +24,7 @@ from bot.storage.morning_batches import (
     store_batches,
 )
 from bot.storage.sending_checks import SendingChecks
+from bot.storage.stored_values import utc_text
 
 CATCH_UP_SUFFIXES = 50  # more catch-ups than this in one hour for one person is a bug upstream
 _ITEM_COLUMNS = (
@@ -131,7 +132,7 @@ class OutboxRepository(MorningBatchStore, SendingChecks):
         rows = await self.db.fetch_all(
             f"{_ITEM_COLUMNS} WHERE o.status = ? AND o.sent_at IS NULL "
             "AND o.next_attempt_at < ? ORDER BY o.next_attempt_at, o.id",
-            (_PENDING, _utc(before)),
+            (_PENDING, utc_text(before)),
         )
         return [self._item(r) for r in rows]
 
@@ -156,7 +157,7 @@ class OutboxRepository(MorningBatchStore, SendingChecks):
         be `durable` (see Database.write_with): the tick computes it again if a power cut
         undoes it.
         """
-        created = _utc(now)
+        created = utc_text(now)
         stamps: dict[datetime, str] = {}
         queue = _Queue(
             created=created,
@@ -165,7 +166,7 @@ class OutboxRepository(MorningBatchStore, SendingChecks):
             folded=plan.folded_backlog,
             catch_ups=plan.catch_ups,
             batches=batches,
-            expanding=None if expanding is None else (expanding[0], _utc(expanding[1])),
+            expanding=None if expanding is None else (expanding[0], utc_text(expanding[1])),
         )
         return await self.db.write_with(_store, queue, durable=durable)
 
@@ -174,7 +175,7 @@ class OutboxRepository(MorningBatchStore, SendingChecks):
         rows = await self.db.fetch_all(
             f"{_ITEM_COLUMNS} WHERE o.status = ? AND o.next_attempt_at <= ? "
             "ORDER BY o.next_attempt_at, o.id LIMIT ?",
-            (_PENDING, _utc(now), limit),
+            (_PENDING, utc_text(now), limit),
         )
         return [self._item(r) for r in rows]
 
@@ -191,12 +192,12 @@ class OutboxRepository(MorningBatchStore, SendingChecks):
     async def mark_sent(self, outbox_id: int, now: datetime) -> None:
         """Telegram took the message: never send this row again."""
         sets = "status = ?, sent_at = ?, attempts = attempts + 1, last_error = NULL"
-        await self._change_pending(outbox_id, sets, OutboxStatus.SENT.value, _utc(now))
+        await self._change_pending(outbox_id, sets, OutboxStatus.SENT.value, utc_text(now))
 
     async def retry_at(self, outbox_id: int, when: datetime, error: str) -> None:
         """Keep a row pending for another try at `when`."""
         sets = "next_attempt_at = ?, attempts = attempts + 1, last_error = ?"
-        await self._change_pending(outbox_id, sets, _utc(when), error)
+        await self._change_pending(outbox_id, sets, utc_text(when), error)
 
     async def mark_failed(self, outbox_id: int, error: str) -> None:
         """Give up on a row after repeated errors."""
@@ -243,7 +244,7 @@ class OutboxRepository(MorningBatchStore, SendingChecks):
             cursor = await conn.execute(
                 "UPDATE outbox SET status = ?, next_attempt_at = ?, last_error = NULL "
                 "WHERE id = ? AND status IN (?, ?)",
-                (_PENDING, _utc(until), outbox_id, _PENDING, OutboxStatus.SENT.value),
+                (_PENDING, utc_text(until), outbox_id, _PENDING, OutboxStatus.SENT.value),
             )
             return cursor.rowcount == 1
 
@@ -279,11 +280,12 @@ class OutboxRepository(MorningBatchStore, SendingChecks):
         """Delete finished rows created before a moment (their keys' windows are long over)."""
         async with self.db.write() as conn:
             cursor = await conn.execute(
-                "DELETE FROM outbox WHERE status != ? AND created_at < ?", (_PENDING, _utc(before))
+                "DELETE FROM outbox WHERE status != ? AND created_at < ?",
+                (_PENDING, utc_text(before)),
             )
             await conn.execute(
                 "DELETE FROM morning_batches WHERE expanded_at IS NOT NULL AND computed_at < ?",
-                (_utc(before),),
+                (utc_text(before),),
             )
             return cursor.rowcount
 
@@ -382,9 +384,9 @@ def _row(
     """The outbox columns of a reminder (`stamps`: instants already written as text)."""
     due_at, send_time = reminder.due_at, reminder.send_time
     if (due := stamps.get(due_at)) is None:
-        due = stamps[due_at] = _utc(due_at)
+        due = stamps[due_at] = utc_text(due_at)
     if (send := stamps.get(send_time)) is None:
-        send = stamps[send_time] = _utc(send_time)
+        send = stamps[send_time] = utc_text(send_time)
     return (
         reminder.key,
         reminder.assistant_id,
@@ -407,7 +409,7 @@ async def _drop_unreachable(
         "INSERT INTO reminder_settings (telegram_id, unreachable, unreachable_since) "
         "VALUES (?, 1, ?) ON CONFLICT (telegram_id) DO UPDATE SET unreachable = 1, "
         "unreachable_since = coalesce(unreachable_since, excluded.unreachable_since)",
-        (assistant_id, _utc(now)),
+        (assistant_id, utc_text(now)),
     )
     cursor = await conn.execute(
         "UPDATE outbox SET status = ?, last_error = ? WHERE assistant_id = ? AND status = ?",
@@ -418,15 +420,10 @@ async def _drop_unreachable(
     await conn.execute(
         "UPDATE morning_batches SET expanded_at = ?, inputs = NULL "
         "WHERE assistant_id = ? AND expanded_at IS NULL",
-        (_utc(now), assistant_id),
+        (utc_text(now), assistant_id),
     )
     row = await first_row(
         conn, "SELECT display_name FROM assistants WHERE telegram_id = ?", (assistant_id,)
     )
     name = str(assistant_id) if row is None else str(row["display_name"])
     return name, dropped
-
-
-def _utc(moment: datetime) -> str:
-    """A UTC instant as fixed-width ISO text (text order is time order)."""
-    return moment.astimezone(UTC).isoformat(timespec="microseconds")

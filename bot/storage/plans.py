@@ -22,7 +22,7 @@ from bot.domain.plan import (
     Resource,
     Stamp,
 )
-from bot.storage.db import Bookkeeping, Database, first_row, insert, iso_day
+from bot.storage.db import Bookkeeping, Database, first_row, insert
 from bot.storage.goals import (
     GOALS_OF_PLAN,
     TASKS_OF_PLAN,
@@ -31,6 +31,7 @@ from bot.storage.goals import (
     goals_from_rows,
     saved_with,
 )
+from bot.storage.stored_values import iso_day
 
 _PLAN = (
     "SELECT id, family_id, started_on, created_at FROM plans "

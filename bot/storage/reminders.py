@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -20,6 +20,7 @@ from bot.domain.reminders.snapshots import (
 from bot.storage.goals import OPEN_GOAL
 from bot.storage.lifecycle import CaseRepository
 from bot.storage.outbox import OutboxRepository
+from bot.storage.stored_values import utc_text
 
 _CURRENT_PLANS = "families f CROSS JOIN plans p ON p.family_id = f.id AND p.ended_on IS NULL"
 _PREFS_COLUMNS = (
@@ -197,7 +198,7 @@ class ReminderRepository(OutboxRepository):
             "FROM appointments a JOIN families f ON f.id = a.family_id "
             "WHERE a.status = 'scheduled' AND a.starts_at >= ? AND a.starts_at < ? "
             "  AND f.active = 1 AND f.assistant_id IS NOT NULL",
-            (_utc(start), _utc(end)),
+            (utc_text(start), utc_text(end)),
         )
         for row in rows:
             row["accompany"] = bool(row["accompany"])
@@ -263,8 +264,3 @@ _APPOINTMENTS = TypeAdapter(list[AppointmentSnapshot])
 def _hhmm(at: time) -> str:
     """A wall time to the minute."""
     return at.strftime("%H:%M")
-
-
-def _utc(moment: datetime) -> str:
-    """A UTC instant as fixed-width ISO text (text order is time order)."""
-    return moment.astimezone(UTC).isoformat(timespec="microseconds")

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.reports import Contact, ContactKind
 from bot.storage.db import Database
+from bot.storage.stored_values import utc_text
 
 # Areas and activities come in one query with the visit (a list separated by commas; the
 # values are the fixed lists' ASCII names).
@@ -51,7 +52,7 @@ class ReportRepository:
             "FROM appointments p JOIN families f ON f.id = p.family_id "
             f"WHERE p.assistant_id IN ({ids}) AND p.accompany = 1 AND p.status = 'attended' "
             "AND p.starts_at >= ? AND p.starts_at < ? ORDER BY p.starts_at, p.id",
-            (_utc(start), _utc(end)),
+            (utc_text(start), utc_text(end)),
         )
         for row in rows:
             local = datetime.fromisoformat(row["starts_at"]).astimezone(zone)
@@ -97,7 +98,7 @@ class ReportRepository:
             "AND status = 'attended' AND starts_at >= ? AND starts_at < ? "
             "UNION SELECT author_id FROM monitoring_contacts WHERE day BETWEEN ? AND ? "
             "ORDER BY id",
-            (*days, _utc(start), _utc(end), *days),
+            (*days, utc_text(start), utc_text(end), *days),
         )
         return [int(r["id"]) for r in rows]
 
@@ -174,11 +175,6 @@ def _visit_contact(row: dict[str, Any]) -> Contact:
         ),
         missed_reason=row["missed_reason"],
     )
-
-
-def _utc(moment: datetime) -> str:
-    """The stored form of an instant (as storage/appointments.py writes it)."""
-    return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def _day(text: str) -> date:

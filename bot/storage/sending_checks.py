@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -14,9 +14,10 @@ from bot.domain.lifecycle import MonitoredFamily
 from bot.domain.plan import next_assessment_due
 from bot.domain.reminders.facts import AppointmentFact, DigestFacts, DigestNow
 from bot.domain.reminders.kinds import PlanItemKind
-from bot.storage.db import Database, day_of
+from bot.storage.db import Database
 from bot.storage.goals import OPEN_GOAL
 from bot.storage.lifecycle import CaseRepository
+from bot.storage.stored_values import day_of, utc_text
 
 # What of a family a reminder may speak of: its code (changed by /edit since?), last visit,
 # contract end, plan start and last assessment (whence the next one's due day).
@@ -131,7 +132,7 @@ class SendingChecks:
                 _OPEN_ITEMS,
                 (_ids(digest, PlanItemKind.GOAL), _ids(digest, PlanItemKind.TASK)),
             ),
-            (_DAY_AGENDA, (assistant_id, _utc(start), _utc(end))),
+            (_DAY_AGENDA, (assistant_id, utc_text(start), utc_text(end))),
             small=True,
         )
         held = {row["id"]: HeldFamily.of(row) for row in families}
@@ -158,11 +159,6 @@ class SendingChecks:
         """Of these appointments, the ones still scheduled: when each starts now."""
         rows = await self.db.fetch_all(_SCHEDULED, (json.dumps(appointment_ids),), small=True)
         return _starts(rows)
-
-
-def _utc(moment: datetime) -> str:
-    """A UTC instant as the fixed-width ISO text appointments store (text order is time order)."""
-    return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def _starts(rows: list[dict[str, Any]]) -> dict[int, datetime]:
