@@ -223,7 +223,7 @@ async def test_record_a_contact_tapped_twice_is_answered_in_place(
     assert harness.fake.errors == []
 
 
-# --- an old ✔ Finish monitoring, once the family was monitored anew -------------------------
+# --- an old ✔ Finish or ➕ 3 more months, once the family was monitored anew -----------------
 
 
 async def _monitored_anew(harness: BotHarness) -> tuple[UserSim, int, int, int]:
@@ -256,20 +256,29 @@ def _finish_on(
     return data
 
 
-async def test_an_old_finish_monitoring_does_not_finish_a_later_monitoring(
-    harness: BotHarness,
+@pytest.mark.parametrize(
+    ("button", "nothing"),
+    [
+        ("✔ Finish monitoring", "Nothing was finished."),
+        ("➕ 3 more months", "Nothing was extended."),
+    ],
+)
+async def test_an_old_button_says_it_was_about_an_earlier_monitoring(
+    harness: BotHarness, button: str, nothing: str
 ) -> None:
+    # Not "Monitoring finished ✔" (it was the new one) nor "Monitored until 1 Mar 2027."
+    # (which reads as if it extended something).
     sim, family_id, first, _ = await _monitored_anew(harness)
     old = harness.fake.message(sim.chat_id, first)
     assert old is not None
-    data = _finish_on(harness, sim, first)
+    data = _finish_on(harness, sim, first, button)
     before = await _case_now(harness, family_id)
     for _press in ("first", "again"):  # a double tap's second press too
         mark = len(harness.fake.calls)
         await sim.press_data(first, data)
         assert answers(harness, mark) == [
             "R-01 is now monitored until 01.03.2027: this reminder was about the monitoring "
-            "until 01.06.2027, so it is closed. Nothing was finished."
+            f"until 01.06.2027, so it is closed. {nothing}"
         ]
         assert sent_since(harness, mark) == []
         pressed = harness.fake.message(sim.chat_id, first)
@@ -321,31 +330,6 @@ def test_the_refusal_of_an_old_finish_reads_in_polish() -> None:
 
 
 # --- an old ➕ 3 more months, once the family was monitored anew ----------------------------
-
-
-async def test_an_old_three_more_months_says_it_was_about_an_earlier_monitoring(
-    harness: BotHarness,
-) -> None:
-    sim, family_id, first, _ = await _monitored_anew(harness)
-    old = harness.fake.message(sim.chat_id, first)
-    assert old is not None
-    data = _finish_on(harness, sim, first, "➕ 3 more months")
-    before = await _case_now(harness, family_id)
-    for _press in ("first", "again"):  # a double tap's second press too
-        mark = len(harness.fake.calls)
-        await sim.press_data(first, data)
-        # Not "Monitored until 1 Mar 2027.", which reads as if it extended something.
-        assert answers(harness, mark) == [
-            "R-01 is now monitored until 01.03.2027: this reminder was about the monitoring "
-            "until 01.06.2027, so it is closed. Nothing was extended."
-        ]
-        assert sent_since(harness, mark) == []
-        pressed = harness.fake.message(sim.chat_id, first)
-        assert pressed is not None
-        assert pressed["text"] == old["text"]  # the reminder's text stays
-        assert "reply_markup" not in pressed  # nothing is left to press on it
-        assert await _case_now(harness, family_id) == before  # nothing extended
-    assert harness.fake.errors == []
 
 
 async def test_the_later_monitorings_own_three_more_months_tapped_twice_extends_it_once(
