@@ -319,16 +319,6 @@ async def test_a_finish_monitoring_sent_before_it_carried_the_end_finishes_as_be
     assert harness.fake.errors == []
 
 
-def test_the_refusal_of_an_old_finish_reads_in_polish() -> None:
-    refusal = Settled(
-        "monitoring_not_shown", family_code="R-01", date="01.03.2027", shown="01.06.2027"
-    )
-    assert describe_error(translator("pl"), refusal) == (
-        "Rodzina R-01 jest teraz monitorowana do 01.03.2027: to przypomnienie dotyczyło "
-        "monitoringu do 01.06.2027, więc jest zamknięte. Nic nie zostało zakończone."
-    )
-
-
 # --- an old ➕ 3 more months, once the family was monitored anew ----------------------------
 
 
@@ -348,11 +338,13 @@ async def test_the_later_monitorings_own_three_more_months_tapped_twice_extends_
     assert harness.fake.errors == []
 
 
-def test_the_refusal_of_an_old_three_more_months_reads_in_polish() -> None:
-    refusal = Settled(
-        "monitoring_not_extended", family_code="R-01", date="01.03.2027", shown="01.06.2027"
-    )
+@pytest.mark.parametrize(
+    ("code", "nothing"),
+    [("monitoring_not_shown", "zakończone"), ("monitoring_not_extended", "przedłużone")],
+)
+def test_the_refusal_of_an_old_button_reads_in_polish(code: str, nothing: str) -> None:
+    refusal = Settled(code, family_code="R-01", date="01.03.2027", shown="01.06.2027")
     assert describe_error(translator("pl"), refusal) == (
         "Rodzina R-01 jest teraz monitorowana do 01.03.2027: to przypomnienie dotyczyło "
-        "monitoringu do 01.06.2027, więc jest zamknięte. Nic nie zostało przedłużone."
+        f"monitoringu do 01.06.2027, więc jest zamknięte. Nic nie zostało {nothing}."
     )

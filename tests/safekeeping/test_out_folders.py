@@ -7,34 +7,18 @@ under a permissive umask; a place that cannot be made is one line on stderr.
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from bot.storage.files import mode_of, private_folder
-
-REPO = Path(__file__).resolve().parents[2]
+from tests.safekeeping.test_private_files import _bot
 
 
 def bot(tmp_path: Path, *args: str, umask: int = 0o000) -> subprocess.CompletedProcess[str]:
-    """`python -m bot ...` with a migrated database in tmp_path/data, run in tmp_path."""
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        capture_output=True,
-        text=True,
-        env={
-            "PATH": "/usr/bin:/bin",
-            "HOME": str(tmp_path),
-            "PYTHONPATH": str(REPO),
-            "DATABASE_PATH": str(tmp_path / "data" / "bot.sqlite3"),
-            "DATABASE_KEY": "a key of the centre",
-        },
-        cwd=tmp_path,
-        check=False,
-        timeout=90,
-        umask=umask,
-    )
+    """`python -m bot ...` with a database in tmp_path/data, run in tmp_path (umask 0: the
+    widest a folder made with the process's defaults could be)."""
+    return _bot(tmp_path, *args, umask=umask)
 
 
 @pytest.fixture
