@@ -10,7 +10,7 @@ import pytest
 from bot.domain.family import normalise_code, read_birth_year
 from bot.domain.parsing import YearPreference, parse_date, parse_duration
 from bot.domain.reports import Month, parse_month
-from bot.domain.typed_values import plain_typed_value
+from bot.domain.typed_values import plain_typed_value, typed_word
 from bot.domain.visit import check_note
 from bot.domain.when import parse_when
 
@@ -117,6 +117,37 @@ def test_values_are_read_in_digits_of_other_scripts() -> None:
     assert read_birth_year("٢٠١٥", TODAY) == 2015
     assert normalise_code("R-٠١") == "R-01"
     assert normalise_code("R-０１") == "R-01"
+
+
+@pytest.mark.parametrize(
+    ("typed", "plain"),
+    [
+        ("０８：００", "08:00"),  # a Japanese or Chinese keyboard's full-width forms
+        ("２１．１１", "21.11"),
+        ("１ｈ３０", "1h30"),
+        ("１２／１２\u3000１４：００", "12/12 14:00"),  # the ideographic space
+        ("Ｒ－０１", "R-01"),
+        ("ＰＤＦ！", "PDF!"),
+        ("！～", "!~"),  # the first and the last of the forms (U+FF01, U+FF5E)
+        ("½ ² ① ⑩ ｡ ￥", "½ ² ① ⑩ ｡ ￥"),  # fractions, superscripts, circled: no digits of a value
+    ],
+)
+def test_the_normaliser_makes_full_width_forms_ascii(typed: str, plain: str) -> None:
+    assert plain_typed_value(typed) == plain
+
+
+def test_values_are_read_in_full_width_forms() -> None:
+    assert parse_date("２１．１１．２０２６", TODAY) == date(2026, 11, 21)
+    assert parse_date("２１．１１", TODAY) == date(2026, 11, 21)
+    assert parse_date("ｊｕｔｒｏ", TODAY, YearPreference.FUTURE) == date(2026, 11, 26)
+    assert parse_duration("１ｈ３０") == 90
+    assert parse_duration("１：３０") == 90
+    assert parse_duration("４５\u3000ｍｉｎ") == 45
+    assert parse_when("ｊｕｔｒｏ\u3000０８：００", NOW).hour == 8
+    assert parse_month("１０．２０２６", TODAY) == Month(year=2026, month=10)
+    assert read_birth_year("２０１５", TODAY) == 2015
+    assert normalise_code("Ｒ－０１") == "R-01"
+    assert typed_word("\u3000ＰＤＦ") == "pdf"
 
 
 def test_stored_free_text_keeps_its_joiners_and_spaces() -> None:

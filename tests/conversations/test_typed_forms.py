@@ -1,0 +1,98 @@
+"""Values typed in full-width forms (CJK keyboards), through the real Application."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+
+import pytest
+import time_machine
+
+from tests.conversations.test_new_family import register_family
+from tests.conversations.test_plan_dates import _goals, _new_goal
+from tests.conversations.test_record_visit import assistant_with_family, saved_visits
+from tests.support.harness import BotHarness
+from tests.support.updates import UserSim
+
+TIMES_NOTE = "Times are chosen with the buttons below: nothing was changed."
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock() -> Iterator[None]:
+    """A fixed Wednesday morning in Warsaw (25 November 2026, 10:30)."""
+    with time_machine.travel(datetime(2026, 11, 25, 9, 30, tzinfo=UTC), tick=True):
+        yield
+
+
+async def _at_the_appointment_time(sim: UserSim) -> None:
+    """/appointment R-01 up to the question of its day and time."""
+    await sim.send("/appointment R-01")
+    await sim.press("Anna")
+    await sim.press("Done")
+    await sim.press("Court")
+    await sim.send("SR Wola")
+
+
+@pytest.mark.parametrize(
+    ("typed", "minutes"), [("１ｈ３０", 90), ("１：３０", 90), ("４５\u3000ｍｉｎ", 45)]
+)
+async def test_a_visit_length_in_full_width_forms_is_read(
+    harness: BotHarness, typed: str, minutes: int
+) -> None:
+    sim = await assistant_with_family(harness)
+    await sim.send("/visit")
+    await sim.press("Today")
+    await sim.send(typed)
+    assert "Where?" in harness.fake.last_text(sim.chat_id)
+    await sim.press("Family's home")
+    await sim.press("Anna")
+    await sim.press("Done")
+    await sim.press("Housing")
+    await sim.press("Done")
+    await sim.press("Done")
+    await sim.send("Ｎｏｔｅ\u3000kept as typed")  # a note is no value: its forms stay
+    await sim.press("Skip")
+    await sim.press("Save")
+    [visit] = await saved_visits(harness)
+    assert visit.duration_min == minutes  # type: ignore[attr-defined]
+    assert visit.note == "Ｎｏｔｅ\u3000kept as typed"  # type: ignore[attr-defined]
+    assert harness.fake.errors == []
+
+
+async def test_a_due_date_in_full_width_forms_is_read(harness: BotHarness) -> None:
+    sim = await assistant_with_family(harness)
+    await _new_goal(sim, "Pay the rent")
+    await sim.send("１２．０３．２０２７")
+    assert await _goals(harness, sim) == [(date(2027, 3, 12), [])]
+    assert harness.fake.errors == []
+
+
+@pytest.mark.parametrize(
+    "typed", ["１２．０３．２０２７\u3000１０：００", "１２／０３／２０２７ 10:00"]
+)
+async def test_an_appointment_in_full_width_forms_is_read(harness: BotHarness, typed: str) -> None:
+    sim = await assistant_with_family(harness)
+    await _at_the_appointment_time(sim)
+    await sim.send(typed)
+    assert "Friday 12 March 2027, 10:00" in harness.fake.last_text(sim.chat_id)
+    assert harness.fake.errors == []
+
+
+async def test_a_time_in_full_width_forms_after_settings_is_pointed_at_the_buttons(
+    harness: BotHarness,
+) -> None:
+    sim = await harness.assistant(language_code="en")
+    await sim.send("/settings")
+    await sim.send("０８：００")
+    assert harness.fake.last_text(sim.chat_id).startswith(TIMES_NOTE)
+    assert harness.fake.errors == []
+
+
+async def test_a_family_code_in_full_width_forms_names_the_family(harness: BotHarness) -> None:
+    sim = await harness.assistant(language_code="en")
+    await register_family(sim, members=(("Anna", "mother"),))
+    await register_family(sim, code="R-02")
+    await sim.send("/visit")  # two families: the picker, and a code typed at it
+    await sim.send("Ｒ－０１")
+    assert harness.fake.last_text(sim.chat_id).startswith("📝 R-01 — visit · 1/8\nWhen was it?")
+    assert harness.fake.errors == []
