@@ -19,11 +19,11 @@ from __future__ import annotations
 
 import calendar
 import re
-import unicodedata
 from collections.abc import Callable
 from datetime import date, timedelta
 
 from bot.domain.errors import DomainError
+from bot.domain.typed_values import without_diacritics
 
 Resolve = Callable[[int, int], date]  # (day, month) typed without a year -> the date meant
 MAX_LENGTH = 60
@@ -124,10 +124,8 @@ _FIRST_DAY = {"poczatek": 1, "poczatku": 1, "beginning": 1, "start": 1}
 
 def fold(text: str) -> str:
     """Lower case, no diacritics, single spaces, commas as spaces, no punctuation at the ends."""
-    # NFKD splits ś into s + accent and turns no-break spaces and full-width digits into plain
-    # ones; ł has no decomposition, so it is mapped by hand.
-    folded = unicodedata.normalize("NFKD", text.lower().replace("ł", "l"))
-    plain = "".join(char for char in folded if not unicodedata.combining(char))
+    # Spaces and digits were made plain by plain_typed_value, which every caller applies first.
+    plain = without_diacritics(text)
     return " ".join(plain.replace(",", " ").split()).strip(" .;:!?")
 
 

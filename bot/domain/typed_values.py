@@ -35,6 +35,14 @@ def typed_word(text: str) -> str:
     return plain_typed_value(text).strip().lower()
 
 
+def without_diacritics(text: str) -> str:
+    """Lower case, `ś` as `s` and `ł` as `l`; a superscript or a fraction stays as it is."""
+    # NFD, not NFKD: NFKD would make "jutro ¹⁰:³⁰" read as 10:30 and "za ² tygodnie" as two
+    # weeks, where every value parser refuses such a number. ł has no decomposition at all.
+    decomposed = unicodedata.normalize("NFD", text.lower().replace("ł", "l"))
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
 def _plain(char: str) -> str:
     """One character as a value's parser reads it."""
     if ord(char) in _FULL_WIDTH:

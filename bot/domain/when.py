@@ -16,6 +16,9 @@ Choices worth knowing (the tests pin each one):
   alone, such a pair is a time only when it cannot be a day and month (`10 30`, not `12 12`).
   Run together (`jutro 1030`, `pt 930`) they are a time only right after a day word or a
   weekday: after a date or alone, three or four digits may as well be a year.
+- Digits are read as by every parser of a value (typed_values.py): any script's decimal digits
+  and full-width forms (`ｊｕｔｒｏ １０：３０`); a superscript, a fraction or a circled number
+  (`jutro 10:³⁰`, `jutro ⑩`) is refused, never read as a digit.
 - The result is built in `now`'s zone: a time skipped by the spring change is impossible, a time
   repeated by the autumn change is its first occurrence (fold=0, summer time).
 - There is no upper bound here (`12.12.2099 10:00` is read): appointment.check_start, which
@@ -25,7 +28,6 @@ Choices worth knowing (the tests pin each one):
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
@@ -34,7 +36,7 @@ from typing import TypeVar
 from bot.domain.day_words import DAY_WORDS, WEEKDAYS, read_day_words
 from bot.domain.errors import DomainError
 from bot.domain.parsing import parse_date
-from bot.domain.typed_values import plain_typed_value
+from bot.domain.typed_values import plain_typed_value, without_diacritics
 
 RECENT_PAST = timedelta(days=31)
 MAX_LENGTH = 80
@@ -129,11 +131,8 @@ def parse_when(text: str, now: datetime) -> datetime:
 
 def _normalize(text: str) -> str:
     """Lower case, no diacritics, single spaces, commas as spaces, no punctuation at the ends."""
-    # NFKD splits ś into s + accent and turns no-break spaces and full-width digits into plain
-    # ones; ł has no decomposition, so it is mapped by hand.
-    folded = unicodedata.normalize("NFKD", text.lower().replace("ł", "l"))
-    plain = "".join(char for char in folded if not unicodedata.combining(char))
-    plain = _ISO_T.sub(r"\1 ", _SEPARATING_COMMA.sub(" ", plain))
+    # As day_words.fold, but a comma between digits is kept as a decimal mark (`10,30`).
+    plain = _ISO_T.sub(r"\1 ", _SEPARATING_COMMA.sub(" ", without_diacritics(text)))
     return " ".join(plain.split()).strip(_EDGE_PUNCTUATION)
 
 

@@ -1,4 +1,8 @@
-"""Values typed in full-width forms (CJK keyboards), through the real Application."""
+"""Values typed in forms other than plain ASCII digits, through the real Application.
+
+Full-width forms (a Chinese or Japanese keyboard) are read as their ASCII; superscripts and
+other number forms are refused by every parser alike.
+"""
 
 from __future__ import annotations
 
@@ -95,4 +99,51 @@ async def test_a_family_code_in_full_width_forms_names_the_family(harness: BotHa
     await sim.send("/visit")  # two families: the picker, and a code typed at it
     await sim.send("Ｒ－０１")
     assert harness.fake.last_text(sim.chat_id).startswith("📝 R-01 — visit · 1/8\nWhen was it?")
+    assert harness.fake.errors == []
+
+
+@pytest.mark.parametrize("typed", ["jutro 10:³⁰", "jutro ²", "jutro 10²", "jutro ⑩"])
+async def test_an_appointment_time_in_superscripts_is_refused_and_typed_again(
+    harness: BotHarness, typed: str
+) -> None:
+    sim = await assistant_with_family(harness)
+    await _at_the_appointment_time(sim)
+    await sim.send(typed)
+    assert harness.fake.last_text(sim.chat_id).startswith("I could not read that.")
+    await sim.send("jutro 10:30")
+    assert "Thursday 26 November 2026, 10:30" in harness.fake.last_text(sim.chat_id)
+    assert harness.fake.errors == []
+
+
+async def test_a_moved_appointment_in_superscripts_is_refused_in_polish(
+    harness: BotHarness,
+) -> None:
+    sim = await harness.assistant(language_code="pl")
+    await sim.send("/lang")
+    await sim.press("English")
+    await register_family(sim, members=(("Anna", "mother"),))
+    await _at_the_appointment_time(sim)
+    await sim.send("jutro 10:30")
+    await sim.press("Yes")
+    await sim.press("No")
+    await sim.send("Hearing")
+    await sim.press("Save")
+    await sim.send("/jezyk")
+    await sim.press("Polski")
+    await sim.send("/terminy")
+    await sim.press("R-01")
+    await sim.press("Przenieś")
+    await sim.send("pt ¹⁰:⁰⁰")  # was Friday 10:00
+    assert harness.fake.last_text(sim.chat_id).startswith("Nie rozumiem. Wpisz dzień i godzinę")
+    await sim.send("pt 10:00")
+    assert "piątek 27 listopada 2026, 10:00" in harness.fake.last_text(sim.chat_id)
+    assert harness.fake.errors == []
+
+
+async def test_a_due_date_in_superscripts_is_refused(harness: BotHarness) -> None:
+    sim = await assistant_with_family(harness)
+    await _new_goal(sim, "Pay the rent")
+    await sim.send("za ² tygodnie")  # was 9 December
+    assert harness.fake.last_text(sim.chat_id).startswith("I could not read that date.")
+    assert await _goals(harness, sim) == []
     assert harness.fake.errors == []

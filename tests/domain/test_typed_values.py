@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.domain.errors import DomainError
 from bot.domain.family import normalise_code, read_birth_year
 from bot.domain.parsing import YearPreference, parse_date, parse_duration
 from bot.domain.reports import Month, parse_month
@@ -148,6 +149,42 @@ def test_values_are_read_in_full_width_forms() -> None:
     assert read_birth_year("２０１５", TODAY) == 2015
     assert normalise_code("Ｒ－０１") == "R-01"
     assert typed_word("\u3000ＰＤＦ") == "pdf"
+
+
+# One rule for every parser: a superscript, a fraction or a circled number is not a digit.
+NOT_DIGITS = [
+    ("when", "jutro ²", "when_format"),  # was 02:00
+    ("when", "jutro 10²", "when_format"),  # was 01:02
+    ("when", "jutro ¹⁰:00", "when_format"),  # was 10:00
+    ("when", "jutro 10:³⁰", "when_format"),  # was 10:30
+    ("when", "jutro ⑩", "when_format"),  # was 10:00
+    ("when", "²¹.¹².²⁰²⁶ 10:00", "when_format"),
+    ("when", "15 marca ²⁰²⁷ 10:00", "when_format"),
+    ("when", "jutro ½", "when_format"),
+    ("date", "²¹.¹¹", "date_format"),
+    ("date", "za ² tygodnie", "date_format"),  # was 9 December
+    ("date", "15 marca ²⁰²⁷", "date_format"),  # was 15 March 2027
+    ("duration", "²⁰", "duration_format"),
+    ("duration", "1½h", "duration_format"),
+    ("month", "¹⁰.²⁰²⁶", "month_format"),
+    ("birth year", "²⁰¹⁵", "year_format"),
+]
+PARSERS = {
+    "when": lambda text: parse_when(text, NOW),
+    "date": lambda text: parse_date(text, TODAY, YearPreference.FUTURE),
+    "duration": parse_duration,
+    "month": lambda text: parse_month(text, TODAY),
+    "birth year": lambda text: read_birth_year(text, TODAY),
+}
+
+
+@pytest.mark.parametrize(("parser", "typed", "code"), NOT_DIGITS)
+def test_superscripts_fractions_and_circled_numbers_are_refused_by_every_parser(
+    parser: str, typed: str, code: str
+) -> None:
+    with pytest.raises(DomainError) as refused:
+        PARSERS[parser](typed)
+    assert refused.value.code == code
 
 
 def test_stored_free_text_keeps_its_joiners_and_spaces() -> None:
