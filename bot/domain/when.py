@@ -16,6 +16,11 @@ Choices worth knowing (the tests pin each one):
   alone, such a pair is a time only when it cannot be a day and month (`10 30`, not `12 12`).
   Run together (`jutro 1030`, `pt 930`) they are a time only right after a day word or a
   weekday: after a date or alone, three or four digits may as well be a year.
+- Even after a day word, four bare digits that make a year an appointment can be in (this year
+  to APPOINTMENT_YEARS_AHEAD years on, as check_start allows) are refused as a year, saying the
+  time they would have been and how to type either: `jutro 2026` is far more often a year typed
+  by habit than 20:26. `o` or `godz.` in front says it is a time (`jutro o 2026` is 20:26);
+  other numbers stay times (`jutro 2000` is 20:00, and in 2026 `jutro 2030` is 20:30).
 - Digits are read as by every parser of a value (typed_values.py): any script's decimal digits
   and full-width forms (`ｊｕｔｒｏ １０：３０`); a superscript, a fraction or a circled number
   (`jutro 10:³⁰`, `jutro ⑩`) is refused, never read as a digit.
@@ -33,6 +38,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import TypeVar
 
+from bot.domain.appointment import APPOINTMENT_YEARS_AHEAD
 from bot.domain.day_words import DAY_WORDS, WEEKDAYS, read_day_words
 from bot.domain.errors import DomainError
 from bot.domain.parsing import parse_date
@@ -111,7 +117,7 @@ def parse_when(text: str, now: datetime) -> datetime:
     for day_text, time_text, day_first in orders:
         day, clock = _attempt(read_day, day_text), _attempt(_read_time, time_text)
         if clock is None and day_first and _is_day_word(day_text):
-            clock = _attempt(_read_packed_time, time_text)
+            clock = _attempt(lambda packed: _read_packed_time(packed, today), time_text)
         if day is None or clock is None:
             continue
         if isinstance(day, DomainError):
@@ -205,11 +211,14 @@ def _is_day_word(text: str) -> bool:
     return text in _DAY_WORDS or _read_weekday(text) is not None
 
 
-def _read_packed_time(text: str) -> time | None:
+def _read_packed_time(text: str, today: date) -> time | None:
     """The clock time in `1030`, `930`, `o 0930` (hours and minutes run together), or None."""
     found = _PACKED_TIME.match(text)
     if not found:
         return None
+    if len(text) == 4 and today.year <= int(text) <= today.year + APPOINTMENT_YEARS_AHEAD:
+        # Bare, as a year is typed: `o 2026` or `godz. 2026` would be longer than four.
+        raise DomainError("when_year_not_time", year=text, time=f"{text[:2]}:{text[2:]}")
     hour, minute = int(found["hour"]), int(found["minute"])
     if hour > 23 or minute > 59:
         raise DomainError("time_impossible")

@@ -252,6 +252,11 @@ ERROR_TEXTS: dict[str, str] = {
         "I could not read that. Type a day and a time, like jutro 10:30, pt 9 or 12.12 14:00."
     ),
     "when_no_time": N_("Please add a time too, like jutro 10:30 or 12.12 14:00."),
+    # `jutro 2026`: four digits after a day word that are a year an appointment can be in.
+    "when_year_not_time": N_(
+        "{year} looks like a year, not a time. Type the time with a colon, like {time}, or "
+        "the date with its year and a time, like 15.03.{year} 10:00."
+    ),
     "time_impossible": N_(
         "That time does not exist. Check the hour and minutes (the clocks may change that night)."
     ),

@@ -1,7 +1,8 @@
 """Values typed in forms other than plain ASCII digits, through the real Application.
 
 Full-width forms (a Chinese or Japanese keyboard) are read as their ASCII; superscripts and
-other number forms are refused by every parser alike.
+other number forms are refused by every parser alike; a year typed where the time goes is
+refused with the reason, not booked at 20:26.
 """
 
 from __future__ import annotations
@@ -146,4 +147,39 @@ async def test_a_due_date_in_superscripts_is_refused(harness: BotHarness) -> Non
     await sim.send("za ² tygodnie")  # was 9 December
     assert harness.fake.last_text(sim.chat_id).startswith("I could not read that date.")
     assert await _goals(harness, sim) == []
+    assert harness.fake.errors == []
+
+
+async def test_a_year_typed_for_the_time_is_refused_with_the_reason(harness: BotHarness) -> None:
+    sim = await assistant_with_family(harness)
+    await _at_the_appointment_time(sim)
+    await sim.send("jutro 2026")  # was booked tomorrow at 20:26
+    assert harness.fake.last_text(sim.chat_id).split("\n\n")[0] == (
+        "2026 looks like a year, not a time. Type the time with a colon, like 20:26, or the "
+        "date with its year and a time, like 15.03.2026 10:00."
+    )
+    await sim.send("jutro 0930")  # four digits that are no year stay a time
+    assert "Thursday 26 November 2026, 09:30" in harness.fake.last_text(sim.chat_id)
+    assert harness.fake.errors == []
+
+
+async def test_a_year_typed_for_the_time_is_refused_in_polish(harness: BotHarness) -> None:
+    sim = await harness.assistant(language_code="pl")
+    await sim.send("/lang")
+    await sim.press("English")
+    await register_family(sim, members=(("Anna", "mother"),))
+    await sim.send("/jezyk")
+    await sim.press("Polski")
+    await sim.send("/termin R-01")
+    await sim.press("Anna")
+    await sim.press("Gotowe")
+    await sim.press("Sąd")
+    await sim.press("Pomiń")
+    await sim.send("pt 2027")
+    assert harness.fake.last_text(sim.chat_id).split("\n\n")[0] == (
+        "2027 wygląda na rok, nie na godzinę. Wpisz godzinę z dwukropkiem, np. 20:27, albo "
+        "datę z rokiem i godziną, np. 15.03.2027 10:00."
+    )
+    await sim.send("pt 20:27")
+    assert "piątek 27 listopada 2026, 20:27" in harness.fake.last_text(sim.chat_id)
     assert harness.fake.errors == []

@@ -122,6 +122,13 @@ def exists(wall: datetime) -> bool:
         ("jutro 0930", at(2026, 11, 26, 9, 30)),
         ("jutro o 1030", at(2026, 11, 26, 10, 30)),
         ("w piątek 1545", at(2026, 11, 27, 15, 45)),
+        ("jutro 2000", at(2026, 11, 26, 20)),  # no year an appointment can be in: a time
+        ("jutro 2030", at(2026, 11, 26, 20, 30)),
+        ("jutro 2025", at(2026, 11, 26, 20, 25)),  # a year gone: no appointment is in it
+        ("jutro 2029", at(2026, 11, 26, 20, 29)),  # beyond check_start's two years ahead
+        ("jutro o 2026", at(2026, 11, 26, 20, 26)),  # `o` says it is a time
+        ("jutro godz. 2027", at(2026, 11, 26, 20, 27)),
+        ("jutro 20 26", at(2026, 11, 26, 20, 26)),
         ("jutro 23:59", at(2026, 11, 26, 23, 59)),
         # English
         ("tomorrow 10", at(2026, 11, 26, 10)),
@@ -198,6 +205,14 @@ def test_forms_people_type(text: str, expected: datetime) -> None:
         ("jutro 24 00", "time_impossible"),
         ("jutro 2400", "time_impossible"),
         ("jutro 1075", "time_impossible"),
+        # a bare year an appointment can be booked in, after a day word: not an hour
+        ("jutro 2026", "when_year_not_time"),
+        ("jutro 2027", "when_year_not_time"),
+        ("jutro 2028", "when_year_not_time"),
+        ("pt 2026", "when_year_not_time"),
+        ("w piątek 2027", "when_year_not_time"),
+        ("tomorrow 2026", "when_year_not_time"),
+        ("15.03 2027", "when_format"),  # after a date, as `12.12 1030`: never read as a time
         ("jutro 10:30 jutro", "when_format"),
         ("12.12,14:00", "when_format"),
         ("jutro " + "1" * MAX_LENGTH, "when_format"),
@@ -235,6 +250,21 @@ def test_forms_people_type(text: str, expected: datetime) -> None:
 )
 def test_refusals(text: str, code: str) -> None:
     assert refusal(text) == code
+
+
+def test_a_year_typed_for_the_time_is_refused_with_the_year_and_the_time_it_is_not() -> None:
+    with pytest.raises(DomainError) as caught:
+        parse_when("jutro 2026", NOW)
+    assert caught.value.details == {"year": "2026", "time": "20:26"}
+
+
+def test_the_years_not_read_as_an_hour_are_those_an_appointment_can_be_booked_in() -> None:
+    later = at(2028, 6, 1, 9)
+    assert parse_when("jutro 2026", later) == at(2028, 6, 2, 20, 26)
+    assert parse_when("jutro 2027", later) == at(2028, 6, 2, 20, 27)
+    assert refusal("jutro 2028", later) == "when_year_not_time"
+    assert refusal("jutro 2030", later) == "when_year_not_time"
+    assert parse_when("jutro 2031", later) == at(2028, 6, 2, 20, 31)
 
 
 def test_a_naive_now_is_a_programming_error() -> None:
