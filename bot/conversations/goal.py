@@ -33,6 +33,7 @@ from bot.domain.plan import (
     OwnerKind,
     TaskOwner,
     check_due,
+    check_level_change,
     check_required_text,
 )
 from bot.domain.vocabulary import Area
@@ -42,6 +43,7 @@ from bot.i18n import N_
 from bot.ui.callbacks import as_int, pressed_data
 from bot.ui.family_views import GOALS_PREFIX
 from bot.ui.goal_questions import PREFIX, Shown, goal_question
+from bot.ui.labels import describe_error
 from bot.ui.plan_view import status
 
 NAME = "goal"
@@ -314,11 +316,33 @@ async def _tick(turn: GoalTurn) -> Outcome:
     return Go(Step.TICK)
 
 
+def _levels_closed(turn: GoalTurn, error: DomainError) -> Go:
+    """The goal was closed since its buttons were shown (another chat): its card, saying why."""
+    turn.draft.task_id = None
+    return Go(Step.GOAL, notice=describe_error(turn.tr, error))
+
+
+async def _closed_since(turn: GoalTurn) -> Go | None:
+    """The goal's card with why, if the goal is closed now; None while it is open."""
+    try:
+        check_level_change((await turn.services.plans.goal(turn.actor, _goal_id(turn))).goal)
+    except DomainError as error:
+        return _levels_closed(turn, error)
+    return None
+
+
+async def _levels(turn: GoalTurn) -> Outcome:
+    """Independence on the card: the tasks to choose from, while the goal is open."""
+    return await _closed_since(turn) or Go(Step.LEVEL_TASK)
+
+
 async def _level_task(turn: GoalTurn) -> Outcome:
-    """The task whose independence changes."""
+    """The task whose independence changes, while the goal is open."""
     task_id = as_int(turn.arg)
     if task_id is None:
         return _again(turn)
+    if closed := await _closed_since(turn):
+        return closed
     turn.draft.task_id = task_id
     return Go(Step.LEVEL)
 
@@ -328,7 +352,12 @@ async def _level(turn: GoalTurn) -> Outcome:
     if turn.arg not in Independence._value2member_map_ or not turn.draft.task_id:
         return _again(turn)
     level = Independence(turn.arg)
-    await turn.services.plans.change_independence(turn.actor, turn.draft.task_id, level)
+    try:
+        await turn.services.plans.change_independence(turn.actor, turn.draft.task_id, level)
+    except DomainError as error:
+        if error.code != "level_goal_closed":
+            raise
+        return _levels_closed(turn, error)
     turn.draft.task_id = None
     return _saved(turn)
 
@@ -362,7 +391,7 @@ TABLE: dict[Step, Stage] = {
             "due": moves(S.NEW_DUE, "Due date"),
             "task": moves(S.TASK_TEXT, "➕ Task"),
             "tick": moves(S.TICK, "☑ Tick a task"),
-            "level": moves(S.LEVEL_TASK, "Independence"),
+            "level": On(_levels, (S.LEVEL_TASK, S.GOAL), "Independence (goal closed since: card)"),
             "menu": On(_all_goals, (S.MENU,), "⬅ All goals"),
         }
     ),
@@ -389,8 +418,10 @@ TABLE: dict[Step, Stage] = {
         typed=On(_add_task, (S.GOAL,), "typed date (saved)"),
     ),
     S.TICK: Stage({"tick": On(_tick, (), "task toggled (saved)")}),
-    S.LEVEL_TASK: Stage({"ltask": On(_level_task, (S.LEVEL,), "task")}),
-    S.LEVEL: Stage({"lvl": On(_level, (S.GOAL,), "level (saved)")}),
+    S.LEVEL_TASK: Stage(
+        {"ltask": On(_level_task, (S.LEVEL, S.GOAL), "task (goal closed since: card)")}
+    ),
+    S.LEVEL: Stage({"lvl": On(_level, (S.GOAL,), "level (saved; goal closed since: card)")}),
 }
 
 ANYWHERE = {

@@ -346,6 +346,12 @@ def check_task_tick(goal: Goal) -> None:
         raise DomainError("task_goal_closed")
 
 
+def check_level_change(goal: Goal) -> None:
+    """A task moves on the independence scale only while its goal is open (closed: history)."""
+    if not goal.is_open:
+        raise DomainError("level_goal_closed")
+
+
 def check_status_change(goal: Goal, status: GoalStatus, *, confirm_open_tasks: bool) -> None:
     """A status the goal has not got yet; achieving it with open tasks needs a confirmation."""
     if status is goal.status:  # saying "saved" would claim a change no one made

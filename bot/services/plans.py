@@ -38,6 +38,7 @@ from bot.domain.plan import (
     check_assessment_day,
     check_due,
     check_goal_due,
+    check_level_change,
     check_optional_text,
     check_required_text,
     check_status_change,
@@ -286,8 +287,9 @@ class PlanService:
         return await self._task(task_id)
 
     async def change_independence(self, actor: Actor, task_id: int, level: Independence) -> Task:
-        """Move a task to another level of the independence scale (either way)."""
+        """Move a task to another level of the independence scale (either way), goal open."""
         async with self._changing(actor, "task", task_id, "plan.task.independence"):
+            check_level_change(await self._goal((await self._task(task_id)).goal_id))
             await self.plans.set_independence(task_id, level, self._stamp(actor))
         return await self._task(task_id)
 

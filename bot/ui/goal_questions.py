@@ -86,12 +86,10 @@ def goal_question(
     card_text = head + "\n\n" + "\n".join(card)
     if step is Step.GOAL:
         actions = [b(_("Status"), "status"), b(_("Progress note"), "note")]
-        is_open = goal is None or goal.is_open
-        if is_open:  # a closed goal takes no new task or due date, and no tick
+        if goal is None or goal.is_open:  # a closed goal's tasks are history: no change
             actions += [b(_("Due date"), "due"), b(_("➕ Task"), "task")]
-        if goal and goal.tasks:
-            tick = [b(_("☑ Tick a task"), "tick")] if is_open else []
-            actions += [*tick, b(_("Independence"), "level")]
+            if goal and goal.tasks:
+                actions += [b(_("☑ Tick a task"), "tick"), b(_("Independence"), "level")]
         rows = [*in_rows(actions, 2), [b(_("⬅ All goals"), "menu")], finish]
         return card_text, Keyboard(rows)
     if step is Step.STATUS:

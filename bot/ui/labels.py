@@ -233,6 +233,10 @@ ERROR_TEXTS: dict[str, str] = {
         "This goal is closed, so its tasks stay as they are. To tick or reopen one, change "
         "the goal's status to planned or in progress first."
     ),
+    "level_goal_closed": N_(
+        "This goal is closed, so its tasks' independence levels stay as they are. To move "
+        "one, change the goal's status to planned or in progress first."
+    ),
     "assessment_future": N_("An assessment can only be recorded on or after the day it was made."),
     "assessment_before_registration": N_(
         "{family_code} was registered on {date}: an assessment cannot be dated before the work "

@@ -1,8 +1,8 @@
 """Bad input in the help plan and assessments: refused with why, nothing typed lost or written.
 
-A task of a closed goal is not ticked; a task is not due after its goal, nor a goal before
-its open tasks; an assessment is not dated before the work with the family began; a status
-the goal has already is not saved again.
+A task of a closed goal is not ticked, nor moved on the independence scale; a task is not
+due after its goal, nor a goal before its open tasks; an assessment is not dated before the
+work with the family began; a status the goal has already is not saved again.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import pytest
 import time_machine
 
 from bot.domain.errors import DomainError
-from bot.domain.plan import Goal, GoalEvent, GoalStatus, TaskOwner
+from bot.domain.plan import Goal, GoalEvent, GoalStatus, Independence, TaskOwner
 from tests.conversations.test_goal import add_goal, with_family
 from tests.support.harness import BotHarness
 from tests.support.updates import UserSim
@@ -307,3 +307,75 @@ async def test_achieved_meanwhile_the_confirmation_saves_nothing_again(
     assert [e.new_value for e in events if e.kind.value == "status"] == ["achieved"]
     assert await _audited(harness, "plan.goal.status") == before
     assert harness.fake.errors == []
+
+
+# --- 5. a closed goal's independence levels stay as they are --------------------------------
+
+LEVELS_REFUSED = {
+    "en": "This goal is closed, so its tasks' independence levels stay as they are.",
+    "pl": "Ten cel jest zamknięty, więc poziomy samodzielności jego zadań zostają bez zmian.",
+}
+
+
+def _actions(harness: BotHarness, sim: UserSim) -> set[str]:
+    """The actions of the buttons on the newest message (`level`: the card's Independence)."""
+    return {data.split(":")[2] for row in harness.fake.last_markup(sim.chat_id) for _, data in row}
+
+
+async def test_a_closed_goal_offers_no_independence(harness: BotHarness) -> None:
+    sim = await _with_task(harness)
+    assert "level" in _actions(harness, sim)  # open: the family's level can move
+    await sim.press("Status")
+    await sim.press("dropped")
+    assert "Status" in [text for row in harness.fake.last_markup(sim.chat_id) for text, _ in row]
+    assert "level" not in _actions(harness, sim)  # closed: its tasks are history
+    assert harness.fake.errors == []
+
+
+@pytest.mark.parametrize("language", ["en", "pl"])
+@pytest.mark.parametrize(
+    "pressed",
+    [
+        ("Independence",),  # the card's button, the goal closed from another chat since
+        ("Independence", "Call the landlord"),  # the task list's
+        ("Independence", "Call the landlord", "done together"),  # the level list's
+    ],
+    ids=["card", "task", "level"],
+)
+async def test_an_independence_button_of_a_goal_closed_meanwhile_changes_nothing(
+    harness: BotHarness, pressed: tuple[str, ...], language: str
+) -> None:
+    sim = await _with_task(harness)  # Anna's task, "shown by the assistant"
+    for text in pressed[:-1]:
+        await sim.press(text)
+    await _close(harness, sim, GoalStatus.ACHIEVED)
+    before = await _audited(harness, "plan.task.independence")
+    assert harness.services is not None
+    actor = await harness.services.membership.actor(sim.user_id)
+    await harness.services.membership.set_locale(actor, language)  # chosen in /language
+    await sim.press(pressed[-1])  # on the message shown before, in English
+    text = harness.fake.last_text(sim.chat_id)
+    assert LEVELS_REFUSED[language] in text
+    assert "Call the landlord" in text  # the goal's card again, without the button
+    assert "level" not in _actions(harness, sim)
+    goal, events = await _goal(harness, sim)
+    assert goal.tasks[0].independence is Independence.SHOWN
+    assert "independence" not in [e.kind.value for e in events]
+    assert await _audited(harness, "plan.task.independence") == before
+    assert harness.fake.errors == []
+
+
+async def test_the_service_refuses_an_independence_level_on_a_closed_goal(
+    harness: BotHarness,
+) -> None:
+    sim = await _with_task(harness)
+    await _close(harness, sim, GoalStatus.DROPPED)
+    assert harness.services is not None
+    actor = await harness.services.membership.actor(sim.user_id)
+    goal, _ = await _goal(harness, sim)
+    with pytest.raises(DomainError) as refused:
+        await harness.services.plans.change_independence(
+            actor, goal.tasks[0].id, Independence.ALONE
+        )
+    assert refused.value.code == "level_goal_closed"
+    assert (await _goal(harness, sim))[0].tasks[0].independence is Independence.SHOWN
