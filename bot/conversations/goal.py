@@ -310,10 +310,17 @@ async def _tick(turn: GoalTurn) -> Outcome:
     if task_id is None or done_part not in ("0", "1"):
         return _again(turn)
     goal = (await turn.services.plans.goal(turn.actor, goal_id)).goal
-    if all(t.id != task_id for t in goal.tasks):
+    before = next((t for t in goal.tasks if t.id == task_id), None)
+    if before is None:
         raise NotFound("task_unknown")
-    await turn.services.plans.set_task_done(turn.actor, task_id, done_part == "1")
-    return Go(Step.TICK)
+    after = await turn.services.plans.set_task_done(turn.actor, task_id, done_part == "1")
+    if before.due is None or after.due is None or after.due == before.due:
+        return Go(Step.TICK)
+    notice = turn.tr.gettext(
+        "The task is open again and now due {date}, its goal's date (it was due {old}, after "
+        "the goal's)."
+    ).format(date=f"{after.due:%d.%m.%Y}", old=f"{before.due:%d.%m.%Y}")
+    return Go(Step.TICK, notice=notice)
 
 
 def _levels_closed(turn: GoalTurn, error: DomainError) -> Go:

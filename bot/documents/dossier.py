@@ -217,7 +217,15 @@ def event_text(tr: Translator, event: GoalEvent, goal: str) -> tuple[str, list[s
     if kind is GoalEventKind.TASK_DONE:
         return _("Task done"), [f"{goal}: {event.text}"]
     if kind is GoalEventKind.TASK_REOPENED:
-        return _("Task reopened"), [f"{goal}: {event.text}"]
+        lines = [f"{goal}: {event.text}"]
+        if event.old_value and event.new_value:  # its goal's date had moved before its own
+            old, new = (
+                day_text(date.fromisoformat(v)) for v in (event.old_value, event.new_value)
+            )
+            lines.append(
+                _("Now due {day}, its goal's date (it was due {old}).").format(day=new, old=old)
+            )
+        return _("Task reopened"), lines
     old, new = _level(tr, event.old_value), _level(tr, event.new_value)
     return _("Independence: {old} → {new}").format(old=old, new=new), [f"{goal}: {event.text}"]
 

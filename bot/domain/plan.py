@@ -304,6 +304,16 @@ def check_task_due(due: date | None, goal: Goal) -> date | None:
     return due
 
 
+def reopened_due(task: Task, goal: Goal) -> date | None:
+    """A task opened again is due by its goal's date, like a task never done.
+
+    The goal's date may have moved before the task's while it was done (check_goal_due).
+    """
+    if task.due is not None and goal.due is not None and task.due > goal.due:
+        return goal.due
+    return task.due
+
+
 def check_goal_due(due: date | None, goal: Goal) -> date | None:
     """A goal's new due date is not before an open task's (a done task holds nothing back)."""
     later = [t.due for t in goal.open_tasks() if t.due and due and t.due > due]

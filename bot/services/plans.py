@@ -46,6 +46,7 @@ from bot.domain.plan import (
     check_task_tick,
     next_assessment_due,
     open_goals,
+    reopened_due,
 )
 from bot.domain.vocabulary import Area
 from bot.services.clock import Clock
@@ -280,10 +281,16 @@ class PlanService:
         return await self._task(task_id)
 
     async def set_task_done(self, actor: Actor, task_id: int, done: bool) -> Task:
-        """Tick a task as done, or reopen it, while its goal is open."""
+        """Tick a task as done, or reopen it, while its goal is open.
+
+        A task reopened after its goal's date moved before its own is due by the goal's date.
+        """
         async with self._changing(actor, "task", task_id, "plan.task.done"):
-            check_task_tick(await self._goal((await self._task(task_id)).goal_id))
-            await self.plans.set_task_done(task_id, done, self._stamp(actor))
+            task = await self._task(task_id)
+            goal = await self._goal(task.goal_id)
+            check_task_tick(goal)
+            due = None if done else reopened_due(task, goal)
+            await self.plans.set_task_done(task_id, done, self._stamp(actor), due=due)
         return await self._task(task_id)
 
     async def change_independence(self, actor: Actor, task_id: int, level: Independence) -> Task:

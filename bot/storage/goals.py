@@ -201,15 +201,24 @@ class GoalRecords:
         row = await self.db.fetch_one("SELECT * FROM tasks WHERE id = ?", (task_id,))
         return None if row is None else task_from_row(row)
 
-    async def set_task_done(self, task_id: int, done: bool, stamp: Stamp) -> bool:
-        """Tick or untick a task with a history entry on its goal; False if unchanged."""
+    async def set_task_done(
+        self, task_id: int, done: bool, stamp: Stamp, *, due: date | None = None
+    ) -> bool:
+        """Tick or untick a task with a history entry on its goal; False if unchanged.
+
+        A `due` day moves the task's due date too, the old and new day kept in the entry.
+        """
         async with self.db.write() as conn:
             old = await first_row(
-                conn, "SELECT goal_id, text, done FROM tasks WHERE id = ?", (task_id,)
+                conn, "SELECT goal_id, text, done, due FROM tasks WHERE id = ?", (task_id,)
             )
             if old is None or bool(old["done"]) == done:
                 return False
-            await conn.execute("UPDATE tasks SET done = ? WHERE id = ?", (int(done), task_id))
+            moved = due is not None and iso_day(due) != old["due"]
+            await conn.execute(
+                "UPDATE tasks SET done = ?, due = ? WHERE id = ?",
+                (int(done), iso_day(due) if moved else old["due"], task_id),
+            )
             await add_event(
                 conn,
                 old["goal_id"],
@@ -217,6 +226,8 @@ class GoalRecords:
                 stamp,
                 text=old["text"],
                 task_id=task_id,
+                old=old["due"] if moved else None,
+                new=iso_day(due) if moved else None,
             )
         return True
 

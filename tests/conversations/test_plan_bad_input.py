@@ -199,6 +199,66 @@ async def test_a_goal_moved_before_its_open_tasks_is_refused_naming_them(
     assert harness.fake.errors == []
 
 
+async def test_a_done_task_reopened_after_its_goal_moved_earlier_is_due_by_the_goal(
+    harness: BotHarness,
+) -> None:
+    sim = await with_family(harness)
+    await add_goal(sim)  # due 31.03.2027
+    await sim.press("➕ Task")
+    await sim.send("Bring the papers")
+    await sim.press("Assistant")
+    await sim.send("20.03.2027")
+    await sim.press("Tick a task")
+    await sim.press("Bring the papers")  # done: no longer holds the goal's date back
+    await sim.press("Back to the goal")
+    await sim.press("Due date")
+    await sim.send("18.03.2027")
+    assert "Saved" in harness.fake.last_text(sim.chat_id)
+    await sim.press("Tick a task")
+    await sim.press("Bring the papers")  # open again, as a task never done would be
+    text = harness.fake.last_text(sim.chat_id)
+    assert "open again and now due 18.03.2027, its goal's date" in text
+    assert "it was due 20.03.2027" in text
+    goal, events = await _goal(harness, sim)
+    assert (goal.due, goal.tasks[0].due, goal.tasks[0].done) == (
+        date(2027, 3, 18),
+        date(2027, 3, 18),
+        False,
+    )
+    reopened = [e for e in events if e.kind.value == "task_reopened"]
+    assert [(e.old_value, e.new_value) for e in reopened] == [("2027-03-20", "2027-03-18")]
+    await sim.press("Back to the goal")
+    await sim.press("Finish")
+    with time_machine.travel(datetime(2027, 3, 19, 8, 0, tzinfo=UTC)):  # the goal is late
+        await sim.send("/plan R-01")
+        plan = harness.fake.last_text(sim.chat_id)
+    assert plan.count("⚠️ was due 18 Mar 2027") == 2  # the goal and its open task alike
+    assert "20 Mar 2027" not in plan
+    assert harness.fake.errors == []
+
+
+async def test_a_task_reopened_by_its_goals_date_keeps_its_own(harness: BotHarness) -> None:
+    sim = await with_family(harness)
+    await add_goal(sim)  # due 31.03.2027
+    await sim.press("➕ Task")
+    await sim.send("Bring the papers")
+    await sim.press("Assistant")
+    await sim.send("10.03.2027")
+    await sim.press("Tick a task")
+    await sim.press("Bring the papers")
+    await sim.press("Back to the goal")
+    await sim.press("Due date")
+    await sim.send("18.03.2027")  # still after the task's own date
+    await sim.press("Tick a task")
+    await sim.press("Bring the papers")
+    assert "now due" not in harness.fake.last_text(sim.chat_id)
+    goal, events = await _goal(harness, sim)
+    assert goal.tasks[0].due == date(2027, 3, 10)
+    reopened = [e for e in events if e.kind.value == "task_reopened"]
+    assert [(e.old_value, e.new_value) for e in reopened] == [(None, None)]
+    assert harness.fake.errors == []
+
+
 async def test_the_service_refuses_a_task_after_its_goal(harness: BotHarness) -> None:
     sim = await with_family(harness)
     await add_goal(sim)

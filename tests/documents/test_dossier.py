@@ -12,9 +12,9 @@ from pypdf import PdfReader
 
 from bot.config import Settings
 from bot.documents.assessment import assessment_pdf
-from bot.documents.dossier import dossier_pdf, family_chart
+from bot.documents.dossier import dossier_pdf, event_text, family_chart
 from bot.domain.errors import NotFound
-from bot.domain.plan import Independence, TaskOwner
+from bot.domain.plan import GoalEvent, GoalEventKind, Independence, TaskOwner
 from bot.domain.vocabulary import Area
 from bot.i18n import translator
 from bot.services.registry import Services
@@ -176,3 +176,32 @@ async def test_a_member_who_moved_out_is_named_at_the_visits_they_were_at(
     assert f"Present: {left.name}" in text  # not "Present: ?"
     assert f"{left.name} (" in text
     assert "moved out on 01.12.2026" in text
+
+
+@pytest.mark.parametrize(
+    ("language", "moved"),
+    [
+        ("en", "Now due 18.03.2027, its goal's date (it was due 20.03.2027)."),
+        ("pl", "Nowy termin: 18.03.2027, termin celu (wcześniej 20.03.2027)."),
+    ],
+)
+def test_a_task_reopened_by_its_goals_earlier_date_says_so_in_the_history(
+    language: str, moved: str
+) -> None:
+    tr = translator(language)
+    reopened = GoalEvent(
+        id=1,
+        goal_id=1,
+        kind=GoalEventKind.TASK_REOPENED,
+        day=date(2026, 12, 1),
+        at=NOW,
+        actor_id=ASSISTANT.telegram_id,
+        text="Bring the papers",
+        task_id=1,
+        old_value="2027-03-20",
+        new_value="2027-03-18",
+    )
+    heading = tr.gettext("Task reopened")
+    assert event_text(tr, reopened, "Rent") == (heading, ["Rent: Bring the papers", moved])
+    plain = reopened.model_copy(update={"old_value": None, "new_value": None})
+    assert event_text(tr, plain, "Rent") == (heading, ["Rent: Bring the papers"])
