@@ -51,7 +51,7 @@ from bot.i18n import warm_up
 from bot.reminders.chat_cleanup import schedule_cleanup
 from bot.reminders.job import schedule
 from bot.reminders.sender import MONITORING_PREFIX, REMINDER_PREFIX, TelegramSender, tell_admins
-from bot.safekeeping.job import schedule_backups
+from bot.safekeeping.job import schedule_backups, warn_if_open
 from bot.services.registry import Services
 from bot.storage.outbox import UnreachableNotice
 from bot.storage.persistence import SQLitePersistence
@@ -191,10 +191,16 @@ async def start_up(application: BotApplication) -> None:
 
 
 async def prepare(application: BotApplication) -> None:
-    """After initialize(): load the recently processed updates, publish the command menus."""
+    """After initialize(): load the recently processed updates, publish the command menus.
+
+    A BACKUP_DIR open to other users is warned about here, in the log IT reads (the data
+    folder open to them stopped the start already, in `python -m bot`).
+    """
+    services: Services = application.bot_data[SERVICES_KEY]
+    warn_if_open(services.backups)
     persistence = application.persistence
     if isinstance(persistence, SQLitePersistence):
-        await persistence.load_recent_updates(application.bot_data[SERVICES_KEY].clock.now())
+        await persistence.load_recent_updates(services.clock.now())
     await publish_commands(application)
     settle_heap()
 

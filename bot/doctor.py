@@ -23,18 +23,16 @@ from telegram.request import HTTPXRequest
 from bot.config import ConfigError, Settings, load_settings
 from bot.handlers.documents import CHART_MODULES, DOCUMENT_MODULES
 from bot.reminders.job import TICK_SECONDS
-from bot.safekeeping.backups import BACKUP_EVERY, taken_at
+from bot.safekeeping.backups import BACKUP_EVERY, open_backup_folder, taken_at
 from bot.services.clock import Clock
 from bot.storage.db import Database, DatabaseError, newest_migration
-from bot.storage.files import UnusableFolder, wider_than_private
+from bot.storage.files import UnusableFolder, mode_of, open_to_others, wider_than_private
 from bot.storage.reminders import ReminderRepository
 from bot.storage.running import BotRunning, refuse_if_running
 
 TICK_LATE_AFTER = timedelta(seconds=5 * TICK_SECONDS)  # five missed minutes: not running
 KEY_MIN_LENGTH = 16  # characters; the README's own examples are 44 (`openssl rand -base64 32`)
 TELEGRAM_TIMEOUT = 10.0  # seconds; doctor must answer even when the network does not
-PRIVATE_BITS = stat.S_IRWXG | stat.S_IRWXO
-OTHERS_WRITE = stat.S_IWGRP | stat.S_IWOTH
 BACKUP_LATE_AFTER = BACKUP_EVERY + timedelta(hours=2)  # the day, the hourly check, a retry
 
 
@@ -168,8 +166,8 @@ class Doctor:
         if not folder.is_dir():
             self._add("data folder", None, f"{folder} does not exist yet (see database)")
             return
-        mode = stat.S_IMODE(folder.stat().st_mode)
-        if mode & PRIVATE_BITS:
+        mode = mode_of(folder)
+        if open_to_others(folder) is not None:
             self._add(
                 "data folder",
                 False,
@@ -331,10 +329,7 @@ class Doctor:
                 f"bot's user (chmod 700 {folder})",
             )
             return
-        mode = stat.S_IMODE(folder.stat().st_mode) if folder.is_dir() else 0
-        if mode & PRIVATE_BITS:  # each backup is 0600, but the folder is not
-            can = "remove or replace the backups" if mode & OTHERS_WRITE else "list them"
-            why = f"{folder} is open to other users (mode {mode:o}), who can {can}"
+        if (why := open_backup_folder(folder)) is not None:  # the bot warns at start too
             self._add("backups", False, f"{why}: run chmod 700 {folder}")
             return
         taken = sorted(t for p in _listing(folder) if (t := taken_at(p)) is not None)

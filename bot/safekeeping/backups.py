@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import logging
 import re
+import stat
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.services.clock import Clock
 from bot.storage.db import Database
+from bot.storage.files import open_to_others
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +24,7 @@ BACKUP_EVERY = timedelta(days=1)
 EARLY = timedelta(minutes=30)  # the hourly check may come a little before the full day
 _NAME = re.compile(r"^familybot-(\d{8}T\d{6}Z)\.sqlite3$")
 _STAMP = "%Y%m%dT%H%M%SZ"
+OTHERS_WRITE = stat.S_IWGRP | stat.S_IWOTH
 
 
 def backup_name(at: datetime) -> str:
@@ -35,6 +38,19 @@ def taken_at(path: Path) -> datetime | None:
     if match is None:
         return None
     return datetime.strptime(match.group(1), _STAMP).replace(tzinfo=UTC)
+
+
+def open_backup_folder(folder: Path) -> str | None:
+    """What others may do in a backup folder open to them (doctor and start-up say it); None.
+
+    Each backup is 0600, but the folder is not: others list them, or with write access
+    remove or replace them. None for a private folder, or one not made yet (it is made 0700).
+    """
+    mode = open_to_others(folder)
+    if mode is None:
+        return None
+    can = "remove or replace the backups" if mode & OTHERS_WRITE else "list them"
+    return f"{folder} is open to other users (mode {mode:o}), who can {can}"
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 from bot.jobs import run_every
-from bot.safekeeping.backups import ScheduledBackups
+from bot.safekeeping.backups import ScheduledBackups, open_backup_folder
 
 log = logging.getLogger(__name__)
 
@@ -28,3 +28,16 @@ def schedule_backups(application: Any, backups: ScheduledBackups) -> None:
     """Check every hour, the first time a minute after start."""
     application.bot_data[BACKUPS_KEY] = backups
     run_every(application, backup_job, JOB_NAME, seconds=CHECK_SECONDS, first=60, grace=600)
+
+
+def warn_if_open(backups: ScheduledBackups | None) -> None:
+    """At start, one warning in the log if BACKUP_DIR is open to other users (doctor's check)."""
+    if backups is None:
+        return
+    why = open_backup_folder(backups.folder)
+    if why is not None:
+        log.warning(
+            "BACKUP_DIR %s: run chmod 700 %s (each backup is 0600, but the folder is not)",
+            why,
+            backups.folder,
+        )

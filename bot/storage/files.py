@@ -52,12 +52,21 @@ def private_folder(folder: Path) -> None:
         path.chmod(PRIVATE_FOLDER)  # mkdir's mode is cut by the umask, and may be too wide
 
 
+def open_to_others(folder: Path) -> int | None:
+    """The folder's mode if other users of the machine may list or enter it; else None.
+
+    None too for a folder that is not there (yet): the bot makes its folders 0700.
+    """
+    if not folder.is_dir():
+        return None
+    mode = mode_of(folder)
+    return mode if mode & OTHERS_BITS else None
+
+
 def check_private_folder(folder: Path) -> None:
     """Refuse a data folder other users may read or enter (OpenFolderError)."""
-    if not folder.is_dir():
-        return
-    mode = mode_of(folder)
-    if mode & OTHERS_BITS:
+    mode = open_to_others(folder)
+    if mode is not None:
         raise OpenFolderError(
             f"the data folder {folder} is open to other users (mode {mode:o}); "
             f"family data must be private: run chmod 700 {folder}"
