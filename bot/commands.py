@@ -119,8 +119,11 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "monitoring",
         None,
-        N_("Record a monitoring contact"),
-        N_("/monitoring R-01 — a contact with a closed family you monitor"),
+        N_("Monitoring: a contact, or finish it"),
+        N_(
+            "/monitoring R-01 — a contact with a closed family you monitor, or ✔ finish its "
+            "monitoring"
+        ),
     ),
     Command(
         "reopen",

@@ -158,8 +158,13 @@ class Stage:
 DayCheck = Callable[[Turn[Any, Any], date], Awaitable[Outcome]]
 
 
-def day_stage(check: DayCheck, step: StrEnum, typed_label: str) -> Stage:
-    """A day asked with a Today button or typed; `check` takes either and moves to `step`."""
+def day_stage(
+    check: DayCheck, step: StrEnum, typed_label: str, *, more: Mapping[str, On] | None = None
+) -> Stage:
+    """A day asked with a Today button or typed; `check` takes either and moves to `step`.
+
+    `more` are the step's other buttons (the monitoring contact's ✔ Finish monitoring).
+    """
 
     async def today(turn: Turn[Any, Any]) -> Outcome:
         return await check(turn, turn.today)
@@ -167,7 +172,8 @@ def day_stage(check: DayCheck, step: StrEnum, typed_label: str) -> Stage:
     async def typed(turn: Turn[Any, Any]) -> Outcome:
         return await check(turn, parse_date(turn.text, turn.today))
 
-    return Stage({"today": On(today, (step,), "Today")}, typed=On(typed, (step,), typed_label))
+    presses = {"today": On(today, (step,), "Today"), **(more or {})}
+    return Stage(presses, typed=On(typed, (step,), typed_label))
 
 
 async def cancel_unsaved(turn: Turn[Any, Any]) -> Outcome:

@@ -1,5 +1,8 @@
 """/monitoring: record a contact with a closed family under monitoring — day, form, a note.
 
+Its day's question also finishes the monitoring (✔ Finish monitoring), as the reminder at
+the monitoring's end does, without waiting for it.
+
 The walk is the table `TABLE` below; `monitoring_contact.mmd` is drawn from it
 (`make diagrams`).
 """
@@ -14,7 +17,7 @@ from bot.commands import names
 from bot.conversations._case import ClosedPicker
 from bot.conversations._table import End, Go, On, Outcome, Question, Stage, Turn, day_stage, picks
 from bot.conversations.engine import Walk
-from bot.domain.errors import DomainError
+from bot.domain.errors import DomainError, NotAllowed, Settled
 from bot.domain.family import Family
 from bot.domain.lifecycle import ContactForm, check_contact_day
 from bot.domain.lifecycle_steps import ContactDraft, ContactStep
@@ -22,6 +25,7 @@ from bot.domain.people import Actor
 from bot.handlers.context import BotContext
 from bot.i18n import N_
 from bot.services.registry import Services
+from bot.ui.callbacks import as_day
 from bot.ui.case_questions import CONTACT_PREFIX, contact_question
 from bot.ui.family_views import CONTACT_CARD_PREFIX
 from bot.ui.text import esc
@@ -44,9 +48,13 @@ async def _still_monitored(services: Services, actor: Actor, family_id: int) -> 
 async def _question(turn: ContactTurn, page: int) -> Question:
     """A step's question."""
     families, family = await PICKER.choices(turn)
+    until = None
     if family is not None:  # no longer monitored (reopened, finished): the walk ends
-        await turn.services.cases.check_monitored(turn.actor, family.id)
-    return contact_question(turn.tr, turn.draft, turn.step, family, families, page=page)
+        period = await turn.services.cases.check_monitored(turn.actor, family.id)
+        until = period.monitoring_until
+    return contact_question(
+        turn.tr, turn.draft, turn.step, family, families, page=page, until=until
+    )
 
 
 async def _check_day(turn: ContactTurn, day: date) -> Outcome:
@@ -55,6 +63,39 @@ async def _check_day(turn: ContactTurn, day: date) -> Outcome:
     period = await turn.services.cases.check_monitored(turn.actor, turn.draft.family_id)
     turn.draft.day = check_contact_day(day, period, turn.today)
     return Go(S.FORM)
+
+
+MOVED = N_(
+    "The monitoring's end moved meanwhile, so nothing was finished. Press ✔ Finish monitoring "
+    "again to finish it now."
+)
+
+
+async def _finish(turn: ContactTurn) -> Outcome:
+    """✔ Finish monitoring: what the reminder's ✔ does, for the end the question showed.
+
+    Finished meanwhile (the reminder's ✔), erased, reopened or handed over: refused as the
+    reminder's ✔ is, and the walk ends. An end moved since (➕ 3 more months) finishes
+    nothing: the question comes again with the new end.
+    """
+    family_id, tr = turn.draft.family_id, turn.tr
+    if family_id is None:
+        raise DomainError("draft_incomplete")
+    cases = turn.services.cases
+    try:
+        finished = await cases.finish_monitoring(
+            turn.actor, family_id, shown_until=as_day(turn.arg)
+        )
+    except Settled:
+        return Go(S.DAY, notice=tr.gettext(MOVED))
+    if not finished:
+        raise NotAllowed("not_monitored")
+    family = await turn.services.families.peek(turn.actor, family_id, closed_ok=True)
+    return End(
+        tr.gettext("✔ The monitoring of {code} is finished as of {date}.").format(
+            code=esc(family.code), date=esc(tr.fmt_date(turn.today, "d MMM y"))
+        )
+    )
 
 
 async def _save(turn: ContactTurn) -> Outcome:
@@ -88,7 +129,12 @@ PICKER = ClosedPicker(
 )
 TABLE: dict[ContactStep, Stage] = {
     S.FAMILY: PICKER.stage(),
-    S.DAY: day_stage(_check_day, S.FORM, "typed date (closure to monitoring end, not ahead)"),
+    S.DAY: day_stage(
+        _check_day,
+        S.FORM,
+        "typed date (closure to monitoring end, not ahead)",
+        more={"finish": On(_finish, (None, S.DAY), "✔ Finish monitoring")},
+    ),
     S.FORM: Stage(
         {"form": picks("form", ContactForm, S.NOTE, "visit / phone / social worker / school")}
     ),

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from telegram import Update
 
 from bot.domain.errors import DomainError, NotAllowed, Settled
 from bot.handlers.common import answer_press, settle_reminder, settled_reminder
 from bot.handlers.context import BotContext
-from bot.ui.callbacks import as_int, pressed_data
+from bot.ui.callbacks import as_day, as_int, pressed_data
 from bot.ui.labels import describe_error
 
 
@@ -28,7 +26,7 @@ async def monitoring_pressed(update: Update, context: BotContext) -> None:
     cases = context.services.cases
     # The end the reminder showed; None on a button sent before it carried it, which finishes
     # (or extends) the monitoring running, as it always did.
-    shown = _day(press.arg)
+    shown = as_day(press.arg)
     try:
         if press.action == "finish":
             if not await cases.finish_monitoring(context.actor, family_id, shown_until=shown):
@@ -46,11 +44,3 @@ async def monitoring_pressed(update: Update, context: BotContext) -> None:
         await answer_press(update, describe_error(tr, error))
         return
     await settle_reminder(update, note)
-
-
-def _day(arg: str) -> date | None:
-    """'20270603' → 3 June 2027; None for anything else."""
-    try:
-        return date.fromisoformat(arg) if len(arg) == len("YYYYMMDD") else None
-    except ValueError:
-        return None

@@ -8,6 +8,7 @@ press reaches no handler.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from enum import StrEnum
 from typing import NamedTuple
 
@@ -91,3 +92,16 @@ def read_toggle(arg: str) -> tuple[str, bool | None]:
 def as_int(text: str) -> int | None:
     """A part of callback data as a non-negative int, or None if it is not one."""
     return int(text) if text.isascii() and text.isdigit() and len(text) < 16 else None
+
+
+def day_arg(day: date) -> str:
+    """A day as a part of callback data: 3 June 2027 → '20270603'."""
+    return f"{day:%Y%m%d}"
+
+
+def as_day(text: str) -> date | None:
+    """'20270603' → 3 June 2027; None for anything else."""
+    try:
+        return date.fromisoformat(text) if len(text) == len("YYYYMMDD") else None
+    except ValueError:
+        return None

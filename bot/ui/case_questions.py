@@ -27,6 +27,7 @@ from bot.domain.lifecycle_steps import (
 from bot.i18n import N_, Translator
 from bot.storage.lifecycle import ClosureOutcome
 from bot.ui import labels
+from bot.ui.callbacks import day_arg
 from bot.ui.keyboards import Key, Keyboard, StepButtons, in_rows
 from bot.ui.text import esc, shorten
 
@@ -235,8 +236,13 @@ def contact_question(
     families: Sequence[Family] = (),
     *,
     page: int = 0,
+    until: date | None = None,
 ) -> tuple[str, Keyboard]:
-    """A step of the monitoring contact: the family, the day, the form, a short note."""
+    """A step of the monitoring contact: the family, the day, the form, a short note.
+
+    The day's question also offers ✔ Finish monitoring, of the monitoring ending `until`
+    (the end it shows, carried by the button as the reminder's ✔ carries it).
+    """
     _ = tr.gettext
     b = StepButtons(CONTACT_PREFIX, draft.token, step)
     cancel = [b(_("✖ Cancel"), "cancel")]
@@ -248,9 +254,12 @@ def contact_question(
         )
     head = _head("👁", family, _("monitoring contact"))
     if step is ContactStep.DAY:
-        return head + _("When was the contact? Press Today or type a date."), (
-            Keyboard([[b(_("Today"), "today")], cancel])
-        )
+        rows = [[b(_("Today"), "today")]]
+        if until is not None:
+            head += _("Monitored until {date}.").format(date=_day(tr, until)) + "\n"
+            rows.append([b(_("✔ Finish monitoring"), "finish", day_arg(until))])
+        question = _("When was the contact? Press Today or type a date.")
+        return head + question, Keyboard([*rows, cancel])
     if step is ContactStep.FORM:
         rows = in_rows([b(form_name(tr, f), "form", f.value) for f in ContactForm], 2)
         return head + _("What kind of contact?"), Keyboard([*rows, cancel])

@@ -60,7 +60,9 @@ async def _monitored_family(harness: BotHarness, language: str) -> tuple[UserSim
 async def _finish_on_the_reminder(harness: BotHarness, sim: UserSim, language: str) -> None:
     """The end-of-monitoring reminder's ✔ Finish monitoring, pressed."""
     label = LABELS[language][2]
-    [reminder] = [m for m in harness.fake.messages(sim.chat_id) if label in str(m)]
+    # The reminder's (mn:), not the ✔ on the contact walk's own day question (mc:).
+    messages = harness.fake.messages(sim.chat_id)
+    [reminder] = [m for m in messages if label in str(m) and "'mn:" in str(m)]
     await sim.press_data(int(reminder["message_id"]), button(reminder, label))
     assert harness.services is not None  # finished, as the reminder's button does
     assert await harness.services.cases.monitored_families(OWNER) == []
