@@ -2,7 +2,7 @@
 
 Fills a temporary SQLite file (two visits a week per family for a year, a plan with goals
 and tasks, an assessment, appointments, a year of access-log rows), then times whole renders
-as the handler does them: the service read (with its audit row), overview_lines, the
+as the handler does them: the service read (with its audit rows), overview_lines, the
 buttons and split_lines, in a heap settled as the bot's is once started (app.settle_heap).
 Usage: python -m benchmarks.team_view [--runs N]. One JSON line.
 """

@@ -129,6 +129,19 @@ def team_overview(
     ]
 
 
+def named_family_ids(
+    figures: list[AssistantFigures], families: list[TeamFamily], reader_id: int
+) -> list[int]:
+    """The families whose codes the overview names, but the reader's own (a read of each)."""
+    named = {
+        (row.member.telegram_id, code)
+        for row in figures
+        if row.member.telegram_id != reader_id
+        for code in (*row.not_seen, *row.assessments)
+    }
+    return sorted(f.family_id for f in families if (f.assistant_id, f.code) in named)
+
+
 def family_figures(family: TeamFamily, today: date) -> FamilyFigures:
     """One family's line in a caseload opened from the team view."""
     last = family.last_visit

@@ -35,10 +35,18 @@ class AccessAudit:
         """The entry `allowed` would write, for a change or a read that commits it with itself."""
         return self.log.allowed_row(self.clock.now(), actor_id, action, family_id)
 
-    async def allowed_each(self, actor_id: int, action: str, family_ids: list[int]) -> None:
-        """Record the same access to several families at once (a list that shows each)."""
-        if family_ids:
-            await self.log.record_each(self.clock.now(), actor_id, action, family_ids)
+    async def allowed_each(
+        self, actor_id: int, action: str, family_ids: list[int], *, summary: str | None = None
+    ) -> None:
+        """Record the same access to several families at once (a list that shows each).
+
+        With a `summary`, a row of the view itself (no family, the summary as its detail)
+        comes first, in the same commit, even when the view names no family.
+        """
+        if family_ids or summary is not None:
+            await self.log.record_each(
+                self.clock.now(), actor_id, action, family_ids, summary=summary
+            )
 
     async def denied(
         self, actor_id: int, action: str, *, family_id: int | None = None, subject: str = ""

@@ -30,6 +30,7 @@ from bot.domain.team import (
     TeamMember,
     family_figures,
     last_week,
+    named_family_ids,
     team_overview,
 )
 from bot.services.audit import AccessAudit
@@ -67,14 +68,24 @@ class TeamService:
         return await self.team.members(self.admin_ids)
 
     async def overview(self, actor: Actor) -> list[AssistantFigures]:
-        """The team at a glance: per person holding families, this week's figures."""
+        """The team at a glance: per person holding families, this week's figures.
+
+        Logged as one read of the view (its counts cover every family) and one read of each
+        family whose code it names, in one commit.
+        """
         actor.check_team()
         today = self.clock.today()
         members, families = await self.team.members_and_families(
             self.admin_ids, today, self.clock.now()
         )
-        await self.audit.allowed(actor.telegram_id, "read.team", None, f"families={len(families)}")
-        return team_overview(members, families, today)
+        figures = team_overview(members, families, today)
+        await self.audit.allowed_each(
+            actor.telegram_id,
+            "read.team",
+            named_family_ids(figures, families, actor.telegram_id),
+            summary=f"families={len(families)}",
+        )
+        return figures
 
     async def caseload_of(
         self, actor: Actor, assistant_id: int

@@ -43,13 +43,22 @@ class AuditRepository:
         return (_APPEND, (now.isoformat(), actor_id, action, family_id, "", "allowed"))
 
     async def record_each(
-        self, now: datetime, actor_id: int, action: str, family_ids: list[int]
+        self,
+        now: datetime,
+        actor_id: int,
+        action: str,
+        family_ids: list[int],
+        *,
+        summary: str | None = None,
     ) -> None:
-        """Append one allowed entry per family, all in one transaction, on the disk at return."""
+        """Append one allowed entry per family, all in one transaction, on the disk at return.
+
+        A `summary` is an entry of its own first, with no family and the summary as detail.
+        """
         stamp = now.isoformat()
-        await self.db.write_bookkeeping(
-            [(_APPEND, (stamp, actor_id, action, f, "", "allowed")) for f in family_ids]
-        )
+        first = [] if summary is None else [(stamp, actor_id, action, None, summary, "allowed")]
+        rows = [*first, *((stamp, actor_id, action, f, "", "allowed") for f in family_ids)]
+        await self.db.write_bookkeeping([(_APPEND, row) for row in rows])
         await self.db.synced()
 
     async def entries(self, family_id: int, outcome: Outcome = "allowed") -> list[tuple[int, str]]:

@@ -57,7 +57,7 @@ async def test_every_way_a_reader_opens_a_family_is_logged(harness: BotHarness, 
     sim, chat = reader(people, role), reader(people, role).chat_id
     r01, r02 = await family_id(harness, "R-01"), await family_id(harness, "R-02")
     with time_machine.travel(local(D0, 11), tick=False):
-        assert await logged(harness, sim, "/team") == {("read.team", None)}
+        assert await logged(harness, sim, "/team") == {("read.team", None), ("read.team", r01)}
         assert await logged(harness, sim, buttons(harness, chat, "The team")["Ala"]) == {
             ("read.caseload", r01),
             ("read.caseload", r02),
@@ -114,6 +114,38 @@ async def test_a_closed_monitored_familys_reads_are_logged(harness: BotHarness, 
             ("/plan R-01", "read.plan"),
         ):
             assert await logged(harness, sim, command) == {(action, r01)}
+    assert harness.fake.errors == []
+
+
+@pytest.mark.parametrize("role", ["coordinator", "admin"])
+async def test_the_team_overview_logs_each_family_whose_code_it_shows(
+    harness: BotHarness, role: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    people = await world(harness)
+    sim, chat = reader(people, role), reader(people, role).chat_id
+    r01, r02 = await family_id(harness, "R-01"), await family_id(harness, "R-02")
+    assert harness.db is not None
+    usual, writes = harness.db.write_bookkeeping, []
+
+    async def noted(statements: Any, *, durable: bool = True) -> None:
+        rows = [p for sql, p in statements if sql.startswith("INSERT INTO access_log")]
+        if rows:
+            writes.append(([(p[2], p[3], p[4]) for p in rows], durable))
+        await usual(statements, durable=durable)
+
+    monkeypatch.setattr(harness.db, "write_bookkeeping", noted)
+    with time_machine.travel(local(D0, 11), tick=False):
+        await sim.send("/team")
+        text = harness.fake.last_text(chat)
+        assert "due in 14 days: R-01" in text  # R-01's assessment is due on 1 December
+        assert "R-02" not in text  # registered today: not named, so not read
+        shown = [("read.team", None, "families=2"), ("read.team", r01, "")]
+        assert writes == [(shown, True)]  # the overview and R-01: one commit, on the disk
+        await sim.press("Ala")
+        writes.clear()
+        await sim.press("← The team")  # back to the overview: logged again, the same way
+        assert writes == [(shown, True)]
+    assert r02 not in {f for rows, _ in writes for _, f, _ in rows}
     assert harness.fake.errors == []
 
 
