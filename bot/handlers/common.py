@@ -283,13 +283,22 @@ async def reminder_family_settled(
     escalation told has none: its 📝 carries it); the pressed button need not be there still
     (a double tap's second press on a catch-up). Once every button went, no reminder is left
     to read: `still`, the entry's own check of the family, refusing, answers it in place.
+    Nor once its row was purged (False: the entry goes on, and nobody is logged as refused).
     """
     query = update.callback_query
     if query is None:
         return False
     reminders = context.services.reminders
-    outbox_id = _reminder_among(message_buttons(pressed_message(update)))
+    buttons = message_buttons(pressed_message(update))
+    outbox_id = _reminder_among(buttons)
     told = told_reminder(str(query.data)) if outbox_id is None else None
+    shown = outbox_id
+    if told is not None and query.data in {b.callback_data for b in buttons}:
+        shown = told[0]  # the 📝 is the message's own: the id is the bot's, not forged
+    if shown is not None and await reminders.purged(context.actor, shown):
+        # No reminder left to settle, and none refused: the entry's own check of the family
+        # answers, as for a card's button (a walk, or its refusal).
+        return False
     try:
         if outbox_id is not None:
             item = await reminders.item(context.actor, outbox_id)

@@ -131,6 +131,13 @@ class ReminderService:
         await self._still_current(actor, item)
         return item
 
+    async def purged(self, actor: Actor, outbox_id: int) -> bool:
+        """Whether a reminder the bot's own message names is no longer stored: its row was
+        purged (finished, and made over KEEP_SENT ago). Nobody is refused anything: nothing
+        is logged (an id only a press carries may be forged: `item` logs the attempt)."""
+        actor.check_member()
+        return await self.reminders.get(outbox_id) is None
+
     async def told(self, actor: Actor, outbox_id: int, family_id: int) -> OutboxItem:
         """An escalation told to the actor about `family_id`, for its 📝 Record a visit;
         Settled (it closes) once the family is no longer theirs to work with."""

@@ -12,7 +12,14 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 import time_machine
 
-from bot.domain.reminders.facts import MonitoringFact, Reminder, ReminderFacts, VisitGapFact
+from bot.domain.reminders.facts import (
+    EscalationCase,
+    EscalationFact,
+    MonitoringFact,
+    Reminder,
+    ReminderFacts,
+    VisitGapFact,
+)
 from bot.domain.reminders.kinds import ReminderKind
 from bot.domain.reminders.quiet import CatchUp
 from bot.reminders.sender import TelegramSender
@@ -374,4 +381,100 @@ async def test_a_reminders_button_after_its_case_was_closed_closes_the_reminder(
     assert "reply_markup" not in pressed  # nothing is left to press on it
     sent = [c for c in harness.fake.calls[mark:] if c.method == "sendMessage"]
     assert sent == []  # no "The work with R-01 is closed … /reopen" below it
+    assert harness.fake.errors == []
+
+
+async def _purged_visit_reminder(
+    harness: BotHarness, kind: ReminderKind = ReminderKind.OVERDUE_VISIT
+) -> tuple[UserSim, int]:
+    """R-01's "not visited" reminder (or the escalation told of it, whose 📝 carries its id),
+    sent by the dispatcher; the sim and the reminder's message. Purged 91 days later."""
+    sim = await assistant_with_family(harness)
+    assert harness.services is not None
+    assert harness.app is not None
+    family = await harness.services.families.families.by_code("R-01")
+    assert family is not None
+    if kind is ReminderKind.ESCALATION_TOLD:
+        case = EscalationFact(
+            case=EscalationCase.NO_VISIT,
+            assistant_id=sim.user_id,
+            family_id=family.id,
+            family_code="R-01",
+            days=14,
+        )
+        facts = ReminderFacts(escalation=case)
+    else:
+        gap = VisitGapFact(
+            family_id=family.id, family_code="R-01", days=9, visited=False, visits_per_week=1
+        )
+        facts = ReminderFacts(visit_gap=gap)
+    now = datetime.now(UTC)
+    reminder = Reminder(assistant_id=sim.user_id, kind=kind, key="purged", due_at=now, facts=facts)
+    reminders = harness.services.reminders
+    await reminders.reminders.enqueue(CatchUp(send=(reminder,)), now)
+    await reminders.dispatcher(TelegramSender(harness.app.bot)).dispatch()
+    message_id, _ = harness.fake.button(sim.chat_id, "📝 Record a visit")
+    return sim, message_id
+
+
+async def _denials(harness: BotHarness) -> list[tuple[str, int | None, str]]:
+    """Every denied row of the access log: action, family, detail."""
+    assert harness.db is not None
+    rows = await harness.db.fetch_all(
+        "SELECT action, family_id, detail FROM access_log WHERE outcome = 'denied' ORDER BY id"
+    )
+    return [(r["action"], r["family_id"], r["detail"]) for r in rows]
+
+
+@pytest.mark.parametrize("kind", [ReminderKind.OVERDUE_VISIT, ReminderKind.ESCALATION_TOLD])
+async def test_record_a_visit_on_a_purged_reminder_starts_the_visit_and_denies_nothing(
+    harness: BotHarness, kind: ReminderKind
+) -> None:
+    sim, message_id = await _purged_visit_reminder(harness, kind)
+    _, data = harness.fake.button(sim.chat_id, "📝 Record a visit")
+    assert harness.services is not None
+    with time_machine.travel(datetime(2027, 3, 2, 9, 30, tzinfo=UTC), tick=True):
+        assert await harness.services.reminders.purge() == 1  # 91 days on: its row is gone
+        await sim.press_data(message_id, data)
+        assert "When was it?" in harness.fake.last_text(sim.chat_id)
+    assert await _denials(harness) == []  # a purged reminder is no refused access
+    assert harness.fake.errors == []
+
+
+async def test_record_a_visit_on_a_purged_reminder_of_a_family_handed_over_denies_only_it(
+    harness: BotHarness,
+) -> None:
+    sim, message_id = await _purged_visit_reminder(harness)
+    _, data = harness.fake.button(sim.chat_id, "📝 Record a visit")
+    assert harness.services is not None
+    family = await harness.services.families.families.by_code("R-01")
+    assert family is not None
+    with time_machine.travel(datetime(2027, 3, 2, 9, 30, tzinfo=UTC), tick=True):
+        await harness.assistant(2002, language_code="en", first_name="Ola")
+        admin = await harness.services.membership.actor(ADMIN_ID)
+        # Before the purge: made after it, its notices would take the purged row's id (the
+        # outbox's ids are rowids, and that row was its newest; a live outbox has newer ones).
+        await harness.services.team.hand_over(admin, "R-01", 2002)
+        assert await harness.services.reminders.purge() == 1
+        mark = len(harness.fake.calls)
+        await sim.press_data(message_id, data)
+        # As a card's 📝 of a family no longer hers: no reminder is left to say more.
+        sent = [c.params["text"] for c in harness.fake.calls[mark:] if c.method == "sendMessage"]
+        assert sent == ["I do not know that family among yours. Check the code in /families."]
+        said = " ".join(str(c.params) for c in harness.fake.calls[mark:])
+        assert "Ola" not in said  # who holds the family now is not told
+    # The one refusal is the family's (R-01 is not hers now); no reminder was refused her.
+    assert await _denials(harness) == [("visit.start", family.id, "")]
+    assert harness.fake.errors == []
+
+
+async def test_a_record_a_visit_naming_a_reminder_its_message_does_not_is_logged_refused(
+    harness: BotHarness,
+) -> None:
+    sim, message_id = await _purged_visit_reminder(harness, ReminderKind.ESCALATION_TOLD)
+    _, data = harness.fake.button(sim.chat_id, "📝 Record a visit")
+    prefix, outbox_id, rest = data.split(":", 2)
+    forged = f"{prefix}:{int(outbox_id) + 99}:{rest}"  # no button of the message carries it
+    await sim.press_data(message_id, forged)
+    assert await _denials(harness) == [("reminder.open", None, f"reminder={int(outbox_id) + 99}")]
     assert harness.fake.errors == []
