@@ -7,9 +7,15 @@ from datetime import datetime, time, timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
-from bot.domain.errors import DomainError, Settled
+from bot.domain.errors import DomainError, NotFound, Settled
 from bot.domain.typed_values import plain_typed_value, typed_word
-from bot.handlers.common import answer_press, settle_reminder, show
+from bot.handlers.common import (
+    answer_press,
+    message_buttons,
+    pressed_message,
+    settle_reminder,
+    show,
+)
 from bot.handlers.context import BotContext
 from bot.handlers.language import LANGUAGE_WORDS, language_buttons, language_chosen
 from bot.handlers.reports import NAME_WORDS, document_name
@@ -40,6 +46,11 @@ async def reminder_pressed(update: Update, context: BotContext) -> None:
         return
     tr = context.tr
     reminders = context.services.reminders
+    shown = {b.callback_data for b in message_buttons(pressed_message(update))}
+    if query.data in shown and await reminders.purged(context.actor, outbox_id):
+        # The bot's own reminder, purged since: out of date, and nobody was refused it.
+        await answer_press(update, describe_error(tr, NotFound("reminder_unknown")))
+        return
     try:
         if press.action == "done":
             await reminders.done(context.actor, outbox_id)

@@ -478,3 +478,19 @@ async def test_a_record_a_visit_naming_a_reminder_its_message_does_not_is_logged
     await sim.press_data(message_id, forged)
     assert await _denials(harness) == [("reminder.open", None, f"reminder={int(outbox_id) + 99}")]
     assert harness.fake.errors == []
+
+
+@pytest.mark.parametrize("button", ["⏰ 1 h", "Tomorrow", "✔ Done"])
+async def test_a_purged_reminders_own_buttons_deny_nothing(
+    harness: BotHarness, button: str
+) -> None:
+    sim, message_id = await _purged_visit_reminder(harness)
+    _, data = harness.fake.button(sim.chat_id, button)
+    assert harness.services is not None
+    with time_machine.travel(datetime(2027, 3, 2, 9, 30, tzinfo=UTC), tick=True):
+        assert await harness.services.reminders.purge() == 1
+        mark = len(harness.fake.calls)
+        await sim.press_data(message_id, data)
+        assert answers(harness, mark) == ["I could not find that reminder. It may be out of date."]
+    assert await _denials(harness) == []  # a purged reminder is no refused access
+    assert harness.fake.errors == []
