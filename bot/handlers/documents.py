@@ -11,7 +11,7 @@ from io import BytesIO
 
 from telegram import Message, Update
 
-from bot.handlers.common import remove_later
+from bot.handlers.common import answer_press, remove_later
 from bot.handlers.context import BotContext
 
 log = logging.getLogger(__name__)
@@ -82,11 +82,20 @@ async def send_document(
     return sent
 
 
-def tapped_again(update: Update, context: BotContext) -> bool:
+def _tapped_again(update: Update, context: BotContext) -> bool:
     """Whether this press's button sent its document moments ago: a double tap sends once."""
     key = _press_key(update)
     sent_at = None if key is None else _sent_by_press(context).get(key)
     return sent_at is not None and context.services.clock.now() - sent_at < AGAIN_WITHIN
+
+
+async def answered_again(update: Update, context: BotContext) -> bool:
+    """The second press of a double tap on a document's button: answered in place that the
+    document is just above (True); False for any other press, which is left unanswered."""
+    if not _tapped_again(update, context):
+        return False
+    await answer_press(update, context.tr.gettext("That document was just sent above."))
+    return True
 
 
 def _press_key(update: Update) -> PressKey | None:

@@ -7,7 +7,7 @@ from telegram import Update
 from bot.domain.errors import DomainError
 from bot.handlers.common import answer_press, no_families_text, send_lines
 from bot.handlers.context import BotContext
-from bot.handlers.documents import documents_ready, send_document, tapped_again
+from bot.handlers.documents import answered_again, documents_ready, send_document
 from bot.ui import labels
 from bot.ui.callbacks import as_int, pressed_data
 from bot.ui.document_views import dossier_picker
@@ -88,9 +88,9 @@ async def document_pressed(update: Update, context: BotContext) -> None:
     if press is None or family_id is None:
         await answer_press(update, context.tr.gettext("This button is no longer active."))
         return
-    await answer_press(update)
-    if tapped_again(update, context):  # the document is already in the chat
+    if await answered_again(update, context):  # the document is already in the chat
         return
+    await answer_press(update)
     if press.action == "chart":
         await send_chart(update, context, family_id)
     elif press.action == "assess":

@@ -11,7 +11,7 @@ from bot.domain.reports import OLDEST_YEAR, HalfYear, Month, parse_month
 from bot.domain.typed_values import typed_word
 from bot.handlers.common import answer_press, show
 from bot.handlers.context import BotContext
-from bot.handlers.documents import documents_ready, send_document, tapped_again
+from bot.handlers.documents import answered_again, documents_ready, send_document
 from bot.i18n import Translator
 from bot.services.reports import sees_team
 from bot.ui.callbacks import encode, pressed_data, register
@@ -100,9 +100,9 @@ async def report_pressed(update: Update, context: BotContext) -> None:
         await answer_press(update, context.tr.gettext("This button is no longer active."))
         return
     scope, month = parsed
-    await answer_press(update)
-    if tapped_again(update, context):  # the document is already in the chat
+    if await answered_again(update, context):  # the document is already in the chat
         return
+    await answer_press(update)
     if isinstance(month, HalfYear):
         await _send_half(update, context, month, press.action)
         return

@@ -98,7 +98,8 @@ async def test_a_dossier_button_tapped_twice_sends_the_dossier_once(harness: Bot
     assert [name for name, _ in harness.fake.documents(sim.chat_id)] == [
         "dossier-R-01-2026-12-01.pdf"
     ]
-    assert answers(harness) == [None, None]  # both presses answered, nothing more said
+    # The second press is answered in place: the dossier it asked for is just above.
+    assert answers(harness) == [None, "That document was just sent above."]
     await sim.press("R-02")  # another family's button still sends at once
     assert len(harness.fake.documents(sim.chat_id)) == 2
     assert harness.fake.errors == []
@@ -109,8 +110,10 @@ async def test_a_format_button_tapped_twice_sends_the_card_once(harness: BotHarn
     await sim.send("/report 11.2026")
     message_id, data = harness.fake.button(sim.chat_id, "📄 PDF")
     await sim.press_data(message_id, data)
+    mark = len(answers(harness))
     await sim.press_data(message_id, data)
     assert len(harness.fake.documents(sim.chat_id)) == 1
+    assert answers(harness)[mark:] == ["That document was just sent above."]
     await sim.press("📊 XLSX")
     assert [name for name, _ in harness.fake.documents(sim.chat_id)][
         -1
@@ -120,6 +123,23 @@ async def test_a_format_button_tapped_twice_sends_the_card_once(harness: BotHarn
     assert len(harness.fake.documents(sim.chat_id)) == 3
     await sim.send("/report 11.2026 pdf")  # typed again: asked again
     assert len(harness.fake.documents(sim.chat_id)) == 4
+
+
+async def test_a_work_card_tapped_twice_in_polish_says_it_is_just_above(
+    harness: BotHarness,
+) -> None:
+    sim = await seeded(harness, "pl")
+    await sim.send("/raport 11.2026")
+    message_id, data = harness.fake.button(sim.chat_id, "📊 XLSX")
+    await sim.press_data(message_id, data)
+    mark = len(answers(harness))
+    await sim.press_data(message_id, data)  # a double tap on a slow connection
+    assert [name for name, _ in harness.fake.documents(sim.chat_id)] == [
+        "karta-pracy-2026-11.xlsx"
+    ]
+    said = "Ten dokument został wysłany przed chwilą, jest wyżej w czacie."
+    assert answers(harness)[mark:] == [said]
+    assert harness.fake.errors == []
 
 
 async def test_an_erased_familys_dossier_says_its_data_was_erased(harness: BotHarness) -> None:
