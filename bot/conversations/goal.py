@@ -28,6 +28,7 @@ from bot.domain.plan import (
     INSTITUTION_MAX,
     PROGRESS_NOTE_MAX,
     TASK_TEXT_MAX,
+    Goal,
     GoalStatus,
     Independence,
     OwnerKind,
@@ -302,17 +303,18 @@ async def _add_task(turn: GoalTurn) -> Outcome:
 # --- ticking tasks and independence ---------------------------------------------------------
 
 
+async def _shown_goal(turn: GoalTurn) -> Goal:
+    """The goal whose card and task lists the walk shows, as it is now."""
+    return (await turn.services.plans.goal(turn.actor, _goal_id(turn))).goal
+
+
 async def _tick(turn: GoalTurn) -> Outcome:
     """Mark a task done, or open again (the button names which: `<task>-1` done, `-0` open)."""
-    goal_id = _goal_id(turn)
     task_part, _, done_part = turn.arg.partition("-")
     task_id = as_int(task_part)
     if task_id is None or done_part not in ("0", "1"):
         return _again(turn)
-    goal = (await turn.services.plans.goal(turn.actor, goal_id)).goal
-    before = next((t for t in goal.tasks if t.id == task_id), None)
-    if before is None:
-        raise NotFound("task_unknown")
+    before = (await _shown_goal(turn)).task(task_id)
     after = await turn.services.plans.set_task_done(turn.actor, task_id, done_part == "1")
     if before.due is None or after.due is None or after.due == before.due:
         return Go(Step.TICK)
@@ -329,10 +331,10 @@ def _levels_closed(turn: GoalTurn, error: DomainError) -> Go:
     return Go(Step.GOAL, notice=describe_error(turn.tr, error))
 
 
-async def _closed_since(turn: GoalTurn) -> Go | None:
-    """The goal's card with why, if the goal is closed now; None while it is open."""
+async def _closed_since(turn: GoalTurn, goal: Goal) -> Go | None:
+    """The goal's card with why, if the goal (read just now) is closed; None while it is open."""
     try:
-        check_level_change((await turn.services.plans.goal(turn.actor, _goal_id(turn))).goal)
+        check_level_change(goal)
     except DomainError as error:
         return _levels_closed(turn, error)
     return None
@@ -340,16 +342,19 @@ async def _closed_since(turn: GoalTurn) -> Go | None:
 
 async def _levels(turn: GoalTurn) -> Outcome:
     """Independence on the card: the tasks to choose from, while the goal is open."""
-    return await _closed_since(turn) or Go(Step.LEVEL_TASK)
+    return await _closed_since(turn, await _shown_goal(turn)) or Go(Step.LEVEL_TASK)
 
 
 async def _level_task(turn: GoalTurn) -> Outcome:
-    """The task whose independence changes, while the goal is open."""
+    """The task whose independence changes: one the goal shown lists, while it is open."""
     task_id = as_int(turn.arg)
     if task_id is None:
         return _again(turn)
-    if closed := await _closed_since(turn):
+    goal = await _shown_goal(turn)
+    if closed := await _closed_since(turn, goal):
         return closed
+    if goal.task(task_id).independence is None:  # not on the scale: never listed
+        raise NotFound("task_unknown")
     turn.draft.task_id = task_id
     return Go(Step.LEVEL)
 

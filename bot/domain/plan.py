@@ -9,7 +9,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
-from bot.domain.errors import DomainError
+from bot.domain.errors import DomainError, NotFound
 from bot.domain.family import Family
 from bot.domain.parsing import years_after
 from bot.domain.visit import check_note, check_past_day
@@ -186,6 +186,13 @@ class Goal(BaseModel):
     def open_tasks(self) -> list[Task]:
         """Tasks not done yet."""
         return [t for t in self.tasks if not t.done]
+
+    def task(self, task_id: int) -> Task:
+        """This goal's task; another goal's (a stale or forged press) is not found."""
+        found = next((t for t in self.tasks if t.id == task_id), None)
+        if found is None:
+            raise NotFound("task_unknown")
+        return found
 
     def is_overdue(self, today: date) -> bool:
         """Still open after its due date."""

@@ -439,3 +439,80 @@ async def test_the_service_refuses_an_independence_level_on_a_closed_goal(
         )
     assert refused.value.code == "level_goal_closed"
     assert (await _goal(harness, sim))[0].tasks[0].independence is Independence.SHOWN
+
+
+# --- 6. a task press names a task of the goal shown -----------------------------------------
+
+
+async def _tasks(harness: BotHarness, sim: UserSim) -> dict[str, tuple[bool, Independence | None]]:
+    """Every task of R-01's plan by its text: done, and its independence level."""
+    assert harness.services is not None
+    actor = await harness.services.membership.actor(sim.user_id)
+    family = await harness.services.families.open_by_code(actor, "R-01", "read.test")
+    goals = await harness.services.plans.goals(actor, family.id)
+    return {t.text: (t.done, t.independence) for g in goals for t in g.tasks}
+
+
+@pytest.mark.parametrize(
+    ("opens", "then"),
+    [("Tick a task", ()), ("Independence", ("done together",))],
+    ids=["tick", "independence"],
+)
+async def test_a_task_button_of_another_goal_changes_nothing(
+    harness: BotHarness, opens: str, then: tuple[str, ...]
+) -> None:
+    sim = await _with_task(harness)  # "Pay the rent on time": Anna's "Call the landlord"
+    await sim.press("All goals")
+    await sim.press("New goal")
+    await sim.press("Health")
+    await sim.send("See a doctor")
+    await sim.press("Skip")
+    await sim.press("Skip")
+    await sim.press("➕ Task")
+    await sim.send("Book the clinic")
+    await sim.press("Anna")
+    await sim.press("Skip")
+    await sim.press(opens)
+    stale = harness.fake.button(sim.chat_id, "Book the clinic")  # the health goal's list
+    await sim.press("Back to the goal")
+    await sim.press("All goals")
+    await sim.press("Pay the rent on time")
+    await sim.press(opens)  # the rent goal's list, in the same walk
+    before = await _tasks(harness, sim)
+    audited = await _audited(harness, "plan.task.done") + await _audited(
+        harness, "plan.task.independence"
+    )
+    await sim.press_data(*stale)  # an older press (or a forged one) naming the other goal's
+    for text in then:
+        if text in str(harness.fake.last_markup(sim.chat_id)):
+            await sim.press(text)
+    assert "I could not find that task." in harness.fake.last_text(sim.chat_id)
+    assert await _tasks(harness, sim) == before
+    assert before["Book the clinic"] == (False, Independence.SHOWN)
+    after = await _audited(harness, "plan.task.done") + await _audited(
+        harness, "plan.task.independence"
+    )
+    assert after == audited
+    assert harness.fake.errors == []
+
+
+async def test_an_independence_button_naming_a_task_off_the_scale_changes_nothing(
+    harness: BotHarness,
+) -> None:
+    sim = await _with_task(harness)  # Anna's task, on the scale
+    await sim.press("➕ Task")
+    await sim.send("Phone the school")
+    await sim.press("Assistant")  # the assistant's own task: no independence level
+    await sim.press("Skip")
+    assert harness.services is not None
+    actor = await harness.services.membership.actor(sim.user_id)
+    family = await harness.services.families.open_by_code(actor, "R-01", "read.test")
+    (goal,) = await harness.services.plans.goals(actor, family.id)
+    own = next(t for t in goal.tasks if t.text == "Phone the school")
+    await sim.press("Independence")
+    message_id, data = harness.fake.button(sim.chat_id, "Call the landlord")
+    assert "Phone the school" not in str(harness.fake.last_markup(sim.chat_id))
+    await sim.press_data(message_id, data.rsplit(":", 1)[0] + f":{own.id}")  # forged
+    assert "I could not find that task." in harness.fake.last_text(sim.chat_id)
+    assert (await _tasks(harness, sim))["Phone the school"] == (False, None)
+    assert harness.fake.errors == []
