@@ -157,10 +157,6 @@ class Task(BaseModel):
     independence: Independence | None = None  # None: not a skill the family is learning
     created_at: datetime
 
-    def is_overdue(self, today: date) -> bool:
-        """Still open after its due date."""
-        return not self.done and self.due is not None and self.due < today
-
 
 class Goal(BaseModel):
     """What the family wants to reach in one area, with its tasks."""
@@ -197,6 +193,13 @@ class Goal(BaseModel):
     def is_overdue(self, today: date) -> bool:
         """Still open after its due date."""
         return self.is_open and self.due is not None and self.due < today
+
+    def is_task_overdue(self, task: Task, today: date) -> bool:
+        """An open task of this goal past its due date, while the goal is open (closed: history).
+
+        The SQL of the reminders, the digest and /team's count reads the same rule (OPEN_GOAL).
+        """
+        return self.is_open and not task.done and task.due is not None and task.due < today
 
 
 class Plan(BaseModel):

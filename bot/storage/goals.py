@@ -30,7 +30,8 @@ _GOAL_COLUMNS = (
     "(SELECT max(e.day) FROM goal_events e WHERE e.goal_id = g.id AND e.kind = 'progress') "
     "AS last_progress_on"
 )
-# A goal still worked on (statuses of bot.domain.plan.GoalStatus), for SQL on goals `g`.
+# A goal still worked on (bot.domain.plan.OPEN_STATUSES), for SQL on goals `g`: with it the
+# reminders, the digest and /team's count read Goal.is_task_overdue's rule.
 OPEN_GOAL = "g.status IN ('planned', 'in_progress')"
 # Goals of an ended plan stay in the database as history but are not part of the plan shown.
 _CURRENT = "g.plan_id = (SELECT p.id FROM plans p WHERE p.family_id = ?1 AND p.ended_on IS NULL)"

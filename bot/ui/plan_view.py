@@ -224,7 +224,7 @@ def _add_goal(wording: _Wording, goal: Goal, lines: MeasuredLines) -> None:
         _INDENT_LENGTH + length + _SEPARATOR_LENGTH + progress_length,
     )
     for task in goal.tasks:
-        _add_task(wording, task, lines)
+        _add_task(wording, task, goal.is_task_overdue(task, wording.today), lines)
 
 
 def _header_lines(tr: Translator, view: PlanView, today: date) -> list[str]:
@@ -337,15 +337,15 @@ def _folded_count(tr: Translator, value: GoalStatus, count: int) -> str:
     return esc(text.format(n=count))
 
 
-def _add_task(wording: _Wording, task: Task, lines: MeasuredLines) -> None:
-    """One task: done or not, what, who, by when, how independently."""
+def _add_task(wording: _Wording, task: Task, overdue: bool, lines: MeasuredLines) -> None:
+    """One task: done or not, what, who, by when (`overdue`: marked late), how independently."""
     mark, length = _MARKS[task.done]
     text, text_length = _user_piece(task.text, TASK_TEXT_MAX)
     owner, owner_length = wording.owner(task.owner)
     line = f"{INDENT}{mark} {text}{_OWNER_DASH}{owner}"
     length += text_length + _DASH_LENGTH + owner_length
     if task.due is not None:
-        due, due_length = wording.due(task.due, overdue=task.is_overdue(wording.today))
+        due, due_length = wording.due(task.due, overdue=overdue)
         line += _SEPARATOR + due
         length += _SEPARATOR_LENGTH + due_length
     if task.independence is not None:

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from bot.domain.errors import DomainError
 from bot.domain.family import Family
 from bot.domain.plan import (
+    CLOSED_STATUSES,
     Assessment,
     CaseStart,
     Goal,
@@ -108,9 +109,13 @@ def test_overdue_marks_only_for_open_things() -> None:
     assert not goal(1).is_overdue(TODAY)
     assert not goal(1, status=GoalStatus.ACHIEVED, due=date(2026, 1, 1)).is_overdue(TODAY)
     assert goal(1, status=GoalStatus.IN_PROGRESS, due=date(2026, 1, 1)).is_overdue(TODAY)
-    assert task(1, due=date(2026, 11, 24)).is_overdue(TODAY)
-    assert not task(1, due=date(2026, 11, 24), done=True).is_overdue(TODAY)
-    assert not task(1, due=TODAY).is_overdue(TODAY)
+    late, done = task(1, due=date(2026, 11, 24)), task(2, due=date(2026, 11, 24), done=True)
+    assert goal(1, tasks=(late,)).is_task_overdue(late, TODAY)
+    assert not goal(1).is_task_overdue(done, TODAY)
+    assert not goal(1).is_task_overdue(task(3, due=TODAY), TODAY)
+    assert goal(1, status=GoalStatus.IN_PROGRESS).is_task_overdue(late, TODAY)
+    for closed in CLOSED_STATUSES:  # a closed goal's tasks are history: never late
+        assert not goal(1, status=closed, tasks=(late,)).is_task_overdue(late, TODAY)
 
 
 def test_independence_scale_runs_from_shown_to_alone() -> None:

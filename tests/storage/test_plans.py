@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from bot.domain.family import Member, NewFamily
 from bot.domain.plan import (
+    OPEN_STATUSES,
     GoalEventKind,
     GoalStatus,
     Independence,
@@ -21,6 +23,7 @@ from bot.domain.vocabulary import Area, MemberRole, Place
 from bot.storage.db import Database
 from bot.storage.families import FamilyRepository
 from bot.storage.family_edits import FamilyEdits
+from bot.storage.goals import OPEN_GOAL
 from bot.storage.people import PeopleRepository
 from bot.storage.plans import PlanRepository
 from bot.storage.visits import VisitRepository
@@ -29,6 +32,11 @@ NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 TODAY = date(2026, 11, 25)
 ASSISTANT = 7
 STAMP = Stamp(actor_id=ASSISTANT, day=TODAY, at=NOW)
+
+
+def test_the_sql_open_goal_is_the_domains_open_statuses() -> None:
+    """The reminders, the digest and /team's count read Goal.is_task_overdue's open goal."""
+    assert set(re.findall(r"'(\w+)'", OPEN_GOAL)) == {status.value for status in OPEN_STATUSES}
 
 
 async def _family(db: Database, code: str = "R-01") -> int:
