@@ -49,6 +49,7 @@ from bot.ui.visit_questions import PREFIX, visit_question
 
 NAME = "record_visit"
 VisitTurn = Turn[VisitDraft, Step]
+_PLAN_READ_AT = frozenset({Step.GOALS, Step.EDIT})  # they show or offer the open goals
 
 
 async def _question(turn: VisitTurn, page: int) -> Question:
@@ -56,18 +57,16 @@ async def _question(turn: VisitTurn, page: int) -> Question:
     draft, step = turn.draft, turn.step
     families, family = await PICKER.choices(turn)
     goals = []
-    if family is not None and draft.has_open_goals is None:
-        # Once a walk (and once a draft from before): the counter knows from the first step
-        # whether the goals will be asked, and a plan without open goals is not read again.
+    if family is not None and (draft.has_open_goals is None or step in _PLAN_READ_AT):
+        # The walk's first question learns whether the goals will be asked (the counter's
+        # total); the goals step and ✏️ Change read the plan as it is then: changed mid-walk,
+        # the total follows from there, one step more or fewer, and no number is jumped.
         goals = await turn.services.plans.open_goals(turn.actor, family.id)
         draft.has_open_goals = bool(goals)
     if step is Step.PRESENT and family is not None and not family.members:
         return Skip(next_step(draft, step))
-    if step is Step.GOALS and family is not None:
-        if draft.has_open_goals and not goals:
-            goals = await turn.services.plans.open_goals(turn.actor, family.id)
-        if not goals:  # nothing in the plan to link
-            return Skip(next_step(draft, step))
+    if step is Step.GOALS and family is not None and not goals:  # nothing in the plan to link
+        return Skip(next_step(draft, step))
     return visit_question(turn.tr, draft, family, step, families, page=page, goals=goals)
 
 

@@ -46,8 +46,9 @@ class VisitDraft(FamilyDraft):
     editing: bool = False
     resume_at: str | None = None  # the step an unfinished draft waited at, while asked to resume
     like_visit: date | None = None  # the day of the last visit its choices were pre-selected from
-    # Whether the family's plan had open goals to link, learned once the family is known (the
-    # counter leaves the step out when not); None: not learned yet, or a draft from before.
+    # Whether the family's plan has open goals to link, learned once the family is known and
+    # again at the goals step and ✏️ Change (the counter leaves the step out when not); None:
+    # not learned yet, a draft resumed, or a draft from before.
     has_open_goals: bool | None = None
 
 

@@ -54,7 +54,8 @@ def counted_flow(draft: VisitDraft, *, members: bool) -> tuple[Step, ...]:
     """The steps asked of this family, in order (what the header counts).
 
     Who was present is not asked of a family without `members`, nor the goals worked on when
-    its plan had no open goals as the walk began: the walk skips them, so the count does too.
+    its plan had no open goals when last read (the walk's start, the goals step, ✏️ Change):
+    the walk skips them, so the count does too.
     """
     skipped = {Step.PRESENT} if not members else set()
     if draft.has_open_goals is False:

@@ -2,7 +2,8 @@
 
 Who was present is not asked of a family without members, nor the goals worked on of a plan
 without open goals: the count leaves them out from the first step, so it neither jumps nor
-stops short of its total before the summary.
+stops short of its total before the summary. A plan changed mid-walk is read as it is at the
+goals step (and at ✏️ Change): the total follows from there, one step more or fewer.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from datetime import date
 import pytest
 import time_machine
 
+from bot.domain.plan import GoalStatus
 from bot.domain.vocabulary import Area
 from tests.conversations.test_new_family import register_family
 from tests.conversations.test_record_visit import WEDNESDAY, saved_visits
@@ -175,7 +177,7 @@ async def test_a_missed_visit_of_a_family_without_members_counts_its_three_steps
     assert harness.fake.errors == []
 
 
-async def test_no_goals_to_link_is_known_without_reading_the_plan_again(
+async def test_no_goals_to_link_costs_one_read_of_the_plan_at_the_goals_step(
     harness: BotHarness,
 ) -> None:
     sim = await _assistant(harness, "en", members=True, goal=False)
@@ -185,7 +187,8 @@ async def test_no_goals_to_link_is_known_without_reading_the_plan_again(
     with sqlite_trips() as trips:
         await sim.press("Done")  # the activities: the goals are skipped, the note asked
     assert "Type a note" in harness.fake.last_text(sim.chat_id)
-    assert trips == ["here:run_statements"]  # the walk's state only: no read of the plan
+    # The plan as it is now (it may have changed since the walk began), then the walk's state.
+    assert trips == ["here:read_each", "here:run_statements"]
 
 
 async def test_a_draft_resumed_counts_the_goals_the_plan_has_now(harness: BotHarness) -> None:
@@ -228,3 +231,116 @@ async def test_change_a_step_offers_only_the_steps_the_walk_asked(
     shown = [text for row in harness.fake.last_markup(sim.chat_id) for text, _ in row]
     for step in ("Who was present", "Goals"):
         assert (step in shown) is (step in offered), shown
+
+
+# --- the plan changed mid-walk: the goals step shows it as it is when reached --------------
+
+
+async def _goals_now(harness: BotHarness, sim: UserSim, *, open_one: bool) -> None:
+    """Away from the walk (another chat, a walk dropped with "Drop …?"): R-01's plan changes.
+
+    `open_one`: a first open goal is added; else every open goal is dropped.
+    """
+    assert harness.services is not None
+    actor = await harness.services.membership.actor(sim.user_id)
+    family = await harness.services.families.families.by_code("R-01")
+    assert family is not None
+    plans = harness.services.plans
+    if open_one:
+        await plans.add_goal(actor, family.id, Area.HEALTH, "See a doctor", due=date(2027, 3, 1))
+        return
+    for goal in await plans.open_goals(actor, family.id):
+        await plans.change_status(actor, goal.id, GoalStatus.DROPPED)
+
+
+async def _progress_linked(harness: BotHarness, sim: UserSim) -> list[str]:
+    """The texts of R-01's goals that have a progress entry of a visit."""
+    assert harness.services is not None
+    actor = await harness.services.membership.actor(sim.user_id)
+    family = await harness.services.families.families.by_code("R-01")
+    assert family is not None
+    linked = []
+    for goal in await harness.services.plans.goals(actor, family.id):
+        events = (await harness.services.plans.goal(actor, goal.id)).events
+        if any(e.visit_id is not None for e in events):
+            linked.append(goal.text)
+    return linked
+
+
+@pytest.mark.parametrize("language", ["en", "pl"])
+async def test_goals_closed_mid_walk_are_skipped_and_the_count_goes_on_by_one(
+    harness: BotHarness, language: str
+) -> None:
+    sim = await _assistant(harness, language, members=True, goal=True)
+    label = LABELS[language]
+    seen = []
+    await sim.send("/visit R-01")
+    for button in (label["today"], "60 min", label["place"], "Anna", label["done"]):
+        await sim.press(button)
+    await sim.press(label["done"])  # the areas
+    seen.append(_counter(harness, sim))
+    await _goals_now(harness, sim, open_one=False)
+    await sim.press(label["done"])  # the activities: the goals step has nothing to show
+    seen.append(_counter(harness, sim))
+    assert "Which goals" not in harness.fake.last_text(sim.chat_id)
+    await sim.send("A note")
+    seen.append(_counter(harness, sim))
+    await sim.press(label["skip"])
+    seen.append(_counter(harness, sim))
+    assert seen == ["6/9", "7/8", "8/8", None]  # one step fewer from here, none jumped
+    await sim.press(label["save"])
+    assert len(await saved_visits(harness)) == 1
+    assert harness.fake.errors == []
+
+
+@pytest.mark.parametrize("language", ["en", "pl"])
+async def test_a_first_goal_added_mid_walk_is_offered_at_the_goals_step(
+    harness: BotHarness, language: str
+) -> None:
+    sim = await _assistant(harness, language, members=True, goal=False)
+    label = LABELS[language]
+    seen = []
+    await sim.send("/visit R-01")
+    for button in (label["today"], "60 min", label["place"], "Anna", label["done"]):
+        await sim.press(button)
+    await sim.press(label["done"])  # the areas
+    seen.append(_counter(harness, sim))
+    await _goals_now(harness, sim, open_one=True)
+    await sim.press(label["done"])  # the activities: the plan has a goal now
+    seen.append(_counter(harness, sim))
+    await sim.press("See a doctor")
+    await sim.press(label["done"])
+    seen.append(_counter(harness, sim))
+    await sim.send("A note")
+    seen.append(_counter(harness, sim))
+    await sim.press(label["skip"])
+    seen.append(_counter(harness, sim))
+    assert seen == ["6/8", "7/9", "8/9", "9/9", None]  # one step more from here, none jumped
+    await sim.press(label["save"])
+    assert len(await saved_visits(harness)) == 1
+    assert await _progress_linked(harness, sim) == ["See a doctor"]
+    assert harness.fake.errors == []
+
+
+@pytest.mark.parametrize("open_one", [True, False], ids=["goal-added", "goals-closed"])
+async def test_change_a_step_offers_the_goals_the_plan_has_now(
+    harness: BotHarness, open_one: bool
+) -> None:
+    sim = await _assistant(harness, "en", members=True, goal=not open_one)
+    await _walk(harness, sim, "en", members=True, goal=not open_one)  # at the summary
+    await _goals_now(harness, sim, open_one=open_one)
+    await sim.press("Change a step")
+    shown = [text for row in harness.fake.last_markup(sim.chat_id) for text, _ in row]
+    assert ("Goals" in shown) is open_one, shown
+    if open_one:
+        await sim.press("Goals")
+        assert "Which goals of the plan" in harness.fake.last_text(sim.chat_id)
+        await sim.press("See a doctor")
+        await sim.press("Done")
+        assert "Progress noted on 1 goal of the plan" in harness.fake.last_text(sim.chat_id)
+    else:
+        await sim.press("Back to the summary")
+    await sim.press("Save")
+    assert len(await saved_visits(harness)) == 1
+    assert await _progress_linked(harness, sim) == (["See a doctor"] if open_one else [])
+    assert harness.fake.errors == []
