@@ -277,10 +277,16 @@ class OutboxRepository(MorningBatchStore, SendingChecks):
         await self._change_pending(outbox_id, sets, OutboxStatus.WITHDRAWN.value)
 
     async def purge(self, before: datetime) -> int:
-        """Delete finished rows created before a moment (their keys' windows are long over)."""
+        """Delete finished rows created before a moment (their keys' windows are long over).
+
+        The row with the highest id stays: ids are rowids (max + 1), and a reminder's buttons
+        carry its id, so a new row given a purged one's id would be acted on by old buttons.
+        This is the only DELETE on the outbox; another one must keep that row too.
+        """
         async with self.db.write() as conn:
             cursor = await conn.execute(
-                "DELETE FROM outbox WHERE status != ? AND created_at < ?",
+                "DELETE FROM outbox WHERE status != ? AND created_at < ? "
+                "AND id < (SELECT max(id) FROM outbox)",
                 (_PENDING, utc_text(before)),
             )
             await conn.execute(

@@ -417,6 +417,23 @@ async def _purged_visit_reminder(
     return sim, message_id
 
 
+async def _purge(harness: BotHarness) -> int:
+    """The daily purge, run now, in an outbox that has a newer row than the reminder (as a
+    live one has: the purge keeps the newest row, whose id the next one would take)."""
+    assert harness.services is not None
+    reminders = harness.services.reminders
+    now = datetime.now(UTC)
+    newer = Reminder(
+        assistant_id=ADMIN_ID,
+        kind=ReminderKind.DIGEST,
+        key="newer",
+        due_at=now,
+        facts=ReminderFacts(),
+    )
+    await reminders.reminders.enqueue(CatchUp(collapsed=(newer,)), now)
+    return await reminders.purge()
+
+
 async def _denials(harness: BotHarness) -> list[tuple[str, int | None, str]]:
     """Every denied row of the access log: action, family, detail."""
     assert harness.db is not None
@@ -434,7 +451,7 @@ async def test_record_a_visit_on_a_purged_reminder_starts_the_visit_and_denies_n
     _, data = harness.fake.button(sim.chat_id, "📝 Record a visit")
     assert harness.services is not None
     with time_machine.travel(datetime(2027, 3, 2, 9, 30, tzinfo=UTC), tick=True):
-        assert await harness.services.reminders.purge() == 1  # 91 days on: its row is gone
+        assert await _purge(harness) == 1  # 91 days on: its row is gone
         await sim.press_data(message_id, data)
         assert "When was it?" in harness.fake.last_text(sim.chat_id)
     assert await _denials(harness) == []  # a purged reminder is no refused access
@@ -452,8 +469,8 @@ async def test_record_a_visit_on_a_purged_reminder_of_a_family_handed_over_denie
     with time_machine.travel(datetime(2027, 3, 2, 9, 30, tzinfo=UTC), tick=True):
         await harness.assistant(2002, language_code="en", first_name="Ola")
         admin = await harness.services.membership.actor(ADMIN_ID)
-        # Before the purge: made after it, its notices would take the purged row's id (the
-        # outbox's ids are rowids, and that row was its newest; a live outbox has newer ones).
+        # Before the purge: its notices are the outbox's newer rows (the purge keeps the
+        # newest, so that ids are never reused).
         await harness.services.team.hand_over(admin, "R-01", 2002)
         assert await harness.services.reminders.purge() == 1
         mark = len(harness.fake.calls)
@@ -488,9 +505,43 @@ async def test_a_purged_reminders_own_buttons_deny_nothing(
     _, data = harness.fake.button(sim.chat_id, button)
     assert harness.services is not None
     with time_machine.travel(datetime(2027, 3, 2, 9, 30, tzinfo=UTC), tick=True):
-        assert await harness.services.reminders.purge() == 1
+        assert await _purge(harness) == 1
         mark = len(harness.fake.calls)
         await sim.press_data(message_id, data)
         assert answers(harness, mark) == ["I could not find that reminder. It may be out of date."]
     assert await _denials(harness) == []  # a purged reminder is no refused access
+    assert harness.fake.errors == []
+
+
+async def test_an_old_reminders_button_never_acts_on_a_reminder_made_after_a_purge(
+    harness: BotHarness,
+) -> None:
+    sim, old_message = await _purged_visit_reminder(harness)
+    _, done = harness.fake.button(sim.chat_id, "✔ Done")
+    assert harness.services is not None
+    assert harness.app is not None
+    reminders = harness.services.reminders
+    later = datetime(2027, 3, 2, 9, 30, tzinfo=UTC)
+    with time_machine.travel(later, tick=True):
+        await reminders.purge()  # 91 days on; the old reminder's row was the newest
+        family = await harness.services.families.families.by_code("R-01")
+        assert family is not None
+        gap = VisitGapFact(
+            family_id=family.id, family_code="R-01", days=8, visited=True, visits_per_week=1
+        )
+        new = Reminder(
+            assistant_id=sim.user_id,
+            kind=ReminderKind.OVERDUE_VISIT,
+            key="after the purge",
+            due_at=later,
+            facts=ReminderFacts(visit_gap=gap),
+        )
+        await reminders.reminders.enqueue(CatchUp(send=(new,)), later)
+        await reminders.dispatcher(TelegramSender(harness.app.bot)).dispatch()
+        _, new_done = harness.fake.button(sim.chat_id, "✔ Done")
+        assert new_done != done  # the new reminder's buttons carry an id of its own
+        await sim.press_data(old_message, done)
+    assert harness.db is not None
+    rows = await harness.db.fetch_all("SELECT status FROM outbox WHERE key = 'after the purge'")
+    assert [r["status"] for r in rows] == ["sent"]  # the old ✔ Done did not close it
     assert harness.fake.errors == []

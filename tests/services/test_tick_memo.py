@@ -267,8 +267,8 @@ async def test_a_freed_or_deleted_key_moves_the_outbox_counter(steps: Steps) -> 
         await conn.execute(
             "INSERT INTO outbox (key, assistant_id, kind, subject, payload, due_at, created_at, "
             "next_attempt_at, status) VALUES ('k', 1001, 'digest', 's', '{}', '1', '1', '1', "
-            "'pending')"
-        )
+            "'pending'), ('newer', 1001, 'digest', 't', '{}', '1', '1', '1', 'pending')"
+        )  # the purge keeps the newest row
     first = await _versions(db)
     await outbox.withdraw("s")
     second = await _versions(db)

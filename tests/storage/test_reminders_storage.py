@@ -340,6 +340,19 @@ async def test_purge_keeps_pending_rows(db: Database) -> None:
     assert await _statuses(db) == {"b": "pending"}
 
 
+async def test_purge_keeps_the_newest_row_so_no_id_is_given_again(db: Database) -> None:
+    reminders = repo(db)
+    old = NOW - timedelta(days=100)
+    await reminders.enqueue(CatchUp(send=(reminder("a"), reminder("b"))), old)
+    a, b = await reminders.due(NOW, 10)
+    for item in (a, b):
+        await reminders.mark_sent(item.id, old)
+    assert await reminders.purge(NOW - timedelta(days=90)) == 1  # b, the newest, stays
+    await reminders.enqueue(CatchUp(send=(reminder("c"),)), NOW)
+    [c] = await reminders.due(NOW, 10)
+    assert c.id > b.id  # an old message's buttons (they carry b's id) never act on c
+
+
 # Indexes: the tick's reads must not scan millions of rows
 
 
