@@ -50,6 +50,9 @@ class End:
     # The text shows more than codes (a typed note shown back): it leaves the chat
     # CHAT_CLEANUP_MINUTES later, like a sensitive answer, instead of staying.
     sensitive: bool = False
+    # What a press of the ended walk's question is answered in place (codes only), e.g. the
+    # second tap of a double tap; None: "This button is no longer active…".
+    again: str | None = None
 
 
 @dataclass(frozen=True)

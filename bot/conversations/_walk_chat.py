@@ -36,6 +36,8 @@ log = logging.getLogger(__name__)
 
 WALK_KEY = "walk"  # user_data: {"name", "step", "draft", "message", "shown"} of the open walk
 
+# user_data: {"name", "token", "again"}: what a press of the walk ended last is answered
+ENDED_KEY = "ended"
 SWITCH_KEY = "switch"  # user_data: {"token", "update", "message"}: a start waiting for "Yes"
 SWITCH_PREFIX = register("sw", {"yes", "no"})  # its buttons (conversations/_switch.py)
 
@@ -216,6 +218,22 @@ def _token_of(record: object) -> str | None:
     draft = record.get("draft") if isinstance(record, dict) else None
     token = draft.get("token") if isinstance(draft, dict) else None
     return token if isinstance(token, str) else None
+
+
+def ended_with(context: BotContext, name: str, token: str | None, again: str | None) -> None:
+    """A walk ended: a press of its question is answered `again` until another walk moves."""
+    context.data.pop(ENDED_KEY, None)
+    if token is not None and again is not None:
+        context.data[ENDED_KEY] = {"name": name, "token": token, "again": again}
+
+
+def ended_again(context: BotContext, name: str, token: str) -> str | None:
+    """What a press of the walk `name` ended last (its draft `token`) is answered, if told."""
+    ended = context.data.get(ENDED_KEY)
+    if not isinstance(ended, dict) or (ended.get("name"), ended.get("token")) != (name, token):
+        return None
+    again = ended.get("again")
+    return again if isinstance(again, str) else None
 
 
 def _walk_over(context: BotContext, record: object, keep: int | None) -> None:

@@ -39,6 +39,7 @@ from bot.conversations._table import (
     Turn,
 )
 from bot.conversations._walk_chat import (
+    ENDED_KEY,
     SWITCH_KEY,
     WALK_KEY,
     _main_menu_once,
@@ -47,6 +48,8 @@ from bot.conversations._walk_chat import (
     _walk_messages,
     _walk_over,
     ask_to_abandon,
+    ended_again,
+    ended_with,
     live_question,
     put_question,
     remove_closing_later,
@@ -174,6 +177,7 @@ class Walk(Generic[DraftT, StepT]):
         if _token_of(record) not in (None, draft.token):
             _walk_over(context, record, None)
         context.data.pop(SWITCH_KEY, None)  # the walk moved on: a "Drop …?" asked is stale
+        context.data.pop(ENDED_KEY, None)  # and a walk ended before is an older message now
         context.data[WALK_KEY] = {
             "name": self.name,
             "step": step.value,
@@ -279,11 +283,13 @@ class Walk(Generic[DraftT, StepT]):
         markup: InlineKeyboardMarkup | None = None,
         *,
         sensitive: bool = False,
+        again: str | None = None,
     ) -> None:
         """Drop the draft and show the closing text (and its buttons) in place of the question.
 
         The walk's typed texts and question copies then leave the chat; the closing text, with
-        codes only, stays (a `sensitive` one leaves CHAT_CLEANUP_MINUTES later).
+        codes only, stays (a `sensitive` one leaves CHAT_CLEANUP_MINUTES later). A press of
+        the question after that is answered `again`, if given (see End.again).
         """
         query = update.callback_query
         if query is None or query.message is None:  # the closing text comes below: strip above
@@ -292,6 +298,7 @@ class Walk(Generic[DraftT, StepT]):
         token = _token_of(record)
         if token is not None:  # the text that ended it (a last typed answer) goes with it
             await _walk_messages(update, context, token, None)
+        ended_with(context, self.name, token, again)
         shown = await show(update, context, text, markup)
         if sensitive:  # remembered apart from the walk's messages: not kept for good below
             await remove_closing_later(update, context, shown)
@@ -328,7 +335,12 @@ class Walk(Generic[DraftT, StepT]):
         if isinstance(outcome, End):
             self._check_move(turn.step, None, on.to)
             await self.end(
-                update, context, outcome.text, outcome.markup, sensitive=outcome.sensitive
+                update,
+                context,
+                outcome.text,
+                outcome.markup,
+                sensitive=outcome.sensitive,
+                again=outcome.again,
             )
             return
         if outcome.step not in on.to and outcome.step != turn.step:
@@ -362,11 +374,15 @@ class Walk(Generic[DraftT, StepT]):
         """Every button of the walk: check it belongs to this draft and step, then act."""
         found = self.load(context)
         press = pressed_data(update)
+        token, _, pressed_at = ("" if press is None else press.token).partition(".")
         if found is None or press is None:  # the walk is over (or the press is forged)
+            again = None if press is None else ended_again(context, self.name, token)
+            if again is not None:  # the walk said what its last press did (a double tap)
+                await answer_press(update, again)
+                return
             await stale_button(update, context)
             return
         draft, step = found
-        token, _, pressed_at = press.token.partition(".")
         if token != draft.token:
             await stale(update, context)
             return

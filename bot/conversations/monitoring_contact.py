@@ -94,7 +94,9 @@ async def _finish(turn: ContactTurn) -> Outcome:
     return End(
         tr.gettext("✔ The monitoring of {code} is finished as of {date}.").format(
             code=esc(family.code), date=esc(tr.fmt_date(turn.today, "d MMM y"))
-        )
+        ),
+        # A double tap's second press: said in place, as a reminder's buttons say theirs.
+        again=tr.gettext("The monitoring of {code} is already finished.").format(code=family.code),
     )
 
 

@@ -29,6 +29,10 @@ FINISHED = {
     "en": "✔ The monitoring of R-01 is finished as of 1 Dec 2026.",
     "pl": "✔ Monitoring rodziny R-01 zakończony z dniem 1 gru 2026.",
 }
+AGAIN = {
+    "en": "The monitoring of R-01 is already finished.",
+    "pl": "Monitoring rodziny R-01 jest już zakończony.",
+}
 REFUSED = {
     "finished": "This family is not being monitored.",
     "erased": "This family is not being monitored.",
@@ -100,13 +104,16 @@ async def test_help_names_finishing_the_monitoring(harness: BotHarness) -> None:
     )
 
 
-async def test_a_double_tap_on_finish_monitoring_finishes_once(harness: BotHarness) -> None:
-    sim, family_id = await _asked(harness)
-    message_id, data = harness.fake.button(sim.chat_id, FINISH["en"])
+@pytest.mark.parametrize("language", ["en", "pl"])
+async def test_a_double_tap_on_finish_monitoring_finishes_once(
+    harness: BotHarness, language: str
+) -> None:
+    sim, family_id = await _asked(harness, language)
+    message_id, data = harness.fake.button(sim.chat_id, FINISH[language])
     shown = harness.fake.message(sim.chat_id, message_id)
     assert shown is not None
     await sim.press_data(message_id, data)
-    assert harness.fake.last_text(sim.chat_id) == FINISHED["en"]
+    assert harness.fake.last_text(sim.chat_id) == FINISHED[language]
     # The second tap, arriving with the buttons as they were shown, then once they went.
     for press in ("as shown", "again"):
         mark = len(harness.fake.calls)
@@ -116,11 +123,10 @@ async def test_a_double_tap_on_finish_monitoring_finishes_once(harness: BotHarne
             await sim.process(sim._update(payload))
         else:
             await sim.press_data(message_id, data)
-        assert answers(harness, mark) == [
-            "This button is no longer active. Start again with a command."
-        ]
+        # Answered in place, as the reminder's buttons answer theirs; nothing sent or edited.
+        assert answers(harness, mark) == [AGAIN[language]]
         assert [c.method for c in harness.fake.calls[mark:]] == ["answerCallbackQuery"]
-        assert harness.fake.last_text(sim.chat_id) == FINISHED["en"]
+        assert harness.fake.last_text(sim.chat_id) == FINISHED[language]
     assert await _finished_on(harness, family_id) == TODAY
     assert await _finishes(harness, family_id) == 1
     assert harness.fake.errors == []
