@@ -7,7 +7,7 @@ from telegram import Update
 from bot.domain.errors import DomainError, NotAllowed, Settled
 from bot.handlers.common import answer_press, settle_reminder, settled_reminder
 from bot.handlers.context import BotContext
-from bot.ui.callbacks import as_day, as_int, pressed_data
+from bot.ui.callbacks import as_day_of, as_int, pressed_data
 from bot.ui.labels import describe_error
 
 
@@ -24,16 +24,20 @@ async def monitoring_pressed(update: Update, context: BotContext) -> None:
         await answer_press(update, tr.gettext("This button is no longer active."))
         return
     cases = context.services.cases
-    # The end the reminder showed; None on a button sent before it carried it, which finishes
-    # (or extends) the monitoring running, as it always did.
-    shown = as_day(press.arg)
+    # The end the reminder showed and the period it was of; None on a button sent before it
+    # carried them, which finishes (or extends) the monitoring running, as it always did.
+    shown, period = as_day_of(press.arg)
     try:
         if press.action == "finish":
-            if not await cases.finish_monitoring(context.actor, family_id, shown_until=shown):
+            if not await cases.finish_monitoring(
+                context.actor, family_id, shown_until=shown, shown_period=period
+            ):
                 raise NotAllowed("not_monitored")  # finished before: the reminder says so
             note = tr.gettext("Monitoring finished ✔")
         else:
-            until = await cases.extend_monitoring(context.actor, family_id, shown_until=shown)
+            until = await cases.extend_monitoring(
+                context.actor, family_id, shown_until=shown, shown_period=period
+            )
             note = tr.gettext("Monitored until {date}.").format(date=tr.fmt_date(until, "d MMM y"))
     except DomainError as error:
         if await settled_reminder(update, context, error):  # no longer monitored: it closes

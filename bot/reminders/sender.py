@@ -13,7 +13,7 @@ from bot.domain.reminders.quiet import folded_family
 from bot.i18n import translator
 from bot.services.dispatcher import RecipientGone, SendLater
 from bot.storage.outbox import OutboxItem, UnreachableNotice
-from bot.ui.callbacks import as_int, day_arg, decode, encode, register
+from bot.ui.callbacks import as_int, day_of_arg, decode, encode, register
 from bot.ui.family_views import CARD_PREFIX, CONTACT_CARD_PREFIX, START_VISIT_PREFIX
 from bot.ui.reminder_texts import render, render_unreachable
 from bot.ui.team_views import TEAM_PREFIX
@@ -187,12 +187,13 @@ def _monitoring_buttons(item: OutboxItem) -> list[list[InlineKeyboardButton]]:
     _ = translator(item.locale).gettext
     family_id = monitoring.family_id
     if item.kind is ReminderKind.MONITORING_ENDS:
-        until = day_arg(monitoring.until)
+        # The end shown and the closure's period: not a later monitoring's (closed and
+        # monitored anew), even one ending on the same day.
+        until = day_of_arg(monitoring.until, monitoring.period_id)
         return [
             [
                 InlineKeyboardButton(
                     _("✔ Finish monitoring"),
-                    # The end it finishes: not a later monitoring's (closed and monitored anew).
                     callback_data=encode(MONITORING_PREFIX, family_id, "finish", until),
                 ),
                 InlineKeyboardButton(

@@ -206,13 +206,15 @@ class CaseService:
         months: int = EXTEND_MONTHS,
         *,
         shown_until: date | None = None,
+        shown_period: int | None = None,
     ) -> date:
         """Monitor `months` longer (from the current end); the new end.
 
-        `shown_until` is the end the pressed button was shown with: once the end is another
-        (the same button pressed twice), nothing is extended again and the end is returned; an
-        end of an earlier period's monitoring (closed and monitored anew since) is refused
-        (Settled), nothing extended.
+        `shown_until` is the end the pressed button was shown with, `shown_period` the period
+        it was of: once the end is another (the same button pressed twice), nothing is
+        extended again and the end is returned; an earlier period's monitoring (closed and
+        monitored anew since, even to the same end) is refused (Settled), nothing extended.
+        Without `shown_period` (a button sent before it carried one) the end tells them apart.
         """
         check_monitor_months(months)
         async with self.families.acting(
@@ -223,8 +225,18 @@ class CaseService:
                 raise NotAllowed("not_monitored")
             assert period.monitoring_until is not None
             until = period.monitoring_until
+            if shown_period not in {None, period.id}:
+                raise _earlier(
+                    family,
+                    until,
+                    shown_until,
+                    "monitoring_not_extended",
+                    "monitoring_not_extended_earlier",
+                )
             if shown_until is not None and until != shown_until:
-                if await self._shown_for_earlier(period, shown_until, months):
+                if shown_period is None and await self._shown_for_earlier(
+                    period, shown_until, months
+                ):
                     raise Settled(
                         "monitoring_not_extended",
                         family_code=family.code,
@@ -244,12 +256,18 @@ class CaseService:
         return shown_for_earlier(period, shown, earlier, extended)
 
     async def finish_monitoring(
-        self, actor: Actor, family_id: int, *, shown_until: date | None = None
+        self,
+        actor: Actor,
+        family_id: int,
+        *,
+        shown_until: date | None = None,
+        shown_period: int | None = None,
     ) -> bool:
         """End the monitoring today; False if it was finished already (a second press).
 
-        `shown_until` is the end the pressed button was shown with: a monitoring that ends on
-        another day now (a later one, the family closed and monitored anew, or this one
+        `shown_until` is the end the pressed button was shown with, `shown_period` the period
+        it was of: a monitoring of another period (the family closed and monitored anew, even
+        to the same end) or one that ends on another day now (a later one, or this one
         extended since) is not the one the button was about, and is refused (Settled).
         """
         async with self.families.acting(
@@ -258,6 +276,14 @@ class CaseService:
             period = await self._monitored(family, finished_ok=True)
             running = period.monitoring_ended_on is None
             until = period.monitoring_until
+            if running and until is not None and shown_period not in {None, period.id}:
+                raise _earlier(
+                    family,
+                    until,
+                    shown_until,
+                    "monitoring_not_shown",
+                    "monitoring_not_shown_earlier",
+                )
             if running and until is not None and shown_until not in {None, until}:
                 raise Settled(
                     "monitoring_not_shown",
@@ -266,3 +292,13 @@ class CaseService:
                     shown=f"{shown_until:%d.%m.%Y}",
                 )
             return await self.cases.finish_monitoring(period.id, self.clock.today())
+
+
+def _earlier(family: Family, until: date, shown: date | None, code: str, same: str) -> Settled:
+    """A reminder's button of an earlier period's monitoring: what it was about, by `code`,
+    or by `same` when it showed the running one's end (told apart by the reopening)."""
+    if shown is None or shown == until:
+        return Settled(same, family_code=family.code, shown=f"{until:%d.%m.%Y}")
+    return Settled(
+        code, family_code=family.code, date=f"{until:%d.%m.%Y}", shown=f"{shown:%d.%m.%Y}"
+    )

@@ -105,3 +105,17 @@ def as_day(text: str) -> date | None:
         return date.fromisoformat(text) if len(text) == len("YYYYMMDD") else None
     except ValueError:
         return None
+
+
+def day_of_arg(day: date, row_id: int | None) -> str:
+    """A day and the row it is of as a part of callback data: '20270603.17' ('20270603')."""
+    return day_arg(day) if row_id is None else f"{day_arg(day)}.{row_id}"
+
+
+def as_day_of(text: str) -> tuple[date | None, int | None]:
+    """'20270603.17' → (3 June 2027, 17); '20270603' → (3 June 2027, None); else Nones."""
+    day, dot, row = text.partition(".")
+    row_id = as_int(row) if dot else None
+    if dot and row_id is None:
+        return None, None
+    return as_day(day), row_id

@@ -295,6 +295,15 @@ ERROR_TEXTS: dict[str, str] = {
         "{family_code} is now monitored until {date}: this reminder was about the monitoring "
         "until {shown}, so it is closed. Nothing was extended."
     ),
+    # The same two, once the family was monitored anew to the same end as the earlier one.
+    "monitoring_not_shown_earlier": N_(
+        "{family_code} was reopened and closed again since: this reminder was about its earlier "
+        "monitoring until {shown}, so it is closed. Nothing was finished."
+    ),
+    "monitoring_not_extended_earlier": N_(
+        "{family_code} was reopened and closed again since: this reminder was about its earlier "
+        "monitoring until {shown}, so it is closed. Nothing was extended."
+    ),
     "reminder_family_erased": N_("{family_code}'s data was erased, so this reminder is closed."),
     "reminder_family_reopened": N_(
         "{family_code} is back in your caseload, so this reminder is closed."

@@ -15,6 +15,7 @@ import pytest
 import time_machine
 
 from bot.domain.errors import Settled
+from bot.domain.lifecycle import CloseReason, Closure
 from bot.domain.reminders.facts import MonitoringFact, ReminderFacts
 from bot.domain.reminders.kinds import ReminderKind
 from bot.i18n import translator
@@ -22,6 +23,7 @@ from bot.ui.labels import describe_error
 from tests.conversations.test_case_walks import _with_family, close_r01
 from tests.conversations.test_new_family import register_family
 from tests.handlers.test_sweep_dec4 import sent_since
+from tests.reminders.test_reminder_job import tick
 from tests.reminders.test_sweep_reminder_buttons import _stored_reminder, answers
 from tests.support.harness import ADMIN_ID, BotHarness
 from tests.support.updates import UserSim
@@ -348,3 +350,98 @@ def test_the_refusal_of_an_old_button_reads_in_polish(code: str, nothing: str) -
         "Rodzina R-01 jest teraz monitorowana do 01.03.2027: to przypomnienie dotyczyło "
         f"monitoringu do 01.06.2027, więc jest zamknięte. Nic nie zostało {nothing}."
     )
+
+
+# --- an old ✔ Finish or ➕ 3 more months, once the family was monitored anew to the same end --
+
+
+async def _monitored_anew_to_the_same_end(harness: BotHarness) -> tuple[UserSim, int, int]:
+    """R-01 closed on 1 December under monitoring until 1 June; on 1 June the tick sends its
+    "finish or extend?"; on 2 June the work is reopened as of 1 December and closed again on
+    that day for 6 months: a new monitoring, until 1 June too. The sim, R-01, the reminder."""
+    sim, family_id = await _with_family(harness)
+    await close_r01(sim)
+    with time_machine.travel(datetime(2027, 6, 1, 9, 30, tzinfo=UTC), tick=True):
+        await tick(harness)  # the morning batch: R-01's monitoring ends today
+    [reminder] = [
+        m
+        for m in harness.fake.messages(sim.chat_id)
+        if "➕ 3 more months" in str(m.get("reply_markup", ""))
+    ]
+    services = harness.services
+    assert services is not None
+    with time_machine.travel(datetime(2027, 6, 2, 9, 30, tzinfo=UTC), tick=True):
+        actor = await services.membership.actor(sim.user_id)
+        await services.cases.reopen(actor, family_id, TODAY)
+        again = Closure(
+            day=TODAY, reason=CloseReason.GOALS_ACHIEVED, summary="Again", monitor_months=6
+        )
+        await services.cases.close(actor, family_id, again)
+    periods = await services.cases.cases.periods_of(family_id)
+    assert [p.monitoring_until for p in periods] == [UNTIL, UNTIL]  # the same end, twice
+    return sim, family_id, int(reminder["message_id"])
+
+
+@pytest.mark.parametrize(
+    ("button", "nothing"),
+    [
+        ("✔ Finish monitoring", "Nothing was finished."),
+        ("➕ 3 more months", "Nothing was extended."),
+    ],
+)
+async def test_an_old_button_of_a_monitoring_with_the_same_end_changes_nothing(
+    harness: BotHarness, button: str, nothing: str
+) -> None:
+    sim, family_id, message_id = await _monitored_anew_to_the_same_end(harness)
+    data = _finish_on(harness, sim, message_id, button)
+    before = await _case_now(harness, family_id)
+    with time_machine.travel(datetime(2027, 6, 2, 10, 0, tzinfo=UTC), tick=True):
+        for _press in ("first", "again"):  # a double tap's second press too
+            mark = len(harness.fake.calls)
+            await sim.press_data(message_id, data)
+            assert answers(harness, mark) == [
+                "R-01 was reopened and closed again since: this reminder was about its earlier "
+                f"monitoring until 01.06.2027, so it is closed. {nothing}"
+            ]
+            pressed = harness.fake.message(sim.chat_id, message_id)
+            assert pressed is not None
+            assert "reply_markup" not in pressed  # nothing is left to press on it
+            assert await _case_now(harness, family_id) == before  # the new monitoring runs on
+    assert harness.fake.errors == []
+
+
+async def test_an_end_of_monitoring_button_sent_without_its_period_acts_as_before(
+    harness: BotHarness,
+) -> None:
+    # "mn:<family>:finish:20270601", as sent before the buttons carried the period: it
+    # finishes the monitoring that ends on the day it shows, as it always did.
+    sim, family_id, message_id = await _monitored_anew_to_the_same_end(harness)
+    with time_machine.travel(datetime(2027, 6, 2, 10, 0, tzinfo=UTC), tick=True):
+        await sim.press_data(message_id, f"mn:{family_id}:finish:20270601")
+    assert answers(harness)[-1] == "Monitoring finished ✔"
+    services = harness.services
+    assert services is not None
+    periods = await services.cases.cases.periods_of(family_id)
+    # The earlier monitoring ended with the reopening (as of 1 December); the new one now.
+    assert [p.monitoring_ended_on for p in periods] == [TODAY, date(2027, 6, 2)]
+    assert harness.fake.errors == []
+
+
+async def test_the_new_monitorings_own_finish_carrying_its_period_finishes_it(
+    harness: BotHarness,
+) -> None:
+    sim, family_id, _ = await _monitored_anew_to_the_same_end(harness)
+    services = harness.services
+    assert services is not None
+    _, new = await services.cases.cases.periods_of(family_id)
+    fact = MonitoringFact(family_id=family_id, family_code="R-01", until=UNTIL, period_id=new.id)
+    facts = ReminderFacts(monitoring=fact)
+    with time_machine.travel(datetime(2027, 6, 2, 10, 0, tzinfo=UTC), tick=True):
+        second = await _stored_reminder(harness, sim, ReminderKind.MONITORING_ENDS, facts)
+        data = _finish_on(harness, sim, second)
+        assert data == f"mn:{family_id}:finish:20270601.{new.id}"
+        await sim.press_data(second, data)
+    assert answers(harness)[-1] == "Monitoring finished ✔"
+    periods = await services.cases.cases.periods_of(family_id)
+    assert [p.monitoring_ended_on for p in periods] == [TODAY, date(2027, 6, 2)]
+    assert harness.fake.errors == []

@@ -124,6 +124,9 @@ class MonitoringFact(BaseModel):
     family_id: int
     family_code: str
     until: date
+    # The closed period monitored (a closure's own): told apart from a later monitoring that
+    # ends on the same day. None in a reminder stored before it was kept.
+    period_id: int | None = None
 
 
 class DigestFacts(BaseModel):

@@ -31,7 +31,10 @@ def monitoring_due(
         if not period.monitoring_on(day) or period.monitoring_until is None:
             continue
         fact = MonitoringFact(
-            family_id=period.family_id, family_code=item.code, until=period.monitoring_until
+            family_id=period.family_id,
+            family_code=item.code,
+            until=period.monitoring_until,
+            period_id=period.id,
         )
         tag = f"{prefs.telegram_id}:{period.family_id}"
         if day >= period.monitoring_until:
