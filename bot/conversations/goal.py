@@ -7,34 +7,37 @@ the table `TABLE` below; `goal.mmd` is drawn from it (`make diagrams`).
 
 from __future__ import annotations
 
-from datetime import date
-
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.commands import names
 from bot.conversations._family import FamilyPicker, pressed_again
+from bot.conversations._goal_tasks import (
+    GoalTurn,
+    add_task,
+    again,
+    due_day,
+    level,
+    level_task,
+    levels,
+    saved,
+    shown_goal_id,
+    task_owner,
+    tick,
+    typed_institution,
+    typed_task,
+)
 from bot.conversations._plan_walks import item_saved
-from bot.conversations._table import End, Go, On, Outcome, Question, Stage, Turn, moves, skips
+from bot.conversations._table import End, Go, On, Outcome, Question, Stage, moves, skips
 from bot.conversations.engine import Walk
-from bot.domain.day_words import span_after
 from bot.domain.drafts import next_item
 from bot.domain.errors import DomainError, NotFound
 from bot.domain.goal_steps import GoalDraft, Step
-from bot.domain.parsing import YearPreference, parse_date
 from bot.domain.plan import (
     EFFECT_MAX,
     GOAL_TEXT_MAX,
-    INSTITUTION_MAX,
     PROGRESS_NOTE_MAX,
-    TASK_TEXT_MAX,
-    Goal,
     GoalStatus,
-    Independence,
-    OwnerKind,
-    TaskOwner,
-    check_due,
-    check_level_change,
     check_required_text,
 )
 from bot.domain.vocabulary import Area
@@ -44,11 +47,9 @@ from bot.i18n import N_
 from bot.ui.callbacks import as_int, pressed_data
 from bot.ui.family_views import GOALS_PREFIX
 from bot.ui.goal_questions import PREFIX, Shown, goal_question
-from bot.ui.labels import describe_error
 from bot.ui.plan_view import status
 
 NAME = "goal"
-GoalTurn = Turn[GoalDraft, Step]
 
 
 async def _question(turn: GoalTurn, page: int) -> Question:
@@ -66,40 +67,6 @@ async def _question(turn: GoalTurn, page: int) -> Question:
     return goal_question(turn.tr, draft, step, shown, today=turn.today, page=page)
 
 
-def _again(turn: GoalTurn) -> Go:
-    """A press this step cannot use (an unknown choice): ask the same question again."""
-    notice = turn.tr.gettext("That button is from an older message; use the latest one.")
-    return Go(turn.step, notice=notice)
-
-
-def _goal_id(turn: GoalTurn) -> int:
-    """The goal being changed (a change step without one is a broken draft)."""
-    if turn.draft.goal_id is None:
-        raise DomainError("goal_unknown")
-    return turn.draft.goal_id
-
-
-def _saved(turn: GoalTurn) -> Go:
-    """Back to the goal's card after a change, saying it is saved."""
-    return Go(Step.GOAL, notice=turn.tr.gettext("Saved ✅"))
-
-
-def _future(turn: GoalTurn) -> date:
-    """A typed due date, from today on and not too far ahead."""
-    day = parse_date(turn.text, turn.today, YearPreference.FUTURE)
-    check_due(day, turn.today)
-    return day
-
-
-def _due(turn: GoalTurn) -> date | None:
-    """The typed due date, a span's button (`in a month`), or none when Skip was pressed."""
-    if turn.text:
-        return _future(turn)
-    if turn.arg:  # a span button (Skip carries none)
-        return check_due(span_after(turn.today, turn.arg), turn.today)
-    return None
-
-
 # --- from any step --------------------------------------------------------------------------
 
 
@@ -111,7 +78,7 @@ async def _finish(turn: GoalTurn) -> Outcome:
 async def _back(turn: GoalTurn) -> Outcome:
     """⬅ Back to the goal (or No at the confirm step), leaving the change unmade."""
     if turn.draft.goal_id is None:  # an older message's button, no goal open now
-        return _again(turn)
+        return again(turn)
     turn.draft.pending_status = None
     return Go(Step.GOAL)
 
@@ -123,7 +90,7 @@ async def _pick_goal(turn: GoalTurn) -> Outcome:
     """A goal of this family's plan (a forged one of another family is not found)."""
     goal_id = as_int(turn.arg)
     if goal_id is None:
-        return _again(turn)
+        return again(turn)
     detail = await turn.services.plans.goal(turn.actor, goal_id)
     if detail.family.id != turn.draft.family_id:
         raise NotFound("goal_unknown")
@@ -143,7 +110,7 @@ async def _all_goals(turn: GoalTurn) -> Outcome:
 async def _area(turn: GoalTurn) -> Outcome:
     """The new goal's area."""
     if turn.arg not in Area._value2member_map_:
-        return _again(turn)
+        return again(turn)
     turn.draft.area = Area(turn.arg)
     return Go(Step.TEXT)
 
@@ -162,7 +129,7 @@ async def _typed_effect(turn: GoalTurn) -> Outcome:
 
 async def _add_goal(turn: GoalTurn) -> Outcome:
     """A typed due date or Skip: save the new goal and show its card."""
-    draft, due = turn.draft, _due(turn)
+    draft, due = turn.draft, due_day(turn)
     if draft.family_id is None or draft.area is None or not draft.text:
         raise DomainError("draft_incomplete")
     goal = await turn.services.plans.add_goal(
@@ -176,7 +143,7 @@ async def _add_goal(turn: GoalTurn) -> Outcome:
     )
     next_item(draft)
     draft.goal_id, draft.area, draft.text, draft.effect = goal.id, None, "", None
-    return _saved(turn)
+    return saved(turn)
 
 
 # --- changing the goal ----------------------------------------------------------------------
@@ -193,8 +160,8 @@ def _already(turn: GoalTurn, had: GoalStatus) -> str:
 async def _set_status(turn: GoalTurn) -> Outcome:
     """A new status; achieved with open tasks asks first, the status it has is not saved."""
     if turn.arg not in GoalStatus._value2member_map_:
-        return _again(turn)
-    goal_id, new_status = _goal_id(turn), GoalStatus(turn.arg)
+        return again(turn)
+    goal_id, new_status = shown_goal_id(turn), GoalStatus(turn.arg)
     try:
         await turn.services.plans.change_status(turn.actor, goal_id, new_status)
     except DomainError as error:
@@ -204,14 +171,14 @@ async def _set_status(turn: GoalTurn) -> Outcome:
             raise
         turn.draft.pending_status = new_status
         return Go(Step.CONFIRM)
-    return _saved(turn)
+    return saved(turn)
 
 
 async def _confirm_status(turn: GoalTurn) -> Outcome:
     """Yes, achieved although tasks are open."""
-    goal_id, pending = _goal_id(turn), turn.draft.pending_status
+    goal_id, pending = shown_goal_id(turn), turn.draft.pending_status
     if pending is None:
-        return _again(turn)
+        return again(turn)
     try:
         await turn.services.plans.change_status(
             turn.actor, goal_id, pending, confirm_open_tasks=True
@@ -222,156 +189,32 @@ async def _confirm_status(turn: GoalTurn) -> Outcome:
         turn.draft.pending_status = None
         return Go(Step.GOAL, notice=_already(turn, pending))
     turn.draft.pending_status = None
-    return _saved(turn)
+    return saved(turn)
 
 
 async def _typed_note(turn: GoalTurn) -> Outcome:
     """A progress note."""
     note = check_required_text(turn.text, PROGRESS_NOTE_MAX)
     await turn.services.plans.add_progress_note(
-        turn.actor, _goal_id(turn), note, token=turn.draft.item_token
+        turn.actor, shown_goal_id(turn), note, token=turn.draft.item_token
     )
     next_item(turn.draft)
-    return _saved(turn)
+    return saved(turn)
 
 
 async def _typed_new_due(turn: GoalTurn) -> Outcome:
     """A new due date, typed or a span's button."""
-    due = _due(turn)
+    due = due_day(turn)
     if due is None:  # a span button without its span
-        return _again(turn)
-    await turn.services.plans.change_due_date(turn.actor, _goal_id(turn), due)
-    return _saved(turn)
+        return again(turn)
+    await turn.services.plans.change_due_date(turn.actor, shown_goal_id(turn), due)
+    return saved(turn)
 
 
 async def _remove_due(turn: GoalTurn) -> Outcome:
     """No due date any more."""
-    await turn.services.plans.change_due_date(turn.actor, _goal_id(turn), None)
-    return _saved(turn)
-
-
-# --- a new task -----------------------------------------------------------------------------
-
-
-async def _typed_task(turn: GoalTurn) -> Outcome:
-    """What the task is."""
-    turn.draft.task_text = check_required_text(turn.text, TASK_TEXT_MAX)
-    return Go(Step.TASK_OWNER)
-
-
-async def _owner(turn: GoalTurn) -> Outcome:
-    """Who does it: a member, the assistant, or an institution (named next)."""
-    if turn.arg == "i":
-        return Go(Step.TASK_INSTITUTION)
-    if turn.arg == "a":
-        turn.draft.task_owner = TaskOwner.assistant()
-    elif (member_id := as_int(turn.arg)) is not None:
-        turn.draft.task_owner = TaskOwner.member(member_id)  # checked when the task is saved
-    return Go(Step.TASK_DUE)
-
-
-async def _typed_institution(turn: GoalTurn) -> Outcome:
-    """The institution's short name."""
-    turn.draft.task_owner = TaskOwner.of_institution(
-        check_required_text(turn.text, INSTITUTION_MAX)
-    )
-    return Go(Step.TASK_DUE)
-
-
-async def _add_task(turn: GoalTurn) -> Outcome:
-    """A typed due date or Skip: save the new task and go back to the goal."""
-    draft, due = turn.draft, _due(turn)
-    if draft.goal_id is None or draft.task_owner is None or not draft.task_text:
-        raise DomainError("draft_incomplete")
-    if draft.task_owner.kind is OwnerKind.MEMBER and draft.family_id is not None:
-        family = await turn.services.families.peek(turn.actor, draft.family_id)
-        if draft.task_owner.member_id not in {m.id for m in family.members}:
-            raise DomainError("member_unknown")
-    await turn.services.plans.add_task(
-        turn.actor,
-        draft.goal_id,
-        draft.task_text,
-        draft.task_owner,
-        due=due,
-        token=draft.item_token,
-    )
-    next_item(draft)
-    draft.task_text, draft.task_owner = "", None
-    return _saved(turn)
-
-
-# --- ticking tasks and independence ---------------------------------------------------------
-
-
-async def _shown_goal(turn: GoalTurn) -> Goal:
-    """The goal whose card and task lists the walk shows, as it is now."""
-    return (await turn.services.plans.goal(turn.actor, _goal_id(turn))).goal
-
-
-async def _tick(turn: GoalTurn) -> Outcome:
-    """Mark a task done, or open again (the button names which: `<task>-1` done, `-0` open)."""
-    task_part, _, done_part = turn.arg.partition("-")
-    task_id = as_int(task_part)
-    if task_id is None or done_part not in ("0", "1"):
-        return _again(turn)
-    before = (await _shown_goal(turn)).task(task_id)
-    after = await turn.services.plans.set_task_done(turn.actor, task_id, done_part == "1")
-    if before.due is None or after.due is None or after.due == before.due:
-        return Go(Step.TICK)
-    notice = turn.tr.gettext(
-        "The task is open again and now due {date}, its goal's date (it was due {old}, after "
-        "the goal's)."
-    ).format(date=f"{after.due:%d.%m.%Y}", old=f"{before.due:%d.%m.%Y}")
-    return Go(Step.TICK, notice=notice)
-
-
-def _levels_closed(turn: GoalTurn, error: DomainError) -> Go:
-    """The goal was closed since its buttons were shown (another chat): its card, saying why."""
-    turn.draft.task_id = None
-    return Go(Step.GOAL, notice=describe_error(turn.tr, error))
-
-
-async def _closed_since(turn: GoalTurn, goal: Goal) -> Go | None:
-    """The goal's card with why, if the goal (read just now) is closed; None while it is open."""
-    try:
-        check_level_change(goal)
-    except DomainError as error:
-        return _levels_closed(turn, error)
-    return None
-
-
-async def _levels(turn: GoalTurn) -> Outcome:
-    """Independence on the card: the tasks to choose from, while the goal is open."""
-    return await _closed_since(turn, await _shown_goal(turn)) or Go(Step.LEVEL_TASK)
-
-
-async def _level_task(turn: GoalTurn) -> Outcome:
-    """The task whose independence changes: one the goal shown lists, while it is open."""
-    task_id = as_int(turn.arg)
-    if task_id is None:
-        return _again(turn)
-    goal = await _shown_goal(turn)
-    if closed := await _closed_since(turn, goal):
-        return closed
-    if goal.task(task_id).independence is None:  # not on the scale: never listed
-        raise NotFound("task_unknown")
-    turn.draft.task_id = task_id
-    return Go(Step.LEVEL)
-
-
-async def _level(turn: GoalTurn) -> Outcome:
-    """How independently the family does it now."""
-    if turn.arg not in Independence._value2member_map_ or not turn.draft.task_id:
-        return _again(turn)
-    level = Independence(turn.arg)
-    try:
-        await turn.services.plans.change_independence(turn.actor, turn.draft.task_id, level)
-    except DomainError as error:
-        if error.code != "level_goal_closed":
-            raise
-        return _levels_closed(turn, error)
-    turn.draft.task_id = None
-    return _saved(turn)
+    await turn.services.plans.change_due_date(turn.actor, shown_goal_id(turn), None)
+    return saved(turn)
 
 
 # --- the table ------------------------------------------------------------------------------
@@ -403,7 +246,7 @@ TABLE: dict[Step, Stage] = {
             "due": moves(S.NEW_DUE, "Due date"),
             "task": moves(S.TASK_TEXT, "➕ Task"),
             "tick": moves(S.TICK, "☑ Tick a task"),
-            "level": On(_levels, (S.LEVEL_TASK, S.GOAL), "Independence (goal closed since: card)"),
+            "level": On(levels, (S.LEVEL_TASK, S.GOAL), "Independence (goal closed since: card)"),
             "menu": On(_all_goals, (S.MENU,), "⬅ All goals"),
         }
     ),
@@ -419,21 +262,23 @@ TABLE: dict[Step, Stage] = {
         },
         typed=On(_typed_new_due, (S.GOAL,), "typed date (saved)"),
     ),
-    S.TASK_TEXT: Stage(typed=On(_typed_task, (S.TASK_OWNER,), "typed task")),
-    S.TASK_OWNER: Stage({"owner": On(_owner, (S.TASK_DUE, S.TASK_INSTITUTION), "who does it")}),
-    S.TASK_INSTITUTION: Stage(typed=On(_typed_institution, (S.TASK_DUE,), "typed name")),
+    S.TASK_TEXT: Stage(typed=On(typed_task, (S.TASK_OWNER,), "typed task")),
+    S.TASK_OWNER: Stage(
+        {"owner": On(task_owner, (S.TASK_DUE, S.TASK_INSTITUTION), "who does it")}
+    ),
+    S.TASK_INSTITUTION: Stage(typed=On(typed_institution, (S.TASK_DUE,), "typed name")),
     S.TASK_DUE: Stage(
         {
-            "skip": On(_add_task, (S.GOAL,), "Skip (saved)"),
-            "span": On(_add_task, (S.GOAL,), "in a week … half a year (saved)"),
+            "skip": On(add_task, (S.GOAL,), "Skip (saved)"),
+            "span": On(add_task, (S.GOAL,), "in a week … half a year (saved)"),
         },
-        typed=On(_add_task, (S.GOAL,), "typed date (saved)"),
+        typed=On(add_task, (S.GOAL,), "typed date (saved)"),
     ),
-    S.TICK: Stage({"tick": On(_tick, (), "task toggled (saved)")}),
+    S.TICK: Stage({"tick": On(tick, (), "task toggled (saved)")}),
     S.LEVEL_TASK: Stage(
-        {"ltask": On(_level_task, (S.LEVEL, S.GOAL), "task (goal closed since: card)")}
+        {"ltask": On(level_task, (S.LEVEL, S.GOAL), "task (goal closed since: card)")}
     ),
-    S.LEVEL: Stage({"lvl": On(_level, (S.GOAL,), "level (saved; goal closed since: card)")}),
+    S.LEVEL: Stage({"lvl": On(level, (S.GOAL,), "level (saved; goal closed since: card)")}),
 }
 
 ANYWHERE = {
