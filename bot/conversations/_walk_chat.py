@@ -109,20 +109,30 @@ async def ask_to_abandon(
 async def _one_live_question(update: Update, context: BotContext, message_id: int | None) -> None:
     """Remember the message holding the question; the copy it replaces loses its buttons.
 
-    Called with None before a new copy is sent, so the old one is stripped before it; called
-    with another message than the live one (the question asked in a "Drop …?" message after
-    "No", or in an older copy pressed), the live one is stripped after.
+    Called with None before a new copy is sent, so the old one is stripped before it. A
+    question put into another message than the live one (the "Drop …?" asked, after "No", or
+    a copy sent anew when the pressed one is gone) strips the live one after: `put_question`.
     """
+    await _strip_older(update, context, _take_live(update, context, message_id))
+
+
+def _take_live(update: Update, context: BotContext, message_id: int | None) -> int | None:
+    """Make `message_id` the live question; the copy it replaces, which must lose its buttons."""
     record = context.data.get(WALK_KEY)
-    chat = update.effective_chat
-    if not isinstance(record, dict) or chat is None:
-        return
+    if not isinstance(record, dict) or update.effective_chat is None:
+        return None
     previous = record.get("message")
     record["message"] = message_id
-    if not isinstance(previous, int) or previous == message_id:
+    return previous if isinstance(previous, int) and previous != message_id else None
+
+
+async def _strip_older(update: Update, context: BotContext, older: int | None) -> None:
+    """An older copy of the question loses its buttons."""
+    chat = update.effective_chat
+    if older is None or chat is None:
         return
     try:
-        await strip_buttons(context, chat.id, previous)
+        await strip_buttons(context, chat.id, older)
     except BadRequest as exc:  # gone, too old, or already without buttons
         log.debug("could not remove old buttons: %s", exc)
 
@@ -178,8 +188,16 @@ async def put_question(
     digest = hashlib.blake2b(f"{text}\x00{keyboard}".encode(), digest_size=8).hexdigest()
     query = update.callback_query
     pressed = None if fresh or query is None or query.message is None else query.message
+    stored = None  # a message first made the walk's here, stored before the edit
     if pressed is None:  # a new copy is coming
         await _one_live_question(update, context, None)
+    elif pressed.message_id != remembered:
+        # The question goes into a message that is not the walk's yet (the "Drop …?" asked,
+        # answered No): its id is known, so it is stored before the edit, and a kill while
+        # Telegram edits it cannot leave it in the chat.
+        stored = pressed.message_id
+        _walk_messages(update, context, token, stored)
+        await context.save_update_writes()
     if (
         pressed is not None
         and pressed.message_id == remembered
@@ -193,10 +211,15 @@ async def put_question(
         message_id: int | None = remembered
     else:
         message_id = await show(update, context, text, keyboard, fresh=fresh)
-    await _one_live_question(update, context, message_id)
+    older = _take_live(update, context, message_id)
     context.data[WALK_KEY]["shown"] = digest
     # The same message edited again is remembered for the clean-up already.
-    await _walk_messages(update, context, token, None if message_id == remembered else message_id)
+    new = None if message_id in (remembered, stored) else message_id
+    _walk_messages(update, context, token, new)
+    if older is not None:
+        # A new message is stored before the bot's next call to Telegram, not after it.
+        await context.save_update_writes()
+        await _strip_older(update, context, older)
 
 
 async def remove_closing_later(
@@ -243,10 +266,47 @@ def _walk_over(context: BotContext, record: object, keep: int | None) -> None:
         context.ended_walks.append((token, keep))
 
 
-async def _walk_messages(
-    update: Update, context: BotContext, token: str, shown: int | None
-) -> None:
-    """Remember the question just shown and the text just typed, to remove them later."""
+def _typed_message(update: Update) -> ShownMessage | None:
+    """The text this update typed into a walk, as a message to remove (a command is none)."""
+    typed = update.message
+    if typed is None or not typed.text or typed.text.startswith("/"):
+        return None
+    return ShownMessage(
+        typed.chat_id, typed.message_id, MessageKind.USER, typed.date.astimezone(UTC)
+    )
+
+
+async def remember_typed(update: Update, context: BotContext, token: str) -> None:
+    """A text typed into the walk is stored at once, before the bot makes any call to answer it.
+
+    PTB confirms an update to Telegram before handling it, so an update the bot is killed in
+    is not delivered again: stored with the update's commit only, a note typed then stayed in
+    the chat for good. The update's commit syncs it to the disk (against a power cut).
+    """
+    typed = _typed_message(update)
+    if typed is None or context.typed_remembered:
+        return
+    await context.services.chat_cleanup.typed_into_walk(typed, token, context.tr.locale)
+    context.typed_remembered = context.update_remembers = True
+
+
+def adopt_pressed(update: Update, context: BotContext, walk: str, token: str) -> None:
+    """A press on an older message of this draft: the message is the walk's, to remove with it.
+
+    A question Telegram took as the bot was killed was never stored (its id never reached
+    the bot); a press on it names it.
+    """
+    query = update.callback_query
+    pressed = query.message.message_id if query is not None and query.message else None
+    if pressed is not None and pressed != live_question(context, walk, token)[0]:
+        _walk_messages(update, context, token, pressed)
+
+
+def _walk_messages(update: Update, context: BotContext, token: str, shown: int | None) -> None:
+    """Remember the question just shown and the text just typed, to remove them later.
+
+    The writes go with the update's commit (`context.update_writes`).
+    """
     chat = update.effective_chat
     if chat is None:
         return
@@ -256,12 +316,9 @@ async def _walk_messages(
         pressed = update.callback_query.message if update.callback_query else None
         sent_at = pressed.date if pressed and pressed.message_id == shown else now
         messages.append(ShownMessage(chat.id, shown, MessageKind.TEXT, sent_at.astimezone(UTC)))
-    typed = update.message
-    if typed is not None and typed.text and not typed.text.startswith("/"):
-        user_message = ShownMessage(
-            chat.id, typed.message_id, MessageKind.USER, typed.date.astimezone(UTC)
-        )
-        messages.append(user_message)
+    typed = None if context.typed_remembered else _typed_message(update)
+    if typed is not None:
+        messages.append(typed)
     cleanup = context.services.chat_cleanup
     writes = cleanup.walk_step(chat.id, token, messages, context.tr.locale)
     context.update_writes += writes

@@ -47,11 +47,13 @@ from bot.conversations._walk_chat import (
     _token_of,
     _walk_messages,
     _walk_over,
+    adopt_pressed,
     ask_to_abandon,
     ended_again,
     ended_with,
     live_question,
     put_question,
+    remember_typed,
     remove_closing_later,
 )
 from bot.domain.drafts import new_token
@@ -297,7 +299,7 @@ class Walk(Generic[DraftT, StepT]):
         record = context.data.pop(WALK_KEY, None) if open_walk(context) == self.name else None
         token = _token_of(record)
         if token is not None:  # the text that ended it (a last typed answer) goes with it
-            await _walk_messages(update, context, token, None)
+            _walk_messages(update, context, token, None)
         ended_with(context, self.name, token, again)
         shown = await show(update, context, text, markup)
         if sensitive:  # remembered apart from the walk's messages: not kept for good below
@@ -392,11 +394,13 @@ class Walk(Generic[DraftT, StepT]):
                 await show(update, context, esc(saved_already(context.tr)))
                 return
             await stale(update, context)  # a second tap, or an older message
+            adopt_pressed(update, context, self.name, draft.token)
             await self.go(update, context, draft, step, fresh=True)
             return
         on = self.anywhere.get(press.action) or self.table[step].presses.get(press.action)
         if on is None:  # a well-formed press this step has no use for
             await stale(update, context)
+            adopt_pressed(update, context, self.name, draft.token)
             await self.go(update, context, draft, step, fresh=True)
             return
         answer_press_soon(update, context)
@@ -415,6 +419,7 @@ class Walk(Generic[DraftT, StepT]):
             )
             return
         draft, step = found
+        await remember_typed(update, context, draft.token)  # before any call to Telegram
         text = clean_text(message.text or "")
         on = self.table[step].typed
         if on is None or not text:

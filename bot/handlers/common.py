@@ -114,17 +114,7 @@ async def send_lines(
     markup: InlineKeyboardMarkup | None = None,
 ) -> list[Message]:
     """Send HTML lines as one or more messages within Telegram's limit; buttons on the last."""
-    chat = update.effective_chat
-    if chat is None:
-        return []
-    messages = split_lines(lines)
-    sent = []
-    for index, message in enumerate(messages):
-        last = index == len(messages) - 1
-        sent.append(
-            await context.bot.send_message(chat.id, message, reply_markup=markup if last else None)
-        )
-    return sent
+    return await _send_parts(update, context, lines, markup, sensitive=False)
 
 
 async def send_sensitive(
@@ -135,9 +125,35 @@ async def send_sensitive(
 ) -> None:
     """Send an answer that shows family details; it leaves the chat CHAT_CLEANUP_MINUTES later.
 
-    The one way to send a plan, a family card, the last visits or an appointment card.
+    The one way to send a plan, a family card, the last visits or an appointment card. Each
+    part is stored before the next is sent: a kill midway leaves at most the part in flight.
     """
-    await remove_later(context, await send_lines(update, context, lines, markup))
+    await _send_parts(update, context, lines, markup, sensitive=True)
+
+
+async def _send_parts(
+    update: Update,
+    context: BotContext,
+    lines: list[str],
+    markup: InlineKeyboardMarkup | None,
+    *,
+    sensitive: bool,
+) -> list[Message]:
+    """`send_lines`, each `sensitive` part recorded for removal as soon as it is sent."""
+    chat = update.effective_chat
+    if chat is None:
+        return []
+    messages = split_lines(lines)
+    sent = []
+    for index, message in enumerate(messages):
+        last = index == len(messages) - 1
+        part = await context.bot.send_message(
+            chat.id, message, reply_markup=markup if last else None
+        )
+        if sensitive:
+            await remove_later(context, [part])
+        sent.append(part)
+    return sent
 
 
 async def remove_later(context: BotContext, sent: Sequence[Message]) -> None:

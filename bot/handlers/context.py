@@ -39,6 +39,9 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
         # Whether this update remembers a message for the chat clean-up: then its commit is
         # synced at once (storage/log_sync.py), or a power cut could leave it in the chat.
         self.update_remembers = False
+        # Whether the text this update typed into a walk is stored already (it is, before the
+        # bot answers it: conversations/_walk_chat.remember_typed).
+        self.typed_remembered = False
 
     async def save_update_writes(self) -> None:
         """Commit this update's pending writes now, on their own (no walk state to ride with)."""

@@ -44,6 +44,13 @@ class ChatCleanupRepository:
         async with self.db.write() as conn:
             await _remember(conn, shown, walk, locale)
 
+    @staticmethod
+    def remember_writes(
+        shown: Sequence[tuple[ShownMessage, datetime | None]], *, walk: str | None, locale: str
+    ) -> list[Statement]:
+        """The upserts `remember` would run, for a caller's transaction."""
+        return [_remember_statement(message, due, walk, locale) for message, due in shown]
+
     def walk_step(
         self,
         chat_id: int,
@@ -59,7 +66,7 @@ class ChatCleanupRepository:
         None for `timed` means each message's deadline.
         """
         return [
-            *(_remember_statement(message, due, walk, locale) for message, due in shown),
+            *self.remember_writes(shown, walk=walk, locale=locale),
             (
                 "UPDATE chat_cleanup SET due_at = CASE "
                 "WHEN ? IS NULL THEN deadline "
@@ -69,10 +76,13 @@ class ChatCleanupRepository:
             ),
         ]
 
-    async def save_now(self, writes: Sequence[Statement]) -> None:
-        """Commit writes made by `walk_step` in one transaction of their own."""
+    async def save_now(self, writes: Sequence[Statement], *, durable: bool = True) -> None:
+        """Commit writes made by `walk_step` in one transaction of their own.
+
+        Not `durable`: not synced now, only safe from a kill (see Database.write_bookkeeping).
+        """
         if writes:
-            await self.db.write_bookkeeping(writes)
+            await self.db.write_bookkeeping(writes, durable=durable)
 
     async def walk_over(
         self,

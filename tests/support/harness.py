@@ -11,11 +11,15 @@ from bot.reminders.job import DISPATCHER_KEY
 from bot.services.registry import Services
 from bot.storage.db import Database
 from bot.storage.persistence import SQLitePersistence
-from tests.support.fake_telegram import FakeTelegram
+from tests.support.fake_telegram import Call, FakeTelegram
 from tests.support.updates import UserSim
 
 ADMIN_ID = 500
 ASSISTANT_ID = 1001
+
+
+class ProcessKilled(BaseException):
+    """The bot's process is killed (kill -9): no Exception, so nothing in the bot catches it."""
 
 
 class PacingClock:
@@ -77,6 +81,29 @@ class BotHarness:
         await self.db.close()  # the process is gone: nothing more is written
         self.app = None
         await self.start()
+
+    def kill_after(self, method: str, chat_id: int, nth: int = 1) -> None:
+        """Telegram carries out the `nth` next `method` call to the chat, then the bot dies.
+
+        It dies before it reads Telegram's answer: the call raises ProcessKilled, which the test
+        catches before `crash_and_restart`, so nothing after that instant is written.
+        """
+        fake = self.fake
+        usual = fake._handlers[method]
+        left = nth
+
+        def accept_then_die(call: Call) -> Any:
+            nonlocal left
+            if call.chat_id != chat_id:
+                return usual(call)
+            call.result = usual(call)
+            left -= 1
+            if left > 0:
+                return call.result
+            fake.route(method, usual)
+            raise ProcessKilled
+
+        fake.route(method, accept_then_die)
 
     async def restart(self) -> None:
         """A clean stop and start."""
