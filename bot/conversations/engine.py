@@ -27,17 +27,7 @@ from pydantic import ValidationError
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
-from bot.conversations._table import (
-    CANCEL,
-    DraftT,
-    End,
-    On,
-    Question,
-    Skip,
-    Stage,
-    StepT,
-    Turn,
-)
+from bot.conversations._table import CANCEL, DraftT, End, On, Question, Skip, Stage, StepT, Turn
 from bot.conversations._walk_chat import (
     ENDED_KEY,
     SWITCH_KEY,
