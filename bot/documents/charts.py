@@ -7,7 +7,7 @@ from datetime import date
 from io import BytesIO
 from typing import TYPE_CHECKING
 
-from bot.documents.pdf import printable, visual
+from bot.documents.pdf import printable
 from bot.ui.text import shorten
 
 if TYPE_CHECKING:
@@ -33,9 +33,10 @@ def label(text: str, limit: int = 40) -> str:
     """Typed text (a name, a task) as a chart prints it: shortened with "…", never a formula.
 
     matplotlib reads text between two "$" as a formula (a task "a$x^$b" stopped the whole
-    document; "200$ i 300$" lost its dollars): an escaped "\\$" prints as "$".
+    document; "200$ i 300$" lost its dollars): an escaped "\\$" prints as "$". Hebrew and
+    Arabic go in as typed: matplotlib (3.11 on) puts them in display order and joins them.
     """
-    return visual(printable(shorten(text, limit))).replace("$", r"\$")
+    return printable(shorten(text, limit)).replace("$", r"\$")
 
 
 def _png(figure: Figure) -> bytes:
