@@ -377,20 +377,23 @@ def _make_documents(today: date) -> str:
     import fpdf  # noqa: PLC0415
     import matplotlib  # noqa: PLC0415
     import openpyxl  # noqa: PLC0415
+    import uharfbuzz  # noqa: PLC0415
 
     from bot.documents.charts import family_weeks_png  # noqa: PLC0415
     from bot.documents.pdf import Document  # noqa: PLC0415
     from bot.i18n import translator  # noqa: PLC0415
 
     pdf = Document(translator("en"), "doctor", today)
+    pdf.paragraph("שרה, محمد")  # a Hebrew and an Arabic name are shaped (uharfbuzz)
     pdf.picture(family_weeks_png("doctor", [today], [1], 1, ("visits", "target")))
     if not bytes(pdf.output()).startswith(b"%PDF"):
         raise ValueError("the PDF came out empty")
     book = BytesIO()
     openpyxl.Workbook().save(book)
     return (
-        f"PDF (fpdf2 {fpdf.__version__}, DejaVu Sans), charts (matplotlib "
-        f"{matplotlib.__version__}) and XLSX (openpyxl {openpyxl.__version__}) are made"
+        f"PDF (fpdf2 {fpdf.__version__}, DejaVu Sans, uharfbuzz {uharfbuzz.__version__}), "
+        f"charts (matplotlib {matplotlib.__version__}) and XLSX (openpyxl "
+        f"{openpyxl.__version__}) are made"
     )
 
 

@@ -293,6 +293,25 @@ async def test_a_bad_configuration_is_one_line_and_the_rest_is_skipped(
     assert_no_secrets(report, api.token, KEY)
 
 
+async def test_a_missing_text_shaping_library_is_a_problem_at_once(
+    api: LocalBotApi, tmp_path: Path
+) -> None:
+    data = tmp_path / "data"
+    await installed(data)
+    broken = tmp_path / "site"
+    (broken / "uharfbuzz").mkdir(parents=True)  # shadows the installed one, as if it were gone
+    (broken / "uharfbuzz" / "__init__.py").write_text(
+        "raise ModuleNotFoundError(\"No module named 'uharfbuzz'\")\n"
+    )
+    env = environment(api, data, PYTHONPATH=f"{broken}{os.pathsep}{REPO}")
+    report = await doctor(env, tmp_path)
+    # Was OK: the first Hebrew or Arabic name would have stopped that family's documents.
+    assert report.status("documents") == "PROBLEM"
+    assert "uharfbuzz" in report.lines["documents"]
+    assert "requirements.lock" in report.lines["documents"]
+    assert report.code == 1
+
+
 async def test_a_missing_document_library_is_a_problem_at_once(
     api: LocalBotApi, tmp_path: Path
 ) -> None:
