@@ -36,7 +36,7 @@ def label(text: str, limit: int = 40) -> str:
     document; "200$ i 300$" lost its dollars): an escaped "\\$" prints as "$". Hebrew and
     Arabic go in as typed: matplotlib (3.11 on) puts them in display order and joins them.
     """
-    return printable(shorten(text, limit)).replace("$", r"\$")
+    return printable(shorten(text, limit), fallback=False).replace("$", r"\$")
 
 
 def _png(figure: Figure) -> bytes:

@@ -3,7 +3,9 @@
 fpdf2 writes PDF in pure Python and embeds a TrueType subset, so Polish letters print;
 DejaVu Sans ships inside matplotlib (already a dependency for the charts): no font is
 downloaded or installed at run time. Everything is built in memory. A line with Hebrew or
-Arabic is shaped by HarfBuzz (uharfbuzz): its letters joined, its runs in display order.
+Arabic is shaped by HarfBuzz (uharfbuzz): its letters joined, its runs in display order. What
+DejaVu Sans lacks comes from STIX General (matplotlib's too) when it has it; what neither has
+(emoji, most Asian scripts) prints as "�".
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from bot.documents.words import day_text
 from bot.i18n import Translator
 
 FAMILY = "DejaVu"
+FALLBACK = "STIX"  # STIX General: mathematical and circled letters, arrows, technical signs
 LINE = 5.0  # mm per line of body text
 TAB = "    "
 # fpdf2's own "{nb}" would turn a typed "{nb}" into the page count: a control character,
@@ -41,11 +44,26 @@ _RIGHT_TO_LEFT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
 # "fi" in a shaped line stays two letters, found and copied as typed (Arabic's lam-alef is
 # a required ligature, which HarfBuzz always makes).
 NO_LIGATURES = {"liga": False}
+RLI, PDI = "\u2067", "\u2069"  # an isolated right-to-left run, invisible
+_NO_GLYPH = str.maketrans("", "", f"{RLI}{PDI}\n")  # what needs no font: isolates, line breaks
+# U+FFFD, the replacement character, for what no font has: a "?" could not be told from a
+# typed one. An emoji sequence (joiners, variation selectors) or a flag is one mark.
+MISSING = "\ufffd"
+_MISSING_RUN = re.compile("\ufffd(?:[\u200d\ufe0e\ufe0f]*\ufffd)*[\u200d\ufe0e\ufe0f]*")
 
 
 def font_path(bold: bool = False) -> Path:
     """matplotlib's bundled DejaVu Sans (regular or bold), found without importing it."""
-    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
+    return _bundled("DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf")
+
+
+def fallback_path() -> Path:
+    """matplotlib's bundled STIX General, for what DejaVu Sans lacks."""
+    return _bundled("STIXGeneral.ttf")
+
+
+def _bundled(name: str) -> Path:
+    """A font file among matplotlib's."""
     spec = find_spec("matplotlib")
     assert spec is not None  # a dependency of the bot
     assert spec.origin is not None
@@ -53,23 +71,34 @@ def font_path(bold: bool = False) -> Path:
 
 
 @cache
-def _glyphs() -> frozenset[int]:
-    """The code points DejaVu Sans can print."""
-    font = TTFont(font_path(), lazy=True)
+def _characters(path: Path) -> frozenset[str]:
+    """The characters a font can print."""
+    font = TTFont(path, lazy=True)
     cmap = font.getBestCmap()
     font.close()
-    return frozenset(cmap)
+    return frozenset(map(chr, cmap))
 
 
-def printable(text: str) -> str:
-    """The text with what the font cannot print (emoji, rare scripts) as '?', lines kept.
+@cache
+def _printing(fallback: bool) -> frozenset[str]:
+    """The characters DejaVu Sans prints, with those of the fallback font or without."""
+    own = _characters(font_path())
+    return own | _characters(fallback_path()) if fallback else own
 
-    A tab (notes keep them, pasted from a form) has no glyph: it prints as spaces.
+
+def printable(text: str, *, fallback: bool = True) -> str:
+    """The text with what the fonts cannot print (emoji, rare scripts) as "�", lines kept.
+
+    A tab (notes keep them, pasted from a form) has no glyph: it prints as spaces. A chart
+    draws with DejaVu Sans alone (`fallback=False`).
     """
-    glyphs = _glyphs()
+    glyphs = _printing(fallback)
     if "\t" in text:
         text = text.replace("\t", TAB)
-    return "".join(c if c == "\n" or ord(c) in glyphs else "?" for c in text)
+    if glyphs.issuperset(text.replace("\n", "")):
+        return text
+    marked = "".join(c if c == "\n" or c in glyphs else MISSING for c in text)
+    return _MISSING_RUN.sub(MISSING, marked)
 
 
 def display_order(line: str) -> str:
@@ -93,7 +122,7 @@ def display_order(line: str) -> str:
         else:
             runs.append((backwards, [char.character]))
     return "".join(
-        f"\u2067{''.join(reversed(chars))}\u2069" if backwards else "".join(chars)
+        f"{RLI}{''.join(reversed(chars))}{PDI}" if backwards else "".join(chars)
         for backwards, chars in runs
     )
 
@@ -114,6 +143,7 @@ class Document(FPDF):
         self.set_auto_page_break(auto=True, margin=18)
         self.set_margins(15, 15, 15)
         self._widths: dict[tuple[str, int], dict[str, float]] = {}
+        self._fallback = False  # the fallback font is added at its first use (17 ms)
         self.add_page()
         self.heading(title, 14)
 
@@ -130,23 +160,40 @@ class Document(FPDF):
         self.set_font(FAMILY, "", 8)
         page = self.tr.gettext("Page {page} of {pages}")
         page = page.format(page=self.page_no(), pages=PAGES_ALIAS)
-        with self._shaping(False):  # the page-count alias is filled in unshaped text only
+        with self._drawing(""):  # the page-count alias is filled in plain text only
             self.cell(0, 5, f"{self.made_line}    {page}", align="R")
 
     @contextmanager
-    def _shaping(self, on: bool) -> Iterator[None]:
-        """Text shaping on or off while inside, then as it was (a table's page break nests)."""
-        before = self.text_shaping
-        self.set_text_shaping(on, features=NO_LIGATURES, direction="ltr")  # an LTR page
+    def _drawing(self, text: str) -> Iterator[None]:
+        """Shaping and the fallback font as `text` needs them, then as before (a page break nests).
+
+        Text shaping is for Hebrew and Arabic, the fallback font for what DejaVu Sans lacks.
+        Switched on for every line, either slowed every document: a year's dossier took 2.6
+        times as long shaped, a fifth longer with the fallback font (fpdf2 then takes each
+        character through Python), which is embedded only once a line uses it.
+        """
+        before = self.text_shaping, self._fallback
+        shaped = bool(_RIGHT_TO_LEFT.search(text))
+        self.set_text_shaping(shaped, features=NO_LIGATURES, direction="ltr")  # an LTR page
+        self._fall_back(not _printing(False).issuperset(text.translate(_NO_GLYPH)))
         try:
             yield
         finally:
-            self.text_shaping = before
+            self.text_shaping = before[0]
+            self._fall_back(before[1])
+
+    def _fall_back(self, on: bool) -> None:
+        """The fallback font for what the current font lacks, or none (fpdf2's quicker way)."""
+        if on and FALLBACK.lower() not in self.fonts:
+            self.add_font(FALLBACK, "", str(fallback_path()))
+        if on != self._fallback:
+            self.set_fallback_fonts([FALLBACK] if on else [], exact_match=False)  # bold too
+            self._fallback = on
 
     def _line(self, w: float, h: float, text: str, align: str = "L", *, down: bool = True) -> None:
-        """One printed line (then at the left margin below it, if `down`), shaped if RTL."""
+        """One printed line (then at the left margin below it, if `down`)."""
         new_x, new_y = (XPos.LMARGIN, YPos.NEXT) if down else (XPos.RIGHT, YPos.TOP)
-        with self._shaping(bool(_RIGHT_TO_LEFT.search(text))):
+        with self._drawing(text):
             self.cell(w, h, display_order(text), align=align, new_x=new_x, new_y=new_y)
 
     def heading(self, text: str, size: int = 13, keep: float = LINE) -> None:
@@ -189,14 +236,15 @@ class Document(FPDF):
         if len(text) > 1 and _RIGHT_TO_LEFT.search(text):
             width = widths.get(text)
             if width is None:
-                with self._shaping(True):
+                with self._drawing(text):
                     width = widths[text] = self.get_string_width(text)
             return width
         total = 0.0
         for char in text:
             width = widths.get(char)
             if width is None:
-                width = widths[char] = self.get_string_width(char)
+                with self._drawing(char):  # a letter of the fallback font has its width
+                    width = widths[char] = self.get_string_width(char)
             total += width
         return total
 
@@ -270,10 +318,9 @@ class Document(FPDF):
             self.heading(title, 11, keep=tall * size * 0.5 + 1)  # 1 mm: the rules between rows
             self.set_font(FAMILY, "", size)
         bold = FontFace(emphasis="BOLD")
-        texts = [*head, *foot, *(cell for row in body for cell in row)]
-        shaped = any(_RIGHT_TO_LEFT.search(text) for text in texts)  # shaped at the table's end
+        texts = "".join([*head, *foot, *(cell for row in body for cell in row)])
         with (
-            self._shaping(shaped),
+            self._drawing(texts),  # the table is drawn at the end of this block
             self.table(
                 col_widths=tuple(widths),
                 line_height=size * 0.5,
