@@ -40,10 +40,12 @@ async def monitoring_pressed(update: Update, context: BotContext) -> None:
             )
             note = tr.gettext("Monitored until {date}.").format(date=tr.fmt_date(until, "d MMM y"))
     except DomainError as error:
-        if await settled_reminder(update, context, error):  # no longer monitored: it closes
-            return
-        if isinstance(error, Settled):  # about another monitoring than the one running
+        # About another monitoring than the one running: it closes with the service's words,
+        # which name the end shown (the reminder's own check would say it without the end).
+        if isinstance(error, Settled):
             await settle_reminder(update, describe_error(tr, error))
+            return
+        if await settled_reminder(update, context, error):  # no longer monitored: it closes
             return
         await answer_press(update, describe_error(tr, error))
         return

@@ -55,6 +55,7 @@ NOT_MONITORED = {
     "ended": "reminder_monitoring_ended",
     "erased": "reminder_family_erased",
     "reopened": "reminder_family_reopened",
+    "anew": "reminder_monitoring_earlier",  # closed and monitored anew: not this monitoring
 }
 
 
@@ -174,7 +175,10 @@ class ReminderService:
             actor, item.id, item.kind, family_id, code, gone=REMINDER_GONE
         )
         if item.kind in MONITORING_KINDS:
-            await self._still_monitored(actor, family, code)
+            shown = item.facts.monitoring
+            await self._still_monitored(
+                actor, family, code, None if shown is None else shown.period_id
+            )
 
     async def folded(self, actor: Actor, outbox_id: int, family_id: int) -> OutboxItem:
         """A catch-up the actor received, for a button of a reminder it folded about
@@ -221,14 +225,18 @@ class ReminderService:
             why = "closed" if refusal.code == CLOSED else "gone"
             raise Settled(gone[why], family_code=code) from None
 
-    async def _still_monitored(self, actor: Actor, family: Family, code: str | None) -> None:
+    async def _still_monitored(
+        self, actor: Actor, family: Family, code: str | None, period_id: int | None
+    ) -> None:
         """Settled once a monitoring reminder's family is no longer monitored: its monitoring
-        finished, its data erased, or its work reopened (told by the code the reminder showed)."""
-        if await self.reminders.monitored_family(actor.telegram_id, family.id) is not None:
+        finished, its data erased, or its work reopened, or it is monitored anew after a later
+        closure (`period_id`, the reminder's; told by the code the reminder showed)."""
+        watched = await self.reminders.monitored_family(actor.telegram_id, family.id)
+        if watched is not None and period_id in {None, watched.period.id}:
             return
         if code is None:
             raise Settled("reminder_closed")
-        why = "reopened" if family.active else "ended"
+        why = "anew" if watched is not None else "reopened" if family.active else "ended"
         if family.erased_at is not None:
             why = "erased"
         raise Settled(NOT_MONITORED[why], family_code=code)

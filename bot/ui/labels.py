@@ -308,6 +308,11 @@ ERROR_TEXTS: dict[str, str] = {
     "reminder_family_reopened": N_(
         "{family_code} is back in your caseload, so this reminder is closed."
     ),
+    # A monitoring reminder of an earlier closure pressed once the family is monitored anew.
+    "reminder_monitoring_earlier": N_(
+        "{family_code} was reopened and closed again since: this reminder was about its earlier "
+        "monitoring, so it is closed."
+    ),
     # A catch-up's buttons about one family go; the other families' stay.
     "catch_up_family_gone": N_(
         "{family_code} is no longer assigned to you, so its buttons are gone from this message."

@@ -37,15 +37,17 @@ def monitoring_due(
             period_id=period.id,
         )
         tag = f"{prefs.telegram_id}:{period.family_id}"
+        # Each key ends with the period: a family closed and monitored anew (even to the same
+        # end, or on the same anniversary) gets the new monitoring's reminders too (0028).
         if day >= period.monitoring_until:
             kind = ReminderKind.MONITORING_ENDS
-            key = f"monitoring_ends:{tag}:{period.monitoring_until.isoformat()}"
+            key = f"monitoring_ends:{tag}:{period.monitoring_until.isoformat()}:{period.id}"
         else:
             anniversary = contact_due(item, day)
             if anniversary is None:
                 continue  # none due yet, or a contact this month already: nothing to remind
             kind = ReminderKind.MONITORING_DUE
-            key = f"monitoring:{tag}:{anniversary.isoformat()}"
+            key = f"monitoring:{tag}:{anniversary.isoformat()}:{period.id}"
         found.append(
             Reminder(
                 assistant_id=prefs.telegram_id,
@@ -64,12 +66,16 @@ def monitoring_now(
 ) -> MonitoringFact | None:
     """A monitoring reminder that fell due on `day`, as it holds now (a snooze, a late send).
 
-    None once the monitoring was finished or the family reopened or erased (`now` None), the
+    None once the monitoring was finished or the family reopened or erased (`now` None), or
+    closed and monitored anew (another period, even to the same end: it has its own), the
     "finish or extend?" once it was extended (its end moved), a monthly one once that month
     has a contact. A monthly one still due after an extension tells the new end: the month's
-    reminder is made once, so dropping it would lose it.
+    reminder is made once, so dropping it would lose it. A reminder stored before the facts
+    kept the period is told by the end only.
     """
     if now is None or now.period.monitoring_until is None:
+        return None
+    if fact.period_id not in {None, now.period.id}:
         return None
     until = now.period.monitoring_until
     if kind is ReminderKind.MONITORING_ENDS:
