@@ -295,24 +295,17 @@ async def test_an_old_button_says_it_was_about_an_earlier_monitoring(
     assert harness.fake.errors == []
 
 
-async def test_the_later_monitorings_own_finish_still_finishes_it(harness: BotHarness) -> None:
-    sim, family_id, _, second = await _monitored_anew(harness)
-    await sim.press_data(second, _finish_on(harness, sim, second))
-    assert answers(harness)[-1] == "Monitoring finished ✔"
-    services = harness.services
-    assert services is not None
-    periods = await services.cases.cases.periods_of(family_id)
-    assert [p.monitoring_ended_on for p in periods][-1] == TODAY
-    assert harness.fake.errors == []
-
-
-async def test_a_finish_monitoring_sent_before_it_carried_the_end_finishes_as_before(
-    harness: BotHarness,
+@pytest.mark.parametrize("button", ["the later one's own", "an old one without its end"])
+async def test_a_finish_monitoring_of_the_later_monitoring_or_without_its_end_finishes_it(
+    harness: BotHarness, button: str
 ) -> None:
-    # A button in the chat from before: "mn:<family>:finish:", without the end it was shown
-    # with. It finishes the monitoring running, as it always did.
-    sim, family_id, first, _ = await _monitored_anew(harness)
-    await sim.press_data(first, f"mn:{family_id}:finish:")
+    # A button in the chat from before carries no end ("mn:<family>:finish:"): it finishes
+    # the monitoring running, as it always did; so does the later monitoring's own.
+    sim, family_id, first, second = await _monitored_anew(harness)
+    if button == "an old one without its end":
+        await sim.press_data(first, f"mn:{family_id}:finish:")
+    else:
+        await sim.press_data(second, _finish_on(harness, sim, second))
     assert answers(harness)[-1] == "Monitoring finished ✔"
     services = harness.services
     assert services is not None
