@@ -11,6 +11,7 @@ import aiosqlite
 from pydantic import TypeAdapter
 
 from bot.domain.plan import (
+    OPEN_STATUSES,
     Goal,
     GoalEvent,
     GoalEventKind,
@@ -30,9 +31,13 @@ _GOAL_COLUMNS = (
     "(SELECT max(e.day) FROM goal_events e WHERE e.goal_id = g.id AND e.kind = 'progress') "
     "AS last_progress_on"
 )
-# A goal still worked on (bot.domain.plan.OPEN_STATUSES), for SQL on goals `g`: with it the
-# reminders, the digest and /team's count read Goal.is_task_overdue's rule.
-OPEN_GOAL = "g.status IN ('planned', 'in_progress')"
+# The statuses of a goal still worked on, from the domain's one list (OPEN_STATUSES) in
+# GoalStatus's order: the partial index goals_open_by_plan (migration 0019) lists them so, and
+# SQLite uses it only for a query that spells the same IN list.
+OPEN_GOAL_STATUSES = tuple(status.value for status in GoalStatus if status in OPEN_STATUSES)
+# A goal still worked on, for SQL on goals `g`: with it the reminders, the digest and /team's
+# count read Goal.is_task_overdue's rule.
+OPEN_GOAL = "g.status IN (" + ", ".join(f"'{value}'" for value in OPEN_GOAL_STATUSES) + ")"
 # Goals of an ended plan stay in the database as history but are not part of the plan shown.
 _CURRENT = "g.plan_id = (SELECT p.id FROM plans p WHERE p.family_id = ?1 AND p.ended_on IS NULL)"
 # What a Task holds, nothing more (not who typed it, nor the walk's draft token).

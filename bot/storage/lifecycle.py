@@ -17,10 +17,8 @@ from bot.domain.errors import DomainError
 from bot.domain.lifecycle import CasePeriod, Closure, MonitoredFamily, MonitoringContact
 from bot.domain.plan import GoalEventKind, GoalStatus, Stamp
 from bot.storage.db import Database, first_row, insert
-from bot.storage.goals import add_event
+from bot.storage.goals import OPEN_GOAL, add_event
 from bot.storage.stored_values import iso_day
-
-_OPEN_GOALS = ("planned", "in_progress")
 
 
 class CancelledAppointment(BaseModel):
@@ -297,8 +295,8 @@ class CaseRepository:
 async def _drop_open_goals(conn: Any, family_id: int, stamp: Stamp) -> int:
     """Inside a write: the family's open goals become "dropped", each with a history entry."""
     rows = await conn.execute_fetchall(
-        "SELECT id, status FROM goals WHERE family_id = ? AND status IN (?, ?)",
-        (family_id, *_OPEN_GOALS),
+        f"SELECT id, status FROM goals g WHERE family_id = ? AND {OPEN_GOAL}",
+        (family_id,),
     )
     dropped = GoalStatus.DROPPED.value
     for row in rows:

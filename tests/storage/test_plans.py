@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -20,6 +21,7 @@ from bot.domain.plan import (
 )
 from bot.domain.visit import VisitDraft
 from bot.domain.vocabulary import Area, MemberRole, Place
+from bot.storage import goals as goals_module
 from bot.storage.db import Database
 from bot.storage.families import FamilyRepository
 from bot.storage.family_edits import FamilyEdits
@@ -37,6 +39,18 @@ STAMP = Stamp(actor_id=ASSISTANT, day=TODAY, at=NOW)
 def test_the_sql_open_goal_is_the_domains_open_statuses() -> None:
     """The reminders, the digest and /team's count read Goal.is_task_overdue's open goal."""
     assert set(re.findall(r"'(\w+)'", OPEN_GOAL)) == {status.value for status in OPEN_STATUSES}
+
+
+@pytest.mark.parametrize("status", sorted(OPEN_STATUSES))
+def test_no_storage_module_spells_an_open_status_itself(status: GoalStatus) -> None:
+    """Every SQL on open goals (closing a case drops them too) is built from the domain's list."""
+    storage = Path(goals_module.__file__).parent
+    spelled = [
+        module.name
+        for module in sorted(storage.glob("*.py"))
+        if re.search(rf"[\'\"]{status.value}[\'\"]", module.read_text(encoding="utf-8"))
+    ]
+    assert spelled == []
 
 
 async def _family(db: Database, code: str = "R-01") -> int:
