@@ -57,9 +57,13 @@ class End:
 
 @dataclass(frozen=True)
 class Skip:
-    """A question that has nothing to ask (e.g. no goals to link): go on to `step`."""
+    """A question that has nothing to ask (e.g. no goals to link): go on to `step`.
+
+    `notice` says why, above the question of `step`, when the user asked for this one.
+    """
 
     step: StrEnum
+    notice: str | None = None
 
 
 Outcome = Go | End

@@ -259,10 +259,14 @@ class Walk(Generic[DraftT, StepT]):
 
     async def _ask(self, turn: Turn[DraftT, StepT], page: int) -> tuple[str, Markup]:
         """The question of the turn's step, following skips (the turn moves with them)."""
+        notices: list[str] = []
         for _hop in range(len(self.table)):
             asked = await self.question(turn, page)
             if not isinstance(asked, Skip):
-                return asked
+                text, markup = asked
+                return "".join(f"{esc(n)}\n\n" for n in notices) + text, markup
+            if asked.notice:
+                notices.append(asked.notice)
             self._check_move(turn.step, asked.step, self.table[turn.step].skips_to)
             turn.step = self.steps(asked.step.value)
         raise RuntimeError(f"{self.name}: questions skip in a circle")  # pragma: no cover

@@ -66,7 +66,9 @@ async def _question(turn: VisitTurn, page: int) -> Question:
     if step is Step.PRESENT and family is not None and not family.members:
         return Skip(next_step(draft, step))
     if step is Step.GOALS and family is not None and not goals:  # nothing in the plan to link
-        return Skip(next_step(draft, step))
+        # ✏️ Change offered Goals, then they were closed elsewhere: the summary says why.
+        closed = turn.tr.gettext("The plan has no open goals any more.") if draft.editing else None
+        return Skip(next_step(draft, step), notice=closed)
     return visit_question(turn.tr, draft, family, step, families, page=page, goals=goals)
 
 

@@ -344,3 +344,27 @@ async def test_change_a_step_offers_the_goals_the_plan_has_now(
     assert len(await saved_visits(harness)) == 1
     assert await _progress_linked(harness, sim) == (["See a doctor"] if open_one else [])
     assert harness.fake.errors == []
+
+
+NO_OPEN_GOALS = {
+    "en": ("Goals", "The plan has no open goals any more.", "Date:"),
+    "pl": ("Cele", "Plan nie ma już otwartych celów.", "Data:"),
+}
+
+
+@pytest.mark.parametrize("language", ["en", "pl"])
+async def test_goals_pressed_at_change_after_they_were_closed_says_why_it_is_the_summary(
+    harness: BotHarness, language: str
+) -> None:
+    sim = await _assistant(harness, language, members=True, goal=True)
+    goals, why, summary = NO_OPEN_GOALS[language]
+    await _walk(harness, sim, language, members=True, goal=True)  # at the summary
+    await sim.press("✏️")  # ✏️ Change a step: Goals offered, the plan has an open goal
+    await _goals_now(harness, sim, open_one=False)  # then closed elsewhere
+    await sim.press(goals)
+    text = harness.fake.last_text(sim.chat_id)
+    assert text.startswith(why), text
+    assert summary in text, text  # the summary, nothing lost
+    await sim.press(LABELS[language]["save"])
+    assert len(await saved_visits(harness)) == 1
+    assert harness.fake.errors == []
