@@ -16,11 +16,16 @@ Choices worth knowing (the tests pin each one):
   alone, such a pair is a time only when it cannot be a day and month (`10 30`, not `12 12`).
   Run together (`jutro 1030`, `pt 930`) they are a time only right after a day word or a
   weekday: after a date or alone, three or four digits may as well be a year.
+- A year may follow a date after a space (`15.03 2027 10:00`), or a day word or a weekday
+  (`jutro 2026 10:00`), only when a time comes with it: alone, four digits there may be a time
+  (`15.03 2027` is refused as unreadable, `jutro 2026` as a year). A day word's or a weekday's
+  year must be the year of the day it names, else it is refused (`when_year_mismatch`).
 - Even after a day word, four bare digits that make a year an appointment can be in (this year
   to APPOINTMENT_YEARS_AHEAD years on, as check_start allows) are refused as a year, saying the
   time they would have been and how to type either: `jutro 2026` is far more often a year typed
   by habit than 20:26. `o` or `godz.` in front says it is a time (`jutro o 2026` is 20:26);
-  other numbers stay times (`jutro 2000` is 20:00, and in 2026 `jutro 2030` is 20:30).
+  other numbers stay times (`jutro 2000` is 20:00, and in 2026 `jutro 2030` is 20:30). Four
+  that cannot be a time but look like a year (`jutro 1999`) are refused as a year too.
 - Digits are read as by every parser of a value (typed_values.py): any script's decimal digits
   and full-width forms (`ｊｕｔｒｏ １０：３０`); a superscript, a fraction or a circled number
   (`jutro 10:³⁰`, `jutro ⑩`) is refused, never read as a digit.
@@ -72,6 +77,11 @@ _TIME = re.compile(
 # `1030`, `930`: read only after a day word or a weekday (see the module's docstring).
 _PACKED_TIME = re.compile(_AT + r"(?P<hour>\d{1,2})(?P<minute>\d{2})$", re.ASCII)
 _SPACED_PAIR = re.compile(r"^(\d{1,2}) (\d{2})$", re.ASCII)
+# `15.03 2027`, `jutro 2026 r.`: a day, then its year after a space (read only before a time).
+_SPACED_YEAR = re.compile(r"^(?P<day>.+?)\.? (?P<year>\d{4})(?:\s?r\.?)?$", re.ASCII)
+_DAY_AND_MONTH = re.compile(r"^(?:.*\s)?\d{1,2}[./-]\d{1,2}$", re.ASCII)
+# Four digits that look like a year (`jutro 1999`, `jutro 2075`): so refused when no time.
+_YEAR_LIKE = range(1900, 2100)
 # A comma between digits is a decimal mark (`10,30`); anywhere else it separates words.
 _SEPARATING_COMMA = re.compile(r",(?!\d)|(?<!\d),")
 _ISO_T = re.compile(r"(\d{4}-\d{1,2}-\d{1,2})t(?=\d)", re.ASCII)
@@ -85,6 +95,14 @@ class _NextWeekday:
     """A weekday typed without a date: which day it is depends on the time typed with it."""
 
     weekday: int  # as date.weekday(): Monday is 0
+
+
+@dataclass(frozen=True)
+class _InYear:
+    """A day word or a weekday typed with a year (`jutro 2026`): the day must fall in it."""
+
+    day: date | _NextWeekday
+    year: int
 
 
 def parse_when(text: str, now: datetime) -> datetime:
@@ -102,6 +120,10 @@ def parse_when(text: str, now: datetime) -> datetime:
         """The day in `day_text`, relative to today in `now`'s zone."""
         return _read_day(day_text, today)
 
+    def read_day_before_time(day_text: str) -> date | _NextWeekday | _InYear | None:
+        """As read_day, and a day with its year after a space (`15.03 2027`, `jutro 2026`)."""
+        return _read_day(day_text, today) or _read_spaced_year(day_text, today)
+
     whole_day = _attempt(read_day, cleaned)
     if isinstance(whole_day, DomainError):
         raise whole_day
@@ -115,7 +137,7 @@ def parse_when(text: str, now: datetime) -> datetime:
     orders = [*((*cut, True) for cut in cuts), *((second, first, False) for first, second in cuts)]
     refusal: DomainError | None = None
     for day_text, time_text, day_first in orders:
-        day, clock = _attempt(read_day, day_text), _attempt(_read_time, time_text)
+        day, clock = _attempt(read_day_before_time, day_text), _attempt(_read_time, time_text)
         if clock is None and day_first and _is_day_word(day_text):
             clock = _attempt(lambda packed: _read_packed_time(packed, today), time_text)
         if day is None or clock is None:
@@ -185,6 +207,21 @@ def _read_day(text: str, today: date) -> date | _NextWeekday | None:
     return day
 
 
+def _read_spaced_year(text: str, today: date) -> date | _InYear | None:
+    """`15.03 2027` as 15.03.2027; `jutro 2026`, `pt 2026` as that day, held to that year."""
+    found = _SPACED_YEAR.match(text)
+    if not found:
+        return None
+    day_text, year = found["day"], found["year"]
+    if _DAY_AND_MONTH.match(day_text):
+        day = _read_day(f"{day_text}.{year}", today)
+        return day if isinstance(day, date) else None
+    if _is_day_word(day_text):
+        named = _read_day(day_text, today)
+        return None if named is None else _InYear(named, int(year))
+    return None
+
+
 def _next_day_month(day: int, month: int, today: date) -> date:
     """The first such date on or after `RECENT_PAST` before today (29.02: in a leap year)."""
     # parse_date's FUTURE preference only looks half a year ahead; appointments are booked
@@ -221,6 +258,8 @@ def _read_packed_time(text: str, today: date) -> time | None:
         raise DomainError("when_year_not_time", year=text, time=f"{text[:2]}:{text[2:]}")
     hour, minute = int(found["hour"]), int(found["minute"])
     if hour > 23 or minute > 59:
+        if len(text) == 4 and int(text) in _YEAR_LIKE:
+            raise DomainError("when_looks_like_year", year=text)
         raise DomainError("time_impossible")
     return time(hour, minute)
 
@@ -241,8 +280,15 @@ def _read_time(text: str) -> time | None:
     return time(hour, minute)
 
 
-def _combine(day: date | _NextWeekday, clock: time, now: datetime, zone: tzinfo) -> datetime:
+def _combine(
+    day: date | _NextWeekday | _InYear, clock: time, now: datetime, zone: tzinfo
+) -> datetime:
     """The moment on that day at that time in `zone`, refused unless it is after `now`."""
+    if isinstance(day, _InYear):
+        moment = _combine(day.day, clock, now, zone)
+        if moment.year != day.year:  # a weekday's day is known only with its time
+            raise DomainError("when_year_mismatch", year=str(day.year), actual=str(moment.year))
+        return moment
     if isinstance(day, _NextWeekday):
         moment = _next_weekday_at(day.weekday, clock, now, zone)
     else:

@@ -261,6 +261,15 @@ ERROR_TEXTS: dict[str, str] = {
         "{year} looks like a year, not a time. Type the time with a colon, like {time}, or "
         "the date with its year and a time, like 15.03.{year} 10:00."
     ),
+    # `jutro 1999`: four digits after a day word that cannot be a time but look like a year.
+    "when_looks_like_year": N_(
+        "{year} looks like a year, not a time. Type the time with a colon, like jutro 10:30."
+    ),
+    # `jutro 2027 10:00` typed in 2026: a day word's year that is not the year of its day.
+    "when_year_mismatch": N_(
+        "That day is in {actual}, not {year}. Leave the year out, or type the whole date, "
+        "like 15.03.{year} 10:00."
+    ),
     "time_impossible": N_(
         "That time does not exist. Check the hour and minutes (the clocks may change that night)."
     ),

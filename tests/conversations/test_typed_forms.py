@@ -183,3 +183,44 @@ async def test_a_year_typed_for_the_time_is_refused_in_polish(harness: BotHarnes
     await sim.send("pt 20:27")
     assert "piątek 27 listopada 2026, 20:27" in harness.fake.last_text(sim.chat_id)
     assert harness.fake.errors == []
+
+
+YEARS_TYPED = {
+    "en": (
+        "1999 looks like a year, not a time. Type the time with a colon, like jutro 10:30.",
+        "That day is in 2026, not 2027. Leave the year out, or type the whole date, like "
+        "15.03.2027 10:00.",
+        "Monday 15 March 2027, 10:00",
+    ),
+    "pl": (
+        "1999 wygląda na rok, nie na godzinę. Wpisz godzinę z dwukropkiem, np. jutro 10:30.",
+        "Ten dzień wypada w 2026 r., nie w 2027. Pomiń rok albo wpisz całą datę, np. "
+        "15.03.2027 10:00.",
+        "poniedziałek 15 marca 2027, 10:00",
+    ),
+}
+
+
+@pytest.mark.parametrize("language", ["en", "pl"])
+async def test_a_year_typed_with_the_day_is_read_or_refused_with_the_reason(
+    harness: BotHarness, language: str
+) -> None:
+    sim = await assistant_with_family(harness)
+    looks_like_a_year, not_the_days_year, booked = YEARS_TYPED[language]
+    if language == "pl":
+        await sim.send("/jezyk")
+        await sim.press("Polski")
+        await sim.send("/termin R-01")
+        await sim.press("Anna")
+        await sim.press("Gotowe")
+        await sim.press("Sąd")
+        await sim.press("Pomiń")
+    else:
+        await _at_the_appointment_time(sim)
+    await sim.send("jutro 1999")  # was "That time does not exist"
+    assert harness.fake.last_text(sim.chat_id).split("\n\n")[0] == looks_like_a_year
+    await sim.send("jutro 2027 10:00")  # was "I could not read that"; tomorrow is in 2026
+    assert harness.fake.last_text(sim.chat_id).split("\n\n")[0] == not_the_days_year
+    await sim.send("15.03 2027 10:00")  # was "I could not read that"
+    assert booked in harness.fake.last_text(sim.chat_id)
+    assert harness.fake.errors == []

@@ -88,6 +88,18 @@ def exists(wall: datetime) -> bool:
         ("sobota, 12.12.2026, godz. 14", at(2026, 12, 12, 14)),
         ("10.01 10:00", at(2027, 1, 10, 10)),  # months ago this year: next year
         ("1.10 10:00", at(2027, 10, 1, 10)),
+        # the year after a space, only with a time after it (alone, `15.03 2027` is refused)
+        ("15.03 2027 10:00", at(2027, 3, 15, 10)),
+        ("15.03. 2027 10:00", at(2027, 3, 15, 10)),
+        ("15/03 2027 r. o 10", at(2027, 3, 15, 10)),
+        ("10:00 15.03 2027", at(2027, 3, 15, 10)),
+        ("pn 15.03 2027 10 30", at(2027, 3, 15, 10, 30)),
+        # a day word or a weekday with its own year, as some type it: the year must be the day's
+        ("jutro 2026 10:00", at(2026, 11, 26, 10)),
+        ("jutro 2026 r. o 10", at(2026, 11, 26, 10)),
+        ("10:00 jutro 2026", at(2026, 11, 26, 10)),
+        ("tomorrow 2026 10am", at(2026, 11, 26, 10)),
+        ("pt 2026 9", at(2026, 11, 27, 9)),
         # times alone mean today
         ("10", at(2026, 11, 25, 10)),
         ("10.30", at(2026, 11, 25, 10, 30)),
@@ -213,6 +225,15 @@ def test_forms_people_type(text: str, expected: datetime) -> None:
         ("w piątek 2027", "when_year_not_time"),
         ("tomorrow 2026", "when_year_not_time"),
         ("15.03 2027", "when_format"),  # after a date, as `12.12 1030`: never read as a time
+        ("15.03 2027 1030", "when_format"),  # as `15 marca 2027 1030`
+        ("15.03 1999 10:00", "when_past"),
+        ("jutro 2027 10:00", "when_year_mismatch"),  # tomorrow is in 2026
+        ("jutro 2025 10:00", "when_year_mismatch"),
+        ("pt 2027 9", "when_year_mismatch"),
+        # four digits that cannot be a time but look like a year: said so, not "no such time"
+        ("jutro 1999", "when_looks_like_year"),
+        ("jutro 2075", "when_looks_like_year"),
+        ("pt 1987", "when_looks_like_year"),
         ("jutro 10:30 jutro", "when_format"),
         ("12.12,14:00", "when_format"),
         ("jutro " + "1" * MAX_LENGTH, "when_format"),
@@ -256,6 +277,26 @@ def test_a_year_typed_for_the_time_is_refused_with_the_year_and_the_time_it_is_n
     with pytest.raises(DomainError) as caught:
         parse_when("jutro 2026", NOW)
     assert caught.value.details == {"year": "2026", "time": "20:26"}
+
+
+def test_a_year_that_cannot_be_a_time_is_refused_with_the_year() -> None:
+    with pytest.raises(DomainError) as caught:
+        parse_when("jutro 1999", NOW)
+    assert caught.value.details == {"year": "1999"}
+
+
+def test_a_day_words_year_is_the_year_of_that_day() -> None:
+    new_years_eve = at(2026, 12, 31, 12)
+    assert parse_when("jutro 2027 10:00", new_years_eve) == at(2027, 1, 1, 10)
+    with pytest.raises(DomainError) as caught:
+        parse_when("jutro 2026 10:00", new_years_eve)
+    assert caught.value.code == "when_year_mismatch"
+    assert caught.value.details == {"year": "2026", "actual": "2027"}
+    assert parse_when("dziś 2026 18:00", new_years_eve) == at(2026, 12, 31, 18)
+    # A weekday's day depends on the time: Thursday 31.12 at 18:00, or a week on at 9:00.
+    assert parse_when("czw 2026 18:00", new_years_eve) == at(2026, 12, 31, 18)
+    assert refusal("czw 2026 9:00", new_years_eve) == "when_year_mismatch"
+    assert parse_when("czw 2027 9:00", new_years_eve) == at(2027, 1, 7, 9)
 
 
 def test_the_years_not_read_as_an_hour_are_those_an_appointment_can_be_booked_in() -> None:
@@ -468,6 +509,9 @@ CODES = {
     "when_no_time",
     "when_past",
     "when_weekday_mismatch",
+    "when_year_not_time",
+    "when_looks_like_year",
+    "when_year_mismatch",
     "time_impossible",
     "date_impossible",
     "date_no_leap_day",
