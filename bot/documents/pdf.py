@@ -80,19 +80,23 @@ def _characters(path: Path) -> frozenset[str]:
 
 
 @cache
-def _printing(fallback: bool) -> frozenset[str]:
-    """The characters DejaVu Sans prints, with those of the fallback font or without."""
-    own = _characters(font_path())
+def _printing(fallback: bool, bold: bool = False) -> frozenset[str]:
+    """The characters a face of DejaVu Sans prints, with those of the fallback font or without.
+
+    The bold face lacks about 140 characters the regular one has (the mathematical sans-serif
+    and Arabic mathematical letters among them) and has others it lacks.
+    """
+    own = _characters(font_path(bold))
     return own | _characters(fallback_path()) if fallback else own
 
 
-def printable(text: str, *, fallback: bool = True) -> str:
+def printable(text: str, *, fallback: bool = True, bold: bool = False) -> str:
     """The text with what the fonts cannot print (emoji, rare scripts) as "�", lines kept.
 
     A tab (notes keep them, pasted from a form) has no glyph: it prints as spaces. A chart
-    draws with DejaVu Sans alone (`fallback=False`).
+    draws with DejaVu Sans alone (`fallback=False`); a `bold` text prints in the bold face.
     """
-    glyphs = _printing(fallback)
+    glyphs = _printing(fallback, bold)
     if "\t" in text:
         text = text.replace("\t", TAB)
     if glyphs.issuperset(text.replace("\n", "")):
@@ -164,18 +168,22 @@ class Document(FPDF):
             self.cell(0, 5, f"{self.made_line}    {page}", align="R")
 
     @contextmanager
-    def _drawing(self, text: str) -> Iterator[None]:
+    def _drawing(self, text: str, bold: str = "") -> Iterator[None]:
         """Shaping and the fallback font as `text` needs them, then as before (a page break nests).
 
-        Text shaping is for Hebrew and Arabic, the fallback font for what DejaVu Sans lacks.
+        `text` prints in the current face, `bold` (a table's headings and totals) in the bold one.
+        Text shaping is for Hebrew and Arabic, the fallback font for what the face lacks.
         Switched on for every line, either slowed every document: a year's dossier took 2.6
         times as long shaped, a fifth longer with the fallback font (fpdf2 then takes each
         character through Python), which is embedded only once a line uses it.
         """
         before = self.text_shaping, self._fallback
-        shaped = bool(_RIGHT_TO_LEFT.search(text))
+        shaped = bool(_RIGHT_TO_LEFT.search(text + bold))
         self.set_text_shaping(shaped, features=NO_LIGATURES, direction="ltr")  # an LTR page
-        self._fall_back(not _printing(False).issuperset(text.translate(_NO_GLYPH)))
+        own = _printing(False, "B" in self.font_style)
+        lacking = not own.issuperset(text.translate(_NO_GLYPH))
+        lacking = lacking or not _printing(False, True).issuperset(bold.translate(_NO_GLYPH))
+        self._fall_back(lacking)
         try:
             yield
         finally:
@@ -199,7 +207,7 @@ class Document(FPDF):
     def heading(self, text: str, size: int = 13, keep: float = LINE) -> None:
         """A bold heading, on the next page unless `keep` mm of what follows fit below it."""
         self.set_font(FAMILY, "B", size)
-        lines = self._wrap(printable(text), self.epw, ("B", size))
+        lines = self._wrap(printable(text, bold=True), self.epw, ("B", size))
         self._keep_together(len(lines) * size * 0.5 + 1 + keep)
         for line in lines:
             self._line(0, size * 0.5, line)
@@ -215,7 +223,7 @@ class Document(FPDF):
         """
         style = "B" if bold else ""
         self.set_font(FAMILY, style, size)
-        lines = self._wrap(printable(text), self.epw, (style, size))
+        lines = self._wrap(printable(text, bold=bold), self.epw, (style, size))
         if keep:
             self._keep_together(len(lines) * LINE + keep)
         for line in lines:
@@ -318,9 +326,9 @@ class Document(FPDF):
             self.heading(title, 11, keep=tall * size * 0.5 + 1)  # 1 mm: the rules between rows
             self.set_font(FAMILY, "", size)
         bold = FontFace(emphasis="BOLD")
-        texts = "".join([*head, *foot, *(cell for row in body for cell in row)])
+        texts = "".join(cell for row in body for cell in row)
         with (
-            self._drawing(texts),  # the table is drawn at the end of this block
+            self._drawing(texts, "".join([*head, *foot])),  # drawn at the end of this block
             self.table(
                 col_widths=tuple(widths),
                 line_height=size * 0.5,
@@ -338,7 +346,8 @@ class Document(FPDF):
 
     def _cell(self, text: str, room: float, key: tuple[str, int]) -> str:
         """A short cell's text (a heading, a total), wrapped, its runs in display order."""
-        return "\n".join(map(display_order, self._wrap(printable(text), room, key)))
+        lines = self._wrap(printable(text, bold="B" in key[0]), room, key)
+        return "\n".join(map(display_order, lines))
 
     def picture(self, png: bytes, width: float = 180) -> None:
         """A chart drawn in memory."""

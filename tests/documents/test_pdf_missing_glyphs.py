@@ -14,6 +14,7 @@ import time_machine
 
 from bot.documents.charts import label
 from bot.documents.pdf import Document
+from bot.domain.vocabulary import Area
 from bot.i18n import translator
 from tests.documents.golden import ASSISTANT, NOW, visit
 from tests.documents.test_sweep_documents_dec4_text import MUHAMMAD, hostile, text_of
@@ -75,3 +76,39 @@ def test_the_fallback_font_is_embedded_only_when_a_line_uses_it(
     # and the font is embedded, 2 KB; a line break in a table cell once counted as such a line.
     assert (b"/BaseFont /MPDFAA+STIXGeneral" in content) is embedded
     assert b"/BaseFont /MPDFAA+DejaVuSansBook" in content
+
+
+SANS = "𝖠𝗇𝗇𝖺"  # mathematical sans-serif letters: DejaVu Sans has them, its bold face does not
+ALEF = "\U0001ee00"  # Arabic mathematical alef: the same, and STIX General lacks it too
+
+
+async def test_a_bold_line_takes_what_the_bold_face_lacks_from_the_fallback_font(
+    harness: BotHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    sim, r04 = await hostile(harness)
+    assert harness.services is not None
+    effect = f"Efekt {SANS} {ALEF}."
+    await harness.services.plans.add_goal(
+        ASSISTANT, r04, Area.MONEY, f"Cel {SANS} {ALEF}.", expected_effect=effect
+    )
+    await sim.send("/dossier R-04")
+    [(_, content)] = harness.fake.documents(sim.chat_id)
+    text = " ".join(text_of(content).split())
+    # The goal's line is bold: its letters printed as empty boxes, checked against the regular
+    # face (pypdf reads a box back as the letter it stands for: fpdf2's warning tells them).
+    assert not [r for r in caplog.records if "is missing the following glyphs" in r.message]
+    assert f"Cel {SANS} \ufffd. [" in text  # the sans letters from STIX General
+    assert f"Expected effect: Efekt {SANS} {ALEF}." in text  # the regular face has both
+
+
+def test_a_tables_bold_headings_and_totals_follow_the_bold_face(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    pdf = Document(translator("pl"), "Zespół", date(2026, 12, 1))
+    pdf.table_of(
+        [f"Kto {SANS}", "Godziny"], [["Anna", "3"]], (90, 90), total=[f"Razem {ALEF}", "3"]
+    )
+    text = " ".join(text_of(pdf.finish()).split())
+    assert not [r for r in caplog.records if "is missing the following glyphs" in r.message]
+    assert f"Kto {SANS} Godziny" in text
+    assert "Razem \ufffd 3" in text
