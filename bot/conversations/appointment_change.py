@@ -23,14 +23,24 @@ from bot.domain.appointment_change_steps import ChangeDraft, Step, first_step
 from bot.domain.drafts import new_token
 from bot.domain.errors import DomainError, Settled
 from bot.domain.when import parse_when
-from bot.handlers.common import answer_press, reminder_family_settled, settled_reminder, show
+from bot.handlers.common import (
+    answer_press,
+    drop_buttons,
+    message_buttons,
+    pressed_message,
+    reminder_family_settled,
+    reminder_pressed_on,
+    settle_reminder,
+    settled_reminder,
+    show,
+)
 from bot.handlers.context import BotContext
 from bot.i18n import N_, Translator
-from bot.reminders.sender import OUTCOME_PREFIX
+from bot.reminders.sender import OUTCOME_PREFIX, REMINDER_PREFIX
 from bot.ui import labels
 from bot.ui.agenda_views import MOVE_PREFIX
 from bot.ui.appointment_change_questions import PREFIX, WHEN_FORMAT, change_question
-from bot.ui.callbacks import as_int, pressed_data
+from bot.ui.callbacks import as_int, decode, pressed_data
 from bot.ui.text import MESSAGE_LIMIT, esc, telegram_length
 
 NAME = "appointment_change"
@@ -215,6 +225,11 @@ async def start(update: Update, context: BotContext) -> None:
 
     if await reminder_family_settled(update, context, still):  # handed over: no walk dropped
         return
+    try:  # closed, not yet begun, not the actor's: said now, before any walk is asked about
+        await still()
+    except DomainError as error:
+        await _refused(update, context, appointment_id, error)
+        return
 
     def same(draft: ChangeDraft) -> bool:
         return draft.appointment_id == appointment_id and draft.outcome == outcome
@@ -245,6 +260,36 @@ async def start(update: Update, context: BotContext) -> None:
         outcome=outcome,
     )
     await WALK.go(update, context, draft, first_step(outcome), fresh=True)
+
+
+async def _refused(
+    update: Update, context: BotContext, appointment_id: int, error: DomainError
+) -> None:
+    """An entry refused before a walk starts, the open one left as it was: on a reminder, an
+    appointment closed takes its answers away (the whole reminder's buttons when no other
+    family's are left); anything else (a card's 📅 Move too) is said below what was pressed."""
+    note = labels.describe_error(context.tr, error)
+    closed = isinstance(error, Settled) and error.code == "appointment_closed"
+    if not closed or reminder_pressed_on(update) is None:
+        await answer_press(update)
+        await show(update, context, esc(note), fresh=True)
+        return
+    gone, kept = set(), []
+    for button in message_buttons(pressed_message(update)):
+        data = str(button.callback_data)
+        press = decode(data)
+        if (
+            press is not None
+            and press.prefix == OUTCOME_PREFIX
+            and as_int(press.token) == appointment_id
+        ):
+            gone.add(data)
+            continue
+        kept.append(press)
+    if any(press is None or press.prefix != REMINDER_PREFIX for press in kept):
+        await drop_buttons(update, note, gone)  # a catch-up: other families' rows stay
+    else:
+        await settle_reminder(update, note)
 
 
 HANDLERS = WALK.handlers(

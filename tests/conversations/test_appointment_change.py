@@ -81,8 +81,12 @@ async def test_an_outcome_already_given_ends_the_walk_instead_of_asking_again(
         await sim.send("Nobody came")  # the walk is over, not asking again
         assert "did not understand" in harness.fake.last_text(sim.chat_id)
         assert await status(harness, sim) == (AppointmentStatus.ATTENDED, "")
+        mark = len(harness.fake.calls)
         await sim.press_data(message_id, f"ao:{appointment}:rescheduled:")  # the old reminder
-        assert "already closed" in harness.fake.last_text(sim.chat_id)
+        assert any(
+            "already closed" in str(c.params.get("text")) for c in harness.fake.calls[mark:]
+        )
+        assert "reply_markup" not in (harness.fake.message(sim.chat_id, message_id) or {})
         await sim.send("pt 9")
         assert "did not understand" in harness.fake.last_text(sim.chat_id)
     assert harness.fake.errors == []

@@ -151,10 +151,14 @@ async def test_attended_tapped_twice_asks_for_the_note_once(harness: BotHarness)
         assert not any(t.startswith("Drop") for t in texts)
         await sim.send("Went well")
         assert "Saved" in harness.fake.last_text(sim.chat_id)
-        not_attended = harness.fake.message(sim.chat_id, message_id)
-        assert not_attended is not None  # the reminder stays, its other answers refused now
+        mark = len(harness.fake.calls)
         await sim.press_data(message_id, data.replace("attended", "not_attended"))
-        assert "already closed" in harness.fake.last_text(sim.chat_id)
+        assert answers(harness, mark) == [
+            "This appointment is already closed (cancelled, moved on or with an outcome)."
+        ]
+        closed = harness.fake.message(sim.chat_id, message_id)
+        assert closed is not None
+        assert "reply_markup" not in closed  # its other answers go: they would be refused
     assert harness.fake.errors == []
 
 
