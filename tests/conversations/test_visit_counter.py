@@ -267,6 +267,14 @@ async def _progress_linked(harness: BotHarness, sim: UserSim) -> list[str]:
     return linked
 
 
+async def _to_activities(sim: UserSim, label: dict[str, str]) -> None:
+    """/visit R-01 through date, length, place, Anna present and the areas, to the activities."""
+    await sim.send("/visit R-01")
+    for button in (label["today"], "60 min", label["place"], "Anna", label["done"]):
+        await sim.press(button)
+    await sim.press(label["done"])  # the areas
+
+
 @pytest.mark.parametrize("language", ["en", "pl"])
 async def test_goals_closed_mid_walk_are_skipped_and_the_count_goes_on_by_one(
     harness: BotHarness, language: str
@@ -274,10 +282,7 @@ async def test_goals_closed_mid_walk_are_skipped_and_the_count_goes_on_by_one(
     sim = await _assistant(harness, language, members=True, goal=True)
     label = LABELS[language]
     seen = []
-    await sim.send("/visit R-01")
-    for button in (label["today"], "60 min", label["place"], "Anna", label["done"]):
-        await sim.press(button)
-    await sim.press(label["done"])  # the areas
+    await _to_activities(sim, label)
     seen.append(_counter(harness, sim))
     await _goals_now(harness, sim, open_one=False)
     await sim.press(label["done"])  # the activities: the goals step has nothing to show
@@ -300,10 +305,7 @@ async def test_a_first_goal_added_mid_walk_is_offered_at_the_goals_step(
     sim = await _assistant(harness, language, members=True, goal=False)
     label = LABELS[language]
     seen = []
-    await sim.send("/visit R-01")
-    for button in (label["today"], "60 min", label["place"], "Anna", label["done"]):
-        await sim.press(button)
-    await sim.press(label["done"])  # the areas
+    await _to_activities(sim, label)
     seen.append(_counter(harness, sim))
     await _goals_now(harness, sim, open_one=True)
     await sim.press(label["done"])  # the activities: the plan has a goal now

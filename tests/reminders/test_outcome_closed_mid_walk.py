@@ -13,7 +13,8 @@ from bot.domain.reminders.kinds import ReminderKind
 from tests.conversations.test_new_family import register_family
 from tests.handlers.test_sweep_dec4 import sent_since
 from tests.reminders.test_catch_up_presses import _folded_about
-from tests.reminders.test_reminder_job import AFTER, THURSDAY_MORNING, WEDNESDAY, booked, tick
+from tests.reminders.test_outcome_double_tap_mid_walk import asked_how_it_went, visit_half_done
+from tests.reminders.test_reminder_job import AFTER, WEDNESDAY, booked
 from tests.reminders.test_sweep_reminder_buttons import _stored_reminder, answers
 from tests.support.fake_telegram import keyboard_rows
 from tests.support.harness import BotHarness
@@ -39,29 +40,17 @@ async def _the_appointment(harness: BotHarness, sim: UserSim) -> int:
     return int(str(data).split(":")[1])
 
 
-async def _visit_half_done(sim: UserSim) -> None:
-    """A visit to R-02 holds work, at "Where?"."""
-    await sim.send("/visit R-02")
-    await sim.press("Today")
-    await sim.press("60 min")
-
-
 @pytest.mark.parametrize("walk", [True, False])
 @pytest.mark.parametrize("button", ["✅ Attended", "❌ Not attended", "📅 Rescheduled"])
 async def test_an_outcome_of_a_closed_appointment_says_so_at_once(
     harness: BotHarness, button: str, walk: bool
 ) -> None:
-    with time_machine.travel(WEDNESDAY, tick=True):
-        sim = await booked(harness)
-        await register_family(sim, "R-02", members=(("Basia", "mother"),))
-    with time_machine.travel(THURSDAY_MORNING, tick=True):
-        await tick(harness)
+    sim = await asked_how_it_went(harness)
     with time_machine.travel(AFTER, tick=True):
-        await tick(harness)  # "How did it go?" about R-01's hearing
         message_id, data = harness.fake.button(sim.chat_id, button)
         await _closed_earlier(harness, sim)
         if walk:
-            await _visit_half_done(sim)
+            await visit_half_done(sim)
         mark = len(harness.fake.calls)
         await sim.press_data(message_id, data)
         assert answers(harness, mark) == [CLOSED]  # not "Drop the visit you started …?"
@@ -92,7 +81,7 @@ async def test_a_cards_move_of_a_closed_appointment_mid_walk_keeps_the_walk(
         await services.appointments.record_outcome(
             actor, appointment, AppointmentStatus.ATTENDED, "", new_starts_at=None
         )
-        await _visit_half_done(sim)
+        await visit_half_done(sim)
         mark = len(harness.fake.calls)
         await sim.press_data(message_id, data)
         sent = sent_since(harness, mark)
@@ -129,7 +118,7 @@ async def test_a_catch_ups_outcome_of_a_closed_appointment_takes_only_its_row(
         await services.appointments.record_outcome(
             actor, appointment, AppointmentStatus.ATTENDED, "", new_starts_at=None
         )
-        await _visit_half_done(sim)
+        await visit_half_done(sim)
         mark = len(harness.fake.calls)
         await sim.press_data(message_id, data)
         assert answers(harness, mark) == [CLOSED]

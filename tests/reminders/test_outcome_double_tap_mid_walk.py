@@ -39,11 +39,8 @@ async def _change(harness: BotHarness, sim: UserSim, change: str) -> None:
     await services.team.hand_over(admin, "R-01", 2002)
 
 
-@pytest.mark.parametrize("change", list(TOLD))
-@pytest.mark.parametrize("button", ["✅ Attended", "❌ Not attended", "📅 Rescheduled"])
-async def test_an_outcome_tapped_twice_mid_walk_is_answered_in_place(
-    harness: BotHarness, button: str, change: str
-) -> None:
+async def asked_how_it_went(harness: BotHarness) -> UserSim:
+    """R-01's hearing booked on Wednesday, R-02 registered too; its "how did it go?" sent."""
     with time_machine.travel(WEDNESDAY, tick=True):
         sim = await booked(harness)
         await register_family(sim, "R-02", members=(("Basia", "mother"),))
@@ -51,10 +48,25 @@ async def test_an_outcome_tapped_twice_mid_walk_is_answered_in_place(
         await tick(harness)
     with time_machine.travel(AFTER, tick=True):
         await tick(harness)  # "How did it go?" about R-01's hearing
+    return sim
+
+
+async def visit_half_done(sim: UserSim) -> None:
+    """A visit to R-02 holds work, at "Where?"."""
+    await sim.send("/visit R-02")
+    await sim.press("Today")
+    await sim.press("60 min")
+
+
+@pytest.mark.parametrize("change", list(TOLD))
+@pytest.mark.parametrize("button", ["✅ Attended", "❌ Not attended", "📅 Rescheduled"])
+async def test_an_outcome_tapped_twice_mid_walk_is_answered_in_place(
+    harness: BotHarness, button: str, change: str
+) -> None:
+    sim = await asked_how_it_went(harness)
+    with time_machine.travel(AFTER, tick=True):
         message_id, data = harness.fake.button(sim.chat_id, button)
-        await sim.send("/visit R-02")
-        await sim.press("Today")
-        await sim.press("60 min")  # a visit to R-02 holds work, at "Where?"
+        await visit_half_done(sim)
         await _change(harness, sim, change)
         mark = len(harness.fake.calls)
         await sim.press_data(message_id, data)
