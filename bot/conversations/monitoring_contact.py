@@ -81,11 +81,14 @@ async def _finish(turn: ContactTurn) -> Outcome:
     family_id, tr = turn.draft.family_id, turn.tr
     if family_id is None:
         raise DomainError("draft_incomplete")
+    shown = as_day(turn.arg)
+    if shown is None:  # the walk's ✔ always carries the end it shows: a forged press
+        return Go(
+            S.DAY, notice=tr.gettext("That button is from an older message; use the latest one.")
+        )
     cases = turn.services.cases
     try:
-        finished = await cases.finish_monitoring(
-            turn.actor, family_id, shown_until=as_day(turn.arg)
-        )
+        finished = await cases.finish_monitoring(turn.actor, family_id, shown_until=shown)
     except Settled:
         return Go(S.DAY, notice=tr.gettext(MOVED))
     if not finished:

@@ -201,3 +201,18 @@ async def test_a_coordinator_cannot_finish_an_assistants_monitoring(harness: Bot
     ]
     assert await _finished_on(harness, family_id) is None
     assert await _finishes(harness, family_id) == 0
+
+
+async def test_a_finish_monitoring_press_carrying_no_end_changes_nothing(
+    harness: BotHarness,
+) -> None:
+    sim, family_id = await _asked(harness)
+    message_id, data = harness.fake.button(sim.chat_id, FINISH["en"])
+    forged = data.rpartition(":")[0] + ":garbage"  # never sent: the walk's ✔ carries its end
+    await sim.press_data(message_id, forged)
+    assert "That button is from an older message; use the latest one." in (
+        harness.fake.last_text(sim.chat_id)
+    )
+    assert await _finished_on(harness, family_id) is None
+    assert await _finishes(harness, family_id) == 0
+    assert harness.fake.errors == []

@@ -438,3 +438,20 @@ async def test_the_new_monitorings_own_finish_carrying_its_period_finishes_it(
     periods = await services.cases.cases.periods_of(family_id)
     assert [p.monitoring_ended_on for p in periods] == [TODAY, date(2027, 6, 2)]
     assert harness.fake.errors == []
+
+
+@pytest.mark.parametrize("arg", ["garbage", "2027060", "20271399.3"])
+async def test_an_end_of_monitoring_button_carrying_no_end_it_could_show_changes_nothing(
+    harness: BotHarness, arg: str
+) -> None:
+    # Only a button from before carries no end at all (""); anything else that is not an
+    # end was never sent by the bot, so it must not finish the monitoring unchecked.
+    sim, family_id, message_id = await _monitored_anew_to_the_same_end(harness)
+    with time_machine.travel(datetime(2027, 6, 2, 10, 0, tzinfo=UTC), tick=True):
+        await sim.press_data(message_id, f"mn:{family_id}:finish:{arg}")
+    assert answers(harness)[-1] == "This button is no longer active."
+    services = harness.services
+    assert services is not None
+    periods = await services.cases.cases.periods_of(family_id)
+    assert [p.monitoring_ended_on for p in periods] == [TODAY, None]
+    assert harness.fake.errors == []
