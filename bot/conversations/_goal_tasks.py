@@ -142,7 +142,7 @@ def levels_closed(turn: GoalTurn, error: DomainError) -> Go:
     return Go(Step.GOAL, notice=describe_error(turn.tr, error))
 
 
-async def closed_since(turn: GoalTurn, goal: Goal) -> Go | None:
+def closed_since(turn: GoalTurn, goal: Goal) -> Go | None:
     """The goal's card with why, if the goal (read just now) is closed; None while it is open."""
     try:
         check_level_change(goal)
@@ -153,7 +153,7 @@ async def closed_since(turn: GoalTurn, goal: Goal) -> Go | None:
 
 async def levels(turn: GoalTurn) -> Outcome:
     """Independence on the card: the tasks to choose from, while the goal is open."""
-    return await closed_since(turn, await shown_goal(turn)) or Go(Step.LEVEL_TASK)
+    return closed_since(turn, await shown_goal(turn)) or Go(Step.LEVEL_TASK)
 
 
 async def level_task(turn: GoalTurn) -> Outcome:
@@ -162,7 +162,7 @@ async def level_task(turn: GoalTurn) -> Outcome:
     if task_id is None:
         return again(turn)
     goal = await shown_goal(turn)
-    if closed := await closed_since(turn, goal):
+    if closed := closed_since(turn, goal):
         return closed
     if goal.task(task_id).independence is None:  # not on the scale: never listed
         raise NotFound("task_unknown")
