@@ -26,7 +26,7 @@ from bot.reminders.job import TICK_SECONDS
 from bot.safekeeping.backups import BACKUP_EVERY, open_backup_folder, taken_at
 from bot.services.clock import Clock
 from bot.storage.db import Database, DatabaseError, newest_migration
-from bot.storage.files import UnusableFolder, open_to_others, wider_than_private
+from bot.storage.files import UnusableFolder, mode_of, open_to_others, wider_than_private
 from bot.storage.reminders import ReminderRepository
 from bot.storage.running import BotRunning, refuse_if_running
 
@@ -166,7 +166,8 @@ class Doctor:
         if not folder.is_dir():
             self._add("data folder", None, f"{folder} does not exist yet (see database)")
             return
-        if (mode := open_to_others(folder)) is not None:
+        mode = mode_of(folder)  # also said when the folder is private
+        if open_to_others(folder) is not None:
             self._add(
                 "data folder",
                 False,
